@@ -1,0 +1,170 @@
+"""Organisations (police forces and their local policing bodies), people and their roles.
+
+Body kinds and titles are data, not code: the statute speaks of "local policing bodies", which may
+be a PCC, a PFCC, a combined-authority mayor, MOPAC or the Common Council of the City of London,
+and PCC functions are due to move to mayors and councils from 2028.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A person who signs in. Their organisations and roles come from memberships."""
+
+    full_name = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Force(models.Model):
+    """A territorial police force of England and Wales."""
+
+    class Country(models.TextChoices):
+        ENGLAND = "england", "England"
+        WALES = "wales", "Wales"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=100)
+    country = models.CharField(max_length=10, choices=Country.choices)
+    chief_officer_title = models.CharField(
+        max_length=100,
+        default="Chief Constable",
+        help_text='"Chief Constable" everywhere except the Met and the City of London.',
+    )
+    chief_officer_name = models.CharField(max_length=200, blank=True)
+    chief_officer_email = models.EmailField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PolicingBody(models.Model):
+    """The local policing body that oversees one force and owes it the s55 response."""
+
+    class Kind(models.TextChoices):
+        PCC = "pcc", "Police and Crime Commissioner"
+        PFCC = "pfcc", "Police, Fire and Crime Commissioner"
+        MAYOR = "mayor", "Combined-authority mayor"
+        MOPAC = "mopac", "Mayor's Office for Policing and Crime"
+        COMMON_COUNCIL = "common_council", "Common Council of the City of London"
+
+    force = models.OneToOneField(Force, on_delete=models.PROTECT, related_name="policing_body")
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=200, help_text="The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'.")
+    office_name = models.CharField(max_length=200, help_text="The office that does the work.")
+    short_name = models.CharField(max_length=100)
+    holder_title = models.CharField(max_length=100, help_text='e.g. "Police and Crime Commissioner".')
+    holder_name = models.CharField(max_length=200, blank=True)
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    panel_email = models.EmailField(blank=True, help_text="The Police and Crime Panel's address.")
+    logo = models.ImageField(upload_to="logos/", blank=True)
+    logo_alt_text = models.CharField(max_length=200, blank=True)
+    accent_colour = models.CharField(
+        max_length=7,
+        default="#1d70b8",
+        help_text="A hex colour such as #1d70b8, used in the PDF template.",
+    )
+    require_two_factor = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "policing bodies"
+
+    def __str__(self):
+        return self.name
+
+
+class StatutoryRecipient(models.Model):
+    """Where s55(6) copies go (HMICFRS, the Home Secretary). Addresses change: they are data."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in an organisation: an office (OPCC roles) or a force (force contributor)."""
+
+    class Role(models.TextChoices):
+        OPCC_DRAFTER = "opcc_drafter", "OPCC drafter"
+        OPCC_APPROVER = "opcc_approver", "OPCC approver"
+        OPCC_ADMIN = "opcc_admin", "OPCC admin"
+        FORCE_CONTRIBUTOR = "force_contributor", "Force contributor"
+
+    OFFICE_ROLES = (Role.OPCC_DRAFTER, Role.OPCC_APPROVER, Role.OPCC_ADMIN)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    policing_body = models.ForeignKey(
+        PolicingBody, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    force = models.ForeignKey(
+        Force, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_org_matches_role",
+                condition=(
+                    models.Q(
+                        role__in=["opcc_drafter", "opcc_approver", "opcc_admin"],
+                        policing_body__isnull=False,
+                        force__isnull=True,
+                    )
+                    | models.Q(
+                        role="force_contributor", force__isnull=False, policing_body__isnull=True
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "policing_body"],
+                condition=models.Q(policing_body__isnull=False),
+                name="membership_unique_office_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "force"],
+                condition=models.Q(force__isnull=False),
+                name="membership_unique_force_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} - {self.get_role_display()} - {self.organisation}"
+
+    @property
+    def organisation(self):
+        return self.policing_body or self.force

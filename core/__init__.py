@@ -1,0 +1,1 @@
+"""Small pieces shared by every room: history helpers. Not a Django app."""

@@ -1,0 +1,257 @@
+"""HMICFRS inspection reports and what they contain.
+
+Vocabulary from HMICFRS: graded judgements, key findings, causes of concern, recommendations,
+areas for improvement (AFIs) and innovative or promising practice. A report's findings are one
+ordered list of `Finding` rows whose `kind` says which of these each one is, so that importing,
+reordering and re-classifying are simple.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Force
+
+
+class ReportType(models.TextChoices):
+    PEEL = "peel", "PEEL inspection"
+    PEEL_SPOTLIGHT = "peel_spotlight", "PEEL spotlight report"
+    CRIME_DATA_INTEGRITY = "cdi", "Crime data integrity"
+    NATIONAL_THEMATIC = "thematic", "National thematic inspection"
+    JOINT = "joint", "Joint inspection"
+    CHILD_PROTECTION = "child_protection", "Child protection inspection"
+    CUSTODY = "custody", "Custody inspection"
+    STATE_OF_POLICING = "state_of_policing", "State of Policing"
+    COMMISSIONED = "commissioned", "Commissioned inspection"
+    ACCELERATED_CAUSE_OF_CONCERN = "accelerated_coc", "Accelerated cause of concern letter"
+    FIRE = "fire", "Fire and rescue inspection"
+    OTHER = "other", "Other"
+
+
+class Scope(models.TextChoices):
+    FORCE = "force", "Force-specific"
+    MULTI_FORCE = "multi_force", "Multi-force"
+    NATIONAL = "national", "National"
+
+
+class Inspectorate(models.TextChoices):
+    HMICFRS = "hmicfrs", "HMICFRS"
+    HMCPSI = "hmcpsi", "HM Crown Prosecution Service Inspectorate"
+    HMI_PRISONS = "hmi_prisons", "HM Inspectorate of Prisons"
+    HMI_PROBATION = "hmi_probation", "HM Inspectorate of Probation"
+    OFSTED = "ofsted", "Ofsted"
+    CQC = "cqc", "Care Quality Commission"
+
+
+class GradingFramework(models.TextChoices):
+    FOUR_GRADES = "four", "Four grades (to 2019)"
+    FIVE_GRADES = "five", "Five grades (PEEL 2021/22 onwards)"
+    NOT_GRADED = "none", "Not graded"
+
+
+class Grade(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    ADEQUATE = "adequate", "Adequate"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+    NOT_GRADED = "not_graded", "Not graded"
+
+
+GRADES_BY_FRAMEWORK = {
+    GradingFramework.FOUR_GRADES: {
+        Grade.OUTSTANDING,
+        Grade.GOOD,
+        Grade.REQUIRES_IMPROVEMENT,
+        Grade.INADEQUATE,
+        Grade.NOT_GRADED,
+    },
+    GradingFramework.FIVE_GRADES: set(Grade),
+    GradingFramework.NOT_GRADED: {Grade.NOT_GRADED},
+}
+
+
+class Addressee(models.TextChoices):
+    FORCE = "force", "The force"
+    CHIEF_CONSTABLES = "chief_constables", "Chief constables"
+    POLICING_BODIES = "policing_bodies", "Police and crime commissioners"
+    HOME_OFFICE = "home_office", "The Home Office"
+    COLLEGE_OF_POLICING = "college_of_policing", "The College of Policing"
+    NPCC = "npcc", "The National Police Chiefs' Council"
+    OTHER = "other", "Others"
+
+
+#: Addressees whose recommendations call for action by the force or its policing body.
+LOCAL_ADDRESSEES = frozenset({Addressee.FORCE, Addressee.CHIEF_CONSTABLES, Addressee.POLICING_BODIES})
+
+
+class ReportQuerySet(models.QuerySet):
+    def covering_force(self, force):
+        return self.filter(models.Q(forces=force) | models.Q(scope=Scope.NATIONAL)).distinct()
+
+
+class Report(models.Model):
+    title = models.CharField(max_length=300)
+    hmicfrs_url = models.URLField("HMICFRS URL", max_length=500, blank=True)
+    published_on = models.DateField("date published")
+    report_type = models.CharField(max_length=30, choices=ReportType.choices)
+    inspection_type_label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='How the office describes the type of inspection, e.g. "Thematic".',
+    )
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.FORCE)
+    forces = models.ManyToManyField(Force, blank=True, related_name="reports")
+    lead_inspectorate = models.CharField(
+        max_length=20, choices=Inspectorate.choices, default=Inspectorate.HMICFRS
+    )
+    participating_inspectorates = models.JSONField(
+        default=list, blank=True, help_text="Codes of the other inspectorates in a joint inspection."
+    )
+    grading_framework = models.CharField(
+        max_length=10, choices=GradingFramework.choices, default=GradingFramework.NOT_GRADED
+    )
+    s55_applies = models.BooleanField(
+        "Section 55 applies",
+        default=True,
+        help_text="Fire and rescue reports never attract s55; others do unless a reason is recorded.",
+    )
+    s55_exemption_reason = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.report_type == ReportType.FIRE and self.s55_applies:
+            errors["s55_applies"] = "Fire and rescue inspection reports have no Section 55 duty."
+        if (
+            not self.s55_applies
+            and self.report_type != ReportType.FIRE
+            and not self.s55_exemption_reason.strip()
+        ):
+            errors["s55_exemption_reason"] = (
+                "Give the reason this report needs no Section 55 response."
+            )
+        bad = [c for c in self.participating_inspectorates if c not in Inspectorate.values]
+        if bad:
+            errors["participating_inspectorates"] = f"Unknown inspectorate: {', '.join(bad)}."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def type_of_inspection(self) -> str:
+        return self.inspection_type_label or self.get_report_type_display()
+
+
+class GradedJudgement(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="judgements")
+    position = models.PositiveIntegerField(default=0)
+    area = models.CharField(max_length=200, help_text='e.g. "Overall" or "Investigating crime".')
+    grade = models.CharField(max_length=30, choices=Grade.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+
+    def __str__(self):
+        return f"{self.area}: {self.get_grade_display()}"
+
+    def clean(self):
+        allowed = GRADES_BY_FRAMEWORK[GradingFramework(self.report.grading_framework)]
+        if self.grade not in allowed:
+            framework = GradingFramework(self.report.grading_framework).label
+            raise ValidationError(
+                {"grade": f"{Grade(self.grade).label} is not a grade in the framework '{framework}'."}
+            )
+
+
+class FindingQuerySet(models.QuerySet):
+    def recommendations(self):
+        return self.filter(kind=Finding.Kind.RECOMMENDATION)
+
+    def areas_for_improvement(self):
+        return self.filter(kind=Finding.Kind.AREA_FOR_IMPROVEMENT)
+
+    def causes_of_concern(self):
+        return self.filter(kind=Finding.Kind.CAUSE_OF_CONCERN)
+
+    def key_findings(self):
+        return self.filter(kind=Finding.Kind.KEY_FINDING)
+
+
+class Finding(models.Model):
+    class Kind(models.TextChoices):
+        KEY_FINDING = "key_finding", "Key finding"
+        CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
+        RECOMMENDATION = "recommendation", "Recommendation"
+        AREA_FOR_IMPROVEMENT = "afi", "Area for improvement"
+        PRACTICE = "practice", "Innovative or promising practice"
+
+    class TimescaleKind(models.TextChoices):
+        NONE = "none", "None given"
+        IMMEDIATE = "immediate", "Immediately"
+        WITHIN_PERIOD = "within_period", "Within a period"
+        BY_DATE = "by_date", "By a date"
+        UNRECOGNISED = "unrecognised", "Not recognised"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(default=0)
+    reference = models.CharField(max_length=30, blank=True, help_text='e.g. "R1" or "AFI 3".')
+    text = models.TextField()
+    addressees = models.JSONField(
+        default=list, blank=True, help_text="Recommendations: who it is addressed to."
+    )
+    timescale_text = models.CharField(max_length=200, blank=True)
+    timescale_kind = models.CharField(
+        max_length=20, choices=TimescaleKind.choices, default=TimescaleKind.NONE
+    )
+    target_date = models.DateField(null=True, blank=True)
+    cause_of_concern = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recommendations",
+        limit_choices_to={"kind": "cause_of_concern"},
+    )
+
+    history = HistoricalRecords()
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "position", "id"]
+
+    def __str__(self):
+        label = self.reference or self.get_kind_display()
+        return f"{label}: {self.text[:60]}"
+
+    def clean(self):
+        errors = {}
+        bad = [a for a in self.addressees if a not in Addressee.values]
+        if bad:
+            errors["addressees"] = f"Unknown addressee: {', '.join(bad)}."
+        if self.kind != self.Kind.RECOMMENDATION and self.addressees:
+            errors["addressees"] = "Only recommendations have addressees."
+        if self.cause_of_concern_id and self.kind != self.Kind.RECOMMENDATION:
+            errors["cause_of_concern"] = "Only a recommendation can belong to a cause of concern."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_for_local_action(self) -> bool:
+        """True unless every addressee is someone other than the force or its policing body."""
+        return not self.addressees or bool(LOCAL_ADDRESSEES.intersection(self.addressees))
+
+    @property
+    def addressee_labels(self) -> list[str]:
+        return [Addressee(a).label for a in self.addressees]

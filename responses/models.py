@@ -1,0 +1,208 @@
+"""Section 55 responses: one per (report, local policing body).
+
+Police Act 1996 s55 (as amended by the Policing and Crime Act 2017 s37): the body invites the chief
+officer's comments (s55(4)), prepares its own comments with an explanation for every
+recommendation (s55(5), (5B)), publishes within 56 days (s55(5A)) and sends copies to HMICFRS and
+the Home Secretary (s55(6)). The status only changes through the services in
+`responses/services.py`, guarded by the transition table in `responses/workflow.py`.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from accounts.models import PolicingBody
+from inspections.models import Finding, Report
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    AWAITING_FORCE = "awaiting_force", "Awaiting force comments"
+    DRAFTING = "drafting", "Drafting"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    NOT_REQUIRED = "not_required", "Not required"
+
+
+OPEN_STATUSES = (
+    Status.NOT_STARTED,
+    Status.AWAITING_FORCE,
+    Status.DRAFTING,
+    Status.AWAITING_APPROVAL,
+    Status.APPROVED,
+)
+
+
+class ResponseQuerySet(models.QuerySet):
+    def for_body(self, body):
+        return self.filter(policing_body=body)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def published(self):
+        """Responses the public can read: at least one version has been published (an
+        amendment in progress leaves the earlier version public)."""
+        return self.filter(
+            models.Exists(ResponseVersion.objects.filter(response=models.OuterRef("pk")))
+        )
+
+    def overdue(self, *, today):
+        return self.open().filter(due_date__lt=today)
+
+    def due_within(self, days: int, *, today):
+        return self.open().filter(due_date__gte=today, due_date__lte=today + timedelta(days=days))
+
+
+class Response(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="responses")
+    policing_body = models.ForeignKey(
+        PolicingBody, on_delete=models.PROTECT, related_name="responses"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+
+    # s55(5A): computed by responses.deadlines when the response is created; changed only by the
+    # service that corrects the report's publication date.
+    due_date = models.DateField(null=True, blank=True)
+    publish_by = models.DateField(null=True, blank=True)
+
+    # s55(4): the invitation to the chief officer and the date the office chose.
+    force_invited_on = models.DateField(null=True, blank=True)
+    force_reply_by = models.DateField(null=True, blank=True)
+
+    # The chief officer's comments (optional in law: "any comments submitted").
+    force_comments = models.TextField(blank=True)
+    force_comments_received_on = models.DateField(null=True, blank=True)
+    force_comments_author_name = models.CharField(max_length=200, blank=True)
+    force_comments_author_role = models.CharField(max_length=200, blank=True)
+    force_comments_none_submitted = models.BooleanField(default=False)
+    force_comments_submitted_at = models.DateTimeField(null=True, blank=True)
+
+    # s55(5)(a) and (c): the body's own comments and its response to the chief officer's.
+    office_comments = models.TextField(blank=True)
+    reply_to_force = models.TextField(blank=True)
+
+    submitted_for_approval_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_for_approval_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_title = models.CharField(max_length=200, blank=True)
+
+    # Publication. `published_on` is the first publication and never moves on amendment.
+    published_on = models.DateField(null=True, blank=True)
+    published_url = models.URLField(max_length=500, blank=True)
+    late_reason = models.TextField(blank=True)
+    not_required_reason = models.TextField(blank=True)
+    amendment_reason = models.TextField(blank=True)
+    imported = models.BooleanField(
+        default=False, help_text="Published before the office used this product, then imported."
+    )
+
+    # s55(6) copies, and the practice copies to the panel and the chief officer.
+    copy_hmicfrs_on = models.DateField("copy sent to HMICFRS", null=True, blank=True)
+    copy_home_secretary_on = models.DateField("copy sent to the Home Secretary", null=True, blank=True)
+    copy_panel_on = models.DateField("copy sent to the Police and Crime Panel", null=True, blank=True)
+    copy_chief_officer_on = models.DateField("copy sent to the chief officer", null=True, blank=True)
+
+    internal_notes = models.TextField(blank=True, help_text="For the office only; never published.")
+
+    # Optimistic locking: every service that changes the row increments it.
+    lock_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "policing_body"], name="one_response_per_report_and_body"
+            ),
+            models.CheckConstraint(
+                name="not_required_has_reason",
+                condition=~Q(status="not_required") | ~Q(not_required_reason=""),
+            ),
+            models.CheckConstraint(
+                name="published_has_date",
+                condition=~Q(status="published") | Q(published_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policing_body.short_name}: {self.report.title}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class Explanation(models.Model):
+    """The body's explanation for one recommendation (s55(5B)), or its response to an AFI."""
+
+    class Kind(models.TextChoices):
+        ACTION_TAKEN = "action_taken", "Action taken"
+        ACTION_PROPOSED = "action_proposed", "Action proposed"
+        NO_ACTION = "no_action", "No action"
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="explanations")
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="explanations")
+    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
+    text = models.TextField(blank=True)
+    force_comment = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["finding__position", "finding_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "finding"], name="one_explanation_per_finding")
+        ]
+
+    def __str__(self):
+        return f"Explanation for {self.finding}"
+
+    @property
+    def is_complete(self) -> bool:
+        """An explanation satisfies s55(5B) when it says what kind of action and why."""
+        return bool(self.kind) and bool(self.text.strip())
+
+
+class ResponseVersion(models.Model):
+    """One published version of a response, frozen: what the public saw, and when.
+
+    Version 1 is the original publication; each amendment publishes a new version with a reason.
+    The PDF bytes and the HTML snapshot are stored with their SHA-256 and never recomputed.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    published_on = models.DateField()
+    reason = models.TextField(blank=True, help_text="Why this version amends the previous one.")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    html_snapshot = models.TextField(blank=True)
+    html_sha256 = models.CharField(max_length=64, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["response", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="one_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.response} (version {self.number})"

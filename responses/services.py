@@ -1,0 +1,509 @@
+"""State changes to Section 55 responses. Every change to a response goes through here.
+
+Each service is keyword-only, runs in a transaction, locks the row it changes, checks the
+workflow table and the statutory guards, records who and why in the history, and bumps the
+optimistic-lock version. Statutory references are to the Police Act 1996 s55 as amended by the
+Policing and Crime Act 2017 s37.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership
+from accounts.selectors import user_has_office_role
+from core.history import attribute
+from inspections.models import Finding
+
+from . import deadlines
+from .models import Explanation, Response, ResponseVersion, Status
+from .workflow import (
+    EDITABLE_STATUSES,
+    FORCE_COMMENT_STATUSES,
+    ConcurrentEditError,
+    WorkflowError,
+    check_transition,
+)
+
+_APPROVER_ROLES = (Membership.Role.OPCC_APPROVER, Membership.Role.OPCC_ADMIN)
+
+
+def _locked(response: Response) -> Response:
+    return Response.objects.select_for_update().select_related("report", "policing_body").get(
+        pk=response.pk
+    )
+
+
+def _save(response: Response, *, acting_user, reason: str, fields: list[str]) -> Response:
+    attribute(response, acting_user=acting_user, reason=reason)
+    response.lock_version += 1
+    response.save(update_fields=[*fields, "lock_version", "updated_at"])
+    return response
+
+
+def _check_lock(response: Response, expected_lock_version: int | None) -> None:
+    if expected_lock_version is not None and expected_lock_version != response.lock_version:
+        raise ConcurrentEditError(
+            "Someone else saved this response after you opened it. Your text has been kept: "
+            "compare it with their change below, then save again."
+        )
+
+
+def _require_text(value: str, message: str) -> str:
+    if not (value or "").strip():
+        raise WorkflowError(message)
+    return value.strip()
+
+
+def response_create(*, report, policing_body, acting_user, reason: str = "") -> Response:
+    """Open the s55 response of `policing_body` to `report`, with its statutory due date.
+
+    s55(5A): due = publication + 55 days (publication day is day 1); none before 2 May 2017.
+    """
+    if not report.s55_applies:
+        raise WorkflowError(
+            "This report does not need a Section 55 response"
+            + (f": {report.s55_exemption_reason}" if report.s55_exemption_reason else ".")
+        )
+    with transaction.atomic():
+        if Response.objects.filter(report=report, policing_body=policing_body).exists():
+            raise WorkflowError(f"{policing_body.short_name} already has a response to this report.")
+        response = Response(report=report, policing_body=policing_body)
+        _set_due_dates(response, report.published_on)
+        attribute(response, acting_user=acting_user, reason=reason or "Response opened")
+        response.save()
+    return response
+
+
+def _set_due_dates(response: Response, published_on: date) -> None:
+    response.due_date = deadlines.statutory_due_date(published_on)
+    response.publish_by = deadlines.publish_by_date(response.due_date) if response.due_date else None
+
+
+def response_recompute_due_date(*, response: Response, acting_user, reason: str) -> Response:
+    """Recompute the due dates after the report's publication date was corrected."""
+    _require_text(reason, "Say why the publication date was corrected.")
+    with transaction.atomic():
+        response = _locked(response)
+        _set_due_dates(response, response.report.published_on)
+        return _save(response, acting_user=acting_user, reason=reason, fields=["due_date", "publish_by"])
+
+
+def response_invite_force(
+    *, response: Response, invited_on: date, reply_by: date, acting_user
+) -> Response:
+    """s55(4): invite the chief officer's comments before a date the body specifies."""
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.AWAITING_FORCE, "invite the force")
+        if reply_by < invited_on:
+            raise WorkflowError("The reply-by date must be on or after the date of the invitation.")
+        if invited_on < response.report.published_on:
+            raise WorkflowError("The force cannot be invited before the report was published.")
+        response.status = Status.AWAITING_FORCE
+        response.force_invited_on = invited_on
+        response.force_reply_by = reply_by
+        response = _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Force invited to comment by {reply_by:%-d %B %Y}",
+            fields=["status", "force_invited_on", "force_reply_by"],
+        )
+    return response
+
+
+def response_start_drafting(*, response: Response, acting_user, reason: str = "") -> Response:
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.DRAFTING, "start drafting")
+        response.status = Status.DRAFTING
+        return _save(
+            response, acting_user=acting_user, reason=reason or "Drafting started", fields=["status"]
+        )
+
+
+def response_record_force_comments(
+    *,
+    response: Response,
+    acting_user,
+    text: str = "",
+    received_on: date,
+    author_name: str = "",
+    author_role: str = "",
+    none_submitted: bool = False,
+) -> Response:
+    """Record the chief officer's comments (s55(5)(b)), or that none were submitted.
+
+    Once the force has replied, an office still awaiting the force moves on to drafting.
+    """
+    with transaction.atomic():
+        response = _locked(response)
+        if response.status not in FORCE_COMMENT_STATUSES:
+            raise WorkflowError(
+                "The force's comments can only be recorded after the force has been invited and "
+                f"before the response goes for approval; it is {response.get_status_display().lower()}."
+            )
+        if none_submitted:
+            text = ""
+        else:
+            text = _require_text(text, "Enter the force's comments, or record that none were submitted.")
+        response.force_comments = text
+        response.force_comments_none_submitted = none_submitted
+        response.force_comments_received_on = received_on
+        response.force_comments_author_name = author_name.strip()
+        response.force_comments_author_role = author_role.strip()
+        response.force_comments_submitted_at = timezone.now()
+        fields = [
+            "force_comments",
+            "force_comments_none_submitted",
+            "force_comments_received_on",
+            "force_comments_author_name",
+            "force_comments_author_role",
+            "force_comments_submitted_at",
+        ]
+        if response.status == Status.AWAITING_FORCE:
+            check_transition(response.status, Status.DRAFTING, "start drafting")
+            response.status = Status.DRAFTING
+            fields.append("status")
+        late = bool(response.force_reply_by and received_on > response.force_reply_by)
+        reason = "No comments submitted by the force" if none_submitted else "Force comments recorded"
+        return _save(
+            response,
+            acting_user=acting_user,
+            reason=reason + (" (after the reply-by date)" if late else ""),
+            fields=fields,
+        )
+
+
+def response_update_text(
+    *,
+    response: Response,
+    acting_user,
+    expected_lock_version: int | None = None,
+    office_comments: str | None = None,
+    reply_to_force: str | None = None,
+    internal_notes: str | None = None,
+) -> Response:
+    """Save the office's own text. Refused if somebody saved since the editor opened it."""
+    with transaction.atomic():
+        response = _locked(response)
+        _check_lock(response, expected_lock_version)
+        if response.status not in EDITABLE_STATUSES and (
+            office_comments is not None or reply_to_force is not None
+        ):
+            raise WorkflowError(
+                f"The response is {response.get_status_display().lower()}: send it back to "
+                "drafting (or amend it) before changing its text."
+            )
+        fields = []
+        for name, value in (
+            ("office_comments", office_comments),
+            ("reply_to_force", reply_to_force),
+            ("internal_notes", internal_notes),
+        ):
+            if value is not None:
+                setattr(response, name, value)
+                fields.append(name)
+        return _save(response, acting_user=acting_user, reason="Text edited", fields=fields)
+
+
+def explanation_save(
+    *,
+    response: Response,
+    finding: Finding,
+    acting_user,
+    kind: str = "",
+    text: str | None = None,
+    force_comment: str | None = None,
+) -> Explanation:
+    """Save the body's explanation for a recommendation (s55(5B)) or its response to an AFI,
+    and/or the force's comment beside it."""
+    if finding.report_id != response.report_id:
+        raise WorkflowError("That recommendation belongs to a different report.")
+    if finding.kind not in (Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT):
+        raise WorkflowError("Only recommendations and areas for improvement take an explanation.")
+    if kind and kind not in Explanation.Kind.values:
+        raise WorkflowError(f"Unknown kind of explanation: {kind}.")
+    with transaction.atomic():
+        response = _locked(response)
+        office_text_changes = text is not None
+        allowed = EDITABLE_STATUSES if office_text_changes else FORCE_COMMENT_STATUSES | EDITABLE_STATUSES
+        if response.status not in allowed:
+            raise WorkflowError(
+                f"The response is {response.get_status_display().lower()}: send it back to "
+                "drafting (or amend it) before changing explanations."
+            )
+        explanation, _ = Explanation.objects.select_for_update().get_or_create(
+            response=response, finding=finding
+        )
+        if text is not None:
+            explanation.kind = kind
+            explanation.text = text
+        if force_comment is not None:
+            explanation.force_comment = force_comment
+        attribute(
+            explanation,
+            acting_user=acting_user,
+            reason=f"Explanation for {finding.reference or 'a finding'} saved",
+        )
+        explanation.save()
+        _save(response, acting_user=acting_user, reason="Explanation saved", fields=[])
+    return explanation
+
+
+def missing_explanations(response: Response) -> list[Finding]:
+    """Recommendations without a complete explanation: s55(5B) requires one for each."""
+    complete = {
+        e.finding_id
+        for e in Explanation.objects.filter(response=response).select_related(None)
+        if e.is_complete
+    }
+    return [
+        f
+        for f in Finding.objects.filter(report_id=response.report_id).recommendations()
+        if f.pk not in complete
+    ]
+
+
+def _require_explanations(response: Response, action: str) -> None:
+    missing = missing_explanations(response)
+    if missing:
+        names = [f.reference or f"recommendation {i}" for i, f in enumerate(missing, 1)]
+        raise WorkflowError(
+            f"Every recommendation needs an explanation before you can {action} "
+            f"(Police Act 1996 s55(5B)). Missing: {', '.join(names)}.",
+            problems=[f"{n} has no explanation (what action, and why)" for n in names],
+        )
+
+
+def response_submit_for_approval(*, response: Response, acting_user) -> Response:
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.AWAITING_APPROVAL, "submit for approval")
+        _require_text(
+            response.office_comments,
+            f"Write the {response.policing_body.holder_title.lower()}'s comments before "
+            "submitting for approval (s55(5)).",
+        )
+        _require_explanations(response, "submit it for approval")
+        response.status = Status.AWAITING_APPROVAL
+        response.submitted_for_approval_by = acting_user
+        response.submitted_for_approval_at = timezone.now()
+        return _save(
+            response,
+            acting_user=acting_user,
+            reason="Submitted for approval",
+            fields=["status", "submitted_for_approval_by", "submitted_for_approval_at"],
+        )
+
+
+def response_approve(
+    *, response: Response, acting_user, signatory_name: str = "", signatory_title: str = ""
+) -> Response:
+    """Sign-off. The approver must hold an approver role and must not be the submitter."""
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.APPROVED, "approve")
+        if not (
+            getattr(acting_user, "is_superuser", False)
+            or user_has_office_role(acting_user, response.policing_body, *_APPROVER_ROLES)
+        ):
+            raise WorkflowError("Only an approver in this office can approve a response.")
+        if response.submitted_for_approval_by_id == acting_user.pk:
+            raise WorkflowError(
+                "You submitted this response for approval, so someone else must approve it."
+            )
+        _require_explanations(response, "approve it")
+        body = response.policing_body
+        response.status = Status.APPROVED
+        response.approved_by = acting_user
+        response.approved_at = timezone.now()
+        response.signatory_name = signatory_name.strip() or body.holder_name
+        response.signatory_title = signatory_title.strip() or body.holder_title
+        return _save(
+            response,
+            acting_user=acting_user,
+            reason="Approved",
+            fields=["status", "approved_by", "approved_at", "signatory_name", "signatory_title"],
+        )
+
+
+def response_send_back(*, response: Response, reason: str, acting_user) -> Response:
+    reason = _require_text(reason, "Say why the response is being sent back.")
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.DRAFTING, "send back")
+        response.status = Status.DRAFTING
+        response.approved_by = None
+        response.approved_at = None
+        return _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Sent back: {reason}",
+            fields=["status", "approved_by", "approved_at"],
+        )
+
+
+def response_publish(
+    *,
+    response: Response,
+    published_on: date,
+    url: str = "",
+    late_reason: str = "",
+    acting_user,
+) -> Response:
+    """Publish (s55(5)): the first publication, or a new version after an amendment.
+
+    Guards: the chief officer was invited (s55(4)); publication after the due date (s55(5A))
+    needs a recorded reason. An amendment keeps the original publication date.
+    """
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.PUBLISHED, "publish")
+        problems = []
+        if not response.force_invited_on:
+            problems.append(
+                "The chief officer must be invited to comment before publication (s55(4))."
+            )
+        if published_on < response.report.published_on:
+            problems.append("The response cannot be published before the report.")
+        if published_on > timezone.localdate():
+            problems.append("The publication date cannot be in the future.")
+        first = response.published_on is None
+        if (
+            first
+            and response.due_date
+            and published_on > response.due_date
+            and not late_reason.strip()
+            and not response.late_reason.strip()
+        ):
+            days = deadlines.days_late(due=response.due_date, published_on=published_on)
+            problems.append(
+                f"Publishing on {published_on:%-d %B %Y} is {days} day{'s' if days != 1 else ''} "
+                f"after the due date ({response.due_date:%-d %B %Y}): record the reason it is late."
+            )
+        if problems:
+            raise WorkflowError(" ".join(problems), problems=problems)
+        response.status = Status.PUBLISHED
+        if first:
+            response.published_on = published_on
+        if url:
+            response.published_url = url
+        if late_reason.strip():
+            response.late_reason = late_reason.strip()
+        number = response.versions.count() + 1
+        reason = response.amendment_reason if not first else ""
+        ResponseVersion.objects.create(
+            response=response,
+            number=number,
+            published_on=published_on,
+            reason=reason,
+            published_by=acting_user,
+        )
+        response.amendment_reason = ""
+        response = _save(
+            response,
+            acting_user=acting_user,
+            reason="Published" if first else f"Amended version {number} published: {reason}",
+            fields=["status", "published_on", "published_url", "late_reason", "amendment_reason"],
+        )
+        version_id = response.versions.get(number=number).pk
+        transaction.on_commit(lambda: _after_publication(version_id))
+    return response
+
+
+def _after_publication(version_id: int) -> None:
+    """Side effects of publication, after commit (the frozen PDF and snapshot are added here)."""
+    for hook in PUBLICATION_HOOKS:
+        hook(version_id)
+
+
+#: Callables run with a ResponseVersion id after each publication commits.
+PUBLICATION_HOOKS: list = []
+
+
+def response_amend(*, response: Response, reason: str, acting_user) -> Response:
+    """Reopen a published response for amendment. The published version stays public until the
+    amended one is published; the original publication date is kept."""
+    reason = _require_text(reason, "Say why the published response is being amended.")
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.DRAFTING, "amend")
+        response.status = Status.DRAFTING
+        response.amendment_reason = reason
+        response.approved_by = None
+        response.approved_at = None
+        return _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Amendment started: {reason}",
+            fields=["status", "amendment_reason", "approved_by", "approved_at"],
+        )
+
+
+def response_mark_not_required(*, response: Response, reason: str, acting_user) -> Response:
+    reason = _require_text(
+        reason,
+        "Record why no response is required (for example, the force is clearly not the subject "
+        "of this national report, or a force-specific report carries the same recommendations).",
+    )
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.NOT_REQUIRED, "mark as not required")
+        response.status = Status.NOT_REQUIRED
+        response.not_required_reason = reason
+        return _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Marked not required: {reason}",
+            fields=["status", "not_required_reason"],
+        )
+
+
+def response_reinstate(*, response: Response, reason: str, acting_user) -> Response:
+    reason = _require_text(reason, "Say why the response is needed after all.")
+    with transaction.atomic():
+        response = _locked(response)
+        check_transition(response.status, Status.NOT_STARTED, "reinstate")
+        response.status = Status.NOT_STARTED
+        response.not_required_reason = ""
+        return _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Reinstated: {reason}",
+            fields=["status", "not_required_reason"],
+        )
+
+
+COPY_FIELDS = {
+    "hmicfrs": "copy_hmicfrs_on",
+    "home_secretary": "copy_home_secretary_on",
+    "panel": "copy_panel_on",
+    "chief_officer": "copy_chief_officer_on",
+}
+
+
+def response_record_copies(*, response: Response, acting_user, **sent_on: date | None) -> Response:
+    """Record when copies were sent: s55(6) requires HMICFRS and the Home Secretary; offices also
+    send the panel and the chief officer. Keyword names are the keys of COPY_FIELDS."""
+    unknown = set(sent_on) - set(COPY_FIELDS)
+    if unknown:
+        raise WorkflowError(f"Unknown copy recipient: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        response = _locked(response)
+        if response.published_on is None:
+            raise WorkflowError("Copies can only be recorded once the response is published.")
+        problems = [
+            f"The date a copy was sent ({when:%-d %B %Y}) cannot be before the publication date "
+            f"({response.published_on:%-d %B %Y})."
+            for when in sent_on.values()
+            if when and when < response.published_on
+        ]
+        if problems:
+            raise WorkflowError(" ".join(problems), problems=problems)
+        fields = []
+        for key, when in sent_on.items():
+            setattr(response, COPY_FIELDS[key], when)
+            fields.append(COPY_FIELDS[key])
+        return _save(response, acting_user=acting_user, reason="Copies recorded", fields=fields)
