@@ -69,10 +69,15 @@ class PolicingBody(models.Model):
     force = models.OneToOneField(Force, on_delete=models.PROTECT, related_name="policing_body")
     slug = models.SlugField(unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    name = models.CharField(max_length=200, help_text="The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'.")
+    name = models.CharField(
+        max_length=200,
+        help_text="The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'.",
+    )
     office_name = models.CharField(max_length=200, help_text="The office that does the work.")
     short_name = models.CharField(max_length=100)
-    holder_title = models.CharField(max_length=100, help_text='e.g. "Police and Crime Commissioner".')
+    holder_title = models.CharField(
+        max_length=100, help_text='e.g. "Police and Crime Commissioner".'
+    )
     holder_name = models.CharField(max_length=200, blank=True)
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)

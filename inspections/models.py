@@ -82,7 +82,9 @@ class Addressee(models.TextChoices):
 
 
 #: Addressees whose recommendations call for action by the force or its policing body.
-LOCAL_ADDRESSEES = frozenset({Addressee.FORCE, Addressee.CHIEF_CONSTABLES, Addressee.POLICING_BODIES})
+LOCAL_ADDRESSEES = frozenset(
+    {Addressee.FORCE, Addressee.CHIEF_CONSTABLES, Addressee.POLICING_BODIES}
+)
 
 
 class ReportQuerySet(models.QuerySet):
@@ -106,7 +108,9 @@ class Report(models.Model):
         max_length=20, choices=Inspectorate.choices, default=Inspectorate.HMICFRS
     )
     participating_inspectorates = models.JSONField(
-        default=list, blank=True, help_text="Codes of the other inspectorates in a joint inspection."
+        default=list,
+        blank=True,
+        help_text="Codes of the other inspectorates in a joint inspection.",
     )
     grading_framework = models.CharField(
         max_length=10, choices=GradingFramework.choices, default=GradingFramework.NOT_GRADED
@@ -170,7 +174,9 @@ class GradedJudgement(models.Model):
         if self.grade not in allowed:
             framework = GradingFramework(self.report.grading_framework).label
             raise ValidationError(
-                {"grade": f"{Grade(self.grade).label} is not a grade in the framework '{framework}'."}
+                {
+                    "grade": f"{Grade(self.grade).label} is not a grade in the framework '{framework}'."
+                }
             )
 
 

@@ -29,8 +29,8 @@ def report_data_warnings(report: Report) -> list[str]:
 def report_timeline(report: Report):
     """Readable history of a report and its findings and judgements, newest first."""
     records = list(report.history.select_related("history_user"))
+    records += list(Finding.history.filter(report_id=report.pk).select_related("history_user"))
     records += list(
-        Finding.history.filter(report_id=report.pk).select_related("history_user")
+        report.judgements.model.history.filter(report_id=report.pk).select_related("history_user")
     )
-    records += list(report.judgements.model.history.filter(report_id=report.pk).select_related("history_user"))
     return timeline(records)

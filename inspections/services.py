@@ -25,12 +25,16 @@ def report_create(*, acting_user, forces=(), reason: str = "Report recorded", **
     return report
 
 
-def report_update(*, report: Report, acting_user, reason: str = "Report edited", **fields) -> Report:
+def report_update(
+    *, report: Report, acting_user, reason: str = "Report edited", **fields
+) -> Report:
     """Edit a report's details. A change of publication date goes through
     `report_correct_publication_date`, because it moves the statutory deadlines."""
     if "published_on" in fields and fields["published_on"] != report.published_on:
         raise ValidationError(
-            {"published_on": "Correct the publication date with its own action: it moves deadlines."}
+            {
+                "published_on": "Correct the publication date with its own action: it moves deadlines."
+            }
         )
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
@@ -77,7 +81,9 @@ def finding_update(*, finding: Finding, acting_user, reason: str = "", **fields)
         _apply_timescale(finding, finding.report.published_on)
         finding.full_clean()
         attribute(
-            finding, acting_user=acting_user, reason=reason or f"{finding.get_kind_display()} edited"
+            finding,
+            acting_user=acting_user,
+            reason=reason or f"{finding.get_kind_display()} edited",
         )
         finding.save()
     return finding

@@ -14,7 +14,9 @@ def response_timeline(response: Response):
     return timeline(records)
 
 
-def response_outstanding(response: Response, *, recommendations=None, explanations=None) -> list[str]:
+def response_outstanding(
+    response: Response, *, recommendations=None, explanations=None
+) -> list[str]:
     """What the response still needs before it can go for approval, in plain words.
 
     Pass prefetched `recommendations` and `explanations` to avoid queries in list pages.

@@ -30,8 +30,10 @@ _APPROVER_ROLES = (Membership.Role.OPCC_APPROVER, Membership.Role.OPCC_ADMIN)
 
 
 def _locked(response: Response) -> Response:
-    return Response.objects.select_for_update().select_related("report", "policing_body").get(
-        pk=response.pk
+    return (
+        Response.objects.select_for_update()
+        .select_related("report", "policing_body")
+        .get(pk=response.pk)
     )
 
 
@@ -68,7 +70,9 @@ def response_create(*, report, policing_body, acting_user, reason: str = "") -> 
         )
     with transaction.atomic():
         if Response.objects.filter(report=report, policing_body=policing_body).exists():
-            raise WorkflowError(f"{policing_body.short_name} already has a response to this report.")
+            raise WorkflowError(
+                f"{policing_body.short_name} already has a response to this report."
+            )
         response = Response(report=report, policing_body=policing_body)
         _set_due_dates(response, report.published_on)
         attribute(response, acting_user=acting_user, reason=reason or "Response opened")
@@ -78,7 +82,9 @@ def response_create(*, report, policing_body, acting_user, reason: str = "") -> 
 
 def _set_due_dates(response: Response, published_on: date) -> None:
     response.due_date = deadlines.statutory_due_date(published_on)
-    response.publish_by = deadlines.publish_by_date(response.due_date) if response.due_date else None
+    response.publish_by = (
+        deadlines.publish_by_date(response.due_date) if response.due_date else None
+    )
 
 
 def response_recompute_due_date(*, response: Response, acting_user, reason: str) -> Response:
@@ -87,7 +93,9 @@ def response_recompute_due_date(*, response: Response, acting_user, reason: str)
     with transaction.atomic():
         response = _locked(response)
         _set_due_dates(response, response.report.published_on)
-        return _save(response, acting_user=acting_user, reason=reason, fields=["due_date", "publish_by"])
+        return _save(
+            response, acting_user=acting_user, reason=reason, fields=["due_date", "publish_by"]
+        )
 
 
 def response_invite_force(
@@ -104,13 +112,12 @@ def response_invite_force(
         response.status = Status.AWAITING_FORCE
         response.force_invited_on = invited_on
         response.force_reply_by = reply_by
-        response = _save(
+        return _save(
             response,
             acting_user=acting_user,
             reason=f"Force invited to comment by {reply_by:%-d %B %Y}",
             fields=["status", "force_invited_on", "force_reply_by"],
         )
-    return response
 
 
 def response_start_drafting(*, response: Response, acting_user, reason: str = "") -> Response:
@@ -119,7 +126,10 @@ def response_start_drafting(*, response: Response, acting_user, reason: str = ""
         check_transition(response.status, Status.DRAFTING, "start drafting")
         response.status = Status.DRAFTING
         return _save(
-            response, acting_user=acting_user, reason=reason or "Drafting started", fields=["status"]
+            response,
+            acting_user=acting_user,
+            reason=reason or "Drafting started",
+            fields=["status"],
         )
 
 
@@ -147,7 +157,9 @@ def response_record_force_comments(
         if none_submitted:
             text = ""
         else:
-            text = _require_text(text, "Enter the force's comments, or record that none were submitted.")
+            text = _require_text(
+                text, "Enter the force's comments, or record that none were submitted."
+            )
         response.force_comments = text
         response.force_comments_none_submitted = none_submitted
         response.force_comments_received_on = received_on
@@ -167,7 +179,9 @@ def response_record_force_comments(
             response.status = Status.DRAFTING
             fields.append("status")
         late = bool(response.force_reply_by and received_on > response.force_reply_by)
-        reason = "No comments submitted by the force" if none_submitted else "Force comments recorded"
+        reason = (
+            "No comments submitted by the force" if none_submitted else "Force comments recorded"
+        )
         return _save(
             response,
             acting_user=acting_user,
@@ -228,7 +242,9 @@ def explanation_save(
     with transaction.atomic():
         response = _locked(response)
         office_text_changes = text is not None
-        allowed = EDITABLE_STATUSES if office_text_changes else FORCE_COMMENT_STATUSES | EDITABLE_STATUSES
+        allowed = (
+            EDITABLE_STATUSES if office_text_changes else FORCE_COMMENT_STATUSES | EDITABLE_STATUSES
+        )
         if response.status not in allowed:
             raise WorkflowError(
                 f"The response is {response.get_status_display().lower()}: send it back to "

@@ -10,206 +10,595 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Force',
+            name="Force",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('short_name', models.CharField(max_length=100)),
-                ('country', models.CharField(choices=[('england', 'England'), ('wales', 'Wales')], max_length=10)),
-                ('chief_officer_title', models.CharField(default='Chief Constable', help_text='"Chief Constable" everywhere except the Met and the City of London.', max_length=100)),
-                ('chief_officer_name', models.CharField(blank=True, max_length=200)),
-                ('chief_officer_email', models.EmailField(blank=True, max_length=254)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("short_name", models.CharField(max_length=100)),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[("england", "England"), ("wales", "Wales")], max_length=10
+                    ),
+                ),
+                (
+                    "chief_officer_title",
+                    models.CharField(
+                        default="Chief Constable",
+                        help_text='"Chief Constable" everywhere except the Met and the City of London.',
+                        max_length=100,
+                    ),
+                ),
+                ("chief_officer_name", models.CharField(blank=True, max_length=200)),
+                ("chief_officer_email", models.EmailField(blank=True, max_length=254)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='StatutoryRecipient',
+            name="StatutoryRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("address", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=200)),
-                ('job_title', models.CharField(blank=True, max_length=200)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=200)),
+                ("job_title", models.CharField(blank=True, max_length=200)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['username'],
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalForce',
+            name="HistoricalForce",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('short_name', models.CharField(max_length=100)),
-                ('country', models.CharField(choices=[('england', 'England'), ('wales', 'Wales')], max_length=10)),
-                ('chief_officer_title', models.CharField(default='Chief Constable', help_text='"Chief Constable" everywhere except the Met and the City of London.', max_length=100)),
-                ('chief_officer_name', models.CharField(blank=True, max_length=200)),
-                ('chief_officer_email', models.EmailField(blank=True, max_length=254)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("short_name", models.CharField(max_length=100)),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[("england", "England"), ("wales", "Wales")], max_length=10
+                    ),
+                ),
+                (
+                    "chief_officer_title",
+                    models.CharField(
+                        default="Chief Constable",
+                        help_text='"Chief Constable" everywhere except the Met and the City of London.',
+                        max_length=100,
+                    ),
+                ),
+                ("chief_officer_name", models.CharField(blank=True, max_length=200)),
+                ("chief_officer_email", models.EmailField(blank=True, max_length=254)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical force',
-                'verbose_name_plural': 'historical forces',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical force",
+                "verbose_name_plural": "historical forces",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPolicingBody',
+            name="HistoricalPolicingBody",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('kind', models.CharField(choices=[('pcc', 'Police and Crime Commissioner'), ('pfcc', 'Police, Fire and Crime Commissioner'), ('mayor', 'Combined-authority mayor'), ('mopac', "Mayor's Office for Policing and Crime"), ('common_council', 'Common Council of the City of London')], max_length=20)),
-                ('name', models.CharField(help_text="The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'.", max_length=200)),
-                ('office_name', models.CharField(help_text='The office that does the work.', max_length=200)),
-                ('short_name', models.CharField(max_length=100)),
-                ('holder_title', models.CharField(help_text='e.g. "Police and Crime Commissioner".', max_length=100)),
-                ('holder_name', models.CharField(blank=True, max_length=200)),
-                ('website', models.URLField(blank=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('panel_email', models.EmailField(blank=True, help_text="The Police and Crime Panel's address.", max_length=254)),
-                ('logo', models.TextField(blank=True, max_length=100)),
-                ('logo_alt_text', models.CharField(blank=True, max_length=200)),
-                ('accent_colour', models.CharField(default='#1d70b8', help_text='A hex colour such as #1d70b8, used in the PDF template.', max_length=7)),
-                ('require_two_factor', models.BooleanField(default=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('force', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.force')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pcc", "Police and Crime Commissioner"),
+                            ("pfcc", "Police, Fire and Crime Commissioner"),
+                            ("mayor", "Combined-authority mayor"),
+                            ("mopac", "Mayor's Office for Policing and Crime"),
+                            ("common_council", "Common Council of the City of London"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "office_name",
+                    models.CharField(help_text="The office that does the work.", max_length=200),
+                ),
+                ("short_name", models.CharField(max_length=100)),
+                (
+                    "holder_title",
+                    models.CharField(
+                        help_text='e.g. "Police and Crime Commissioner".', max_length=100
+                    ),
+                ),
+                ("holder_name", models.CharField(blank=True, max_length=200)),
+                ("website", models.URLField(blank=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "panel_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="The Police and Crime Panel's address.",
+                        max_length=254,
+                    ),
+                ),
+                ("logo", models.TextField(blank=True, max_length=100)),
+                ("logo_alt_text", models.CharField(blank=True, max_length=200)),
+                (
+                    "accent_colour",
+                    models.CharField(
+                        default="#1d70b8",
+                        help_text="A hex colour such as #1d70b8, used in the PDF template.",
+                        max_length=7,
+                    ),
+                ),
+                ("require_two_factor", models.BooleanField(default=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "force",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.force",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical policing body',
-                'verbose_name_plural': 'historical policing bodies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical policing body",
+                "verbose_name_plural": "historical policing bodies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStatutoryRecipient',
+            name="HistoricalStatutoryRecipient",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField()),
-                ('name', models.CharField(max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField()),
+                ("name", models.CharField(max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("address", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical statutory recipient',
-                'verbose_name_plural': 'historical statutory recipients',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical statutory recipient",
+                "verbose_name_plural": "historical statutory recipients",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='PolicingBody',
+            name="PolicingBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('kind', models.CharField(choices=[('pcc', 'Police and Crime Commissioner'), ('pfcc', 'Police, Fire and Crime Commissioner'), ('mayor', 'Combined-authority mayor'), ('mopac', "Mayor's Office for Policing and Crime"), ('common_council', 'Common Council of the City of London')], max_length=20)),
-                ('name', models.CharField(help_text="The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'.", max_length=200)),
-                ('office_name', models.CharField(help_text='The office that does the work.', max_length=200)),
-                ('short_name', models.CharField(max_length=100)),
-                ('holder_title', models.CharField(help_text='e.g. "Police and Crime Commissioner".', max_length=100)),
-                ('holder_name', models.CharField(blank=True, max_length=200)),
-                ('website', models.URLField(blank=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('panel_email', models.EmailField(blank=True, help_text="The Police and Crime Panel's address.", max_length=254)),
-                ('logo', models.ImageField(blank=True, upload_to='logos/')),
-                ('logo_alt_text', models.CharField(blank=True, max_length=200)),
-                ('accent_colour', models.CharField(default='#1d70b8', help_text='A hex colour such as #1d70b8, used in the PDF template.', max_length=7)),
-                ('require_two_factor', models.BooleanField(default=False)),
-                ('force', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='policing_body', to='accounts.force')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pcc", "Police and Crime Commissioner"),
+                            ("pfcc", "Police, Fire and Crime Commissioner"),
+                            ("mayor", "Combined-authority mayor"),
+                            ("mopac", "Mayor's Office for Policing and Crime"),
+                            ("common_council", "Common Council of the City of London"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "office_name",
+                    models.CharField(help_text="The office that does the work.", max_length=200),
+                ),
+                ("short_name", models.CharField(max_length=100)),
+                (
+                    "holder_title",
+                    models.CharField(
+                        help_text='e.g. "Police and Crime Commissioner".', max_length=100
+                    ),
+                ),
+                ("holder_name", models.CharField(blank=True, max_length=200)),
+                ("website", models.URLField(blank=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "panel_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="The Police and Crime Panel's address.",
+                        max_length=254,
+                    ),
+                ),
+                ("logo", models.ImageField(blank=True, upload_to="logos/")),
+                ("logo_alt_text", models.CharField(blank=True, max_length=200)),
+                (
+                    "accent_colour",
+                    models.CharField(
+                        default="#1d70b8",
+                        help_text="A hex colour such as #1d70b8, used in the PDF template.",
+                        max_length=7,
+                    ),
+                ),
+                ("require_two_factor", models.BooleanField(default=False)),
+                (
+                    "force",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="policing_body",
+                        to="accounts.force",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'policing bodies',
-                'ordering': ['name'],
+                "verbose_name_plural": "policing bodies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('opcc_drafter', 'OPCC drafter'), ('opcc_approver', 'OPCC approver'), ('opcc_admin', 'OPCC admin'), ('force_contributor', 'Force contributor')], max_length=20)),
-                ('is_active', models.BooleanField(default=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('force', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.force')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('policing_body', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.policingbody')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("opcc_drafter", "OPCC drafter"),
+                            ("opcc_approver", "OPCC approver"),
+                            ("opcc_admin", "OPCC admin"),
+                            ("force_contributor", "Force contributor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "force",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.force",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "policing_body",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.policingbody",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('opcc_drafter', 'OPCC drafter'), ('opcc_approver', 'OPCC approver'), ('opcc_admin', 'OPCC admin'), ('force_contributor', 'Force contributor')], max_length=20)),
-                ('is_active', models.BooleanField(default=True)),
-                ('force', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.force')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('policing_body', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.policingbody')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("opcc_drafter", "OPCC drafter"),
+                            ("opcc_approver", "OPCC approver"),
+                            ("opcc_admin", "OPCC admin"),
+                            ("force_contributor", "Force contributor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "force",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="accounts.force",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "policing_body",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="accounts.policingbody",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('force__isnull', True), ('policing_body__isnull', False), ('role__in', ['opcc_drafter', 'opcc_approver', 'opcc_admin'])), models.Q(('force__isnull', False), ('policing_body__isnull', True), ('role', 'force_contributor')), _connector='OR'), name='membership_org_matches_role'), models.UniqueConstraint(condition=models.Q(('policing_body__isnull', False)), fields=('user', 'role', 'policing_body'), name='membership_unique_office_role'), models.UniqueConstraint(condition=models.Q(('force__isnull', False)), fields=('user', 'role', 'force'), name='membership_unique_force_role')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("force__isnull", True),
+                                ("policing_body__isnull", False),
+                                ("role__in", ["opcc_drafter", "opcc_approver", "opcc_admin"]),
+                            ),
+                            models.Q(
+                                ("force__isnull", False),
+                                ("policing_body__isnull", True),
+                                ("role", "force_contributor"),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="membership_org_matches_role",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("policing_body__isnull", False)),
+                        fields=("user", "role", "policing_body"),
+                        name="membership_unique_office_role",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("force__isnull", False)),
+                        fields=("user", "role", "force"),
+                        name="membership_unique_force_role",
+                    ),
+                ],
             },
         ),
     ]

@@ -7,151 +7,538 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('key_finding', 'Key finding'), ('cause_of_concern', 'Cause of concern'), ('recommendation', 'Recommendation'), ('afi', 'Area for improvement'), ('practice', 'Innovative or promising practice')], max_length=20)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('reference', models.CharField(blank=True, help_text='e.g. "R1" or "AFI 3".', max_length=30)),
-                ('text', models.TextField()),
-                ('addressees', models.JSONField(blank=True, default=list, help_text='Recommendations: who it is addressed to.')),
-                ('timescale_text', models.CharField(blank=True, max_length=200)),
-                ('timescale_kind', models.CharField(choices=[('none', 'None given'), ('immediate', 'Immediately'), ('within_period', 'Within a period'), ('by_date', 'By a date'), ('unrecognised', 'Not recognised')], default='none', max_length=20)),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('cause_of_concern', models.ForeignKey(blank=True, limit_choices_to={'kind': 'cause_of_concern'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommendations', to='inspections.finding')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("key_finding", "Key finding"),
+                            ("cause_of_concern", "Cause of concern"),
+                            ("recommendation", "Recommendation"),
+                            ("afi", "Area for improvement"),
+                            ("practice", "Innovative or promising practice"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "reference",
+                    models.CharField(blank=True, help_text='e.g. "R1" or "AFI 3".', max_length=30),
+                ),
+                ("text", models.TextField()),
+                (
+                    "addressees",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Recommendations: who it is addressed to.",
+                    ),
+                ),
+                ("timescale_text", models.CharField(blank=True, max_length=200)),
+                (
+                    "timescale_kind",
+                    models.CharField(
+                        choices=[
+                            ("none", "None given"),
+                            ("immediate", "Immediately"),
+                            ("within_period", "Within a period"),
+                            ("by_date", "By a date"),
+                            ("unrecognised", "Not recognised"),
+                        ],
+                        default="none",
+                        max_length=20,
+                    ),
+                ),
+                ("target_date", models.DateField(blank=True, null=True)),
+                (
+                    "cause_of_concern",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "cause_of_concern"},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="recommendations",
+                        to="inspections.finding",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'position', 'id'],
+                "ordering": ["report", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalReport',
+            name="HistoricalReport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('hmicfrs_url', models.URLField(blank=True, max_length=500, verbose_name='HMICFRS URL')),
-                ('published_on', models.DateField(verbose_name='date published')),
-                ('report_type', models.CharField(choices=[('peel', 'PEEL inspection'), ('peel_spotlight', 'PEEL spotlight report'), ('cdi', 'Crime data integrity'), ('thematic', 'National thematic inspection'), ('joint', 'Joint inspection'), ('child_protection', 'Child protection inspection'), ('custody', 'Custody inspection'), ('state_of_policing', 'State of Policing'), ('commissioned', 'Commissioned inspection'), ('accelerated_coc', 'Accelerated cause of concern letter'), ('fire', 'Fire and rescue inspection'), ('other', 'Other')], max_length=30)),
-                ('inspection_type_label', models.CharField(blank=True, help_text='How the office describes the type of inspection, e.g. "Thematic".', max_length=100)),
-                ('scope', models.CharField(choices=[('force', 'Force-specific'), ('multi_force', 'Multi-force'), ('national', 'National')], default='force', max_length=20)),
-                ('lead_inspectorate', models.CharField(choices=[('hmicfrs', 'HMICFRS'), ('hmcpsi', 'HM Crown Prosecution Service Inspectorate'), ('hmi_prisons', 'HM Inspectorate of Prisons'), ('hmi_probation', 'HM Inspectorate of Probation'), ('ofsted', 'Ofsted'), ('cqc', 'Care Quality Commission')], default='hmicfrs', max_length=20)),
-                ('participating_inspectorates', models.JSONField(blank=True, default=list, help_text='Codes of the other inspectorates in a joint inspection.')),
-                ('grading_framework', models.CharField(choices=[('four', 'Four grades (to 2019)'), ('five', 'Five grades (PEEL 2021/22 onwards)'), ('none', 'Not graded')], default='none', max_length=10)),
-                ('s55_applies', models.BooleanField(default=True, help_text='Fire and rescue reports never attract s55; others do unless a reason is recorded.', verbose_name='Section 55 applies')),
-                ('s55_exemption_reason', models.TextField(blank=True)),
-                ('summary', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "hmicfrs_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="HMICFRS URL"),
+                ),
+                ("published_on", models.DateField(verbose_name="date published")),
+                (
+                    "report_type",
+                    models.CharField(
+                        choices=[
+                            ("peel", "PEEL inspection"),
+                            ("peel_spotlight", "PEEL spotlight report"),
+                            ("cdi", "Crime data integrity"),
+                            ("thematic", "National thematic inspection"),
+                            ("joint", "Joint inspection"),
+                            ("child_protection", "Child protection inspection"),
+                            ("custody", "Custody inspection"),
+                            ("state_of_policing", "State of Policing"),
+                            ("commissioned", "Commissioned inspection"),
+                            ("accelerated_coc", "Accelerated cause of concern letter"),
+                            ("fire", "Fire and rescue inspection"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "inspection_type_label",
+                    models.CharField(
+                        blank=True,
+                        help_text='How the office describes the type of inspection, e.g. "Thematic".',
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("force", "Force-specific"),
+                            ("multi_force", "Multi-force"),
+                            ("national", "National"),
+                        ],
+                        default="force",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "lead_inspectorate",
+                    models.CharField(
+                        choices=[
+                            ("hmicfrs", "HMICFRS"),
+                            ("hmcpsi", "HM Crown Prosecution Service Inspectorate"),
+                            ("hmi_prisons", "HM Inspectorate of Prisons"),
+                            ("hmi_probation", "HM Inspectorate of Probation"),
+                            ("ofsted", "Ofsted"),
+                            ("cqc", "Care Quality Commission"),
+                        ],
+                        default="hmicfrs",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "participating_inspectorates",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Codes of the other inspectorates in a joint inspection.",
+                    ),
+                ),
+                (
+                    "grading_framework",
+                    models.CharField(
+                        choices=[
+                            ("four", "Four grades (to 2019)"),
+                            ("five", "Five grades (PEEL 2021/22 onwards)"),
+                            ("none", "Not graded"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "s55_applies",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Fire and rescue reports never attract s55; others do unless a reason is recorded.",
+                        verbose_name="Section 55 applies",
+                    ),
+                ),
+                ("s55_exemption_reason", models.TextField(blank=True)),
+                ("summary", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical report',
-                'verbose_name_plural': 'historical reports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical report",
+                "verbose_name_plural": "historical reports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('hmicfrs_url', models.URLField(blank=True, max_length=500, verbose_name='HMICFRS URL')),
-                ('published_on', models.DateField(verbose_name='date published')),
-                ('report_type', models.CharField(choices=[('peel', 'PEEL inspection'), ('peel_spotlight', 'PEEL spotlight report'), ('cdi', 'Crime data integrity'), ('thematic', 'National thematic inspection'), ('joint', 'Joint inspection'), ('child_protection', 'Child protection inspection'), ('custody', 'Custody inspection'), ('state_of_policing', 'State of Policing'), ('commissioned', 'Commissioned inspection'), ('accelerated_coc', 'Accelerated cause of concern letter'), ('fire', 'Fire and rescue inspection'), ('other', 'Other')], max_length=30)),
-                ('inspection_type_label', models.CharField(blank=True, help_text='How the office describes the type of inspection, e.g. "Thematic".', max_length=100)),
-                ('scope', models.CharField(choices=[('force', 'Force-specific'), ('multi_force', 'Multi-force'), ('national', 'National')], default='force', max_length=20)),
-                ('lead_inspectorate', models.CharField(choices=[('hmicfrs', 'HMICFRS'), ('hmcpsi', 'HM Crown Prosecution Service Inspectorate'), ('hmi_prisons', 'HM Inspectorate of Prisons'), ('hmi_probation', 'HM Inspectorate of Probation'), ('ofsted', 'Ofsted'), ('cqc', 'Care Quality Commission')], default='hmicfrs', max_length=20)),
-                ('participating_inspectorates', models.JSONField(blank=True, default=list, help_text='Codes of the other inspectorates in a joint inspection.')),
-                ('grading_framework', models.CharField(choices=[('four', 'Four grades (to 2019)'), ('five', 'Five grades (PEEL 2021/22 onwards)'), ('none', 'Not graded')], default='none', max_length=10)),
-                ('s55_applies', models.BooleanField(default=True, help_text='Fire and rescue reports never attract s55; others do unless a reason is recorded.', verbose_name='Section 55 applies')),
-                ('s55_exemption_reason', models.TextField(blank=True)),
-                ('summary', models.TextField(blank=True)),
-                ('forces', models.ManyToManyField(blank=True, related_name='reports', to='accounts.force')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "hmicfrs_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="HMICFRS URL"),
+                ),
+                ("published_on", models.DateField(verbose_name="date published")),
+                (
+                    "report_type",
+                    models.CharField(
+                        choices=[
+                            ("peel", "PEEL inspection"),
+                            ("peel_spotlight", "PEEL spotlight report"),
+                            ("cdi", "Crime data integrity"),
+                            ("thematic", "National thematic inspection"),
+                            ("joint", "Joint inspection"),
+                            ("child_protection", "Child protection inspection"),
+                            ("custody", "Custody inspection"),
+                            ("state_of_policing", "State of Policing"),
+                            ("commissioned", "Commissioned inspection"),
+                            ("accelerated_coc", "Accelerated cause of concern letter"),
+                            ("fire", "Fire and rescue inspection"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "inspection_type_label",
+                    models.CharField(
+                        blank=True,
+                        help_text='How the office describes the type of inspection, e.g. "Thematic".',
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("force", "Force-specific"),
+                            ("multi_force", "Multi-force"),
+                            ("national", "National"),
+                        ],
+                        default="force",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "lead_inspectorate",
+                    models.CharField(
+                        choices=[
+                            ("hmicfrs", "HMICFRS"),
+                            ("hmcpsi", "HM Crown Prosecution Service Inspectorate"),
+                            ("hmi_prisons", "HM Inspectorate of Prisons"),
+                            ("hmi_probation", "HM Inspectorate of Probation"),
+                            ("ofsted", "Ofsted"),
+                            ("cqc", "Care Quality Commission"),
+                        ],
+                        default="hmicfrs",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "participating_inspectorates",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Codes of the other inspectorates in a joint inspection.",
+                    ),
+                ),
+                (
+                    "grading_framework",
+                    models.CharField(
+                        choices=[
+                            ("four", "Four grades (to 2019)"),
+                            ("five", "Five grades (PEEL 2021/22 onwards)"),
+                            ("none", "Not graded"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "s55_applies",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Fire and rescue reports never attract s55; others do unless a reason is recorded.",
+                        verbose_name="Section 55 applies",
+                    ),
+                ),
+                ("s55_exemption_reason", models.TextField(blank=True)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "forces",
+                    models.ManyToManyField(blank=True, related_name="reports", to="accounts.force"),
+                ),
             ],
             options={
-                'ordering': ['-published_on', 'title'],
+                "ordering": ["-published_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalGradedJudgement',
+            name="HistoricalGradedJudgement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('area', models.CharField(help_text='e.g. "Overall" or "Investigating crime".', max_length=200)),
-                ('grade', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('adequate', 'Adequate'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate'), ('not_graded', 'Not graded')], max_length=30)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inspections.report')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "area",
+                    models.CharField(
+                        help_text='e.g. "Overall" or "Investigating crime".', max_length=200
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("adequate", "Adequate"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                            ("not_graded", "Not graded"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inspections.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical graded judgement',
-                'verbose_name_plural': 'historical graded judgements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical graded judgement",
+                "verbose_name_plural": "historical graded judgements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalFinding',
+            name="HistoricalFinding",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('key_finding', 'Key finding'), ('cause_of_concern', 'Cause of concern'), ('recommendation', 'Recommendation'), ('afi', 'Area for improvement'), ('practice', 'Innovative or promising practice')], max_length=20)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('reference', models.CharField(blank=True, help_text='e.g. "R1" or "AFI 3".', max_length=30)),
-                ('text', models.TextField()),
-                ('addressees', models.JSONField(blank=True, default=list, help_text='Recommendations: who it is addressed to.')),
-                ('timescale_text', models.CharField(blank=True, max_length=200)),
-                ('timescale_kind', models.CharField(choices=[('none', 'None given'), ('immediate', 'Immediately'), ('within_period', 'Within a period'), ('by_date', 'By a date'), ('unrecognised', 'Not recognised')], default='none', max_length=20)),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cause_of_concern', models.ForeignKey(blank=True, db_constraint=False, limit_choices_to={'kind': 'cause_of_concern'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inspections.finding')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inspections.report')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("key_finding", "Key finding"),
+                            ("cause_of_concern", "Cause of concern"),
+                            ("recommendation", "Recommendation"),
+                            ("afi", "Area for improvement"),
+                            ("practice", "Innovative or promising practice"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "reference",
+                    models.CharField(blank=True, help_text='e.g. "R1" or "AFI 3".', max_length=30),
+                ),
+                ("text", models.TextField()),
+                (
+                    "addressees",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Recommendations: who it is addressed to.",
+                    ),
+                ),
+                ("timescale_text", models.CharField(blank=True, max_length=200)),
+                (
+                    "timescale_kind",
+                    models.CharField(
+                        choices=[
+                            ("none", "None given"),
+                            ("immediate", "Immediately"),
+                            ("within_period", "Within a period"),
+                            ("by_date", "By a date"),
+                            ("unrecognised", "Not recognised"),
+                        ],
+                        default="none",
+                        max_length=20,
+                    ),
+                ),
+                ("target_date", models.DateField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cause_of_concern",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"kind": "cause_of_concern"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inspections.finding",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inspections.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical finding',
-                'verbose_name_plural': 'historical findings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical finding",
+                "verbose_name_plural": "historical findings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='GradedJudgement',
+            name="GradedJudgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('area', models.CharField(help_text='e.g. "Overall" or "Investigating crime".', max_length=200)),
-                ('grade', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('adequate', 'Adequate'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate'), ('not_graded', 'Not graded')], max_length=30)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgements', to='inspections.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "area",
+                    models.CharField(
+                        help_text='e.g. "Overall" or "Investigating crime".', max_length=200
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("adequate", "Adequate"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                            ("not_graded", "Not graded"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judgements",
+                        to="inspections.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'position', 'id'],
+                "ordering": ["report", "position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='finding',
-            name='report',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='inspections.report'),
+            model_name="finding",
+            name="report",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="findings",
+                to="inspections.report",
+            ),
         ),
     ]

@@ -1,0 +1,441 @@
+"""Demo data, built only through the domain services so that history and guards are real."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Force, Membership, PolicingBody
+from inspections.models import Addressee, Finding, GradingFramework, Report, ReportType, Scope
+from inspections.services import finding_add, judgement_add, report_create
+from responses import deadlines
+from responses.services import (
+    explanation_save,
+    response_approve,
+    response_create,
+    response_invite_force,
+    response_publish,
+    response_record_copies,
+    response_record_force_comments,
+    response_start_drafting,
+    response_submit_for_approval,
+    response_update_text,
+)
+
+from . import norfolk_cdi_2019 as norfolk
+
+Kind = Finding.Kind
+
+USERS = [
+    # username, full name, job title, role, organisation slug
+    ("drafter", "Dana Drafter", "Policy Officer", Membership.Role.OPCC_DRAFTER, "norfolk-pcc"),
+    ("approver", "Alex Approver", "Chief Executive", Membership.Role.OPCC_APPROVER, "norfolk-pcc"),
+    ("admin", "Ash Admin", "Office Manager", Membership.Role.OPCC_ADMIN, "norfolk-pcc"),
+    (
+        "force",
+        "Frankie Force",
+        "Staff Officer to the Chief Constable",
+        Membership.Role.FORCE_CONTRIBUTOR,
+        "norfolk",
+    ),
+    ("other-drafter", "Sam Suffolk", "Policy Officer", Membership.Role.OPCC_DRAFTER, "suffolk-pcc"),
+]
+
+
+def _users(password: str) -> dict:
+    User = get_user_model()
+    users = {}
+    for username, full_name, job_title, role, org in USERS:
+        user, _ = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "full_name": full_name,
+                "job_title": job_title,
+                "email": f"{username}@example.org",
+            },
+        )
+        user.set_password(password)
+        if username == "admin":
+            user.is_staff = True
+            user.is_superuser = True
+        user.save()
+        if role == Membership.Role.FORCE_CONTRIBUTOR:
+            Membership.objects.get_or_create(
+                user=user, role=role, force=Force.objects.get(slug=org)
+            )
+        else:
+            Membership.objects.get_or_create(
+                user=user, role=role, policing_body=PolicingBody.objects.get(slug=org)
+            )
+        users[username] = user
+    return users
+
+
+def build_demo(*, password: str) -> bool:
+    """Create the demo data if it is not there yet; always (re)set the demo users' passwords.
+    Returns True when data was created."""
+    with transaction.atomic():
+        users = _users(password)
+        if Report.objects.filter(title=norfolk.TITLE).exists():
+            return False
+        norfolk_body = PolicingBody.objects.select_related("force").get(slug="norfolk-pcc")
+        suffolk_body = PolicingBody.objects.select_related("force").get(slug="suffolk-pcc")
+        if not norfolk_body.holder_name:
+            norfolk_body.holder_name = "Giles Orpen-Smellie"
+            norfolk_body.email = "opccn@norfolk.police.uk"
+            norfolk_body.logo_alt_text = "Norfolk Police and Crime Commissioner"
+            norfolk_body.save()
+        _norfolk_cdi(users, norfolk_body)
+        today = timezone.localdate()
+        _recent_reports(users, norfolk_body, suffolk_body, today)
+    return True
+
+
+def _add_findings(report, items, user):
+    """items: (kind, text, extra fields) in report order."""
+    added = []
+    for kind, text, extra in items:
+        added.append(finding_add(report=report, kind=kind, text=text, acting_user=user, **extra))
+    return added
+
+
+def _norfolk_cdi(users, body):
+    drafter, approver, force_user = users["drafter"], users["approver"], users["force"]
+    report = report_create(
+        acting_user=drafter,
+        forces=[body.force],
+        title=norfolk.TITLE,
+        hmicfrs_url=norfolk.URL,
+        published_on=norfolk.PUBLISHED_ON,
+        report_type=ReportType.CRIME_DATA_INTEGRITY,
+        inspection_type_label="Thematic",
+        scope=Scope.FORCE,
+        grading_framework=GradingFramework.FOUR_GRADES,
+    )
+    judgement_add(
+        report=report,
+        area="Crime data integrity",
+        grade="requires_improvement",
+        acting_user=drafter,
+    )
+    items = [(Kind.KEY_FINDING, text, {}) for text in norfolk.KEY_FINDINGS]
+    items.append(
+        (Kind.CAUSE_OF_CONCERN, norfolk.CAUSE_OF_CONCERN, {"reference": "Cause of concern"})
+    )
+    findings = _add_findings(report, items, drafter)
+    cause = findings[-1]
+    recs = _add_findings(
+        report,
+        [
+            (
+                Kind.RECOMMENDATION,
+                text,
+                {
+                    "reference": f"R{i}",
+                    "addressees": [Addressee.FORCE],
+                    "timescale_text": "immediately",
+                    "cause_of_concern": cause,
+                },
+            )
+            for i, text in enumerate(norfolk.RECOMMENDATIONS, 1)
+        ],
+        drafter,
+    )
+    afis = _add_findings(
+        report,
+        [
+            (Kind.AREA_FOR_IMPROVEMENT, text, {"reference": f"AFI {i}"})
+            for i, text in enumerate(norfolk.AFIS, 1)
+        ],
+        drafter,
+    )
+
+    response = response_create(report=report, policing_body=body, acting_user=drafter)
+    response = response_invite_force(
+        response=response,
+        invited_on=date(2020, 1, 8),
+        reply_by=date(2020, 2, 3),
+        acting_user=drafter,
+    )
+    response = response_record_force_comments(
+        response=response,
+        acting_user=force_user,
+        text=norfolk.FORCE_COMMENTS,
+        received_on=date(2020, 1, 31),
+        author_name="Paul Sanford",
+        author_role="Deputy Chief Constable of Norfolk Constabulary",
+    )
+    for rec, (kind, text, force_comment) in zip(recs, norfolk.EXPLANATIONS, strict=True):
+        explanation_save(
+            response=response,
+            finding=rec,
+            kind=kind,
+            text=text,
+            force_comment=force_comment,
+            acting_user=drafter,
+        )
+    for afi, text in zip(afis, norfolk.AFI_RESPONSES, strict=True):
+        explanation_save(
+            response=response, finding=afi, kind="action_proposed", text=text, acting_user=drafter
+        )
+    response = response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments=norfolk.OFFICE_COMMENTS,
+        reply_to_force=norfolk.REPLY_TO_FORCE,
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(
+        response=response,
+        acting_user=approver,
+        signatory_name="Lorne Green",
+        signatory_title="Police and Crime Commissioner for Norfolk",
+    )
+    response = response_publish(
+        response=response,
+        published_on=norfolk.RESPONSE_PUBLISHED_ON,
+        url="https://www.norfolk-pcc.gov.uk/",
+        acting_user=drafter,
+    )
+    response_record_copies(
+        response=response,
+        acting_user=drafter,
+        hmicfrs=date(2020, 2, 21),
+        home_secretary=date(2020, 2, 21),
+        panel=date(2020, 2, 24),
+        chief_officer=date(2020, 2, 21),
+    )
+
+
+def _report(
+    user, body, *, title, published_on, report_type=ReportType.PEEL, scope=Scope.FORCE, **extra
+):
+    return report_create(
+        acting_user=user,
+        forces=[body.force] if scope != Scope.NATIONAL else [],
+        title=title,
+        published_on=published_on,
+        report_type=report_type,
+        scope=scope,
+        **extra,
+    )
+
+
+def _simple_recs(
+    report, user, count, *, addressees=(Addressee.FORCE,), timescale="within six months"
+):
+    return _add_findings(
+        report,
+        [
+            (
+                Kind.RECOMMENDATION,
+                f"Recommendation {i} of the {report.title} report: the force should improve its "
+                "processes in the area the inspection examined.",
+                {"reference": f"R{i}", "addressees": list(addressees), "timescale_text": timescale},
+            )
+            for i in range(1, count + 1)
+        ],
+        user,
+    )
+
+
+def _recent_reports(users, norfolk_body, suffolk_body, today):
+    drafter, approver, force_user = users["drafter"], users["approver"], users["force"]
+
+    # Overdue: published 60 days ago, still drafting.
+    overdue = _report(
+        drafter,
+        norfolk_body,
+        title="Norfolk Constabulary: custody services inspection",
+        published_on=today - timedelta(days=60),
+        report_type=ReportType.CUSTODY,
+        lead_inspectorate="hmicfrs",
+        participating_inspectorates=["hmi_prisons"],
+    )
+    _simple_recs(overdue, drafter, 2)
+    response = response_create(report=overdue, policing_body=norfolk_body, acting_user=drafter)
+    response = response_invite_force(
+        response=response,
+        invited_on=overdue.published_on + timedelta(days=2),
+        reply_by=overdue.published_on + timedelta(days=27),
+        acting_user=drafter,
+    )
+    response_record_force_comments(
+        response=response,
+        acting_user=force_user,
+        none_submitted=True,
+        received_on=overdue.published_on + timedelta(days=30),
+    )
+
+    # Due within 7 days: published 50 days ago, drafting with one explanation missing.
+    soon = _report(
+        drafter,
+        norfolk_body,
+        title="PEEL spotlight report: Norfolk Constabulary's response to stalking",
+        published_on=today - timedelta(days=50),
+        report_type=ReportType.PEEL_SPOTLIGHT,
+    )
+    recs = _simple_recs(soon, drafter, 3)
+    response = response_create(report=soon, policing_body=norfolk_body, acting_user=drafter)
+    response = response_invite_force(
+        response=response,
+        invited_on=soon.published_on + timedelta(days=1),
+        reply_by=deadlines.default_force_reply_by(due=response.due_date),
+        acting_user=drafter,
+    )
+    response_record_force_comments(
+        response=response,
+        acting_user=force_user,
+        text="The Constabulary accepts the recommendations and has appointed a lead for each.",
+        received_on=soon.published_on + timedelta(days=25),
+        author_name="Paul Sanford",
+        author_role="Chief Constable",
+    )
+    for rec in recs[:1]:
+        explanation_save(
+            response=response,
+            finding=rec,
+            kind="action_proposed",
+            text="The Commissioner will monitor delivery of the force's plan at the accountability forum.",
+            acting_user=drafter,
+        )
+
+    # Awaiting the force: published 10 days ago.
+    waiting = _report(
+        drafter,
+        norfolk_body,
+        title="PEEL 2025-29: an inspection of Norfolk Constabulary",
+        published_on=today - timedelta(days=10),
+        grading_framework=GradingFramework.FIVE_GRADES,
+    )
+    judgement_add(report=waiting, area="Investigating crime", grade="adequate", acting_user=drafter)
+    judgement_add(
+        report=waiting, area="Protecting vulnerable people", grade="good", acting_user=drafter
+    )
+    _simple_recs(waiting, drafter, 2)
+    response = response_create(report=waiting, policing_body=norfolk_body, acting_user=drafter)
+    response_invite_force(
+        response=response,
+        invited_on=waiting.published_on + timedelta(days=1),
+        reply_by=deadlines.default_force_reply_by(due=response.due_date),
+        acting_user=drafter,
+    )
+
+    # National thematic with recommendations to others.
+    thematic = _report(
+        drafter,
+        norfolk_body,
+        title="An inspection of how well the police and other agencies tackle fraud (national thematic)",
+        published_on=today - timedelta(days=20),
+        report_type=ReportType.NATIONAL_THEMATIC,
+        scope=Scope.NATIONAL,
+    )
+    _add_findings(
+        thematic,
+        [
+            (
+                Kind.RECOMMENDATION,
+                "By 31 March 2027, the Home Office should publish a national fraud strategy that sets "
+                "clear responsibilities for policing and other agencies.",
+                {
+                    "reference": "R1",
+                    "addressees": [Addressee.HOME_OFFICE],
+                    "timescale_text": "by 31 March 2027",
+                },
+            ),
+            (
+                Kind.RECOMMENDATION,
+                "Within six months, the College of Policing should publish guidance on fraud "
+                "investigation for frontline officers.",
+                {
+                    "reference": "R2",
+                    "addressees": [Addressee.COLLEGE_OF_POLICING],
+                    "timescale_text": "within six months",
+                },
+            ),
+            (
+                Kind.RECOMMENDATION,
+                "Within 12 months, chief constables should make sure victims of fraud receive regular "
+                "updates on their case.",
+                {
+                    "reference": "R3",
+                    "addressees": [Addressee.CHIEF_CONSTABLES],
+                    "timescale_text": "within 12 months",
+                },
+            ),
+            (
+                Kind.AREA_FOR_IMPROVEMENT,
+                "Forces should improve how they record fraud reports.",
+                {"reference": "AFI 1"},
+            ),
+        ],
+        drafter,
+    )
+    response_create(report=thematic, policing_body=norfolk_body, acting_user=drafter)
+
+    # Published late, with a reason: PEEL 2021/22.
+    late = _report(
+        drafter,
+        norfolk_body,
+        title="PEEL 2021/22: an inspection of Norfolk Constabulary",
+        published_on=date(2022, 5, 10),
+        grading_framework=GradingFramework.FIVE_GRADES,
+        hmicfrs_url="https://hmicfrs.justiceinspectorates.gov.uk/",
+    )
+    judgement_add(report=late, area="Preventing crime", grade="good", acting_user=drafter)
+    recs = _simple_recs(late, drafter, 1)
+    response = response_create(report=late, policing_body=norfolk_body, acting_user=drafter)
+    response = response_invite_force(
+        response=response,
+        invited_on=date(2022, 5, 11),
+        reply_by=date(2022, 6, 7),
+        acting_user=drafter,
+    )
+    response = response_record_force_comments(
+        response=response,
+        acting_user=force_user,
+        text="The force welcomes the report.",
+        received_on=date(2022, 6, 7),
+        author_name="Paul Sanford",
+        author_role="Chief Constable",
+    )
+    explanation_save(
+        response=response,
+        finding=recs[0],
+        kind="action_taken",
+        text="The force has completed the work and the Commissioner has reviewed the evidence.",
+        acting_user=drafter,
+    )
+    response = response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments="I welcome this report and will monitor the force's progress.",
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(response=response, acting_user=approver)
+    response_publish(
+        response=response,
+        published_on=date(2022, 7, 8),
+        late_reason="The Police and Crime Panel meeting that considered the response was postponed.",
+        acting_user=drafter,
+    )
+
+    # Suffolk: another office's draft, to show isolation between offices.
+    suffolk_report = _report(
+        users["other-drafter"],
+        suffolk_body,
+        title="PEEL 2025-29: an inspection of Suffolk Constabulary",
+        published_on=today - timedelta(days=15),
+        grading_framework=GradingFramework.FIVE_GRADES,
+    )
+    _simple_recs(suffolk_report, users["other-drafter"], 2)
+    response = response_create(
+        report=suffolk_report, policing_body=suffolk_body, acting_user=users["other-drafter"]
+    )
+    response = response_start_drafting(response=response, acting_user=users["other-drafter"])
+    response_update_text(
+        response=response,
+        acting_user=users["other-drafter"],
+        office_comments="Suffolk draft: not to be seen by other offices.",
+    )
