@@ -109,9 +109,15 @@ class Response(models.Model):
 
     # s55(6) copies, and the practice copies to the panel and the chief officer.
     copy_hmicfrs_on = models.DateField("copy sent to HMICFRS", null=True, blank=True)
-    copy_home_secretary_on = models.DateField("copy sent to the Home Secretary", null=True, blank=True)
-    copy_panel_on = models.DateField("copy sent to the Police and Crime Panel", null=True, blank=True)
-    copy_chief_officer_on = models.DateField("copy sent to the chief officer", null=True, blank=True)
+    copy_home_secretary_on = models.DateField(
+        "copy sent to the Home Secretary", null=True, blank=True
+    )
+    copy_panel_on = models.DateField(
+        "copy sent to the Police and Crime Panel", null=True, blank=True
+    )
+    copy_chief_officer_on = models.DateField(
+        "copy sent to the chief officer", null=True, blank=True
+    )
 
     internal_notes = models.TextField(blank=True, help_text="For the office only; never published.")
 
@@ -166,7 +172,9 @@ class Explanation(models.Model):
     class Meta:
         ordering = ["finding__position", "finding_id"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "finding"], name="one_explanation_per_finding")
+            models.UniqueConstraint(
+                fields=["response", "finding"], name="one_explanation_per_finding"
+            )
         ]
 
     def __str__(self):

@@ -7,187 +7,494 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('inspections', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("inspections", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalResponse',
+            name="HistoricalResponse",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('awaiting_force', 'Awaiting force comments'), ('drafting', 'Drafting'), ('awaiting_approval', 'Awaiting approval'), ('approved', 'Approved'), ('published', 'Published'), ('not_required', 'Not required')], default='not_started', max_length=20)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('publish_by', models.DateField(blank=True, null=True)),
-                ('force_invited_on', models.DateField(blank=True, null=True)),
-                ('force_reply_by', models.DateField(blank=True, null=True)),
-                ('force_comments', models.TextField(blank=True)),
-                ('force_comments_received_on', models.DateField(blank=True, null=True)),
-                ('force_comments_author_name', models.CharField(blank=True, max_length=200)),
-                ('force_comments_author_role', models.CharField(blank=True, max_length=200)),
-                ('force_comments_none_submitted', models.BooleanField(default=False)),
-                ('force_comments_submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('office_comments', models.TextField(blank=True)),
-                ('reply_to_force', models.TextField(blank=True)),
-                ('submitted_for_approval_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('signatory_name', models.CharField(blank=True, max_length=200)),
-                ('signatory_title', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('published_url', models.URLField(blank=True, max_length=500)),
-                ('late_reason', models.TextField(blank=True)),
-                ('not_required_reason', models.TextField(blank=True)),
-                ('amendment_reason', models.TextField(blank=True)),
-                ('imported', models.BooleanField(default=False, help_text='Published before the office used this product, then imported.')),
-                ('copy_hmicfrs_on', models.DateField(blank=True, null=True, verbose_name='copy sent to HMICFRS')),
-                ('copy_home_secretary_on', models.DateField(blank=True, null=True, verbose_name='copy sent to the Home Secretary')),
-                ('copy_panel_on', models.DateField(blank=True, null=True, verbose_name='copy sent to the Police and Crime Panel')),
-                ('copy_chief_officer_on', models.DateField(blank=True, null=True, verbose_name='copy sent to the chief officer')),
-                ('internal_notes', models.TextField(blank=True, help_text='For the office only; never published.')),
-                ('lock_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('approved_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('policing_body', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.policingbody')),
-                ('report', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inspections.report')),
-                ('submitted_for_approval_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("awaiting_force", "Awaiting force comments"),
+                            ("drafting", "Drafting"),
+                            ("awaiting_approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                            ("not_required", "Not required"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("publish_by", models.DateField(blank=True, null=True)),
+                ("force_invited_on", models.DateField(blank=True, null=True)),
+                ("force_reply_by", models.DateField(blank=True, null=True)),
+                ("force_comments", models.TextField(blank=True)),
+                ("force_comments_received_on", models.DateField(blank=True, null=True)),
+                ("force_comments_author_name", models.CharField(blank=True, max_length=200)),
+                ("force_comments_author_role", models.CharField(blank=True, max_length=200)),
+                ("force_comments_none_submitted", models.BooleanField(default=False)),
+                ("force_comments_submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("office_comments", models.TextField(blank=True)),
+                ("reply_to_force", models.TextField(blank=True)),
+                ("submitted_for_approval_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("signatory_name", models.CharField(blank=True, max_length=200)),
+                ("signatory_title", models.CharField(blank=True, max_length=200)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("published_url", models.URLField(blank=True, max_length=500)),
+                ("late_reason", models.TextField(blank=True)),
+                ("not_required_reason", models.TextField(blank=True)),
+                ("amendment_reason", models.TextField(blank=True)),
+                (
+                    "imported",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Published before the office used this product, then imported.",
+                    ),
+                ),
+                (
+                    "copy_hmicfrs_on",
+                    models.DateField(blank=True, null=True, verbose_name="copy sent to HMICFRS"),
+                ),
+                (
+                    "copy_home_secretary_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="copy sent to the Home Secretary"
+                    ),
+                ),
+                (
+                    "copy_panel_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        verbose_name="copy sent to the Police and Crime Panel",
+                    ),
+                ),
+                (
+                    "copy_chief_officer_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="copy sent to the chief officer"
+                    ),
+                ),
+                (
+                    "internal_notes",
+                    models.TextField(blank=True, help_text="For the office only; never published."),
+                ),
+                ("lock_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "policing_body",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="accounts.policingbody",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inspections.report",
+                    ),
+                ),
+                (
+                    "submitted_for_approval_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical response',
-                'verbose_name_plural': 'historical responses',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical response",
+                "verbose_name_plural": "historical responses",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('awaiting_force', 'Awaiting force comments'), ('drafting', 'Drafting'), ('awaiting_approval', 'Awaiting approval'), ('approved', 'Approved'), ('published', 'Published'), ('not_required', 'Not required')], default='not_started', max_length=20)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('publish_by', models.DateField(blank=True, null=True)),
-                ('force_invited_on', models.DateField(blank=True, null=True)),
-                ('force_reply_by', models.DateField(blank=True, null=True)),
-                ('force_comments', models.TextField(blank=True)),
-                ('force_comments_received_on', models.DateField(blank=True, null=True)),
-                ('force_comments_author_name', models.CharField(blank=True, max_length=200)),
-                ('force_comments_author_role', models.CharField(blank=True, max_length=200)),
-                ('force_comments_none_submitted', models.BooleanField(default=False)),
-                ('force_comments_submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('office_comments', models.TextField(blank=True)),
-                ('reply_to_force', models.TextField(blank=True)),
-                ('submitted_for_approval_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('signatory_name', models.CharField(blank=True, max_length=200)),
-                ('signatory_title', models.CharField(blank=True, max_length=200)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('published_url', models.URLField(blank=True, max_length=500)),
-                ('late_reason', models.TextField(blank=True)),
-                ('not_required_reason', models.TextField(blank=True)),
-                ('amendment_reason', models.TextField(blank=True)),
-                ('imported', models.BooleanField(default=False, help_text='Published before the office used this product, then imported.')),
-                ('copy_hmicfrs_on', models.DateField(blank=True, null=True, verbose_name='copy sent to HMICFRS')),
-                ('copy_home_secretary_on', models.DateField(blank=True, null=True, verbose_name='copy sent to the Home Secretary')),
-                ('copy_panel_on', models.DateField(blank=True, null=True, verbose_name='copy sent to the Police and Crime Panel')),
-                ('copy_chief_officer_on', models.DateField(blank=True, null=True, verbose_name='copy sent to the chief officer')),
-                ('internal_notes', models.TextField(blank=True, help_text='For the office only; never published.')),
-                ('lock_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('policing_body', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='accounts.policingbody')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='inspections.report')),
-                ('submitted_for_approval_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("awaiting_force", "Awaiting force comments"),
+                            ("drafting", "Drafting"),
+                            ("awaiting_approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                            ("not_required", "Not required"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("publish_by", models.DateField(blank=True, null=True)),
+                ("force_invited_on", models.DateField(blank=True, null=True)),
+                ("force_reply_by", models.DateField(blank=True, null=True)),
+                ("force_comments", models.TextField(blank=True)),
+                ("force_comments_received_on", models.DateField(blank=True, null=True)),
+                ("force_comments_author_name", models.CharField(blank=True, max_length=200)),
+                ("force_comments_author_role", models.CharField(blank=True, max_length=200)),
+                ("force_comments_none_submitted", models.BooleanField(default=False)),
+                ("force_comments_submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("office_comments", models.TextField(blank=True)),
+                ("reply_to_force", models.TextField(blank=True)),
+                ("submitted_for_approval_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("signatory_name", models.CharField(blank=True, max_length=200)),
+                ("signatory_title", models.CharField(blank=True, max_length=200)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("published_url", models.URLField(blank=True, max_length=500)),
+                ("late_reason", models.TextField(blank=True)),
+                ("not_required_reason", models.TextField(blank=True)),
+                ("amendment_reason", models.TextField(blank=True)),
+                (
+                    "imported",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Published before the office used this product, then imported.",
+                    ),
+                ),
+                (
+                    "copy_hmicfrs_on",
+                    models.DateField(blank=True, null=True, verbose_name="copy sent to HMICFRS"),
+                ),
+                (
+                    "copy_home_secretary_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="copy sent to the Home Secretary"
+                    ),
+                ),
+                (
+                    "copy_panel_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        verbose_name="copy sent to the Police and Crime Panel",
+                    ),
+                ),
+                (
+                    "copy_chief_officer_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="copy sent to the chief officer"
+                    ),
+                ),
+                (
+                    "internal_notes",
+                    models.TextField(blank=True, help_text="For the office only; never published."),
+                ),
+                ("lock_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "policing_body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="accounts.policingbody",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="inspections.report",
+                    ),
+                ),
+                (
+                    "submitted_for_approval_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'id'],
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalExplanation',
+            name="HistoricalExplanation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(blank=True, choices=[('action_taken', 'Action taken'), ('action_proposed', 'Action proposed'), ('no_action', 'No action')], max_length=20)),
-                ('text', models.TextField(blank=True)),
-                ('force_comment', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('finding', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='inspections.finding')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('response', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='responses.response')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("action_taken", "Action taken"),
+                            ("action_proposed", "Action proposed"),
+                            ("no_action", "No action"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("force_comment", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="inspections.finding",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="responses.response",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical explanation',
-                'verbose_name_plural': 'historical explanations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical explanation",
+                "verbose_name_plural": "historical explanations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Explanation',
+            name="Explanation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(blank=True, choices=[('action_taken', 'Action taken'), ('action_proposed', 'Action proposed'), ('no_action', 'No action')], max_length=20)),
-                ('text', models.TextField(blank=True)),
-                ('force_comment', models.TextField(blank=True)),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='explanations', to='inspections.finding')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='explanations', to='responses.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("action_taken", "Action taken"),
+                            ("action_proposed", "Action proposed"),
+                            ("no_action", "No action"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("force_comment", models.TextField(blank=True)),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="explanations",
+                        to="inspections.finding",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="explanations",
+                        to="responses.response",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['finding__position', 'finding_id'],
+                "ordering": ["finding__position", "finding_id"],
             },
         ),
         migrations.CreateModel(
-            name='ResponseVersion',
+            name="ResponseVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('published_on', models.DateField()),
-                ('reason', models.TextField(blank=True, help_text='Why this version amends the previous one.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('html_snapshot', models.TextField(blank=True)),
-                ('html_sha256', models.CharField(blank=True, max_length=64)),
-                ('pdf', models.BinaryField(blank=True, null=True)),
-                ('pdf_sha256', models.CharField(blank=True, max_length=64)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='responses.response')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("published_on", models.DateField()),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True, help_text="Why this version amends the previous one."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("html_snapshot", models.TextField(blank=True)),
+                ("html_sha256", models.CharField(blank=True, max_length=64)),
+                ("pdf", models.BinaryField(blank=True, null=True)),
+                ("pdf_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="responses.response",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['response', 'number'],
+                "ordering": ["response", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('report', 'policing_body'), name='one_response_per_report_and_body'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                fields=("report", "policing_body"), name="one_response_per_report_and_body"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'not_required'), _negated=True), models.Q(('not_required_reason', ''), _negated=True), _connector='OR'), name='not_required_has_reason'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "not_required"), _negated=True),
+                    models.Q(("not_required_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="not_required_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_on__isnull', False), _connector='OR'), name='published_has_date'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="published_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='explanation',
-            constraint=models.UniqueConstraint(fields=('response', 'finding'), name='one_explanation_per_finding'),
+            model_name="explanation",
+            constraint=models.UniqueConstraint(
+                fields=("response", "finding"), name="one_explanation_per_finding"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='responseversion',
-            constraint=models.UniqueConstraint(fields=('response', 'number'), name='one_version_number'),
+            model_name="responseversion",
+            constraint=models.UniqueConstraint(
+                fields=("response", "number"), name="one_version_number"
+            ),
         ),
     ]
