@@ -1,0 +1,54 @@
+"""GET /healthz: 200 with both checks ok; 503 naming what is down."""
+
+import pytest
+
+from config import health
+
+
+@pytest.mark.django_db
+def test_healthz_ok_with_database_and_broker(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_the_broker_is_unreachable(client, settings):
+    # A Redis URL on a port where nothing listens: the real connection attempt fails.
+    from config.celery import app
+
+    old = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = old
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["broker"].startswith("error")
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_the_database_fails(client, monkeypatch):
+    class BrokenCursor:
+        def __enter__(self):
+            raise OSError("database unreachable")
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(health.connection, "cursor", lambda: BrokenCursor())
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "error: OSError"
+
+
+def test_healthz_refuses_post(client):
+    assert client.post("/healthz").status_code == 405
