@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -127,7 +128,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("S55_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static" / "dist"] if (BASE_DIR / "static" / "dist").exists() else []
+STATICFILES_DIRS = (
+    [("dist", BASE_DIR / "static" / "dist")] if (BASE_DIR / "static" / "dist").exists() else []
+)
 if not PRODUCTION:
     # Whitenoise serves from the finders in development; it warns if STATIC_ROOT is missing.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

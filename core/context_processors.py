@@ -1,0 +1,51 @@
+"""Template context for every page: the navigation and the signed-in person's office."""
+
+from django.urls import NoReverseMatch, reverse
+
+
+def _link(text: str, url_name: str, path: str):
+    try:
+        href = reverse(url_name)
+    except NoReverseMatch:
+        return None
+    current = path == href if href == "/" else path.startswith(href)
+    return {"text": text, "href": href, "current": current}
+
+
+#: (text, url name, who sees it: "public", "staff" or "all")
+NAVIGATION = [
+    ("Dashboard", "staff-dashboard", "staff"),
+    ("Reports", "inspections:report-list", "staff"),
+    ("Tracker", "tracking:item-list", "staff"),
+    ("Published responses", "public:response-list", "all"),
+    ("Statistics", "public:statistics", "all"),
+    ("Open data", "public:open-data", "all"),
+]
+
+FOOTER = [
+    ("Accessibility statement", "public:accessibility"),
+    ("Open data", "public:open-data"),
+    ("Health", "healthz"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    items = []
+    for text, name, audience in NAVIGATION:
+        if audience == "staff" and not signed_in:
+            continue
+        link = _link(text, name, request.path)
+        if link:
+            items.append(link)
+    account = ("Sign out", "accounts:sign-out") if signed_in else ("Sign in", "accounts:sign-in")
+    link = _link(*account, request.path)
+    if link:
+        items.append(link)
+    footer = [link for text, name in FOOTER if (link := _link(text, name, request.path))]
+    return {
+        "nav_items": items,
+        "footer_links": footer,
+        "current_office": getattr(request, "office", None),
+    }
