@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "accounts",
     "inspections",
     "responses",
+    "reminders",
+    "tracking",
+    "public",
 ]
 
 MIDDLEWARE = [

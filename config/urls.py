@@ -1,6 +1,8 @@
+"""URL map. Each room owns its URLs under one prefix and namespace."""
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from .health import healthz
 
@@ -10,6 +12,15 @@ admin.site.site_title = "Section 55 Tracker"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("reports/", include("inspections.urls")),
+    path("import/", include("inspections.importer.urls")),
+    path("responses/", include("responses.urls")),
+    path("pdf/", include("responses.pdf_urls")),
+    path("reminders/", include("reminders.urls")),
+    path("tracker/", include("tracking.urls")),
+    # The public site owns the root: home, published responses, feeds, API, statistics.
+    path("", include("public.urls")),
 ]
 
 if settings.DEBUG:

@@ -14,7 +14,7 @@ def _link(text: str, url_name: str, path: str):
 
 #: (text, url name, who sees it: "public", "staff" or "all")
 NAVIGATION = [
-    ("Dashboard", "staff-dashboard", "staff"),
+    ("Dashboard", "responses:dashboard", "staff"),
     ("Reports", "inspections:report-list", "staff"),
     ("Tracker", "tracking:item-list", "staff"),
     ("Published responses", "public:response-list", "all"),

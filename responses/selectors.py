@@ -35,3 +35,24 @@ def response_outstanding(
     if not response.force_invited_on:
         needed.append("the invitation to the force")
     return needed
+
+
+def responses_visible_to(user):
+    """The responses a person may see: their offices' responses, and for force contributors the
+    responses to their force once the office has invited the force's comments (s55(4)).
+
+    Every staff page starts from this queryset, so an id from another organisation gives 404.
+    """
+    from django.db.models import Q
+
+    from accounts.models import Membership
+
+    if not user or not user.is_authenticated:
+        return Response.objects.none()
+    memberships = Membership.objects.filter(user=user, is_active=True)
+    bodies = memberships.filter(policing_body__isnull=False).values("policing_body")
+    forces = memberships.filter(role=Membership.Role.FORCE_CONTRIBUTOR).values("force")
+    return Response.objects.filter(
+        Q(policing_body__in=bodies)
+        | Q(policing_body__force__in=forces, force_invited_on__isnull=False)
+    )
