@@ -48,14 +48,26 @@ def report_update(
     return report
 
 
-def _apply_timescale(finding: Finding, published_on: date) -> None:
+def finding_derive_timescale(finding: Finding, *, published_on: date | None = None) -> Finding:
+    """Set a finding's timescale kind and target date from its timescale text (not saved).
+
+    Only recommendations carry a timescale; relative periods run from the report's publication
+    date (`published_on`, by default the finding's report's). Every write path (services, admin)
+    calls this so the stored kind and date always match the text."""
     if finding.kind != Finding.Kind.RECOMMENDATION:
         finding.timescale_kind = Finding.TimescaleKind.NONE
         finding.target_date = None
-        return
+        return finding
+    if published_on is None:
+        published_on = finding.report.published_on
     parsed = parse_timescale(finding.timescale_text, published_on=published_on)
     finding.timescale_kind = str(parsed.kind)
     finding.target_date = parsed.target_date
+    return finding
+
+
+def _apply_timescale(finding: Finding, published_on: date) -> None:
+    finding_derive_timescale(finding, published_on=published_on)
 
 
 def finding_add(

@@ -1,0 +1,146 @@
+"""Back-office admin for organisations, people and their roles.
+
+`AttributedHistoryAdmin` is the base for every model with `history` in this project: it records
+the acting user (as SimpleHistoryAdmin does) and a reason in each historical row, for the main
+object and for objects saved through its inlines.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.history import attribute
+
+from .models import Force, Membership, PolicingBody, StatutoryRecipient, User
+
+
+def admin_reason(form, *, change: bool) -> str:
+    """The history reason for a save through the admin, naming the fields that changed."""
+    if not change:
+        return "Added in the admin"
+    if form is None:
+        return "Edited in the admin"
+    model_fields = {f.name for f in form._meta.model._meta.get_fields()}
+    ignored = getattr(form, "history_reason_ignores", ())
+    labels = [
+        str(form.fields[name].label or name)
+        for name in form.changed_data
+        if name in model_fields and name not in ignored
+    ]
+    return "Edited in the admin" + (f": {', '.join(labels)}" if labels else "")
+
+
+def save_formset_attributed(request, formset, change: bool) -> None:
+    """Save an inline formset so every created, changed or deleted row names the acting user."""
+    instances = formset.save(commit=False)
+    forms_by_instance = {id(form.instance): form for form in formset.forms}
+    for obj in formset.deleted_objects:
+        attribute(obj, acting_user=request.user, reason="Deleted in the admin")
+        obj.delete()
+    for obj in instances:
+        form = forms_by_instance.get(id(obj))
+        adding = obj._state.adding
+        attribute(obj, acting_user=request.user, reason=admin_reason(form, change=not adding))
+        obj.save()
+    formset.save_m2m()
+
+
+class AttributedHistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin that also writes a history reason, including for inline rows."""
+
+    def save_model(self, request, obj, form, change):
+        attribute(obj, acting_user=request.user, reason=admin_reason(form, change=change))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        attribute(obj, acting_user=request.user, reason="Deleted in the admin")
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        save_formset_attributed(request, formset, change)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    fields = ["role", "policing_body", "force", "is_active"]
+    autocomplete_fields = ["policing_body", "force"]
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:1],
+        (
+            "Personal info",
+            {"fields": ("full_name", "job_title", "first_name", "last_name", "email")},
+        ),
+        *DjangoUserAdmin.fieldsets[2:],
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "full_name",
+                    "job_title",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    list_display = ["username", "full_name", "job_title", "email", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "first_name", "last_name", "email"]
+    inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        save_formset_attributed(request, formset, change)
+
+
+@admin.register(Force)
+class ForceAdmin(AttributedHistoryAdmin):
+    list_display = ["name", "short_name", "country", "chief_officer_title"]
+    list_filter = ["country"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(PolicingBody)
+class PolicingBodyAdmin(AttributedHistoryAdmin):
+    list_display = ["name", "kind", "holder_title", "force"]
+    list_filter = ["kind"]
+    list_select_related = ["force"]
+    search_fields = ["name", "short_name", "office_name", "slug", "force__name"]
+    autocomplete_fields = ["force"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(StatutoryRecipient)
+class StatutoryRecipientAdmin(AttributedHistoryAdmin):
+    list_display = ["name", "code", "email"]
+    search_fields = ["name", "code", "email"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(AttributedHistoryAdmin):
+    list_display = ["user", "role", "organisation", "is_active"]
+    list_filter = ["role", "is_active", "policing_body"]
+    list_select_related = ["user", "policing_body", "force"]
+    search_fields = [
+        "user__username",
+        "user__full_name",
+        "user__email",
+        "policing_body__name",
+        "force__name",
+    ]
+    autocomplete_fields = ["user", "policing_body", "force"]
+
+    @admin.display(description="Organisation")
+    def organisation(self, obj):
+        return obj.organisation

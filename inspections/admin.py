@@ -1,0 +1,296 @@
+"""Back-office admin for HMICFRS reports, their graded judgements and findings.
+
+A recommendation's timescale kind and target date are always derived from its timescale text
+(`inspections.services.finding_derive_timescale`), never typed in. A report's publication date
+starts the s55(5A) clock, so changing it on the change page goes through
+`report_correct_publication_date`, which moves every response's deadline with it.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+
+from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
+from core.history import attribute
+
+from .models import Addressee, Finding, GradedJudgement, Inspectorate, Report, ReportType
+from .selectors import report_data_warnings
+from .services import finding_derive_timescale, report_correct_publication_date
+
+
+class FindingForm(forms.ModelForm):
+    addressees = forms.MultipleChoiceField(
+        choices=Addressee.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Recommendations only: who it is addressed to.",
+    )
+
+    class Meta:
+        model = Finding
+        fields = [
+            "report",
+            "kind",
+            "position",
+            "reference",
+            "text",
+            "addressees",
+            "timescale_text",
+            "cause_of_concern",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        cause = cleaned.get("cause_of_concern")
+        report = cleaned.get("report")
+        report_id = report.pk if report is not None else self.instance.report_id
+        if cause is not None and cause.report_id != report_id:
+            self.add_error("cause_of_concern", "Choose a cause of concern from the same report.")
+        return cleaned
+
+
+def _causes_of_concern(report, *, when_unknown):
+    """The causes of concern a recommendation in `report` may belong to: its own report's."""
+    queryset = Finding.objects.causes_of_concern().select_related("report")
+    if report is None or report.pk is None:
+        return when_unknown(queryset)
+    return queryset.filter(report=report)
+
+
+def _save_findings(request, formset) -> None:
+    """Save finding rows with their timescale derived from the text, as `finding_add` does."""
+    instances = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        attribute(obj, acting_user=request.user, reason="Deleted in the admin")
+        obj.delete()
+    forms_by_instance = {id(form.instance): form for form in formset.forms}
+    for finding in instances:
+        finding_derive_timescale(finding)
+        form = forms_by_instance.get(id(finding))
+        attribute(
+            finding,
+            acting_user=request.user,
+            reason=admin_reason(form, change=not finding._state.adding),
+        )
+        finding.save()
+    formset.save_m2m()
+
+
+class GradedJudgementInline(admin.TabularInline):
+    model = GradedJudgement
+    fields = ["position", "area", "grade"]
+    extra = 0
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    form = FindingForm
+    fk_name = "report"
+    fields = [
+        "kind",
+        "position",
+        "reference",
+        "text",
+        "addressees",
+        "timescale_text",
+        "timescale_kind",
+        "target_date",
+        "cause_of_concern",
+    ]
+    readonly_fields = ["timescale_kind", "target_date"]
+    extra = 0
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Read by formfield_for_foreignkey while this formset is built, for this request only.
+        request._inspections_admin_report = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cause_of_concern":
+            kwargs["queryset"] = _causes_of_concern(
+                getattr(request, "_inspections_admin_report", None),
+                when_unknown=lambda qs: qs.none(),  # a new report has none yet
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReportAdminForm(forms.ModelForm):
+    participating_inspectorates = forms.MultipleChoiceField(
+        choices=Inspectorate.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The other inspectorates in a joint inspection.",
+    )
+    publication_date_correction_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Only when correcting the publication date: say why. The statutory due date of "
+            "every response to this report moves with it (s55(5A))."
+        ),
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "title",
+            "hmicfrs_url",
+            "summary",
+            "published_on",
+            "report_type",
+            "inspection_type_label",
+            "scope",
+            "forces",
+            "lead_inspectorate",
+            "participating_inspectorates",
+            "grading_framework",
+            "s55_applies",
+            "s55_exemption_reason",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        # As report_create/report_update: fire and rescue reports never attract s55.
+        if cleaned.get("report_type") == ReportType.FIRE:
+            cleaned["s55_applies"] = False
+        if (
+            self.instance.pk
+            and "published_on" in self.changed_data
+            and not cleaned.get("publication_date_correction_reason", "").strip()
+        ):
+            self.add_error(
+                "publication_date_correction_reason",
+                "Say why the publication date is being corrected: it moves the statutory "
+                "deadlines of every response to this report.",
+            )
+        return cleaned
+
+
+@admin.register(Report)
+class ReportAdmin(AttributedHistoryAdmin):
+    form = ReportAdminForm
+    list_display = ["title", "published_on", "report_type", "scope", "s55_applies"]
+    list_filter = ["report_type", "scope", "s55_applies", "lead_inspectorate"]
+    date_hierarchy = "published_on"
+    search_fields = ["title"]
+    autocomplete_fields = ["forces"]
+    readonly_fields = ["data_warnings"]
+    inlines = [GradedJudgementInline, FindingInline]
+    fieldsets = [
+        (None, {"fields": ["data_warnings", "title", "hmicfrs_url", "summary"]}),
+        (
+            "Publication",
+            {"fields": ["published_on", "publication_date_correction_reason"]},
+        ),
+        (
+            "Type and scope",
+            {
+                "fields": [
+                    "report_type",
+                    "inspection_type_label",
+                    "scope",
+                    "forces",
+                    "lead_inspectorate",
+                    "participating_inspectorates",
+                    "grading_framework",
+                ]
+            },
+        ),
+        ("Section 55", {"fields": ["s55_applies", "s55_exemption_reason"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None:
+            return self.fieldsets
+        # Nothing to correct or warn about on a report that does not exist yet.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in self._change_only]})
+            for name, opts in self.fieldsets
+        ]
+
+    _change_only = ("data_warnings", "publication_date_correction_reason")
+
+    @admin.display(description="Data warnings")
+    def data_warnings(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        warnings = report_data_warnings(obj)
+        if not warnings:
+            return "None"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings))
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and "published_on" in form.changed_data:
+            # Save everything else now; the date is corrected by its service after the inlines.
+            form._corrected_published_on = obj.published_on
+            form.history_reason_ignores = {"published_on"}
+            obj.published_on = form.initial["published_on"]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        corrected = getattr(form, "_corrected_published_on", None)
+        if corrected is not None:
+            form.instance = report_correct_publication_date(
+                report=form.instance,
+                published_on=corrected,
+                reason=form.cleaned_data["publication_date_correction_reason"].strip(),
+                acting_user=request.user,
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Finding:
+            _save_findings(request, formset)
+        else:
+            save_formset_attributed(request, formset, change)
+
+
+@admin.register(Finding)
+class FindingAdmin(AttributedHistoryAdmin):
+    form = FindingForm
+    list_display = ["__str__", "kind", "report", "position", "timescale_kind", "target_date"]
+    list_filter = ["kind", "report__report_type", "timescale_kind"]
+    list_select_related = ["report"]
+    search_fields = ["text", "reference", "report__title"]
+    autocomplete_fields = ["report"]
+    readonly_fields = ["timescale_kind", "target_date"]
+    fields = [
+        "report",
+        "kind",
+        "position",
+        "reference",
+        "text",
+        "addressees",
+        "timescale_text",
+        "timescale_kind",
+        "target_date",
+        "cause_of_concern",
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        request._inspections_admin_report = obj.report if obj is not None else None
+        return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cause_of_concern":
+            # A new finding's report is not chosen yet: offer all, and the form checks the match.
+            kwargs["queryset"] = _causes_of_concern(
+                getattr(request, "_inspections_admin_report", None), when_unknown=lambda qs: qs
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        finding_derive_timescale(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(GradedJudgement)
+class GradedJudgementAdmin(AttributedHistoryAdmin):
+    list_display = ["area", "grade", "report", "position"]
+    list_filter = ["grade", "report__report_type"]
+    list_select_related = ["report"]
+    search_fields = ["area", "report__title"]
+    autocomplete_fields = ["report"]

@@ -1,0 +1,386 @@
+"""Back-office admin for Section 55 responses.
+
+The admin never changes a response's status, its statutory dates or its approval record itself:
+those fields are read-only here, and the admin actions call the services in
+`responses/services.py`, whose refusals (`WorkflowError`) are shown as error messages. A new
+response is opened with `response_create`, which stores the s55(5A) due date. Text saved here
+bumps `lock_version` like any service, so a staff editor open at the same time sees the conflict,
+and the office's text is frozen once the response leaves drafting (as `response_update_text`).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+
+from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
+from core.history import attribute
+from inspections.models import Finding
+
+from .models import Explanation, Response, ResponseVersion
+from .services import (
+    explanation_save,
+    response_create,
+    response_start_drafting,
+    response_submit_for_approval,
+)
+from .workflow import EDITABLE_STATUSES, WorkflowError
+
+#: Set only by services: never editable in the admin.
+SERVICE_FIELDS = [
+    "report",
+    "policing_body",
+    "status",
+    "due_date",
+    "publish_by",
+    "lock_version",
+    "force_invited_on",
+    "force_reply_by",
+    "force_comments_submitted_at",
+    "submitted_for_approval_by",
+    "submitted_for_approval_at",
+    "approved_by",
+    "approved_at",
+    "signatory_name",
+    "signatory_title",
+    "published_on",
+    "late_reason",
+    "not_required_reason",
+    "amendment_reason",
+    "created_at",
+    "updated_at",
+]
+
+#: What the office and the force wrote: editable only while the response is being drafted.
+CONTENT_FIELDS = [
+    "force_comments",
+    "force_comments_received_on",
+    "force_comments_author_name",
+    "force_comments_author_role",
+    "force_comments_none_submitted",
+    "office_comments",
+    "reply_to_force",
+]
+
+COPY_FIELDS = [
+    "copy_hmicfrs_on",
+    "copy_home_secretary_on",
+    "copy_panel_on",
+    "copy_chief_officer_on",
+]
+
+
+def _is_editable(response) -> bool:
+    return response is not None and response.status in EDITABLE_STATUSES
+
+
+class ExplanationInlineForm(forms.ModelForm):
+    class Meta:
+        model = Explanation
+        fields = ["finding", "kind", "text", "force_comment"]
+
+    def clean_finding(self):
+        finding = self.cleaned_data["finding"]
+        if self.instance.pk and finding.pk != self.instance.finding_id:
+            raise forms.ValidationError(
+                "An explanation stays with its recommendation: add a new row for another one."
+            )
+        return finding
+
+
+class ExplanationInline(admin.TabularInline):
+    model = Explanation
+    form = ExplanationInlineForm
+    fields = ["finding", "kind", "text", "force_comment"]
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Read by formfield_for_foreignkey while this formset is built, for this request only.
+        request._responses_admin_response = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "finding":
+            response = getattr(request, "_responses_admin_response", None)
+            # s55(5B): recommendations (and AFIs) of this response's own report.
+            kwargs["queryset"] = Finding.objects.filter(
+                report_id=response.report_id if response else None,
+                kind__in=[Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT],
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if _is_editable(obj) else self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return _is_editable(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_editable(obj) and super().has_delete_permission(request, obj)
+
+
+class ResponseVersionInline(admin.TabularInline):
+    """Published versions are frozen: shown, never added, changed or deleted here."""
+
+    model = ResponseVersion
+    fields = ["number", "published_on", "reason", "published_by", "pdf_sha256"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ResponseAdminForm(forms.ModelForm):
+    expected_lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Response
+        fields = [
+            "report",
+            "policing_body",
+            *CONTENT_FIELDS,
+            "published_url",
+            "imported",
+            *COPY_FIELDS,
+            "internal_notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_lock_version"].initial = self.instance.lock_version
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            report = cleaned.get("report")
+            if report is not None and not report.s55_applies:
+                # The same rule response_create enforces, shown on the form.
+                self.add_error(
+                    "report",
+                    "This report does not need a Section 55 response"
+                    + (f": {report.s55_exemption_reason}" if report.s55_exemption_reason else "."),
+                )
+            return cleaned
+        expected = cleaned.get("expected_lock_version")
+        current = Response.objects.filter(pk=self.instance.pk).values_list(
+            "lock_version", flat=True
+        )
+        if expected is not None and current and current[0] != expected:
+            raise forms.ValidationError(
+                "Someone else saved this response after you opened it. Open it again to see "
+                "their change, then make yours."
+            )
+        if (
+            cleaned.get("force_comments_none_submitted")
+            and (cleaned.get("force_comments") or "").strip()
+        ):
+            self.add_error(
+                "force_comments",
+                "Either record the force's comments or that none were submitted, not both.",
+            )
+        published_on = self.instance.published_on
+        for name in COPY_FIELDS:
+            sent = cleaned.get(name)
+            if sent and published_on is None:
+                self.add_error(name, "Copies can only be recorded once the response is published.")
+            elif sent and sent < published_on:
+                self.add_error(
+                    name,
+                    f"A copy cannot be sent before the publication date ({published_on:%-d %B %Y}).",
+                )
+        return cleaned
+
+
+@admin.register(Response)
+class ResponseAdmin(AttributedHistoryAdmin):
+    form = ResponseAdminForm
+    list_display = ["report", "policing_body", "status", "due_date", "publish_by", "published_on"]
+    list_filter = ["status", "policing_body", "due_date"]
+    list_select_related = ["report", "policing_body"]
+    search_fields = ["report__title", "policing_body__name"]
+    autocomplete_fields = ["report", "policing_body"]
+    date_hierarchy = "due_date"
+    actions = ["start_drafting", "submit_for_approval"]
+    inlines = [ExplanationInline, ResponseVersionInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "report",
+                    "policing_body",
+                    "status",
+                    "lock_version",
+                    "expected_lock_version",
+                ]
+            },
+        ),
+        ("Deadline (s55(5A))", {"fields": ["due_date", "publish_by"]}),
+        (
+            "The chief officer's comments (s55(4), s55(5)(b))",
+            {
+                "fields": [
+                    "force_invited_on",
+                    "force_reply_by",
+                    "force_comments",
+                    "force_comments_received_on",
+                    "force_comments_author_name",
+                    "force_comments_author_role",
+                    "force_comments_none_submitted",
+                    "force_comments_submitted_at",
+                ]
+            },
+        ),
+        (
+            "The office's comments (s55(5)(a), (c))",
+            {"fields": ["office_comments", "reply_to_force"]},
+        ),
+        (
+            "Approval",
+            {
+                "fields": [
+                    "submitted_for_approval_by",
+                    "submitted_for_approval_at",
+                    "approved_by",
+                    "approved_at",
+                    "signatory_name",
+                    "signatory_title",
+                ]
+            },
+        ),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "published_on",
+                    "published_url",
+                    "late_reason",
+                    "amendment_reason",
+                    "not_required_reason",
+                    "imported",
+                ]
+            },
+        ),
+        ("Copies sent (s55(6))", {"fields": COPY_FIELDS}),
+        ("Office only", {"fields": ["internal_notes", "created_at", "updated_at"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            # Opened by response_create, which computes the deadline; the rest comes later.
+            return [(None, {"fields": ["report", "policing_body"]})]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return SERVICE_FIELDS + ([] if _is_editable(obj) else CONTENT_FIELDS)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = response_create(
+                report=obj.report,
+                policing_body=obj.policing_body,
+                acting_user=request.user,
+                reason="Response opened in the admin",
+            )
+            for field in Response._meta.concrete_fields:
+                setattr(obj, field.attname, getattr(created, field.attname))
+            obj._state.adding = False
+            obj._state.db = created._state.db
+            return
+        with transaction.atomic():
+            current = Response.objects.select_for_update().get(pk=obj.pk)
+            # What services own (and frozen text) is kept as it is in the database now.
+            for name in self.get_readonly_fields(request, current):
+                field = Response._meta.get_field(name)
+                setattr(obj, field.attname, getattr(current, field.attname))
+            obj.lock_version = current.lock_version + 1
+            attribute(obj, acting_user=request.user, reason=admin_reason(form, change=True))
+            obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Explanation:
+            save_formset_attributed(request, formset, change)
+            return
+        # Through the service, which checks the finding and the status and records history.
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            attribute(obj, acting_user=request.user, reason="Deleted in the admin")
+            obj.delete()
+        for explanation in instances:
+            explanation_save(
+                response=form.instance,
+                finding=explanation.finding,
+                acting_user=request.user,
+                kind=explanation.kind,
+                text=explanation.text,
+                force_comment=explanation.force_comment,
+            )
+
+    def _run_service(self, request, queryset, service, done: str) -> None:
+        succeeded = 0
+        for response in queryset.select_related("report", "policing_body"):
+            try:
+                service(response=response, acting_user=request.user)
+            except WorkflowError as error:
+                self.message_user(request, f"{response}: {error}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            plural = "response" if succeeded == 1 else "responses"
+            self.message_user(request, f"{done} for {succeeded} {plural}.", messages.SUCCESS)
+
+    @admin.action(description="Start drafting the selected responses")
+    def start_drafting(self, request, queryset):
+        self._run_service(request, queryset, response_start_drafting, "Drafting started")
+
+    @admin.action(description="Submit the selected responses for approval")
+    def submit_for_approval(self, request, queryset):
+        self._run_service(request, queryset, response_submit_for_approval, "Submitted for approval")
+
+
+@admin.register(Explanation)
+class ExplanationAdmin(AttributedHistoryAdmin):
+    """Explanations are added on their response's page; here they can be found and corrected."""
+
+    list_display = ["finding", "response", "kind", "is_complete"]
+    list_filter = ["kind", "response__status", "response__policing_body"]
+    list_select_related = ["finding", "response__report", "response__policing_body"]
+    search_fields = ["text", "finding__reference", "finding__text", "response__report__title"]
+    fields = ["response", "finding", "kind", "text", "force_comment"]
+
+    @admin.display(boolean=True, description="Complete (s55(5B))")
+    def is_complete(self, obj):
+        return obj.is_complete
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and _is_editable(obj.response):
+            return ["response", "finding"]
+        return self.fields
+
+    def save_model(self, request, obj, form, change):
+        if not _is_editable(obj.response):
+            return  # every field was read-only: nothing to save
+        explanation_save(
+            response=obj.response,
+            finding=obj.finding,
+            acting_user=request.user,
+            kind=obj.kind,
+            text=obj.text,
+            force_comment=obj.force_comment,
+        )

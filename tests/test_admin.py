@@ -1,0 +1,441 @@
+"""The back-office admin: every page loads for a superuser, and it never changes what only the
+services may change (a response's status and statutory dates, a finding's derived timescale,
+a report's publication date without a reason)."""
+
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.db import models
+from django.urls import reverse
+
+from accounts.models import Membership, PolicingBody
+from inspections.models import Finding, Report, ReportType
+from inspections.services import finding_add, judgement_add, report_create
+from responses.models import Explanation, Response, Status
+from responses.services import (
+    explanation_save,
+    response_create,
+    response_start_drafting,
+    response_submit_for_approval,
+    response_update_text,
+)
+
+NORFOLK_PUBLISHED = date(2020, 1, 7)  # a Tuesday; due Mon 2 Mar 2020 (publication + 55 days)
+
+
+@pytest.fixture
+def data(admin_user):
+    """A CDI report for Norfolk with a cause of concern, its recommendation, an AFI and a
+    graded judgement; Norfolk's response with one explanation; a membership."""
+    norfolk = PolicingBody.objects.select_related("force").get(slug="norfolk-pcc")
+    report = report_create(
+        acting_user=admin_user,
+        title="Norfolk crime data integrity inspection 2019",
+        published_on=NORFOLK_PUBLISHED,
+        report_type=ReportType.CRIME_DATA_INTEGRITY,
+        grading_framework="four",
+        forces=[norfolk.force],
+    )
+    cause = finding_add(
+        report=report,
+        kind=Finding.Kind.CAUSE_OF_CONCERN,
+        text="The force does not record enough reported crime.",
+        reference="CoC 1",
+        acting_user=admin_user,
+    )
+    recommendation = finding_add(
+        report=report,
+        kind=Finding.Kind.RECOMMENDATION,
+        text="The force should improve its crime recording.",
+        reference="R1",
+        addressees=["force"],
+        timescale_text="within six months",
+        cause_of_concern=cause,
+        acting_user=admin_user,
+    )
+    finding_add(
+        report=report,
+        kind=Finding.Kind.AREA_FOR_IMPROVEMENT,
+        text="The force should audit its incident logs.",
+        reference="AFI 1",
+        acting_user=admin_user,
+    )
+    judgement_add(
+        report=report, area="Overall", grade="requires_improvement", acting_user=admin_user
+    )
+    response = response_create(report=report, policing_body=norfolk, acting_user=admin_user)
+    explanation_save(
+        response=response,
+        finding=recommendation,
+        acting_user=admin_user,
+        kind=Explanation.Kind.ACTION_PROPOSED,
+        text="The commissioner will ask for a crime recording plan.",
+    )
+    Membership.objects.create(
+        user=admin_user, role=Membership.Role.OPCC_ADMIN, policing_body=norfolk
+    )
+    return {
+        "body": norfolk,
+        "report": report,
+        "recommendation": recommendation,
+        "response": Response.objects.get(pk=response.pk),
+    }
+
+
+def _url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def _post_value(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple):
+        return [_post_value(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _form_data(form) -> dict:
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if value is None or value is False:
+            continue  # an unchecked box or an empty field is simply not posted
+        data[bound.html_name] = "on" if value is True else _post_value(value)
+    return data
+
+
+def change_form_data(page) -> dict:
+    """What a browser would post back from an admin change page, unchanged."""
+    data = _form_data(page.context["adminform"].form)
+    for inline in page.context["inline_admin_formsets"]:
+        data |= _form_data(inline.formset.management_form)
+        for form in inline.formset.forms:
+            data |= _form_data(form)
+    return data
+
+
+@pytest.mark.django_db
+def test_every_registered_model_has_working_admin_pages(admin_client, data):
+    assert admin.site._registry, "nothing is registered"
+    for model, model_admin in admin.site._registry.items():
+        name = model._meta.label
+        assert admin_client.get(_url(model, "changelist")).status_code == 200, name
+        add = admin_client.get(_url(model, "add"))
+        can_add = model_admin.has_add_permission(add.wsgi_request)
+        assert add.status_code == (200 if can_add else 403), name
+        obj = model_admin.get_queryset(add.wsgi_request).first()
+        if obj is None:
+            continue
+        assert admin_client.get(_url(model, "change", obj.pk)).status_code == 200, name
+        if hasattr(model, "history"):
+            assert admin_client.get(_url(model, "history", obj.pk)).status_code == 200, name
+
+
+@pytest.mark.django_db
+def test_registered_models_include_everything_with_history():
+    with_history = {
+        m
+        for m in admin.site._registry
+        if hasattr(m, "history") and not m._meta.label.startswith("auth.")
+    }
+    from django.apps import apps
+
+    expected = {
+        m
+        for m in apps.get_models()
+        if hasattr(m, "history") and m._meta.app_label in {"accounts", "inspections", "responses"}
+    }
+    assert expected <= with_history
+
+
+@pytest.mark.django_db
+def test_posting_the_response_form_cannot_change_its_status_or_deadline(
+    admin_client, admin_user, data
+):
+    response = data["response"]
+    url = _url(Response, "change", response.pk)
+    posted = change_form_data(admin_client.get(url)) | {
+        "status": Status.PUBLISHED,
+        "due_date": "2030-01-01",
+        "published_on": "2020-02-01",
+        "lock_version": "99",
+        "office_comments": "The commissioner welcomes the report.",
+    }
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    saved = Response.objects.get(pk=response.pk)
+    assert saved.status == Status.NOT_STARTED
+    assert saved.due_date == date(2020, 3, 2)
+    assert saved.published_on is None
+    assert saved.office_comments == "The commissioner welcomes the report."
+    assert saved.lock_version == response.lock_version + 1
+    latest = saved.history.first()
+    assert latest.history_user == admin_user
+    assert "Office comments" in latest.history_change_reason
+
+
+@pytest.mark.django_db
+def test_response_form_refuses_a_save_over_someone_elses_change(admin_client, data):
+    response = data["response"]
+    url = _url(Response, "change", response.pk)
+    posted = change_form_data(admin_client.get(url)) | {"office_comments": "Mine."}
+    Response.objects.filter(pk=response.pk).update(lock_version=response.lock_version + 1)
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 200
+    assert "Someone else saved this response" in str(result.context["adminform"].form.errors)
+    assert Response.objects.get(pk=response.pk).office_comments == ""
+
+
+@pytest.mark.django_db
+def test_start_drafting_action_uses_the_service_and_shows_refusals(admin_client, data):
+    response = data["response"]
+    url = _url(Response, "changelist")
+    action = {"action": "start_drafting", admin.helpers.ACTION_CHECKBOX_NAME: [response.pk]}
+
+    admin_client.post(url, action)
+    assert Response.objects.get(pk=response.pk).status == Status.DRAFTING
+
+    again = admin_client.post(url, action, follow=True)
+    assert again.status_code == 200
+    shown = [str(m) for m in again.context["messages"]]
+    assert any("You cannot start drafting a response that is drafting" in m for m in shown)
+
+
+@pytest.mark.django_db
+def test_adding_a_response_in_the_admin_computes_its_statutory_due_date(admin_client, data):
+    suffolk = PolicingBody.objects.get(slug="suffolk-pcc")
+
+    result = admin_client.post(
+        _url(Response, "add"), {"report": data["report"].pk, "policing_body": suffolk.pk}
+    )
+
+    assert result.status_code == 302
+    created = Response.objects.get(report=data["report"], policing_body=suffolk)
+    assert created.status == Status.NOT_STARTED
+    assert created.due_date == date(2020, 3, 2)
+    assert created.history.first().history_change_reason == "Response opened in the admin"
+
+
+@pytest.mark.django_db
+def test_no_response_can_be_added_to_a_fire_report(admin_client, admin_user, data):
+    fire = report_create(
+        acting_user=admin_user,
+        title="Norfolk Fire and Rescue Service inspection",
+        published_on=date(2024, 1, 5),
+        report_type=ReportType.FIRE,
+    )
+
+    result = admin_client.post(
+        _url(Response, "add"), {"report": fire.pk, "policing_body": data["body"].pk}
+    )
+
+    assert result.status_code == 200
+    assert "does not need a Section 55 response" in str(result.context["adminform"].form.errors)
+    assert not Response.objects.filter(report=fire).exists()
+
+
+@pytest.mark.django_db
+def test_finding_saved_in_the_admin_derives_its_timescale(admin_client, data):
+    finding = data["recommendation"]
+    url = _url(Finding, "change", finding.pk)
+    posted = change_form_data(admin_client.get(url)) | {
+        "timescale_text": "within three months",
+        "timescale_kind": Finding.TimescaleKind.NONE,
+        "target_date": "2099-01-01",
+    }
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    finding.refresh_from_db()
+    assert finding.timescale_kind == Finding.TimescaleKind.WITHIN_PERIOD
+    assert finding.target_date == date(2020, 4, 7)
+
+
+@pytest.mark.django_db
+def test_finding_added_on_the_report_page_derives_its_timescale(admin_client, data):
+    report = data["report"]
+    url = _url(Report, "change", report.pk)
+    posted = change_form_data(admin_client.get(url))
+    row = int(posted["findings-TOTAL_FORMS"])
+    posted |= {
+        "findings-TOTAL_FORMS": row + 1,
+        f"findings-{row}-kind": Finding.Kind.RECOMMENDATION,
+        f"findings-{row}-position": 9,
+        f"findings-{row}-reference": "R2",
+        f"findings-{row}-text": "The force should act at once.",
+        f"findings-{row}-addressees": ["force"],
+        f"findings-{row}-timescale_text": "Immediately",
+    }
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    added = report.findings.get(reference="R2")
+    assert added.timescale_kind == Finding.TimescaleKind.IMMEDIATE
+    assert added.target_date == NORFOLK_PUBLISHED
+
+
+@pytest.mark.django_db
+def test_correcting_the_publication_date_needs_a_reason_and_moves_the_deadline(admin_client, data):
+    report, response = data["report"], data["response"]
+    url = _url(Report, "change", report.pk)
+    posted = change_form_data(admin_client.get(url)) | {"published_on": "2024-01-05"}
+
+    refused = admin_client.post(url, posted)
+    assert refused.status_code == 200
+    assert Report.objects.get(pk=report.pk).published_on == NORFOLK_PUBLISHED
+
+    posted["publication_date_correction_reason"] = "HMICFRS published it later than recorded."
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    assert Report.objects.get(pk=report.pk).published_on == date(2024, 1, 5)
+    assert Response.objects.get(pk=response.pk).due_date == date(2024, 2, 29)
+    assert Finding.objects.get(pk=data["recommendation"].pk).target_date == date(2024, 7, 5)
+
+
+@pytest.mark.django_db
+def test_report_page_shows_data_warnings(admin_client, admin_user, data):
+    finding_add(
+        report=data["report"],
+        kind=Finding.Kind.CAUSE_OF_CONCERN,
+        text="Victims are not kept informed.",
+        reference="CoC 2",
+        acting_user=admin_user,
+    )
+
+    page = admin_client.get(_url(Report, "change", data["report"].pk))
+
+    assert "The cause of concern CoC 2 has no recommendation linked to it" in page.text
+
+
+@pytest.mark.django_db
+def test_office_text_is_frozen_once_the_response_leaves_drafting(admin_client, admin_user, data):
+    response = response_update_text(
+        response=data["response"],
+        acting_user=admin_user,
+        office_comments="The commissioner welcomes the report.",
+    )
+    response_start_drafting(response=response, acting_user=admin_user)
+    response = response_submit_for_approval(response=response, acting_user=admin_user)
+    url = _url(Response, "change", response.pk)
+    page = admin_client.get(url)
+    assert "office_comments" not in page.context["adminform"].form.fields
+    posted = change_form_data(page) | {
+        "office_comments": "Rewritten after submission.",
+        "internal_notes": "Chased the approver.",
+    }
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    saved = Response.objects.get(pk=response.pk)
+    assert saved.status == Status.AWAITING_APPROVAL
+    assert saved.office_comments == "The commissioner welcomes the report."
+    assert saved.internal_notes == "Chased the approver."
+
+
+@pytest.mark.django_db
+def test_a_report_with_judgements_and_findings_can_be_added_in_one_go(admin_client):
+    norfolk = PolicingBody.objects.get(slug="norfolk-pcc")
+    posted = {
+        "title": "Norfolk PEEL 2023-2025",
+        "published_on": "2024-01-05",
+        "report_type": ReportType.PEEL,
+        "scope": "force",
+        "forces": [norfolk.force_id],
+        "lead_inspectorate": "hmicfrs",
+        "grading_framework": "five",
+        "s55_applies": "on",
+        "judgements-TOTAL_FORMS": 1,
+        "judgements-INITIAL_FORMS": 0,
+        "judgements-0-position": 1,
+        "judgements-0-area": "Investigating crime",
+        "judgements-0-grade": "adequate",
+        "findings-TOTAL_FORMS": 1,
+        "findings-INITIAL_FORMS": 0,
+        "findings-0-kind": Finding.Kind.RECOMMENDATION,
+        "findings-0-position": 1,
+        "findings-0-reference": "R1",
+        "findings-0-text": "The force should answer 999 calls faster.",
+        "findings-0-addressees": ["force"],
+        "findings-0-timescale_text": "By 31 March 2025",
+    }
+
+    result = admin_client.post(_url(Report, "add"), posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    report = Report.objects.get(title="Norfolk PEEL 2023-2025")
+    assert report.judgements.get().grade == "adequate"
+    finding = report.findings.get()
+    assert finding.timescale_kind == Finding.TimescaleKind.BY_DATE
+    assert finding.target_date == date(2025, 3, 31)
+
+
+@pytest.mark.django_db
+def test_a_fire_report_added_in_the_admin_never_attracts_s55(admin_client):
+    posted = {
+        "title": "Norfolk Fire and Rescue Service inspection",
+        "published_on": "2024-01-05",
+        "report_type": ReportType.FIRE,
+        "scope": "force",
+        "lead_inspectorate": "hmicfrs",
+        "grading_framework": "none",
+        "s55_applies": "on",
+        "judgements-TOTAL_FORMS": 0,
+        "judgements-INITIAL_FORMS": 0,
+        "findings-TOTAL_FORMS": 0,
+        "findings-INITIAL_FORMS": 0,
+    }
+
+    result = admin_client.post(_url(Report, "add"), posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    assert Report.objects.get(title=posted["title"]).s55_applies is False
+
+
+@pytest.mark.django_db
+def test_explanations_edited_on_the_response_page_go_through_the_service(
+    admin_client, admin_user, data
+):
+    response = data["response"]
+    url = _url(Response, "change", response.pk)
+    page = admin_client.get(url)
+    posted = change_form_data(page)
+    prefix = page.context["inline_admin_formsets"][0].formset.prefix
+    posted[f"{prefix}-0-text"] = "The commissioner has asked for a plan by March."
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    explanation = Explanation.objects.get(response=response)
+    assert explanation.text == "The commissioner has asked for a plan by March."
+    assert explanation.history.first().history_user == admin_user
+    reasons = list(
+        Response.objects.get(pk=response.pk).history.values_list("history_change_reason", flat=True)
+    )
+    assert "Explanation saved" in reasons
+
+
+@pytest.mark.django_db
+def test_publication_date_correction_is_recorded_with_its_reason(admin_client, data):
+    report = data["report"]
+    url = _url(Report, "change", report.pk)
+    posted = change_form_data(admin_client.get(url)) | {
+        "published_on": "2020-01-08",
+        "publication_date_correction_reason": "Published a day later.",
+    }
+
+    admin_client.post(url, posted)
+
+    reasons = list(report.history.values_list("history_change_reason", flat=True))
+    assert reasons[0] == "Publication date corrected from 7 January 2020: Published a day later."
+    assert "Date published" not in " ".join(r or "" for r in reasons)
