@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The built-in widget templates, for FORM_RENDERER (a TemplatesSetting renderer).
+    "django.forms",
     "simple_history",
     "core",
     "accounts",
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.CurrentOrganisationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -97,6 +100,9 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
+
+# Every form renders GOV.UK markup through templates/govuk/ (see templates/govuk/README.md).
+FORM_RENDERER = "core.forms.GovukFormRenderer"
 
 # Database: SQLite in WAL mode by default; DATABASE_URL switches to PostgreSQL.
 VAR_DIR.mkdir(parents=True, exist_ok=True)

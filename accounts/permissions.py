@@ -1,0 +1,230 @@
+"""Who may do what, for every staff view. Roles come from active memberships.
+
+- OPCC drafter, approver and admin work in one office (a `PolicingBody`) and see only that
+  office's responses; the admin also manages the office's users and branding.
+- A force contributor sees only the responses to their force that the office has invited the
+  force to comment on (s55(4)), and only what the office shared: the report, the invitation, the
+  reply-by date and the force's own comments, never the office's draft text or internal notes.
+
+Every view that shows a response fetches it with `get_response_for`, which starts from
+`responses.selectors.responses_visible_to`, so an id from another organisation gives 404.
+A superuser with no membership has the Django admin only, not the staff pages.
+
+Anonymous users are sent to sign in; signed-in users without the role get 403.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Membership
+
+OFFICE_ROLES = frozenset(Membership.OFFICE_ROLES)
+#: Roles that may approve and publish (the office's sign-off).
+APPROVER_ROLES = frozenset({Membership.Role.OPCC_APPROVER, Membership.Role.OPCC_ADMIN})
+
+_CACHE = "_s55_memberships"
+
+
+def active_memberships(user) -> list[Membership]:
+    """The user's active memberships with their organisations, one query per user object."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("policing_body", "policing_body__force", "force")
+            .order_by("policing_body__name", "force__name", "pk")
+        )
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget_memberships(user) -> None:
+    """Drop the cached memberships (after a membership was added or deactivated)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def office_roles(user) -> dict[int, set[str]]:
+    """{policing body id: {roles}} for the user's active OPCC memberships."""
+    roles: dict[int, set[str]] = {}
+    for membership in active_memberships(user):
+        if membership.policing_body_id and membership.role in OFFICE_ROLES:
+            roles.setdefault(membership.policing_body_id, set()).add(membership.role)
+    return roles
+
+
+def force_ids(user) -> set[int]:
+    """Ids of the forces the user contributes for."""
+    return {
+        m.force_id
+        for m in active_memberships(user)
+        if m.force_id and m.role == Membership.Role.FORCE_CONTRIBUTOR
+    }
+
+
+def user_office(user):
+    """The user's office (PolicingBody), or None. A person in several offices works in the
+    first by name; memberships in more than one office are not expected in practice."""
+    for membership in active_memberships(user):
+        if membership.policing_body_id and membership.role in OFFICE_ROLES:
+            return membership.policing_body
+    return None
+
+
+def user_force(user):
+    """The force a force contributor works for, or None."""
+    for membership in active_memberships(user):
+        if membership.force_id and membership.role == Membership.Role.FORCE_CONTRIBUTOR:
+            return membership.force
+    return None
+
+
+def has_office_role(user, body, *roles: str) -> bool:
+    """Does the user hold one of `roles` (any OPCC role if none given) in `body`'s office?"""
+    body_id = getattr(body, "pk", body)
+    held = office_roles(user).get(body_id, set())
+    return bool(held.intersection(roles or OFFICE_ROLES))
+
+
+def is_force_contributor_for(user, response) -> bool:
+    return response.policing_body.force_id in force_ids(user)
+
+
+def can_see_office_drafts(user, response) -> bool:
+    """May the user see the office's unpublished text (comments, reply to the force,
+    explanations, internal notes)? Only the office's own staff. Force contributors never do,
+    even after publication: what was published is on the public site."""
+    return has_office_role(user, response.policing_body_id)
+
+
+def can_edit_force_comments(user, response) -> bool:
+    """A force contributor may write the force's comments while the office is waiting for them
+    and until the force has submitted them to the office (submission locks them)."""
+    from responses.workflow import FORCE_COMMENT_STATUSES
+
+    return (
+        is_force_contributor_for(user, response)
+        and response.status in FORCE_COMMENT_STATUSES
+        and response.force_comments_submitted_at is None
+    )
+
+
+def get_response_for(user, pk, *, for_write: bool = False):
+    """The response `pk` if the user may see it, else 404 (never revealing that it exists).
+
+    With `for_write`, the user must also be on the office's staff (drafter, approver or admin):
+    a force contributor who can see the response gets 403. Force contributors' edits go through
+    `can_edit_force_comments` instead.
+    """
+    from responses.selectors import responses_visible_to
+
+    response = get_object_or_404(
+        responses_visible_to(user).select_related(
+            "report", "policing_body", "policing_body__force"
+        ),
+        pk=pk,
+    )
+    if for_write and not has_office_role(user, response.policing_body_id):
+        raise PermissionDenied("Only the office's staff can change this response.")
+    return response
+
+
+# --- view decorators and mixins ------------------------------------------------------------
+
+
+def _check(request, test: Callable[[object], bool]):
+    """None when allowed; otherwise the response that refuses (sign in, or 403)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not test(request.user):
+        raise PermissionDenied
+    return None
+
+
+def _office_test(roles: Iterable[str]):
+    wanted = frozenset(roles) or OFFICE_ROLES
+
+    def test(user) -> bool:
+        office = user_office(user)
+        return office is not None and bool(office_roles(user).get(office.pk, set()) & wanted)
+
+    return test
+
+
+def _force_test(user) -> bool:
+    return bool(force_ids(user))
+
+
+def _member_test(user) -> bool:
+    return user_office(user) is not None or bool(force_ids(user))
+
+
+def _decorator(test):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            refusal = _check(request, test)
+            if refusal is not None:
+                return refusal
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def office_required(*roles: str):
+    """View decorator: the user must hold one of `roles` (any OPCC role if none) in their office.
+
+    @office_required()                                   # any office staff
+    @office_required(Membership.Role.OPCC_ADMIN)         # the office's admin only
+    """
+    if len(roles) == 1 and callable(roles[0]):
+        raise TypeError("Use @office_required() with parentheses.")
+    return _decorator(_office_test(roles))
+
+
+#: View decorator: the user must be a force contributor.
+force_required = _decorator(_force_test)
+
+#: View decorator: office staff or a force contributor (pages both may open, e.g. a response,
+#: which then checks `can_see_office_drafts` for what to show).
+member_required = _decorator(_member_test)
+
+
+class _RoleMixin(AccessMixin):
+    def allowed(self, user) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        refusal = _check(request, self.allowed)
+        if refusal is not None:
+            return refusal
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OfficeRequiredMixin(_RoleMixin):
+    """Class-based views: `office_roles_required = (Membership.Role.OPCC_ADMIN,)`; empty means
+    any OPCC role."""
+
+    office_roles_required: tuple[str, ...] = ()
+
+    def allowed(self, user) -> bool:
+        return _office_test(self.office_roles_required)(user)
+
+
+class ForceRequiredMixin(_RoleMixin):
+    def allowed(self, user) -> bool:
+        return _force_test(user)
+
+
+class MemberRequiredMixin(_RoleMixin):
+    def allowed(self, user) -> bool:
+        return _member_test(user)

@@ -1,0 +1,347 @@
+"""GOV.UK Design System markup for every Django form in the project.
+
+`GovukFormRenderer` (settings.FORM_RENDERER) makes `{{ form }}` and `{{ field.as_field_group }}`
+render through `templates/govuk/form.html` and `templates/govuk/field.html`. Its bound-field class
+`GovukBoundField` works out which GOV.UK component a widget is (`govuk_kind`) and puts the GOV.UK
+classes, the error state and `aria-describedby` on the widget, so a form class needs no markup.
+
+`GovukDateField` is the day / month / year date input with the error messages the GOV.UK date
+input pattern asks for ("Date published must include a month", "... must be a real date").
+
+See templates/govuk/README.md for how a page renders a form.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.formats import date_format
+
+#: GOV.UK label / legend sizes a field may ask for with `field.label_size = "m"`.
+LABEL_SIZES = ("s", "m", "l", "xl")
+
+
+def _sentence_case_start(text: str) -> str:
+    """'Date published' -> 'date published', but leave 'HMICFRS date' alone."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _kind(widget: forms.Widget) -> str:
+    """The GOV.UK component that renders `widget`."""
+    if widget.is_hidden:
+        return "hidden"
+    if isinstance(widget, GovukDateWidget):
+        return "date"
+    # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.widgets.Input):
+        return "input"
+    return "other"
+
+
+#: The GOV.UK class put on the widget for each kind, and its error modifier.
+_WIDGET_CLASSES = {
+    "input": ("govuk-input", "govuk-input--error"),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "radios": ("govuk-radios__input", ""),
+    "checkboxes": ("govuk-checkboxes__input", ""),
+    "checkbox": ("govuk-checkboxes__input", ""),
+}
+
+
+class GovukBoundField(BoundField):
+    """A bound field that knows its GOV.UK component and dresses its widget for it."""
+
+    @property
+    def govuk_kind(self) -> str:
+        return _kind(self.field.widget)
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}_helptext" if self.auto_id else ""
+
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}_error" if self.auto_id else ""
+
+    @property
+    def character_count(self) -> int | None:
+        """A textarea with a maximum length gets GOV.UK's character count."""
+        if self.govuk_kind != "textarea":
+            return None
+        return getattr(self.field, "max_length", None)
+
+    @property
+    def count_info_id(self) -> str:
+        # GOV.UK Frontend's character count looks for "<textarea id>-info".
+        return f"{self.auto_id}-info"
+
+    @property
+    def label_size(self) -> str:
+        size = getattr(self.field, "label_size", "")
+        return size if size in LABEL_SIZES else ""
+
+    @property
+    def is_page_heading(self) -> bool:
+        return bool(getattr(self.field, "is_page_heading", False))
+
+    @property
+    def show_optional(self) -> bool:
+        """GOV.UK marks the optional questions, not the required ones."""
+        return not self.field.required and self.govuk_kind not in ("checkbox", "hidden")
+
+    @property
+    def error_target_id(self) -> str:
+        """Where the error summary's link for this field goes: the first thing to fix."""
+        if not self.auto_id:
+            return ""
+        kind = self.govuk_kind
+        if kind == "date":
+            parts = self.date_error_parts or GovukDateWidget.PARTS
+            return f"{self.auto_id}_{GovukDateWidget.PARTS.index(parts[0])}"
+        if kind in ("radios", "checkboxes"):
+            return f"{self.auto_id}_0"
+        return self.auto_id
+
+    @property
+    def date_error_parts(self) -> tuple[str, ...]:
+        """The parts of a date input to highlight (all of them unless one error names parts)."""
+        if not self.errors:
+            return ()
+        for error in self.errors.as_data():
+            parts = (error.params or {}).get("parts") if isinstance(error.params, dict) else None
+            if parts:
+                return tuple(p for p in GovukDateWidget.PARTS if p in parts)
+        return GovukDateWidget.PARTS
+
+    @property
+    def radio_options(self):
+        """Radio or checkbox options without Django's blank choice ("---------")."""
+        return [o for o in self.subwidgets if str(o.data["value"]) != ""]
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        # GOV.UK turns browser validation off and shows its own messages; `required` would make
+        # the browser interrupt with its own, unstyled and unlike the error summary.
+        attrs.pop("required", None)
+        kind = _kind(widget)
+        base, error_class = _WIDGET_CLASSES.get(kind, ("", ""))
+        classes = [base] if base else []
+        if self.errors and error_class:
+            classes.append(error_class)
+        if kind == "textarea" and self.character_count:
+            classes.append("govuk-js-character-count")
+            # The character count lets people type past the limit and then tells them;
+            # a hard maxlength would cut pasted text silently.
+            # (False leaves the attribute out, although the field put it in widget.attrs.)
+            attrs["maxlength"] = False
+            described = [attrs.get("aria-describedby", ""), self.count_info_id]
+            attrs["aria-describedby"] = " ".join(d for d in described if d)
+        existing = attrs.get("class") or widget.attrs.get("class", "")
+        attrs["class"] = " ".join(c for c in [*classes, existing] if c)
+        if kind == "date":
+            attrs["error_parts"] = self.date_error_parts
+        return attrs
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        # Exactly Django's widget: the admin's subclass keeps its own markup.
+        if type(widget) is forms.ClearableFileInput:
+            # The "Currently: ... Clear" extras are not GOV.UK markup; field.html shows the
+            # current file itself, and forms that allow removing a file have a field for it.
+            widget = forms.FileInput(attrs=widget.attrs)
+            widget.is_required = self.field.required
+        return super().as_widget(widget=widget, attrs=attrs, only_initial=only_initial)
+
+    @property
+    def current_file(self):
+        """The stored file of a file field when the form was opened, if any."""
+        value = self.initial
+        return value if value and getattr(value, "name", "") else None
+
+
+class GovukFormRenderer(TemplatesSetting):
+    """Render every form and field with the GOV.UK templates in templates/govuk/."""
+
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+    bound_field_class = GovukBoundField
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """GOV.UK date input: three text boxes for day, month and year inside a fieldset."""
+
+    template_name = "govuk/widgets/date.html"
+    PARTS = ("day", "month", "year")
+    use_fieldset = True
+
+    def __init__(self, attrs=None):
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and value:
+            try:
+                parsed = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+            return [parsed.day, parsed.month, parsed.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        values = super().value_from_datadict(data, files, name)
+        return [str(v if v is not None else "").strip() for v in values]
+
+    def get_context(self, name, value, attrs):
+        attrs = dict(attrs or {})
+        error_parts = attrs.pop("error_parts", ())
+        # The fieldset carries aria-describedby and the error state; the inputs get their own
+        # GOV.UK classes below rather than the generic ones.
+        attrs.pop("class", None)
+        attrs.pop("aria-invalid", None)
+        context = super().get_context(name, value, attrs)
+        for part, subwidget in zip(self.PARTS, context["widget"]["subwidgets"], strict=True):
+            width = "4" if part == "year" else "2"
+            classes = ["govuk-input", "govuk-date-input__input", f"govuk-input--width-{width}"]
+            if part in error_parts:
+                classes.append("govuk-input--error")
+                subwidget["attrs"]["aria-invalid"] = "true"
+            subwidget["attrs"]["class"] = " ".join(classes)
+            subwidget["part"] = part
+            subwidget["label"] = part.capitalize()
+        return context
+
+
+_MONTHS = {
+    name: number
+    for number in range(1, 13)
+    for name in (
+        datetime.date(2000, number, 1).strftime("%B").lower(),
+        datetime.date(2000, number, 1).strftime("%b").lower(),
+    )
+}
+_MONTHS["sept"] = 9
+
+
+class GovukDateField(forms.Field):
+    """A date entered as day, month and year, with GOV.UK's error messages.
+
+    The messages name the field by its label ("Date published must include a month"), so give
+    the field a label (model forms do, from the model field's verbose name). `min_value` and
+    `max_value` may be dates or callables returning dates (e.g. `timezone.localdate`).
+    """
+
+    widget = GovukDateWidget
+
+    def __init__(
+        self,
+        *,
+        min_value: datetime.date | Callable[[], datetime.date] | None = None,
+        max_value: datetime.date | Callable[[], datetime.date] | None = None,
+        **kwargs,
+    ):
+        # Model fields pass these for their default form field; a date needs none of them.
+        for unused in ("max_length", "empty_value"):
+            kwargs.pop(unused, None)
+        self.min_value = min_value
+        self.max_value = max_value
+        super().__init__(**kwargs)
+
+    @property
+    def name_in_messages(self) -> str:
+        return str(self.label) if self.label else "The date"
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError as error:
+                raise self._error("must be a real date", "invalid") from error
+        day, month, year = (str(v or "").strip() for v in value)
+        if not (day or month or year):
+            return None
+        missing = [
+            part for part, v in zip(GovukDateWidget.PARTS, (day, month, year), strict=True) if not v
+        ]
+        if missing:
+            words = " and ".join(missing)
+            raise self._error(f"must include a {words}", "incomplete", parts=missing)
+        numbers = {}
+        for part, text in zip(GovukDateWidget.PARTS, (day, month, year), strict=True):
+            if part == "month" and text.lower().rstrip(".") in _MONTHS:
+                numbers[part] = _MONTHS[text.lower().rstrip(".")]
+            elif re.fullmatch(r"\d+", text):
+                numbers[part] = int(text)
+            else:
+                raise self._error("must be a real date", "invalid", parts=[part])
+        if not re.fullmatch(r"\d{4}", year):
+            raise ValidationError(
+                "Year must include 4 numbers", code="year", params={"parts": ["year"]}
+            )
+        try:
+            return datetime.date(numbers["year"], numbers["month"], numbers["day"])
+        except ValueError as error:
+            raise self._error("must be a real date", "invalid") from error
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise ValidationError(
+                f"Enter {_sentence_case_start(self.name_in_messages)}", code="required"
+            )
+        if value is None:
+            return
+        low = self.min_value() if callable(self.min_value) else self.min_value
+        high = self.max_value() if callable(self.max_value) else self.max_value
+        if low and value < low:
+            raise self._error(f"must be the same as or after {_long(low)}", "min_value")
+        if high and value > high:
+            raise self._error(f"must be the same as or before {_long(high)}", "max_value")
+
+    def _error(self, text: str, code: str, *, parts: list[str] | None = None) -> ValidationError:
+        message = f"{self.name_in_messages} {text}"
+        if not parts:
+            return ValidationError(message, code=code)
+        # ValidationError %-formats a message that has params.
+        return ValidationError(message.replace("%", "%%"), code=code, params={"parts": parts})
+
+    def has_changed(self, initial, data):
+        try:
+            data = self.to_python(data)
+        except ValidationError:
+            return True
+        initial = self.to_python(initial) if not isinstance(initial, datetime.date) else initial
+        return initial != data
+
+
+def _long(value: datetime.date) -> str:
+    return date_format(value, "j F Y")
