@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import models
+from django.utils.text import capfirst
 
 #: Fields that change on every save and mean nothing to a reader.
 _NOISE_FIELDS = frozenset({"lock_version", "updated_at", "created_at"})
@@ -50,7 +51,8 @@ def _display(record, field_name: str, value) -> str:
 
 
 def _label(record, field_name: str) -> str:
-    return str(record.instance_type._meta.get_field(field_name).verbose_name).capitalize()
+    # capfirst, not str.capitalize(): that lower-cases the rest ("Copy sent to hmicfrs").
+    return capfirst(str(record.instance_type._meta.get_field(field_name).verbose_name))
 
 
 def timeline(records: Iterable, *, what: str = "") -> list[TimelineEntry]:
@@ -86,7 +88,7 @@ def timeline(records: Iterable, *, what: str = "") -> list[TimelineEntry]:
                     who=(user.display_name if hasattr(user, "display_name") else str(user))
                     if user
                     else "System",
-                    what=what or str(record.instance_type._meta.verbose_name).capitalize(),
+                    what=what or capfirst(str(record.instance_type._meta.verbose_name)),
                     reason=record.history_change_reason or "",
                     action=action,
                     changes=changes,
