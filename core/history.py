@@ -6,9 +6,10 @@ reason. `timeline()` turns historical rows into entries a non-technical person c
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 
 #: Fields that change on every save and mean nothing to a reader.
@@ -39,15 +40,34 @@ class TimelineEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _display(record, field_name: str, value) -> str:
+def _display(record, field_name: str, value, related: dict) -> str:
     if value in (None, ""):
         return "(blank)"
     model_field = record.instance_type._meta.get_field(field_name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation and model_field.many_to_one:
+        obj = related.get((model_field.related_model, value))
+        return str(obj) if obj is not None else f"(removed, id {value})"
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "j F Y")
     return str(value)
+
+
+def _related_objects(pairs) -> dict:
+    """Resolve foreign-key ids to objects with one query per related model."""
+    by_model: dict = {}
+    for model, pk in pairs:
+        by_model.setdefault(model, set()).add(pk)
+    related = {}
+    for model, pks in by_model.items():
+        for pk, obj in model._default_manager.in_bulk(pks).items():
+            related[(model, pk)] = obj
+    return related
 
 
 def _label(record, field_name: str) -> str:
@@ -57,43 +77,56 @@ def _label(record, field_name: str) -> str:
 
 def timeline(records: Iterable, *, what: str = "") -> list[TimelineEntry]:
     """Readable entries from historical records (any order); consecutive versions of one object
-    are compared in Python, so the caller decides the number of queries."""
+    are compared in Python. Foreign keys that changed are named with one query per related
+    model, so the number of queries does not grow with the number of changes."""
     by_object: dict = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         by_object.setdefault((record.instance_type, record.id), []).append(record)
 
-    entries = []
+    raw = []  # (record, [ModelChange])
+    fk_pairs = set()
     for versions in by_object.values():
         previous = None
         for record in versions:
-            action = {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type]
             changes = []
             if previous is not None:
-                delta = record.diff_against(previous)
-                for change in delta.changes:
+                for change in record.diff_against(previous).changes:
                     if change.field in _NOISE_FIELDS:
                         continue
-                    changes.append(
-                        FieldChange(
-                            field=change.field,
-                            label=_label(record, change.field),
-                            old=_display(record, change.field, change.old),
-                            new=_display(record, change.field, change.new),
+                    changes.append(change)
+                    model_field = record.instance_type._meta.get_field(change.field)
+                    if model_field.is_relation and model_field.many_to_one:
+                        fk_pairs.update(
+                            (model_field.related_model, v)
+                            for v in (change.old, change.new)
+                            if v not in (None, "")
                         )
-                    )
-            user = record.history_user
-            entries.append(
-                TimelineEntry(
-                    when=record.history_date,
-                    who=(user.display_name if hasattr(user, "display_name") else str(user))
-                    if user
-                    else "System",
-                    what=what or capfirst(str(record.instance_type._meta.verbose_name)),
-                    reason=record.history_change_reason or "",
-                    action=action,
-                    changes=changes,
-                )
-            )
+            raw.append((record, changes))
             previous = record
+    related = _related_objects(fk_pairs)
+
+    entries = []
+    for record, changes in raw:
+        user = record.history_user
+        entries.append(
+            TimelineEntry(
+                when=record.history_date,
+                who=(user.display_name if hasattr(user, "display_name") else str(user))
+                if user
+                else "System",
+                what=what or capfirst(str(record.instance_type._meta.verbose_name)),
+                reason=record.history_change_reason or "",
+                action={"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
+                changes=[
+                    FieldChange(
+                        field=change.field,
+                        label=_label(record, change.field),
+                        old=_display(record, change.field, change.old, related),
+                        new=_display(record, change.field, change.new, related),
+                    )
+                    for change in changes
+                ],
+            )
+        )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
