@@ -1,0 +1,17 @@
+"""`{% failed_reminders_notice as notice %}`: failed reminder sends in the signed-in person's
+office, for `templates/reminders/_failed_notice.html` (included by the dashboard)."""
+
+from django import template
+
+from reminders.selectors import failed_reminders_summary
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def failed_reminders_notice(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return failed_reminders_summary(user)
