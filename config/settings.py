@@ -245,7 +245,20 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery's own beat: the schedule lives here, in settings.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Reminders: the sweep at 07:00 Europe/London (CELERY_TIMEZONE), plus an hourly catch-up at half
+# past; a worker also sweeps once when it starts (reminders/tasks.py). Sweeps are idempotent.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE: dict = {
+    "reminders-sweep-daily": {
+        "task": "reminders.tasks.sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "reminders-sweep-hourly-catch-up": {
+        "task": "reminders.tasks.sweep",
+        "schedule": crontab(minute=30),
+    },
+}
 
 # Caches: local memory by default; Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):
