@@ -1,0 +1,399 @@
+"""The open data API: reports, their recommendations and AFIs, and published responses.
+
+Read-only JSON (Django REST framework), described by an OpenAPI 3 schema (drf-spectacular) at
+/api/schema/ with human-readable docs at /api/docs/. No sign-in; throttled per client
+(settings.REST_FRAMEWORK); CORS open for GET on /api/ only (settings.CORS_*). Only reports with a
+published response appear, and a response's content is its latest published version as frozen in
+the public tables, never a draft.
+"""
+
+from django import forms
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import pagination, serializers, viewsets
+
+from accounts.models import Force, PolicingBody
+from inspections.models import Finding, GradedJudgement, Report, ReportType, Scope
+from responses.models import Explanation, Response, ResponseVersion
+
+from . import selectors
+from .models import PublishedItem, PublishedResponse
+from .views import pdf_url
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path if path else ""
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class ForceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Force
+        fields = ["slug", "name"]
+
+
+class PolicingBodySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    force = ForceSerializer()
+
+    class Meta:
+        model = PolicingBody
+        fields = ["slug", "name", "kind", "kind_label", "force"]
+
+
+class JudgementSerializer(serializers.ModelSerializer):
+    grade_label = serializers.CharField(source="get_grade_display")
+
+    class Meta:
+        model = GradedJudgement
+        fields = ["area", "grade", "grade_label"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    report_type_label = serializers.CharField(source="get_report_type_display")
+    inspection_type = serializers.CharField(source="type_of_inspection")
+    scope_label = serializers.CharField(source="get_scope_display")
+    forces = ForceSerializer(many=True)
+    judgements = JudgementSerializer(many=True)
+    response_ids = serializers.SerializerMethodField(
+        help_text="The ids of the published responses to this report."
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "title",
+            "published_on",
+            "report_type",
+            "report_type_label",
+            "inspection_type",
+            "scope",
+            "scope_label",
+            "forces",
+            "lead_inspectorate",
+            "participating_inspectorates",
+            "grading_framework",
+            "judgements",
+            "hmicfrs_url",
+            "response_ids",
+        ]
+
+    def get_response_ids(self, report) -> list[int]:
+        return sorted(record.response_id for record in report.public_records.all())
+
+
+class FindingExplanationSerializer(serializers.ModelSerializer):
+    """A published explanation of this recommendation by one policing body."""
+
+    response_id = serializers.IntegerField(source="record.response_id")
+    policing_body = serializers.CharField(
+        source="record.policing_body.slug", help_text="The body's slug."
+    )
+    policing_body_name = serializers.CharField(source="record.policing_body.name")
+    kind = serializers.CharField(
+        source="explanation_kind", help_text="action_taken, action_proposed, no_action or ''."
+    )
+    text = serializers.CharField(source="explanation")
+
+    class Meta:
+        model = PublishedItem
+        fields = [
+            "response_id",
+            "policing_body",
+            "policing_body_name",
+            "kind",
+            "text",
+            "force_comment",
+        ]
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    report = serializers.IntegerField(source="report_id")
+    report_title = serializers.CharField(source="report.title")
+    kind_label = serializers.CharField(source="get_kind_display")
+    timescale_kind_label = serializers.CharField(source="get_timescale_kind_display")
+    explanations = FindingExplanationSerializer(source="published_items", many=True)
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "report",
+            "report_title",
+            "kind",
+            "kind_label",
+            "position",
+            "reference",
+            "text",
+            "addressees",
+            "timescale_text",
+            "timescale_kind",
+            "timescale_kind_label",
+            "target_date",
+            "explanations",
+        ]
+
+
+class PublishedItemSerializer(serializers.ModelSerializer):
+    finding = serializers.IntegerField(
+        source="finding_id", allow_null=True, help_text="The recommendation's id (null if removed)."
+    )
+    explanation_kind_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublishedItem
+        fields = [
+            "finding",
+            "kind",
+            "number",
+            "reference",
+            "text",
+            "addressees",
+            "timescale_text",
+            "explanation_kind",
+            "explanation_kind_label",
+            "explanation",
+            "force_comment",
+        ]
+
+    def get_explanation_kind_label(self, item) -> str:
+        return Explanation.Kind(item.explanation_kind).label if item.explanation_kind else ""
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResponseVersion
+        fields = ["number", "published_on", "reason", "pdf_url", "pdf_sha256"]
+
+    def get_pdf_url(self, version) -> str:
+        return _absolute(pdf_url(version.response_id, version.number))
+
+
+class ResponseReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="report_id")
+    title = serializers.CharField(source="report_title")
+    published_on = serializers.DateField(source="report_published_on")
+    report_type = serializers.CharField()
+    report_type_label = serializers.CharField(source="get_report_type_display")
+    hmicfrs_url = serializers.CharField(source="report_url")
+
+
+class PublishedResponseSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="response_id")
+    page_url = serializers.SerializerMethodField()
+    policing_body = PolicingBodySerializer()
+    report = ResponseReportSerializer(source="*")
+    published_on = serializers.DateField(
+        source="first_published_on", help_text="First publication; kept when amended."
+    )
+    published_within_56_days = serializers.BooleanField(
+        source="is_on_time",
+        allow_null=True,
+        help_text="s55(5A). Null when the report predates the rule (2 May 2017).",
+    )
+    days_late = serializers.IntegerField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField(source="version_number")
+    version_published_on = serializers.DateField(source="latest_published_on")
+    items = PublishedItemSerializer(many=True)
+    versions = VersionSerializer(source="response.versions", many=True)
+
+    class Meta:
+        model = PublishedResponse
+        fields = [
+            "id",
+            "page_url",
+            "policing_body",
+            "report",
+            "due_date",
+            "published_on",
+            "published_within_56_days",
+            "days_late",
+            "version",
+            "version_published_on",
+            "office_comments",
+            "force_comments",
+            "force_comments_none_submitted",
+            "force_comments_author",
+            "reply_to_force",
+            "signatory_name",
+            "signatory_title",
+            "items",
+            "versions",
+        ]
+
+    def get_page_url(self, record) -> str:
+        return _absolute(reverse("public:response", kwargs={"pk": record.response_id}))
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+#: Years the filters accept (reports predate 2017's rule but not HMICFRS's publishing online).
+YEAR_RANGE = {"min_value": 1990, "max_value": 2100}
+
+
+class YearFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class ReportFilter(filters.FilterSet):
+    year = YearFilter(field_name="published_on", lookup_expr="year", **YEAR_RANGE)
+    report_type = filters.ChoiceFilter(choices=ReportType.choices)
+    scope = filters.ChoiceFilter(choices=Scope.choices)
+    force = filters.CharFilter(field_name="forces__slug", help_text="A force's slug.")
+
+    class Meta:
+        model = Report
+        fields = ["year", "report_type", "scope", "force"]
+
+
+class RecommendationFilter(filters.FilterSet):
+    report = filters.NumberFilter(field_name="report_id", min_value=1, max_value=2**62)
+    kind = filters.ChoiceFilter(choices=PublishedItem.Kind.choices)
+    year = YearFilter(field_name="report__published_on", lookup_expr="year", **YEAR_RANGE)
+
+    class Meta:
+        model = Finding
+        fields = ["report", "kind", "year"]
+
+
+class PublishedResponseFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="search_text",
+        max_length=selectors.MAX_QUERY_LENGTH,
+        help_text="Full-text search over report titles, recommendations and the published text.",
+    )
+    year = YearFilter(field_name="report_published_on", lookup_expr="year", **YEAR_RANGE)
+    report_type = filters.ChoiceFilter(choices=ReportType.choices)
+    office = filters.CharFilter(field_name="policing_body__slug", help_text="A body's slug.")
+    force = filters.CharFilter(field_name="policing_body__force__slug", help_text="A force's slug.")
+    on_time = filters.BooleanFilter(
+        method="filter_on_time", help_text="Published within the 56 days (s55(5A))."
+    )
+
+    class Meta:
+        model = PublishedResponse
+        fields = ["q", "year", "report_type", "office", "force", "on_time"]
+
+    def search_text(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+    def filter_on_time(self, queryset, name, value):
+        return queryset.on_time() if value else queryset.late()
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+_NOT_FOUND = OpenApiResponse(description="No such item, or a page past the end.")
+_THROTTLED = OpenApiResponse(description="Too many requests: slow down (see Retry-After).")
+_BAD_FILTER = OpenApiResponse(description="A filter value is not valid.")
+_LIST = {400: _BAD_FILTER, 404: _NOT_FOUND, 429: _THROTTLED}
+_DETAIL = {404: _NOT_FOUND, 429: _THROTTLED}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List reports",
+        description="HMICFRS reports that have at least one published response, newest first.",
+        responses={200: ReportSerializer(many=True), **_LIST},
+    ),
+    retrieve=extend_schema(summary="One report", responses={200: ReportSerializer, **_DETAIL}),
+)
+class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ReportSerializer
+    lookup_value_regex = r"[0-9]{1,18}"
+    filterset_class = ReportFilter
+    filter_backends = [filters.DjangoFilterBackend]
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return (
+            selectors.public_reports()
+            .prefetch_related(
+                Prefetch(
+                    "public_records",
+                    queryset=PublishedResponse.objects.only("response_id", "report_id"),
+                )
+            )
+            .order_by("-published_on", "id")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List recommendations and areas for improvement",
+        description=(
+            "Recommendations and AFIs of the reports that have a published response, each with "
+            "the explanations the policing bodies published for it (s55(5B))."
+        ),
+        responses={200: RecommendationSerializer(many=True), **_LIST},
+    ),
+    retrieve=extend_schema(
+        summary="One recommendation or area for improvement",
+        responses={200: RecommendationSerializer, **_DETAIL},
+    ),
+)
+class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RecommendationSerializer
+    lookup_value_regex = r"[0-9]{1,18}"
+    filterset_class = RecommendationFilter
+    filter_backends = [filters.DjangoFilterBackend]
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return selectors.public_findings()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List published responses",
+        description=(
+            "Published Section 55 responses, newest first (or by relevance when searching). "
+            "Each shows its latest published version."
+        ),
+        responses={200: PublishedResponseSerializer(many=True), **_LIST},
+    ),
+    retrieve=extend_schema(
+        summary="One published response",
+        responses={200: PublishedResponseSerializer, **_DETAIL},
+    ),
+)
+class PublishedResponseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PublishedResponseSerializer
+    filterset_class = PublishedResponseFilter
+    filter_backends = [filters.DjangoFilterBackend]
+    pagination_class = Pagination
+    lookup_field = "response_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        return (
+            PublishedResponse.objects.select_related("policing_body__force")
+            .defer("search_vector", "recommendations_text", "response_text")
+            .prefetch_related(
+                "items",
+                Prefetch("response", queryset=Response.objects.only("id")),
+                Prefetch(
+                    "response__versions",
+                    queryset=ResponseVersion.objects.defer("pdf", "html_snapshot").order_by(
+                        "number"
+                    ),
+                ),
+            )
+        )

@@ -1,0 +1,133 @@
+"""Atom feeds of new and amended published responses: the whole site, and one per office.
+
+Each entry is one published version (version 1 is the first publication, later versions are
+amendments with their reason), so a subscriber sees an amendment as a new entry. Entries come from
+the public tables only. Both feeds answer conditional requests (ETag / Last-Modified).
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import condition
+
+from accounts.models import PolicingBody
+
+from . import selectors
+from .caching import revalidate
+
+FEED_LENGTH = 50
+
+
+class ResponsesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Published Section 55 responses"
+    subtitle = (
+        "New and amended responses by local policing bodies in England and Wales to HMICFRS "
+        "inspection reports, published under section 55 of the Police Act 1996."
+    )
+
+    def link(self):
+        return reverse("public:response-list")
+
+    def feed_url(self):
+        return reverse("public:feed")
+
+    def author_name(self):
+        return "Section 55 Tracker"
+
+    def items(self):
+        return selectors.feed_versions(limit=FEED_LENGTH)
+
+    def item_title(self, version):
+        record = version.response.public_record
+        name = record.policing_body.short_name
+        if version.number == 1:
+            return f"{name} response to {record.report_title}"
+        return f"{name} response to {record.report_title} (amended: version {version.number})"
+
+    def item_description(self, version):
+        record = version.response.public_record
+        parts = [
+            f"Published on {version.published_on:%-d %B %Y} by the {record.policing_body.name}."
+        ]
+        if version.number > 1 and version.reason:
+            parts.append(f"Amended because: {version.reason}")
+        if version.number == record.version_number and record.summary:
+            parts.append(record.summary)
+        return " ".join(parts)
+
+    def item_link(self, version):
+        url = reverse("public:response", kwargs={"pk": version.response_id})
+        return url if version.number == 1 else f"{url}#version-{version.number}"
+
+    def item_guid(self, version):
+        # Stable and unique per version: tag URIs (RFC 4151) survive a change of domain.
+        host = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        return f"tag:{host},2017:response-{version.response_id}-version-{version.number}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, version):
+        return version.created_at
+
+    def item_updateddate(self, version):
+        return version.created_at
+
+    def item_author_name(self, version):
+        return version.response.public_record.policing_body.name
+
+
+class OfficeResponsesFeed(ResponsesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(PolicingBody, slug=slug)
+
+    def title(self, office):
+        return f"Section 55 responses published by the {office.name}"
+
+    def subtitle(self, office):
+        return (
+            f"New and amended responses of the {office.name} to HMICFRS inspection reports, "
+            "published under section 55 of the Police Act 1996."
+        )
+
+    def link(self, office):
+        return reverse("public:response-list") + f"?office={office.slug}"
+
+    def feed_url(self, office):
+        return reverse("public:office-feed", kwargs={"slug": office.slug})
+
+    def items(self, office):
+        return selectors.feed_versions(office=office, limit=FEED_LENGTH)
+
+
+def _office(slug):
+    return PolicingBody.objects.filter(slug=slug).first() if slug else None
+
+
+def _feed_last_modified(request, slug=None):
+    office = _office(slug)
+    if slug and office is None:
+        return None
+    return selectors.feed_last_modified(office=office)
+
+
+def _feed_etag(request, slug=None):
+    newest = _feed_last_modified(request, slug)
+    return f"feed-{slug or 'all'}-{int(newest.timestamp() * 1000)}" if newest else None
+
+
+def _revalidating(view):
+    def wrapped(request, *args, **kwargs):
+        return revalidate(view(request, *args, **kwargs))
+
+    return wrapped
+
+
+site_feed = _revalidating(
+    condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(ResponsesFeed())
+)
+office_feed = _revalidating(
+    condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(OfficeResponsesFeed())
+)

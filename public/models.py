@@ -1,0 +1,132 @@
+"""What the public sees: a frozen, denormalised copy of each response's latest published version.
+
+The staff tables hold drafts, amendments in progress, internal notes and history next to what was
+published, so the public site never reads them for a response's content. Instead, when a version
+is published (`responses.services.PUBLICATION_HOOKS`), `public.services.published_response_refresh`
+copies that version's content, as it stood when it was published (`responses.pdf`
+`document_for_version`, from django-simple-history), into `PublishedResponse` and its
+`PublishedItem` rows, with the text the full-text search reads. Pages, feeds, the API, search and
+statistics read these tables only, so an amendment in progress can never leak.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from accounts.models import PolicingBody
+from inspections.models import Finding, Report, ReportType
+from responses.models import Explanation, Response, ResponseVersion
+
+
+class PublishedResponseQuerySet(models.QuerySet):
+    def for_list(self):
+        """What a list row shows, in one query."""
+        return self.select_related("policing_body__force").defer(
+            "office_comments",
+            "force_comments",
+            "reply_to_force",
+            "recommendations_text",
+            "response_text",
+            "search_vector",
+        )
+
+    def on_time(self):
+        return self.filter(days_late=0)
+
+    def late(self):
+        return self.filter(days_late__gt=0)
+
+
+class PublishedResponse(models.Model):
+    """One published response (Police Act 1996 s55(5)) as its latest version published it.
+
+    `first_published_on` is the first publication (the date the 56-day rule is judged on, kept
+    on amendment); `latest_published_on` the latest version's. `days_late` is None when the
+    report predates the 56-day rule (s55(5A), in force 2 May 2017), 0 when published on time.
+    """
+
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, related_name="public_record"
+    )
+    version = models.OneToOneField(
+        ResponseVersion, on_delete=models.PROTECT, related_name="public_record"
+    )
+    policing_body = models.ForeignKey(PolicingBody, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="public_records")
+    version_number = models.PositiveIntegerField()
+
+    report_title = models.CharField(max_length=300)
+    report_published_on = models.DateField()
+    report_type = models.CharField(max_length=30, choices=ReportType.choices)
+    report_url = models.URLField(max_length=500, blank=True)
+
+    due_date = models.DateField(null=True, blank=True)
+    first_published_on = models.DateField()
+    latest_published_on = models.DateField()
+    days_late = models.PositiveIntegerField(null=True, blank=True)
+
+    office_comments = models.TextField(blank=True)
+    force_comments = models.TextField(blank=True)
+    force_comments_none_submitted = models.BooleanField(default=False)
+    force_comments_author = models.CharField(max_length=420, blank=True)
+    reply_to_force = models.TextField(blank=True)
+    signatory_name = models.CharField(max_length=200, blank=True)
+    signatory_title = models.CharField(max_length=200, blank=True)
+
+    summary = models.TextField(blank=True, help_text="Plain text: the opening of the comments.")
+    recommendations_text = models.TextField(blank=True)
+    response_text = models.TextField(blank=True)
+    # PostgreSQL only (filled by the refresh service there; NULL on SQLite, which searches
+    # the text columns instead). The GIN index is created by migration 0002 on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    refreshed_at = models.DateTimeField(db_index=True)
+
+    objects = PublishedResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_published_on", "-id"]
+        indexes = [
+            models.Index(fields=["-first_published_on", "-id"], name="public_pr_newest"),
+            models.Index(fields=["policing_body", "-first_published_on"], name="public_pr_body"),
+            models.Index(fields=["report_published_on"], name="public_pr_report_date"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.policing_body.short_name}: {self.report_title} (version {self.version_number})"
+        )
+
+    @property
+    def is_on_time(self) -> bool | None:
+        return None if self.days_late is None else self.days_late == 0
+
+
+class PublishedItem(models.Model):
+    """A recommendation or area for improvement as published in a response, with the body's
+    explanation (s55(5B)) and any comment of the chief officer beside it."""
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = Finding.Kind.RECOMMENDATION.value, "Recommendation"
+        AREA_FOR_IMPROVEMENT = Finding.Kind.AREA_FOR_IMPROVEMENT.value, "Area for improvement"
+
+    record = models.ForeignKey(PublishedResponse, on_delete=models.CASCADE, related_name="items")
+    finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="published_items"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(help_text="Order in the published document.")
+    number = models.PositiveIntegerField(help_text="Recommendation 1, 2, ... or AFI 1, 2, ...")
+    reference = models.CharField(max_length=30, blank=True)
+    text = models.TextField()
+    addressees = models.JSONField(default=list, blank=True)
+    timescale_text = models.CharField(max_length=200, blank=True)
+    explanation_kind = models.CharField(max_length=20, choices=Explanation.Kind.choices, blank=True)
+    explanation = models.TextField(blank=True)
+    force_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["record", "position"]
+        indexes = [models.Index(fields=["finding"], name="public_item_finding")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number} of {self.record}"

@@ -1,0 +1,314 @@
+"""Reads for the public site. Everything here starts from the public tables (`public.models`), which
+hold only what was published, and costs a fixed number of queries whatever the data size."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import median
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear, Length
+
+from accounts.models import PolicingBody
+from inspections.models import Finding, Report, ReportType
+from responses.models import Explanation, ResponseVersion
+
+from .models import PublishedItem, PublishedResponse
+
+#: Longest search text accepted; longer input is cut (a search box, not a document).
+MAX_QUERY_LENGTH = 200
+
+
+def public_stamp() -> str:
+    """Changes whenever anything the public can see changes: part of every cached page's key."""
+    newest = PublishedResponse.objects.aggregate(newest=Max("refreshed_at"))["newest"]
+    return newest.isoformat() if newest else "empty"
+
+
+def latest_published(*, limit: int = 10) -> list[PublishedResponse]:
+    return list(PublishedResponse.objects.for_list()[:limit])
+
+
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """Full-text search over report titles, recommendations and the published text.
+
+    PostgreSQL: the stored, weighted `search_vector` (GIN index) matched with a web-search style
+    query ("violent crime", "stalking -harassment", quoted phrases) and ordered by rank.
+    SQLite: every word must appear somewhere (icontains); newest first.
+    """
+    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-first_published_on", "-id")
+        )
+    for word in text.split():
+        word = word.strip("\"'")
+        if word.startswith("-") or not word:
+            continue
+        queryset = queryset.filter(
+            Q(report_title__icontains=word)
+            | Q(recommendations_text__icontains=word)
+            | Q(response_text__icontains=word)
+        )
+    return queryset
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    q: str = ""
+    year: int | None = None
+    report_type: str = ""
+    office: str = ""  # a policing body's slug
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.year or self.report_type or self.office)
+
+
+def published_responses(filters: ListFilters) -> QuerySet:
+    """The published responses matching `filters`, for the list page, its CSV and the API."""
+    queryset = PublishedResponse.objects.for_list()
+    if filters.year:
+        queryset = queryset.filter(report_published_on__year=filters.year)
+    if filters.report_type:
+        queryset = queryset.filter(report_type=filters.report_type)
+    if filters.office:
+        queryset = queryset.filter(policing_body__slug=filters.office)
+    return search(queryset, filters.q)
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    years: list[int]
+    report_types: list[tuple[str, str]]
+    offices: list[tuple[str, str]]
+
+
+def filter_choices() -> FilterChoices:
+    """The years, report types and offices that have published responses (three queries)."""
+    years = (
+        PublishedResponse.objects.annotate(year=ExtractYear("report_published_on"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    types = set(
+        PublishedResponse.objects.values_list("report_type", flat=True).distinct().order_by()
+    )
+    offices = PolicingBody.objects.filter(
+        Exists(PublishedResponse.objects.filter(policing_body=OuterRef("pk")))
+    ).values_list("slug", "name")
+    return FilterChoices(
+        years=list(years),
+        report_types=[(value, label) for value, label in ReportType.choices if value in types],
+        offices=list(offices),
+    )
+
+
+# --- One response -------------------------------------------------------------------------------
+
+
+def published_record(response_id: int) -> PublishedResponse | None:
+    """The public record of a response with its latest version (without the PDF bytes, with their
+    size), office and force, in one query."""
+    return (
+        PublishedResponse.objects.select_related("policing_body__force", "version")
+        .defer("version__pdf", "search_vector")
+        .annotate(pdf_size=Length("version__pdf"))
+        .filter(response_id=response_id)
+        .first()
+    )
+
+
+def published_versions(response_id: int) -> list[ResponseVersion]:
+    """Every published version, oldest first, with the PDF's size but not its bytes."""
+    return list(
+        ResponseVersion.objects.filter(response_id=response_id)
+        .defer("pdf", "html_snapshot")
+        .annotate(pdf_size=Length("pdf"))
+        .order_by("number")
+    )
+
+
+# --- Statistics ----------------------------------------------------------------------------------
+
+
+@dataclass
+class OfficeYear:
+    """One office's published responses to the reports of one year."""
+
+    office: str
+    office_slug: str
+    year: int
+    office_short: str = ""
+    published: int = 0
+    on_time: int = 0
+    late_days: list[int] = field(default_factory=list)
+    no_deadline: int = 0
+
+    @property
+    def late(self) -> int:
+        return len(self.late_days)
+
+    @property
+    def median_days_late(self) -> float | None:
+        return median(self.late_days) if self.late_days else None
+
+    @property
+    def most_days_late(self) -> int | None:
+        return max(self.late_days) if self.late_days else None
+
+    @property
+    def on_time_percent(self) -> int | None:
+        judged = self.on_time + self.late
+        return round(100 * self.on_time / judged) if judged else None
+
+
+@dataclass
+class ExplanationCounts:
+    """Recommendations by what the published explanation said (s55(5B))."""
+
+    office: str
+    office_slug: str
+    action_taken: int = 0
+    action_proposed: int = 0
+    no_action: int = 0
+    not_stated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.action_taken + self.action_proposed + self.no_action + self.not_stated
+
+
+@dataclass
+class Statistics:
+    rows: list[OfficeYear]
+    totals: OfficeYear
+    recommendations: list[ExplanationCounts]
+    recommendation_totals: ExplanationCounts
+    years: list[int]
+    year: int | None
+
+
+def statistics(*, year: int | None = None, office: str = "") -> Statistics:
+    """Per office and year of the report: responses published on time (on or before day 56,
+    s55(5A)) and how late the others were; and the recommendations by what the published
+    explanation said. Two queries plus one for the years, whatever the number of responses."""
+    records = PublishedResponse.objects.all()
+    if office:
+        records = records.filter(policing_body__slug=office)
+    years = sorted(
+        set(records.annotate(y=ExtractYear("report_published_on")).values_list("y", flat=True)),
+        reverse=True,
+    )
+    if year:
+        records = records.filter(report_published_on__year=year)
+    rows: dict[tuple[str, int], OfficeYear] = {}
+    totals = OfficeYear(office="All offices", office_slug="", year=year or 0)
+    for name, short, slug, report_year, days_late in (
+        records.annotate(y=ExtractYear("report_published_on"))
+        .values_list(
+            "policing_body__name",
+            "policing_body__short_name",
+            "policing_body__slug",
+            "y",
+            "days_late",
+        )
+        .order_by("policing_body__name", "-y")
+    ):
+        row = rows.setdefault(
+            (slug, report_year), OfficeYear(name, slug, report_year, office_short=short)
+        )
+        for target in (row, totals):
+            target.published += 1
+            if days_late is None:
+                target.no_deadline += 1
+            elif days_late == 0:
+                target.on_time += 1
+            else:
+                target.late_days.append(days_late)
+
+    counts: dict[str, ExplanationCounts] = {}
+    recommendation_totals = ExplanationCounts(office="All offices", office_slug="")
+    kind_field = {
+        Explanation.Kind.ACTION_TAKEN: "action_taken",
+        Explanation.Kind.ACTION_PROPOSED: "action_proposed",
+        Explanation.Kind.NO_ACTION: "no_action",
+    }
+    for name, slug, kind, number in (
+        PublishedItem.objects.filter(record__in=records, kind=PublishedItem.Kind.RECOMMENDATION)
+        .values_list(
+            "record__policing_body__name", "record__policing_body__slug", "explanation_kind"
+        )
+        .annotate(number=Count("id"))
+        .order_by("record__policing_body__name", "explanation_kind")
+    ):
+        row = counts.setdefault(slug, ExplanationCounts(office=name, office_slug=slug))
+        attribute = kind_field.get(kind, "not_stated")
+        for target in (row, recommendation_totals):
+            setattr(target, attribute, getattr(target, attribute) + number)
+    return Statistics(
+        rows=list(rows.values()),
+        totals=totals,
+        recommendations=list(counts.values()),
+        recommendation_totals=recommendation_totals,
+        years=years,
+        year=year,
+    )
+
+
+# --- Open data -------------------------------------------------------------------------------------
+
+
+def public_reports() -> QuerySet:
+    """Reports with at least one published response: the ones the open data describes."""
+    return Report.objects.filter(
+        Exists(PublishedResponse.objects.filter(report=OuterRef("pk")))
+    ).prefetch_related("forces", "judgements")
+
+
+def public_findings() -> QuerySet:
+    """Recommendations and AFIs of those reports, each with the explanations published for it."""
+    return (
+        Finding.objects.filter(
+            kind__in=[Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT],
+            report__in=Report.objects.filter(
+                Exists(PublishedResponse.objects.filter(report=OuterRef("pk")))
+            ),
+        )
+        .select_related("report")
+        .prefetch_related(
+            Prefetch(
+                "published_items",
+                queryset=PublishedItem.objects.select_related("record__policing_body"),
+            )
+        )
+        .order_by("-report__published_on", "report_id", "position", "id")
+    )
+
+
+def feed_versions(*, office: PolicingBody | None = None, limit: int = 50) -> list:
+    """The latest published versions (new responses and amendments), newest first, each with
+    its response's public record. Versions of responses without a public record are left out."""
+    versions = (
+        ResponseVersion.objects.filter(response__public_record__isnull=False)
+        .select_related("response__public_record__policing_body")
+        .defer("pdf", "html_snapshot")
+        .order_by("-created_at", "-id")
+    )
+    if office is not None:
+        versions = versions.filter(response__policing_body=office)
+    return list(versions[:limit])
+
+
+def feed_last_modified(*, office: PolicingBody | None = None) -> date | None:
+    records = PublishedResponse.objects.all()
+    if office is not None:
+        records = records.filter(policing_body=office)
+    return records.aggregate(newest=Max("refreshed_at"))["newest"]

@@ -1,0 +1,189 @@
+"""Writes to the public tables: copying a published version into them, and keeping them fresh.
+
+`published_response_refresh` is idempotent and safe to run at any time: it always copies the
+response's *latest published version as it stood when it was published* (never the live draft of
+an amendment in progress), using `responses.pdf.document_for_version`, the same reconstruction
+that renders the frozen PDF and HTML snapshot. It runs after every publication
+(`PUBLICATION_HOOKS`, registered in `public.apps`) and from `manage.py public_refresh`.
+"""
+
+import logging
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from core.markup import plain_text
+from responses import deadlines
+from responses.models import Response, ResponseVersion
+
+from .models import PublishedItem, PublishedResponse
+
+logger = logging.getLogger(__name__)
+
+#: Characters of the office's comments kept as a plain-text summary for lists and feeds.
+SUMMARY_LENGTH = 300
+
+
+def _summary(text: str) -> str:
+    text = " ".join(plain_text(text).split())
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    cut = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "..."
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(p for p in (plain_text(part) for part in parts) if p)
+
+
+def search_vector_expression():
+    """Report titles weigh most, then recommendations and AFIs, then the published text."""
+    return (
+        SearchVector("report_title", weight="A", config="english")
+        + SearchVector("recommendations_text", weight="B", config="english")
+        + SearchVector("response_text", weight="C", config="english")
+    )
+
+
+def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
+    """Copy the latest published version of a response into the public tables.
+
+    Returns the public record, or None (and removes any record) if nothing was ever published.
+    """
+    # Imported here: responses.pdf loads its templates and WeasyPrint's wrapper lazily, and
+    # this module is imported by public.apps at start-up.
+    from responses.pdf import document_for_version
+
+    with transaction.atomic():
+        # Lock the response so two refreshes of one response (hook and command) serialise.
+        response = (
+            Response.objects.select_for_update()
+            .select_related("report", "policing_body")
+            .get(pk=response_id)
+        )
+        version = (
+            ResponseVersion.objects.filter(response=response)
+            .defer("pdf", "html_snapshot")
+            .order_by("-number")
+            .first()
+        )
+        if version is None:
+            PublishedResponse.objects.filter(response=response).delete()
+            return None
+        first_published_on = response.published_on or (
+            ResponseVersion.objects.filter(response=response)
+            .order_by("number")
+            .values_list("published_on", flat=True)
+            .first()
+        )
+        document = document_for_version(version)
+        frozen = document.response
+        report = document.report
+        items = [(PublishedItem.Kind.RECOMMENDATION, item) for item in document.recommendations] + [
+            (PublishedItem.Kind.AREA_FOR_IMPROVEMENT, item)
+            for item in document.areas_for_improvement
+        ]
+
+        due = response.due_date
+        record, _ = PublishedResponse.objects.update_or_create(
+            response=response,
+            defaults={
+                "version": version,
+                "version_number": version.number,
+                "policing_body_id": response.policing_body_id,
+                "report_id": response.report_id,
+                "report_title": report.title,
+                "report_published_on": response.report.published_on,
+                "report_type": report.report_type,
+                "report_url": report.hmicfrs_url,
+                "due_date": due,
+                "first_published_on": first_published_on,
+                "latest_published_on": version.published_on,
+                "days_late": (
+                    deadlines.days_late(due=due, published_on=first_published_on) if due else None
+                ),
+                "office_comments": frozen.office_comments,
+                "force_comments": (
+                    "" if frozen.force_comments_none_submitted else frozen.force_comments
+                ),
+                "force_comments_none_submitted": frozen.force_comments_none_submitted,
+                "force_comments_author": document.chief_officer_comments_author,
+                "reply_to_force": frozen.reply_to_force,
+                "signatory_name": document.signatory_name,
+                "signatory_title": document.signatory_title,
+                "summary": _summary(frozen.office_comments),
+                "recommendations_text": _join(*(item.finding.text for _, item in items)),
+                "response_text": _join(
+                    frozen.office_comments,
+                    "" if frozen.force_comments_none_submitted else frozen.force_comments,
+                    frozen.reply_to_force,
+                    *(item.explanation_text for _, item in items),
+                    *(item.force_comment for _, item in items),
+                ),
+                "refreshed_at": timezone.now(),
+            },
+        )
+        record.items.all().delete()
+        PublishedItem.objects.bulk_create(
+            PublishedItem(
+                record=record,
+                finding_id=item.finding.pk,
+                kind=kind,
+                position=position,
+                number=item.number,
+                reference=item.finding.reference,
+                text=item.finding.text,
+                addressees=list(item.finding.addressees or []),
+                timescale_text=item.finding.timescale_text,
+                explanation_kind=item.explanation.kind if item.explanation else "",
+                explanation=item.explanation_text,
+                force_comment=item.force_comment,
+            )
+            for position, (kind, item) in enumerate(items, 1)
+        )
+        if connection.vendor == "postgresql":
+            PublishedResponse.objects.filter(pk=record.pk).update(
+                search_vector=search_vector_expression()
+            )
+    return record
+
+
+def stale_response_ids() -> list[int]:
+    """Published responses whose public record is missing or older than their latest version."""
+    latest = (
+        ResponseVersion.objects.filter(response=OuterRef("pk")).order_by("-number").values("pk")[:1]
+    )
+    return list(
+        Response.objects.published()
+        .annotate(latest_version_id=Subquery(latest))
+        .filter(
+            Q(public_record__isnull=True) | ~Q(public_record__version_id=F("latest_version_id"))
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def published_responses_refresh(*, response_ids=None) -> int:
+    """Refresh the given responses (default: the stale ones). Returns how many were refreshed."""
+    ids = stale_response_ids() if response_ids is None else list(response_ids)
+    for response_id in ids:
+        published_response_refresh(response_id=response_id)
+    return len(ids)
+
+
+def refresh_after_publication(version_id: int) -> None:
+    """The publication hook. The publication has already committed: a failure here must not
+    turn it into an error page, so it is logged and `manage.py public_refresh` repairs it."""
+    try:
+        response_id = ResponseVersion.objects.values_list("response_id", flat=True).get(
+            pk=version_id
+        )
+        published_response_refresh(response_id=response_id)
+    except Exception:
+        logger.exception(
+            "The public copy of response version %s could not be refreshed; "
+            "run `manage.py public_refresh`.",
+            version_id,
+        )

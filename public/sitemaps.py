@@ -1,0 +1,40 @@
+"""sitemap.xml: the public pages and every published response (django.contrib.sitemaps)."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import PublishedResponse
+
+
+class StaticPagesSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return [
+            "public:home",
+            "public:response-list",
+            "public:statistics",
+            "public:open-data",
+            "public:api-docs",
+            "public:accessibility",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PublishedResponseSitemap(Sitemap):
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        return PublishedResponse.objects.only("response_id", "refreshed_at").order_by("response_id")
+
+    def location(self, record):
+        return reverse("public:response", kwargs={"pk": record.response_id})
+
+    def lastmod(self, record):
+        return record.refreshed_at
+
+
+SITEMAPS = {"pages": StaticPagesSitemap, "responses": PublishedResponseSitemap}

@@ -1,0 +1,517 @@
+"""The public site: published responses as accessible pages, search, statistics, open data.
+
+No sign-in. Every page reads the public tables only (see public/models.py), so drafts, amendments
+in progress, internal notes and history cannot appear. Pages are cached whole (public/caching.py)
+and the response page answers conditional requests (ETag / Last-Modified).
+"""
+
+import csv
+import re
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import condition, require_safe
+
+from accounts.models import PolicingBody
+from inspections.models import Addressee, ReportType
+from responses.deadlines import S55_COMMENCEMENT
+
+from . import selectors
+from .caching import cached_page, revalidate
+from .forms import ResponseFilterForm, StatisticsFilterForm
+from .models import PublishedItem, PublishedResponse
+
+PAGE_SIZE = 20
+
+
+def pdf_url(response_id: int, number: int) -> str:
+    """The public download of a version's frozen PDF ("" until the PDF room's URL exists)."""
+    try:
+        return reverse("pdf:version", kwargs={"pk": response_id, "number": number})
+    except NoReverseMatch:
+        return ""
+
+
+def on_time_text(record: PublishedResponse) -> str:
+    """s55(5A): "Yes", "No, 3 days late", or why there was no deadline."""
+    if record.days_late is None:
+        return (
+            "No statutory deadline: the report was published before the 56-day rule came into "
+            f"force on {S55_COMMENCEMENT.day} {S55_COMMENCEMENT:%B %Y}"
+        )
+    if record.days_late == 0:
+        return "Yes"
+    return f"No, {record.days_late} day{'s' if record.days_late != 1 else ''} late"
+
+
+# --- Home and list ---------------------------------------------------------------------------
+
+
+@require_safe
+def home(request):
+    def page():
+        return render(
+            request,
+            "public/home.html",
+            {
+                "page_title": "",
+                "latest": selectors.latest_published(limit=10),
+                "filter_form": ResponseFilterForm(choices=selectors.filter_choices()),
+            },
+        )
+
+    return cached_page(request, stamp=selectors.public_stamp(), render=page)
+
+
+def _filter_form(request) -> ResponseFilterForm:
+    form = ResponseFilterForm(
+        request.GET if request.GET else None, choices=selectors.filter_choices()
+    )
+    if form.is_bound:
+        form.is_valid()
+    return form
+
+
+@require_safe
+def response_list(request):
+    def page():
+        form = _filter_form(request)
+        filters = form.filters()
+        records = selectors.published_responses(filters)
+        page_obj = _paginate(request, records)
+        office = (
+            PolicingBody.objects.filter(slug=filters.office).first() if filters.office else None
+        )
+        csv_query = urlencode(
+            {
+                k: v
+                for k, v in {
+                    "q": filters.q,
+                    "year": filters.year or "",
+                    "report_type": filters.report_type,
+                    "office": filters.office,
+                }.items()
+                if v
+            }
+        )
+        title = "Published responses"
+        if filters.q:
+            title = f"Search results for \u2018{filters.q}\u2019"
+        return render(
+            request,
+            "public/response_list.html",
+            {
+                "page_title": title + (f" (page {page_obj.number})" if page_obj.number > 1 else ""),
+                "heading": title,
+                "form": form,
+                "filters": filters,
+                "page_obj": page_obj,
+                "records": page_obj.object_list,
+                "office": office,
+                "csv_url": reverse("public:response-list-csv")
+                + (f"?{csv_query}" if csv_query else ""),
+            },
+        )
+
+    return cached_page(request, stamp=selectors.public_stamp(), render=page)
+
+
+def _paginate(request, queryset):
+    from django.core.paginator import Paginator
+
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so spreadsheet programs read UTF-8
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([csv_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+RESPONSE_CSV_HEADER = [
+    "response_id",
+    "page_url",
+    "policing_body",
+    "force",
+    "report_title",
+    "report_type",
+    "report_published_on",
+    "due_date",
+    "response_published_on",
+    "published_within_56_days",
+    "days_late",
+    "latest_version",
+    "latest_version_published_on",
+    "hmicfrs_report_url",
+    "pdf_url",
+]
+
+
+def response_csv_rows(records):
+    site = settings.SITE_URL
+    for record in records.iterator(chunk_size=1000):
+        on_time = record.is_on_time
+        yield [
+            record.response_id,
+            site + reverse("public:response", kwargs={"pk": record.response_id}),
+            record.policing_body.name,
+            record.policing_body.force.name,
+            record.report_title,
+            ReportType(record.report_type).label,
+            record.report_published_on.isoformat(),
+            record.due_date.isoformat() if record.due_date else "",
+            record.first_published_on.isoformat(),
+            "" if on_time is None else ("yes" if on_time else "no"),
+            "" if record.days_late is None else record.days_late,
+            record.version_number,
+            record.latest_published_on.isoformat(),
+            record.report_url,
+            (site + url) if (url := pdf_url(record.response_id, record.version_number)) else "",
+        ]
+
+
+@require_safe
+def response_list_csv(request):
+    """The list of published responses as CSV, with the same search and filters as the page."""
+    form = _filter_form(request)
+    records = selectors.published_responses(form.filters())
+    return csv_response("published-responses.csv", RESPONSE_CSV_HEADER, response_csv_rows(records))
+
+
+# --- One response ----------------------------------------------------------------------------
+
+
+def _page_state(request, pk: int) -> dict | None:
+    """What decides whether the response page changed: one small query, once per request."""
+    cache_attr = "_public_page_state"
+    if not hasattr(request, cache_attr):
+        state = (
+            PublishedResponse.objects.filter(response_id=pk)
+            .values("pk", "refreshed_at", "version__html_sha256", "version__pdf_sha256")
+            .first()
+        )
+        setattr(request, cache_attr, state)
+    return getattr(request, cache_attr)
+
+
+def _etag(request, pk: int) -> str | None:
+    state = _page_state(request, pk)
+    if state is None:
+        return None
+    signed_in = "s" if request.COOKIES.get(settings.SESSION_COOKIE_NAME) else "p"
+    return "-".join(
+        [
+            str(state["pk"]),
+            str(int(state["refreshed_at"].timestamp() * 1000)),
+            (state["version__html_sha256"] or "none")[:16],
+            (state["version__pdf_sha256"] or "none")[:16],
+            signed_in,
+        ]
+    )
+
+
+def _last_modified(request, pk: int) -> datetime | None:
+    state = _page_state(request, pk)
+    return state["refreshed_at"] if state else None
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])\b", re.IGNORECASE)
+
+
+def demote_headings(html: str) -> str:
+    """The frozen snapshot starts at h1; inside the page, under the page's own h1, it starts at
+    h2. Only the tag names change (the snapshot is our own template's markup)."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+
+
+def response_body_html(record: PublishedResponse) -> str:
+    """The latest version's frozen HTML snapshot; if the PDF room has not stored it yet (it is
+    rendered after publication), the same template rendered from the data as it stood when the
+    version was published (never the live draft of an amendment in progress)."""
+    snapshot = record.version.html_snapshot
+    if not snapshot:
+        from responses.pdf import document_for_version, render_snapshot
+
+        snapshot = render_snapshot(document_for_version(record.version))
+    return demote_headings(snapshot)
+
+
+@require_safe
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def response_detail(request, pk: int):
+    state = _page_state(request, pk)
+    if state is None:
+        raise Http404("No published response has that number.")
+    stamp = _etag(request, pk)
+
+    def page():
+        record = selectors.published_record(pk)
+        if record is None:
+            raise Http404("No published response has that number.")
+        versions = selectors.published_versions(pk)
+        for version in versions:
+            version.download_url = pdf_url(pk, version.number)
+        latest = versions[-1] if versions else None
+        body = record.policing_body
+        return render(
+            request,
+            "public/response_detail.html",
+            {
+                "page_title": f"{body.short_name} response to {record.report_title}",
+                "meta_description": (
+                    f"The {body.name}'s response under section 55 of the Police Act 1996 to "
+                    f"the HMICFRS report {record.report_title}, published "
+                    f"{record.report_published_on:%-d %B %Y}."
+                ),
+                "record": record,
+                "body": body,
+                "force": body.force,
+                "on_time_text": on_time_text(record),
+                "body_html": mark_safe(response_body_html(record)),  # noqa: S308 - our template, sanitised markup
+                "versions": versions,
+                "latest": latest,
+                "pdf_size": getattr(record, "pdf_size", None),
+                "office_feed_url": reverse("public:office-feed", kwargs={"slug": body.slug}),
+            },
+        )
+
+    return cached_page(request, stamp=stamp, render=page)
+
+
+# --- Statistics ------------------------------------------------------------------------------
+
+
+@require_safe
+def statistics(request):
+    def page():
+        choices = selectors.filter_choices()
+        form = StatisticsFilterForm(
+            request.GET if request.GET else None, years=choices.years, offices=choices.offices
+        )
+        year, office = None, ""
+        if form.is_bound and form.is_valid():
+            year, office = form.cleaned_data["year"], form.cleaned_data["office"] or ""
+        stats = selectors.statistics(year=year, office=office)
+        return render(
+            request,
+            "public/statistics.html",
+            {
+                "page_title": "Statistics",
+                "meta_description": (
+                    "How many Section 55 responses each policing body published within the "
+                    "56 days, how late the others were, and what the responses said about the "
+                    "recommendations."
+                ),
+                "form": form,
+                "stats": stats,
+                "chart": _chart(stats),
+            },
+        )
+
+    return cached_page(request, stamp=selectors.public_stamp(), render=page)
+
+
+def _chart(stats) -> dict:
+    """Bar geometry for the on-time chart (an SVG: CSP forbids inline styles). Each bar is one
+    office's published responses, split into on time and late; the table beneath has the same
+    numbers."""
+    by_office: dict[str, dict] = {}
+    for row in stats.rows:
+        entry = by_office.setdefault(
+            row.office_slug,
+            {"office": row.office_short or row.office, "on_time": 0, "late": 0, "no_deadline": 0},
+        )
+        entry["on_time"] += row.on_time
+        entry["late"] += row.late
+        entry["no_deadline"] += row.no_deadline
+    bars = list(by_office.values())
+    largest = max((b["on_time"] + b["late"] for b in bars), default=0) or 1
+    label_width, bar_area, row_height = 290, 400, 34
+    for index, bar in enumerate(bars):
+        bar["y"] = 10 + index * row_height
+        bar["text_y"] = bar["y"] + 17
+        bar["on_time_width"] = round(bar_area * bar["on_time"] / largest)
+        bar["late_width"] = round(bar_area * bar["late"] / largest)
+        bar["late_x"] = label_width + bar["on_time_width"]
+        bar["total_x"] = bar["late_x"] + bar["late_width"] + 6
+    return {
+        "bars": bars,
+        "label_width": label_width,
+        "width": label_width + bar_area + 60,
+        "height": 20 + max(len(bars), 1) * row_height + 30,
+        "legend_y": 20 + len(bars) * row_height,
+    }
+
+
+# --- Open data, API docs and the small pages -------------------------------------------------------
+
+
+@require_safe
+def open_data(request):
+    return revalidate(
+        render(
+            request,
+            "public/open_data.html",
+            {
+                "page_title": "Open data",
+                "meta_description": (
+                    "Download the published Section 55 responses, the reports and their "
+                    "recommendations as CSV, or read them from the JSON API."
+                ),
+            },
+        )
+    )
+
+
+@require_safe
+def accessibility(request):
+    return revalidate(
+        render(request, "public/accessibility.html", {"page_title": "Accessibility statement"})
+    )
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        # Staff pages need a sign-in and have nothing to index; the API has its own docs.
+        "Disallow: /accounts/",
+        "Disallow: /admin/",
+        "Disallow: /responses/",
+        "Disallow: /reports/",
+        "Disallow: /import/",
+        "Disallow: /reminders/",
+        "Disallow: /tracker/",
+        "Disallow: /api/",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+RECOMMENDATION_CSV_HEADER = [
+    "response_id",
+    "policing_body",
+    "report_id",
+    "report_title",
+    "report_published_on",
+    "kind",
+    "number",
+    "reference",
+    "text",
+    "addressees",
+    "timescale",
+    "explanation_kind",
+    "explanation",
+    "chief_officer_comment",
+]
+
+
+@require_safe
+def recommendations_csv(request):
+    """Every recommendation and AFI of every published response, with its explanation."""
+    items = (
+        PublishedItem.objects.select_related("record__policing_body")
+        .only(
+            "record__response_id",
+            "record__report_id",
+            "record__report_title",
+            "record__report_published_on",
+            "record__policing_body__name",
+            "kind",
+            "number",
+            "reference",
+            "text",
+            "addressees",
+            "timescale_text",
+            "explanation_kind",
+            "explanation",
+            "force_comment",
+        )
+        .order_by("-record__first_published_on", "record_id", "position")
+    )
+
+    def rows():
+        for item in items.iterator(chunk_size=2000):
+            record = item.record
+            yield [
+                record.response_id,
+                record.policing_body.name,
+                record.report_id,
+                record.report_title,
+                record.report_published_on.isoformat(),
+                item.get_kind_display(),
+                item.number,
+                item.reference,
+                item.text,
+                "; ".join(Addressee(a).label for a in item.addressees if a in Addressee.values),
+                item.timescale_text,
+                item.get_explanation_kind_display() if item.explanation_kind else "",
+                item.explanation,
+                item.force_comment,
+            ]
+
+    return csv_response("published-recommendations.csv", RECOMMENDATION_CSV_HEADER, rows())
+
+
+REPORT_CSV_HEADER = [
+    "report_id",
+    "title",
+    "published_on",
+    "report_type",
+    "inspection_type",
+    "scope",
+    "forces",
+    "hmicfrs_url",
+    "published_responses",
+]
+
+
+@require_safe
+def reports_csv(request):
+    """The reports that have at least one published response."""
+    reports = selectors.public_reports().annotate(published_count=Count("public_records", distinct=True))
+
+    def rows():
+        for report in reports.order_by("-published_on", "id"):
+            yield [
+                report.pk,
+                report.title,
+                report.published_on.isoformat(),
+                report.get_report_type_display(),
+                report.type_of_inspection,
+                report.get_scope_display(),
+                "; ".join(f.name for f in report.forces.all()),
+                report.hmicfrs_url,
+                report.published_count,
+            ]
+
+    return csv_response("reports.csv", REPORT_CSV_HEADER, rows())
