@@ -1,6 +1,11 @@
 """Reads about reports for pages and checks."""
 
+import ast
+from dataclasses import replace
+from datetime import datetime
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from core.history import timeline
 
@@ -34,3 +39,190 @@ def report_timeline(report: Report):
         report.judgements.model.history.filter(report_id=report.pk).select_related("history_user")
     )
     return timeline(records)
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+#: The order the sections of a report are shown and edited in (HMICFRS's own order).
+SECTION_KINDS = (
+    Finding.Kind.KEY_FINDING,
+    Finding.Kind.CAUSE_OF_CONCERN,
+    Finding.Kind.RECOMMENDATION,
+    Finding.Kind.AREA_FOR_IMPROVEMENT,
+    Finding.Kind.PRACTICE,
+)
+
+
+def reports_for_office(
+    *,
+    office=None,
+    year: int | None = None,
+    report_type: str = "",
+    response_status: str = "",
+    search: str = "",
+):
+    """Reports an office works with (those covering its force, and national ones), newest
+    first, each annotated with this office's response (`office_response_id`,
+    `office_response_status`) in the same query. `office=None` (a superuser without an office)
+    lists every report. `response_status="none"` keeps the reports without a response."""
+    from django.db.models import OuterRef, Subquery
+
+    from responses.models import Response
+
+    reports = Report.objects.all()
+    if office is not None:
+        reports = Report.objects.covering_force(office.force)
+        own = Response.objects.filter(report=OuterRef("pk"), policing_body=office)
+        reports = reports.annotate(
+            office_response_id=Subquery(own.values("pk")[:1]),
+            office_response_status=Subquery(own.values("status")[:1]),
+        )
+        if response_status == "none":
+            reports = reports.filter(office_response_id__isnull=True)
+        elif response_status:
+            reports = reports.filter(office_response_status=response_status)
+    if year:
+        reports = reports.filter(published_on__year=year)
+    if report_type:
+        reports = reports.filter(report_type=report_type)
+    if search.strip():
+        words = search.split()
+        for word in words:
+            reports = reports.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(inspection_type_label__icontains=word)
+            )
+    return reports.order_by("-published_on", "title")
+
+
+def report_years(*, office=None) -> list[int]:
+    """Years in which the office's reports were published, newest first (one query)."""
+    reports = (
+        Report.objects.all() if office is None else Report.objects.covering_force(office.force)
+    )
+    dates = reports.dates("published_on", "year", order="DESC")
+    return [d.year for d in dates]
+
+
+def reports_visible_to_office(office):
+    """The reports an office may open: those covering its force and national reports."""
+    if office is None:
+        return Report.objects.all()
+    return Report.objects.covering_force(office.force)
+
+
+class ReportPage:
+    """Everything the report page shows, read in a fixed number of queries whatever the number
+    of findings: the report with its forces, its judgements, its findings (one query, grouped
+    here by kind), the data-quality warnings and the office's response."""
+
+    def __init__(self, report: Report, *, office=None):
+        from responses.models import Response
+
+        self.report = report
+        self.forces = list(report.forces.all())
+        self.judgements = list(report.judgements.all())
+        findings = list(Finding.objects.filter(report=report).order_by("position", "id"))
+        self.by_kind = {kind: [f for f in findings if f.kind == kind] for kind in SECTION_KINDS}
+        causes = {f.pk: f for f in self.by_kind[Finding.Kind.CAUSE_OF_CONCERN]}
+        self.recommendations_by_cause = {pk: [] for pk in causes}
+        for rec in self.by_kind[Finding.Kind.RECOMMENDATION]:
+            rec.cause = causes.get(rec.cause_of_concern_id)
+            if rec.cause is not None:
+                self.recommendations_by_cause[rec.cause.pk].append(rec)
+        for cause in causes.values():
+            cause.linked_recommendations = self.recommendations_by_cause[cause.pk]
+        self.warnings = report_data_warnings(report)
+        self.response = (
+            Response.objects.filter(report=report, policing_body=office).first()
+            if office is not None
+            else None
+        )
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[Finding]]]:
+        """(kind, plural heading, findings) in HMICFRS's order."""
+        return [(kind, SECTION_HEADINGS[kind], self.by_kind[kind]) for kind in SECTION_KINDS]
+
+
+SECTION_HEADINGS = {
+    Finding.Kind.KEY_FINDING: "Key findings",
+    Finding.Kind.CAUSE_OF_CONCERN: "Causes of concern",
+    Finding.Kind.RECOMMENDATION: "Recommendations",
+    Finding.Kind.AREA_FOR_IMPROVEMENT: "Areas for improvement",
+    Finding.Kind.PRACTICE: "Innovative or promising practice",
+}
+
+
+def report_history(report: Report):
+    """The report's timeline for a reader: each finding named by its kind and reference
+    ("Recommendation R2"), addressees by their names, dates written out. Three queries."""
+    from .models import GradedJudgement
+
+    records = list(report.history.select_related("history_user"))
+    finding_records = list(
+        Finding.history.filter(report_id=report.pk).select_related("history_user")
+    )
+    judgement_records = list(
+        GradedJudgement.history.filter(report_id=report.pk).select_related("history_user")
+    )
+    entries = timeline(records, what="Report details")
+    by_finding: dict[int, list] = {}
+    for record in finding_records:
+        by_finding.setdefault(record.id, []).append(record)
+    for versions in by_finding.values():
+        latest = max(versions, key=lambda r: (r.history_date, r.history_id))
+        kind = Finding.Kind(latest.kind).label if latest.kind in Finding.Kind.values else "Finding"
+        entries += timeline(versions, what=f"{kind} {latest.reference}".strip())
+    entries += timeline(judgement_records, what="Graded judgement")
+    entries = readable_entries(entries)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def readable_entries(entries, *, user_names: dict | None = None):
+    """Rewrite timeline values a person would otherwise have to decode: ISO dates and times
+    written out, addressee codes as names, user ids (fields ending in "_by") as names."""
+    return [
+        replace(entry, changes=[_readable(c, user_names or {}) for c in entry.changes])
+        for entry in entries
+    ]
+
+
+def _readable(change, user_names: dict):
+    from .models import Addressee
+
+    old, new = change.old, change.new
+    if change.field == "addressees":
+        labels = dict(Addressee.choices)
+        old, new = _addressee_text(old, labels), _addressee_text(new, labels)
+    elif change.field.endswith("_by") and user_names:
+        old, new = user_names.get(old, old), user_names.get(new, new)
+    return replace(change, old=_written_out(old), new=_written_out(new))
+
+
+def _addressee_text(value: str, labels: dict) -> str:
+    try:
+        codes = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value
+    if not isinstance(codes, list):
+        return value
+    return ", ".join(str(labels.get(c, c)) for c in codes) or "(none)"
+
+
+def _written_out(value: str) -> str:
+    """'2020-01-07' -> '7 January 2020'; a stored date-time -> '3 February 2020 at 10:15'
+    (in the site's time zone), so a reader need not decode ISO formats."""
+    if len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if len(value) == 10:
+            return f"{moment.day} {moment:%B %Y}"
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
+    return value

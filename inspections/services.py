@@ -1,11 +1,15 @@
 """State changes to inspection reports and their findings."""
 
+import hashlib
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from core.history import attribute
+from responses.workflow import ConcurrentEditError
 
 from .models import Finding, GradedJudgement, Report, ReportType
 from .timescales import parse_timescale
@@ -26,10 +30,18 @@ def report_create(*, acting_user, forces=(), reason: str = "Report recorded", **
 
 
 def report_update(
-    *, report: Report, acting_user, reason: str = "Report edited", **fields
+    *,
+    report: Report,
+    acting_user,
+    reason: str = "Report edited",
+    forces=None,
+    expected_version: str | None = None,
+    **fields,
 ) -> Report:
-    """Edit a report's details. A change of publication date goes through
-    `report_correct_publication_date`, because it moves the statutory deadlines."""
+    """Edit a report's details (and, with `forces`, the forces it covers). A change of
+    publication date goes through `report_correct_publication_date`, because it moves the
+    statutory deadlines. With `expected_version` (from `report_version` when the editor opened
+    the page), a report changed since then is refused with `ConcurrentEditError`."""
     if "published_on" in fields and fields["published_on"] != report.published_on:
         raise ValidationError(
             {
@@ -38,6 +50,12 @@ def report_update(
         )
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
+        if expected_version is not None and expected_version != report_version(report):
+            raise ConcurrentEditError(
+                "Someone else changed this report's details after you opened the page. Your "
+                "changes have been kept below: compare them with the saved details, then save "
+                "again."
+            )
         for name, value in fields.items():
             setattr(report, name, value)
         if report.report_type == ReportType.FIRE:
@@ -45,7 +63,223 @@ def report_update(
         report.full_clean()
         attribute(report, acting_user=acting_user, reason=reason)
         report.save()
+        if forces is not None:
+            report.forces.set(forces)
     return report
+
+
+def _digest(rows) -> str:
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
+
+
+#: The fields of a report that its details page edits (and that `report_version` covers).
+REPORT_DETAIL_FIELDS = (
+    "title",
+    "hmicfrs_url",
+    "published_on",
+    "report_type",
+    "inspection_type_label",
+    "scope",
+    "lead_inspectorate",
+    "participating_inspectorates",
+    "grading_framework",
+    "s55_applies",
+    "s55_exemption_reason",
+    "summary",
+)
+
+
+def report_version(report: Report) -> str:
+    """A short fingerprint of the report's details as saved (and the forces it covers).
+
+    Reports carry no version counter, so an editor's page keeps this fingerprint and the save
+    compares it with the one computed under the row lock: any change in between refuses the
+    save rather than overwriting it (nothing lost when two people edit)."""
+    values = [getattr(report, name) for name in REPORT_DETAIL_FIELDS]
+    forces = sorted(report.forces.values_list("pk", flat=True))
+    return _digest([values, forces])
+
+
+_FINDING_FIELDS = ("position", "reference", "text", "addressees", "timescale_text")
+
+
+def section_version(report: Report, kind: str) -> str:
+    """Fingerprint of one section of a report (its findings of `kind`, or its graded
+    judgements with `kind="judgements"`), as saved: see `report_version`."""
+    if kind == "judgements":
+        rows = list(
+            GradedJudgement.objects.filter(report=report)
+            .order_by("position", "id")
+            .values_list("id", "position", "area", "grade")
+        )
+    else:
+        rows = list(
+            Finding.objects.filter(report=report, kind=kind)
+            .order_by("position", "id")
+            .values_list("id", *_FINDING_FIELDS, "cause_of_concern_id")
+        )
+    return _digest(rows)
+
+
+@dataclass
+class SectionItem:
+    """One row of a section as the editor left it. `pk` is None for a new item; `delete`
+    removes an existing one. The order of the list is the order of the section."""
+
+    pk: int | None = None
+    delete: bool = False
+    values: dict = field(default_factory=dict)
+
+
+def _check_section(report: Report, kind: str, expected_version: str | None, label: str):
+    if expected_version is not None and expected_version != section_version(report, kind):
+        raise ConcurrentEditError(
+            f"Someone else changed the {label} of this report after you opened the page. Your "
+            "changes have been kept below: compare them with what is saved now, then save again."
+        )
+
+
+def _positions(existing: list[int], count: int, start_after: int) -> list[int]:
+    """Positions for `count` items of one section: the positions the section already uses,
+    in order, then new ones after everything else in the report, so sections never swap."""
+    positions = sorted(existing)[:count]
+    while len(positions) < count:
+        start_after = max([start_after, *positions]) + 1
+        positions.append(start_after)
+    return positions
+
+
+def findings_save_section(
+    *,
+    report: Report,
+    kind: str,
+    items: list[SectionItem],
+    acting_user,
+    expected_version: str | None = None,
+) -> list[Finding]:
+    """Save one section of a report (its key findings, causes of concern, recommendations,
+    AFIs or practice) as the editor left it: add, change, remove and reorder in one
+    transaction. Refused with `ConcurrentEditError` if the section changed since the editor
+    opened it, and with `ValidationError` if it would remove a finding that a response has
+    already answered (its explanation would be lost)."""
+    kind = Finding.Kind(kind)
+    label = {
+        Finding.Kind.KEY_FINDING: "key findings",
+        Finding.Kind.CAUSE_OF_CONCERN: "causes of concern",
+        Finding.Kind.RECOMMENDATION: "recommendations",
+        Finding.Kind.AREA_FOR_IMPROVEMENT: "areas for improvement",
+        Finding.Kind.PRACTICE: "innovative or promising practice",
+    }[kind]
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        _check_section(report, kind, expected_version, label)
+        current = {f.pk: f for f in Finding.objects.filter(report=report, kind=kind)}
+        unknown = [i.pk for i in items if i.pk is not None and i.pk not in current]
+        if unknown:
+            raise ValidationError(f"Some of the {label} no longer exist: reload the page.")
+        removed = [current[i.pk] for i in items if i.pk is not None and i.delete]
+        kept = [i for i in items if not i.delete]
+        _refuse_answered(removed)
+        positions = _positions(
+            [f.position for f in current.values()],
+            len(kept),
+            start_after=Finding.objects.filter(report=report).aggregate(m=Max("position"))["m"]
+            or 0,
+        )
+        for finding in removed:
+            attribute(finding, acting_user=acting_user, reason=f"{kind.label} removed")
+            finding.delete()
+        saved = []
+        for item, position in zip(kept, positions, strict=True):
+            values = {**item.values, "position": position}
+            if "text" in values:
+                values["text"] = (values["text"] or "").strip()
+            if item.pk is None:
+                finding = Finding(report=report, kind=kind, **values)
+                reason = f"{kind.label} added"
+            else:
+                finding = current[item.pk]
+                before = [getattr(finding, name) for name in values]
+                for name, value in values.items():
+                    setattr(finding, name, value)
+                if before == [getattr(finding, name) for name in values]:
+                    saved.append(finding)
+                    continue
+                changed = {
+                    name
+                    for name, old in zip(values, before, strict=True)
+                    if old != getattr(finding, name)
+                }
+                moved_only = changed <= {"position"}
+                reason = f"{kind.label} {'moved' if moved_only else 'edited'}"
+            _apply_timescale(finding, report.published_on)
+            finding.full_clean()
+            attribute(finding, acting_user=acting_user, reason=reason)
+            finding.save()
+            saved.append(finding)
+    return saved
+
+
+def _refuse_answered(findings: list[Finding]) -> None:
+    """A finding a response has answered cannot be removed: the explanation would go with it."""
+    if not findings:
+        return
+    from responses.models import Explanation
+
+    answered = (
+        Explanation.objects.filter(finding__in=findings)
+        .exclude(text="", force_comment="")
+        .select_related("finding", "response__policing_body")
+    )
+    problems = [
+        f"{e.finding.reference or 'A finding'} cannot be removed: "
+        f"{e.response.policing_body.short_name}'s response has already answered it."
+        for e in answered
+    ]
+    if problems:
+        raise ValidationError(problems)
+
+
+def judgements_save(
+    *,
+    report: Report,
+    items: list[SectionItem],
+    acting_user,
+    expected_version: str | None = None,
+) -> list[GradedJudgement]:
+    """Save a report's graded judgements as the editor left them (add, change, remove,
+    reorder), refused if they changed since the editor opened the page."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        _check_section(report, "judgements", expected_version, "graded judgements")
+        current = {j.pk: j for j in GradedJudgement.objects.filter(report=report)}
+        if any(i.pk is not None and i.pk not in current for i in items):
+            raise ValidationError("Some of the judgements no longer exist: reload the page.")
+        for item in items:
+            if item.pk is not None and item.delete:
+                judgement = current[item.pk]
+                attribute(judgement, acting_user=acting_user, reason="Graded judgement removed")
+                judgement.delete()
+        saved = []
+        for position, item in enumerate((i for i in items if not i.delete), start=1):
+            values = {**item.values, "position": position}
+            if item.pk is None:
+                judgement = GradedJudgement(report=report, **values)
+                reason = "Graded judgement added"
+            else:
+                judgement = current[item.pk]
+                before = [getattr(judgement, name) for name in values]
+                for name, value in values.items():
+                    setattr(judgement, name, value)
+                if before == [getattr(judgement, name) for name in values]:
+                    saved.append(judgement)
+                    continue
+                reason = "Graded judgement edited"
+            judgement.full_clean()
+            attribute(judgement, acting_user=acting_user, reason=reason)
+            judgement.save()
+            saved.append(judgement)
+    return saved
 
 
 def finding_derive_timescale(finding: Finding, *, published_on: date | None = None) -> Finding:

@@ -1,8 +1,15 @@
 """Reads about responses for pages, reminders and checks."""
 
-from core.history import timeline
+from dataclasses import dataclass
+from datetime import date
 
-from .models import Explanation, Response
+from accounts.models import Membership
+from core.history import timeline
+from inspections.models import Finding
+
+from . import deadlines
+from .models import Explanation, Response, Status
+from .workflow import EDITABLE_STATUSES, FORCE_COMMENT_STATUSES
 
 
 def response_timeline(response: Response):
@@ -56,3 +63,518 @@ def responses_visible_to(user):
         Q(policing_body__in=bodies)
         | Q(policing_body__force__in=forces, force_invited_on__isnull=False)
     )
+
+
+# --- The response page ---------------------------------------------------------------------
+
+
+def long_date(day) -> str:
+    """'Monday 2 March 2020': the form GOV.UK uses when the weekday matters."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where a response stands against the s55(5A) period, for people.
+
+    `state` is one of: "no_deadline" (report before 2 May 2017), "not_required", "published",
+    "overdue", "due_soon" (14 days or fewer left) or "running"."""
+
+    state: str
+    summary: str
+    day: int | None = None
+    due: date | None = None
+    publish_by: date | None = None
+    days_left: int | None = None
+
+
+#: Within this many calendar days of the due date a response is "due soon".
+DUE_SOON_DAYS = 14
+
+
+def response_clock(response: Response, *, today: date) -> Clock:
+    """The deadline clock: "Day 23 of 56 - due Monday 2 March 2020 - 33 days left - publish by
+    Monday 2 March 2020". `publish_by` is the last working day on or before the due date
+    (practice, not law: s55(5A) counts calendar days, see responses.deadlines)."""
+    due, publish_by = response.due_date, response.publish_by
+    if response.status == Status.NOT_REQUIRED:
+        return Clock("not_required", "No response required", due=due, publish_by=publish_by)
+    if response.published_on:
+        if due is None:
+            text = f"Published on {long_date(response.published_on)}"
+        elif deadlines.is_on_time(due=due, published_on=response.published_on):
+            text = (
+                f"Published on {long_date(response.published_on)}, on time (due {long_date(due)})"
+            )
+        else:
+            late = deadlines.days_late(due=due, published_on=response.published_on)
+            text = (
+                f"Published on {long_date(response.published_on)}, {late} "
+                f"day{'s' if late != 1 else ''} after the due date ({long_date(due)})"
+            )
+        return Clock("published", text, due=due, publish_by=publish_by)
+    if due is None:
+        return Clock(
+            "no_deadline",
+            "No statutory deadline: the report was published before the 56-day rule came into "
+            f"force on {deadlines.S55_COMMENCEMENT.day} {deadlines.S55_COMMENCEMENT:%B %Y}",
+        )
+    day = deadlines.day_of_period(published_on=response.report.published_on, today=today)
+    left = deadlines.days_left(due=due, today=today)
+    if left < 0:
+        left_text = f"{-left} day{'s' if left != -1 else ''} overdue"
+        state = "overdue"
+    else:
+        left_text = "due today" if left == 0 else f"{left} day{'s' if left != 1 else ''} left"
+        state = "due_soon" if left <= DUE_SOON_DAYS else "running"
+    parts = [
+        f"Day {day} of {deadlines.PERIOD_DAYS}" if day >= 1 else "The 56 days have not started",
+        f"due {long_date(due)}",
+        left_text,
+        f"publish by {long_date(publish_by)}",
+    ]
+    return Clock(state, " - ".join(parts), day=day, due=due, publish_by=publish_by, days_left=left)
+
+
+@dataclass
+class FindingRow:
+    """A recommendation or AFI with this response's explanation of it (None if none yet)."""
+
+    finding: Finding
+    explanation: Explanation | None
+    number: int
+
+    @property
+    def label(self) -> str:
+        kind = "Recommendation" if self.finding.kind == Finding.Kind.RECOMMENDATION else "AFI"
+        return self.finding.reference or f"{kind} {self.number}"
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.explanation and self.explanation.is_complete)
+
+    @property
+    def force_comment(self) -> str:
+        return self.explanation.force_comment if self.explanation else ""
+
+    @property
+    def only_for_others(self) -> bool:
+        """Addressed only to others (Home Office, College, NPCC...): not for local action."""
+        return not self.finding.is_for_local_action
+
+    @property
+    def addressed_to(self) -> str:
+        return _and_list([label[0].lower() + label[1:] for label in self.finding.addressee_labels])
+
+
+def _and_list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def not_for_local_action_text(row: FindingRow) -> str:
+    """The one-click explanation for a recommendation addressed only to others (s55(5B) still
+    asks for an explanation: a short "not for local action" is enough)."""
+    return (
+        f"Not for local action: this recommendation is addressed to {row.addressed_to}, not to "
+        "the force or its policing body. We will follow the national response and act on any "
+        "resulting guidance."
+    )
+
+
+@dataclass
+class Task:
+    """One row of the GOV.UK task list."""
+
+    title: str
+    status: str  # "completed", "incomplete", "optional", "waiting", "cannot_start"
+    href: str = ""
+    hint: str = ""
+
+    STATUS_TEXT = {
+        "completed": "Completed",
+        "incomplete": "Incomplete",
+        "optional": "Optional",
+        "waiting": "Waiting",
+        "cannot_start": "Cannot start yet",
+    }
+
+    @property
+    def status_text(self) -> str:
+        return self.STATUS_TEXT[self.status]
+
+
+class ResponsePage:
+    """What the response pages show, read in a fixed number of queries whatever the number of
+    recommendations: the recommendations and AFIs (one query) and this response's explanations
+    (one query), joined here. `response` should come with its report and policing body."""
+
+    def __init__(self, response: Response, *, today: date):
+        self.response = response
+        self.today = today
+        findings = list(
+            Finding.objects.filter(
+                report_id=response.report_id,
+                kind__in=[Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT],
+            ).order_by("position", "id")
+        )
+        explanations = {e.finding_id: e for e in Explanation.objects.filter(response=response)}
+        self.recommendations: list[FindingRow] = []
+        self.afis: list[FindingRow] = []
+        for finding in findings:
+            rows = (
+                self.recommendations if finding.kind == Finding.Kind.RECOMMENDATION else self.afis
+            )
+            rows.append(FindingRow(finding, explanations.get(finding.pk), len(rows) + 1))
+        self.clock = response_clock(response, today=today)
+
+    @property
+    def explained(self) -> int:
+        return sum(1 for row in self.recommendations if row.is_complete)
+
+    @property
+    def afis_answered(self) -> int:
+        return sum(1 for row in self.afis if row.is_complete)
+
+    @property
+    def outstanding(self) -> list[str]:
+        return response_outstanding(
+            self.response,
+            recommendations=[row.finding for row in self.recommendations],
+            explanations=[row.explanation for row in self.recommendations if row.explanation],
+        )
+
+    @property
+    def force_replied(self) -> bool:
+        r = self.response
+        return bool(r.force_comments_submitted_at or r.force_comments_none_submitted)
+
+    @property
+    def force_replied_late(self) -> bool:
+        r = self.response
+        return bool(
+            r.force_reply_by
+            and r.force_comments_received_on
+            and r.force_comments_received_on > r.force_reply_by
+        )
+
+    def row_for(self, finding_pk: int) -> FindingRow | None:
+        for row in self.recommendations + self.afis:
+            if row.finding.pk == finding_pk:
+                return row
+        return None
+
+    def tasks(self, url) -> list[Task]:
+        """The task list in the order of the office's template (the reference response):
+        invitation, the force's comments, the office's comments, its reply to the force, an
+        explanation for every recommendation, the AFIs, then sign-off, publication and copies.
+        `url(name)` gives the link for a section of this response."""
+        r = self.response
+        status = Status(r.status)
+        editable = status in EDITABLE_STATUSES
+        holder = r.policing_body.holder_title
+        tasks = []
+
+        if r.force_invited_on:
+            invite = Task(
+                "Invite the force to comment",
+                "completed",
+                url("invite") if status in INVITE_FROM else "",
+                f"Invited on {r.force_invited_on.day} {r.force_invited_on:%B %Y}; "
+                f"reply by {long_date(r.force_reply_by)}",
+            )
+        elif status in INVITE_FROM:
+            invite = Task("Invite the force to comment", "incomplete", url("invite"))
+        else:
+            invite = Task("Invite the force to comment", "cannot_start")
+        tasks.append(invite)
+
+        if self.force_replied:
+            received = r.force_comments_received_on
+            hint = "The force made no comments" if r.force_comments_none_submitted else ""
+            if received:
+                hint = (hint + "; " if hint else "") + (
+                    f"Received on {received.day} {received:%B %Y}"
+                )
+            if self.force_replied_late:
+                hint += " (after the reply-by date)"
+            tasks.append(
+                Task(
+                    f"{r.policing_body.force.chief_officer_title}'s comments",
+                    "completed",
+                    url("force-comments") if status in FORCE_COMMENT_STATUSES else "",
+                    hint,
+                )
+            )
+        elif status in FORCE_COMMENT_STATUSES:
+            tasks.append(
+                Task(
+                    f"{r.policing_body.force.chief_officer_title}'s comments",
+                    "waiting" if status == Status.AWAITING_FORCE else "optional",
+                    url("force-comments"),
+                    f"Reply due by {long_date(r.force_reply_by)}" if r.force_reply_by else "",
+                )
+            )
+        else:
+            tasks.append(
+                Task(f"{r.policing_body.force.chief_officer_title}'s comments", "cannot_start")
+            )
+
+        tasks.append(
+            Task(
+                f"The {holder}'s comments",
+                "completed" if r.office_comments.strip() else "incomplete",
+                url("office-comments") if editable else "",
+            )
+        )
+        tasks.append(
+            Task(
+                "Reply to the force's comments",
+                "completed" if r.reply_to_force.strip() else "optional",
+                url("reply-to-force") if editable else "",
+            )
+        )
+        total = len(self.recommendations)
+        if total:
+            tasks.append(
+                Task(
+                    "Explain the action on every recommendation",
+                    "completed" if self.explained == total else "incomplete",
+                    url("recommendations"),
+                    f"{self.explained} of {total} explained",
+                )
+            )
+        else:
+            tasks.append(
+                Task(
+                    "Explain the action on every recommendation",
+                    "completed",
+                    hint="The report makes no recommendations",
+                )
+            )
+        if self.afis:
+            tasks.append(
+                Task(
+                    "Respond to the areas for improvement",
+                    "completed" if self.afis_answered == len(self.afis) else "optional",
+                    url("afis"),
+                    f"{self.afis_answered} of {len(self.afis)} answered",
+                )
+            )
+
+        submitted = status in (Status.AWAITING_APPROVAL, Status.APPROVED, Status.PUBLISHED)
+        if submitted:
+            tasks.append(Task("Submit for approval", "completed"))
+        elif status == Status.DRAFTING and not self.outstanding:
+            tasks.append(Task("Submit for approval", "incomplete", url("submit")))
+        else:
+            tasks.append(
+                Task(
+                    "Submit for approval",
+                    "cannot_start",
+                    hint=(
+                        "Still needed: " + "; ".join(self.outstanding)
+                        if self.outstanding
+                        else "Start drafting first"
+                    ),
+                )
+            )
+
+        if status in (Status.APPROVED, Status.PUBLISHED):
+            tasks.append(Task("Approve or send back", "completed"))
+        elif status == Status.AWAITING_APPROVAL:
+            tasks.append(Task("Approve or send back", "incomplete", url("approve")))
+        else:
+            tasks.append(Task("Approve or send back", "cannot_start"))
+
+        if r.published_on and status == Status.PUBLISHED:
+            tasks.append(
+                Task(
+                    "Publish the response",
+                    "completed",
+                    hint=f"Published on {r.published_on.day} {r.published_on:%B %Y}",
+                )
+            )
+        elif status == Status.APPROVED:
+            tasks.append(Task("Publish the response", "incomplete", url("publish")))
+        else:
+            tasks.append(Task("Publish the response", "cannot_start"))
+
+        sent = [
+            r.copy_hmicfrs_on,
+            r.copy_home_secretary_on,
+            r.copy_panel_on,
+            r.copy_chief_officer_on,
+        ]
+        if r.published_on:
+            done = sum(1 for d in sent if d)
+            tasks.append(
+                Task(
+                    "Record the copies sent",
+                    "completed" if done == len(sent) else "incomplete",
+                    url("copies"),
+                    f"{done} of {len(sent)} recorded (HMICFRS and the Home Secretary are "
+                    "required by s55(6))",
+                )
+            )
+        else:
+            tasks.append(Task("Record the copies sent", "cannot_start"))
+        return tasks
+
+    def next_action(self, *, user, roles: set[str], is_force: bool) -> str:
+        """What the person looking at the page should do next, in one sentence."""
+        r = self.response
+        status = Status(r.status)
+        if is_force:
+            if r.force_comments_submitted_at or r.force_comments_none_submitted:
+                return (
+                    "Your comments have been submitted to the office. There is nothing more to do."
+                )
+            if status not in FORCE_COMMENT_STATUSES:
+                return "The office is no longer collecting the force's comments on this report."
+            if r.force_reply_by and self.today > r.force_reply_by:
+                return (
+                    f"The office asked for your comments by {long_date(r.force_reply_by)}. You "
+                    "can still add them and submit them to the office; they will be marked late."
+                )
+            return "Add your comments and submit them to the office" + (
+                f" by {long_date(r.force_reply_by)}." if r.force_reply_by else "."
+            )
+        if status == Status.NOT_REQUIRED:
+            return f"No response is required: {r.not_required_reason}"
+        if status == Status.NOT_STARTED:
+            return "Invite the force to comment, choosing the date you need its reply by."
+        if status == Status.AWAITING_FORCE:
+            return (
+                "Waiting for the force's comments"
+                + (f" (due by {long_date(r.force_reply_by)})" if r.force_reply_by else "")
+                + f". Meanwhile you can write the {r.policing_body.holder_title}'s comments "
+                "and the explanations."
+            )
+        if status == Status.DRAFTING:
+            if self.outstanding:
+                return "Still needed before approval: " + "; ".join(self.outstanding) + "."
+            return "Everything is written: submit the response for approval."
+        if status == Status.AWAITING_APPROVAL:
+            approver = bool(roles & {Membership.Role.OPCC_APPROVER, Membership.Role.OPCC_ADMIN})
+            if r.submitted_for_approval_by_id == getattr(user, "pk", None):
+                return "Waiting for another approver: you submitted it, so someone else must approve it."
+            if approver:
+                return "Read the response, then approve it or send it back with a reason."
+            return "Waiting for an approver to approve it or send it back."
+        if status == Status.APPROVED:
+            return "Approved: publish it on the office's website and record the date and address."
+        sent = [
+            r.copy_hmicfrs_on,
+            r.copy_home_secretary_on,
+            r.copy_panel_on,
+            r.copy_chief_officer_on,
+        ]
+        if not all(sent):
+            return (
+                "Published: record when copies were sent to HMICFRS and the Home Secretary "
+                "(s55(6)), the Police and Crime Panel and the chief officer."
+            )
+        return "Published and copies sent. Nothing more to do unless the response is amended."
+
+
+#: Statuses from which the force can be invited (the transition table's "invite the force").
+INVITE_FROM = frozenset({Status.NOT_STARTED, Status.DRAFTING})
+
+
+def section_changed_since(
+    response: Response,
+    lock_version: int,
+    *,
+    fields=(),
+    findings=(),
+    explanation_fields=("kind", "text", "force_comment"),
+) -> bool:
+    """Did anyone change these fields of the response, or these findings' explanations, after
+    the editor opened the page at `lock_version`? Lets a save go ahead when only another
+    section of the response changed, and refuses it when the editor's own section did. History
+    rows carry the lock_version they saved; with no such row the answer is a cautious "yes".
+    Three queries."""
+    base = response.history.filter(lock_version=lock_version).order_by("-history_id").first()
+    if base is None:
+        return True
+    if any(getattr(base, name) != getattr(response, name) for name in fields):
+        return True
+    ids = {f.pk for f in findings}
+    if not ids:
+        return False
+    before: dict = {}
+    for record in Explanation.history.filter(
+        response_id=response.pk, finding_id__in=ids, history_date__lte=base.history_date
+    ).order_by("history_date", "history_id"):
+        before[record.finding_id] = None if record.history_type == "-" else record
+    now = {
+        e.finding_id: e for e in Explanation.objects.filter(response=response, finding_id__in=ids)
+    }
+
+    def values(explanation):
+        if explanation is None:
+            return ("",) * len(explanation_fields)
+        return tuple(getattr(explanation, name) for name in explanation_fields)
+
+    return any(values(before.get(pk)) != values(now.get(pk)) for pk in ids)
+
+
+def last_change(response: Response, *, finding=None):
+    """(who, when) of the latest saved change to the response, or to its explanation of
+    `finding`: what an editor whose save was refused needs to know."""
+    if finding is not None:
+        record = (
+            Explanation.history.filter(response_id=response.pk, finding_id=finding.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+    else:
+        record = response.history.select_related("history_user").order_by("-history_id").first()
+    if record is None:
+        return None, None
+    user = record.history_user
+    return (user.display_name if user else "the system"), record.history_date
+
+
+def response_history(response: Response):
+    """The response's timeline for a reader (three queries): each explanation named by its
+    recommendation ("Explanation for R2"), people by name, dates written out."""
+    from django.contrib.auth import get_user_model
+
+    from inspections.selectors import readable_entries
+
+    records = list(response.history.select_related("history_user"))
+    explanation_records = list(
+        Explanation.history.filter(response_id=response.pk).select_related(
+            "history_user", "finding"
+        )
+    )
+    # A saved explanation also bumps the response's lock_version; that row says nothing more.
+    entries = [
+        entry
+        for entry in timeline(records, what="Response")
+        if entry.changes or entry.reason != "Explanation saved"
+    ]
+    by_finding: dict[int, list] = {}
+    for record in explanation_records:
+        by_finding.setdefault(record.finding_id, []).append(record)
+    for versions in by_finding.values():
+        finding = versions[-1].finding
+        kind = "Recommendation" if finding.kind == Finding.Kind.RECOMMENDATION else "AFI"
+        name = finding.reference or f"{kind.lower()} at position {finding.position}"
+        entries += timeline(versions, what=f"Explanation for {name}")
+    user_ids = {
+        value
+        for entry in entries
+        for change in entry.changes
+        if change.field.endswith("_by")
+        for value in (change.old, change.new)
+        if value.isdigit()
+    }
+    names = {str(u.pk): u.display_name for u in get_user_model().objects.filter(pk__in=user_ids)}
+    entries = readable_entries(entries, user_names=names)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

@@ -142,13 +142,16 @@ def response_record_force_comments(
     author_name: str = "",
     author_role: str = "",
     none_submitted: bool = False,
+    expected_lock_version: int | None = None,
 ) -> Response:
     """Record the chief officer's comments (s55(5)(b)), or that none were submitted.
 
     Once the force has replied, an office still awaiting the force moves on to drafting.
+    Refused if somebody saved the response since the editor opened it (`expected_lock_version`).
     """
     with transaction.atomic():
         response = _locked(response)
+        _check_lock(response, expected_lock_version)
         if response.status not in FORCE_COMMENT_STATUSES:
             raise WorkflowError(
                 "The force's comments can only be recorded after the force has been invited and "
@@ -230,9 +233,11 @@ def explanation_save(
     kind: str = "",
     text: str | None = None,
     force_comment: str | None = None,
+    expected_lock_version: int | None = None,
 ) -> Explanation:
     """Save the body's explanation for a recommendation (s55(5B)) or its response to an AFI,
-    and/or the force's comment beside it."""
+    and/or the force's comment beside it. Refused if somebody saved the response since the
+    editor opened it (`expected_lock_version`)."""
     if finding.report_id != response.report_id:
         raise WorkflowError("That recommendation belongs to a different report.")
     if finding.kind not in (Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT):
@@ -241,6 +246,7 @@ def explanation_save(
         raise WorkflowError(f"Unknown kind of explanation: {kind}.")
     with transaction.atomic():
         response = _locked(response)
+        _check_lock(response, expected_lock_version)
         office_text_changes = text is not None
         allowed = (
             EDITABLE_STATUSES if office_text_changes else FORCE_COMMENT_STATUSES | EDITABLE_STATUSES
@@ -250,9 +256,10 @@ def explanation_save(
                 f"The response is {response.get_status_display().lower()}: send it back to "
                 "drafting (or amend it) before changing explanations."
             )
-        explanation, _ = Explanation.objects.select_for_update().get_or_create(
+        # Not get_or_create: a new explanation's first history row must name who and why too.
+        explanation = Explanation.objects.select_for_update().filter(
             response=response, finding=finding
-        )
+        ).first() or Explanation(response=response, finding=finding)
         if text is not None:
             explanation.kind = kind
             explanation.text = text
@@ -266,6 +273,69 @@ def explanation_save(
         explanation.save()
         _save(response, acting_user=acting_user, reason="Explanation saved", fields=[])
     return explanation
+
+
+def response_save_force_draft(
+    *,
+    response: Response,
+    acting_user,
+    expected_lock_version: int | None = None,
+    text: str = "",
+    author_name: str = "",
+    author_role: str = "",
+    comments: dict | None = None,
+) -> Response:
+    """Save the force's comments as a draft, before the force submits them to the office: its
+    overall comments, who they are from, and its comment on each recommendation (`comments`,
+    {Finding: text}). Refused once the force has submitted them (submission locks them) or
+    when the office is no longer collecting them, and if somebody saved since the editor opened
+    the page."""
+    comments = comments or {}
+    if any(f.report_id != response.report_id for f in comments):
+        raise WorkflowError("That recommendation belongs to a different report.")
+    with transaction.atomic():
+        response = _locked(response)
+        _check_lock(response, expected_lock_version)
+        if response.force_comments_submitted_at or response.force_comments_none_submitted:
+            raise WorkflowError(
+                "The force's comments have already been submitted to the office, so they can no "
+                "longer be changed here. Ask the office if something needs correcting."
+            )
+        if response.status not in FORCE_COMMENT_STATUSES:
+            raise WorkflowError(
+                "The office is no longer collecting the force's comments: the response is "
+                f"{response.get_status_display().lower()}."
+            )
+        existing = {
+            e.finding_id: e
+            for e in Explanation.objects.select_for_update().filter(
+                response=response, finding__in=list(comments)
+            )
+        }
+        for finding, comment in comments.items():
+            explanation = existing.get(finding.pk)
+            if explanation is None and not comment.strip():
+                continue
+            if explanation is None:
+                explanation = Explanation(response=response, finding=finding)
+            elif explanation.force_comment == comment:
+                continue
+            explanation.force_comment = comment
+            attribute(
+                explanation,
+                acting_user=acting_user,
+                reason=f"Force's comment on {finding.reference or 'a recommendation'} saved",
+            )
+            explanation.save()
+        response.force_comments = text
+        response.force_comments_author_name = author_name.strip()
+        response.force_comments_author_role = author_role.strip()
+        return _save(
+            response,
+            acting_user=acting_user,
+            reason="Force's draft comments saved",
+            fields=["force_comments", "force_comments_author_name", "force_comments_author_role"],
+        )
 
 
 def missing_explanations(response: Response) -> list[Finding]:
@@ -500,14 +570,22 @@ COPY_FIELDS = {
 }
 
 
-def response_record_copies(*, response: Response, acting_user, **sent_on: date | None) -> Response:
+def response_record_copies(
+    *,
+    response: Response,
+    acting_user,
+    expected_lock_version: int | None = None,
+    **sent_on: date | None,
+) -> Response:
     """Record when copies were sent: s55(6) requires HMICFRS and the Home Secretary; offices also
-    send the panel and the chief officer. Keyword names are the keys of COPY_FIELDS."""
+    send the panel and the chief officer. Keyword names are the keys of COPY_FIELDS. Refused if
+    somebody saved the response since the editor opened it (`expected_lock_version`)."""
     unknown = set(sent_on) - set(COPY_FIELDS)
     if unknown:
         raise WorkflowError(f"Unknown copy recipient: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         response = _locked(response)
+        _check_lock(response, expected_lock_version)
         if response.published_on is None:
             raise WorkflowError("Copies can only be recorded once the response is published.")
         problems = [

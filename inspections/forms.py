@@ -1,0 +1,387 @@
+"""Forms for recording a report and its sections. They only collect and check what a person
+typed; saving goes through `inspections.services`.
+
+Every form renders through the project's GOV.UK field templates (core.forms.GovukFormRenderer).
+Repeatable sections (judgements and each kind of finding) are Django formsets with a position
+box and a "Remove" checkbox in every row, so adding, removing and reordering work without
+JavaScript; a "paste several at once" box turns a pasted list into new rows.
+"""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+
+from accounts.models import Force
+from core.forms import GovukDateField
+
+from .models import (
+    GRADES_BY_FRAMEWORK,
+    Addressee,
+    Finding,
+    Grade,
+    GradingFramework,
+    Inspectorate,
+    Report,
+    ReportType,
+    Scope,
+)
+
+#: Shown under every long-text box that is rendered with the safe markup (core.markup).
+MARKUP_HINT = (
+    "Leave a blank line between paragraphs. Start a line with - for a bullet list or 1. for a "
+    "numbered list. Put ** on both sides of words to make them bold. Write a link as "
+    "[link text](https://www.example.org). Anything else, including HTML, is shown exactly as "
+    "typed."
+)
+
+#: The sections of a report edited on their own page, by the slug in their URL.
+SECTION_SLUGS = {
+    "key-findings": Finding.Kind.KEY_FINDING,
+    "causes-of-concern": Finding.Kind.CAUSE_OF_CONCERN,
+    "recommendations": Finding.Kind.RECOMMENDATION,
+    "areas-for-improvement": Finding.Kind.AREA_FOR_IMPROVEMENT,
+    "practice": Finding.Kind.PRACTICE,
+}
+SLUG_FOR_KIND = {kind: slug for slug, kind in SECTION_SLUGS.items()}
+
+#: How each section names one of its items, for labels and buttons.
+ITEM_NOUN = {
+    Finding.Kind.KEY_FINDING: "key finding",
+    Finding.Kind.CAUSE_OF_CONCERN: "cause of concern",
+    Finding.Kind.RECOMMENDATION: "recommendation",
+    Finding.Kind.AREA_FOR_IMPROVEMENT: "area for improvement",
+    Finding.Kind.PRACTICE: "example of innovative or promising practice",
+}
+
+#: References given to new items left without one, so history and explanations can name them.
+REFERENCE_PREFIX = {
+    Finding.Kind.RECOMMENDATION: "R",
+    Finding.Kind.AREA_FOR_IMPROVEMENT: "AFI",
+    Finding.Kind.CAUSE_OF_CONCERN: "CoC",
+}
+
+
+class ReportForm(forms.ModelForm):
+    """A report's details. On an existing report a changed publication date needs a reason,
+    because it moves every response's statutory deadline (s55(5A))."""
+
+    published_on = GovukDateField(
+        label="Date published",
+        help_text="The day HMICFRS published the report, for example 7 1 2020. The 56 days "
+        "for the response start on this day.",
+    )
+    forces = forms.ModelMultipleChoiceField(
+        queryset=Force.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Forces the report covers",
+        help_text="One force for a force-specific report, two or more for a multi-force "
+        "report. A national report covers every force: leave these empty.",
+    )
+    participating_inspectorates = forms.MultipleChoiceField(
+        choices=[(c, label) for c, label in Inspectorate.choices if c != Inspectorate.HMICFRS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Other inspectorates taking part",
+        help_text="Only for a joint inspection.",
+    )
+    correction_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Why the publication date is being corrected",
+        help_text="Needed only if you change the date published: it moves the statutory due "
+        "date of every response to this report.",
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Report
+        fields = [
+            "title",
+            "hmicfrs_url",
+            "published_on",
+            "report_type",
+            "inspection_type_label",
+            "scope",
+            "forces",
+            "lead_inspectorate",
+            "participating_inspectorates",
+            "grading_framework",
+            "s55_applies",
+            "s55_exemption_reason",
+            "summary",
+        ]
+        labels = {
+            "title": "Title",
+            "hmicfrs_url": "Address of the report on the HMICFRS website",
+            "report_type": "Type of report",
+            "inspection_type_label": "Type of inspection, in the office's words",
+            "scope": "Scope",
+            "lead_inspectorate": "Lead inspectorate",
+            "grading_framework": "Grades used",
+            "s55_applies": "A Section 55 response is required",
+            "s55_exemption_reason": "Why no Section 55 response is required",
+            "summary": "Summary",
+        }
+        help_texts = {
+            "title": "As HMICFRS titles it, for example 'Norfolk Constabulary Crime Data "
+            "Integrity inspection 2019'.",
+            "inspection_type_label": "Optional. Shown on the published response as 'Type of "
+            "inspection', for example 'Thematic'.",
+            "s55_applies": "Untick only with a reason, for example when a force-specific report "
+            "carries the same recommendations. Fire and rescue reports never need one.",
+            "s55_exemption_reason": "Needed only if no response is required.",
+            "summary": MARKUP_HINT,
+        }
+        widgets = {
+            "title": forms.TextInput(),
+            "scope": forms.RadioSelect,
+            "grading_framework": forms.RadioSelect,
+            "s55_exemption_reason": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, office=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_new = self.instance.pk is None
+        if self.is_new:
+            del self.fields["correction_reason"]
+            if office is not None and not self.is_bound:
+                self.initial.setdefault("forces", [office.force_id])
+        self.fields["hmicfrs_url"].help_text = "Optional. Starts with https://"
+        # Django's blank choice reads "---------"; GOV.UK asks for a real question.
+        self.fields["report_type"].choices = [("", "Choose a type"), *ReportType.choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("report_type") == ReportType.FIRE:
+            data["s55_applies"] = False
+        scope, forces = data.get("scope"), data.get("forces")
+        if forces is not None:
+            if scope == Scope.FORCE and len(forces) != 1:
+                self.add_error("forces", "Select the one force a force-specific report covers")
+            elif scope == Scope.MULTI_FORCE and len(forces) < 2:
+                self.add_error("forces", "Select the forces a multi-force report covers")
+        if (
+            not self.is_new
+            and data.get("published_on")
+            and data["published_on"] != self.initial_published_on
+            and not (data.get("correction_reason") or "").strip()
+        ):
+            self.add_error(
+                "correction_reason",
+                "Say why the publication date is being corrected: it moves the deadlines",
+            )
+        return data
+
+    @property
+    def initial_published_on(self):
+        return self.initial.get("published_on")
+
+    def detail_fields(self) -> dict:
+        """The model fields as typed, for report_create / report_update (not the date, which
+        has its own service on an existing report, nor the forces)."""
+        data = self.cleaned_data
+        names = [n for n in self.Meta.fields if n not in ("forces",)]
+        return {name: data[name] for name in names}
+
+
+class JudgementForm(forms.Form):
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    area = forms.CharField(
+        max_length=200,
+        label="Area",
+        help_text="For example 'Overall', 'Investigating crime' or 'Crime data integrity'.",
+    )
+    grade = forms.ChoiceField(choices=[("", "Choose a grade"), *Grade.choices], label="Grade")
+
+    def __init__(self, *args, framework=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if framework:
+            allowed = GRADES_BY_FRAMEWORK[GradingFramework(framework)]
+            self.fields["grade"].choices = [("", "Choose a grade")] + [
+                (g.value, g.label) for g in Grade if g in allowed
+            ]
+
+
+class FindingForm(forms.Form):
+    """One finding of a section. Recommendations also have addressees, a timescale and the
+    cause of concern they answer; other kinds have only the reference and the text."""
+
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reference = forms.CharField(
+        max_length=30,
+        required=False,
+        label="Reference",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Text")
+    addressees = forms.MultipleChoiceField(
+        choices=Addressee.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Addressed to",
+    )
+    timescale_text = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Timescale",
+        help_text="As the report words it, for example 'immediately', 'within six months' or "
+        "'by 31 March 2021'. Leave empty if none is given.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
+    cause_of_concern = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label="Cause of concern it answers"
+    )
+
+    def __init__(self, *args, kind=None, causes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == Finding.Kind.RECOMMENDATION:
+            self.fields["cause_of_concern"].choices = [("", "None")] + [
+                (c.pk, _short(c)) for c in causes
+            ]
+            if not causes:
+                del self.fields["cause_of_concern"]
+        else:
+            for name in ("addressees", "timescale_text", "cause_of_concern"):
+                del self.fields[name]
+        if kind in REFERENCE_PREFIX:
+            self.fields["reference"].help_text = (
+                f"Optional. Left empty, it is numbered {REFERENCE_PREFIX[kind]}1, "
+                f"{REFERENCE_PREFIX[kind]}2 and so on."
+            )
+        self.fields["text"].help_text = MARKUP_HINT
+
+    def clean_addressees(self):
+        addressees = self.cleaned_data.get("addressees") or []
+        if self.kind == Finding.Kind.RECOMMENDATION and not addressees:
+            raise ValidationError("Select who the recommendation is addressed to")
+        return addressees
+
+
+def _short(finding: Finding) -> str:
+    text = re.sub(r"\s+", " ", finding.text).strip()
+    label = finding.reference or "Cause of concern"
+    return f"{label}: {text[:70]}{'...' if len(text) > 70 else ''}"
+
+
+class _SectionFormSet(forms.BaseFormSet):
+    """Rows with a position box and a Remove box, labelled with their number so each field
+    makes sense on its own to a screen reader user ("Position of recommendation 3")."""
+
+    noun = "item"
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        number = (index or 0) + 1
+        form.number = number
+        if "ORDER" in form.fields:
+            form.fields["ORDER"].label = f"Position of {self.noun} {number}"
+            form.fields["ORDER"].widget.attrs["class"] = "govuk-input--width-3"
+            form.fields["ORDER"].help_text = "Change the numbers to reorder, then save."
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = f"Remove {self.noun} {number}"
+
+    def clean(self):
+        super().clean()
+        orders = [
+            f.cleaned_data.get("ORDER")
+            for f in self.forms
+            if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
+        ]
+        if any(o is not None and o < 1 for o in orders):
+            raise ValidationError("Positions must be 1 or more")
+
+
+def section_formset(kind: str, *, extra: int = 1):
+    """The formset class for a section: `kind` is a Finding.Kind or "judgements"."""
+    form = JudgementForm if kind == "judgements" else FindingForm
+    noun = "judgement" if kind == "judgements" else ITEM_NOUN[Finding.Kind(kind)]
+    base = type("SectionFormSet", (_SectionFormSet,), {"noun": noun})
+    return formset_factory(
+        form, formset=base, extra=extra, can_order=True, can_delete=True, max_num=500
+    )
+
+
+class PasteForm(forms.Form):
+    """Several items at once: paste a list and each line becomes a new item."""
+
+    paste = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        label="Add several at once",
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, noun: str = "item", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paste"].label = f"Add several {_plural(noun)} at once"
+        self.fields["paste"].help_text = (
+            f"Paste them here, one {noun} per line; they are added after the ones above when "
+            "you save. A line starting with - or • straight after another line is kept with it "
+            "as part of a list, unless every line is a list item, when each becomes its own "
+            f"{noun}."
+        )
+        if noun == "recommendation":
+            self.fields["paste"].help_text += (
+                " Pasted recommendations are addressed to the force: after saving, change any "
+                "that are addressed to others."
+            )
+
+
+def _plural(noun: str) -> str:
+    if noun.startswith("example of"):
+        return "examples of innovative or promising practice"
+    if noun.startswith("area for"):
+        return "areas for improvement"
+    if noun.startswith("cause of"):
+        return "causes of concern"
+    return noun + "s"
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•·–—]|\d+[.)])\s+")
+
+
+def split_pasted(text: str) -> list[str]:
+    """Split pasted text into items: one per line.
+
+    If every line is a list item ("- ...", "• ...", "1. ..."), each is one item with its bullet
+    removed (a pasted list of recommendations). Otherwise bullet lines belong to the line
+    before them, as that item's list (a key finding with sub-points), and keep their "- "."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        return []
+    if all(_BULLET.match(line) for line in lines):
+        return [_BULLET.sub("", line).strip() for line in lines]
+    items: list[str] = []
+    for line in lines:
+        if _BULLET.match(line) and items:
+            items[-1] += "\n- " + _BULLET.sub("", line).strip()
+        else:
+            items.append(line.strip())
+    return items
+
+
+class ReportFilterForm(forms.Form):
+    """The report list's filters and search (GET)."""
+
+    q = forms.CharField(required=False, label="Search titles")
+    year = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Year")
+    report_type = forms.ChoiceField(required=False, label="Type")
+    status = forms.ChoiceField(required=False, label="Our response")
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from responses.models import Status
+
+        self.fields["year"].choices = [("", "Any year")] + [(y, str(y)) for y in years]
+        self.fields["report_type"].choices = [("", "Any type"), *ReportType.choices]
+        self.fields["status"].choices = [
+            ("", "Any"),
+            ("none", "No response started"),
+            *Status.choices,
+        ]

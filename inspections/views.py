@@ -1,0 +1,391 @@
+"""Staff pages for reports: the list, recording and editing a report and its sections, the
+report page and its history. Every change goes through `inspections.services`; every read of a
+page through `inspections.selectors`.
+
+An office sees the reports covering its force and national reports; any other id gives 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import office_required
+from responses.models import Response
+from responses.services import response_create
+from responses.workflow import ConcurrentEditError, WorkflowError
+
+from . import selectors
+from .forms import (
+    ITEM_NOUN,
+    REFERENCE_PREFIX,
+    SECTION_SLUGS,
+    SLUG_FOR_KIND,
+    PasteForm,
+    ReportFilterForm,
+    ReportForm,
+    _plural,
+    section_formset,
+    split_pasted,
+)
+from .models import Addressee, Finding, GradedJudgement
+from .services import (
+    SectionItem,
+    findings_save_section,
+    judgements_save,
+    report_correct_publication_date,
+    report_create,
+    report_update,
+    report_version,
+    section_version,
+)
+
+REPORTS_PER_PAGE = 25
+
+
+def _posted(request):
+    """The submitted data on a POST (even when every field was left empty), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _report_for(request, pk):
+    return get_object_or_404(selectors.reports_visible_to_office(request.office), pk=pk)
+
+
+@office_required()
+def report_list(request):
+    office = request.office
+    years = selectors.report_years(office=office)
+    filters = ReportFilterForm(request.GET or None, years=years)
+    criteria = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    reports = selectors.reports_for_office(
+        office=office,
+        year=criteria.get("year"),
+        report_type=criteria.get("report_type", ""),
+        response_status=criteria.get("status", ""),
+        search=criteria.get("q", ""),
+    ).prefetch_related("forces")
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/report_list.html",
+        {
+            "page_title": "Reports",
+            "filters": filters,
+            "page": page,
+            "filtered": bool(criteria and any(criteria.values())),
+        },
+    )
+
+
+@office_required()
+def report_create_view(request):
+    form = ReportForm(_posted(request), office=request.office)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_create(
+                acting_user=request.user,
+                forces=form.cleaned_data["forces"],
+                **form.detail_fields(),
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(
+                request,
+                "Report recorded. Now add its graded judgements and findings: each section has "
+                "its own page below.",
+            )
+            return redirect("inspections:report-detail", pk=report.pk)
+    return render(
+        request,
+        "inspections/report_form.html",
+        {"page_title": "Record a report", "form": form, "problems": problems, "report": None},
+    )
+
+
+@office_required()
+def report_edit(request, pk):
+    report = _report_for(request, pk)
+    version = report_version(report)
+    form = ReportForm(_posted(request), instance=_fresh(report), initial={"version": version})
+    problems, conflict = [], None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = form.detail_fields()
+        new_date = fields.pop("published_on")
+        try:
+            with transaction.atomic():
+                report_update(
+                    report=report,
+                    acting_user=request.user,
+                    forces=data["forces"],
+                    expected_version=data["version"] or None,
+                    **fields,
+                )
+                if new_date != report.published_on:
+                    report_correct_publication_date(
+                        report=report,
+                        published_on=new_date,
+                        reason=data["correction_reason"],
+                        acting_user=request.user,
+                    )
+        except ConcurrentEditError as error:
+            conflict = {"message": str(error), "current": _fresh(report)}
+            data = request.POST.copy()
+            data["version"] = report_version(report)
+            form = ReportForm(data, instance=_fresh(report))
+            form.is_valid()
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            messages.success(request, "Report details saved.")
+            return redirect("inspections:report-detail", pk=report.pk)
+    return render(
+        request,
+        "inspections/report_form.html",
+        {
+            "page_title": f"Edit {report.title}",
+            "form": form,
+            "problems": problems,
+            "report": report,
+            "conflict": conflict,
+        },
+    )
+
+
+def _fresh(report):
+    """A separate copy of the report: a bound model form changes its instance while checking."""
+    return type(report).objects.get(pk=report.pk)
+
+
+def _report_page_context(request, report, **extra):
+    page = selectors.ReportPage(report, office=request.office)
+    return {
+        "page_title": report.title,
+        "report": report,
+        "page": page,
+        "sections": [
+            (kind, heading, findings, SLUG_FOR_KIND[kind])
+            for kind, heading, findings in page.sections
+        ],
+        "tab": "report",
+        **extra,
+    }
+
+
+@office_required()
+def report_detail(request, pk):
+    report = _report_for(request, pk)
+    return render(request, "inspections/report_detail.html", _report_page_context(request, report))
+
+
+@office_required()
+@require_POST
+def report_start_response(request, pk):
+    """Open this office's Section 55 response to the report (`response_create`)."""
+    report = _report_for(request, pk)
+    try:
+        response = response_create(
+            report=report, policing_body=request.office, acting_user=request.user
+        )
+    except WorkflowError as error:
+        existing = Response.objects.filter(report=report, policing_body=request.office).first()
+        if existing is not None:
+            return redirect("responses:detail", pk=existing.pk)
+        context = _report_page_context(request, report, problems=error.problems)
+        return render(request, "inspections/report_detail.html", context, status=400)
+    messages.success(request, "Response started. The 56-day clock is shown below.")
+    return redirect("responses:detail", pk=response.pk)
+
+
+@office_required()
+def report_history(request, pk):
+    report = _report_for(request, pk)
+    return render(
+        request,
+        "inspections/report_history.html",
+        {
+            "page_title": f"History of {report.title}",
+            "report": report,
+            "entries": selectors.report_history(report),
+            "tab": "history",
+        },
+    )
+
+
+# --- Sections: graded judgements and each kind of finding ----------------------------------
+
+MAX_EXTRA_ROWS = 20
+
+
+def _section_rows(report, kind):
+    if kind == "judgements":
+        return list(GradedJudgement.objects.filter(report=report).order_by("position", "id"))
+    return list(Finding.objects.filter(report=report, kind=kind).order_by("position", "id"))
+
+
+def _initial(kind, rows):
+    if kind == "judgements":
+        return [{"pk": j.pk, "area": j.area, "grade": j.grade} for j in rows]
+    return [
+        {
+            "pk": f.pk,
+            "reference": f.reference,
+            "text": f.text,
+            "addressees": f.addressees,
+            "timescale_text": f.timescale_text,
+            "cause_of_concern": f.cause_of_concern_id,
+        }
+        for f in rows
+    ]
+
+
+def _items(kind, formset, pasted: list[str]) -> list[SectionItem]:
+    """What the editor left, in order: kept rows (sorted by their position box), removed rows,
+    then the pasted items."""
+    items = []
+    for form in formset.ordered_forms:
+        data = form.cleaned_data
+        if kind == "judgements":
+            values = {"area": data["area"].strip(), "grade": data["grade"]}
+        else:
+            values = {"reference": data["reference"].strip(), "text": data["text"]}
+            if kind == Finding.Kind.RECOMMENDATION:
+                values["addressees"] = list(data["addressees"])
+                values["timescale_text"] = data["timescale_text"].strip()
+                if "cause_of_concern" in data:
+                    values["cause_of_concern_id"] = data["cause_of_concern"]
+        items.append(SectionItem(pk=data.get("pk"), values=values))
+    for form in formset.deleted_forms:
+        pk = form.cleaned_data.get("pk")
+        if pk:
+            items.append(SectionItem(pk=pk, delete=True))
+    for text in pasted:
+        values = {"text": text, "reference": ""}
+        if kind == Finding.Kind.RECOMMENDATION:
+            values["addressees"] = [Addressee.FORCE.value]
+        items.append(SectionItem(values=values))
+    if kind in REFERENCE_PREFIX:
+        _number_blank_references(items, REFERENCE_PREFIX[kind])
+    return items
+
+
+def _number_blank_references(items: list[SectionItem], prefix: str) -> None:
+    """Give items without a reference the next free "R3"-style one, by their place in order."""
+    kept = [i for i in items if not i.delete]
+    used = {i.values.get("reference") for i in kept if i.values.get("reference")}
+    for number, item in enumerate(kept, start=1):
+        if item.values.get("reference"):
+            continue
+        candidate, n = f"{prefix}{number}", number
+        while candidate in used:
+            n += 1
+            candidate = f"{prefix}{n}"
+        item.values["reference"] = candidate
+        used.add(candidate)
+
+
+@office_required()
+def report_section(request, pk, section):
+    report = _report_for(request, pk)
+    if section == "judgements":
+        kind, noun, heading = "judgements", "judgement", "Graded judgements"
+    elif section in SECTION_SLUGS:
+        kind = SECTION_SLUGS[section]
+        noun, heading = ITEM_NOUN[kind], selectors.SECTION_HEADINGS[kind]
+    else:
+        raise Http404("No such section")
+    rows = _section_rows(report, kind)
+    try:
+        more = min(max(int(request.GET.get("add", "0")), 0), MAX_EXTRA_ROWS)
+    except ValueError:
+        more = 0
+    extra = (0 if rows else 2) + 1 + more
+    formset_class = section_formset(kind, extra=extra)
+    if kind == "judgements":
+        form_kwargs = {"framework": report.grading_framework}
+    else:
+        causes = [] if kind != Finding.Kind.RECOMMENDATION else _causes(report)
+        form_kwargs = {"kind": kind, "causes": causes}
+    initial = _initial(kind, rows)
+    problems, conflict = [], None
+
+    if request.method == "POST":
+        formset = formset_class(request.POST, initial=initial, form_kwargs=form_kwargs)
+        paste = PasteForm(request.POST, noun=noun)
+        if formset.is_valid() and paste.is_valid():
+            items = _items(kind, formset, split_pasted(paste.cleaned_data["paste"]))
+            expected = paste.cleaned_data["version"] or None
+            try:
+                if kind == "judgements":
+                    judgements_save(
+                        report=report,
+                        items=items,
+                        acting_user=request.user,
+                        expected_version=expected,
+                    )
+                else:
+                    findings_save_section(
+                        report=report,
+                        kind=kind,
+                        items=items,
+                        acting_user=request.user,
+                        expected_version=expected,
+                    )
+            except ConcurrentEditError as error:
+                data = request.POST.copy()
+                data["version"] = section_version(report, kind)
+                formset = formset_class(data, initial=initial, form_kwargs=form_kwargs)
+                paste = PasteForm(data, noun=noun)
+                conflict = {
+                    "message": str(error),
+                    "current": _section_rows(report, kind),
+                }
+            except ValidationError as error:
+                problems = error.messages
+            else:
+                messages.success(request, f"{heading} saved.")
+                if "add_another" in request.POST:
+                    url = reverse("inspections:report-section", args=[report.pk, section])
+                    return redirect(f"{url}?add=1#add-{section}")
+                return redirect(
+                    f"{reverse('inspections:report-detail', args=[report.pk])}#{section}"
+                )
+    else:
+        formset = formset_class(initial=initial, form_kwargs=form_kwargs)
+        paste = PasteForm(initial={"version": section_version(report, kind)}, noun=noun)
+    saved = {row.pk: row for row in rows}
+    for form in formset.forms:
+        form.saved = saved.get(form.initial.get("pk")) if kind != "judgements" else None
+    return render(
+        request,
+        "inspections/report_section.html",
+        {
+            "page_title": f"{heading} - {report.title}",
+            "report": report,
+            "section": section,
+            "kind": kind,
+            "heading": heading,
+            "noun": noun,
+            "nouns": _plural(noun),
+            "formset": formset,
+            "paste": paste,
+            "problems": problems,
+            "conflict": conflict,
+            "is_recommendations": kind == Finding.Kind.RECOMMENDATION,
+        },
+    )
+
+
+def _causes(report):
+    return list(
+        Finding.objects.filter(report=report, kind=Finding.Kind.CAUSE_OF_CONCERN).order_by(
+            "position", "id"
+        )
+    )

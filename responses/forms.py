@@ -1,0 +1,268 @@
+"""Forms for the sections and actions of a Section 55 response. They collect and check what a
+person typed; every change goes through `responses.services`.
+
+Every form that edits text carries the response's `lock_version` from when the page was opened,
+so a save over somebody else's newer change is refused (see `responses.views`). All render
+through the project's GOV.UK field templates.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.forms import GovukDateField
+from inspections.forms import MARKUP_HINT
+
+from . import deadlines
+from .models import Explanation
+
+
+class LockedForm(forms.Form):
+    """A form that edits a response: it remembers the version the editor started from."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _long_text(label: str, *, required: bool = True, rows: int = 8, hint: str = MARKUP_HINT):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        strip=False,
+    )
+
+
+class InviteForm(forms.Form):
+    """s55(4): the office invites the chief officer's comments "before such date as the body
+    specifies"; the default reply-by date is 28 days before the statutory due date."""
+
+    invited_on = GovukDateField(
+        label="Date of the invitation",
+        help_text="Usually today. For example, 8 1 2020.",
+        max_value=timezone.localdate,
+    )
+    reply_by = GovukDateField(label="Reply by")
+
+    def __init__(self, *args, response=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.response = response
+        if response is not None and response.due_date:
+            self.fields["reply_by"].help_text = (
+                "The date the force should send its comments by. We suggest 28 days before the "
+                f"statutory due date of {response.due_date.day} {response.due_date:%B %Y}, so "
+                "there is time to write the response."
+            )
+
+    def clean(self):
+        data = super().clean()
+        invited_on, reply_by = data.get("invited_on"), data.get("reply_by")
+        if invited_on and reply_by and reply_by < invited_on:
+            self.add_error("reply_by", "Reply by must be the same as or after the invitation")
+        report = getattr(self.response, "report", None)
+        if invited_on and report and invited_on < report.published_on:
+            self.add_error(
+                "invited_on",
+                "Date of the invitation must be the same as or after the day the report was "
+                "published",
+            )
+        return data
+
+
+def suggested_reply_by(response, *, today):
+    """The reply-by date offered: 28 days before the due date, or if that has passed, ten
+    working days from today but never after the due date."""
+    if response.due_date is None:
+        return deadlines.add_working_days(today, 20)
+    suggestion = deadlines.default_force_reply_by(due=response.due_date)
+    if suggestion < today:
+        suggestion = min(deadlines.add_working_days(today, 10), response.due_date)
+    return max(suggestion, today)
+
+
+class ForceCommentsForm(LockedForm):
+    """The office records the chief officer's comments it received (for example by letter)."""
+
+    none_submitted = forms.BooleanField(
+        required=False,
+        label="The force made no comments",
+        help_text="The chief officer's comments are optional in law (s55(5)(b)).",
+    )
+    text = _long_text("The force's comments", required=False, rows=10)
+    received_on = GovukDateField(label="Date received", max_value=timezone.localdate)
+    author_name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Name of the person the comments are from",
+    )
+    author_role = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Their role",
+        help_text="For example, Chief Constable.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("none_submitted") and not (data.get("text") or "").strip():
+            self.add_error(
+                "text", "Enter the force's comments, or select that the force made no comments"
+            )
+        return data
+
+
+class TextSectionForm(LockedForm):
+    """One of the office's own long texts (its comments, its reply to the force, notes)."""
+
+    text = _long_text("Text", required=False, rows=14)
+
+    def __init__(self, *args, label: str, hint: str = MARKUP_HINT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = label
+        self.fields["text"].label_size = "l"
+        self.fields["text"].is_page_heading = True
+        self.fields["text"].help_text = hint
+
+
+class ExplanationForm(LockedForm):
+    """s55(5B): what the body has done or will do about a recommendation, or why nothing."""
+
+    kind = forms.ChoiceField(
+        choices=Explanation.Kind.choices,
+        widget=forms.RadioSelect,
+        label="What is the action?",
+        required=True,
+    )
+    text = _long_text("Explanation", rows=8)
+    force_comment = _long_text(
+        "The force's comment on it",
+        required=False,
+        rows=5,
+        hint="Optional. As the force gave it; shown beside the explanation. " + MARKUP_HINT,
+    )
+
+    def __init__(self, *args, is_recommendation: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_recommendation:
+            self.fields["text"].help_text = (
+                "The action the commissioner has taken or proposes to take, or why no action "
+                "is taken (Police Act 1996 s55(5B)). " + MARKUP_HINT
+            )
+        else:
+            self.fields["kind"].label = "What is the response to this area for improvement?"
+            self.fields["text"].label = "Response"
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if not text.strip():
+            raise ValidationError("Enter the explanation")
+        return text
+
+
+class ForceDraftForm(LockedForm):
+    """What the force writes: its overall comments and, if it wishes, a comment on each
+    recommendation. Never the office's text."""
+
+    text = _long_text("Comments of the chief officer", required=False, rows=12)
+    author_name = forms.CharField(
+        max_length=200, required=False, label="Name of the person the comments are from"
+    )
+    author_role = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Their role",
+        help_text="For example, Deputy Chief Constable.",
+    )
+    none_submitted = forms.BooleanField(
+        required=False,
+        label="The force has no comments to make",
+        help_text="Only if you are submitting no comments at all.",
+    )
+
+    def __init__(self, *args, recommendations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommendations = list(recommendations)
+        for row in self.recommendations:
+            self.fields[f"rec_{row.finding.pk}"] = _long_text(
+                f"Comment on {row.label}",
+                required=False,
+                rows=4,
+                hint="Optional. " + MARKUP_HINT,
+            )
+
+    def recommendation_fields(self):
+        return [(row, self[f"rec_{row.finding.pk}"]) for row in self.recommendations]
+
+    def comments(self) -> dict:
+        return {
+            row.finding: self.cleaned_data.get(f"rec_{row.finding.pk}", "")
+            for row in self.recommendations
+        }
+
+    def check_submittable(self) -> None:
+        data = self.cleaned_data
+        if not data.get("none_submitted") and not (data.get("text") or "").strip():
+            self.add_error(
+                "text",
+                "Enter the chief officer's comments, or select that the force has no comments "
+                "to make",
+            )
+
+
+class ApproveForm(forms.Form):
+    signatory_name = forms.CharField(
+        max_length=200, required=False, label="Name of the person signing the response"
+    )
+    signatory_title = forms.CharField(max_length=200, required=False, label="Their title")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reason")
+
+    def __init__(self, *args, label: str = "Reason", hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = hint
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(f"Enter {self.fields['reason'].label.lower()}")
+        return reason
+
+
+class PublishForm(forms.Form):
+    published_on = GovukDateField(
+        label="Date published",
+        help_text="The day the response went on the office's website. For example, 20 2 2020.",
+        max_value=timezone.localdate,
+    )
+    url = forms.URLField(
+        label="Address of the published response",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="The page on the office's website, starting https://",
+    )
+    late_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Why it was published after the due date",
+        help_text="Needed only if it was published after the statutory due date.",
+    )
+
+
+class CopiesForm(LockedForm):
+    """s55(6): copies to HMICFRS and the Home Secretary; in practice also the Police and Crime
+    Panel and the chief officer."""
+
+    hmicfrs = GovukDateField(label="Sent to HMICFRS", required=False, max_value=timezone.localdate)
+    home_secretary = GovukDateField(
+        label="Sent to the Home Secretary", required=False, max_value=timezone.localdate
+    )
+    panel = GovukDateField(
+        label="Sent to the Police and Crime Panel", required=False, max_value=timezone.localdate
+    )
+    chief_officer = GovukDateField(
+        label="Sent to the chief officer", required=False, max_value=timezone.localdate
+    )

@@ -1,0 +1,845 @@
+"""Staff pages for one Section 55 response: the task list with the deadline clock, one edit
+page per section, the workflow actions, the force's view and the history.
+
+Every change calls a service in `responses.services` (which checks the workflow table and the
+statutory guards); a refused change shows the service's words in the GOV.UK error summary.
+Every response is fetched with `accounts.permissions.get_response_for`, so an id belonging to
+another organisation gives 404. Force contributors see only what the office shares with them
+(`can_see_office_drafts`): the report, the invitation, the deadline and their own comments.
+
+Editing pages carry the response's `lock_version`. A save over somebody else's newer change is
+refused (`ConcurrentEditError`) and the page comes back with the editor's text still in the form
+and the other person's saved text beside it; if only another section changed, the save goes
+ahead (`section_changed_since`).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import (
+    can_edit_force_comments,
+    can_see_office_drafts,
+    force_required,
+    get_response_for,
+    is_force_contributor_for,
+    member_required,
+    office_required,
+    office_roles,
+)
+from inspections.models import Finding
+from inspections.selectors import ReportPage
+
+from . import notifications, services
+from .forms import (
+    ApproveForm,
+    CopiesForm,
+    ExplanationForm,
+    ForceCommentsForm,
+    ForceDraftForm,
+    InviteForm,
+    PublishForm,
+    ReasonForm,
+    TextSectionForm,
+    suggested_reply_by,
+)
+from .models import Explanation, Response, Status
+from .selectors import (
+    ResponsePage,
+    last_change,
+    long_date,
+    not_for_local_action_text,
+    response_history,
+    section_changed_since,
+)
+from .workflow import EDITABLE_STATUSES, ConcurrentEditError, WorkflowError
+
+
+def _posted(request):
+    """The submitted data on a POST (even when every field was left empty), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _page(response) -> ResponsePage:
+    return ResponsePage(response, today=_today())
+
+
+def _detail(response):
+    return redirect("responses:detail", pk=response.pk)
+
+
+def _office_response(request, pk) -> Response:
+    """The response for an office page: 404 if not visible, 403 for a force contributor."""
+    return get_response_for(request.user, pk, for_write=True)
+
+
+def _base_context(response, **extra):
+    return {
+        "response": response,
+        "report": response.report,
+        "body": response.policing_body,
+        **extra,
+    }
+
+
+def _save_with_rebase(response, lock_version, save, *, fields=(), findings=(), **options):
+    """Run `save(expected_lock_version)`. If it is refused only because another section of the
+    response changed since the editor opened the page, save again against the current version;
+    if the editor's own section changed, let the refusal through."""
+    try:
+        return save(lock_version)
+    except ConcurrentEditError:
+        current = Response.objects.get(pk=response.pk)
+        if section_changed_since(
+            current, lock_version, fields=fields, findings=findings, **options
+        ):
+            raise
+        return save(current.lock_version)
+
+
+def _conflict(request, response, error, *, finding=None):
+    """What the page shows after a refused save: the message, who changed it and when, and the
+    current saved response (and explanation); plus the posted data with the current
+    lock_version, so the editor's text stays in the form and saving again is possible."""
+    current = Response.objects.select_related("report", "policing_body__force").get(pk=response.pk)
+    who, when = last_change(current, finding=finding)
+    data = request.POST.copy()
+    data["lock_version"] = str(current.lock_version)
+    explanation = (
+        Explanation.objects.filter(response=current, finding=finding).first() if finding else None
+    )
+    return data, {
+        "message": str(error),
+        "who": who,
+        "when": when,
+        "current": current,
+        "explanation": explanation,
+    }
+
+
+# --- The response page ---------------------------------------------------------------------
+
+
+@member_required
+def response_detail(request, pk):
+    response = get_response_for(request.user, pk)
+    page = _page(response)
+    if not can_see_office_drafts(request.user, response):
+        return _force_detail(request, response, page)
+    roles = office_roles(request.user).get(response.policing_body_id, set())
+    return render(
+        request,
+        "responses/detail.html",
+        _base_context(
+            response,
+            page_title=response.report.title,
+            page=page,
+            tasks=page.tasks(lambda name: reverse(f"responses:{name}", args=[response.pk])),
+            next_action=page.next_action(user=request.user, roles=roles, is_force=False),
+            status=Status(response.status),
+            tab="response",
+        ),
+    )
+
+
+def _force_detail(request, response, page):
+    """What a force contributor sees: the report, the invitation and reply-by date, and the
+    force's own comments. Never the office's text."""
+    return render(
+        request,
+        "responses/force_detail.html",
+        _base_context(
+            response,
+            page_title=response.report.title,
+            page=page,
+            report_page=ReportPage(response.report),
+            next_action=page.next_action(user=request.user, roles=set(), is_force=True),
+            can_edit=can_edit_force_comments(request.user, response),
+            reply_by_passed=bool(response.force_reply_by and _today() > response.force_reply_by),
+        ),
+    )
+
+
+@office_required()
+def history(request, pk):
+    response = _office_response(request, pk)
+    return render(
+        request,
+        "responses/history.html",
+        _base_context(
+            response,
+            page_title=f"History - {response.report.title}",
+            entries=response_history(response),
+            tab="history",
+        ),
+    )
+
+
+# --- Sections --------------------------------------------------------------------------------
+
+
+@office_required()
+def invite(request, pk):
+    """s55(4): invite the chief officer's comments by a date; email the force's contributors."""
+    response = _office_response(request, pk)
+    today = _today()
+    form = InviteForm(
+        _posted(request),
+        response=response,
+        initial={
+            "invited_on": max(today, response.report.published_on),
+            "reply_by": response.force_reply_by or suggested_reply_by(response, today=today),
+        },
+    )
+    problems = []
+    recipients = list(notifications.force_invitation_recipients(response))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_invite_force(
+                response=response,
+                invited_on=form.cleaned_data["invited_on"],
+                reply_by=form.cleaned_data["reply_by"],
+                acting_user=request.user,
+            )
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            transaction.on_commit(lambda: notifications.send_force_invitation(response.pk))
+            reply_by = long_date(form.cleaned_data["reply_by"])
+            emailed = [u for u in recipients if u.email]
+            if emailed:
+                names = ", ".join(u.display_name for u in emailed)
+                messages.success(
+                    request,
+                    f"The force has been invited to comment by {reply_by}. An email with a link "
+                    f"to this response has been sent to {names}.",
+                )
+            else:
+                messages.warning(
+                    request,
+                    f"The force has been invited to comment by {reply_by}, but nobody at "
+                    f"{response.policing_body.force.name} uses Section 55 Tracker, so no email "
+                    "was sent: send the invitation to the chief officer yourself.",
+                )
+            return _detail(response)
+    return render(
+        request,
+        "responses/invite.html",
+        _base_context(
+            response,
+            page_title="Invite the force to comment",
+            form=form,
+            problems=problems,
+            recipients=recipients,
+        ),
+    )
+
+
+_FORCE_FIELDS = (
+    "force_comments",
+    "force_comments_none_submitted",
+    "force_comments_received_on",
+    "force_comments_author_name",
+    "force_comments_author_role",
+)
+
+
+@office_required()
+def force_comments(request, pk):
+    """The office records the comments the chief officer sent (for example by letter)."""
+    response = _office_response(request, pk)
+    force = response.policing_body.force
+    submitted = bool(response.force_comments_submitted_at or response.force_comments_none_submitted)
+    initial = {
+        "lock_version": response.lock_version,
+        "text": response.force_comments if submitted else "",
+        "none_submitted": response.force_comments_none_submitted,
+        "received_on": response.force_comments_received_on or _today(),
+        "author_name": response.force_comments_author_name or force.chief_officer_name,
+        "author_role": response.force_comments_author_role or force.chief_officer_title,
+    }
+    form = ForceCommentsForm(_posted(request), initial=initial)
+    problems, conflict = [], None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _save_with_rebase(
+                response,
+                data["lock_version"],
+                lambda version: services.response_record_force_comments(
+                    response=response,
+                    acting_user=request.user,
+                    text=data["text"],
+                    received_on=data["received_on"],
+                    author_name=data["author_name"],
+                    author_role=data["author_role"],
+                    none_submitted=data["none_submitted"],
+                    expected_lock_version=version,
+                ),
+                fields=_FORCE_FIELDS,
+            )
+        except ConcurrentEditError as error:
+            posted, conflict = _conflict(request, response, error)
+            form = ForceCommentsForm(posted, initial=initial)
+            form.is_valid()
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(request, "The force's comments have been recorded.")
+            return _detail(response)
+    return render(
+        request,
+        "responses/force_comments.html",
+        _base_context(
+            response,
+            page_title="The force's comments",
+            form=form,
+            problems=problems,
+            conflict=conflict,
+        ),
+    )
+
+
+#: The office's own long texts, each on its own page: (field, label, success message).
+TEXT_SECTIONS = {
+    "office_comments": ("{holder}'s comments", "The {holder_lower}'s comments have been saved."),
+    "reply_to_force": ("Reply to the force's comments", "The reply to the force has been saved."),
+    "internal_notes": ("Internal notes", "The internal notes have been saved."),
+}
+
+
+@office_required()
+def text_section(request, pk, field):
+    """The office's comments (s55(5)(a)), its reply to the force's comments (s55(5)(c)) or its
+    internal notes."""
+    if field not in TEXT_SECTIONS:
+        raise Http404("No such section")
+    response = _office_response(request, pk)
+    holder = response.policing_body.holder_title
+    label, done = (
+        text.format(holder=f"The {holder}", holder_lower=holder.lower())
+        for text in TEXT_SECTIONS[field]
+    )
+    hint = None
+    if field == "internal_notes":
+        hint = "For the office only: never published and never shown to the force."
+    form_kwargs = {"label": label} | ({"hint": hint} if hint else {})
+    initial = {"lock_version": response.lock_version, "text": getattr(response, field)}
+    form = TextSectionForm(_posted(request), initial=initial, **form_kwargs)
+    problems, conflict = [], None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _save_with_rebase(
+                response,
+                data["lock_version"],
+                lambda version: services.response_update_text(
+                    response=response,
+                    acting_user=request.user,
+                    expected_lock_version=version,
+                    **{field: data["text"]},
+                ),
+                fields=(field,),
+            )
+        except ConcurrentEditError as error:
+            posted, conflict = _conflict(request, response, error)
+            conflict["text"] = getattr(conflict["current"], field)
+            form = TextSectionForm(posted, initial=initial, **form_kwargs)
+            form.is_valid()
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(request, done)
+            return _detail(response)
+    context = _base_context(
+        response,
+        page_title=label,
+        form=form,
+        problems=problems,
+        conflict=conflict,
+        field=field,
+    )
+    if field == "reply_to_force":
+        context["force_text"] = response.force_comments if _force_replied(response) else ""
+    return render(request, "responses/text_section.html", context)
+
+
+def _force_replied(response) -> bool:
+    return bool(response.force_comments_submitted_at or response.force_comments_none_submitted)
+
+
+@office_required()
+def finding_list(request, pk, kind):
+    """Every recommendation (or AFI) with the force's comment and the office's explanation."""
+    response = _office_response(request, pk)
+    page = _page(response)
+    is_recs = kind == Finding.Kind.RECOMMENDATION
+    return render(
+        request,
+        "responses/finding_list.html",
+        _base_context(
+            response,
+            page_title="Recommendations" if is_recs else "Areas for improvement",
+            page=page,
+            rows=page.recommendations if is_recs else page.afis,
+            is_recommendations=is_recs,
+            editable=Status(response.status) in EDITABLE_STATUSES,
+            force_replied=_force_replied(response),
+        ),
+    )
+
+
+def _row_or_404(page, finding_pk):
+    row = page.row_for(finding_pk)
+    if row is None:
+        raise Http404("That recommendation is not in this report")
+    return row
+
+
+@office_required()
+def explanation(request, pk, finding_pk):
+    """s55(5B): the explanation for one recommendation (or the response to one AFI), with the
+    force's comment beside it."""
+    response = _office_response(request, pk)
+    page = _page(response)
+    row = _row_or_404(page, finding_pk)
+    is_rec = row.finding.kind == Finding.Kind.RECOMMENDATION
+    existing = row.explanation
+    initial = {
+        "lock_version": response.lock_version,
+        "kind": existing.kind if existing else "",
+        "text": existing.text if existing else "",
+        "force_comment": existing.force_comment if existing else "",
+    }
+    form = ExplanationForm(_posted(request), initial=initial, is_recommendation=is_rec)
+    problems, conflict = [], None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _save_with_rebase(
+                response,
+                data["lock_version"],
+                lambda version: services.explanation_save(
+                    response=response,
+                    finding=row.finding,
+                    acting_user=request.user,
+                    kind=data["kind"],
+                    text=data["text"],
+                    force_comment=data["force_comment"],
+                    expected_lock_version=version,
+                ),
+                findings=[row.finding],
+            )
+        except ConcurrentEditError as error:
+            posted, conflict = _conflict(request, response, error, finding=row.finding)
+            form = ExplanationForm(posted, initial=initial, is_recommendation=is_rec)
+            form.is_valid()
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(request, f"The explanation for {row.label} has been saved.")
+            target = "recommendations" if is_rec else "afis"
+            return redirect(
+                reverse(f"responses:{target}", args=[response.pk]) + f"#finding-{row.finding.pk}"
+            )
+    rows = page.recommendations if is_rec else page.afis
+    index = rows.index(row)
+    return render(
+        request,
+        "responses/explanation.html",
+        _base_context(
+            response,
+            page_title=f"Explanation for {row.label}",
+            form=form,
+            row=row,
+            problems=problems,
+            conflict=conflict,
+            is_recommendation=is_rec,
+            position=index + 1,
+            total=len(rows),
+            next_row=rows[index + 1] if index + 1 < len(rows) else None,
+            force_replied=_force_replied(response),
+        ),
+    )
+
+
+@office_required()
+@require_POST
+def not_for_local_action(request, pk, finding_pk):
+    """One click for a recommendation addressed only to others: kind "no action" and a text
+    naming the addressee. Never replaces an explanation somebody has written."""
+    response = _office_response(request, pk)
+    page = _page(response)
+    row = _row_or_404(page, finding_pk)
+    url = reverse("responses:recommendations", args=[response.pk]) + f"#finding-{finding_pk}"
+    if not row.only_for_others:
+        messages.error(request, f"{row.label} is addressed to the force: explain the action on it.")
+        return redirect(url)
+    if row.explanation and row.explanation.text.strip():
+        messages.error(
+            request, f"{row.label} already has an explanation: change it on its own page."
+        )
+        return redirect(url)
+    try:
+        services.explanation_save(
+            response=response,
+            finding=row.finding,
+            acting_user=request.user,
+            kind=Explanation.Kind.NO_ACTION,
+            text=not_for_local_action_text(row),
+        )
+    except WorkflowError as error:
+        for problem in error.problems:
+            messages.error(request, problem)
+    else:
+        messages.success(request, f"{row.label} is explained as not for local action.")
+    return redirect(url)
+
+
+# --- Actions ---------------------------------------------------------------------------------
+
+
+@office_required()
+def start_drafting(request, pk):
+    response = _office_response(request, pk)
+    problems = []
+    if request.method == "POST":
+        try:
+            services.response_start_drafting(response=response, acting_user=request.user)
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(request, "Drafting started.")
+            return _detail(response)
+    return render(
+        request,
+        "responses/start_drafting.html",
+        _base_context(response, page_title="Start drafting", problems=problems),
+    )
+
+
+@office_required()
+def submit(request, pk):
+    response = _office_response(request, pk)
+    page = _page(response)
+    problems = []
+    if request.method == "POST":
+        try:
+            services.response_submit_for_approval(response=response, acting_user=request.user)
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                "Submitted for approval. Another member of the office with the approver role "
+                "can now approve it or send it back.",
+            )
+            return _detail(response)
+    return render(
+        request,
+        "responses/submit.html",
+        _base_context(response, page_title="Submit for approval", page=page, problems=problems),
+    )
+
+
+@office_required()
+def approve(request, pk):
+    response = _office_response(request, pk)
+    page = _page(response)
+    body = response.policing_body
+    form = ApproveForm(
+        _posted(request),
+        initial={
+            "signatory_name": response.signatory_name or body.holder_name,
+            "signatory_title": response.signatory_title or body.holder_title,
+        },
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_approve(
+                response=response,
+                acting_user=request.user,
+                signatory_name=form.cleaned_data["signatory_name"],
+                signatory_title=form.cleaned_data["signatory_title"],
+            )
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(request, "Approved. It can now be published.")
+            return _detail(response)
+    return render(
+        request,
+        "responses/approve.html",
+        _base_context(
+            response,
+            page_title="Approve the response",
+            page=page,
+            form=form,
+            problems=problems,
+            force_replied=_force_replied(response),
+        ),
+    )
+
+
+#: The actions that need only a reason: (service, title, label, hint, button, done message).
+REASON_ACTIONS = {
+    "send-back": (
+        services.response_send_back,
+        "Send the response back to drafting",
+        "Why are you sending it back?",
+        "Say what needs to change. The drafters see this in the response's history.",
+        "Send back",
+        "Sent back to drafting.",
+    ),
+    "not-required": (
+        services.response_mark_not_required,
+        "Mark the response as not required",
+        "Why is no response required?",
+        "For example: the force is clearly not the subject of this national report, or a "
+        "force-specific report carries the same recommendations and is answered instead.",
+        "Mark as not required",
+        "Marked as not required.",
+    ),
+    "reinstate": (
+        services.response_reinstate,
+        "Reinstate the response",
+        "Why is a response needed after all?",
+        "",
+        "Reinstate",
+        "Reinstated: the response is not started.",
+    ),
+    "amend": (
+        services.response_amend,
+        "Amend the published response",
+        "Why is the published response being amended?",
+        "The published version stays on the website until the amended one is published. The "
+        "reason is published with the new version.",
+        "Start the amendment",
+        "The response is open for amendment.",
+    ),
+}
+
+
+@office_required()
+def reason_action(request, pk, action):
+    response = _office_response(request, pk)
+    service, title, label, hint, button, done = REASON_ACTIONS[action]
+    form = ReasonForm(_posted(request), label=label, hint=hint)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(response=response, reason=form.cleaned_data["reason"], acting_user=request.user)
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(request, done)
+            return _detail(response)
+    return render(
+        request,
+        "responses/reason_action.html",
+        _base_context(
+            response,
+            page_title=title,
+            form=form,
+            problems=problems,
+            button=button,
+            warning=action in ("not-required",),
+        ),
+    )
+
+
+@office_required()
+def publish(request, pk):
+    response = _office_response(request, pk)
+    today = _today()
+    form = PublishForm(
+        _posted(request),
+        initial={"published_on": today, "url": response.published_url},
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.response_publish(
+                response=response,
+                published_on=data["published_on"],
+                url=data["url"],
+                late_reason=data["late_reason"],
+                acting_user=request.user,
+            )
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                "Published. Now send copies to HMICFRS and the Home Secretary (s55(6)) and "
+                "record when you did.",
+            )
+            return redirect("responses:copies", pk=response.pk)
+    late = bool(response.due_date and today > response.due_date and not response.published_on)
+    return render(
+        request,
+        "responses/publish.html",
+        _base_context(
+            response, page_title="Publish the response", form=form, problems=problems, late=late
+        ),
+    )
+
+
+_COPY_FIELDS = tuple(services.COPY_FIELDS.values())
+
+
+@office_required()
+def copies(request, pk):
+    """s55(6): when copies went to HMICFRS and the Home Secretary (and the panel and chief
+    officer, as offices do)."""
+    response = _office_response(request, pk)
+    initial = {"lock_version": response.lock_version} | {
+        key: getattr(response, name) for key, name in services.COPY_FIELDS.items()
+    }
+    form = CopiesForm(_posted(request), initial=initial)
+    problems, conflict = [], None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        sent = {key: data[key] for key in services.COPY_FIELDS}
+        try:
+            _save_with_rebase(
+                response,
+                data["lock_version"],
+                lambda version: services.response_record_copies(
+                    response=response,
+                    acting_user=request.user,
+                    expected_lock_version=version,
+                    **sent,
+                ),
+                fields=_COPY_FIELDS,
+            )
+        except ConcurrentEditError as error:
+            posted, conflict = _conflict(request, response, error)
+            form = CopiesForm(posted, initial=initial)
+            form.is_valid()
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(request, "The copies sent have been recorded.")
+            return _detail(response)
+    return render(
+        request,
+        "responses/copies.html",
+        _base_context(
+            response,
+            page_title="Copies sent",
+            form=form,
+            problems=problems,
+            conflict=conflict,
+        ),
+    )
+
+
+# --- The force's page ----------------------------------------------------------------------
+
+_FORCE_DRAFT_FIELDS = (
+    "force_comments",
+    "force_comments_author_name",
+    "force_comments_author_role",
+)
+
+
+@force_required
+def force_edit(request, pk):
+    """The force contributor writes the force's comments and its comment on each
+    recommendation, saves a draft, and submits them to the office (which locks them and emails
+    the office's drafters). After the reply-by date they can still submit: it is marked late."""
+    response = get_response_for(request.user, pk)
+    if not is_force_contributor_for(request.user, response):
+        raise PermissionDenied("Only the force's contributors write the force's comments.")
+    if request.method == "GET" and not can_edit_force_comments(request.user, response):
+        messages.info(request, "The force's comments can no longer be changed here.")
+        return _detail(response)
+    page = _page(response)
+    force = response.policing_body.force
+    initial = {
+        "lock_version": response.lock_version,
+        "text": response.force_comments,
+        "author_name": response.force_comments_author_name or force.chief_officer_name,
+        "author_role": response.force_comments_author_role or force.chief_officer_title,
+    } | {f"rec_{row.finding.pk}": row.force_comment for row in page.recommendations}
+    form = ForceDraftForm(_posted(request), initial=initial, recommendations=page.recommendations)
+    problems, conflict = [], None
+    submitting = request.POST.get("action") == "submit"
+    if request.method == "POST" and form.is_valid() and submitting:
+        form.check_submittable()  # adds its error to the form
+    if request.method == "POST" and not form.errors:
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                saved = _save_with_rebase(
+                    response,
+                    data["lock_version"],
+                    lambda version: services.response_save_force_draft(
+                        response=response,
+                        acting_user=request.user,
+                        expected_lock_version=version,
+                        text=data["text"],
+                        author_name=data["author_name"],
+                        author_role=data["author_role"],
+                        comments=form.comments(),
+                    ),
+                    fields=_FORCE_DRAFT_FIELDS,
+                    findings=[row.finding for row in page.recommendations],
+                    explanation_fields=("force_comment",),
+                )
+                if submitting:
+                    services.response_record_force_comments(
+                        response=saved,
+                        acting_user=request.user,
+                        text=data["text"],
+                        received_on=_today(),
+                        author_name=data["author_name"],
+                        author_role=data["author_role"],
+                        none_submitted=data["none_submitted"],
+                    )
+                    transaction.on_commit(
+                        lambda: notifications.send_force_comments_submitted(response.pk)
+                    )
+        except ConcurrentEditError as error:
+            posted, conflict = _conflict(request, response, error)
+            form = ForceDraftForm(posted, initial=initial, recommendations=page.recommendations)
+            form.is_valid()
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            if submitting:
+                late = bool(response.force_reply_by and _today() > response.force_reply_by)
+                messages.success(
+                    request,
+                    "Your comments have been submitted to "
+                    f"{response.policing_body.office_name}"
+                    + (", after the reply-by date" if late else "")
+                    + ". They can no longer be changed here.",
+                )
+                return _detail(response)
+            messages.success(request, "Draft saved. Submit it to the office when it is ready.")
+            return redirect("responses:force-edit", pk=response.pk)
+    return render(
+        request,
+        "responses/force_edit.html",
+        _base_context(
+            response,
+            page_title="The force's comments",
+            form=form,
+            problems=problems,
+            conflict=conflict,
+            reply_by_passed=bool(response.force_reply_by and _today() > response.force_reply_by),
+        ),
+    )
