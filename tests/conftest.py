@@ -1,0 +1,146 @@
+"""Fixtures for tests that need something real: Chromium, axe-core, Redis, PostgreSQL.
+
+Each of them checks that the thing is there and, when it is not, calls `require`, which
+skips the test on a developer's machine (pytest's -ra prints why) but fails it when
+S55_REQUIRE_SERVICES=1, as .ci/run sets: on CI a missing browser or service is a broken
+setup, never a reason to go green.
+
+Data factories live beside the tests that use them, not here. This module imports nothing
+from Django at import time, so `pytest -p no:django tests/test_compose.py` works too.
+"""
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+# Debian's Chromium package; Playwright's own browser download is not used.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_PATH = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21aa", "wcag22aa")
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip the calling test unless `condition` holds; fail it instead on CI.
+
+    `S55_REQUIRE_SERVICES=1` (set by .ci/run) turns the skip into a failure.
+    """
+    if condition:
+        return
+    if os.environ.get("S55_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (S55_REQUIRE_SERVICES=1, so this is a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    require(
+        CHROMIUM_PATH.exists(),
+        f"{CHROMIUM_PATH} not found: install Debian's chromium package (apt-get install chromium)",
+    )
+    return CHROMIUM_PATH
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    """One headless Chromium per test process (per xdist worker)."""
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright is not installed (pip install --group dev)")
+    # Playwright's sync API keeps an asyncio loop running in this thread, which makes
+    # Django's ORM refuse to run in it ("You cannot call this from an async context").
+    # Browser tests set up data through the ORM in the same thread, so allow it here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=str(chromium_path), args=CHROMIUM_ARGS
+            )
+        except PlaywrightError as error:
+            require(False, f"Chromium at {chromium_path} did not start: {error}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (no shared cookies) and page for each test.
+
+    The context bypasses Content-Security-Policy so that `axe` can inject axe-core;
+    a test about the policy itself should open its own context without bypass_csp.
+    """
+    context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Callable[..., list[dict[str, Any]]]:
+    """Return `check_axe(page, *, tags=...)`, which runs axe-core on the page and returns
+    its violations (an empty list when the page passes)."""
+    require(AXE_PATH.exists(), f"{AXE_PATH} not found: run `npm ci` (axe-core is in package.json)")
+
+    def check_axe(page: Any, *, tags: Sequence[str] = AXE_TAGS) -> list[dict[str, Any]]:
+        page.add_script_tag(path=str(AXE_PATH))
+        return page.evaluate(
+            """async (tags) => {
+                const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+                return results.violations;
+            }""",
+            list(tags),
+        )
+
+    return check_axe
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        import redis
+
+        reachable = bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+        problem = "PING returned false"
+    except ImportError:
+        reachable, problem = False, "the redis package is not installed"
+    except (redis.RedisError, OSError) as error:
+        reachable, problem = False, str(error)
+    require(reachable, f"Redis at {url} is not reachable: {problem}")
+    return url
+
+
+@pytest.fixture
+def postgres_required() -> None:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    require(
+        "postgresql" in engine,
+        f"needs PostgreSQL, but DATABASES['default'] uses {engine} (set DATABASE_URL)",
+    )
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    """Where browser tests save screenshots for a person to look at (git-ignored)."""
+    path = REPO_ROOT / "test-artefacts" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
