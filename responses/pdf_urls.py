@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+"""The response as a PDF (namespace `pdf`, under /pdf/): staff preview, public frozen versions."""
+
+from django.urls import path
+
+from . import pdf_views
 
 app_name = "pdf"
 
-urlpatterns: list = []
+urlpatterns = [
+    # pk: the response. Staff only: the response as it is now.
+    path("responses/<int:pk>/preview.pdf", pdf_views.preview, name="preview"),
+    # pk: the response; number: its published version. Public: the frozen bytes.
+    path("responses/<int:pk>/versions/<int:number>.pdf", pdf_views.version, name="version"),
+]

@@ -1,0 +1,629 @@
+"""The Section 55 response as a PDF in the office's own template, frozen at publication.
+
+Police Act 1996 s55(5) and (5A): the local policing body publishes its comments, the chief
+officer's comments and its response to them within 56 days. Offices publish a PDF in their own
+template (the reference is Norfolk's CDI 2019 response); public-sector accessibility rules
+(the Public Sector Bodies Accessibility Regulations 2018) apply to it, and a published
+statutory document must never change silently. So:
+
+- **Rendering** (`render_pdf`): WeasyPrint's `pdf/ua-1` variant (tagged structure, /Lang en-GB,
+  title, author and subject in the metadata), the print stylesheet `static/pdf/print.css` and
+  Liberation Sans (Arial's metrics) embedded. `templates/pdf/response.html` is the printed
+  document; it includes `templates/pdf/response_body.html`, which is also the HTML snapshot
+  the public page shows, so the PDF and the page cannot drift apart.
+- **The safe fetcher** (`SafeFetcher`): a render may load the print stylesheet, the fonts and
+  files under MEDIA_ROOT (the office's logo), all addressed under `ASSET_ORIGIN`, a host that
+  cannot exist (RFC 2606 `.invalid`). Every other URL (another host or scheme, `data:`, `file:`,
+  a path outside those folders, a URL back into this application) is refused, so nothing an
+  office or a user types can make the renderer reach the network or the app.
+- **Freezing** (`version_freeze`): each published `ResponseVersion` stores the PDF bytes and the
+  HTML snapshot with their SHA-256, rendered once from the data *as it stood when that version
+  was published* (django-simple-history), under a row lock so they are stored once and never
+  recomputed. Later edits, an amendment in progress or comments recorded after publication
+  never reach an earlier version's file. See docs/decisions/0003-pdf-rendering.md.
+"""
+
+import hashlib
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import Force, PolicingBody
+from inspections.models import Finding, Report
+
+from . import deadlines
+from .models import Explanation, Response, ResponseVersion, Status
+
+logger = logging.getLogger(__name__)
+
+#: Every resource a render may load is addressed under this origin. `.invalid` can never
+#: resolve (RFC 2606), so even a fetcher bug could not turn it into a network request.
+ASSET_ORIGIN = "https://pdf-assets.invalid"
+BASE_URL = ASSET_ORIGIN + "/"
+
+#: The print stylesheet and other print assets (committed, served only to the renderer).
+PRINT_ASSETS_DIR = Path(settings.BASE_DIR) / "static" / "pdf"
+
+#: Debian's fonts-liberation: Liberation Sans has Arial's metrics (the service's font).
+FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
+FONT_FILES = {
+    # file name: (font-weight, font-style)
+    "LiberationSans-Regular.ttf": ("normal", "normal"),
+    "LiberationSans-Bold.ttf": ("bold", "normal"),
+    "LiberationSans-Italic.ttf": ("normal", "italic"),
+    "LiberationSans-BoldItalic.ttf": ("bold", "italic"),
+}
+
+#: What the fetcher will hand to the renderer, by extension.
+_ASSET_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+}
+_MAX_ASSET_BYTES = 5 * 1024 * 1024
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+DEFAULT_ACCENT = "#1d70b8"
+
+#: The day the inspectorate's name changed from "Her Majesty's" to "His Majesty's".
+_ACCESSION_OF_CHARLES_III = date(2022, 9, 8)
+
+
+class PdfError(Exception):
+    """The PDF could not be rendered; the message says what to fix."""
+
+
+class FetchRefused(ValueError):
+    """The renderer asked for a URL outside the print assets and media files."""
+
+
+# --- The safe URL fetcher ----------------------------------------------------------------
+
+
+def _weasyprint():
+    # Imported on first use: WeasyPrint loads Pango through cffi, which costs ~0.3 s, and most
+    # processes (web pages, the test suite) never render a PDF.
+    import weasyprint
+
+    return weasyprint
+
+
+def _font_dir() -> Path:
+    return Path(getattr(settings, "S55_PDF_FONT_DIR", FONT_DIR))
+
+
+def asset_url(kind: str, name: str) -> str:
+    """The URL under which the fetcher serves a print asset ("pdf"), a font ("fonts") or a
+    media file ("media")."""
+    return f"{ASSET_ORIGIN}/{kind}/{name}"
+
+
+def _inside(root: Path, relative: str) -> Path | None:
+    """`root / relative` if that names a regular file inside `root` (no `..`, no symlink out)."""
+    if not relative or "\\" in relative or "\x00" in relative:
+        return None
+    root = root.resolve()
+    candidate = (root / relative).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
+        return None
+    return candidate
+
+
+def resolve_asset(url: str) -> Path:
+    """The local file a renderer URL stands for, or FetchRefused.
+
+    Allowed: `ASSET_ORIGIN/pdf/<file>` (static/pdf/), `ASSET_ORIGIN/fonts/<Liberation Sans
+    file>` and `ASSET_ORIGIN/media/<path>` (MEDIA_ROOT), with a known file type. Nothing else.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise FetchRefused(f"not a URL: {url[:200]!r}") from error
+    if f"{parts.scheme}://{parts.netloc}".lower() != ASSET_ORIGIN or parts.query:
+        raise FetchRefused(f"only the PDF's own assets may be loaded, not {url[:200]!r}")
+    kind, _, relative = unquote(parts.path).lstrip("/").partition("/")
+    if kind == "pdf":
+        path = _inside(PRINT_ASSETS_DIR, relative)
+    elif kind == "fonts":
+        path = _inside(_font_dir(), relative) if relative in FONT_FILES else None
+    elif kind == "media":
+        path = _inside(Path(settings.MEDIA_ROOT), relative)
+    else:
+        path = None
+    if path is None or path.suffix.lower() not in _ASSET_TYPES:
+        raise FetchRefused(f"no such PDF asset: {url[:200]!r}")
+    if path.stat().st_size > _MAX_ASSET_BYTES:
+        raise FetchRefused(f"{url[:200]!r} is larger than {_MAX_ASSET_BYTES // 1024 // 1024} MB")
+    return path
+
+
+def _make_fetcher_class():
+    weasyprint_urls = _weasyprint().urls
+
+    class SafeFetcher(weasyprint_urls.URLFetcher):
+        """WeasyPrint's fetcher, restricted to `resolve_asset`. It never opens a socket.
+
+        Refused URLs are recorded in `refused` (and logged); WeasyPrint then leaves the resource
+        out, so a hostile logo or text cannot stop the document from rendering either.
+        """
+
+        def __init__(self):
+            super().__init__(allowed_protocols={"https"}, allow_redirects=False)
+            self.fetched: list[str] = []
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            try:
+                path = resolve_asset(url)
+            except FetchRefused as refusal:
+                self.refused.append(url)
+                logger.warning("PDF renderer refused a URL: %s", refusal)
+                raise
+            self.fetched.append(url)
+            return weasyprint_urls.URLFetcherResponse(
+                url,
+                body=path.read_bytes(),
+                headers={"Content-Type": _ASSET_TYPES[path.suffix.lower()]},
+            )
+
+    return SafeFetcher
+
+
+_fetcher_class = None
+_fetcher_lock = threading.Lock()
+
+
+def safe_fetcher():
+    """A new `SafeFetcher` (one per render: it records what the render asked for)."""
+    global _fetcher_class
+    with _fetcher_lock:
+        if _fetcher_class is None:
+            _fetcher_class = _make_fetcher_class()
+    return _fetcher_class()
+
+
+# --- What the document says ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """A recommendation or an area for improvement (numbered in report order), with the
+    office's explanation or response if any."""
+
+    number: int
+    finding: Finding
+    explanation: Explanation | None
+    #: The force's comment is printed only once the force's comments reached the office.
+    show_force_comment: bool = True
+
+    @property
+    def reference(self) -> str:
+        """The report's own reference when it has one other than the plain number."""
+        reference = self.finding.reference.strip()
+        plain = {f"R{self.number}", f"AFI {self.number}", f"AFI{self.number}", str(self.number)}
+        return "" if reference in plain else reference
+
+    @property
+    def explanation_text(self) -> str:
+        return self.explanation.text.strip() if self.explanation else ""
+
+    @property
+    def force_comment(self) -> str:
+        if not (self.explanation and self.show_force_comment):
+            return ""
+        return self.explanation.force_comment.strip()
+
+    @property
+    def kind_label(self) -> str:
+        if self.explanation and self.explanation.kind:
+            return self.explanation.get_kind_display()
+        return ""
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    label: str
+    done_on: date | None
+
+
+@dataclass(frozen=True)
+class Logo:
+    url: str
+    alt: str
+
+
+@dataclass
+class ResponseDocument:
+    """Everything the template prints, read once: the same shape for a live preview and for a
+    version rendered as it stood when it was published."""
+
+    response: Response
+    body: PolicingBody
+    force: Force
+    report: Report
+    key_findings: list[Finding]
+    causes_of_concern: list[Finding]
+    recommendations: list[Item]
+    areas_for_improvement: list[Item]
+    version: ResponseVersion | None
+    first_published_on: date | None
+    is_draft: bool
+    generated_at: datetime = field(default_factory=timezone.now)
+    checklist: list[ChecklistRow] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.body.name} response to {self.report.title}"
+
+    @property
+    def heading(self) -> str:
+        return (
+            f"{self.body.name} response to inspections of {self.force.name} published by "
+            f"{inspectorate_name(self.report.published_on)} (HMICFRS)"
+        )
+
+    @property
+    def subject(self) -> str:
+        return (
+            f"The response of the {self.body.holder_title} under section 55 of the Police Act "
+            f"1996 to the HMICFRS report {self.report.title}, published "
+            f"{self.report.published_on:%-d %B %Y}."
+        )
+
+    @property
+    def accent_colour(self) -> str:
+        # Interpolated into CSS: only ever a plain #rrggbb, whatever is stored.
+        colour = (self.body.accent_colour or "").strip()
+        return colour if _HEX_COLOUR.fullmatch(colour) else DEFAULT_ACCENT
+
+    @property
+    def logo(self) -> Logo | None:
+        name = self.body.logo.name if self.body.logo else ""
+        if not name:
+            return None
+        try:
+            resolve_asset(asset_url("media", name))
+        except FetchRefused:
+            return None
+        return Logo(url=asset_url("media", name), alt=self.body.logo_alt_text or self.body.name)
+
+    @property
+    def published_on(self) -> date | None:
+        return self.version.published_on if self.version else None
+
+    @property
+    def published_late_days(self) -> int:
+        if not (self.first_published_on and self.response.due_date):
+            return 0
+        return deadlines.days_late(due=self.response.due_date, published_on=self.first_published_on)
+
+    @property
+    def force_comments_received(self) -> bool:
+        return force_comments_received(self.response)
+
+    @property
+    def chief_officer_comments_author(self) -> str:
+        r = self.response
+        return ", ".join(
+            p for p in (r.force_comments_author_name, r.force_comments_author_role) if p
+        )
+
+    @property
+    def signatory_name(self) -> str:
+        return self.response.signatory_name or self.body.holder_name
+
+    @property
+    def signatory_title(self) -> str:
+        return self.response.signatory_title or self.body.holder_title
+
+    @property
+    def filename(self) -> str:
+        if self.version and not self.is_draft:
+            return pdf_filename(self.body, self.report, version_number=self.version.number)
+        return pdf_filename(self.body, self.report, draft_on=timezone.localdate(self.generated_at))
+
+
+def inspectorate_name(on: date) -> str:
+    """The inspectorate's full name on a date (HMICFRS since 2017; His Majesty's since the
+    accession of Charles III on 8 September 2022)."""
+    majesty = "His" if on >= _ACCESSION_OF_CHARLES_III else "Her"
+    return f"{majesty} Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
+
+
+def _checklist(response: Response, *, published_on: date | None) -> list[ChecklistRow]:
+    """The "For Office Use Only" rows. A copy counts only if it was sent on or after this
+    document's publication: copies sent of an earlier version are not copies of this one."""
+
+    def sent(when):
+        return when if (published_on and when and when >= published_on) else None
+
+    holder = response.policing_body.force.chief_officer_title
+    return [
+        ChecklistRow(
+            "Response forwarded to HMICFRS Section 55 responses", sent(response.copy_hmicfrs_on)
+        ),
+        ChecklistRow("Response sent to the Home Secretary", sent(response.copy_home_secretary_on)),
+        ChecklistRow(f"Response forwarded to the {holder}", sent(response.copy_chief_officer_on)),
+        ChecklistRow(
+            "Response forwarded to the Police and Crime Panel", sent(response.copy_panel_on)
+        ),
+        ChecklistRow("Response published on the website", published_on),
+    ]
+
+
+def _items(findings, explanations_by_finding, kind, *, force_comments_received) -> list[Item]:
+    chosen = [f for f in findings if f.kind == kind]
+    return [
+        Item(n, f, explanations_by_finding.get(f.pk), show_force_comment=force_comments_received)
+        for n, f in enumerate(chosen, 1)
+    ]
+
+
+def force_comments_received(response: Response) -> bool:
+    """Have the chief officer's comments reached the office? A force contributor's draft that
+    was never submitted is not the chief officer's comment and is never printed."""
+    return bool(response.force_comments_submitted_at or response.force_comments_received_on)
+
+
+def _assemble(
+    *,
+    response,
+    body,
+    force,
+    report,
+    findings,
+    explanations,
+    version,
+    first_published_on,
+    is_draft,
+    checklist_response,
+) -> ResponseDocument:
+    findings = sorted(findings, key=lambda f: (f.position, f.pk))
+    by_finding = {e.finding_id: e for e in explanations}
+    Kind = Finding.Kind
+    received = force_comments_received(response)
+    document = ResponseDocument(
+        response=response,
+        body=body,
+        force=force,
+        report=report,
+        key_findings=[f for f in findings if f.kind == Kind.KEY_FINDING],
+        causes_of_concern=[f for f in findings if f.kind == Kind.CAUSE_OF_CONCERN],
+        recommendations=_items(
+            findings, by_finding, Kind.RECOMMENDATION, force_comments_received=received
+        ),
+        areas_for_improvement=_items(
+            findings, by_finding, Kind.AREA_FOR_IMPROVEMENT, force_comments_received=received
+        ),
+        version=version,
+        first_published_on=first_published_on,
+        is_draft=is_draft,
+    )
+    document.checklist = _checklist(
+        checklist_response, published_on=None if is_draft else document.published_on
+    )
+    return document
+
+
+def document_for_preview(response: Response) -> ResponseDocument:
+    """The response as it is now. A draft (anything not published, including an amendment in
+    progress) carries the DRAFT mark; a published response shows its latest version's date."""
+    response = Response.objects.select_related("report", "policing_body__force").get(pk=response.pk)
+    versions = list(response.versions.order_by("number"))
+    is_draft = response.status != Status.PUBLISHED or not versions
+    return _assemble(
+        response=response,
+        body=response.policing_body,
+        force=response.policing_body.force,
+        report=response.report,
+        findings=list(response.report.findings.all()),
+        explanations=list(response.explanations.all()),
+        version=None if is_draft else versions[-1],
+        first_published_on=versions[0].published_on if versions else None,
+        is_draft=is_draft,
+        checklist_response=response,
+    )
+
+
+def _as_of(model, pk, when, current):
+    """`current` as it stood at `when` according to its history; `current` itself when it has
+    no history row by then (rows created by a data migration have none until first edited)."""
+    record = (
+        model.history.filter(id=pk, history_date__lte=when)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if record is None or record.history_type == "-":
+        return current
+    return record.instance
+
+
+def _rows_as_of(model, when, current_rows, **filters):
+    """The rows matching `filters` as they stood at `when`. A current row with no history at
+    all (bulk-created) is kept as it is rather than silently dropped."""
+    rows = {row.pk: row for row in model.history.as_of(when).filter(**filters)}
+    with_history = set(
+        model.history.filter(id__in=[r.pk for r in current_rows]).values_list("id", flat=True)
+    )
+    for row in current_rows:
+        if row.pk not in rows and row.pk not in with_history:
+            rows[row.pk] = row
+    return list(rows.values())
+
+
+def document_for_version(version: ResponseVersion) -> ResponseDocument:
+    """The response as it stood when `version` was published (its row was created inside the
+    publishing transaction, after every text change the approval covered)."""
+    when = version.created_at
+    current = Response.objects.select_related("report", "policing_body__force").get(
+        pk=version.response_id
+    )
+    response = _as_of(Response, current.pk, when, current)
+    body = _as_of(PolicingBody, current.policing_body_id, when, current.policing_body)
+    force = _as_of(Force, body.force_id, when, current.policing_body.force)
+    report = _as_of(Report, current.report_id, when, current.report)
+    # Templates reach the force and body through the response: keep them as of `when` too.
+    body.force = force
+    response.policing_body = body
+    response.report = report
+    findings = _rows_as_of(
+        Finding, when, list(current.report.findings.all()), report_id=current.report_id
+    )
+    explanations = _rows_as_of(
+        Explanation, when, list(current.explanations.all()), response_id=current.pk
+    )
+    first = ResponseVersion.objects.filter(response_id=current.pk).order_by("number").first()
+    return _assemble(
+        response=response,
+        body=body,
+        force=force,
+        report=report,
+        findings=findings,
+        explanations=explanations,
+        version=version,
+        first_published_on=first.published_on if first else version.published_on,
+        is_draft=False,
+        checklist_response=response,
+    )
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+def available_fonts() -> list[dict]:
+    """@font-face entries for the Liberation Sans files present on this machine."""
+    faces = []
+    for name, (weight, style) in FONT_FILES.items():
+        if (_font_dir() / name).is_file():
+            faces.append({"url": asset_url("fonts", name), "weight": weight, "style": style})
+    if len(faces) < len(FONT_FILES):
+        logger.warning(
+            "Liberation Sans is missing from %s (install fonts-liberation); the PDF falls back "
+            "to the system's Arial-compatible font.",
+            _font_dir(),
+        )
+    return faces
+
+
+def render_snapshot(document: ResponseDocument) -> str:
+    """The HTML snapshot: the body of the document, as the public page shows it."""
+    return render_to_string("pdf/response_body.html", {"doc": document})
+
+
+def render_document_html(document: ResponseDocument) -> str:
+    """The whole printable HTML document that WeasyPrint turns into the PDF."""
+    return render_to_string(
+        "pdf/response.html",
+        {
+            "doc": document,
+            "fonts": available_fonts(),
+            "stylesheet": asset_url("pdf", "print.css"),
+        },
+    )
+
+
+def render_pdf(html: str, *, fetcher=None) -> bytes:
+    """PDF/UA-1 bytes from printable HTML, loading resources only through the safe fetcher."""
+    weasyprint = _weasyprint()
+    fetcher = fetcher or safe_fetcher()
+    try:
+        return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+            pdf_variant="pdf/ua-1", custom_metadata=False
+        )
+    except Exception as error:  # WeasyPrint raises many types; say which document failed.
+        raise PdfError(f"The PDF could not be rendered: {error}") from error
+
+
+def response_preview_pdf(response: Response) -> tuple[bytes, str]:
+    """(PDF bytes, file name) of the response as it is now, for staff to check."""
+    document = document_for_preview(response)
+    return render_pdf(render_document_html(document)), document.filename
+
+
+def pdf_filename(body, report, *, version_number: int | None = None, draft_on=None) -> str:
+    """ "norfolk-pcc-response-<report title>-version-1.pdf", or "...-draft-2020-02-18.pdf"."""
+    stem = f"{body.slug}-response-{slugify(report.title)[:80].rstrip('-')}"
+    if version_number is not None:
+        return f"{stem}-version-{version_number}.pdf"
+    return f"{stem}-draft-{draft_on:%Y-%m-%d}.pdf"
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else bytes(data)).hexdigest()
+
+
+def version_freeze(*, version_id: int, pdf: bool = True) -> ResponseVersion:
+    """Store the HTML snapshot and (with `pdf`) the PDF of a published version, each with its
+    SHA-256, rendered from the data as it stood when the version was published.
+
+    Idempotent and stored once: the version row is locked (`select_for_update`; on SQLite the
+    IMMEDIATE transaction serialises writers) and what is already stored is never rendered or
+    written again. The publication hook, the Celery task and a download that finds the PDF
+    missing can all call it. With `pdf=False` only the snapshot is made (it takes milliseconds,
+    so the public page has it as soon as the publication commits).
+    """
+    with transaction.atomic():
+        version = (
+            ResponseVersion.objects.select_for_update()
+            .select_related("response__report", "response__policing_body")
+            .get(pk=version_id)
+        )
+        need_snapshot = not version.html_sha256
+        need_pdf = pdf and not version.pdf_sha256
+        if not (need_snapshot or need_pdf):
+            return version
+        document = document_for_version(version)
+        fields = []
+        if need_snapshot:
+            version.html_snapshot = render_snapshot(document)
+            version.html_sha256 = sha256(version.html_snapshot)
+            fields += ["html_snapshot", "html_sha256"]
+        if need_pdf:
+            version.pdf = render_pdf(render_document_html(document))
+            version.pdf_sha256 = sha256(version.pdf)
+            fields += ["pdf", "pdf_sha256"]
+        version.save(update_fields=fields)
+        logger.info("Stored %s of %s", ", ".join(fields), version)
+        return version
+
+
+def version_is_frozen(version: ResponseVersion) -> bool:
+    """Both files are stored (the PDF bytes and the HTML snapshot, with their hashes)."""
+    return bool(version.pdf_sha256 and version.html_sha256)
+
+
+def freeze_after_publication(version_id: int) -> None:
+    """Publication hook (registered in responses/apps.py, run after the publication commits).
+
+    The HTML snapshot is stored at once; the PDF, which takes from under a second to a few
+    seconds, is rendered by the Celery task `responses.tasks.freeze_version_pdf`, so publishing
+    never waits for it. Nothing here may break the publication, which has already committed:
+    failures are logged, and a download that finds the PDF missing renders it then.
+    """
+    try:
+        version_freeze(version_id=version_id, pdf=False)
+    except Exception:
+        logger.exception("Could not store the HTML snapshot of version id %s", version_id)
+    try:
+        from .tasks import freeze_version_pdf
+
+        freeze_version_pdf.delay(version_id)
+    except Exception:
+        logger.exception(
+            "Could not queue the PDF of version id %s; it will be rendered on first download",
+            version_id,
+        )

@@ -1,0 +1,77 @@
+"""The response as a PDF: the staff preview and the public download of a published version.
+
+- `preview` (staff): the response as it is now, rendered on request, marked "DRAFT - not
+  published" unless the response is published. Office staff only: a force contributor who can
+  see the response may not see the office's unpublished text (`can_see_office_drafts`).
+- `version` (public): the exact bytes frozen when that version was published, never
+  re-rendered. If the PDF of a version is not stored yet (its Celery task has not run), it is
+  rendered now, once, under the version's row lock, stored, and then served: the public never
+  gets a version without its bytes, nor bytes that differ from the stored hash.
+"""
+
+import base64
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from accounts.permissions import can_see_office_drafts, get_response_for, member_required
+
+from .models import ResponseVersion
+from .pdf import pdf_filename, response_preview_pdf, sha256, version_freeze
+
+logger = logging.getLogger(__name__)
+
+
+class FrozenFileCorrupted(Exception):
+    """The stored bytes no longer match the SHA-256 stored with them."""
+
+
+@require_safe
+@member_required
+def preview(request, pk):
+    response = get_response_for(request.user, pk)
+    if not can_see_office_drafts(request.user, response):
+        raise PermissionDenied("Only the office's staff can preview its response.")
+    data, filename = response_preview_pdf(response)
+    http = HttpResponse(data, content_type="application/pdf")
+    http["Content-Disposition"] = content_disposition_header(False, filename)
+    http["Cache-Control"] = "private, no-store"
+    return http
+
+
+@require_safe
+def version(request, pk, number):
+    frozen = get_object_or_404(
+        ResponseVersion.objects.select_related("response__report", "response__policing_body"),
+        response_id=pk,
+        number=number,
+    )
+    if not frozen.pdf_sha256:
+        # Its task has not run yet (or failed): render it now, once, under the row lock.
+        frozen = version_freeze(version_id=frozen.pk)
+    etag = f'"{frozen.pdf_sha256}"'
+    if etag in _etags(request.headers.get("If-None-Match", "")):
+        return HttpResponseNotModified(headers={"ETag": etag})
+    data = bytes(frozen.pdf)
+    if sha256(data) != frozen.pdf_sha256:
+        logger.critical("%s: stored PDF does not match its SHA-256", frozen)
+        raise FrozenFileCorrupted(f"The stored PDF of {frozen} does not match its SHA-256.")
+    response = frozen.response
+    filename = pdf_filename(response.policing_body, response.report, version_number=frozen.number)
+    http = HttpResponse(data, content_type="application/pdf")
+    http["Content-Disposition"] = content_disposition_header(True, filename)
+    http["Content-Length"] = str(len(data))
+    http["ETag"] = etag
+    # RFC 9530: the file's digest, to check against the SHA-256 printed on the page.
+    http["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(frozen.pdf_sha256)).decode()}:"
+    # The bytes of a version never change.
+    http["Cache-Control"] = "public, max-age=86400"
+    return http
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
