@@ -1,0 +1,201 @@
+"""The dashboard at /responses/: what each office (or force) has to do next, soonest first.
+
+The selectors here cost a fixed number of queries whatever the number of responses: the open
+responses with their reports and office, every recommendation of those reports, every
+explanation of those responses, and the recently published responses.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import F
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.permissions import (
+    APPROVER_ROLES,
+    has_office_role,
+    member_required,
+    user_office,
+)
+from inspections.models import Finding
+
+from . import deadlines
+from .models import Explanation, Response, Status
+from .selectors import response_outstanding, responses_visible_to
+
+#: "Due soon": within this many calendar days of the statutory due date.
+DUE_SOON_DAYS = 14
+#: "Recently published": within this many days.
+RECENT_DAYS = 30
+
+
+@dataclass
+class DashboardRow:
+    response: Response
+    day: int | None
+    days_left: int | None
+    waiting_on: list[str] = field(default_factory=list)
+
+    @property
+    def urgency(self) -> str:
+        """'overdue', 'soon' (due within 14 days) or ''."""
+        if self.days_left is None:
+            return ""
+        if self.days_left < 0:
+            return "overdue"
+        if self.days_left <= DUE_SOON_DAYS:
+            return "soon"
+        return ""
+
+    @property
+    def days_left_text(self) -> str:
+        if self.days_left is None:
+            return "No statutory deadline"
+        if self.days_left < 0:
+            late = -self.days_left
+            return f"Overdue by {late} day{'s' if late != 1 else ''}"
+        if self.days_left == 0:
+            return "Due today"
+        return f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+
+
+def _waiting_on(response: Response, *, recommendations, explanations, today: date) -> list[str]:
+    """What the response is waiting for, in words, from its status and what is missing."""
+    status = response.status
+    if status == Status.AWAITING_FORCE:
+        reply_by = response.force_reply_by
+        text = "the force's comments"
+        if reply_by:
+            text += f" (reply by {reply_by:%-d %B %Y}"
+            text += ", now late)" if reply_by < today else ")"
+        return [text]
+    if status == Status.AWAITING_APPROVAL:
+        return ["approval"]
+    if status == Status.APPROVED:
+        return ["publication"]
+    needed = response_outstanding(
+        response, recommendations=recommendations, explanations=explanations
+    )
+    return needed or ["submission for approval"]
+
+
+def office_dashboard(*, body, user, today: date) -> dict:
+    """Everything the office dashboard shows, in four queries."""
+    open_responses = list(
+        Response.objects.for_body(body)
+        .open()
+        .select_related("report", "policing_body", "submitted_for_approval_by")
+        .order_by(F("due_date").asc(nulls_last=True), "report__title", "pk")
+    )
+    report_ids = {r.report_id for r in open_responses}
+    recommendations: dict[int, list[Finding]] = {rid: [] for rid in report_ids}
+    for finding in Finding.objects.filter(
+        report_id__in=report_ids, kind=Finding.Kind.RECOMMENDATION
+    ).only("pk", "report_id"):
+        recommendations[finding.report_id].append(finding)
+    explanations: dict[int, list[Explanation]] = {r.pk: [] for r in open_responses}
+    for explanation in Explanation.objects.filter(response__in=open_responses).only(
+        "pk", "response_id", "finding_id", "kind", "text"
+    ):
+        explanations[explanation.response_id].append(explanation)
+
+    rows = []
+    for response in open_responses:
+        due = response.due_date
+        rows.append(
+            DashboardRow(
+                response=response,
+                day=(
+                    deadlines.day_of_period(published_on=response.report.published_on, today=today)
+                    if due
+                    else None
+                ),
+                days_left=deadlines.days_left(due=due, today=today) if due else None,
+                waiting_on=_waiting_on(
+                    response,
+                    recommendations=recommendations[response.report_id],
+                    explanations=explanations[response.pk],
+                    today=today,
+                ),
+            )
+        )
+
+    recently_published = list(
+        Response.objects.for_body(body)
+        .filter(status=Status.PUBLISHED, published_on__gte=today - timedelta(days=RECENT_DAYS))
+        .select_related("report")
+        .order_by("-published_on", "pk")
+    )
+    is_approver = has_office_role(user, body, *APPROVER_ROLES)
+    awaiting_approval = [r for r in rows if r.response.status == Status.AWAITING_APPROVAL]
+    return {
+        "rows": rows,
+        "awaiting_force": [r for r in rows if r.response.status == Status.AWAITING_FORCE],
+        "awaiting_approval": awaiting_approval,
+        "is_approver": is_approver,
+        "recently_published": recently_published,
+        "recent_days": RECENT_DAYS,
+        "due_soon_days": DUE_SOON_DAYS,
+        "counts": {
+            "open": len(rows),
+            "overdue": sum(1 for r in rows if r.urgency == "overdue"),
+            "soon": sum(1 for r in rows if r.urgency == "soon"),
+            "awaiting_force": sum(1 for r in rows if r.response.status == Status.AWAITING_FORCE),
+            "awaiting_approval": len(awaiting_approval),
+            "published": len(recently_published),
+        },
+    }
+
+
+@dataclass
+class ForceRow:
+    response: Response
+    days_to_reply: int | None
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_to_reply if self.days_to_reply and self.days_to_reply < 0 else 0
+
+    @property
+    def submitted(self) -> bool:
+        return self.response.force_comments_submitted_at is not None
+
+    @property
+    def late(self) -> bool:
+        reply_by = self.response.force_reply_by
+        if not reply_by:
+            return False
+        if self.submitted:
+            return timezone.localdate(self.response.force_comments_submitted_at) > reply_by
+        return self.days_to_reply is not None and self.days_to_reply < 0
+
+
+def force_dashboard(*, user, today: date) -> dict:
+    """The responses a force contributor has been invited to comment on, in one query."""
+    responses = list(
+        responses_visible_to(user)
+        .select_related("report", "policing_body")
+        .order_by(F("force_reply_by").asc(nulls_last=True), "pk")
+    )
+    rows = [
+        ForceRow(
+            response=r,
+            days_to_reply=(r.force_reply_by - today).days if r.force_reply_by else None,
+        )
+        for r in responses
+    ]
+    to_do = [r for r in rows if not r.submitted and r.response.status == Status.AWAITING_FORCE]
+    to_do_ids = {r.response.pk for r in to_do}
+    return {"to_do": to_do, "others": [r for r in rows if r.response.pk not in to_do_ids]}
+
+
+@member_required
+def dashboard(request):
+    today = timezone.localdate()
+    office = user_office(request.user)
+    if office is not None:
+        context = office_dashboard(body=office, user=request.user, today=today)
+        return render(request, "responses/dashboard.html", {"office": office, **context})
+    context = force_dashboard(user=request.user, today=today)
+    return render(request, "responses/dashboard_force.html", {"force": request.force, **context})
