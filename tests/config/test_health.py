@@ -1,6 +1,7 @@
 """GET /healthz: 200 with both checks ok; 503 naming what is down."""
 
 import pytest
+from kombu import Connection
 
 from config import health
 
@@ -15,16 +16,15 @@ def test_healthz_ok_with_database_and_broker(client):
 
 
 @pytest.mark.django_db
-def test_healthz_503_when_the_broker_is_unreachable(client, settings):
-    # A Redis URL on a port where nothing listens: the real connection attempt fails.
-    from config.celery import app
+def test_healthz_503_when_the_broker_is_unreachable(client, monkeypatch):
+    # A real connection attempt to a port where nothing listens, whatever broker is configured.
+    monkeypatch.setattr(
+        health.celery_app,
+        "connection_for_write",
+        lambda: Connection("redis://127.0.0.1:1/0", connect_timeout=1),
+    )
 
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = old
+    response = client.get("/healthz")
 
     assert response.status_code == 503
     body = response.json()
