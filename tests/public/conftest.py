@@ -1,0 +1,127 @@
+"""Fixtures for the public site: published responses made through the real services, with the
+publication hooks run as they run after a real commit."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import TestCase
+
+from accounts.models import Membership
+from responses.services import (
+    explanation_save,
+    response_approve,
+    response_invite_force,
+    response_publish,
+    response_record_force_comments,
+    response_submit_for_approval,
+    response_update_text,
+)
+from tests.factories import (
+    DEMO_PASSWORD,
+    AfiFactory,
+    RecommendationFactory,
+    ReportFactory,
+    make_response,
+    office_user,
+    policing_body,
+)
+
+REPORT_PUBLISHED_ON = date(2020, 1, 7)  # due Mon 2 Mar 2020
+ON_TIME = date(2020, 2, 20)
+
+
+def run_on_commit(callable_, *args, **kwargs):
+    """Run `callable_` and then, as a real commit would, the on_commit callbacks it queued
+    (the publication hooks: the frozen PDF, the public copy)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return callable_(*args, **kwargs)
+
+
+def publish(
+    *,
+    body=None,
+    recommendations: int = 2,
+    afis: int = 1,
+    title: str | None = None,
+    report_published_on: date = REPORT_PUBLISHED_ON,
+    published_on: date = ON_TIME,
+    office_comments: str = "The commissioner welcomes the report and will hold the force to account.",
+    force_comments: str = "The force accepts every recommendation.",
+    explanation: str = "The commissioner will review progress at each accountability meeting.",
+    late_reason: str = "",
+    report_type: str = "cdi",
+):
+    """A response to a new report, taken through invite, force comments, drafting, approval and
+    publication by the real services; returns the response (published, version 1)."""
+    body = body or policing_body()
+    drafter = office_user(body, Membership.Role.OPCC_DRAFTER)
+    approver = office_user(body, Membership.Role.OPCC_APPROVER)
+    report = ReportFactory(
+        forces=[body.force],
+        published_on=report_published_on,
+        report_type=report_type,
+        **({"title": title} if title else {}),
+    )
+    recs = [RecommendationFactory(report=report) for _ in range(recommendations)]
+    areas = [AfiFactory(report=report) for _ in range(afis)]
+    response = make_response(report=report, body=body, acting_user=drafter)
+    response = response_invite_force(
+        response=response,
+        invited_on=report_published_on,
+        reply_by=report_published_on,
+        acting_user=drafter,
+    )
+    response = response_record_force_comments(
+        response=response,
+        acting_user=drafter,
+        text=force_comments,
+        received_on=report_published_on,
+        author_name="A Chief",
+        author_role="Chief Constable",
+    )
+    for finding in recs + areas:
+        explanation_save(
+            response=response,
+            finding=finding,
+            kind="action_proposed",
+            text=explanation,
+            acting_user=drafter,
+        )
+    response = response_update_text(
+        response=response, acting_user=drafter, office_comments=office_comments
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(response=response, acting_user=approver)
+    response = run_on_commit(
+        response_publish,
+        response=response,
+        published_on=published_on,
+        late_reason=late_reason,
+        acting_user=drafter,
+    )
+    response.drafter = drafter
+    response.approver = approver
+    return response
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached public pages must not leak from one test into another."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def norfolk_demo(django_db_setup, django_db_blocker):
+    """The Norfolk demo (built once per module through the real services, with the publication
+    hooks run), rolled back when the module's tests are done."""
+    from responses.demo import build_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            build_demo(password=DEMO_PASSWORD)
+        yield
+        transaction.set_rollback(True)

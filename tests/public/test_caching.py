@@ -1,0 +1,139 @@
+"""Published pages are cached whole and invalidated when a response is amended; the response page
+and the feeds answer conditional requests (ETag / Last-Modified)."""
+
+import re
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from public.caching import CACHE_HEADER, NONCE_PLACEHOLDER
+
+from .conftest import publish
+from .test_services import amend_and_publish
+
+pytestmark = pytest.mark.django_db
+
+
+def nonce_of(response) -> tuple[str, str]:
+    """(the nonce in the page's inline script, the nonce the CSP header allows)."""
+    in_page = re.search(r'<script nonce="([^"]+)"', response.content.decode()).group(1)
+    in_header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    return in_page, in_header
+
+
+@pytest.mark.parametrize("url_name", ["public:home", "public:response-list", "public:statistics"])
+def test_list_pages_are_served_from_the_cache_until_something_is_published(client, url_name):
+    response = publish(title="First inspection")
+    url = reverse(url_name)
+
+    first = client.get(url)
+    second = client.get(url)
+    assert first[CACHE_HEADER] == "miss"
+    assert second[CACHE_HEADER] == "hit"
+    assert second.content == first.content.replace(
+        nonce_of(first)[0].encode(), nonce_of(second)[0].encode()
+    )
+
+    amend_and_publish(
+        response,
+        office_comments="Amended.",
+        reason="Corrected",
+        published_on=date(2020, 4, 1),
+    )
+    third = client.get(url)
+    assert third[CACHE_HEADER] == "miss"
+
+
+def test_a_cached_page_carries_this_requests_nonce_so_its_script_still_runs(client):
+    publish()
+    client.get(reverse("public:home"))
+
+    hit = client.get(reverse("public:home"))
+
+    assert hit[CACHE_HEADER] == "hit"
+    in_page, in_header = nonce_of(hit)
+    assert in_page == in_header
+    assert NONCE_PLACEHOLDER not in hit.content.decode()
+
+
+def test_the_response_page_changes_as_soon_as_an_amendment_is_published(client):
+    response = publish(office_comments="What version one said.")
+    url = reverse("public:response", args=[response.pk])
+    assert "What version one said." in client.get(url).content.decode()
+    assert client.get(url)[CACHE_HEADER] == "hit"
+
+    amend_and_publish(
+        response,
+        office_comments="What version two says.",
+        reason="Updated plan",
+        published_on=date(2020, 4, 1),
+    )
+
+    page = client.get(url)
+    assert page[CACHE_HEADER] == "miss"
+    assert "What version two says." in page.content.decode()
+    assert "What version one said." not in page.content.decode()
+
+
+def test_people_with_a_session_never_get_a_cached_page(client):
+    publish()
+    url = reverse("public:home")
+    client.get(url)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "some-session"
+
+    page = client.get(url)
+
+    assert CACHE_HEADER not in page
+
+
+def test_the_response_page_answers_conditional_requests(client):
+    response = publish()
+    url = reverse("public:response", args=[response.pk])
+
+    first = client.get(url)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert "no-cache" in first["Cache-Control"]
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+
+    amend_and_publish(
+        response, office_comments="New.", reason="Corrected", published_on=date(2020, 4, 1)
+    )
+    after = client.get(url, headers={"if-none-match": etag})
+    assert after.status_code == 200
+    assert after["ETag"] != etag
+
+
+def test_the_etag_differs_for_a_signed_in_visitor(client):
+    response = publish()
+    url = reverse("public:response", args=[response.pk])
+    public = client.get(url)["ETag"]
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = "some-session"
+
+    assert client.get(url)["ETag"] != public
+
+
+@pytest.mark.parametrize("office", [None, "norfolk-pcc"])
+def test_the_feeds_answer_conditional_requests(client, office):
+    response = publish()
+    url = (
+        reverse("public:office-feed", kwargs={"slug": office})
+        if office
+        else reverse("public:feed")
+    )
+
+    first = client.get(url)
+    assert first.status_code == 200
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    assert (
+        client.get(url, headers={"if-modified-since": first["Last-Modified"]}).status_code == 304
+    )
+
+    amend_and_publish(
+        response, office_comments="New.", reason="Corrected", published_on=date(2020, 4, 1)
+    )
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200

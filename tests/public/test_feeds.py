@@ -1,0 +1,92 @@
+"""The Atom feeds: valid Atom (parsed with feedparser), published versions only, an amendment as a
+new entry, and one feed per office."""
+
+from datetime import date
+
+import feedparser
+import pytest
+from django.urls import reverse
+
+from responses.services import response_amend, response_update_text
+from tests.factories import make_response, policing_body
+
+from .conftest import publish
+from .test_services import amend_and_publish
+
+pytestmark = pytest.mark.django_db
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    return feed
+
+
+def test_the_site_feed_has_an_entry_for_each_published_version_only(client):
+    first = publish(title="Custody inspection", office_comments="Our published comments.")
+    amend_and_publish(
+        first,
+        office_comments="Amended comments.",
+        reason="The force's plan changed.",
+        published_on=date(2020, 4, 1),
+    )
+    other = publish(body=policing_body("suffolk-pcc"), title="Suffolk PEEL")
+    response_amend(response=other, reason="Unpublished amendment", acting_user=other.drafter)
+    draft = make_response()
+    response_update_text(
+        response=draft, acting_user=first.drafter, office_comments="A draft nobody may see."
+    )
+
+    feed = parse(client, reverse("public:feed"))
+
+    titles = [entry.title for entry in feed.entries]
+    assert titles == [
+        "Suffolk OPCC response to Suffolk PEEL",
+        "Norfolk OPCC response to Custody inspection (amended: version 2)",
+        "Norfolk OPCC response to Custody inspection",
+    ]
+    amended = feed.entries[1]
+    assert "Amended because: The force's plan changed." in amended.summary
+    assert "Amended comments." in amended.summary
+    assert amended.link == f"http://testserver/published/{first.pk}/#version-2"
+    assert len({entry.id for entry in feed.entries}) == 3
+    text = str(feed)
+    assert "Unpublished amendment" not in text
+    assert "A draft nobody may see." not in text
+    assert feed.feed.title == "Published Section 55 responses"
+    assert any(link.rel == "self" for link in feed.feed.links)
+
+
+def test_an_office_feed_has_only_that_offices_responses(client):
+    publish(title="Norfolk inspection")
+    publish(body=policing_body("suffolk-pcc"), title="Suffolk inspection")
+
+    feed = parse(client, reverse("public:office-feed", kwargs={"slug": "suffolk-pcc"}))
+
+    assert [entry.title for entry in feed.entries] == ["Suffolk OPCC response to Suffolk inspection"]
+    assert feed.feed.title == "Section 55 responses published by the Suffolk Police and Crime Commissioner"
+
+
+def test_an_unknown_office_has_no_feed(client):
+    assert client.get(reverse("public:office-feed", kwargs={"slug": "atlantis"})).status_code == 404
+
+
+def test_an_empty_feed_is_still_valid_atom(client):
+    feed = parse(client, reverse("public:feed"))
+
+    assert feed.entries == []
+
+
+def test_the_feeds_are_linked_from_the_pages(client):
+    response = publish()
+
+    page = client.get(reverse("public:response", args=[response.pk])).content.decode()
+    listing = client.get(reverse("public:response-list"), {"office": "norfolk-pcc"}).content.decode()
+
+    assert 'href="/feeds/norfolk-pcc.atom"' in page
+    assert 'href="/feeds/responses.atom"' in page
+    assert 'href="/feeds/norfolk-pcc.atom"' in listing
