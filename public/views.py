@@ -498,7 +498,9 @@ REPORT_CSV_HEADER = [
 @require_safe
 def reports_csv(request):
     """The reports that have at least one published response."""
-    reports = selectors.public_reports().annotate(published_count=Count("public_records", distinct=True))
+    reports = selectors.public_reports().annotate(
+        published_count=Count("public_records", distinct=True)
+    )
 
     def rows():
         for report in reports.order_by("-published_on", "id"):

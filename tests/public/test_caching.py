@@ -121,17 +121,13 @@ def test_the_etag_differs_for_a_signed_in_visitor(client):
 def test_the_feeds_answer_conditional_requests(client, office):
     response = publish()
     url = (
-        reverse("public:office-feed", kwargs={"slug": office})
-        if office
-        else reverse("public:feed")
+        reverse("public:office-feed", kwargs={"slug": office}) if office else reverse("public:feed")
     )
 
     first = client.get(url)
     assert first.status_code == 200
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
-    assert (
-        client.get(url, headers={"if-modified-since": first["Last-Modified"]}).status_code == 304
-    )
+    assert client.get(url, headers={"if-modified-since": first["Last-Modified"]}).status_code == 304
 
     amend_and_publish(
         response, office_comments="New.", reason="Corrected", published_on=date(2020, 4, 1)

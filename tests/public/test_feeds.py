@@ -67,8 +67,13 @@ def test_an_office_feed_has_only_that_offices_responses(client):
 
     feed = parse(client, reverse("public:office-feed", kwargs={"slug": "suffolk-pcc"}))
 
-    assert [entry.title for entry in feed.entries] == ["Suffolk OPCC response to Suffolk inspection"]
-    assert feed.feed.title == "Section 55 responses published by the Suffolk Police and Crime Commissioner"
+    assert [entry.title for entry in feed.entries] == [
+        "Suffolk OPCC response to Suffolk inspection"
+    ]
+    assert (
+        feed.feed.title
+        == "Section 55 responses published by the Suffolk Police and Crime Commissioner"
+    )
 
 
 def test_an_unknown_office_has_no_feed(client):
@@ -85,7 +90,9 @@ def test_the_feeds_are_linked_from_the_pages(client):
     response = publish()
 
     page = client.get(reverse("public:response", args=[response.pk])).content.decode()
-    listing = client.get(reverse("public:response-list"), {"office": "norfolk-pcc"}).content.decode()
+    listing = client.get(
+        reverse("public:response-list"), {"office": "norfolk-pcc"}
+    ).content.decode()
 
     assert 'href="/feeds/norfolk-pcc.atom"' in page
     assert 'href="/feeds/responses.atom"' in page

@@ -4,8 +4,8 @@ and the small things (robots.txt, sitemap.xml, 404 and 500 pages, titles and des
 import csv
 import io
 import re
-from html import unescape
 from datetime import date
+from html import unescape
 
 import pytest
 from django.db import connection

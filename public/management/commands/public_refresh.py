@@ -14,9 +14,7 @@ class Command(BaseCommand):
     help = "Refresh the public copies of published responses (default: only the stale ones)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--all", action="store_true", help="Refresh every published response."
-        )
+        parser.add_argument("--all", action="store_true", help="Refresh every published response.")
 
     def handle(self, *args, **options):
         ids = (
