@@ -1,0 +1,31 @@
+"""Fixtures for the importer's tests: the documents in fixtures/ and the 43 forces as the
+parser sees them (plain data from the reference data, so parser tests need no database)."""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.reference_data import FORCES
+from inspections.importer.parser import ForceName
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+#: The reference published response (a copy of ../shared/domain/pcc-response-norfolk-cdi-2019.txt).
+NORFOLK = "pcc-response-norfolk-cdi-2019.txt"
+
+
+def fixture_bytes(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def fixture_text(name: str) -> str:
+    """The fixture as pasted: bytes decoded as UTF-8, line endings kept as they are."""
+    return fixture_bytes(name).decode("utf-8")
+
+
+FORCE_NAMES = [ForceName(f["slug"], (f["name"], f["short_name"])) for f in FORCES]
+
+
+@pytest.fixture
+def forces():
+    return FORCE_NAMES
