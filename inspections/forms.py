@@ -316,8 +316,12 @@ class PasteForm(forms.Form):
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, noun: str = "item", **kwargs):
+    def __init__(self, *args, noun: str = "item", allow_paste: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not allow_paste:
+            # Judgements have two parts (area and grade): a line of text is not one.
+            del self.fields["paste"]
+            return
         self.fields["paste"].label = f"Add several {_plural(noun)} at once"
         self.fields["paste"].help_text = (
             f"Paste them here, one {noun} per line; they are added after the ones above when "

@@ -318,9 +318,9 @@ def report_section(request, pk, section):
 
     if request.method == "POST":
         formset = formset_class(request.POST, initial=initial, form_kwargs=form_kwargs)
-        paste = PasteForm(request.POST, noun=noun)
+        paste = PasteForm(request.POST, noun=noun, allow_paste=kind != "judgements")
         if formset.is_valid() and paste.is_valid():
-            items = _items(kind, formset, split_pasted(paste.cleaned_data["paste"]))
+            items = _items(kind, formset, split_pasted(paste.cleaned_data.get("paste", "")))
             expected = paste.cleaned_data["version"] or None
             try:
                 if kind == "judgements":
@@ -342,7 +342,7 @@ def report_section(request, pk, section):
                 data = request.POST.copy()
                 data["version"] = section_version(report, kind)
                 formset = formset_class(data, initial=initial, form_kwargs=form_kwargs)
-                paste = PasteForm(data, noun=noun)
+                paste = PasteForm(data, noun=noun, allow_paste=kind != "judgements")
                 conflict = {
                     "message": str(error),
                     "current": _section_rows(report, kind),
@@ -359,7 +359,11 @@ def report_section(request, pk, section):
                 )
     else:
         formset = formset_class(initial=initial, form_kwargs=form_kwargs)
-        paste = PasteForm(initial={"version": section_version(report, kind)}, noun=noun)
+        paste = PasteForm(
+            initial={"version": section_version(report, kind)},
+            noun=noun,
+            allow_paste=kind != "judgements",
+        )
     saved = {row.pk: row for row in rows}
     for form in formset.forms:
         form.saved = saved.get(form.initial.get("pk")) if kind != "judgements" else None

@@ -86,8 +86,7 @@ def test_publish_by_is_the_last_working_day_on_or_before_a_weekend_due_date(norf
     clock = response_clock(response, today=date(2020, 2, 20))
 
     assert clock.summary == (
-        "Day 46 of 56 - due Sunday 1 March 2020 - 10 days left - "
-        "publish by Friday 28 February 2020"
+        "Day 46 of 56 - due Sunday 1 March 2020 - 10 days left - publish by Friday 28 February 2020"
     )
     assert clock.state == "due_soon"
 
@@ -141,9 +140,7 @@ def test_the_task_list_follows_the_reference_template_order(client, response, dr
 # --- Inviting the force ----------------------------------------------------------------------
 
 
-def test_the_invitation_form_suggests_28_days_before_the_due_date(
-    client, response, drafter, today
-):
+def test_the_invitation_form_suggests_28_days_before_the_due_date(client, response, drafter, today):
     client.force_login(drafter)
 
     page = client.get(url("invite", response))
@@ -235,9 +232,7 @@ def test_long_text_fields_explain_the_markup(client, response, drafter):
     assert "Start a line with - for a bullet list" in page.content.decode()
 
 
-def test_an_explanation_is_saved_with_the_force_comment_beside_it(
-    client, flow, drafter, report
-):
+def test_an_explanation_is_saved_with_the_force_comment_beside_it(client, flow, drafter, report):
     flow.do("invite the force")
     flow.force_replies()
     r1 = report.findings.recommendations().first()
@@ -310,9 +305,7 @@ def test_not_for_local_action_is_refused_for_the_forces_own_recommendation(
     assert not Explanation.objects.filter(response=response, finding=r1).exists()
 
 
-def test_not_for_local_action_never_replaces_a_written_explanation(
-    client, flow, drafter, report
-):
+def test_not_for_local_action_never_replaces_a_written_explanation(client, flow, drafter, report):
     national = RecommendationFactory(report=report, addressees=[Addressee.NPCC.value])
     flow.explain(national, kind="action_taken", text="We wrote to the NPCC.")
     client.force_login(drafter)
@@ -355,7 +348,9 @@ def test_the_drafter_cannot_approve_and_the_approver_can(client, flow, drafter, 
     flow.drive(Status.AWAITING_APPROVAL)
     client.force_login(drafter)
 
-    refused = client.post(url("approve", flow.response), {"signatory_name": "", "signatory_title": ""})
+    refused = client.post(
+        url("approve", flow.response), {"signatory_name": "", "signatory_title": ""}
+    )
 
     assert refused.status_code == 200
     assert "Only an approver in this office can approve a response." in errors_in_summary(
@@ -511,7 +506,13 @@ def test_another_forces_contributor_gets_404(client, invited):
 
 
 def test_the_force_saves_a_draft_then_submits_which_locks_and_emails_the_drafters(
-    client, invited, force_person, drafter, report, today, mailoutbox,
+    client,
+    invited,
+    force_person,
+    drafter,
+    report,
+    today,
+    mailoutbox,
     django_capture_on_commit_callbacks,
 ):
     r1, r2 = report.findings.recommendations()
@@ -634,7 +635,9 @@ def _response_with(recommendations: int, drafter):
         RecommendationFactory(report=report)
     response = make_response(report=report, body=body, acting_user=drafter)
     for finding in report.findings.all()[: recommendations // 2]:
-        Explanation.objects.create(response=response, finding=finding, kind="action_taken", text="x")
+        Explanation.objects.create(
+            response=response, finding=finding, kind="action_taken", text="x"
+        )
     return response
 
 
