@@ -1,4 +1,10 @@
-"""Per-request organisation: `request.office` and `request.force`, for views and the header."""
+"""Per-request organisation (`request.office`, `request.force`) and two-factor enforcement."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
 
 from .permissions import user_force, user_office
 
@@ -21,3 +27,56 @@ class CurrentOrganisationMiddleware:
             request.office = None
             request.force = None
         return self.get_response(request)
+
+
+#: URL namespaces of the staff application (the public site and /healthz are outside it).
+STAFF_NAMESPACES = frozenset(
+    {"accounts", "inspections", "importer", "responses", "pdf", "reminders", "tracking", "admin"}
+)
+#: Staff URLs reachable before the second factor: signing in and out, setting up or entering
+#: the code, and resetting a forgotten password.
+TWO_FACTOR_EXEMPT = frozenset(
+    {
+        "accounts:sign-in",
+        "accounts:sign-out",
+        "accounts:two-factor-setup",
+        "accounts:two-factor-verify",
+        "accounts:password-reset",
+        "accounts:password-reset-sent",
+        "accounts:password-reset-confirm",
+        "accounts:password-reset-complete",
+        "admin:login",
+        "admin:logout",
+    }
+)
+
+
+class TwoFactorMiddleware:
+    """Before any staff page, a signed-in person must have passed the second factor if their
+    office requires two-factor sign-in (`PolicingBody.require_two_factor`) or they have set up
+    an authenticator app themselves. They are sent to set it up, or to enter a code, and then
+    on to the page they asked for. Needs django_otp's OTPMiddleware before it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is None or match.namespace not in STAFF_NAMESPACES:
+            return None
+        if match.view_name in TWO_FACTOR_EXEMPT:
+            return None
+        office = getattr(request, "office", None)
+        required = bool(office and office.require_two_factor)
+        has_device = user_has_device(user, confirmed=True)
+        if not (required or has_device):
+            return None
+        target = "accounts:two-factor-verify" if has_device else "accounts:two-factor-setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

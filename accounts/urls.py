@@ -1,5 +1,41 @@
-from django.urls import path  # noqa: F401
+"""/accounts/: signing in and out, passwords, two-factor sign-in, the office admin's pages."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.account, name="account"),
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password-reset/done/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
+    path("password-change/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
+    path("office/users/", views.office_users, name="office-users"),
+    path("office/users/add/", views.office_user_add, name="office-user-add"),
+    path(
+        "office/users/<int:pk>/deactivate/",
+        views.office_user_deactivate,
+        name="office-user-deactivate",
+    ),
+    path(
+        "office/users/<int:pk>/reset-two-factor/",
+        views.office_user_reset_two_factor,
+        name="office-user-reset-two-factor",
+    ),
+    path("office/branding/", views.office_branding, name="office-branding"),
+]

@@ -7,6 +7,7 @@ CELERY_BROKER_URL) and passes `manage.py check --deploy`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     # The built-in widget templates, for FORM_RENDERER (a TemplatesSetting renderer).
     "django.forms",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "core",
     "accounts",
     "inspections",
@@ -82,11 +86,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -169,6 +177,24 @@ STORAGES = {
 }
 
 LOGIN_URL = "/accounts/sign-in/"
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in while an account or address is locked out (django-axes), then the usual.
+    "accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (docs/decisions/0002-login-throttle.md): 5 failures in 15 minutes for one
+# username, or from one address, pause signing in for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR);
+# the same S55_NUM_PROXIES as the API throttle.
+TRUSTED_PROXY_COUNT = int(os.environ.get("S55_NUM_PROXIES", "0"))
+# Two-factor sign-in (django-otp TOTP): the name shown in people's authenticator apps.
+OTP_TOTP_ISSUER = "Section 55 Tracker"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -8,6 +8,8 @@ from .health import healthz
 
 admin.site.site_header = "Section 55 Tracker administration"
 admin.site.site_title = "Section 55 Tracker"
+# The Django admin is for superusers only; office and force staff work in the application.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -42,6 +42,8 @@ def navigation(request):
     account = ("Sign out", "accounts:sign-out") if signed_in else ("Sign in", "accounts:sign-in")
     link = _link(*account, request.path)
     if link:
+        # Signing out is a POST (a button in a form): header.html draws it that way.
+        link["post"] = signed_in
         items.append(link)
     footer = [link for text, name in FOOTER if (link := _link(text, name, request.path))]
     return {

@@ -219,6 +219,10 @@ class TestErrors:
     def page(self, form):
         return soup(str(form))
 
+    def test_the_form_itself_has_no_error_summary_or_template_text(self, page):
+        assert page.find(class_="govuk-error-summary") is None
+        assert "{#" not in str(page) and "{%" not in str(page)
+
     def test_text_input_error(self, page):
         field = page.find("input", id="id_title")
         assert field["class"] == ["govuk-input", "govuk-input--error"]

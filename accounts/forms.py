@@ -1,0 +1,259 @@
+"""Forms for signing in, passwords, two-factor codes and the office admin's pages. They render
+through the shared GOV.UK templates (core.forms)."""
+
+import re
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+
+from .models import Membership, PolicingBody
+
+STRENGTH_HINT = (
+    "At least 8 characters. Not only numbers, not a common password and not like your name or "
+    "email address. A few unrelated words together make a good password."
+)
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    """Username or email address, and password."""
+
+    error_messages = {
+        "invalid_login": (
+            "The username or password is not right. Check them and try again, or reset your "
+            "password. After 5 failed attempts signing in is paused for 15 minutes."
+        ),
+        "inactive": "This account has been closed. Ask your office's admin.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Username or email address"
+        self.fields["username"].error_messages["required"] = "Enter your username or email address"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false", "autofocus": False}
+        )
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean_username(self):
+        """People may sign in with their email address: use that account's username, when
+        exactly one active account has it."""
+        value = self.cleaned_data["username"].strip()
+        if "@" in value:
+            matches = list(
+                get_user_model()
+                .objects.filter(email__iexact=value, is_active=True)
+                .values_list("username", flat=True)[:2]
+            )
+            if len(matches) == 1:
+                return matches[0]
+        return value
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.label = "Email address"
+        email.help_text = "The address your office gave when your account was created."
+        email.error_messages.update(
+            {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+            }
+        )
+
+
+class _NewPasswordMixin:
+    def _dress_new_password(self):
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = STRENGTH_HINT
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password2"].help_text = ""
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.error_messages = {
+            **self.error_messages,
+            "password_mismatch": "The two passwords do not match",
+        }
+
+
+class SetPasswordForm(_NewPasswordMixin, auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._dress_new_password()
+
+
+class PasswordChangeForm(_NewPasswordMixin, auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.error_messages = {
+            **self.error_messages,
+            "password_incorrect": "Your current password is not right",
+        }
+        self._dress_new_password()
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows now. It changes every 30 seconds.",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input--width-5",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self):
+        code = re.sub(r"\s+", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", code):
+            raise forms.ValidationError("The code must be 6 numbers, like 123456")
+        return code
+
+
+OFFICE_ROLE_CHOICES = [
+    (Membership.Role.OPCC_DRAFTER, "Drafter: writes responses"),
+    (Membership.Role.OPCC_APPROVER, "Approver: signs off and publishes responses"),
+    (Membership.Role.OPCC_ADMIN, "Admin: manages the office's people and branding"),
+]
+
+
+class OfficeUserAddForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the person's full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We will send an email to this address with a link to set a password.",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    role = forms.ChoiceField(
+        label="Role",
+        choices=OFFICE_ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the person's role"},
+    )
+
+
+#: Logos: the formats every browser and the PDF renderer show, and a sensible size.
+LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg"}
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 2000
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of `colour` (#rrggbb) against white."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
+
+
+class BrandingForm(forms.ModelForm):
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+    class Meta:
+        model = PolicingBody
+        fields = ["holder_name", "logo", "logo_alt_text", "accent_colour"]
+        labels = {
+            "holder_name": "Name of the holder of the office",
+            "logo": "Logo",
+            "logo_alt_text": "Text alternative for the logo",
+            "accent_colour": "Accent colour",
+        }
+        help_texts = {
+            "holder_name": "Shown where the response is signed, e.g. Giles Orpen-Smellie.",
+            "logo": "A PNG or JPEG file, up to 1 MB and 2000 by 2000 pixels.",
+            "logo_alt_text": (
+                "What the logo says, for people who cannot see it, e.g. "
+                "Norfolk Police and Crime Commissioner."
+            ),
+            "accent_colour": (
+                "A # followed by 6 hexadecimal digits, like #1d70b8. Used for headings in the "
+                "PDF, so it must be dark enough to read on white."
+            ),
+        }
+        widgets = {
+            "accent_colour": forms.TextInput(
+                attrs={"class": "govuk-input--width-10", "spellcheck": "false"}
+            ),
+            "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder_name"].required = False
+        self.fields["accent_colour"].error_messages["required"] = "Enter the accent colour"
+        if not (self.instance and self.instance.logo):
+            del self.fields["remove_logo"]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo or logo == self.instance.logo:
+            return logo
+        if logo.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The logo must be smaller than 1 MB; this file is {logo.size / 1048576:.1f} MB"
+            )
+        image = getattr(logo, "image", None)
+        image_format = getattr(image, "format", None)
+        if image_format not in LOGO_FORMATS:
+            raise forms.ValidationError("The logo must be a PNG or JPEG file")
+        width, height = image.size
+        if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
+            raise forms.ValidationError(
+                f"The logo must be at most {LOGO_MAX_PIXELS} by {LOGO_MAX_PIXELS} pixels; "
+                f"this one is {width} by {height}"
+            )
+        logo.name = "logo" + LOGO_FORMATS[image_format]
+        return logo
+
+    def clean_accent_colour(self):
+        colour = self.cleaned_data["accent_colour"].strip()
+        if not HEX_COLOUR.fullmatch(colour):
+            raise forms.ValidationError(
+                "Enter the accent colour as a # followed by 6 hexadecimal digits, like #1d70b8"
+            )
+        ratio = contrast_with_white(colour)
+        if ratio < 4.5:
+            raise forms.ValidationError(
+                f"The accent colour is too light to read on white (contrast {ratio:.1f} to 1; "
+                "it must be at least 4.5 to 1). Choose a darker colour"
+            )
+        return colour.lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        new_logo = self.files.get(self.add_prefix("logo"))
+        keeps_logo = bool(self.instance.logo) and not cleaned.get("remove_logo")
+        if (new_logo or keeps_logo) and not (cleaned.get("logo_alt_text") or "").strip():
+            self.add_error("logo_alt_text", "Enter a text alternative for the logo")
+        return cleaned
+
+    @property
+    def new_logo(self):
+        """The uploaded file when a new logo was chosen, else None."""
+        if self.files.get(self.add_prefix("logo")):
+            return self.cleaned_data.get("logo")
+        return None

@@ -1,0 +1,365 @@
+"""Signing in and out, passwords, two-factor sign-in, and the office admin's pages (people and
+branding under /accounts/office/)."""
+
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import forms, services
+from .models import Membership
+from .permissions import (
+    active_memberships,
+    force_ids,
+    has_office_role,
+    office_required,
+    user_office,
+)
+
+# --- signing in and out ----------------------------------------------------------------------
+
+
+def home_for(user) -> str:
+    """Staff start at their dashboard; anyone else at the home page."""
+    if user_office(user) is not None or force_ids(user):
+        return reverse("responses:dashboard")
+    return settings.LOGIN_REDIRECT_URL
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    authentication_form = forms.SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_for(self.request.user)
+
+
+class SignOutView(auth_views.LogoutView):
+    """POST only (a button in the navigation), as Django requires for signing out."""
+
+    next_page = "/"
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have signed out.")
+        return response
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = forms.PasswordResetForm
+    subject_template_name = "accounts/emails/password_reset_subject.txt"
+    email_template_name = "accounts/emails/password_reset.txt"
+    html_email_template_name = "accounts/emails/password_reset.html"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = forms.SetPasswordForm
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = forms.PasswordChangeForm
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+@login_required
+def account(request):
+    """The signed-in person's own page: who they are, their roles, password, two-factor."""
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": active_memberships(request.user),
+            "has_two_factor": _has_confirmed_device(request.user),
+            "two_factor_required": bool(request.office and request.office.require_two_factor),
+            "is_office_admin": bool(
+                request.office
+                and has_office_role(request.user, request.office, Membership.Role.OPCC_ADMIN)
+            ),
+        },
+    )
+
+
+# --- two-factor sign-in ------------------------------------------------------------------------
+
+
+def _has_confirmed_device(user) -> bool:
+    return any(True for _ in devices_for_user(user, confirmed=True))
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _qr_svg(url: str) -> str:
+    """The otpauth:// URL as an inline SVG QR code (drawn here: no request leaves the site)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    svg = image.to_string(encoding="unicode")
+    # qrcode's SVG is generated from the URL's bits only (paths and numbers), never from text.
+    return mark_safe(  # noqa: S308
+        svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1)
+    )
+
+
+@login_required
+def two_factor_setup(request):
+    """Add an authenticator app: scan the QR code (or type the key), then enter a code."""
+    if _has_confirmed_device(request.user):
+        messages.info(request, "Two-factor sign-in is already set up for your account.")
+        return redirect("accounts:account")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Authenticator app", confirmed=False
+        )
+    form = forms.TwoFactorCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "Two-factor sign-in is set up.")
+            return redirect(_next_url(request, reverse("accounts:account")))
+        form.add_error("code", _WRONG_CODE)
+    key = b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret_key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+            "next": _next_url(request, ""),
+            "required": bool(request.office and request.office.require_two_factor),
+        },
+    )
+
+
+_WRONG_CODE = (
+    "The code is not right. Enter the code the app shows now; if it still fails, check that the "
+    "time on your phone is set automatically"
+)
+
+
+@login_required
+def two_factor_verify(request):
+    """Enter a code at sign-in, when two-factor sign-in is on for this person."""
+    if request.user.is_verified():
+        return redirect(_next_url(request, reverse("accounts:account")))
+    devices = list(devices_for_user(request.user, confirmed=True))
+    if not devices:
+        return redirect(f"{reverse('accounts:two-factor-setup')}?next={request.path}")
+    form = forms.TwoFactorCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        for device in devices:
+            if device.verify_token(form.cleaned_data["code"]):
+                otp_login(request, device)
+                return redirect(_next_url(request, home_for(request.user)))
+        form.add_error("code", _WRONG_CODE)
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next_url(request, "")},
+    )
+
+
+# --- the office admin's pages ------------------------------------------------------------------
+
+_admin_required = office_required(Membership.Role.OPCC_ADMIN)
+
+
+@_admin_required
+def office_users(request):
+    body = request.office
+    memberships = list(
+        Membership.objects.filter(policing_body=body)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name", "user__username", "role")
+    )
+    with_two_factor = set(
+        TOTPDevice.objects.filter(
+            user__in={m.user_id for m in memberships}, confirmed=True
+        ).values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "accounts/office_users.html",
+        {
+            "body": body,
+            "active": [m for m in memberships if m.is_active],
+            "inactive": [m for m in memberships if not m.is_active],
+            "with_two_factor": with_two_factor,
+        },
+    )
+
+
+@_admin_required
+def office_user_add(request):
+    body = request.office
+    form = forms.OfficeUserAddForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership, created = services.membership_add(
+                body=body,
+                email=data["email"],
+                full_name=data["full_name"],
+                job_title=data["job_title"],
+                role=data["role"],
+                acting_user=request.user,
+            )
+        except services.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            _send_invitation(request, membership, created=created)
+            messages.success(
+                request,
+                f"{membership.user.display_name} now has the role {membership.get_role_display()}. "
+                f"We have emailed {membership.user.email}.",
+            )
+            return redirect("accounts:office-users")
+    return render(request, "accounts/office_user_add.html", {"form": form, "body": body})
+
+
+def _send_invitation(request, membership: Membership, *, created: bool) -> None:
+    user = membership.user
+    set_password_url = ""
+    if not user.has_usable_password():
+        set_password_url = request.build_absolute_uri(
+            reverse(
+                "accounts:password-reset-confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user),
+                },
+            )
+        )
+    context = {
+        "user": user,
+        "membership": membership,
+        "body": membership.policing_body,
+        "invited_by": request.user,
+        "set_password_url": set_password_url,
+        "sign_in_url": request.build_absolute_uri(reverse("accounts:sign-in")),
+        "created": created,
+    }
+    subject = f"You have been added to {membership.policing_body.short_name} on Section 55 Tracker"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("accounts/emails/invitation.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("accounts/emails/invitation.html", context), "text/html"
+    )
+    transaction.on_commit(message.send)
+
+
+@_admin_required
+def office_user_deactivate(request, pk: int):
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, policing_body=request.office
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            services.membership_deactivate(membership=membership, acting_user=request.user)
+        except services.MembershipError as refused:
+            error = str(refused)
+        else:
+            messages.success(
+                request,
+                f"{membership.user.display_name} no longer has the role {membership.get_role_display()}.",
+            )
+            return redirect("accounts:office-users")
+    return render(
+        request,
+        "accounts/office_user_deactivate.html",
+        {"membership": membership, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@_admin_required
+@require_POST
+def office_user_reset_two_factor(request, pk: int):
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, policing_body=request.office
+    )
+    removed = services.two_factor_reset(user=membership.user)
+    if removed:
+        messages.success(
+            request,
+            f"{membership.user.display_name}'s authenticator app has been removed. They will "
+            "set up a new one when they next sign in.",
+        )
+    else:
+        messages.info(request, f"{membership.user.display_name} had no authenticator app.")
+    return redirect("accounts:office-users")
+
+
+@_admin_required
+def office_branding(request):
+    body = request.office
+    form = forms.BrandingForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, instance=body
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.policing_body_update_branding(
+            body=body,
+            acting_user=request.user,
+            holder_name=data["holder_name"],
+            accent_colour=data["accent_colour"],
+            logo_alt_text=data["logo_alt_text"],
+            logo=form.new_logo,
+            remove_logo=data.get("remove_logo", False),
+        )
+        messages.success(request, "The office's branding has been saved.")
+        return redirect("accounts:office-branding")
+    if request.method == "POST":
+        body.refresh_from_db()  # validating the form changed the instance in memory
+    return render(request, "accounts/office_branding.html", {"form": form, "body": body})

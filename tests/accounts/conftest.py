@@ -1,0 +1,58 @@
+"""People in two offices and a force, for the accounts tests."""
+
+import pytest
+
+from accounts.models import Membership
+from tests.factories import DEMO_PASSWORD, force_user, office_user, policing_body
+
+PASSWORD = DEMO_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """These tests sign in many times; the production hasher takes about a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def with_password(user):
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+@pytest.fixture
+def norfolk():
+    return policing_body("norfolk-pcc")
+
+
+@pytest.fixture
+def suffolk():
+    return policing_body("suffolk-pcc")
+
+
+@pytest.fixture
+def drafter(norfolk):
+    return with_password(
+        office_user(
+            norfolk, Membership.Role.OPCC_DRAFTER, username="dana", full_name="Dana Drafter"
+        )
+    )
+
+
+@pytest.fixture
+def office_admin(norfolk):
+    return with_password(
+        office_user(norfolk, Membership.Role.OPCC_ADMIN, username="ash", full_name="Ash Admin")
+    )
+
+
+@pytest.fixture
+def contributor(norfolk):
+    return with_password(force_user(norfolk.force, username="fran", full_name="Fran Force"))
+
+
+@pytest.fixture
+def suffolk_drafter(suffolk):
+    return with_password(
+        office_user(suffolk, Membership.Role.OPCC_DRAFTER, username="sam", full_name="Sam")
+    )

@@ -1,0 +1,101 @@
+"""Password reset by email and password change."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "correct horse battery staple"
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_reset_by_email_then_sign_in_with_the_new_password(client, drafter):
+    response = client.post("/accounts/password-reset/", {"email": drafter.email})
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [drafter.email]
+    assert message.subject == "Reset your password for Section 55 Tracker"
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/\S+/)", message.body)
+    assert link, message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert link.group(0) in html
+
+    form_page = client.get(link.group(1), follow=True)
+    assert soup(form_page).find("h1").get_text() == "Choose a new password"
+    set_url = form_page.redirect_chain[-1][0]
+    done = client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done["Location"] == "/accounts/password-reset/done/"
+    drafter.refresh_from_db()
+    assert drafter.check_password(NEW_PASSWORD)
+    # The link works once.
+    assert "This link has expired" in client.get(link.group(1), follow=True).content.decode()
+
+
+def test_unknown_address_gets_the_same_page_and_no_email(client):
+    response = client.post("/accounts/password-reset/", {"email": "nobody@example.org"})
+    assert response["Location"] == "/accounts/password-reset/sent/"
+    assert mail.outbox == []
+
+
+def test_reset_form_errors(client):
+    page = soup(client.post("/accounts/password-reset/", {"email": "not an address"}))
+    assert [a.get_text() for a in page.select(".govuk-error-summary a")] == [
+        "Enter an email address in the correct format, like name@example.org"
+    ]
+
+
+def test_mismatched_new_passwords(client, drafter):
+    client.post("/accounts/password-reset/", {"email": drafter.email})
+    path = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
+    set_url = client.get(path, follow=True).redirect_chain[-1][0]
+    page = soup(client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": "other"}))
+    assert "The two passwords do not match" in page.select_one(".govuk-error-summary").get_text()
+
+
+def test_change_password(client, drafter):
+    client.force_login(drafter)
+    page = soup(client.get("/accounts/password-change/"))
+    assert page.find("label", attrs={"for": "id_old_password"}).get_text() == "Current password"
+    wrong = soup(
+        client.post(
+            "/accounts/password-change/",
+            {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
+    )
+    assert "Your current password is not right" in wrong.select_one(".govuk-error-summary").text
+    response = client.post(
+        "/accounts/password-change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert "Your password has been changed." in response.content.decode()
+    drafter.refresh_from_db()
+    assert drafter.check_password(NEW_PASSWORD)
+    assert "_auth_user_id" in client.session, "still signed in after changing it"
+
+
+def test_change_password_needs_sign_in(client):
+    response = client.get("/accounts/password-change/")
+    assert response["Location"] == "/accounts/sign-in/?next=/accounts/password-change/"
+
+
+def test_weak_new_password_is_refused_with_the_validators_message(client, drafter):
+    client.force_login(drafter)
+    page = soup(
+        client.post(
+            "/accounts/password-change/",
+            {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"},
+        )
+    )
+    text = page.select_one(".govuk-error-summary").get_text()
+    assert "too common" in text or "entirely numeric" in text
