@@ -269,6 +269,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Broadcast (worker control) messages; otherwise kombu writes ./control/ in the cwd.
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
