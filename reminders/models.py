@@ -243,6 +243,11 @@ class Reminder(models.Model):
     def __str__(self):
         return f"{self.rule.name} ({self.occurrence}) to {self.recipient}"
 
+    @property
+    def occurrence_text(self) -> str:
+        """The occurrence in words: 'Due date 2 March 2020: 7 days before'."""
+        return policy.describe_occurrence(self.rule.subject, self.occurrence)
+
 
 class ReminderPreference(models.Model):
     """How a person wants their reminders. No row means the defaults: a daily digest, with

@@ -146,6 +146,29 @@ def occurrence_key(rule: Rule, anchor: date, offset: int) -> str:
     return f"{anchor.isoformat()}:{offset:+d}{'wd' if rule.working_days else 'd'}"
 
 
+_SUBJECT_WORDS = {
+    SUBJECT_DEADLINE: ("Due date", "overdue"),
+    SUBJECT_FORCE_REPLY: ("Force's reply-by date", "overdue"),
+    SUBJECT_COPIES: ("Copies to HMICFRS and the Home Secretary, published", "after publication"),
+}
+
+
+def describe_occurrence(subject: str, key: str) -> str:
+    """An occurrence key in words: '2020-03-02:-7d' -> 'Due date 2 March 2020: 7 days before'."""
+    try:
+        anchor_text, _, rest = key.partition(":")
+        anchor = date.fromisoformat(anchor_text)
+        working = rest.endswith("wd")
+        offset = int(rest.removesuffix("wd").removesuffix("d"))
+    except ValueError:
+        return key
+    label, after = _SUBJECT_WORDS.get(subject, ("Date", "after"))
+    unit = "working day" if working else "day"
+    count = f"{abs(offset)} {unit}{'' if abs(offset) == 1 else 's'}"
+    when = "on the day" if offset == 0 else f"{count} {'before' if offset < 0 else after}"
+    return f"{label} {anchor.day} {anchor:%B %Y}: {when}"
+
+
 def due_now(rule: Rule, state: ResponseState, today: date) -> Due | None:
     """The occurrence of `rule` due for this response on `today`, if any (the latest one whose
     date has come, unless stale)."""

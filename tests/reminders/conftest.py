@@ -4,6 +4,7 @@ a CDI report published Tue 7 Jan 2020 (due Mon 2 Mar 2020) with three recommenda
 """
 
 from datetime import date, datetime, time
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,7 +35,26 @@ def at_seven(day: date) -> datetime:
 
 
 @pytest.fixture
-def norfolk():
+def reference_data(db):
+    """The forces, offices and default reminder policy that the data migrations load.
+
+    A transactional test (the worker and concurrency tests) empties the database when it ends,
+    so the next one loads them again here. This is used instead of `serialized_rollback`,
+    which would make every test in the run depend on serialising every app's data.
+    """
+    from django.apps import apps
+
+    from accounts.models import PolicingBody
+    from reminders.models import ReminderRule
+
+    if not PolicingBody.objects.exists():
+        import_module("accounts.migrations.0002_reference_data").load(apps, None)
+    if not ReminderRule.objects.exists():
+        import_module("reminders.migrations.0002_default_policy").load(apps, None)
+
+
+@pytest.fixture
+def norfolk(reference_data):
     return policing_body("norfolk-pcc")
 
 

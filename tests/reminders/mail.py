@@ -18,10 +18,19 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 
 class FlakyFileBackend(BaseEmailBackend):
-    def __init__(self, *, directory, fail_first=0, **kwargs):
+    def __init__(self, *, directory, fail_first=None, **kwargs):
         super().__init__(**kwargs)
         self.directory = Path(directory)
-        self.fail_first = int(fail_first)
+        self._fail_first = fail_first
+
+    @property
+    def fail_first(self) -> int:
+        """From the option, or from the file `.fail_first` in the folder (so a test can change
+        it for a worker that is already running)."""
+        if self._fail_first is not None:
+            return int(self._fail_first)
+        control = self.directory / ".fail_first"
+        return int(control.read_text()) if control.exists() else 0
 
     def send_messages(self, email_messages):
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -46,6 +55,16 @@ def delivered(directory) -> list[email.message.Message]:
         email.message_from_bytes(path.read_bytes())
         for path in sorted(Path(directory).glob("*.eml"))
     ]
+
+
+def reset(directory, *, fail_first: int = 0) -> None:
+    """Empty the folder and set how many of the next sends fail."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in directory.glob("*.eml"):
+        path.unlink()
+    (directory / ".attempts").unlink(missing_ok=True)
+    (directory / ".fail_first").write_text(str(fail_first))
 
 
 def attempts(directory) -> int:

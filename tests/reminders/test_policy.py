@@ -206,3 +206,26 @@ def test_fast_working_day_arithmetic_agrees_with_the_deadlines_module():
         assert policy.shift(start, n, working_days=True) == deadlines.add_working_days(start, n)
         end = start + timedelta(days=rng.randint(0, 120))
         assert policy.working_days_after(start, end) == deadlines.working_days_between(start, end)
+
+
+@pytest.mark.parametrize(
+    ("subject", "key", "words"),
+    [
+        (policy.SUBJECT_DEADLINE, "2020-03-02:-7d", "Due date 2 March 2020: 7 days before"),
+        (policy.SUBJECT_DEADLINE, "2020-03-02:+0d", "Due date 2 March 2020: on the day"),
+        (policy.SUBJECT_DEADLINE, "2020-03-02:+1d", "Due date 2 March 2020: 1 day overdue"),
+        (
+            policy.SUBJECT_FORCE_REPLY,
+            "2020-02-04:-5wd",
+            "Force's reply-by date 4 February 2020: 5 working days before",
+        ),
+        (
+            policy.SUBJECT_COPIES,
+            "2020-02-21:+3d",
+            "Copies to HMICFRS and the Home Secretary, published 21 February 2020: "
+            "3 days after publication",
+        ),
+    ],
+)
+def test_occurrences_are_described_in_words(subject, key, words):
+    assert policy.describe_occurrence(subject, key) == words
