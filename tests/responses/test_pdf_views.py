@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from responses.models import Status
+from responses.pdf import version_freeze
 from responses.services import response_update_text
 from tests.factories import force_user, office_user, policing_body
 
@@ -111,3 +112,22 @@ def test_downloads_only_answer_get_and_head(client, flow):
     got = client.post(reverse("pdf:version", args=[flow.response.pk, 1]))
 
     assert got.status_code == 405
+
+
+def test_the_response_page_offers_the_preview_at_any_stage_and_downloads_once_published(
+    client, flow, drafter
+):
+    client.force_login(drafter)
+    detail = reverse("responses:detail", args=[flow.response.pk])
+    download = reverse("pdf:version", args=[flow.response.pk, 1])
+
+    before = client.get(detail).content.decode()
+    flow.drive(Status.PUBLISHED)
+    version = version_freeze(version_id=flow.refreshed().versions.get().pk)
+    after = client.get(detail).content.decode()
+
+    assert preview_url(flow.response) in before
+    assert download not in before
+    assert preview_url(flow.response) in after
+    assert download in after
+    assert version.pdf_sha256 in after
