@@ -200,11 +200,11 @@ def test_the_hash_shown_to_staff_is_the_hash_of_the_downloaded_bytes(flow, clien
 
     digest = sha256(got.content)
     assert digest == version.pdf_sha256
-    assert f'<code class="app-sha256">{digest}</code>' in page
+    assert f'<code class="app-sha256 app-break-words">{digest}</code>' in page
     assert got["ETag"] == f'"{digest}"'
     assert got["Repr-Digest"] == f"sha-256=:{base64.b64encode(bytes.fromhex(digest)).decode()}:"
     assert reverse("pdf:version", args=[version.response_id, 1]) in page
-    assert "First publication" in page
+    assert "first publication" in page
 
 
 def test_the_staff_panel_says_when_a_pdf_is_still_being_prepared(flow):
@@ -212,7 +212,7 @@ def test_the_staff_panel_says_when_a_pdf_is_still_being_prepared(flow):
 
     page = render_to_string("pdf/_response_links.html", {"response": flow.refreshed()})
 
-    assert "Being prepared" in page
+    assert "PDF being prepared" in page
     assert reverse("pdf:preview", args=[flow.response.pk]) not in page  # can_preview not given
 
 
