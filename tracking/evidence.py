@@ -1,0 +1,159 @@
+"""What evidence files are accepted: PDF, Word (DOCX), Excel (XLSX), PNG and JPEG, up to a size
+limit, recognised by their **content**, not their name.
+
+- PDF, PNG and JPEG by their first bytes ("%PDF-", the PNG signature, the JPEG SOI marker).
+- DOCX and XLSX are ZIP files (Office Open XML): the ZIP must open, and its
+  `[Content_Types].xml` must declare the Word document or Excel workbook main part, which must be
+  in the archive. Macro-enabled files (.docm, .xlsm) declare a different main part and are
+  refused.
+- The file's extension must agree with what its content is: an executable renamed
+  `report.pdf` starts with "MZ", not "%PDF-", and is refused; a PNG called `report.pdf` is
+  refused too, because it would download under a misleading name.
+
+`inspect_upload(file)` reads the file once (in chunks), computing the SHA-256 on the way, and
+returns what is stored with it; a refusal is a `ValidationError` whose message says what to do.
+"""
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+#: Default upload limit per file; `S55_EVIDENCE_MAX_BYTES` in settings changes it.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: A [Content_Types].xml larger than this is not a real Office document.
+_MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+
+PDF = "application/pdf"
+PNG = "image/png"
+JPEG = "image/jpeg"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: Content type -> (what people call it, the extensions it may have).
+TYPES = {
+    PDF: ("PDF", (".pdf",)),
+    DOCX: ("Word document (DOCX)", (".docx",)),
+    XLSX: ("Excel spreadsheet (XLSX)", (".xlsx",)),
+    PNG: ("PNG image", (".png",)),
+    JPEG: ("JPEG image", (".jpg", ".jpeg")),
+}
+ALLOWED_EXTENSIONS = tuple(ext for _, exts in TYPES.values() for ext in exts)
+ACCEPT_ATTRIBUTE = ",".join(ALLOWED_EXTENSIONS)
+ALLOWED_TEXT = "PDF, DOCX, XLSX, PNG or JPEG"
+
+#: Office Open XML main parts: the declared content type and the part it names.
+_OOXML_MAIN = {
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+}
+_OOXML_PART = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "S55_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _clean_name(name: str) -> str:
+    """The file's own name, without any folders a browser sent, and never empty."""
+    base = PurePath(str(name).replace("\\", "/")).name.strip()
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')
+    return base[:255] or "evidence"
+
+
+def _sniff_ooxml(file) -> str | None:
+    """DOCX or XLSX if the ZIP is a Word document or an Excel workbook, else None."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            info = archive.getinfo("[Content_Types].xml")
+            if info.file_size > _MAX_CONTENT_TYPES_BYTES:
+                return None
+            declared = archive.read(info).decode("utf-8", errors="replace")
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError, ValueError):
+        return None
+    for content_type, main in _OOXML_MAIN.items():
+        if f'ContentType="{main}"' in declared and _OOXML_PART[content_type] in names:
+            return content_type
+    return None
+
+
+def sniff(file, head: bytes) -> str | None:
+    """The content type the file's content shows, among those accepted; None otherwise."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_ooxml(file)
+    return None
+
+
+def inspect_upload(upload) -> CheckedFile:
+    """Check an uploaded file and return what is stored with it, or raise ValidationError."""
+    name = _clean_name(getattr(upload, "name", "") or "")
+    extension = PurePath(name).suffix.lower()
+    limit = max_bytes()
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(
+            f"{name} is {filesizeformat(size)}: the largest file you can upload is "
+            f"{filesizeformat(limit)}.",
+            code="too_big",
+        )
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            f"{name} is not a file type you can upload: it must be a {ALLOWED_TEXT}.",
+            code="type",
+        )
+    digest = hashlib.sha256()
+    head = b""
+    total = 0
+    upload.seek(0)
+    for chunk in (
+        upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
+    ):
+        if len(head) < 16:
+            head += chunk[: 16 - len(head)]
+        total += len(chunk)
+        if total > limit:
+            raise ValidationError(
+                f"{name} is larger than {filesizeformat(limit)}, the largest file you can upload.",
+                code="too_big",
+            )
+        digest.update(chunk)
+    if total == 0:
+        raise ValidationError(f"{name} is empty: choose the file again.", code="empty")
+    content_type = sniff(upload, head)
+    upload.seek(0)
+    if content_type is None:
+        raise ValidationError(
+            f"{name} is not a real {ALLOWED_TEXT} file: its content does not match its name. "
+            "Save it again in one of those formats and upload it.",
+            code="content",
+        )
+    label, extensions = TYPES[content_type]
+    if extension not in extensions:
+        raise ValidationError(
+            f"{name} is called a {extension} file but its content is a {label}. Rename it to "
+            f"end in {extensions[0]} and upload it again.",
+            code="mismatch",
+        )
+    return CheckedFile(
+        original_name=name, content_type=content_type, size=total, sha256=digest.hexdigest()
+    )

@@ -1,0 +1,321 @@
+"""Recommendations and areas for improvement tracked to completion after the response.
+
+- `TrackerItem`: one recommendation or AFI that one office follows (unique per finding and
+  policing body), with its office lead, force lead, target date (from the recommendation's
+  timescale) and current status. Its RAG rating is worked out by `tracking.rag`, never stored.
+- `ProgressUpdate`: a dated update, **append-only**: never changed, never deleted. A status
+  change is an update; the item's status is the one set by the latest status change. A
+  correction is a new update that names the update it corrects.
+- `EvidenceFile`: a file attached to an update, checked by its content (tracking/evidence.py),
+  stored with its SHA-256 and served only through a permission-checked view. Append-only.
+- `ClosureProposal`: someone says the work is complete; someone else in the office approves
+  or refuses it, with a reason. The database itself refuses a decision by the proposer.
+- `PanelPack`: a Police and Crime Panel pack frozen at a chosen date: the JSON it was built
+  from and the PDF bytes, each with its SHA-256. Never recomputed; append-only.
+
+Append-only is enforced at every layer: the services have no edit or delete; here `save()` of
+an existing row and `delete()` raise `AppendOnlyError`, as do `QuerySet.update()` and
+`.delete()`; the admin has no change or delete permission; the views have no such URLs.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from accounts.models import PolicingBody
+from inspections.models import Finding
+
+from .rag import Status
+
+
+class AppendOnlyError(Exception):
+    """Something tried to change or delete a row that may only ever be added."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed.")
+
+
+class AppendOnlyModel(models.Model):
+    """A row that is written once. A correction is a new row, never an edit."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(
+                f"This {self._meta.verbose_name} has been recorded and cannot be changed: "
+                "record a new one that corrects it."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"A {self._meta.verbose_name} can never be deleted.")
+
+
+class TrackerItemQuerySet(models.QuerySet):
+    def for_body(self, body):
+        return self.filter(policing_body=body)
+
+    def active(self):
+        from .rag import ACTIVE_STATUSES
+
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class TrackerItem(models.Model):
+    """A recommendation or AFI one office follows to completion."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="tracker_items")
+    policing_body = models.ForeignKey(
+        PolicingBody, on_delete=models.PROTECT, related_name="tracker_items"
+    )
+    office_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tracker_items_led_for_office",
+    )
+    force_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tracker_items_led_for_force",
+    )
+    # Set only by the services, from the latest status change (a progress update).
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    target_date = models.DateField(
+        null=True, blank=True, help_text="From the recommendation's timescale unless changed."
+    )
+    area = models.CharField(
+        max_length=200, blank=True, help_text='The area of policing, e.g. "Crime data integrity".'
+    )
+    tracked_on = models.DateField(help_text="The day tracking started.")
+    # The latest date of any of its progress updates (None until the first).
+    last_update_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = TrackerItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["finding__report__published_on", "finding__position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["finding", "policing_body"], name="one_tracker_item_per_finding_and_body"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.finding.report.title}"
+
+    @property
+    def label(self) -> str:
+        finding = self.finding
+        if finding.reference:
+            return finding.reference
+        return finding.get_kind_display()
+
+    @property
+    def is_recommendation(self) -> bool:
+        return self.finding.kind == Finding.Kind.RECOMMENDATION
+
+
+class ProgressUpdate(AppendOnlyModel):
+    """A dated progress update: what was done, by whom, and any change of status."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Progress update"
+        CLOSURE_PROPOSED = "closure_proposed", "Closure proposed"
+        CLOSURE_APPROVED = "closure_approved", "Closure approved"
+        CLOSURE_REFUSED = "closure_refused", "Closure refused"
+        BULK_CHANGE = "bulk_change", "Status changed for several items"
+
+    item = models.ForeignKey(TrackerItem, on_delete=models.PROTECT, related_name="updates")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UPDATE)
+    date = models.DateField(
+        help_text="The date the update describes (not after the day it was added)."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    text = models.TextField()
+    status_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    status_to = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, help_text="Blank: no status change."
+    )
+    is_public = models.BooleanField(
+        "show on the public response page",
+        default=False,
+        help_text="Public updates appear under the recommendation on the published response.",
+    )
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        help_text="The earlier update this one corrects.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "date", "created_at", "id"]
+        indexes = [models.Index(fields=["item", "-date", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="status_change_names_both_statuses",
+                condition=Q(status_to="") | ~Q(status_from=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Update of {self.date:%-d %B %Y} on {self.item_id}"
+
+    @property
+    def changes_status(self) -> bool:
+        return bool(self.status_to)
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    """A random name without the uploader's extension: the original name is kept in the row
+    and given back on download, and the stored file can never be guessed or run."""
+    return f"evidence/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+class EvidenceFile(AppendOnlyModel):
+    """A file attached to a progress update. See tracking/evidence.py for the checks."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["update", "id"]
+        verbose_name = "evidence file"
+
+    def __str__(self):
+        return self.original_name
+
+
+class ClosureProposal(models.Model):
+    """A proposal that an item is complete, and the office's decision on it.
+
+    The decision is recorded once (the service refuses a second), by someone other than the
+    proposer: the check constraint makes the database refuse it too."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    item = models.ForeignKey(
+        TrackerItem, on_delete=models.PROTECT, related_name="closure_proposals"
+    )
+    update = models.OneToOneField(
+        ProgressUpdate,
+        on_delete=models.PROTECT,
+        related_name="closure_proposal",
+        help_text="The update that proposed closure (its text and evidence).",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status_before = models.CharField(
+        max_length=20, choices=Status.choices, help_text="Restored if closure is refused."
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    decision_update = models.OneToOneField(
+        ProgressUpdate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closure_decision",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(decision="pending"),
+                name="one_pending_closure_per_item",
+            ),
+            models.CheckConstraint(
+                name="closure_not_decided_by_proposer",
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("proposed_by")),
+            ),
+            models.CheckConstraint(
+                name="closure_decision_has_decider",
+                condition=Q(decision="pending", decided_by__isnull=True)
+                | (~Q(decision="pending") & Q(decided_by__isnull=False)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Closure of {self.item} ({self.get_decision_display().lower()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == self.Decision.PENDING
+
+
+class PanelPack(AppendOnlyModel):
+    """A Police and Crime Panel pack: each open item's status and latest update as at a chosen
+    date, and what changed since the previous pack. Stored once, never recomputed."""
+
+    policing_body = models.ForeignKey(
+        PolicingBody, on_delete=models.PROTECT, related_name="panel_packs"
+    )
+    title = models.CharField(max_length=200)
+    as_at = models.DateField("as at", help_text="The date the pack describes.")
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(encoder=DjangoJSONEncoder, editable=False)
+    data_sha256 = models.CharField(max_length=64, editable=False)
+    pdf = models.BinaryField(editable=False)
+    pdf_sha256 = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["policing_body", "-as_at", "-created_at", "-id"]
+        verbose_name = "panel pack"
+
+    def __str__(self):
+        return f"{self.title} (as at {self.as_at:%-d %B %Y})"

@@ -1,0 +1,288 @@
+"""The Police and Crime Panel pack: what it says, frozen at a chosen date, and its PDF.
+
+`pack_data` reads the office's tracker as it stood on the "as at" date and returns plain JSON:
+
+- the items being tracked on that date (tracking had started) whose status on that date was
+  active (open, in progress, pending sign-off), each with that status (from the latest status
+  change dated on or before the date), its RAG rating on that date, its leads and target date
+  as they were then (the item's history) and its latest update dated on or before the date;
+- what changed since the previous pack: items new to the pack, changes of status (including
+  items closed since, which leave the pack), and how many updates each item has had since.
+
+The PDF is rendered from that JSON alone (`render_pack_pdf`), through the response PDF's
+renderer (`responses.pdf`: the print stylesheet, Liberation Sans, and the safe fetcher that
+loads nothing but the print assets and the office's logo). `services.panel_pack_create` stores
+both with their SHA-256; nothing here is ever run again for a stored pack.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from inspections.models import Finding
+
+from .models import ProgressUpdate, TrackerItem
+from .rag import ACTIVE_STATUSES, RAG_COLOURS, RAG_ORDER, Rag, Status, is_overdue, rag_for
+
+FORMAT_VERSION = 1
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else bytes(data)).hexdigest()
+
+
+def canonical_json(data) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"))
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _name(users: dict, pk) -> str:
+    user = users.get(pk)
+    return user.display_name if user else ""
+
+
+def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: date) -> dict:
+    """The pack's content as JSON-ready data (a fixed number of queries)."""
+    end = _end_of(as_at)
+    current = list(
+        TrackerItem.objects.filter(policing_body_id=body.pk).values_list("pk", flat=True)
+    )
+    updates: dict[int, list[ProgressUpdate]] = {}
+    for update in ProgressUpdate.objects.filter(item_id__in=current, date__lte=as_at).order_by(
+        "date", "created_at", "id"
+    ):
+        updates.setdefault(update.item_id, []).append(update)
+    # The items as they stood at the end of the day (leads, target date, area: the history).
+    # An item whose tracking was started later but has updates dated by then (its earlier
+    # progress recorded afterwards) is in the pack too, with its details as first recorded.
+    as_of = {
+        record.pk: record
+        for record in TrackerItem.history.as_of(end).filter(policing_body_id=body.pk)
+    }
+    missing = [pk for pk in updates if pk not in as_of]
+    for record in TrackerItem.history.filter(id__in=missing).order_by(
+        "id", "history_date", "history_id"
+    ):
+        as_of.setdefault(record.id, record.instance)
+    items = sorted(as_of.values(), key=lambda i: i.pk)
+    findings = Finding.objects.select_related("report").in_bulk([i.finding_id for i in items])
+    user_ids = {i.office_lead_id for i in items} | {i.force_lead_id for i in items}
+    user_ids |= {u.author_id for ups in updates.values() for u in ups}
+    users = get_user_model().objects.in_bulk([pk for pk in user_ids if pk])
+
+    previous_items = {row["id"]: row for row in previous.data["items"]} if previous else {}
+    previous_statuses = (
+        {int(k): v for k, v in previous.data.get("statuses", {}).items()} if previous else {}
+    )
+    since = date.fromisoformat(previous.data["as_at"]) if previous else None
+
+    rows, statuses, changes = [], {}, []
+    for item in items:
+        finding = findings[item.finding_id]
+        history = updates.get(item.pk, [])
+        status = Status.OPEN
+        for update in history:
+            if update.status_to:
+                status = Status(update.status_to)
+        statuses[item.pk] = status.value
+        latest = history[-1] if history else None
+        new_updates = [u for u in history if since is None or u.date > since]
+        label = finding.reference or finding.get_kind_display()
+        before = previous_statuses.get(item.pk)
+        what = []
+        if previous is not None:
+            if before is None:
+                what.append("New in this pack")
+            elif before != status.value:
+                what.append(
+                    f"Status changed from {Status(before).label.lower()} to {status.label.lower()}"
+                )
+            if new_updates:
+                count = len(new_updates)
+                what.append(f"{count} new update{'s' if count != 1 else ''}")
+        if what:
+            changes.append(
+                {
+                    "item_id": item.pk,
+                    "label": label,
+                    "report_title": finding.report.title,
+                    "status_label": status.label,
+                    "what": what,
+                    "in_pack": status in ACTIVE_STATUSES,
+                }
+            )
+        if status not in ACTIVE_STATUSES:
+            continue
+        rag = rag_for(status=status, target_date=item.target_date, today=as_at)
+        rows.append(
+            {
+                "id": item.pk,
+                "label": label,
+                "kind": finding.kind,
+                "kind_label": finding.get_kind_display(),
+                "text": finding.text,
+                "report_title": finding.report.title,
+                "report_published_on": finding.report.published_on,
+                "position": finding.position,
+                "status": status.value,
+                "status_label": status.label,
+                "rag": rag.value,
+                "rag_label": rag.label,
+                "target_date": item.target_date,
+                "overdue": is_overdue(status=status, target_date=item.target_date, today=as_at),
+                "area": item.area,
+                "office_lead": _name(users, item.office_lead_id),
+                "force_lead": _name(users, item.force_lead_id),
+                "latest_update": (
+                    {
+                        "date": latest.date,
+                        "text": latest.text,
+                        "author": _name(users, latest.author_id),
+                        "kind_label": ProgressUpdate.Kind(latest.kind).label,
+                        "status_to_label": Status(latest.status_to).label
+                        if latest.status_to
+                        else "",
+                    }
+                    if latest
+                    else None
+                ),
+                "updates_since_previous": len(new_updates) if previous is not None else None,
+                "in_previous": item.pk in previous_items,
+            }
+        )
+    rows.sort(
+        key=lambda r: (str(r["report_published_on"]), r["report_title"], r["position"], r["id"])
+    )
+    changes.sort(key=lambda c: (c["report_title"], c["label"], c["item_id"]))
+    rag_counts = {rag.value: sum(1 for r in rows if r["rag"] == rag.value) for rag in Rag}
+    data = {
+        "format": FORMAT_VERSION,
+        "title": title,
+        "as_at": as_at,
+        "taken_on": taken_on,
+        "taken_by": taken_by.display_name if taken_by else "",
+        "body": {
+            "id": body.pk,
+            "name": body.name,
+            "office_name": body.office_name,
+            "short_name": body.short_name,
+            "holder_title": body.holder_title,
+            "accent_colour": body.accent_colour,
+            "logo": body.logo.name if body.logo else "",
+            "logo_alt_text": body.logo_alt_text or body.name,
+        },
+        "force": body.force.name,
+        "previous": (
+            {"id": previous.pk, "title": previous.title, "as_at": previous.data["as_at"]}
+            if previous
+            else None
+        ),
+        "summary": {
+            "open": len(rows),
+            "overdue": sum(1 for r in rows if r["overdue"]),
+            "rag": rag_counts,
+        },
+        "items": rows,
+        "changes": changes,
+        # Every tracked item's status on the date, so the next pack can say what changed.
+        "statuses": {str(k): v for k, v in statuses.items()},
+    }
+    # Round-trip through JSON now, so what is rendered is exactly what is stored.
+    return json.loads(canonical_json(data))
+
+
+# --- The PDF ---------------------------------------------------------------------------------
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def display_data(data: dict) -> dict:
+    """The stored JSON with its dates as dates again and the RAG colours, for the template."""
+    items = []
+    for row in data["items"]:
+        latest = row["latest_update"]
+        items.append(
+            {
+                **row,
+                "target_date": _date(row["target_date"]),
+                "report_published_on": _date(row["report_published_on"]),
+                "rag_colour": RAG_COLOURS[Rag(row["rag"])],
+                "latest_update": {**latest, "date": _date(latest["date"])} if latest else None,
+            }
+        )
+    rag = data["summary"]["rag"]
+    return {
+        **data,
+        "as_at": _date(data["as_at"]),
+        "taken_on": _date(data["taken_on"]),
+        "previous": (
+            {**data["previous"], "as_at": _date(data["previous"]["as_at"])}
+            if data["previous"]
+            else None
+        ),
+        "items": items,
+        "rag_rows": [
+            {"label": r.label, "count": rag.get(r.value, 0)}
+            for r in sorted(Rag, key=RAG_ORDER.get)
+            if r in (Rag.RED, Rag.AMBER, Rag.GREEN)
+        ],
+    }
+
+
+def render_pack_html(data: dict) -> str:
+    """The printable HTML of a pack, from its stored data only."""
+    from responses.pdf import (
+        DEFAULT_ACCENT,
+        FetchRefused,
+        asset_url,
+        available_fonts,
+        inspectorate_name,
+        resolve_asset,
+    )
+
+    shown = display_data(data)
+    colour = (data["body"].get("accent_colour") or "").strip()
+    accent = colour if len(colour) == 7 and colour.startswith("#") else DEFAULT_ACCENT
+    try:
+        int(accent[1:], 16)
+    except ValueError:
+        accent = DEFAULT_ACCENT
+    logo_url = ""
+    if data["body"].get("logo"):
+        try:
+            resolve_asset(asset_url("media", data["body"]["logo"]))
+            logo_url = asset_url("media", data["body"]["logo"])
+        except FetchRefused:
+            logo_url = ""
+    return render_to_string(
+        "tracking/pack_pdf.html",
+        {
+            "pack": shown,
+            "inspectorate": inspectorate_name(shown["as_at"]),
+            "accent": accent,
+            "logo_url": logo_url,
+            "fonts": available_fonts(),
+            "stylesheet": asset_url("pdf", "print.css"),
+        },
+    )
+
+
+def render_pack_pdf(data: dict) -> bytes:
+    """PDF/UA-1 bytes of a pack, rendered by the response PDF's renderer and safe fetcher."""
+    from responses.pdf import render_pdf
+
+    return render_pdf(render_pack_html(data))
+
+
+def pack_filename(pack) -> str:
+    return f"{pack.policing_body.slug}-panel-pack-{pack.as_at:%Y-%m-%d}-{pack.pk}.pdf"

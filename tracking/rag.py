@@ -1,0 +1,113 @@
+"""The RAG rating of a tracker item: worked out from its status and target date, never typed.
+
+Pure: no ORM, no clock. `rag_for(status=..., target_date=..., today=...)` is the one rule; the
+tracker list filters and sorts with a database expression built from the same constants
+(`tracking.selectors.rag_expression`), and tests/tracking/test_rag.py holds the two to the
+same answer for every status and every kind of date.
+
+The rule, in words a panel member would use:
+
+- **Complete** (blue): the office approved the item's closure.
+- **Closed** (grey): superseded, or not accepted; no rating.
+- **Red**: open or in progress, and the target date has passed.
+- **Amber**: open or in progress with no target date, or a target date within
+  `DUE_SOON_DAYS` days (today included); or awaiting the office's sign-off after the target date.
+- **Green**: open or in progress with the target date more than `DUE_SOON_DAYS` days away; or
+  awaiting sign-off on or before the target date (or with none).
+"""
+
+from datetime import date
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    """Where a recommendation or AFI stands. HMICFRS's old register used awaiting review,
+    being progressed and complete; offices also record superseded and not accepted."""
+
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    PENDING_SIGN_OFF = "pending_sign_off", "Pending sign-off"
+    COMPLETE = "complete", "Complete"
+    SUPERSEDED = "superseded", "Superseded"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+#: Statuses of items still being worked on (shown in panel packs, reminded about).
+ACTIVE_STATUSES = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.PENDING_SIGN_OFF})
+#: Statuses in which work is still to be done (not yet put forward for sign-off).
+WORKING_STATUSES = frozenset({Status.OPEN, Status.IN_PROGRESS})
+CLOSED_STATUSES = frozenset({Status.SUPERSEDED, Status.NOT_ACCEPTED})
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    COMPLETE = "complete", "Complete"
+    CLOSED = "closed", "Closed"
+
+
+#: A target date this many days away or fewer (and not passed) makes a working item amber.
+DUE_SOON_DAYS = 30
+
+#: GOV.UK tag colour for each rating; the tag's text always names the rating as well.
+RAG_COLOURS = {
+    Rag.RED: "red",
+    Rag.AMBER: "orange",
+    Rag.GREEN: "green",
+    Rag.COMPLETE: "blue",
+    Rag.CLOSED: "grey",
+}
+
+#: Sort order: the most urgent first.
+RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.COMPLETE: 3, Rag.CLOSED: 4}
+
+
+def rag_for(*, status: str, target_date: date | None, today: date) -> Rag:
+    """The RAG rating of an item with `status` and `target_date` on `today` (see the module
+    docstring for the rule)."""
+    status = Status(status)
+    if status == Status.COMPLETE:
+        return Rag.COMPLETE
+    if status in CLOSED_STATUSES:
+        return Rag.CLOSED
+    passed = target_date is not None and target_date < today
+    if status == Status.PENDING_SIGN_OFF:
+        return Rag.AMBER if passed else Rag.GREEN
+    if target_date is None:
+        return Rag.AMBER
+    if passed:
+        return Rag.RED
+    if (target_date - today).days <= DUE_SOON_DAYS:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+def rag_reason(*, status: str, target_date: date | None, today: date) -> str:
+    """Why the item has its rating, in one sentence (shown beside the tag on the item page)."""
+    rag = rag_for(status=status, target_date=target_date, today=today)
+    status = Status(status)
+    if rag == Rag.COMPLETE:
+        return "The office approved its closure."
+    if rag == Rag.CLOSED:
+        return f"It is {status.label.lower()}, so it is not rated."
+    if status == Status.PENDING_SIGN_OFF:
+        if rag == Rag.AMBER:
+            return "It is waiting for the office's sign-off and the target date has passed."
+        return "It is waiting for the office's sign-off."
+    if target_date is None:
+        return "It has no target date."
+    days = (target_date - today).days
+    if rag == Rag.RED:
+        return f"The target date passed {-days} day{'s' if days != -1 else ''} ago."
+    if rag == Rag.AMBER:
+        if days == 0:
+            return "The target date is today."
+        return f"The target date is {days} day{'s' if days != 1 else ''} away."
+    return f"The target date is more than {DUE_SOON_DAYS} days away."
+
+
+def is_overdue(*, status: str, target_date: date | None, today: date) -> bool:
+    """Still active and past its target date."""
+    return Status(status) in ACTIVE_STATUSES and target_date is not None and target_date < today

@@ -1,0 +1,450 @@
+"""Reads about tracked recommendations for pages, exports, the public site and reminders.
+
+Every staff page starts from `items_visible_to(user)`: an office's staff see their office's
+items; a force's contributors see the items of their force's policing body. An id from another
+organisation gives 404. Each page costs a fixed number of queries whatever the number of items
+(tests/tracking/test_selectors.py counts them).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership
+from accounts.permissions import force_ids, office_roles
+from core.history import timeline
+
+from .models import ClosureProposal, EvidenceFile, PanelPack, ProgressUpdate, TrackerItem
+from .rag import (
+    ACTIVE_STATUSES,
+    CLOSED_STATUSES,
+    DUE_SOON_DAYS,
+    RAG_ORDER,
+    Rag,
+    Status,
+    rag_for,
+    rag_reason,
+)
+from .workflow import statuses_open_to
+
+
+def items_visible_to(user):
+    """The tracker items a person may see (a queryset; no query until evaluated)."""
+    bodies = list(office_roles(user))
+    forces = sorted(force_ids(user))
+    if not bodies and not forces:
+        return TrackerItem.objects.none()
+    return TrackerItem.objects.filter(
+        Q(policing_body_id__in=bodies) | Q(policing_body__force_id__in=forces)
+    )
+
+
+def get_item_for(user, pk) -> TrackerItem:
+    """The item `pk` if the user may see it, else 404 (never revealing that it exists)."""
+    return get_object_or_404(
+        items_visible_to(user).select_related(
+            "finding__report",
+            "finding__cause_of_concern",
+            "policing_body__force",
+            "office_lead",
+            "force_lead",
+        ),
+        pk=pk,
+    )
+
+
+# --- RAG in the database: the same rule as tracking.rag.rag_for ------------------------------
+
+
+def _rag_conditions(today: date) -> list[tuple[Rag, Q]]:
+    """The rule of `rag.rag_for` as (rating, condition) pairs, the first match winning."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    working = [Status.OPEN, Status.IN_PROGRESS]
+    return [
+        (Rag.COMPLETE, Q(status=Status.COMPLETE)),
+        (Rag.CLOSED, Q(status__in=list(CLOSED_STATUSES))),
+        (Rag.AMBER, Q(status=Status.PENDING_SIGN_OFF, target_date__lt=today)),
+        (Rag.GREEN, Q(status=Status.PENDING_SIGN_OFF)),
+        (Rag.AMBER, Q(status__in=working, target_date__isnull=True)),
+        (Rag.RED, Q(status__in=working, target_date__lt=today)),
+        (Rag.AMBER, Q(status__in=working, target_date__lte=soon)),
+    ]
+
+
+def rag_expression(today: date):
+    """A database expression giving each item's RAG rating on `today`: the same answers as
+    `rag.rag_for` (tests/tracking/test_rag.py holds the two together for every case)."""
+    return Case(
+        *[When(condition, then=Value(rag.value)) for rag, condition in _rag_conditions(today)],
+        default=Value(Rag.GREEN.value),
+        output_field=CharField(),
+    )
+
+
+def rag_rank_expression(today: date):
+    """The RAG rating as a number for sorting, the most urgent (red) first."""
+    return Case(
+        *[When(condition, then=Value(RAG_ORDER[rag])) for rag, condition in _rag_conditions(today)],
+        default=Value(RAG_ORDER[Rag.GREEN]),
+        output_field=IntegerField(),
+    )
+
+
+def overdue_q(today: date) -> Q:
+    return Q(status__in=list(ACTIVE_STATUSES), target_date__lt=today)
+
+
+def last_activity_expression():
+    """The day of the item's latest update, or the day tracking started if it has none."""
+    return Coalesce("last_update_on", "tracked_on", output_field=DateField())
+
+
+def not_updated_since_q(day: date) -> Q:
+    """Items with no update on or after `day` (tracking itself started before `day`)."""
+    return Q(last_update_on__lt=day) | Q(last_update_on__isnull=True, tracked_on__lt=day)
+
+
+def with_list_columns(qs, *, today: date):
+    """The tracker list's rows: related objects for the columns, the RAG rating, and the latest
+    update's text (one query for any number of rows)."""
+    latest = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by(
+        "-date", "-created_at", "-id"
+    )
+    return qs.select_related(
+        "finding__report", "policing_body__force", "office_lead", "force_lead"
+    ).annotate(
+        rag=rag_expression(today),
+        last_activity=last_activity_expression(),
+        latest_update_text=Subquery(latest.values("text")[:1]),
+        latest_update_date=Subquery(latest.values("date")[:1]),
+    )
+
+
+@dataclass
+class Row:
+    """One row of the tracker list or an export."""
+
+    item: TrackerItem
+    today: date
+
+    @property
+    def rag(self) -> Rag:
+        return Rag(self.item.rag)
+
+    @property
+    def status(self) -> Status:
+        return Status(self.item.status)
+
+    @property
+    def overdue(self) -> bool:
+        item = self.item
+        return bool(
+            item.status in ACTIVE_STATUSES and item.target_date and item.target_date < self.today
+        )
+
+    @property
+    def days_since_update(self) -> int:
+        return (self.today - self.item.last_activity).days
+
+
+# --- The item page -----------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    """A progress update with its evidence and corrections, or a change to the item's details."""
+
+    when: date
+    sort_key: tuple
+    update: ProgressUpdate | None = None
+    evidence: list = field(default_factory=list)
+    corrected_by: list = field(default_factory=list)
+    change: object = None  # a core.history.TimelineEntry for a change of lead, date or area
+
+
+class ItemPage:
+    """Everything the item page shows, in a fixed number of queries: the item (with its
+    finding, report, body, leads), its updates with authors, evidence and corrections, its
+    closure proposals, and the history of its details."""
+
+    def __init__(self, item: TrackerItem, *, user, today: date):
+        self.item = item
+        self.today = today
+        self.user = user
+        self.is_office = item.policing_body_id in office_roles(user)
+        self.is_force = item.policing_body.force_id in force_ids(user)
+        self.updates = list(
+            ProgressUpdate.objects.filter(item=item)
+            .select_related("author", "corrects__author")
+            .order_by("date", "created_at", "id")
+        )
+        files: dict[int, list[EvidenceFile]] = {}
+        for evidence in EvidenceFile.objects.filter(update__item=item).order_by("id"):
+            files.setdefault(evidence.update_id, []).append(evidence)
+        corrections: dict[int, list[ProgressUpdate]] = {}
+        for update in self.updates:
+            if update.corrects_id:
+                corrections.setdefault(update.corrects_id, []).append(update)
+        self.proposals = list(
+            ClosureProposal.objects.filter(item=item)
+            .select_related("proposed_by", "decided_by", "update")
+            .order_by("proposed_at", "id")
+        )
+        self.pending_proposal = next((p for p in self.proposals if p.is_pending), None)
+        entries = [
+            TimelineEntry(
+                when=u.date,
+                sort_key=(u.date, u.created_at.timestamp(), 1, u.pk),
+                update=u,
+                evidence=files.get(u.pk, []),
+                corrected_by=corrections.get(u.pk, []),
+            )
+            for u in self.updates
+        ]
+        for change in self._detail_changes():
+            entries.append(
+                TimelineEntry(
+                    when=change.when.date(),
+                    sort_key=(change.when.date(), change.when.timestamp(), 0, 0),
+                    change=change,
+                )
+            )
+        entries.sort(key=lambda e: e.sort_key, reverse=True)
+        self.timeline = entries
+
+    def _detail_changes(self):
+        """Changes of lead, target date or area from the item's history (status changes are
+        progress updates and appear as such)."""
+        records = list(self.item.history.select_related("history_user"))
+        shown = {"office_lead", "force_lead", "target_date", "area"}
+        entries = []
+        for entry in timeline(records, what="Tracker item"):
+            if entry.action == "Created":
+                entries.append(entry)
+                continue
+            changes = [c for c in entry.changes if c.field in shown]
+            if changes:
+                entries.append(
+                    type(entry)(
+                        when=entry.when,
+                        who=entry.who,
+                        what=entry.what,
+                        reason=entry.reason,
+                        action=entry.action,
+                        changes=changes,
+                    )
+                )
+        return entries
+
+    @property
+    def rag(self) -> Rag:
+        return rag_for(status=self.item.status, target_date=self.item.target_date, today=self.today)
+
+    @property
+    def rag_reason(self) -> str:
+        return rag_reason(
+            status=self.item.status, target_date=self.item.target_date, today=self.today
+        )
+
+    @property
+    def can_update(self) -> bool:
+        return self.is_office or self.is_force
+
+    @property
+    def can_propose_closure(self) -> bool:
+        return self.can_update and self.item.status in (Status.OPEN, Status.IN_PROGRESS)
+
+    @property
+    def can_decide_closure(self) -> bool:
+        return bool(
+            self.is_office
+            and self.pending_proposal
+            and self.pending_proposal.proposed_by_id != self.user.pk
+        )
+
+    @property
+    def status_choices(self) -> list[Status]:
+        return statuses_open_to(self.item.status, is_office=self.is_office)
+
+    @property
+    def public_update_count(self) -> int:
+        return sum(1 for u in self.updates if u.is_public)
+
+
+def update_for_item(item: TrackerItem, pk) -> ProgressUpdate:
+    return get_object_or_404(ProgressUpdate.objects.select_related("author"), item=item, pk=pk)
+
+
+def evidence_visible_to(user, pk) -> EvidenceFile:
+    """An evidence file, only for the office and the force its item belongs to (else 404)."""
+    items = items_visible_to(user)
+    return get_object_or_404(
+        EvidenceFile.objects.select_related("update__item").filter(update__item__in=items),
+        pk=pk,
+    )
+
+
+# --- Leads and filter choices ----------------------------------------------------------------
+
+
+def office_people(body_id: int):
+    """Active staff of an office, who may lead items for it."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__policing_body_id=body_id,
+            memberships__role__in=Membership.OFFICE_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def force_people(force_id: int):
+    """Active contributors of a force, who may lead items for it."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__force_id=force_id,
+            memberships__role=Membership.Role.FORCE_CONTRIBUTOR,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+# --- Track this ----------------------------------------------------------------------------------
+
+
+def response_findings_tracking(response):
+    """The recommendations and AFIs of a response's report, each with the office's tracker item
+    (or None): what the "Track this" page lists. Two queries."""
+    from inspections.models import Finding
+
+    findings = list(
+        Finding.objects.filter(
+            report_id=response.report_id,
+            kind__in=[Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT],
+        ).order_by("position", "id")
+    )
+    items = {
+        i.finding_id: i
+        for i in TrackerItem.objects.filter(
+            policing_body_id=response.policing_body_id, finding__in=findings
+        )
+    }
+    return [(f, items.get(f.pk)) for f in findings]
+
+
+# --- Panel packs ---------------------------------------------------------------------------------
+
+
+def packs_for_office(body_id: int):
+    return (
+        PanelPack.objects.filter(policing_body_id=body_id)
+        .select_related("created_by")
+        .defer("pdf", "data")
+        .order_by("-as_at", "-created_at", "-id")
+    )
+
+
+# --- The public site -----------------------------------------------------------------------------
+
+
+def public_progress_for_response(response) -> dict[int, dict]:
+    """What the public response page shows about progress, by finding id:
+
+        {finding_id: {"status": "in_progress", "status_label": "In progress",
+                      "public_updates": [{"date": date, "text": str,
+                                          "status_label": "" or the status it moved to,
+                                          "is_correction": bool}, ...]}}
+
+    Only the office that wrote the response, only updates marked public, oldest first, and
+    never an update that a later update corrects (the correction is the record; it is shown
+    if it is public itself). No names of staff. Findings the office does not track are absent.
+    Two queries. Call it only for a published response.
+    """
+    items = list(
+        TrackerItem.objects.filter(
+            policing_body_id=response.policing_body_id, finding__report_id=response.report_id
+        ).only("id", "finding_id", "status")
+    )
+    updates = list(
+        ProgressUpdate.objects.filter(item__in=[i.pk for i in items])
+        .only("id", "item_id", "date", "text", "status_to", "is_public", "corrects_id")
+        .order_by("date", "created_at", "id")
+    )
+    corrected = {u.corrects_id for u in updates if u.corrects_id}
+    by_item: dict[int, list[dict]] = {}
+    for update in updates:
+        if not update.is_public or update.pk in corrected:
+            continue
+        by_item.setdefault(update.item_id, []).append(
+            {
+                "date": update.date,
+                "text": update.text,
+                "status_label": Status(update.status_to).label if update.status_to else "",
+                "is_correction": bool(update.corrects_id),
+            }
+        )
+    return {
+        item.finding_id: {
+            "status": item.status,
+            "status_label": Status(item.status).label,
+            "public_updates": by_item.get(item.pk, []),
+        }
+        for item in items
+    }
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+
+def items_needing_reminders(*, day: date, stale_days: int, repeat_days: int):
+    """Active items whose leads should be reminded on `day`, with why:
+
+    - no update for `stale_days` days: reminded on the day that mark is reached, then every
+      `repeat_days` days while still without an update;
+    - past the target date: reminded the day after it, then every `repeat_days` days.
+
+    Returns [(item, reasons)] with the item's finding, report, body and leads loaded (one
+    query). The cadence keeps a daily digest from repeating the same item every day."""
+    stale_cutoff = day - timedelta(days=stale_days)
+    qs = (
+        TrackerItem.objects.filter(status__in=list(ACTIVE_STATUSES))
+        .filter(not_updated_since_q(stale_cutoff + timedelta(days=1)) | overdue_q(day))
+        .select_related("finding__report", "policing_body__force", "office_lead", "force_lead")
+        .annotate(last_activity=last_activity_expression())
+        .order_by("target_date", "pk")
+    )
+    due = []
+    for item in qs:
+        reasons = []
+        quiet = (day - item.last_activity).days
+        if quiet >= stale_days and (quiet - stale_days) % repeat_days == 0:
+            reasons.append(("stale", quiet))
+        if item.target_date and item.target_date < day:
+            late = (day - item.target_date).days
+            if (late - 1) % repeat_days == 0:
+                reasons.append(("overdue", late))
+        if reasons:
+            due.append((item, reasons))
+    return due

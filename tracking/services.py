@@ -1,0 +1,633 @@
+"""State changes to tracked recommendations and AFIs. Every change goes through here.
+
+Each service is keyword-only, runs in a transaction, locks the item it changes
+(`select_for_update`), checks who may do it (`tracking.workflow`), records who and why in the
+item's history and, for progress, adds an append-only `ProgressUpdate`. There is deliberately no
+service that edits or deletes an update, an evidence file or a panel pack: a correction is a new
+update that names the one it corrects (`progress_update_add(corrects=...)`).
+
+- `tracker_item_create`: start tracking one recommendation or AFI for an office ("Track this").
+- `tracker_items_create_for_response`: every recommendation for local action and every AFI of
+  a response (run when the response is published, by `track_after_publication`; idempotent).
+- `progress_update_add`: a dated update, optionally changing the status, with evidence files.
+- `closure_propose` / `closure_decide`: segregation of duties: whoever proposed closure cannot
+  approve or refuse it, and only the office decides.
+- `tracker_items_bulk_update`: office lead, force lead, target date, area or status of many
+  items at once (all or nothing).
+- `panel_pack_create`: a Police and Crime Panel pack frozen at a chosen date.
+"""
+
+import logging
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Membership, PolicingBody
+from accounts.permissions import force_ids, has_office_role
+from core.history import attribute
+from inspections.models import Finding, Scope
+
+from . import evidence
+from .models import ClosureProposal, EvidenceFile, PanelPack, ProgressUpdate, TrackerItem
+from .rag import Status
+from .workflow import (
+    APPROVE_CLOSURE,
+    PROPOSE_CLOSURE,
+    REFUSE_CLOSURE,
+    TrackingError,
+    check_status_change,
+)
+
+logger = logging.getLogger(__name__)
+
+TRACKED_KINDS = (Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT)
+
+
+class _Unchanged:
+    def __repr__(self):
+        return "UNCHANGED"
+
+
+#: "Leave this as it is" for `tracker_items_bulk_update` (None means "clear it").
+UNCHANGED = _Unchanged()
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _locked(item: TrackerItem) -> TrackerItem:
+    return (
+        TrackerItem.objects.select_for_update()
+        .select_related("finding__report", "policing_body__force")
+        .get(pk=item.pk)
+    )
+
+
+def is_office_for(user, item: TrackerItem) -> bool:
+    return has_office_role(user, item.policing_body_id)
+
+
+def is_force_for(user, item: TrackerItem) -> bool:
+    return item.policing_body.force_id in force_ids(user)
+
+
+def _member_role(user, item: TrackerItem) -> bool:
+    """True for the office's staff, False for the force's contributors; refused otherwise."""
+    if is_office_for(user, item):
+        return True
+    if is_force_for(user, item):
+        return False
+    raise TrackingError(
+        "Only the office's staff and the force's contributors can change this item."
+    )
+
+
+def _require_office(user, body_id: int, what: str) -> None:
+    if not has_office_role(user, body_id):
+        raise TrackingError(f"Only the office's staff can {what}.")
+
+
+def _require_text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise TrackingError(message)
+    return value
+
+
+def default_area(report) -> str:
+    """A report with one graded judgement (a CDI report's overall grade) gives its area."""
+    areas = [j.area for j in report.judgements.all()]
+    return areas[0] if len(areas) == 1 else ""
+
+
+def _concerns(report, body: PolicingBody) -> bool:
+    """Does the report concern the office: it covers the office's force, is national, or the
+    office has a response to it?"""
+    return (
+        report.scope == Scope.NATIONAL
+        or report.forces.filter(pk=body.force_id).exists()
+        or report.responses.filter(policing_body=body).exists()
+    )
+
+
+# --- Creating items --------------------------------------------------------------------------
+
+
+def _create_item(*, finding, body, acting_user, reason: str, today: date) -> TrackerItem:
+    item = TrackerItem(
+        finding=finding,
+        policing_body=body,
+        target_date=finding.target_date,
+        area=default_area(finding.report),
+        tracked_on=today,
+        created_by=acting_user,
+    )
+    attribute(item, acting_user=acting_user, reason=reason)
+    item.save()
+    return item
+
+
+def tracker_item_create(
+    *, finding: Finding, policing_body: PolicingBody, acting_user, reason: str = ""
+) -> TrackerItem:
+    """Start tracking one recommendation or AFI for an office ("Track this"). Its target date
+    comes from the recommendation's timescale; the office changes it later if it must."""
+    _require_office(acting_user, policing_body.pk, "start tracking a recommendation")
+    if finding.kind not in TRACKED_KINDS:
+        raise TrackingError("Only recommendations and areas for improvement can be tracked.")
+    if not _concerns(finding.report, policing_body):
+        raise TrackingError(
+            f"That report is not about {policing_body.force.name}, so "
+            f"{policing_body.short_name} cannot track it."
+        )
+    with transaction.atomic():
+        if TrackerItem.objects.filter(finding=finding, policing_body=policing_body).exists():
+            raise TrackingError(f"{policing_body.short_name} already tracks this item.")
+        return _create_item(
+            finding=finding,
+            body=policing_body,
+            acting_user=acting_user,
+            reason=reason or "Tracking started",
+            today=timezone.localdate(),
+        )
+
+
+def tracker_items_create_for_response(*, response, acting_user) -> list[TrackerItem]:
+    """Track every recommendation of the response's report that is for local action, and every
+    AFI, for the response's office. Idempotent: items that exist are left alone (a second run,
+    or a second publication after an amendment, adds only findings added since). Recommendations
+    addressed only to others (the Home Office, the College of Policing...) are not tracked
+    automatically; "Track this" adds one. Returns the items created."""
+    body = response.policing_body
+    findings = [
+        f
+        for f in Finding.objects.filter(report_id=response.report_id, kind__in=TRACKED_KINDS)
+        .select_related("report")
+        .order_by("position", "id")
+        if f.kind == Finding.Kind.AREA_FOR_IMPROVEMENT or f.is_for_local_action
+    ]
+    existing = set(
+        TrackerItem.objects.filter(policing_body=body, finding__in=findings).values_list(
+            "finding_id", flat=True
+        )
+    )
+    created = []
+    today = timezone.localdate()
+    for finding in findings:
+        if finding.pk in existing:
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    _create_item(
+                        finding=finding,
+                        body=body,
+                        acting_user=acting_user,
+                        reason="Tracking started when the response was published",
+                        today=today,
+                    )
+                )
+        except IntegrityError:
+            # Created meanwhile by another run (the unique constraint): nothing to do.
+            continue
+    return created
+
+
+def track_after_publication(version_id: int) -> None:
+    """Publication hook (registered in tracking/apps.py; runs after the publication commits):
+    create the tracker items of the published response. Never breaks the publication, which
+    has already committed: a failure is logged and "Track all" on the tracker does the same."""
+    from responses.models import ResponseVersion
+
+    try:
+        version = ResponseVersion.objects.select_related(
+            "response__policing_body", "published_by"
+        ).get(pk=version_id)
+        tracker_items_create_for_response(
+            response=version.response, acting_user=version.published_by
+        )
+    except Exception:
+        logger.exception("Could not create tracker items for response version %s", version_id)
+
+
+# --- Progress updates --------------------------------------------------------------------------
+
+
+def _check_files(files) -> list[evidence.CheckedFile]:
+    checked, problems = [], []
+    for upload in files:
+        try:
+            checked.append(evidence.inspect_upload(upload))
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if problems:
+        raise TrackingError(" ".join(problems), problems=problems)
+    return checked
+
+
+def _check_date(item: TrackerItem, day: date, *, status_change: bool) -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise TrackingError("The date of an update cannot be in the future.")
+    published = item.finding.report.published_on
+    if day < published:
+        raise TrackingError(
+            f"The date of an update cannot be before the report was published ({_long(published)})."
+        )
+    if status_change:
+        latest = (
+            ProgressUpdate.objects.filter(item=item)
+            .exclude(status_to="")
+            .order_by("-date", "-created_at", "-id")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if latest and day < latest:
+            raise TrackingError(
+                f"A change of status cannot be dated before the item's last change of status "
+                f"({_long(latest)}): use that date or a later one."
+            )
+
+
+def _add_update(
+    item: TrackerItem,
+    *,
+    acting_user,
+    text: str,
+    day: date,
+    kind: str = ProgressUpdate.Kind.UPDATE,
+    status: str = "",
+    is_public: bool = False,
+    corrects: ProgressUpdate | None = None,
+    uploads=(),
+    checked=(),
+) -> ProgressUpdate:
+    """Add the update (and its evidence), then bring the item's status and last-update date
+    up to date. The caller holds the item's lock."""
+    update = ProgressUpdate(
+        item=item,
+        kind=kind,
+        date=day,
+        author=acting_user,
+        text=text,
+        status_from=item.status if status else "",
+        status_to=status,
+        is_public=is_public,
+        corrects=corrects,
+    )
+    update.save()
+    for upload, check in zip(uploads, checked, strict=True):
+        upload.seek(0)
+        EvidenceFile(
+            update=update,
+            file=upload,
+            original_name=check.original_name,
+            size=check.size,
+            content_type=check.content_type,
+            sha256=check.sha256,
+        ).save()
+    fields = ["last_update_on", "updated_at"]
+    item.last_update_on = max(item.last_update_on or day, day)
+    reason = ProgressUpdate.Kind(kind).label
+    if status:
+        reason = f"{reason}: status {Status(item.status).label.lower()} -> {Status(status).label.lower()}"
+        item.status = status
+        fields.append("status")
+    attribute(item, acting_user=acting_user, reason=reason)
+    item.save(update_fields=fields)
+    return update
+
+
+def progress_update_add(
+    *,
+    item: TrackerItem,
+    acting_user,
+    text: str,
+    date: date | None = None,
+    status: str = "",
+    is_public: bool = False,
+    corrects: ProgressUpdate | None = None,
+    files=(),
+) -> ProgressUpdate:
+    """Record a dated progress update on an item, by the office or the item's force.
+
+    With `status`, the update also changes the item's status as the table in
+    `tracking.workflow` allows (closure has its own services). With `corrects`, it is a
+    correction of an earlier update of the same item (which stays on the record). `files` are
+    uploaded evidence, each checked by its content (`tracking.evidence`).
+    """
+    text = _require_text(text, "Enter what has been done.")
+    checked = _check_files(files)
+    day = date or timezone.localdate()
+    with transaction.atomic():
+        item = _locked(item)
+        is_office = _member_role(acting_user, item)
+        if status:
+            check_status_change(item.status, status, is_office=is_office)
+        _check_date(item, day, status_change=bool(status))
+        if corrects is not None and corrects.item_id != item.pk:
+            raise TrackingError("An update can only correct an earlier update of the same item.")
+        return _add_update(
+            item,
+            acting_user=acting_user,
+            text=text,
+            day=day,
+            status=status,
+            is_public=is_public,
+            corrects=corrects,
+            uploads=list(files),
+            checked=checked,
+        )
+
+
+# --- Closure -----------------------------------------------------------------------------------
+
+
+def closure_propose(
+    *,
+    item: TrackerItem,
+    acting_user,
+    text: str,
+    date: date | None = None,
+    is_public: bool = False,
+    files=(),
+) -> ClosureProposal:
+    """Say the work on an item is complete and ask the office to sign it off (the item becomes
+    pending sign-off). Force contributors propose for their force's items; office staff may
+    propose too, and then someone else in the office decides."""
+    text = _require_text(text, "Say what has been done to complete the work.")
+    checked = _check_files(files)
+    day = date or timezone.localdate()
+    with transaction.atomic():
+        item = _locked(item)
+        is_office = _member_role(acting_user, item)
+        if item.status == Status.PENDING_SIGN_OFF:
+            raise TrackingError("Closure of this item has already been proposed.")
+        action = check_status_change(
+            item.status, Status.PENDING_SIGN_OFF, is_office=is_office, via_update=False
+        )
+        if action != PROPOSE_CLOSURE:  # pragma: no cover - the table has no other route
+            raise TrackingError("Closure cannot be proposed for this item.")
+        _check_date(item, day, status_change=True)
+        status_before = item.status
+        update = _add_update(
+            item,
+            acting_user=acting_user,
+            text=text,
+            day=day,
+            kind=ProgressUpdate.Kind.CLOSURE_PROPOSED,
+            status=Status.PENDING_SIGN_OFF,
+            is_public=is_public,
+            uploads=list(files),
+            checked=checked,
+        )
+        proposal = ClosureProposal(
+            item=item, update=update, proposed_by=acting_user, status_before=status_before
+        )
+        attribute(proposal, acting_user=acting_user, reason="Closure proposed")
+        proposal.save()
+        return proposal
+
+
+def closure_decide(
+    *,
+    proposal: ClosureProposal,
+    acting_user,
+    approve: bool,
+    reason: str = "",
+    is_public: bool = False,
+) -> ClosureProposal:
+    """The office approves a closure proposal (the item becomes complete) or refuses it with a
+    reason (the item goes back to the status it had before). The person who proposed closure
+    can do neither: someone else in the office must."""
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise TrackingError("Say why closure is refused, so the force knows what is still needed.")
+    with transaction.atomic():
+        item = _locked(proposal.item)
+        proposal = ClosureProposal.objects.select_for_update().get(pk=proposal.pk)
+        if not proposal.is_pending:
+            raise TrackingError(
+                f"This closure proposal has already been {proposal.get_decision_display().lower()}."
+            )
+        _require_office(acting_user, item.policing_body_id, "approve or refuse closure")
+        if proposal.proposed_by_id == acting_user.pk:
+            raise TrackingError(
+                "You proposed closing this item, so someone else in the office must approve or "
+                "refuse it."
+            )
+        target = Status.COMPLETE if approve else Status(proposal.status_before)
+        action = check_status_change(item.status, target, is_office=True, via_update=False)
+        if action != (APPROVE_CLOSURE if approve else REFUSE_CLOSURE):  # pragma: no cover
+            raise TrackingError("The item is not waiting for a closure decision.")
+        if approve:
+            text = "Closure approved." + (f" {reason}" if reason else "")
+            kind = ProgressUpdate.Kind.CLOSURE_APPROVED
+        else:
+            text = f"Closure refused: {reason}"
+            kind = ProgressUpdate.Kind.CLOSURE_REFUSED
+        update = _add_update(
+            item,
+            acting_user=acting_user,
+            text=text,
+            day=max(timezone.localdate(), proposal.update.date),
+            kind=kind,
+            status=target,
+            is_public=is_public,
+        )
+        proposal.decision = (
+            ClosureProposal.Decision.APPROVED if approve else ClosureProposal.Decision.REFUSED
+        )
+        proposal.decided_by = acting_user
+        proposal.decided_at = timezone.now()
+        proposal.reason = reason
+        proposal.decision_update = update
+        attribute(proposal, acting_user=acting_user, reason=proposal.get_decision_display())
+        proposal.save()
+        return proposal
+
+
+# --- Bulk change -------------------------------------------------------------------------------
+
+
+def _check_lead(user, items, *, office: bool) -> list[str]:
+    if user is None:
+        return []
+    if office:
+        held = set(
+            Membership.objects.filter(
+                user=user,
+                is_active=True,
+                role__in=Membership.OFFICE_ROLES,
+                user__is_active=True,
+            ).values_list("policing_body_id", flat=True)
+        )
+        bad = {i.policing_body.short_name for i in items if i.policing_body_id not in held}
+        return [
+            f"{user.display_name} does not work in the office of {name}." for name in sorted(bad)
+        ]
+    held = set(
+        Membership.objects.filter(
+            user=user,
+            is_active=True,
+            role=Membership.Role.FORCE_CONTRIBUTOR,
+            user__is_active=True,
+        ).values_list("force_id", flat=True)
+    )
+    bad = {i.policing_body.force.name for i in items if i.policing_body.force_id not in held}
+    return [f"{user.display_name} is not a contributor for {name}." for name in sorted(bad)]
+
+
+_FIELD_WORDS = {
+    "office_lead": "office lead",
+    "force_lead": "force lead",
+    "target_date": "target date",
+    "area": "area",
+}
+
+
+def tracker_items_bulk_update(
+    *,
+    items,
+    acting_user,
+    office_lead=UNCHANGED,
+    force_lead=UNCHANGED,
+    target_date=UNCHANGED,
+    area=UNCHANGED,
+    status: str = "",
+    reason: str = "",
+) -> list[TrackerItem]:
+    """Change the office lead, force lead, target date, area and/or status of many items at
+    once (one item is fine too). Pass only what changes (None clears a lead or the target
+    date). All or nothing: if any item cannot take the change, nothing is changed and every
+    problem is listed. A status change is recorded as a progress update on each item, whose
+    text is `reason` (required then); other changes go into each item's history with it."""
+    pks = sorted({i.pk for i in items})
+    if not pks:
+        raise TrackingError("Select at least one item.")
+    changes = {
+        name: value
+        for name, value in (
+            ("office_lead", office_lead),
+            ("force_lead", force_lead),
+            ("target_date", target_date),
+            ("area", area),
+        )
+        if value is not UNCHANGED
+    }
+    if "area" in changes:
+        changes["area"] = (changes["area"] or "").strip()
+    reason = (reason or "").strip()
+    if not changes and not status:
+        raise TrackingError("Choose what to change.")
+    if status:
+        _require_text(reason, "Say why the status is changing: it is recorded on each item.")
+    with transaction.atomic():
+        locked = list(
+            TrackerItem.objects.select_for_update()
+            .select_related("finding__report", "policing_body__force")
+            .filter(pk__in=pks)
+            .order_by("pk")
+        )
+        if len(locked) != len(pks):
+            raise TrackingError("Some of the selected items no longer exist: reload the page.")
+        problems = []
+        for body_id in {i.policing_body_id for i in locked}:
+            if not has_office_role(acting_user, body_id):
+                problems.append("Only the office's staff can change these items.")
+                break
+        if "office_lead" in changes:
+            problems += _check_lead(changes["office_lead"], locked, office=True)
+        if "force_lead" in changes:
+            problems += _check_lead(changes["force_lead"], locked, office=False)
+        if status:
+            for item in locked:
+                if item.status == status:
+                    continue
+                try:
+                    check_status_change(item.status, status, is_office=True)
+                    _check_date(item, timezone.localdate(), status_change=True)
+                except TrackingError as error:
+                    problems.append(f"{item.label} ({item.finding.report.title}): {error}")
+        if problems:
+            raise TrackingError(" ".join(problems), problems=problems)
+        words = ", ".join(_FIELD_WORDS[name] for name in changes)
+        today = timezone.localdate()
+        for item in locked:
+            changed = [n for n, v in changes.items() if getattr(item, n) != v]
+            if changed:
+                for name in changed:
+                    setattr(item, name, changes[name])
+                history_reason = f"Changed {words}" + (f": {reason}" if reason else "")
+                if len(locked) > 1:
+                    history_reason = f"Changed for {len(locked)} items: {words}" + (
+                        f": {reason}" if reason else ""
+                    )
+                attribute(item, acting_user=acting_user, reason=history_reason)
+                item.save(update_fields=[*changed, "updated_at"])
+            if status and item.status != status:
+                _add_update(
+                    item,
+                    acting_user=acting_user,
+                    text=reason,
+                    day=today,
+                    kind=(
+                        ProgressUpdate.Kind.BULK_CHANGE
+                        if len(locked) > 1
+                        else ProgressUpdate.Kind.UPDATE
+                    ),
+                    status=status,
+                )
+        return locked
+
+
+# --- Panel packs -------------------------------------------------------------------------------
+
+
+def panel_pack_create(
+    *, policing_body: PolicingBody, as_at: date, acting_user, title: str = ""
+) -> PanelPack:
+    """Freeze a Police and Crime Panel pack for the office as at `as_at`: each item open on that
+    date with its status and latest update then, and what changed since the previous pack (the
+    office's latest pack as at an earlier date). The JSON it is built from and the PDF are
+    stored with their SHA-256 and never recomputed: later updates never change it."""
+    from . import packs
+
+    _require_office(acting_user, policing_body.pk, "make a panel pack")
+    today = timezone.localdate()
+    if as_at > today:
+        raise TrackingError("A panel pack cannot be taken at a date in the future.")
+    title = (title or "").strip() or f"Progress on HMICFRS recommendations: {_long(as_at)}"
+    with transaction.atomic():
+        # One pack at a time per office, so "the previous pack" is well defined.
+        PolicingBody.objects.select_for_update().get(pk=policing_body.pk)
+        previous = (
+            PanelPack.objects.filter(policing_body=policing_body, as_at__lt=as_at)
+            .order_by("-as_at", "-created_at", "-id")
+            .first()
+        )
+        data = packs.pack_data(
+            body=policing_body,
+            as_at=as_at,
+            title=title,
+            previous=previous,
+            taken_by=acting_user,
+            taken_on=today,
+        )
+        pdf = packs.render_pack_pdf(data)
+        pack = PanelPack(
+            policing_body=policing_body,
+            title=title,
+            as_at=as_at,
+            previous=previous,
+            created_by=acting_user,
+            data=data,
+            data_sha256=packs.sha256(packs.canonical_json(data)),
+            pdf=pdf,
+            pdf_sha256=packs.sha256(pdf),
+        )
+        pack.save()
+        return pack
