@@ -1,0 +1,143 @@
+"""CSV and XLSX exports of a filtered tracker list: the same rows, in the same order, as the page
+with the same filters (`tracking.filters.TrackerFilter`), every page of it.
+
+Cells that a spreadsheet would run as a formula (text starting with =, +, - or @) are written
+as text: in the CSV with a leading apostrophe (OWASP's advice on CSV injection), in the XLSX
+as an explicit string cell, so an update's text can never become a formula.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from .rag import Rag, Status
+from .selectors import Row
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    width: int  # XLSX column width, in characters
+
+
+COLUMNS = [
+    Column("Reference", 12),
+    Column("Kind", 22),
+    Column("Recommendation or area for improvement", 60),
+    Column("Report", 40),
+    Column("Report type", 24),
+    Column("Report published", 14),
+    Column("Office", 28),
+    Column("Area", 22),
+    Column("Office lead", 22),
+    Column("Force lead", 22),
+    Column("Status", 16),
+    Column("RAG", 10),
+    Column("Target date", 14),
+    Column("Overdue", 9),
+    Column("Last update", 14),
+    Column("Days since last update", 12),
+    Column("Latest update", 60),
+]
+HEADINGS = [c.heading for c in COLUMNS]
+
+
+def row_values(row: Row) -> list:
+    """One item's cells, as Python values (dates stay dates)."""
+    item = row.item
+    finding = item.finding
+    report = finding.report
+    return [
+        finding.reference,
+        finding.get_kind_display(),
+        finding.text,
+        report.title,
+        report.get_report_type_display(),
+        report.published_on,
+        item.policing_body.short_name,
+        item.area,
+        item.office_lead.display_name if item.office_lead else "",
+        item.force_lead.display_name if item.force_lead else "",
+        Status(item.status).label,
+        Rag(item.rag).label,
+        item.target_date,
+        "Yes" if row.overdue else "No",
+        item.latest_update_date,
+        row.days_since_update,
+        item.latest_update_text or "",
+    ]
+
+
+def rows_for(queryset, *, today: date) -> list[list]:
+    return [row_values(Row(item, today)) for item in queryset]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADINGS)
+    for values in rows:
+        writer.writerow(
+            [
+                v.isoformat() if isinstance(v, date) else _safe_text("" if v is None else v)
+                for v in values
+            ]
+        )
+    return out.getvalue()
+
+
+def to_xlsx(rows: list[list], *, title: str = "Tracker") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(HEADINGS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in rows:
+        # Control characters pasted from other programs are not allowed in XLSX text.
+        sheet.append(
+            [
+                None if v == "" else ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                for v in values
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # openpyxl turns any string starting with "=" into a formula: say it is text.
+                cell.data_type = "s"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif isinstance(cell.value, date):
+                cell.number_format = "d mmm yyyy"
+                cell.alignment = Alignment(vertical="top")
+            else:
+                cell.alignment = Alignment(vertical="top")
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    workbook.properties.creator = "Section 55 Tracker"
+    workbook.properties.created = timezone.now().replace(tzinfo=None)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def filename(extension: str, *, today: date) -> str:
+    return f"tracker-{today:%Y-%m-%d}.{extension}"

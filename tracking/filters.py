@@ -1,0 +1,186 @@
+"""The tracker list's filters and sorting (django-filter), shared by the page and its CSV and
+XLSX exports so that an export holds exactly the rows the page lists."""
+
+from datetime import date, timedelta
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import F, Q
+
+from inspections.models import Finding, Report, ReportType
+
+from .rag import Rag, Status
+from .selectors import not_updated_since_q, overdue_q, rag_rank_expression, with_list_columns
+
+SORTS = {
+    "report": (
+        "Report, newest first",
+        ["-finding__report__published_on", "finding__report__title", "finding__position", "pk"],
+    ),
+    "target": ("Target date, soonest first", [F("target_date").asc(nulls_last=True), "pk"]),
+    "rag": ("RAG rating, red first", ["rag_rank", F("target_date").asc(nulls_last=True), "pk"]),
+    "stale": ("Longest without an update first", ["last_activity", "pk"]),
+    "status": ("Status", ["status_rank", F("target_date").asc(nulls_last=True), "pk"]),
+}
+DEFAULT_SORT = "report"
+ME, NOBODY = "me", "none"
+
+
+class TrackerFilter(django_filters.FilterSet):
+    """Filters for the items a person can see. `today` fixes the day RAG and "overdue" are
+    worked out for; `user` is who "me" means."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        help_text="Words in the recommendation or its reference.",
+    )
+    report = django_filters.ModelChoiceFilter(
+        label="Report",
+        field_name="finding__report",
+        queryset=Report.objects.none(),
+        empty_label="All reports",
+    )
+    report_type = django_filters.ChoiceFilter(
+        label="Report type",
+        field_name="finding__report__report_type",
+        choices=ReportType.choices,
+        empty_label="All types",
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Recommendation or AFI",
+        field_name="finding__kind",
+        choices=[
+            (Finding.Kind.RECOMMENDATION.value, "Recommendations"),
+            (Finding.Kind.AREA_FOR_IMPROVEMENT.value, "Areas for improvement"),
+        ],
+        empty_label="Both",
+    )
+    area = django_filters.ChoiceFilter(label="Area", field_name="area", empty_label="All areas")
+    owner = django_filters.ChoiceFilter(
+        label="Owner",
+        method="filter_owner",
+        empty_label="Anyone",
+        help_text="Office or force lead.",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    rag = django_filters.MultipleChoiceFilter(
+        label="RAG rating",
+        method="filter_rag",
+        choices=Rag.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Only items past their target date",
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+    no_update_days = django_filters.NumberFilter(
+        label="No update for at least this many days",
+        method="filter_no_update",
+        min_value=1,
+        max_value=3650,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        method="filter_sort",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        empty_label=None,
+    )
+
+    def __init__(self, data=None, queryset=None, *, user, today: date, **kwargs):
+        self.user = user
+        self.today = today
+        base = queryset
+        queryset = with_list_columns(queryset, today=today).annotate(
+            rag_rank=rag_rank_expression(today),
+            status_rank=_status_rank(),
+        )
+        super().__init__(data, queryset, **kwargs)
+        ids = base.values("pk")
+        self.filters["report"].queryset = (
+            Report.objects.filter(findings__tracker_items__in=ids)
+            .distinct()
+            .order_by("-published_on", "title")
+        )
+        self.filters["area"].extra["choices"] = [
+            (a, a)
+            for a in base.exclude(area="")
+            .order_by("area")
+            .values_list("area", flat=True)
+            .distinct()
+        ]
+        people = (
+            get_user_model()
+            .objects.filter(
+                Q(tracker_items_led_for_office__in=ids) | Q(tracker_items_led_for_force__in=ids)
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        self.filters["owner"].extra["choices"] = [
+            (ME, "Me"),
+            (NOBODY, "No office lead"),
+            *[(str(p.pk), p.display_name) for p in people],
+        ]
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_sorted_qs"):
+            qs = super().qs
+            chosen = getattr(self.form, "cleaned_data", {}).get("sort") if self.is_bound else ""
+            if not chosen:
+                qs = self.filter_sort(qs, "sort", DEFAULT_SORT)
+            self._sorted_qs = qs
+        return self._sorted_qs
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(finding__text__icontains=word) | Q(finding__reference__icontains=word)
+            )
+        return queryset
+
+    def filter_owner(self, queryset, name, value):
+        if value == ME:
+            return queryset.filter(Q(office_lead=self.user) | Q(force_lead=self.user))
+        if value == NOBODY:
+            return queryset.filter(office_lead__isnull=True)
+        return queryset.filter(Q(office_lead_id=value) | Q(force_lead_id=value))
+
+    def filter_rag(self, queryset, name, value):
+        return queryset.filter(rag__in=value) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q(self.today)) if value else queryset
+
+    def filter_no_update(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(not_updated_since_q(self.today - timedelta(days=int(value) - 1)))
+
+    def filter_sort(self, queryset, name, value):
+        _, ordering = SORTS.get(value or DEFAULT_SORT, SORTS[DEFAULT_SORT])
+        return queryset.order_by(*ordering)
+
+
+def _status_rank():
+    from django.db.models import Case, IntegerField, Value, When
+
+    order = [
+        Status.OPEN,
+        Status.IN_PROGRESS,
+        Status.PENDING_SIGN_OFF,
+        Status.COMPLETE,
+        Status.SUPERSEDED,
+        Status.NOT_ACCEPTED,
+    ]
+    return Case(
+        *[When(status=s, then=Value(n)) for n, s in enumerate(order)],
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )

@@ -1,0 +1,299 @@
+"""Forms of the tracker pages. They check what a person typed or uploaded; every change goes
+through `tracking.services`. All render through the project's GOV.UK field templates."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.forms import GovukDateField
+
+from . import evidence
+from .rag import Status
+
+MARKUP_HINT = (
+    "You can use a blank line between paragraphs, and start lines with - for a bulleted list."
+)
+MAX_FILES = 10
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Any number of evidence files (up to MAX_FILES), each checked by its content."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"multiple": True, "accept": evidence.ACCEPT_ATTRIBUTE}),
+        )
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Evidence")
+        kwargs.setdefault(
+            "help_text",
+            f"{evidence.ALLOWED_TEXT} files, up to "
+            f"{evidence.max_bytes() // (1024 * 1024)} MB each. You can choose several. Only "
+            "the office and the force can open them.",
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        if len(uploads) > MAX_FILES:
+            raise ValidationError(f"Choose {MAX_FILES} files or fewer at a time.")
+        single = super().clean
+        problems = []
+        for upload in uploads:
+            single(upload, initial)
+            try:
+                evidence.inspect_upload(upload)
+            except ValidationError as error:
+                problems.extend(error.messages)
+        if problems:
+            raise ValidationError(problems)
+        return uploads
+
+
+def _text(label: str, *, required=True, rows=6, hint=MARKUP_HINT):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=20000,
+    )
+
+
+def _update_date(**kwargs):
+    return GovukDateField(
+        label="Date of the update",
+        help_text="The day the progress describes: today, or an earlier day. For example, 27 3 2025.",
+        max_value=timezone.localdate,
+        **kwargs,
+    )
+
+
+PUBLIC_HELP = (
+    "Anyone can then read it under the recommendation on the published response. Do not tick "
+    "this for anything personal, sensitive or operational."
+)
+
+
+class ProgressUpdateForm(forms.Form):
+    date = _update_date()
+    text = _text("What has been done")
+    status = forms.ChoiceField(label="Change the status", widget=forms.RadioSelect, required=False)
+    is_public = forms.BooleanField(
+        label="Show this update on the public response page",
+        required=False,
+        help_text=PUBLIC_HELP,
+    )
+    files = EvidenceField()
+
+    def __init__(self, *args, statuses=(), current: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        current_label = Status(current).label.lower() if current else ""
+        self.fields["status"].choices = [("", f"No change (stays {current_label})")] + [
+            (s.value, s.label) for s in statuses
+        ]
+        self.fields["status"].initial = ""
+        if not statuses:
+            del self.fields["status"]
+
+
+class ClosureProposeForm(forms.Form):
+    date = _update_date()
+    text = _text(
+        "What has been done to complete the work",
+        hint="Say how the recommendation has been met, and attach the evidence. " + MARKUP_HINT,
+    )
+    is_public = forms.BooleanField(
+        label="Show this on the public response page", required=False, help_text=PUBLIC_HELP
+    )
+    files = EvidenceField()
+
+
+class ClosureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", "Approve closure: the item becomes complete"),
+            ("refuse", "Refuse closure: the item goes back to the force"),
+        ],
+        error_messages={"required": "Choose whether to approve or refuse closure"},
+    )
+    reason = _text(
+        "Reason",
+        required=False,
+        rows=4,
+        hint="Required if you refuse: say what is still needed. Optional if you approve.",
+    )
+    is_public = forms.BooleanField(
+        label="Show the decision on the public response page",
+        required=False,
+        help_text=PUBLIC_HELP,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why closure is refused")
+        return data
+
+
+KEEP, NOBODY = "", "none"
+
+
+def _person_choices(people, *, keep_label: str | None):
+    choices = [(KEEP, keep_label)] if keep_label else []
+    choices.append((NOBODY, "Nobody"))
+    choices += [(str(p.pk), p.display_name) for p in people]
+    return choices
+
+
+class BulkChangeForm(forms.Form):
+    """Change several items at once; blank fields leave each item as it is."""
+
+    office_lead = forms.ChoiceField(label="Office lead", required=False)
+    force_lead = forms.ChoiceField(label="Force lead", required=False)
+    target_date = GovukDateField(
+        label="Target date", required=False, help_text="Leave blank to keep each item's date."
+    )
+    clear_target_date = forms.BooleanField(label="Remove the target date", required=False)
+    area = forms.CharField(
+        label="Area",
+        required=False,
+        max_length=200,
+        help_text="Leave blank to keep each item's area.",
+    )
+    status = forms.ChoiceField(label="Status", required=False)
+    reason = _text(
+        "Reason",
+        required=False,
+        rows=3,
+        hint="Required when you change the status: it is recorded as an update on each item.",
+    )
+
+    def __init__(self, *args, office_people=(), force_people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(p.pk): p for p in [*office_people, *force_people]}
+        self.fields["office_lead"].choices = _person_choices(
+            office_people, keep_label="Leave as it is"
+        )
+        self.fields["force_lead"].choices = _person_choices(
+            force_people, keep_label="Leave as it is"
+        )
+        self.fields["status"].choices = [("", "Leave as it is")] + [
+            (s.value, s.label)
+            for s in (Status.OPEN, Status.IN_PROGRESS, Status.SUPERSEDED, Status.NOT_ACCEPTED)
+        ]
+        self.fields[
+            "status"
+        ].help_text = "An item becomes complete only when the office approves a closure proposal."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("target_date") and data.get("clear_target_date"):
+            self.add_error("clear_target_date", "Either set a target date or remove it, not both")
+        if data.get("status") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why the status is changing")
+        return data
+
+    def _person(self, value):
+        if value == KEEP:
+            return None, False
+        if value == NOBODY:
+            return None, True
+        return self.people[value], True
+
+    def changes(self) -> dict:
+        """The keyword arguments for `tracker_items_bulk_update` (only what changes)."""
+        data = self.cleaned_data
+        changes = {}
+        for name in ("office_lead", "force_lead"):
+            person, changed = self._person(data.get(name) or KEEP)
+            if changed:
+                changes[name] = person
+        if data.get("clear_target_date"):
+            changes["target_date"] = None
+        elif data.get("target_date"):
+            changes["target_date"] = data["target_date"]
+        if (data.get("area") or "").strip():
+            changes["area"] = data["area"]
+        if data.get("status"):
+            changes["status"] = data["status"]
+        if (data.get("reason") or "").strip():
+            changes["reason"] = data["reason"]
+        return changes
+
+
+class ItemDetailsForm(forms.Form):
+    """One item's leads, target date and area, shown as they are now."""
+
+    office_lead = forms.ChoiceField(label="Office lead", required=False)
+    force_lead = forms.ChoiceField(label="Force lead", required=False)
+    target_date = GovukDateField(
+        label="Target date",
+        required=False,
+        help_text="For example, 31 3 2026. Leave blank for none.",
+    )
+    area = forms.CharField(label="Area", required=False, max_length=200)
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=500,
+        help_text="Recorded in the item's history, for example why the target date moved.",
+    )
+
+    def __init__(self, *args, item, office_people=(), force_people=(), **kwargs):
+        initial = {
+            "office_lead": str(item.office_lead_id) if item.office_lead_id else NOBODY,
+            "force_lead": str(item.force_lead_id) if item.force_lead_id else NOBODY,
+            "target_date": item.target_date,
+            "area": item.area,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.item = item
+        self.people = {str(p.pk): p for p in [*office_people, *force_people]}
+        self.fields["office_lead"].choices = _person_choices(office_people, keep_label=None)
+        self.fields["force_lead"].choices = _person_choices(force_people, keep_label=None)
+        for name, lead in (("office_lead", item.office_lead), ("force_lead", item.force_lead)):
+            # A lead who has since left stays selectable, so saving other fields keeps them.
+            if lead and str(lead.pk) not in self.people:
+                self.people[str(lead.pk)] = lead
+                self.fields[name].choices.append((str(lead.pk), f"{lead.display_name} (left)"))
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        item = self.item
+        changes = {}
+        for name in ("office_lead", "force_lead"):
+            value = data.get(name) or NOBODY
+            person = None if value == NOBODY else self.people[value]
+            if getattr(item, f"{name}_id") != (person.pk if person else None):
+                changes[name] = person
+        if data.get("target_date") != item.target_date:
+            changes["target_date"] = data.get("target_date")
+        area = (data.get("area") or "").strip()
+        if area != item.area:
+            changes["area"] = area
+        return changes
+
+
+class PanelPackForm(forms.Form):
+    as_at = GovukDateField(
+        label="As at",
+        help_text=(
+            "The pack shows each open item's status and latest update on this date. Usually "
+            "the date the papers go to the panel. For example, 27 3 2025."
+        ),
+        max_value=timezone.localdate,
+    )
+    title = forms.CharField(
+        label="Title",
+        required=False,
+        max_length=200,
+        help_text='Leave blank for "Progress on HMICFRS recommendations: <date>".',
+    )

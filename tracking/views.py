@@ -1,0 +1,545 @@
+"""Tracker pages: the list with filters, sorting, exports and bulk change; an item's page with
+its full timeline; adding updates with evidence; proposing and deciding closure; evidence
+downloads; "Track this"; Police and Crime Panel packs.
+
+Every item is fetched from `selectors.items_visible_to(user)`, so an item of another office or
+force gives 404. Every change calls a service in `tracking.services`; a refused change shows
+the service's words in the GOV.UK error summary. There is no page that edits or deletes a
+progress update, an evidence file or a panel pack: a correction is a new update.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import (
+    get_response_for,
+    has_office_role,
+    member_required,
+    office_required,
+    office_roles,
+    user_office,
+)
+from inspections.models import Finding
+
+from . import exports, packs, services
+from .filters import TrackerFilter
+from .forms import (
+    BulkChangeForm,
+    ClosureDecisionForm,
+    ClosureProposeForm,
+    ItemDetailsForm,
+    PanelPackForm,
+    ProgressUpdateForm,
+)
+from .models import ClosureProposal, PanelPack
+from .rag import RAG_COLOURS, Status
+from .selectors import (
+    ItemPage,
+    Row,
+    evidence_visible_to,
+    force_people,
+    get_item_for,
+    items_visible_to,
+    office_people,
+    packs_for_office,
+    response_findings_tracking,
+    update_for_item,
+)
+from .workflow import TrackingError
+
+PAGE_SIZE = 50
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _item_url(item) -> str:
+    return reverse("tracking:item-detail", args=[item.pk])
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- The list --------------------------------------------------------------------------------
+
+
+def _filtered(request):
+    today = _today()
+    return TrackerFilter(
+        request.GET, items_visible_to(request.user), user=request.user, today=today
+    ), today
+
+
+@member_required
+def item_list(request):
+    tracker, today = _filtered(request)
+    paginator = Paginator(tracker.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = _query_without(request, "page")
+    is_office = bool(office_roles(request.user))
+    return render(
+        request,
+        "tracking/item_list.html",
+        {
+            "page_title": "Tracker",
+            "filter": tracker,
+            "form": tracker.form,
+            "page_obj": page,
+            "rows": [Row(item, today) for item in page],
+            "query": query,
+            "is_office": is_office,
+            "office": user_office(request.user),
+            "rag_colours": {r.value: c for r, c in RAG_COLOURS.items()},
+            "list_url": request.get_full_path(),
+        },
+    )
+
+
+@member_required
+def export(request, fmt: str):
+    tracker, today = _filtered(request)
+    rows = exports.rows_for(tracker.qs, today=today)
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.to_csv(rows).encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    name = exports.filename(fmt, today=today)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Bulk change ----------------------------------------------------------------------------------
+
+
+def _office_items(request, ids):
+    """The selected items that the user's offices own (others are silently left out: they
+    were never offered)."""
+    bodies = list(office_roles(request.user))
+    clean = [int(i) for i in ids if str(i).isdigit()]
+    return list(
+        items_visible_to(request.user)
+        .filter(pk__in=clean, policing_body_id__in=bodies)
+        .select_related("finding__report", "policing_body__force", "office_lead", "force_lead")
+        .order_by("finding__report__published_on", "finding__position", "pk")
+    )
+
+
+def _people_for(items):
+    bodies = sorted({i.policing_body_id for i in items})
+    forces = sorted({i.policing_body.force_id for i in items})
+    office = {p.pk: p for body in bodies for p in office_people(body)}
+    force = {p.pk: p for f in forces for p in force_people(f)}
+    return list(office.values()), list(force.values())
+
+
+@office_required()
+def bulk_change(request):
+    source = request.POST if request.method == "POST" else request.GET
+    items = _office_items(request, source.getlist("items"))
+    list_url = _safe_next(request, reverse("tracking:item-list"))
+    if not items:
+        messages.error(
+            request, "Select at least one item to change, then choose Change selected items."
+        )
+        return redirect(list_url)
+    office, force = _people_for(items)
+    form = BulkChangeForm(
+        request.POST if request.method == "POST" else None,
+        office_people=office,
+        force_people=force,
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if not changes or set(changes) == {"reason"}:
+            problems = ["Choose what to change."]
+        else:
+            try:
+                services.tracker_items_bulk_update(items=items, acting_user=request.user, **changes)
+            except TrackingError as error:
+                problems = error.problems
+            else:
+                count = len(items)
+                messages.success(request, f"{count} item{'s' if count != 1 else ''} changed.")
+                return redirect(list_url)
+    return render(
+        request,
+        "tracking/bulk_change.html",
+        {
+            "page_title": "Change selected items",
+            "items": items,
+            "form": form,
+            "problems": problems,
+            "list_url": list_url,
+        },
+    )
+
+
+# --- An item ----------------------------------------------------------------------------------------
+
+
+@member_required
+def item_detail(request, pk):
+    item = get_item_for(request.user, pk)
+    page = ItemPage(item, user=request.user, today=_today())
+    return render(
+        request,
+        "tracking/item_detail.html",
+        {
+            "page_title": f"{item.label}: {item.finding.report.title}",
+            "item": item,
+            "page": page,
+            "rag": page.rag,
+            "rag_colour": RAG_COLOURS[page.rag],
+            "status": Status(item.status),
+        },
+    )
+
+
+def _require_office_for(request, item):
+    if not has_office_role(request.user, item.policing_body_id):
+        raise PermissionDenied("Only the office's staff can do this.")
+
+
+@office_required()
+def item_edit(request, pk):
+    item = get_item_for(request.user, pk)
+    _require_office_for(request, item)
+    office, force = _people_for([item])
+    form = ItemDetailsForm(
+        request.POST or None, item=item, office_people=office, force_people=force
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if not changes:
+            messages.info(request, "Nothing was changed.")
+            return redirect(_item_url(item))
+        try:
+            services.tracker_items_bulk_update(
+                items=[item],
+                acting_user=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                **changes,
+            )
+        except TrackingError as error:
+            problems = error.problems
+        else:
+            messages.success(request, "The item's details have been saved.")
+            return redirect(_item_url(item))
+    return render(
+        request,
+        "tracking/item_edit.html",
+        {
+            "page_title": "Change leads, target date or area",
+            "item": item,
+            "form": form,
+            "problems": problems,
+        },
+    )
+
+
+@member_required
+def update_add(request, pk):
+    item = get_item_for(request.user, pk)
+    page = ItemPage(item, user=request.user, today=_today())
+    if not page.can_update:  # pragma: no cover - items_visible_to already limits this
+        raise PermissionDenied
+    corrects_id = request.POST.get("corrects") or request.GET.get("corrects")
+    corrects = update_for_item(item, corrects_id) if corrects_id else None
+    form = ProgressUpdateForm(
+        request.POST or None,
+        request.FILES or None,
+        statuses=[] if corrects else page.status_choices,
+        current=item.status,
+        initial={"date": _today()},
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.progress_update_add(
+                item=item,
+                acting_user=request.user,
+                text=data["text"],
+                date=data["date"],
+                status=data.get("status") or "",
+                is_public=data["is_public"],
+                corrects=corrects,
+                files=data["files"],
+            )
+        except TrackingError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                "Your correction has been added." if corrects else "Your update has been added.",
+            )
+            return redirect(_item_url(item))
+    return render(
+        request,
+        "tracking/update_form.html",
+        {
+            "page_title": "Correct an update" if corrects else "Add an update",
+            "item": item,
+            "page": page,
+            "form": form,
+            "corrects": corrects,
+            "problems": problems,
+        },
+    )
+
+
+@member_required
+def closure_propose(request, pk):
+    item = get_item_for(request.user, pk)
+    page = ItemPage(item, user=request.user, today=_today())
+    form = ClosureProposeForm(
+        request.POST or None, request.FILES or None, initial={"date": _today()}
+    )
+    problems = []
+    if not page.can_propose_closure:
+        problems = [
+            "Closure can only be proposed for an item that is open or in progress; this one is "
+            f"{Status(item.status).label.lower()}."
+        ]
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.closure_propose(
+                item=item,
+                acting_user=request.user,
+                text=data["text"],
+                date=data["date"],
+                is_public=data["is_public"],
+                files=data["files"],
+            )
+        except TrackingError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                "Closure has been proposed. Someone in the office will approve or refuse it.",
+            )
+            return redirect(_item_url(item))
+    return render(
+        request,
+        "tracking/closure_propose.html",
+        {
+            "page_title": "Propose closure",
+            "item": item,
+            "page": page,
+            "form": form,
+            "problems": problems,
+        },
+    )
+
+
+@member_required
+def closure_decide(request, pk, proposal_pk):
+    item = get_item_for(request.user, pk)
+    _require_office_for(request, item)
+    proposal = get_object_or_404(
+        ClosureProposal.objects.select_related("proposed_by", "update", "decided_by"),
+        item=item,
+        pk=proposal_pk,
+    )
+    page = ItemPage(item, user=request.user, today=_today())
+    form = ClosureDecisionForm(request.POST or None)
+    problems = []
+    own = proposal.proposed_by_id == request.user.pk
+    if own:
+        problems = [
+            "You proposed closing this item, so someone else in the office must approve or "
+            "refuse it."
+        ]
+    elif not proposal.is_pending:
+        problems = [f"This proposal has already been {proposal.get_decision_display().lower()}."]
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.closure_decide(
+                proposal=proposal,
+                acting_user=request.user,
+                approve=data["decision"] == "approve",
+                reason=data["reason"],
+                is_public=data["is_public"],
+            )
+        except TrackingError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                "Closure approved: the item is complete."
+                if data["decision"] == "approve"
+                else "Closure refused: the item is back with the force.",
+            )
+            return redirect(_item_url(item))
+    evidence = next(
+        (e.evidence for e in page.timeline if e.update and e.update.pk == proposal.update_id), []
+    )
+    return render(
+        request,
+        "tracking/closure_decide.html",
+        {
+            "page_title": "Approve or refuse closure",
+            "item": item,
+            "proposal": proposal,
+            "evidence": evidence,
+            "form": form,
+            "problems": problems,
+            "can_decide": not own and proposal.is_pending,
+        },
+    )
+
+
+@member_required
+def evidence_download(request, pk):
+    """An evidence file with its original name, only for the office and the force concerned."""
+    evidence = evidence_visible_to(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Track this ---------------------------------------------------------------------------------
+
+
+@office_required()
+def response_tracking(request, pk):
+    response = get_response_for(request.user, pk, for_write=True)
+    rows = response_findings_tracking(response)
+    return render(
+        request,
+        "tracking/response_tracking.html",
+        {
+            "page_title": f"Track recommendations: {response.report.title}",
+            "response": response,
+            "rows": rows,
+            "untracked": sum(1 for _, item in rows if item is None),
+        },
+    )
+
+
+@require_POST
+@office_required()
+def track(request, pk):
+    response = get_response_for(request.user, pk, for_write=True)
+    back = reverse("tracking:response-tracking", args=[response.pk])
+    if request.POST.get("finding") == "all":
+        created = services.tracker_items_create_for_response(
+            response=response, acting_user=request.user
+        )
+        count = len(created)
+        messages.success(
+            request,
+            f"{count} item{'s' if count != 1 else ''} added to the tracker."
+            if count
+            else "Every recommendation for local action and every AFI is already tracked.",
+        )
+        return redirect(back)
+    finding = get_object_or_404(
+        Finding.objects.select_related("report"),
+        pk=request.POST.get("finding") if str(request.POST.get("finding", "")).isdigit() else 0,
+        report_id=response.report_id,
+    )
+    try:
+        item = services.tracker_item_create(
+            finding=finding, policing_body=response.policing_body, acting_user=request.user
+        )
+    except TrackingError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(request, f"{item.label} is now tracked.")
+    return redirect(back)
+
+
+# --- Panel packs -------------------------------------------------------------------------------
+
+
+@office_required()
+def pack_list(request):
+    office = user_office(request.user)
+    return render(
+        request,
+        "tracking/pack_list.html",
+        {
+            "page_title": "Police and Crime Panel packs",
+            "office": office,
+            "packs": list(packs_for_office(office.pk)),
+        },
+    )
+
+
+@office_required()
+def pack_create(request):
+    office = user_office(request.user)
+    form = PanelPackForm(request.POST or None, initial={"as_at": _today()})
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            pack = services.panel_pack_create(
+                policing_body=office,
+                as_at=form.cleaned_data["as_at"],
+                title=form.cleaned_data["title"],
+                acting_user=request.user,
+            )
+        except TrackingError as error:
+            problems = error.problems
+        else:
+            messages.success(request, f"The pack “{pack.title}” has been made and stored.")
+            return redirect("tracking:pack-list")
+    return render(
+        request,
+        "tracking/pack_form.html",
+        {"page_title": "Make a panel pack", "office": office, "form": form, "problems": problems},
+    )
+
+
+@office_required()
+def pack_download(request, pk):
+    bodies = list(office_roles(request.user))
+    pack = get_object_or_404(
+        PanelPack.objects.select_related("policing_body"), pk=pk, policing_body_id__in=bodies
+    )
+    response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{packs.pack_filename(pack)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
