@@ -30,10 +30,9 @@ from .models import (
 
 #: Shown under every long-text box that is rendered with the safe markup (core.markup).
 MARKUP_HINT = (
-    "Leave a blank line between paragraphs. Start a line with - for a bullet list or 1. for a "
-    "numbered list. Put ** on both sides of words to make them bold. Write a link as "
-    "[link text](https://www.example.org). Anything else, including HTML, is shown exactly as "
-    "typed."
+    "Leave a blank line between paragraphs. Start a line with - for a bullet or 1. for a "
+    "numbered list. Put ** either side of words for bold. Write a link as "
+    "[link text](https://www.example.org). HTML is shown as typed, never run."
 )
 
 #: The sections of a report edited on their own page, by the slug in their URL.
@@ -240,6 +239,10 @@ class FindingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind == Finding.Kind.RECOMMENDATION:
+            self.fields["addressees"].required = True
+            self.fields["addressees"].error_messages["required"] = (
+                "Select who the recommendation is addressed to"
+            )
             self.fields["cause_of_concern"].choices = [("", "None")] + [
                 (c.pk, _short(c)) for c in causes
             ]

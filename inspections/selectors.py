@@ -6,8 +6,9 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from core.history import timeline
+from core.history import FieldChange, timeline
 
 from .models import Finding, Report
 
@@ -174,11 +175,42 @@ def report_history(report: Report):
     for versions in by_finding.values():
         latest = max(versions, key=lambda r: (r.history_date, r.history_id))
         kind = Finding.Kind(latest.kind).label if latest.kind in Finding.Kind.values else "Finding"
-        entries += timeline(versions, what=f"{kind} {latest.reference}".strip())
+        entries += with_first_values(
+            timeline(versions, what=f"{kind} {latest.reference}".strip()),
+            versions,
+            ("text", "addressees", "timescale_text"),
+        )
     entries += timeline(judgement_records, what="Graded judgement")
     entries = readable_entries(entries)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def with_first_values(entries, records, fields):
+    """The timeline shows what changed between versions; for the version that created an
+    object it shows nothing. Add what it was created with (its non-empty `fields`), so the
+    history says what was written, not only that something was."""
+    first = min(records, key=lambda r: (r.history_date, r.history_id))
+    if first.history_type != "+":
+        return entries
+    changes = []
+    for name in fields:
+        value = getattr(first, name)
+        if value in (None, "", []):
+            continue
+        model_field = first.instance_type._meta.get_field(name)
+        shown = (
+            str(dict(model_field.flatchoices).get(value, value))
+            if model_field.choices
+            else str(value)
+        )
+        changes.append(FieldChange(name, capfirst(str(model_field.verbose_name)), "(blank)", shown))
+    return [
+        replace(entry, changes=changes)
+        if entry.action == "Created" and entry.when == first.history_date and not entry.changes
+        else entry
+        for entry in entries
+    ]
 
 
 def readable_entries(entries, *, user_names: dict | None = None):

@@ -127,8 +127,14 @@ def response_clock(response: Response, *, today: date) -> Clock:
     else:
         left_text = "due today" if left == 0 else f"{left} day{'s' if left != 1 else ''} left"
         state = "due_soon" if left <= DUE_SOON_DAYS else "running"
+    if day < 1:
+        period = "The 56 days have not started"
+    elif day > deadlines.PERIOD_DAYS:
+        period = f"The {deadlines.PERIOD_DAYS} days have ended"
+    else:
+        period = f"Day {day} of {deadlines.PERIOD_DAYS}"
     parts = [
-        f"Day {day} of {deadlines.PERIOD_DAYS}" if day >= 1 else "The 56 days have not started",
+        period,
         f"due {long_date(due)}",
         left_text,
         f"publish by {long_date(publish_by)}",
@@ -544,7 +550,7 @@ def response_history(response: Response):
     recommendation ("Explanation for R2"), people by name, dates written out."""
     from django.contrib.auth import get_user_model
 
-    from inspections.selectors import readable_entries
+    from inspections.selectors import readable_entries, with_first_values
 
     records = list(response.history.select_related("history_user"))
     explanation_records = list(
@@ -565,7 +571,11 @@ def response_history(response: Response):
         finding = versions[-1].finding
         kind = "Recommendation" if finding.kind == Finding.Kind.RECOMMENDATION else "AFI"
         name = finding.reference or f"{kind.lower()} at position {finding.position}"
-        entries += timeline(versions, what=f"Explanation for {name}")
+        entries += with_first_values(
+            timeline(versions, what=f"Explanation for {name}"),
+            versions,
+            ("kind", "text", "force_comment"),
+        )
     user_ids = {
         value
         for entry in entries

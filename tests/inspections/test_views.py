@@ -665,3 +665,57 @@ def test_an_unknown_section_is_not_found(client, drafter, cdi):
     client.force_login(drafter)
 
     assert client.get(section_url(cdi, "nonsense")).status_code == 404
+
+
+# --- In a real browser: accessibility, a 320 px screen ----------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_report_page_passes_axe_and_fits_a_320px_screen(
+    live_server, page, axe, screenshot_dir
+):
+    from tests.responses.test_views import _check_page, _sign_in
+
+    drafter = office_user(policing_body("norfolk-pcc"), full_name="Dana Drafter")
+    cdi = report_create(
+        acting_user=drafter,
+        forces=[force("norfolk")],
+        title="Norfolk Constabulary Crime Data Integrity inspection 2019",
+        published_on=date(2020, 1, 7),
+        report_type=ReportType.CRIME_DATA_INTEGRITY,
+        grading_framework="four",
+        hmicfrs_url="https://hmicfrs.justiceinspectorates.gov.uk/publications/a-very-long-address-that-must-wrap-on-a-small-screen/",
+    )
+    FindingFactory(report=cdi, text="We also found the force has:\n\n- a plan;\n- a team.")
+    cause = FindingFactory(report=cdi, kind=Finding.Kind.CAUSE_OF_CONCERN, reference="CoC1")
+    RecommendationFactory(report=cdi, cause_of_concern=cause, timescale_text="immediately")
+    RecommendationFactory(report=cdi, addressees=[Addressee.HOME_OFFICE.value])
+    AfiFactory(report=cdi)
+    _sign_in(page.context, live_server, drafter)
+    base = live_server.url
+    pages = {
+        "report-list": reverse("inspections:report-list"),
+        "report-list-filtered": reverse("inspections:report-list") + "?year=2020&q=norfolk",
+        "report-create": reverse("inspections:report-create"),
+        "report-detail": reverse("inspections:report-detail", args=[cdi.pk]),
+        "report-edit": reverse("inspections:report-edit", args=[cdi.pk]),
+        "report-history": reverse("inspections:report-history", args=[cdi.pk]),
+        "section-judgements": section_url(cdi, "judgements"),
+        "section-key-findings": section_url(cdi, "key-findings"),
+        "section-recommendations": section_url(cdi, "recommendations"),
+    }
+    for name, path in pages.items():
+        _check_page(page, axe, base + path, screenshot_dir, name)
+
+    # A section page with errors: the error summary and the fields in error pass too.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base + section_url(cdi, "recommendations"))
+    page.get_by_label("Addressed to", exact=False).first  # noqa: B018 - present
+    page.locator('input[name="form-0-addressees"]:checked').uncheck()
+    page.get_by_role("button", name="Save and return to the report").click()
+    page.wait_for_selector(".govuk-error-summary")
+    assert "Select who the recommendation is addressed to" in page.inner_text(
+        ".govuk-error-summary"
+    )
+    assert axe(page) == []

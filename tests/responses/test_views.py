@@ -91,6 +91,15 @@ def test_publish_by_is_the_last_working_day_on_or_before_a_weekend_due_date(norf
     assert clock.state == "due_soon"
 
 
+def test_the_clock_after_the_56_days_says_so_rather_than_day_60_of_56(response):
+    clock = response_clock(response, today=date(2020, 3, 6))
+
+    assert clock.summary == (
+        "The 56 days have ended - due Monday 2 March 2020 - 4 days overdue - "
+        "publish by Monday 2 March 2020"
+    )
+
+
 def test_the_clock_says_overdue_and_due_today(response):
     assert response_clock(response, today=date(2020, 3, 2)).summary.startswith(
         "Day 56 of 56 - due Monday 2 March 2020 - due today"
@@ -229,7 +238,7 @@ def test_long_text_fields_explain_the_markup(client, response, drafter):
 
     page = client.get(url("office-comments", response))
 
-    assert "Start a line with - for a bullet list" in page.content.decode()
+    assert "Start a line with - for a bullet or 1. for a numbered list" in page.content.decode()
 
 
 def test_an_explanation_is_saved_with_the_force_comment_beside_it(client, flow, drafter, report):
@@ -620,9 +629,10 @@ def test_the_history_says_who_when_what_changed_and_why(client, flow, drafter, a
     assert "Alex Approver" in text
     assert "Status Changed from Awaiting approval → to Approved" in text
     assert "Approved by Changed from (blank) → to Alex Approver" in text
-    assert "Explanation for R1" in text
+    assert "Explanation for R1: Explanation for R1 saved Created by Dana Drafter" in text
+    assert "Text Changed from (blank) → to Action for R1." in text
     assert "Force invited to comment by 4 February 2020" in text
-    assert "Force to reply by" not in text or "4 February 2020" in text
+    assert "Force reply by Changed from (blank) → to 4 February 2020" in text
 
 
 # --- Query counts --------------------------------------------------------------------------
@@ -677,3 +687,154 @@ def test_the_force_page_makes_the_same_number_of_queries_with_5_or_50_recommenda
         assert client.get(url("detail", small)).status_code == 200
     with django_assert_num_queries(len(five.captured_queries)):
         assert client.get(url("detail", large)).status_code == 200
+
+
+# --- In a real browser: accessibility, a 320 px screen, the keyboard -------------------------
+
+
+def _sign_in(context, live_server, user) -> None:
+    """Give a browser context the session of `user` (signing in is tested elsewhere)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def _check_page(page, check_axe, url, screenshot_dir, name):
+    """Open `url` at desktop width and at 320 px: no axe-core violations, nothing wider than
+    the screen."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.goto(url).status == 200, url
+    violations = check_axe(page)
+    assert violations == [], (
+        url,
+        [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations],
+    )
+    page.set_viewport_size({"width": 320, "height": 800})
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    page.screenshot(path=str(screenshot_dir / f"{name}-320.png"))
+    assert overflow <= 320, f"{url} is {overflow}px wide at a 320px screen"
+
+
+# A live server needs committed data; serialized_rollback restores the reference data (forces
+# and policing bodies, loaded by a migration) that a transactional test's flush would remove.
+browser_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.mark.browser
+@browser_db
+def test_every_response_page_passes_axe_and_fits_a_320px_screen(
+    live_server, browser, page, axe, screenshot_dir
+):
+    from responses.services import explanation_save, response_update_text
+
+    norfolk = policing_body("norfolk-pcc")
+    drafter = office_user(norfolk, Membership.Role.OPCC_DRAFTER, full_name="Dana Drafter")
+    person = force_user(norfolk.force, full_name="Fran Force")
+    report = ReportFactory(title="Norfolk Constabulary Crime Data Integrity inspection 2019")
+    r1 = RecommendationFactory(report=report, timescale_text="immediately")
+    RecommendationFactory(report=report, addressees=[Addressee.HOME_OFFICE.value])
+    from tests.factories import AfiFactory
+
+    afi = AfiFactory(report=report)
+    response = make_response(report=report, body=norfolk, acting_user=drafter)
+    response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments="I welcome the report.\n\n- one\n- **two**",
+    )
+    explanation_save(
+        response=response, finding=r1, acting_user=drafter, kind="action_taken", text="Done."
+    )
+    response = response_invite_force(
+        response=response, invited_on=INVITED_ON, reply_by=REPLY_BY, acting_user=drafter
+    )
+    _sign_in(page.context, live_server, drafter)
+    base = live_server.url
+    office_pages = [
+        "detail",
+        "history",
+        "invite",
+        "force-comments",
+        "office-comments",
+        "reply-to-force",
+        "internal-notes",
+        "recommendations",
+        "afis",
+        "start-drafting",
+        "submit",
+        "approve",
+        "send-back",
+        "publish",
+        "copies",
+        "not-required",  # the reason pages (send back, reinstate, amend) share a template
+    ]
+    for name in office_pages:
+        _check_page(page, axe, base + url(name, response), screenshot_dir, f"response-{name}")
+    _check_page(
+        page, axe, base + url("explanation", response, r1.pk), screenshot_dir, "explanation"
+    )
+    _check_page(page, axe, base + url("explanation", response, afi.pk), screenshot_dir, "afi")
+
+    # A refused action: the error summary itself must pass too.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base + url("submit", response))
+    page.get_by_role("button", name="Submit for approval").click()
+    page.wait_for_selector(".govuk-error-summary")
+    assert "You cannot submit for approval a response that is awaiting force comments" in (
+        page.inner_text(".govuk-error-summary")
+    )
+    assert axe(page) == []
+
+    # The force's pages, in a separate browser context (its own session).
+    force_context = browser.new_context(bypass_csp=True)
+    try:
+        force_page = force_context.new_page()
+        _sign_in(force_context, live_server, person)
+        _check_page(force_page, axe, base + url("detail", response), screenshot_dir, "force")
+        _check_page(
+            force_page, axe, base + url("force-edit", response), screenshot_dir, "force-edit"
+        )
+    finally:
+        force_context.close()
+
+
+@pytest.mark.browser
+@browser_db
+def test_a_section_can_be_edited_with_the_keyboard_alone(live_server, page):
+    norfolk = policing_body("norfolk-pcc")
+    drafter = office_user(norfolk, Membership.Role.OPCC_DRAFTER)
+    response = make_response(body=norfolk, acting_user=drafter)
+    _sign_in(page.context, live_server, drafter)
+    page.goto(live_server.url + url("detail", response))
+
+    # From the task list, by keyboard: focus the section's link and follow it.
+    link = page.get_by_role("link", name="The Police and Crime Commissioner's comments")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/office-comments/")
+    page.keyboard.press("Tab")  # skip link
+    for _ in range(40):
+        if page.evaluate("document.activeElement.name") == "text":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.type("Written without a mouse.")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Save":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/responses/{response.pk}/")
+
+    assert "have been saved" in page.inner_text(".govuk-notification-banner")
+    assert Response.objects.get(pk=response.pk).office_comments == "Written without a mouse."
