@@ -6,6 +6,7 @@ ordered list of `Finding` rows whose `kind` says which of these each one is, so 
 reordering and re-classifying are simple.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -261,3 +262,47 @@ class Finding(models.Model):
     @property
     def addressee_labels(self) -> list[str]:
         return [Addressee(a).label for a in self.addressees]
+
+
+class ImportDraft(models.Model):
+    """A document being imported: what the importer proposed from it, as staff correct it on
+    the preview page, until they confirm it (creating the report, its findings and, for a
+    previously published response, the response) or discard it.
+
+    `text` is the text read from the paste or file; every proposed item in `payload` keeps the
+    spans of `text` it came from (see inspections/importer/draft.py for the payload's shape).
+
+    No django-simple-history here: a draft is a working copy that changes on every click of the
+    preview page, and each history row would copy the whole document. What confirming creates
+    is recorded in the history of the report, its findings and the response, with the reason
+    "Imported".
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISCARDED = "discarded", "Discarded"
+
+    policing_body = models.ForeignKey(
+        "accounts.PolicingBody", on_delete=models.CASCADE, related_name="import_drafts"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_drafts"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    source_name = models.CharField(max_length=255, blank=True)
+    source_kind = models.CharField(max_length=10)
+    text = models.TextField(blank=True)
+    payload = models.JSONField(default=dict)
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_drafts"
+    )
+    lock_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self):
+        return self.source_name or f"Import {self.pk}"

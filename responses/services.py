@@ -509,6 +509,126 @@ def _after_publication(version_id: int) -> None:
 PUBLICATION_HOOKS: list = []
 
 
+def response_import_published(
+    *,
+    report,
+    policing_body,
+    acting_user,
+    published_on: date,
+    office_comments: str,
+    force_comments: str = "",
+    force_comments_author_name: str = "",
+    force_comments_author_role: str = "",
+    reply_to_force: str = "",
+    signatory_name: str = "",
+    signatory_title: str = "",
+    published_url: str = "",
+    copies: dict[str, date | None] | None = None,
+    explanations: list[tuple[Finding, str, str, str]] = (),
+    internal_notes: str = "",
+    reason: str = "Imported",
+) -> Response:
+    """Record a response the office published before it used this product, as published on
+    its original date and marked `imported`, so the public archive and the on-time statistics
+    are complete.
+
+    This is the one documented way round the workflow: a response that was already published
+    never went through invitation, drafting and approval here, so the transition table and the
+    guards of `response_publish` (invitation under s55(4), an explanation for every
+    recommendation under s55(5B), a reason when late under s55(5A)) are not applied. What is
+    still checked: the report attracts s55, the office has no response to it yet, there are
+    office comments (s55(5) makes them mandatory), and the publication date is real: not
+    before the report's and not after today (a response published in the past cannot carry a
+    future date). The due date is computed as for any response, so an imported response that
+    was late counts as late. History records the acting user and `reason`; version 1 carries
+    the original publication date, and the publication hooks (frozen PDF, public pages) run
+    after commit as for any publication.
+
+    `copies`: {key of COPY_FIELDS: date sent}. `explanations`: (finding, kind, text,
+    force_comment) for recommendations and AFIs the response answered one by one.
+    """
+    office_comments = _require_text(
+        office_comments,
+        f"An imported response needs the {policing_body.holder_title.lower()}'s comments (s55(5)).",
+    )
+    copies = copies or {}
+    unknown = set(copies) - set(COPY_FIELDS)
+    if unknown:
+        raise WorkflowError(f"Unknown copy recipient: {', '.join(sorted(unknown))}.")
+    if not report.s55_applies:
+        raise WorkflowError(
+            "This report does not need a Section 55 response"
+            + (f": {report.s55_exemption_reason}" if report.s55_exemption_reason else ".")
+        )
+    problems = []
+    if published_on < report.published_on:
+        problems.append(
+            f"The response cannot have been published ({published_on:%-d %B %Y}) before the "
+            f"report ({report.published_on:%-d %B %Y})."
+        )
+    if published_on > timezone.localdate():
+        problems.append("The date the response was published cannot be in the future.")
+    problems += [
+        f"The date a copy was sent ({when:%-d %B %Y}) cannot be before the publication date "
+        f"({published_on:%-d %B %Y})."
+        for when in copies.values()
+        if when and when < published_on
+    ]
+    for finding, kind, _text, _force_comment in explanations:
+        if finding.report_id != report.pk:
+            problems.append("An explanation belongs to a different report.")
+        if kind and kind not in Explanation.Kind.values:
+            problems.append(f"Unknown kind of explanation: {kind}.")
+    if problems:
+        raise WorkflowError(" ".join(problems), problems=problems)
+    with transaction.atomic():
+        if Response.objects.filter(report=report, policing_body=policing_body).exists():
+            raise WorkflowError(
+                f"{policing_body.short_name} already has a response to this report: open it "
+                "instead of importing another."
+            )
+        response = Response(
+            report=report,
+            policing_body=policing_body,
+            status=Status.PUBLISHED,
+            published_on=published_on,
+            published_url=published_url.strip(),
+            imported=True,
+            office_comments=office_comments,
+            reply_to_force=reply_to_force.strip(),
+            force_comments=force_comments.strip(),
+            force_comments_author_name=force_comments_author_name.strip(),
+            force_comments_author_role=force_comments_author_role.strip(),
+            signatory_name=signatory_name.strip() or policing_body.holder_name,
+            signatory_title=signatory_title.strip() or policing_body.holder_title,
+            internal_notes=internal_notes.strip(),
+        )
+        _set_due_dates(response, report.published_on)
+        for key, when in copies.items():
+            setattr(response, COPY_FIELDS[key], when)
+        attribute(response, acting_user=acting_user, reason=reason)
+        response.save()
+        for finding, kind, text, force_comment in explanations:
+            explanation = Explanation(
+                response=response,
+                finding=finding,
+                kind=kind,
+                text=text.strip(),
+                force_comment=force_comment.strip(),
+            )
+            attribute(explanation, acting_user=acting_user, reason=reason)
+            explanation.save()
+        version = ResponseVersion.objects.create(
+            response=response,
+            number=1,
+            published_on=published_on,
+            reason=reason,
+            published_by=acting_user,
+        )
+        transaction.on_commit(lambda: _after_publication(version.pk))
+    return response
+
+
 def response_amend(*, response: Response, reason: str, acting_user) -> Response:
     """Reopen a published response for amendment. The published version stays public until the
     amended one is published; the original publication date is kept."""

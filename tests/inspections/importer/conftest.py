@@ -1,6 +1,7 @@
 """Fixtures for the importer's tests: the documents in fixtures/ and the 43 forces as the
 parser sees them (plain data from the reference data, so parser tests need no database)."""
 
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,24 @@ FORCE_NAMES = [ForceName(f["slug"], (f["name"], f["short_name"])) for f in FORCE
 @pytest.fixture
 def forces():
     return FORCE_NAMES
+
+
+@pytest.fixture
+def reference_data(db):
+    """The 43 forces and their offices, which a data migration loads. A transactional test
+    (the browser tests) empties the database when it ends, so load them again if needed."""
+    from django.apps import apps
+
+    from accounts.models import PolicingBody
+
+    if not PolicingBody.objects.exists():
+        import_module("accounts.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture
+def drafter(reference_data):
+    """A drafter in Norfolk's office."""
+    from accounts.models import Membership
+    from tests.factories import office_user, policing_body
+
+    return office_user(policing_body("norfolk-pcc"), Membership.Role.OPCC_DRAFTER)

@@ -1,0 +1,342 @@
+"""Forms for the importer's pages. They render through the shared GOV.UK templates."""
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from core.forms import GovukDateField
+from inspections.models import Addressee, Grade, GradingFramework, ReportType, Scope
+
+from . import draft as drafts
+from .extract import MAX_BYTES
+
+_EXPLANATION_KIND_CHOICES = [
+    ("", "Not given"),
+    ("action_taken", "Action taken"),
+    ("action_proposed", "Action proposed"),
+    ("no_action", "No action"),
+]
+
+
+class ImportStartForm(forms.Form):
+    text = forms.CharField(
+        label="Paste the text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text="The whole document: an HMICFRS report or its summary page, or a response your "
+        "office published before. Up to 2 MB.",
+    )
+    upload = forms.FileField(
+        label="Or upload a file",
+        required=False,
+        help_text="A Word document (.docx), a PDF with text in it, a web page (.html) or a text "
+        "file, up to 2 MB.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        text = cleaned.get("text") or ""
+        upload = cleaned.get("upload")
+        if upload is not None and upload.size > MAX_BYTES:
+            self.add_error(
+                "upload",
+                f"The file is {upload.size / (1024 * 1024):.1f} MB; the most the importer takes "
+                "is 2 MB. Split the document, or paste only the parts you need.",
+            )
+        elif text.strip() and upload is not None:
+            self.add_error("text", "Paste the text or upload a file, not both.")
+        elif not text.strip() and upload is None and "upload" not in self.errors:
+            self.add_error("text", "Paste the text of the document, or upload a file.")
+        return cleaned
+
+
+class ReportDetailsForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=300)
+    published_on = GovukDateField(
+        label="Date published",
+        help_text="The day HMICFRS published the report, for example 7 1 2020.",
+        max_value=timezone.localdate,
+    )
+    report_type = forms.ChoiceField(label="Type of report", choices=ReportType.choices)
+    inspection_type_label = forms.CharField(
+        label="Type of inspection, as your office describes it",
+        max_length=100,
+        required=False,
+        help_text='For example "Thematic".',
+    )
+    scope = forms.ChoiceField(label="Scope", choices=Scope.choices, widget=forms.RadioSelect)
+    forces = forms.MultipleChoiceField(
+        label="Forces inspected",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave empty for a national report about all forces.",
+    )
+    grading_framework = forms.ChoiceField(
+        label="Grading", choices=GradingFramework.choices, widget=forms.RadioSelect
+    )
+    hmicfrs_url = forms.URLField(label="HMICFRS web address", required=False, max_length=500)
+
+    def __init__(self, *args, force_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forces"].choices = list(force_choices)
+
+    @staticmethod
+    def initial_from(report: dict) -> dict:
+        return {
+            "title": report["title"],
+            "published_on": report["published_on"] or None,
+            "report_type": report["report_type"],
+            "inspection_type_label": report["inspection_type_label"],
+            "scope": report["scope"],
+            "forces": report["forces"],
+            "grading_framework": report["grading_framework"],
+            "hmicfrs_url": report.get("hmicfrs_url", ""),
+        }
+
+
+class JudgementForm(forms.Form):
+    id = forms.CharField(required=False, widget=forms.HiddenInput)
+    area = forms.CharField(
+        label="Area",
+        max_length=200,
+        required=False,
+        help_text='For example "Investigating crime" or "Overall". Leave empty to remove it.',
+    )
+    grade = forms.ChoiceField(
+        label="Grade", choices=[("", "Choose a grade"), *Grade.choices], required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("area") or "").strip() and not cleaned.get("grade"):
+            self.add_error("grade", "Choose the grade for this area.")
+        return cleaned
+
+
+JudgementFormSet = forms.formset_factory(JudgementForm, extra=2, max_num=60)
+
+
+class ResponseDetailsForm(forms.Form):
+    include = forms.BooleanField(
+        label="Import the response as published by the office",
+        required=False,
+        help_text="Untick to import only the report.",
+    )
+    published_on = GovukDateField(
+        label="Date the response was published",
+        required=False,
+        help_text="The day your office published it, for example 20 2 2020.",
+        max_value=timezone.localdate,
+    )
+    published_url = forms.URLField(
+        label="Web address of the published response", required=False, max_length=500
+    )
+    office_comments = forms.CharField(
+        label="The office's comments", required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    force_comments = forms.CharField(
+        label="The chief officer's comments",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    force_comments_author_name = forms.CharField(
+        label="Chief officer's comments: who gave them", max_length=200, required=False
+    )
+    force_comments_author_role = forms.CharField(
+        label="Chief officer's comments: their role", max_length=200, required=False
+    )
+    reply_to_force = forms.CharField(
+        label="The office's reply to the chief officer's comments",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    signatory_name = forms.CharField(label="Signed by", max_length=200, required=False)
+    signatory_title = forms.CharField(label="Their title", max_length=200, required=False)
+    ticked = forms.MultipleChoiceField(
+        label="The office's checklist: what was done",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    copies_sent_on = GovukDateField(
+        label="Date the copies were sent",
+        required=False,
+        help_text="The document does not say; leave empty to record the publication date.",
+        max_value=timezone.localdate,
+    )
+
+    def __init__(self, *args, checklist=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ticked"].choices = [(entry["id"], entry["text"]) for entry in checklist]
+        if not checklist:
+            del self.fields["ticked"]
+
+    def clean(self):
+        cleaned = super().clean()
+        published = cleaned.get("published_on")
+        sent = cleaned.get("copies_sent_on")
+        if published and sent and sent < published:
+            self.add_error(
+                "copies_sent_on",
+                "The copies cannot have been sent before the response was published.",
+            )
+        return cleaned
+
+    @staticmethod
+    def initial_from(response: dict) -> dict:
+        return {
+            "include": response["include"],
+            "published_on": response["published_on"] or None,
+            "published_url": response.get("published_url", ""),
+            "office_comments": response["office_comments"]["text"],
+            "force_comments": response["force_comments"]["text"],
+            "force_comments_author_name": response["force_comments"].get("author_name", ""),
+            "force_comments_author_role": response["force_comments"].get("author_role", ""),
+            "reply_to_force": response["reply_to_force"]["text"],
+            "signatory_name": response.get("signatory_name", ""),
+            "signatory_title": response.get("signatory_title", ""),
+            "ticked": [entry["id"] for entry in response["checklist"] if entry["ticked"]],
+            "copies_sent_on": response.get("copies_sent_on") or None,
+        }
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def apply_response_details(payload: dict, cleaned: dict) -> None:
+    """Copy the response form's answers into the payload."""
+    response = payload["response"]
+    response["include"] = bool(cleaned["include"])
+    response["published_on"] = _iso(cleaned.get("published_on"))
+    response["published_url"] = cleaned.get("published_url", "")
+    response["office_comments"]["text"] = cleaned.get("office_comments", "").strip()
+    response["force_comments"]["text"] = cleaned.get("force_comments", "").strip()
+    response["force_comments"]["author_name"] = cleaned.get("force_comments_author_name", "")
+    response["force_comments"]["author_role"] = cleaned.get("force_comments_author_role", "")
+    response["reply_to_force"]["text"] = cleaned.get("reply_to_force", "").strip()
+    response["signatory_name"] = cleaned.get("signatory_name", "")
+    response["signatory_title"] = cleaned.get("signatory_title", "")
+    ticked = set(cleaned.get("ticked") or [])
+    for entry in response["checklist"]:
+        entry["ticked"] = entry["id"] in ticked
+    response["copies_sent_on"] = _iso(cleaned.get("copies_sent_on"))
+    if response["include"]:
+        response["present"] = True
+
+
+def apply_report_details(payload: dict, cleaned: dict) -> None:
+    report = payload["report"]
+    report.update(
+        title=cleaned["title"].strip(),
+        published_on=_iso(cleaned["published_on"]),
+        report_type=cleaned["report_type"],
+        inspection_type_label=cleaned.get("inspection_type_label", "").strip(),
+        scope=cleaned["scope"],
+        forces=list(cleaned.get("forces") or []),
+        grading_framework=cleaned["grading_framework"],
+        hmicfrs_url=cleaned.get("hmicfrs_url", ""),
+    )
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What it is",
+        choices=list(drafts.FINDING_KIND_LABELS.items()),
+        widget=forms.RadioSelect,
+    )
+    reference = forms.CharField(
+        label="Reference",
+        max_length=30,
+        required=False,
+        help_text='For example "R1" or "AFI 3".',
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    text = forms.CharField(
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text='Bullets start with "- "; leave a blank line between paragraphs.',
+    )
+    addressees = forms.MultipleChoiceField(
+        label="Recommendations: addressed to",
+        choices=Addressee.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    timescale_text = forms.CharField(
+        label="Recommendations: timescale, as written",
+        max_length=200,
+        required=False,
+        help_text='For example "immediately", "within six months" or "by 31 March 2025".',
+    )
+    cause = forms.ChoiceField(
+        label="Recommendations: belongs to the cause of concern", required=False
+    )
+    explanation_kind = forms.ChoiceField(
+        label="The office's explanation: kind",
+        choices=_EXPLANATION_KIND_CHOICES,
+        required=False,
+    )
+    explanation = forms.CharField(
+        label="The office's explanation for this item, if the response gave one",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    force_comment = forms.CharField(
+        label="The chief officer's comment on this item, if the response gave one",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, causes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cause"].choices = [("", "None")] + [
+            (cause["id"], (cause["reference"] or "Cause of concern") + ": " + cause["text"][:80])
+            for cause in causes
+        ]
+        if not causes:
+            del self.fields["cause"]
+
+
+class ItemAddForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What it is",
+        choices=list(drafts.FINDING_KIND_LABELS.items()),
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class SplitForm(forms.Form):
+    text = forms.CharField(
+        label="Text, with a line of --- where each new item starts",
+        widget=forms.Textarea(attrs={"rows": 14}),
+        strip=False,
+    )
+
+
+PLACE_CHOICES = [
+    *drafts.FINDING_KIND_LABELS.items(),
+    *drafts.COMMENT_TARGETS.items(),
+    ("title", "The report's title"),
+]
+
+
+class PlaceForm(forms.Form):
+    target = forms.ChoiceField(label="Place as", choices=PLACE_CHOICES)
+
+
+class ConfirmForm(forms.Form):
+    report = forms.ChoiceField(
+        label="A report with this title and date is already recorded",
+        widget=forms.RadioSelect,
+        required=True,
+    )
+
+    def __init__(self, *args, matches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].choices = [
+            (str(report.pk), f"Add the response to the report already recorded: {report.title}")
+            for report in matches
+        ] + [("new", "Create a new report from this document")]

@@ -1,0 +1,256 @@
+"""Creating, correcting and confirming an import, through the services. Confirming the
+reference document gives the same report and response as the demo data."""
+
+from datetime import date
+
+import pytest
+
+from accounts.models import Membership
+from inspections.importer import draft as drafts
+from inspections.importer.draft import DraftError
+from inspections.importer.extract import ExtractionError
+from inspections.importer.services import (
+    DraftConflict,
+    import_draft_change,
+    import_draft_confirm,
+    import_draft_create,
+    import_draft_discard,
+)
+from inspections.models import Finding, ImportDraft, Report
+from responses import deadlines
+from responses.demo import build_demo
+from responses.demo import norfolk_cdi_2019 as demo
+from responses.models import Response, Status
+from tests.factories import force_user, office_user, policing_body
+
+from .conftest import NORFOLK, fixture_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def norfolk_office(reference_data):
+    return policing_body("norfolk-pcc")
+
+
+@pytest.fixture
+def drafter(norfolk_office):
+    return office_user(norfolk_office, Membership.Role.OPCC_DRAFTER, full_name="Dana Drafter")
+
+
+def _norfolk_draft(office, user) -> ImportDraft:
+    return import_draft_create(policing_body=office, acting_user=user, text=fixture_text(NORFOLK))
+
+
+def _set_response_date(draft, user, published_on: str) -> ImportDraft:
+    def change(payload, _text):
+        payload["response"]["published_on"] = published_on
+
+    return import_draft_change(draft=draft, acting_user=user, change=change)
+
+
+def test_a_paste_becomes_a_draft_of_the_office(norfolk_office, drafter):
+    draft = _norfolk_draft(norfolk_office, drafter)
+    assert draft.status == ImportDraft.Status.OPEN
+    assert (draft.policing_body, draft.created_by, draft.source_kind) == (
+        norfolk_office,
+        drafter,
+        "text",
+    )
+    assert draft.text == fixture_text(NORFOLK)
+    assert len(draft.payload["items"]) == 22
+
+
+def test_only_office_staff_may_import(norfolk_office):
+    outsider = force_user(norfolk_office.force)
+    with pytest.raises(DraftError, match="Only the office's"):
+        import_draft_create(policing_body=norfolk_office, acting_user=outsider, text="Some text")
+
+
+def test_unreadable_input_is_an_extraction_error(norfolk_office, drafter):
+    with pytest.raises(ExtractionError):
+        import_draft_create(policing_body=norfolk_office, acting_user=drafter, data=b"\x89PNG\r\n")
+    assert not ImportDraft.objects.exists()
+
+
+def test_a_change_from_an_out_of_date_page_is_refused(norfolk_office, drafter):
+    draft = _norfolk_draft(norfolk_office, drafter)
+    seen = draft.lock_version
+    import_draft_change(
+        draft=draft,
+        acting_user=drafter,
+        change=lambda p, _t: drafts.move_item(p, p["items"][1]["id"], "up"),
+        expected_lock_version=seen,
+    )
+    with pytest.raises(DraftConflict, match="changed after you opened the page"):
+        import_draft_change(
+            draft=draft,
+            acting_user=drafter,
+            change=lambda p, _t: drafts.move_item(p, p["items"][1]["id"], "up"),
+            expected_lock_version=seen,
+        )
+
+
+def test_a_failed_correction_changes_nothing(norfolk_office, drafter):
+    draft = _norfolk_draft(norfolk_office, drafter)
+    before = draft.payload
+    with pytest.raises(DraftError):
+        import_draft_change(
+            draft=draft, acting_user=drafter, change=lambda p, _t: drafts.move_item(p, "i1", "up")
+        )
+    draft.refresh_from_db()
+    assert draft.payload == before and draft.lock_version == 1
+
+
+def test_confirm_lists_every_problem(norfolk_office, drafter):
+    draft = _norfolk_draft(norfolk_office, drafter)
+    with pytest.raises(DraftError, match="Enter the date the response was published"):
+        import_draft_confirm(draft=draft, acting_user=drafter)
+    assert not Report.objects.exists()
+
+
+def test_the_reference_document_imports_as_the_demo_has_it(norfolk_office, drafter, settings):
+    # The demo sets five passwords; the production hasher would take seconds for each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    build_demo(password="demo-password-123")
+    demo_report = Report.objects.get(title=demo.TITLE)
+    demo_response = Response.objects.get(report=demo_report, policing_body=norfolk_office)
+
+    draft = _norfolk_draft(norfolk_office, drafter)
+    draft = _set_response_date(draft, drafter, demo.RESPONSE_PUBLISHED_ON.isoformat())
+    draft = import_draft_confirm(draft=draft, acting_user=drafter)  # a new report, not the demo's
+    report = draft.report
+    assert draft.status == ImportDraft.Status.CONFIRMED and report != demo_report
+
+    def details(r):
+        return (
+            r.title,
+            r.published_on,
+            r.report_type,
+            r.type_of_inspection,
+            r.scope,
+            sorted(f.slug for f in r.forces.all()),
+            r.grading_framework,
+            r.s55_applies,
+            [(j.area, j.grade) for j in r.judgements.all()],
+        )
+
+    assert details(report) == details(demo_report)
+
+    def findings(r):
+        rows = []
+        for f in r.findings.all():
+            cause = f.cause_of_concern.reference if f.cause_of_concern else ""
+            rows.append(
+                (f.kind, f.position, f.reference, f.text, f.addressees, f.timescale_text)
+                + (f.timescale_kind, f.target_date, cause)
+            )
+        return rows
+
+    assert findings(report) == findings(demo_report)
+    assert report.findings.filter(kind=Finding.Kind.RECOMMENDATION).count() == 3
+    assert report.findings.filter(kind=Finding.Kind.AREA_FOR_IMPROVEMENT).count() == 6
+
+    response = Response.objects.get(report=report, policing_body=norfolk_office)
+
+    def published(r):
+        return (
+            r.status,
+            r.published_on,
+            r.due_date,
+            r.publish_by,
+            deadlines.is_on_time(due=r.due_date, published_on=r.published_on),
+            r.force_comments,
+            r.force_comments_author_name,
+            r.force_comments_author_role,
+            r.office_comments,
+            [(v.number, v.published_on) for v in r.versions.all()],
+        )
+
+    assert published(response) == published(demo_response)
+    assert response.status == Status.PUBLISHED and response.due_date == date(2020, 3, 2)
+    assert response.imported and not demo_response.imported
+    # The checklist's ticks become the copies it names, on the publication date.
+    assert (response.copy_hmicfrs_on, response.copy_chief_officer_on, response.copy_panel_on) == (
+        date(2020, 2, 20),
+        date(2020, 2, 20),
+        date(2020, 2, 20),
+    )
+    assert response.copy_home_secretary_on is None
+    assert "- [x] Response published on the OPCCN website" in response.internal_notes
+
+
+def test_confirm_records_history_as_imported_by_the_user(norfolk_office, drafter):
+    draft = _set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20")
+    draft = import_draft_confirm(draft=draft, acting_user=drafter)
+    report = draft.report
+    record = report.history.get()
+    assert (record.history_user, record.history_change_reason) == (drafter, "Imported")
+    finding_reasons = {f.history.get().history_change_reason for f in report.findings.all()}
+    assert finding_reasons == {"Imported"}
+    response = report.responses.get()
+    assert (response.history.get().history_user, response.history.get().history_change_reason) == (
+        drafter,
+        "Imported",
+    )
+
+
+def test_importing_only_the_report(norfolk_office, drafter):
+    def report_only(payload, _text):
+        payload["response"]["include"] = False
+
+    draft = import_draft_change(
+        draft=_norfolk_draft(norfolk_office, drafter), acting_user=drafter, change=report_only
+    )
+    draft = import_draft_confirm(draft=draft, acting_user=drafter)
+    assert draft.report.findings.count() == 22
+    assert not Response.objects.exists()
+
+
+def test_a_response_to_a_report_already_recorded(norfolk_office, drafter):
+    first = _set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20")
+    report = import_draft_confirm(draft=first, acting_user=drafter).report
+    suffolk = policing_body("suffolk-pcc")
+    suffolk_drafter = office_user(suffolk, Membership.Role.OPCC_DRAFTER)
+    second = _set_response_date(
+        _norfolk_draft(suffolk, suffolk_drafter), suffolk_drafter, "2020-02-25"
+    )
+    second = import_draft_confirm(draft=second, acting_user=suffolk_drafter, existing_report=report)
+    assert second.report == report
+    assert Report.objects.count() == 1 and report.findings.count() == 22
+    assert report.responses.get(policing_body=suffolk).published_on == date(2020, 2, 25)
+
+
+def test_an_office_cannot_import_a_second_response_to_a_report(norfolk_office, drafter):
+    report = import_draft_confirm(
+        draft=_set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20"),
+        acting_user=drafter,
+    ).report
+    again = _set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20")
+    with pytest.raises(DraftError, match="already has a response to this report"):
+        import_draft_confirm(draft=again, acting_user=drafter, existing_report=report)
+    again.refresh_from_db()
+    assert again.status == ImportDraft.Status.OPEN
+
+
+def test_an_invalid_grade_for_the_framework_is_explained_and_nothing_is_created(
+    norfolk_office, drafter
+):
+    def adequate(payload, _text):
+        payload["response"]["include"] = False
+        payload["judgements"][0]["grade"] = "adequate"  # not a grade before PEEL 2021/22
+
+    draft = import_draft_change(
+        draft=_norfolk_draft(norfolk_office, drafter), acting_user=drafter, change=adequate
+    )
+    with pytest.raises(DraftError, match="Adequate is not a grade"):
+        import_draft_confirm(draft=draft, acting_user=drafter)
+    assert not Report.objects.exists()
+
+
+def test_discarding_creates_nothing_and_closes_the_draft(norfolk_office, drafter):
+    draft = import_draft_discard(draft=_norfolk_draft(norfolk_office, drafter), acting_user=drafter)
+    assert draft.status == ImportDraft.Status.DISCARDED
+    with pytest.raises(DraftError, match="already been discarded"):
+        import_draft_confirm(draft=draft, acting_user=drafter)
+    assert not Report.objects.exists()
