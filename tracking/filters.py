@@ -130,10 +130,14 @@ class TrackerFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
+        """The filtered, sorted items; none at all while a filter is invalid (the page shows
+        the error), so a mistyped filter never lists or exports everything."""
         if not hasattr(self, "_sorted_qs"):
+            if self.is_bound and not self.form.is_valid():
+                self._sorted_qs = self.queryset.none()
+                return self._sorted_qs
             qs = super().qs
-            chosen = getattr(self.form, "cleaned_data", {}).get("sort") if self.is_bound else ""
-            if not chosen:
+            if not (self.is_bound and self.form.cleaned_data.get("sort")):
                 qs = self.filter_sort(qs, "sort", DEFAULT_SORT)
             self._sorted_qs = qs
         return self._sorted_qs

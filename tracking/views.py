@@ -119,6 +119,13 @@ def item_list(request):
 @member_required
 def export(request, fmt: str):
     tracker, today = _filtered(request)
+    if not tracker.form.is_valid():
+        problems = "; ".join(e for errors in tracker.form.errors.values() for e in errors)
+        return HttpResponse(
+            f"The filters are not valid ({problems}): correct them on the tracker page.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     rows = exports.rows_for(tracker.qs, today=today)
     if fmt == "csv":
         response = HttpResponse(

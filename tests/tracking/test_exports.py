@@ -1,0 +1,147 @@
+"""CSV and XLSX exports hold exactly the rows the tracker list shows with the same filters and
+sorting (every page of it), and never let a cell become a spreadsheet formula."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tracking import views
+from tracking.exports import HEADINGS
+from tracking.rag import Status
+from tracking.services import progress_update_add, tracker_items_bulk_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _page_rows(client, query: str):
+    page = client.get(reverse("tracking:item-list") + "?" + query)
+    assert page.status_code == 200
+    return page
+
+
+def _csv(client, query: str) -> list[dict]:
+    response = client.get(reverse("tracking:export-csv") + "?" + query)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="tracker-')
+    text = response.content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _xlsx(client, query: str) -> list[dict]:
+    response = client.get(reverse("tracking:export-xlsx") + "?" + query)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADINGS
+    return [dict(zip(HEADINGS, row, strict=True)) for row in rows[1:]], sheet
+
+
+@pytest.fixture
+def varied(items, drafter, approver, force_person):
+    """R1 in progress and led by the approver; R2 and AFI1 open."""
+    r1, r2, afi = items
+    progress_update_add(
+        item=r1, acting_user=force_person, text="Audit started.", status=Status.IN_PROGRESS
+    )
+    tracker_items_bulk_update(items=[r1], acting_user=drafter, office_lead=approver)
+    return items
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "status=open",
+        "status=in_progress",
+        "rag=red&rag=amber",
+        "owner=none&sort=target",
+        "q=audit",
+        "kind=afi",
+        "overdue=on&sort=rag",
+        "no_update_days=1",
+    ],
+)
+def test_exports_hold_the_same_rows_in_the_same_order_as_the_page(client, varied, drafter, query):
+    client.force_login(drafter)
+
+    page = _page_rows(client, query)
+    shown = [
+        (row.item.finding.reference, Status(row.item.status).label) for row in page.context["rows"]
+    ]
+    in_csv = [(r["Reference"], r["Status"]) for r in _csv(client, query)]
+    xlsx_rows, _ = _xlsx(client, query)
+    in_xlsx = [(r["Reference"], r["Status"]) for r in xlsx_rows]
+
+    assert in_csv == shown
+    assert in_xlsx == shown
+
+
+def test_a_filter_changes_what_is_exported(client, varied, drafter, approver):
+    client.force_login(drafter)
+
+    assert [r["Reference"] for r in _csv(client, "status=in_progress")] == ["R1"]
+    assert sorted(r["Reference"] for r in _csv(client, "status=open")) == ["AFI1", "R2"]
+    assert [r["Reference"] for r in _csv(client, f"owner={approver.pk}")] == ["R1"]
+
+
+def test_exports_hold_every_page_of_the_list(client, varied, drafter, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(drafter)
+
+    page = _page_rows(client, "")
+
+    assert len(page.context["rows"]) == 2
+    assert page.context["page_obj"].paginator.count == 3
+    assert len(_csv(client, "")) == 3
+
+
+def test_export_cells_say_what_the_page_says(client, varied, drafter, approver):
+    client.force_login(drafter)
+
+    row = next(r for r in _csv(client, "") if r["Reference"] == "R1")
+
+    assert row["Status"] == "In progress"
+    assert row["RAG"] == "Red"
+    assert row["Target date"] == "2020-07-07"
+    assert row["Overdue"] == "Yes"
+    assert row["Office lead"] == approver.display_name
+    assert row["Latest update"] == "Audit started."
+    assert row["Report"] == "Norfolk crime data integrity inspection 2019"
+
+
+def test_an_update_that_looks_like_a_formula_stays_text(client, item, drafter):
+    progress_update_add(item=item, acting_user=drafter, text='=HYPERLINK("http://evil.example")')
+    client.force_login(drafter)
+
+    row = next(r for r in _csv(client, "") if r["Reference"] == "R1")
+    xlsx_rows, sheet = _xlsx(client, "")
+
+    assert row["Latest update"] == '\'=HYPERLINK("http://evil.example")'
+    column = HEADINGS.index("Latest update")
+    cell = next(
+        r[column] for r in sheet.iter_rows(min_row=2) if "HYPERLINK" in str(r[column].value)
+    )
+    assert cell.data_type == "s"  # a string cell, not a formula ("f")
+    assert cell.value == '=HYPERLINK("http://evil.example")'
+    assert len(xlsx_rows) == 3
+
+
+def test_another_office_exports_none_of_norfolks_items(client, varied, suffolk_drafter):
+    client.force_login(suffolk_drafter)
+
+    assert _csv(client, "") == []
+
+
+def test_an_invalid_filter_exports_nothing_and_says_why(client, varied, drafter):
+    client.force_login(drafter)
+
+    response = client.get(reverse("tracking:export-csv") + "?no_update_days=lots")
+    page = client.get(reverse("tracking:item-list") + "?no_update_days=lots")
+
+    assert response.status_code == 400
+    assert "Enter a number" in response.content.decode()
+    assert page.context["rows"] == []
+    assert "There is a problem" in page.content.decode()

@@ -1,0 +1,104 @@
+"""Tracker pages cost a fixed number of queries whatever the number of items, updates, evidence
+files and people."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import RecommendationFactory, force_user, office_user
+from tracking.rag import Status
+from tracking.services import (
+    closure_propose,
+    progress_update_add,
+    tracker_item_create,
+    tracker_items_bulk_update,
+)
+
+from .conftest import pdf_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _grow(report, norfolk, drafter, count):
+    """More items, each with its own leads and an update."""
+    for _ in range(count):
+        item = tracker_item_create(
+            finding=RecommendationFactory(report=report), policing_body=norfolk, acting_user=drafter
+        )
+        lead = office_user(norfolk)
+        tracker_items_bulk_update(
+            items=[item],
+            acting_user=drafter,
+            office_lead=lead,
+            force_lead=force_user(norfolk.force),
+        )
+        progress_update_add(
+            item=item, acting_user=lead, text="Progress.", status=Status.IN_PROGRESS
+        )
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?status=in_progress&rag=red&sort=rag", "?owner=me&overdue=on&no_update_days=3"]
+)
+def test_the_list_costs_the_same_whatever_the_number_of_items(
+    client, items, report, norfolk, drafter, query
+):
+    client.force_login(drafter)
+    url = reverse("tracking:item-list") + query
+    few = _queries(client, url)
+
+    _grow(report, norfolk, drafter, 8)
+
+    assert _queries(client, url) == few
+
+
+def test_the_export_costs_the_same_whatever_the_number_of_items(
+    client, items, report, norfolk, drafter
+):
+    client.force_login(drafter)
+    url = reverse("tracking:export-xlsx")
+    few = _queries(client, url)
+
+    _grow(report, norfolk, drafter, 5)
+
+    assert _queries(client, url) == few
+
+
+def _history(item, drafter, lead, force_person):
+    """One of everything the timeline shows: an update with a file, a correction of it, a
+    status change and a change of leads."""
+    update = progress_update_add(
+        item=item,
+        acting_user=force_person,
+        text="With a file.",
+        files=[upload("a.pdf", pdf_bytes())],
+    )
+    progress_update_add(item=item, acting_user=drafter, text="Correction.", corrects=update)
+    progress_update_add(item=item, acting_user=drafter, text="Moving.", status=Status.IN_PROGRESS)
+    progress_update_add(item=item, acting_user=drafter, text="Back.", status=Status.OPEN)
+    tracker_items_bulk_update(
+        items=[item], acting_user=drafter, office_lead=lead, area=lead.username
+    )
+
+
+def test_the_item_page_costs_the_same_whatever_its_history(
+    client, item, drafter, approver, force_person, norfolk
+):
+    client.force_login(drafter)
+    url = reverse("tracking:item-detail", args=[item.pk])
+    _history(item, drafter, approver, force_person)
+    few = _queries(client, url)
+
+    for _ in range(3):
+        _history(item, drafter, office_user(norfolk), force_person)
+    closure_propose(item=item, acting_user=force_person, text="Done.")
+
+    assert _queries(client, url) == few

@@ -1,0 +1,407 @@
+"""Tracker pages: scoping per organisation, updates with evidence, closure, append-only,
+bulk change, "Track this", panel packs."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from tests.factories import RecommendationFactory, make_response
+from tracking.models import ClosureProposal, EvidenceFile, PanelPack, ProgressUpdate, TrackerItem
+from tracking.rag import Status
+from tracking.services import closure_propose, progress_update_add
+
+from .conftest import pdf_bytes, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+EXECUTABLE = b"MZ\x90\x00\x03" + b"\x00" * 300
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def _url(name, *args):
+    return reverse(f"tracking:{name}", args=args)
+
+
+# --- Who sees what ------------------------------------------------------------------------------
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, item):
+    response = client.get(_url("item-list"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
+
+
+def test_the_office_sees_its_own_items_only(client, items, suffolk_item, drafter):
+    page = _client(client, drafter).get(_url("item-list"))
+
+    shown = [row.item.pk for row in page.context["rows"]]
+    assert sorted(shown) == sorted(i.pk for i in items)
+    assert _client(client, drafter).get(_url("item-detail", suffolk_item.pk)).status_code == 404
+
+
+def test_another_office_cannot_open_norfolks_items(client, item, suffolk_item, suffolk_drafter):
+    page = _client(client, suffolk_drafter).get(_url("item-list"))
+
+    assert [row.item.pk for row in page.context["rows"]] == [suffolk_item.pk]
+    for name in ("item-detail", "update-add", "closure-propose", "item-edit"):
+        assert client.get(_url(name, item.pk)).status_code == 404, name
+
+
+def test_a_force_sees_only_its_forces_items(
+    client, items, suffolk_item, force_person, suffolk_force_person
+):
+    norfolk_page = _client(client, force_person).get(_url("item-list"))
+    assert sorted(r.item.pk for r in norfolk_page.context["rows"]) == sorted(i.pk for i in items)
+    assert client.get(_url("item-detail", items[0].pk)).status_code == 200
+    assert client.get(_url("item-detail", suffolk_item.pk)).status_code == 404
+
+    suffolk_page = _client(client, suffolk_force_person).get(_url("item-list"))
+    assert [r.item.pk for r in suffolk_page.context["rows"]] == [suffolk_item.pk]
+    assert client.get(_url("item-detail", items[0].pk)).status_code == 404
+
+
+def test_the_force_cannot_use_office_pages(client, item, force_person, norfolk):
+    _client(client, force_person)
+    response = make_response(report=item.finding.report, body=norfolk)
+
+    assert client.get(_url("item-edit", item.pk)).status_code == 403
+    assert client.get(_url("bulk-change") + f"?items={item.pk}").status_code == 403
+    assert client.get(_url("pack-list")).status_code == 403
+    assert client.get(_url("response-tracking", response.pk)).status_code == 403
+
+
+# --- Updates and evidence ------------------------------------------------------------------------
+
+
+def _post_update(client, item, **extra):
+    today = timezone.localdate()
+    data = {
+        "date_day": today.day,
+        "date_month": today.month,
+        "date_year": today.year,
+        "text": "Audit of 100 incidents done.",
+        "status": "",
+        **extra,
+    }
+    return client.post(_url("update-add", item.pk), data)
+
+
+def test_the_force_adds_an_update_with_evidence_and_both_organisations_can_download_it(
+    client, item, force_person, drafter
+):
+    _client(client, force_person)
+    response = _post_update(
+        client, item, status=Status.IN_PROGRESS, files=[upload("Audit results.pdf", pdf_bytes())]
+    )
+
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get(item=item)
+    assert (update.author, update.status_to) == (force_person, Status.IN_PROGRESS)
+    evidence = EvidenceFile.objects.get(update=update)
+    for person in (force_person, drafter):
+        download = _client(client, person).get(_url("evidence-download", evidence.pk))
+        assert download.status_code == 200
+        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Disposition"] == 'attachment; filename="Audit results.pdf"'
+        with evidence.file.open("rb") as stored:
+            assert b"".join(download.streaming_content) == stored.read()
+
+
+def test_evidence_is_not_downloadable_by_another_office_or_force(
+    client, item, force_person, suffolk_drafter, suffolk_force_person, admin_user
+):
+    update = progress_update_add(
+        item=item, acting_user=force_person, text="See file.", files=[upload("a.png", png_bytes())]
+    )
+    evidence = update.evidence.get()
+
+    for person in (suffolk_drafter, suffolk_force_person, admin_user):
+        assert _client(client, person).get(_url("evidence-download", evidence.pk)).status_code in (
+            403,
+            404,
+        )
+
+
+def test_a_renamed_executable_is_refused_on_the_page_and_nothing_is_saved(
+    client, item, force_person
+):
+    _client(client, force_person)
+
+    response = _post_update(client, item, files=[upload("report.pdf", EXECUTABLE)])
+
+    assert response.status_code == 200
+    assert "report.pdf is not a real PDF" in response.content.decode()
+    assert not ProgressUpdate.objects.filter(item=item).exists()
+    assert not EvidenceFile.objects.exists()
+
+
+def test_an_oversize_file_is_refused_on_the_page(client, item, force_person, settings):
+    settings.S55_EVIDENCE_MAX_BYTES = 500
+    _client(client, force_person)
+
+    response = _post_update(client, item, files=[upload("big.pdf", pdf_bytes() + b"%" * 600)])
+
+    assert response.status_code == 200
+    assert "the largest file you can upload is 500" in response.content.decode()
+    assert not ProgressUpdate.objects.filter(item=item).exists()
+
+
+def test_the_force_is_not_offered_statuses_only_the_office_may_set(
+    client, item, force_person, drafter
+):
+    force_choices = dict(
+        _client(client, force_person)
+        .get(_url("update-add", item.pk))
+        .context["form"]
+        .fields["status"]
+        .choices
+    )
+    office_choices = dict(
+        _client(client, drafter)
+        .get(_url("update-add", item.pk))
+        .context["form"]
+        .fields["status"]
+        .choices
+    )
+
+    assert set(force_choices) == {"", Status.IN_PROGRESS}
+    assert set(office_choices) == {"", Status.IN_PROGRESS, Status.SUPERSEDED, Status.NOT_ACCEPTED}
+
+
+# --- Append-only in the views -------------------------------------------------------------------------
+
+
+def test_there_is_no_page_to_edit_or_delete_updates_evidence_or_packs():
+    from tracking import urls
+
+    names = {p.name for p in urls.urlpatterns}
+
+    assert {n for n in names if "update" in n} == {"update-add"}
+    assert {n for n in names if "evidence" in n} == {"evidence-download"}
+    assert {n for n in names if "pack" in n} == {"pack-list", "pack-create", "pack-download"}
+    for name in ("update-edit", "update-delete", "evidence-delete", "pack-delete"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"tracking:{name}", args=[1])
+
+
+def test_edit_or_delete_attempts_on_an_update_are_refused(client, item, drafter):
+    update = progress_update_add(item=item, acting_user=drafter, text="As recorded.")
+    _client(client, drafter)
+    base = _url("item-detail", item.pk)
+
+    for path in (
+        f"{base}updates/{update.pk}/",
+        f"{base}updates/{update.pk}/edit/",
+        f"{base}updates/{update.pk}/delete/",
+    ):
+        assert client.post(path, {"text": "Rewritten."}).status_code == 404, path
+    assert client.delete(_url("update-add", item.pk)).status_code in (200, 405)
+
+    assert ProgressUpdate.objects.get(pk=update.pk).text == "As recorded."
+    assert ProgressUpdate.objects.filter(item=item).count() == 1
+
+
+def test_a_correction_through_the_page_adds_an_update_and_keeps_the_original(client, item, drafter):
+    original = progress_update_add(item=item, acting_user=drafter, text="1000 incidents.")
+    _client(client, drafter)
+
+    page = client.get(_url("update-add", item.pk) + f"?corrects={original.pk}")
+    assert "1000 incidents." in page.content.decode()
+    assert "status" not in page.context["form"].fields
+    response = _post_update(client, item, text="100 incidents, not 1000.", corrects=original.pk)
+
+    assert response.status_code == 302
+    correction = ProgressUpdate.objects.exclude(pk=original.pk).get()
+    assert correction.corrects == original
+    assert ProgressUpdate.objects.get(pk=original.pk).text == "1000 incidents."
+    detail = client.get(_url("item-detail", item.pk)).content.decode()
+    assert "1000 incidents." in detail and "100 incidents, not 1000." in detail
+    assert "Corrected by" in detail
+
+
+# --- Closure through the pages ---------------------------------------------------------------------
+
+
+def test_closure_through_the_pages_proposer_cannot_decide(
+    client, item, force_person, drafter, approver
+):
+    _client(client, force_person)
+    today = timezone.localdate()
+    proposed = client.post(
+        _url("closure-propose", item.pk),
+        {
+            "date_day": today.day,
+            "date_month": today.month,
+            "date_year": today.year,
+            "text": "Audit complete; results attached.",
+            "files": [upload("results.pdf", pdf_bytes())],
+        },
+    )
+    assert proposed.status_code == 302
+    proposal = ClosureProposal.objects.get(item=item)
+    decide = _url("closure-decide", item.pk, proposal.pk)
+
+    assert client.get(decide).status_code == 403  # the force never decides
+    assert (
+        _client(client, approver).post(decide, {"decision": "refuse", "reason": ""}).status_code
+        == 200
+    )
+    item.refresh_from_db()
+    assert item.status == Status.PENDING_SIGN_OFF
+    assert (
+        client.post(decide, {"decision": "approve", "reason": "Evidence seen."}).status_code == 302
+    )
+    item.refresh_from_db()
+    assert item.status == Status.COMPLETE
+
+
+def test_an_office_proposer_is_told_someone_else_must_decide(client, item, drafter):
+    proposal = closure_propose(item=item, acting_user=drafter, text="Done.")
+    _client(client, drafter)
+    decide = _url("closure-decide", item.pk, proposal.pk)
+
+    page = client.get(decide)
+    posted = client.post(decide, {"decision": "approve"})
+
+    assert "someone else in the office must approve or refuse it" in page.content.decode()
+    assert "Save the decision" not in page.content.decode()
+    assert posted.status_code == 200
+    item.refresh_from_db()
+    assert item.status == Status.PENDING_SIGN_OFF
+
+
+# --- Bulk change, item details --------------------------------------------------------------------
+
+
+def test_bulk_change_through_the_page(client, items, drafter, approver):
+    _client(client, drafter)
+    ids = [items[0].pk, items[1].pk]
+    query = "&".join(f"items={pk}" for pk in ids)
+
+    form = client.get(_url("bulk-change") + "?" + query)
+    assert [i.pk for i in form.context["items"]] == ids
+    done = client.post(
+        _url("bulk-change"),
+        {
+            "items": ids,
+            "office_lead": str(approver.pk),
+            "status": Status.IN_PROGRESS,
+            "reason": "Agreed.",
+        },
+    )
+
+    assert done.status_code == 302
+    assert set(
+        TrackerItem.objects.filter(office_lead=approver, status=Status.IN_PROGRESS).values_list(
+            "pk", flat=True
+        )
+    ) == set(ids)
+
+
+def test_bulk_change_ignores_items_of_another_office(client, items, suffolk_item, suffolk_drafter):
+    _client(client, suffolk_drafter)
+
+    client.post(_url("bulk-change"), {"items": [items[0].pk, suffolk_item.pk], "area": "Changed"})
+
+    assert TrackerItem.objects.get(pk=items[0].pk).area == ""
+    assert TrackerItem.objects.get(pk=suffolk_item.pk).area == "Changed"
+
+
+def test_changing_an_items_target_date_and_leads(client, item, drafter, force_person):
+    _client(client, drafter)
+
+    response = client.post(
+        _url("item-edit", item.pk),
+        {
+            "office_lead": str(drafter.pk),
+            "force_lead": str(force_person.pk),
+            "target_date_day": "31",
+            "target_date_month": "3",
+            "target_date_year": "2027",
+            "area": "Crime recording",
+            "reason": "New plan agreed with the force.",
+        },
+    )
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.office_lead, item.force_lead, str(item.target_date), item.area) == (
+        drafter,
+        force_person,
+        "2027-03-31",
+        "Crime recording",
+    )
+    detail = client.get(_url("item-detail", item.pk)).content.decode()
+    assert "New plan agreed with the force." in detail
+
+
+# --- Track this --------------------------------------------------------------------------------------
+
+
+def test_track_this_adds_a_recommendation_the_office_chose(client, report, norfolk, drafter):
+    response = make_response(report=report, body=norfolk, acting_user=drafter)
+    extra = RecommendationFactory(report=report, addressees=["home_office"])
+    _client(client, drafter)
+
+    page = client.get(_url("response-tracking", response.pk))
+    assert page.context["untracked"] == 4
+    client.post(_url("track", response.pk), {"finding": extra.pk})
+    client.post(_url("track", response.pk), {"finding": "all"})
+
+    tracked = set(
+        TrackerItem.objects.filter(policing_body=norfolk).values_list("finding_id", flat=True)
+    )
+    assert tracked == set(report.findings.values_list("pk", flat=True))
+
+
+def test_track_this_is_not_possible_on_another_offices_response(
+    client, report, norfolk, suffolk_drafter
+):
+    response = make_response(report=report, body=norfolk)
+    _client(client, suffolk_drafter)
+
+    assert client.get(_url("response-tracking", response.pk)).status_code == 404
+    assert client.post(_url("track", response.pk), {"finding": "all"}).status_code == 404
+    assert not TrackerItem.objects.exists()
+
+
+# --- Panel packs -------------------------------------------------------------------------------------
+
+
+def test_the_office_makes_and_downloads_a_pack(client, items, drafter, suffolk_drafter):
+    _client(client, drafter)
+    today = timezone.localdate()
+
+    made = client.post(
+        _url("pack-create"),
+        {"as_at_day": today.day, "as_at_month": today.month, "as_at_year": today.year, "title": ""},
+    )
+    assert made.status_code == 302
+    pack = PanelPack.objects.get()
+    download = client.get(_url("pack-download", pack.pk))
+
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download.content == bytes(pack.pdf)
+    assert _client(client, suffolk_drafter).get(_url("pack-download", pack.pk)).status_code == 404
+
+
+def test_a_pack_in_the_future_is_refused_on_the_page(client, drafter):
+    _client(client, drafter)
+    later = timezone.localdate() + timedelta(days=2)
+
+    page = client.post(
+        _url("pack-create"),
+        {"as_at_day": later.day, "as_at_month": later.month, "as_at_year": later.year},
+    )
+
+    assert page.status_code == 200
+    assert "As at must be the same as or before" in page.content.decode()
+    assert not PanelPack.objects.exists()
