@@ -16,6 +16,7 @@ def _link(text: str, url_name: str, path: str):
 NAVIGATION = [
     ("Dashboard", "responses:dashboard", "staff"),
     ("Reports", "inspections:report-list", "staff"),
+    ("Import", "importer:start", "staff"),
     ("Tracker", "tracking:item-list", "staff"),
     ("Published responses", "public:response-list", "all"),
     ("Statistics", "public:statistics", "all"),

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from responses.models import Response, Status
-from tests.conftest import CHROMIUM_ARGS, VIEWPORT  # noqa: F401 - the same browser set-up
+from tests.conftest import VIEWPORT
 
 from .conftest import NORFOLK, fixture_text
 
@@ -105,6 +105,10 @@ def test_the_importer_pages_pass_axe(page, client, live_server, axe, screenshot_
     page.wait_for_url("**/import/*/")
     _no_violations(axe, page)
     norfolk = page.url
+    # On a phone: nothing wider than the screen.
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size(VIEWPORT)
     # Every page template of the importer: the form page, the judgements, an item, a split.
     for link in (
         "Change the report details",
