@@ -1,0 +1,542 @@
+"""The permission matrix: every staff URL, requested by every role, against one explicit table.
+
+The URLs are discovered from the URL resolver, so a new URL in a staff namespace that the table
+does not cover fails `test_every_staff_url_is_in_the_table`, naming it. URL arguments are filled
+from demo-like data for two offices (Norfolk and Suffolk) built through the real services.
+
+Roles: anonymous, Norfolk OPCC drafter, approver and admin, a Norfolk Constabulary contributor,
+a Suffolk OPCC drafter, and a superuser with no organisation (the Django admin is theirs; the
+staff application is not). Every request runs in a savepoint that is rolled back, so a POST that
+succeeds (approving, discarding) does not change what the next request sees.
+
+Outcomes: 200 the page; 302 a redirect (to sign in for anonymous people, or the page's own
+redirect); 403 the role may not do this; 404 the object is not theirs to know about; 405 a
+POST-only action asked with GET.
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import Membership
+from responses.models import Explanation, Status
+from tests.factories import (
+    AfiFactory,
+    RecommendationFactory,
+    ReportFactory,
+    force_user,
+    make_response,
+    office_user,
+    policing_body,
+)
+
+pytestmark = pytest.mark.django_db
+
+#: The namespaces of the staff application that the matrix walks.
+STAFF_NAMESPACES = (
+    "accounts",
+    "inspections",
+    "importer",
+    "responses",
+    "pdf",
+    "reminders",
+    "tracking",
+)
+
+ROLES = ("anonymous", "drafter", "approver", "admin", "force", "suffolk", "superuser")
+
+# Short names for the table's rows: (anonymous, drafter, approver, admin, force, suffolk, superuser)
+#: Any signed-in person.
+SIGNED_IN = (302, 200, 200, 200, 200, 200, 200)
+#: Office staff of any office; the force and the organisation-less superuser are refused.
+OFFICE = (302, 200, 200, 200, 403, 200, 403)
+#: Anyone in an office or a force (not the organisation-less superuser).
+MEMBER = (302, 200, 200, 200, 200, 200, 403)
+#: Office staff, about a Norfolk object: Suffolk's staff get 404.
+NORFOLK_OBJECT = (302, 200, 200, 200, 403, 404, 403)
+#: Office staff and the Norfolk force, about a Norfolk object.
+NORFOLK_MEMBER_OBJECT = (302, 200, 200, 200, 200, 404, 403)
+#: The office admin of Norfolk only.
+NORFOLK_ADMIN = (302, 403, 403, 200, 403, 403, 403)
+#: A page anyone may open without signing in.
+PUBLIC = (200, 200, 200, 200, 200, 200, 200)
+#: A POST that changes a Norfolk import draft and goes back to its preview.
+ON_NORFOLK_DRAFT = (302, 302, 302, 302, 403, 404, 403)
+
+
+def DRAFT_VERSION(office):  # noqa: N802 - reads as a constant in the table
+    return {"version": office.draft.lock_version}
+
+
+def row(*codes: int) -> tuple[int, ...]:
+    assert len(codes) == len(ROLES)
+    return codes
+
+
+@dataclass(frozen=True)
+class Expect:
+    codes: tuple[int, ...]
+    method: str = "get"
+    #: The POST data, from the office whose objects are in the URL.
+    data: object = None
+    #: False for URLs whose argument is not an organisation's object (a token, a slug).
+    cross_org: bool = True
+
+
+#: THE TABLE. One entry per staff URL name; (method, expected status per role).
+TABLE: dict[str, Expect] = {
+    # --- accounts ------------------------------------------------------------------------------
+    "accounts:account": Expect(SIGNED_IN),
+    # Signed-in people are sent on from the sign-in page (redirect_authenticated_user).
+    "accounts:sign-in": Expect(row(200, 302, 302, 302, 302, 302, 302)),
+    "accounts:sign-out": Expect(row(302, 302, 302, 302, 302, 302, 302), method="post"),
+    "accounts:password-reset": Expect(PUBLIC),
+    "accounts:password-reset-sent": Expect(PUBLIC),
+    # An invalid link shows "This link has expired" (200) to anyone.
+    "accounts:password-reset-confirm": Expect(PUBLIC, cross_org=False),
+    "accounts:password-reset-complete": Expect(PUBLIC),
+    "accounts:password-change": Expect(SIGNED_IN),
+    "accounts:two-factor-setup": Expect(SIGNED_IN),
+    # Nobody has an authenticator app here, so verifying sends them to set one up.
+    "accounts:two-factor-verify": Expect(row(302, 302, 302, 302, 302, 302, 302)),
+    "accounts:office-users": Expect(NORFOLK_ADMIN),
+    "accounts:office-user-add": Expect(NORFOLK_ADMIN),
+    "accounts:office-user-deactivate": Expect(NORFOLK_ADMIN),
+    "accounts:office-user-reset-two-factor": Expect(
+        row(302, 403, 403, 302, 403, 403, 403), method="post"
+    ),
+    "accounts:office-branding": Expect(NORFOLK_ADMIN),
+    # --- inspections: reports ----------------------------------------------------------------
+    "inspections:report-list": Expect(OFFICE),
+    "inspections:report-create": Expect(OFFICE),
+    "inspections:report-detail": Expect(NORFOLK_OBJECT),
+    "inspections:report-edit": Expect(NORFOLK_OBJECT),
+    "inspections:report-history": Expect(NORFOLK_OBJECT),
+    # The report already has Norfolk's response: starting another sends back to the report.
+    "inspections:start-response": Expect(row(302, 302, 302, 302, 403, 404, 403), method="post"),
+    "inspections:report-section": Expect(NORFOLK_OBJECT),
+    # --- importer ------------------------------------------------------------------------------
+    "importer:start": Expect(OFFICE),
+    "importer:preview": Expect(NORFOLK_OBJECT),
+    "importer:details": Expect(NORFOLK_OBJECT),
+    "importer:judgements": Expect(NORFOLK_OBJECT),
+    "importer:response": Expect(NORFOLK_OBJECT),
+    "importer:item-add": Expect(NORFOLK_OBJECT),
+    "importer:item-edit": Expect(NORFOLK_OBJECT),
+    "importer:item-split": Expect(NORFOLK_OBJECT),
+    "importer:item-action": Expect(ON_NORFOLK_DRAFT, method="post", data=DRAFT_VERSION),
+    "importer:text-discard-all": Expect(ON_NORFOLK_DRAFT, method="post", data=DRAFT_VERSION),
+    "importer:text-action": Expect(ON_NORFOLK_DRAFT, method="post", data=DRAFT_VERSION),
+    # Restoring text that was never discarded: the preview says so (409 Conflict).
+    "importer:restore": Expect(
+        row(302, 409, 409, 409, 403, 404, 403), method="post", data=DRAFT_VERSION
+    ),
+    # The report's date is missing, so confirming shows the preview with what to fix.
+    "importer:confirm": Expect(
+        row(302, 400, 400, 400, 403, 404, 403), method="post", data=DRAFT_VERSION
+    ),
+    "importer:discard": Expect(ON_NORFOLK_DRAFT, method="post", data=DRAFT_VERSION),
+    # --- responses -----------------------------------------------------------------------------
+    "responses:dashboard": Expect(MEMBER),
+    "responses:detail": Expect(NORFOLK_MEMBER_OBJECT),
+    "responses:history": Expect(NORFOLK_OBJECT),
+    "responses:invite": Expect(NORFOLK_OBJECT),
+    "responses:force-comments": Expect(NORFOLK_OBJECT),
+    "responses:office-comments": Expect(NORFOLK_OBJECT),
+    "responses:reply-to-force": Expect(NORFOLK_OBJECT),
+    "responses:internal-notes": Expect(NORFOLK_OBJECT),
+    "responses:recommendations": Expect(NORFOLK_OBJECT),
+    "responses:afis": Expect(NORFOLK_OBJECT),
+    "responses:explanation": Expect(NORFOLK_OBJECT),
+    "responses:not-for-local-action": Expect(row(302, 302, 302, 302, 403, 404, 403), method="post"),
+    "responses:start-drafting": Expect(NORFOLK_OBJECT),
+    "responses:submit": Expect(NORFOLK_OBJECT),
+    "responses:approve": Expect(NORFOLK_OBJECT),
+    "responses:send-back": Expect(NORFOLK_OBJECT),
+    "responses:publish": Expect(NORFOLK_OBJECT),
+    "responses:copies": Expect(NORFOLK_OBJECT),
+    "responses:not-required": Expect(NORFOLK_OBJECT),
+    "responses:reinstate": Expect(NORFOLK_OBJECT),
+    "responses:amend": Expect(NORFOLK_OBJECT),
+    # The force's own page: the force contributor only.
+    "responses:force-edit": Expect(row(302, 403, 403, 403, 200, 403, 403)),
+    # --- pdf -----------------------------------------------------------------------------------
+    # A draft's preview: the office only (never the force: it shows the office's draft text).
+    "pdf:preview": Expect(row(302, 200, 200, 200, 403, 404, 403)),
+    # A published version's frozen PDF is public.
+    "pdf:version": Expect(PUBLIC, cross_org=False),
+    # --- reminders -----------------------------------------------------------------------------
+    "reminders:list": Expect(OFFICE),
+    "reminders:send-again": Expect(row(302, 302, 302, 302, 403, 404, 403), method="post"),
+    "reminders:preferences": Expect(MEMBER),
+    "reminders:calendar": Expect(MEMBER),
+    # The feed is opened by calendar apps with the secret in the address, without signing in.
+    "reminders:calendar-feed": Expect(PUBLIC, cross_org=False),
+    # --- tracking ------------------------------------------------------------------------------
+    "tracking:item-list": Expect(MEMBER),
+    "tracking:export-csv": Expect(MEMBER),
+    "tracking:export-xlsx": Expect(MEMBER),
+    # Opened with GET and nothing chosen, it goes back to the tracker list.
+    "tracking:bulk-change": Expect(row(302, 302, 302, 302, 403, 302, 403)),
+    "tracking:item-detail": Expect(NORFOLK_MEMBER_OBJECT),
+    "tracking:item-edit": Expect(NORFOLK_OBJECT),
+    "tracking:update-add": Expect(NORFOLK_MEMBER_OBJECT),
+    "tracking:closure-propose": Expect(NORFOLK_MEMBER_OBJECT),
+    "tracking:closure-decide": Expect(NORFOLK_OBJECT),
+    "tracking:evidence-download": Expect(NORFOLK_MEMBER_OBJECT),
+    "tracking:response-tracking": Expect(NORFOLK_OBJECT),
+    "tracking:track": Expect(
+        row(302, 302, 302, 302, 403, 404, 403), method="post", data={"finding": "all"}
+    ),
+    "tracking:pack-list": Expect(OFFICE),
+    "tracking:pack-create": Expect(OFFICE),
+    "tracking:pack-download": Expect(NORFOLK_OBJECT),
+}
+
+
+def staff_url_names() -> dict[str, list[str]]:
+    """Every URL name in the staff namespaces, with the names of its URL arguments."""
+    found: dict[str, list[str]] = {}
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or None
+                name = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+                walk(pattern.url_patterns, name)
+            elif isinstance(pattern, URLPattern) and namespace in STAFF_NAMESPACES:
+                assert pattern.name, f"a URL without a name in {namespace}: {pattern.pattern}"
+                found[f"{namespace}:{pattern.name}"] = list(pattern.pattern.converters)
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def test_every_staff_url_is_in_the_table():
+    urls = staff_url_names()
+    missing = sorted(set(urls) - set(TABLE))
+    assert not missing, (
+        "Staff URLs the permission matrix does not cover; add each to TABLE in "
+        f"tests/test_permission_matrix.py with the outcome for every role: {', '.join(missing)}"
+    )
+    stale = sorted(set(TABLE) - set(urls))
+    assert not stale, f"TABLE names URLs that no longer exist: {', '.join(stale)}"
+
+
+# --- demo-like data for two offices -----------------------------------------------------------
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 0, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@dataclass
+class Office:
+    """One office's objects that URLs point at."""
+
+    body: object
+    drafter: object
+    report: object
+    response: object
+    recommendation: object
+    published: object
+    membership: object
+    draft: object
+    reminder: object
+    calendar_token: str
+    item: object
+    proposal: object
+    evidence: object
+    pack: object
+
+
+def build_office(slug: str, *, drafter, approver) -> Office:
+    from inspections.importer.services import import_draft_create
+    from reminders.models import Reminder, ReminderRule
+    from reminders.services import calendar_token_create
+    from responses.services import (
+        explanation_save,
+        response_approve,
+        response_invite_force,
+        response_publish,
+        response_record_force_comments,
+        response_submit_for_approval,
+        response_update_text,
+    )
+    from tracking.services import (
+        closure_propose,
+        panel_pack_create,
+        progress_update_add,
+        tracker_item_create,
+    )
+
+    body = policing_body(slug)
+    today = timezone.localdate()
+    published_on = today - timedelta(days=20)
+
+    # An open response, invited, waiting for the force's comments.
+    report = ReportFactory(
+        title=f"{body.short_name} CDI", published_on=published_on, forces=[body.force]
+    )
+    recommendation = RecommendationFactory(report=report)
+    AfiFactory(report=report)
+    response = make_response(report=report, body=body, acting_user=drafter)
+    response = response_invite_force(
+        response=response,
+        invited_on=published_on + timedelta(days=1),
+        reply_by=today + timedelta(days=7),
+        acting_user=drafter,
+    )
+
+    # A published response (version 1), which the tracker follows.
+    old = ReportFactory(
+        title=f"{body.short_name} custody",
+        published_on=today - timedelta(days=40),
+        forces=[body.force],
+    )
+    old_rec = RecommendationFactory(report=old)
+    published = make_response(report=old, body=body, acting_user=drafter)
+    published = response_invite_force(
+        response=published,
+        invited_on=old.published_on,
+        reply_by=old.published_on + timedelta(days=14),
+        acting_user=drafter,
+    )
+    published = response_record_force_comments(
+        response=published, acting_user=drafter, text="Accepted.", received_on=old.published_on
+    )
+    published = response_update_text(
+        response=published, acting_user=drafter, office_comments="The commissioner welcomes it."
+    )
+    explanation_save(
+        response=published,
+        finding=old_rec,
+        acting_user=drafter,
+        kind=Explanation.Kind.ACTION_PROPOSED,
+        text="We will watch it.",
+    )
+    published = response_submit_for_approval(response=published, acting_user=drafter)
+    published = response_approve(response=published, acting_user=approver)
+    published = response_publish(response=published, published_on=today, acting_user=approver)
+    assert published.status == Status.PUBLISHED
+
+    draft = import_draft_create(
+        policing_body=body,
+        acting_user=drafter,
+        text=(
+            "Crime data integrity inspection 2019\n\nRecommendations\n\n"
+            "1. The force should record every crime within 24 hours.\n\n"
+            "A paragraph that fits nowhere in particular.\n"
+        ),
+    )
+    rule = ReminderRule.objects.order_by("pk").first()
+    reminder = Reminder.objects.create(
+        response=response,
+        rule=rule,
+        occurrence=f"{response.due_date}:-7d",
+        due_on=today,
+        recipient=drafter,
+        role="opcc_drafter",
+        delivery="individual",
+        status="failed",
+        error="Connection refused",
+    )
+    token = calendar_token_create(user=drafter)
+
+    # Publication's hooks (tracking, freezing the PDF) run after commit, which a test's
+    # transaction never does: start tracking here.
+    item = tracker_item_create(finding=old_rec, policing_body=body, acting_user=drafter)
+    progress_update_add(
+        item=item,
+        acting_user=drafter,
+        text="Plan agreed.",
+        date=today,
+        files=[SimpleUploadedFile("plan.png", png_bytes(), content_type="image/png")],
+    )
+    proposal = closure_propose(item=item, acting_user=drafter, text="All done.", date=today)
+    evidence = item.updates.first().evidence.first()
+    pack = panel_pack_create(policing_body=body, as_at=today, acting_user=drafter)
+    return Office(
+        body=body,
+        drafter=drafter,
+        report=report,
+        response=response,
+        recommendation=recommendation,
+        published=published,
+        membership=drafter.memberships.get(),
+        draft=draft,
+        reminder=reminder,
+        calendar_token=token,
+        item=item,
+        proposal=proposal,
+        evidence=evidence,
+        pack=pack,
+    )
+
+
+@pytest.fixture
+def world(django_user_model, monkeypatch):
+    # Who may fetch a PDF is the question here, not how it looks (tests/responses/test_pdf*.py
+    # render real ones): a stub keeps WeasyPrint's seconds per PDF out of the matrix.
+    monkeypatch.setattr("responses.pdf.render_pdf", lambda html, **kwargs: b"%PDF-1.7 stub")
+    norfolk = policing_body("norfolk-pcc")
+    suffolk = policing_body("suffolk-pcc")
+    users = {
+        "drafter": office_user(norfolk, Membership.Role.OPCC_DRAFTER, username="n-drafter"),
+        "approver": office_user(norfolk, Membership.Role.OPCC_APPROVER, username="n-approver"),
+        "admin": office_user(norfolk, Membership.Role.OPCC_ADMIN, username="n-admin"),
+        "force": force_user(norfolk.force, username="n-force"),
+        "suffolk": office_user(suffolk, Membership.Role.OPCC_DRAFTER, username="s-drafter"),
+        "superuser": django_user_model.objects.create_superuser("root", "root@example.org", "x"),
+    }
+    suffolk_approver = office_user(suffolk, Membership.Role.OPCC_APPROVER, username="s-approver")
+    offices = {
+        "norfolk": build_office(
+            "norfolk-pcc", drafter=users["drafter"], approver=users["approver"]
+        ),
+        "suffolk": build_office("suffolk-pcc", drafter=users["suffolk"], approver=suffolk_approver),
+    }
+    # The public PDF of a version is rendered on first request and stored: do that once now,
+    # not in every rolled-back request below.
+    for office in offices.values():
+        url = reverse("pdf:version", kwargs={"pk": office.published.pk, "number": 1})
+        assert Client().get(url).status_code == 200
+    return users, offices
+
+
+def _first(entries: list[dict]) -> str:
+    assert entries, "the import draft has no such entries"
+    return entries[0]["id"]
+
+
+def url_kwargs(name: str, office: Office) -> dict:
+    """The URL arguments of `name` filled from one office's objects."""
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    payload = office.draft.payload
+    by_name = {
+        "accounts:password-reset-confirm": {
+            "uidb64": urlsafe_base64_encode(force_bytes(0)),
+            "token": "x-y",
+        },
+        "accounts:office-user-deactivate": {"pk": office.membership.pk},
+        "accounts:office-user-reset-two-factor": {"pk": office.membership.pk},
+        "inspections:report-section": {"pk": office.report.pk, "section": "recommendations"},
+        "importer:item-edit": {"pk": office.draft.pk, "item_id": _first(payload["items"])},
+        "importer:item-split": {"pk": office.draft.pk, "item_id": _first(payload["items"])},
+        "importer:item-action": {
+            "pk": office.draft.pk,
+            "item_id": _first(payload["items"]),
+            "action": "delete",
+        },
+        "importer:text-action": {
+            "pk": office.draft.pk,
+            "entry_id": _first(payload["not_placed"]),
+            "action": "discard",
+        },
+        "importer:restore": {"pk": office.draft.pk, "entry_id": "missing"},
+        "responses:explanation": {"pk": office.response.pk, "finding_pk": office.recommendation.pk},
+        "responses:not-for-local-action": {
+            "pk": office.response.pk,
+            "finding_pk": office.recommendation.pk,
+        },
+        "pdf:preview": {"pk": office.response.pk},
+        "pdf:version": {"pk": office.published.pk, "number": 1},
+        "reminders:send-again": {"pk": office.reminder.pk},
+        "reminders:calendar-feed": {"token": office.calendar_token},
+        "tracking:closure-decide": {"pk": office.item.pk, "proposal_pk": office.proposal.pk},
+        "tracking:evidence-download": {"pk": office.evidence.pk},
+        "tracking:response-tracking": {"pk": office.published.pk},
+        "tracking:track": {"pk": office.published.pk},
+        "tracking:pack-download": {"pk": office.pack.pk},
+    }
+    if name in by_name:
+        return by_name[name]
+    namespace = name.split(":")[0]
+    default_pk = {
+        "inspections": office.report.pk,
+        "importer": office.draft.pk,
+        "responses": office.response.pk,
+        "tracking": office.item.pk,
+    }
+    return {"pk": default_pk[namespace]}
+
+
+class Sessions:
+    """One signed-in test client per role, so each request does not sign in again."""
+
+    def __init__(self, users):
+        self.users = users
+        self.clients: dict[str, Client] = {}
+
+    def client(self, role: str) -> Client:
+        client = self.clients.get(role)
+        if client is None:
+            client = self.clients[role] = Client()
+            if self.users.get(role) is not None:
+                client.force_login(self.users[role])
+        return client
+
+    def forget(self, role: str) -> None:
+        """After a request that signed the person out, sign in afresh next time."""
+        self.clients.pop(role, None)
+
+
+def request_as(sessions: Sessions, role: str, expect: Expect, url: str, office: Office) -> int:
+    data = expect.data(office) if callable(expect.data) else (expect.data or {})
+    client = sessions.client(role)
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    before = cookie.value if cookie else None
+    with transaction.atomic():
+        response = getattr(client, expect.method)(url, data)
+        transaction.set_rollback(True)
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if (cookie.value if cookie else None) != before:
+        sessions.forget(role)
+    return response.status_code
+
+
+def test_every_role_on_every_staff_url(world):
+    """The table, and with Suffolk's objects in the URL instead: every Norfolk role that would
+    reach its own office's object gets 404 (Suffolk's drafter on Norfolk's objects is in the
+    table itself). One test, so the two offices' data is built once."""
+    users, offices = world
+    sessions = Sessions(users)
+    problems = []
+    for name, args in sorted(staff_url_names().items()):
+        expect = TABLE.get(name)
+        if expect is None:
+            continue  # test_every_staff_url_is_in_the_table names it
+        url = reverse(name, kwargs=url_kwargs(name, offices["norfolk"]) if args else None)
+        for role, wanted in zip(ROLES, expect.codes, strict=True):
+            got = request_as(sessions, role, expect, url, offices["norfolk"])
+            if got != wanted:
+                problems.append(
+                    f"{name} {expect.method.upper()} {url} as {role}: {got}, expected {wanted}"
+                )
+        if not args or not expect.cross_org:
+            continue
+        other = reverse(name, kwargs=url_kwargs(name, offices["suffolk"]))
+        for role, own in zip(ROLES, expect.codes, strict=True):
+            if role in ("anonymous", "suffolk", "superuser") or own == 403:
+                continue
+            got = request_as(sessions, role, expect, other, offices["suffolk"])
+            if got != 404:
+                problems.append(
+                    f"{name} {expect.method.upper()} {other} (Suffolk's) as Norfolk {role}: "
+                    f"{got}, expected 404"
+                )
+    assert not problems, "\n".join(problems)
