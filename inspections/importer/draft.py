@@ -73,7 +73,12 @@ _PREFIX = {
 
 
 class DraftError(Exception):
-    """A correction that cannot be made; the message says why."""
+    """A correction (or a confirmation) that cannot be made; the message says why, and
+    `problems` lists each thing to fix when there are several."""
+
+    def __init__(self, message: str, *, problems: list[str] | None = None):
+        self.problems = problems or [message]
+        super().__init__(message)
 
 
 # --- Building ------------------------------------------------------------------------------

@@ -262,7 +262,8 @@ def import_draft_confirm(
         if existing_report is not None:
             problems = [p for p in problems if p[0] != "report-details"]
         if problems:
-            raise DraftError(" ".join(message for _where, message in problems))
+            messages = [message for _where, message in problems]
+            raise DraftError(" ".join(messages), problems=messages)
         try:
             with transaction.atomic():
                 if existing_report is None:
@@ -299,9 +300,10 @@ def import_draft_confirm(
                         reason=IMPORT_REASON,
                     )
         except ValidationError as error:
-            raise DraftError(" ".join(_messages(error))) from error
+            messages = _messages(error)
+            raise DraftError(" ".join(messages), problems=messages) from error
         except WorkflowError as error:
-            raise DraftError(" ".join(error.problems)) from error
+            raise DraftError(" ".join(error.problems), problems=error.problems) from error
         draft.status = ImportDraft.Status.CONFIRMED
         draft.report = report
         draft.lock_version += 1

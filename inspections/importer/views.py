@@ -654,11 +654,7 @@ def draft_confirm(request, pk):
         )
     except DraftError as error:
         draft.refresh_from_db()
-        problems = [
-            message
-            for _where, message in drafts.check_ready(draft.payload, today=timezone.localdate())
-        ]
-        return _render_preview(request, draft, problems=problems or [str(error)], status=400)
+        return _render_preview(request, draft, problems=error.problems, status=400)
     response_imported = draft.payload["response"]["include"]
     messages.success(
         request,
