@@ -82,6 +82,11 @@ def test_the_parser_reads_any_document_without_dropping_text(text):
     for item in result.items:
         assert item.kind in parser.FINDING_KINDS
         assert item.text.strip()
+        assert set(item.addressees) <= set(parser.ADDRESSEES)
+    for entry in result.checklist:
+        assert entry.recipient in (*parser.CHECKLIST_RECIPIENTS, "")
+    for judgement in result.judgements:
+        assert judgement.grade in parser.GRADES
 
 
 @settings(max_examples=100, deadline=None)

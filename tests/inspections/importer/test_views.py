@@ -387,3 +387,16 @@ def test_the_summary_page_upload(staff):
     page = _page(staff.get(_url(draft, "preview")))
     assert "Only the main content of the web page was read" in page
     assert "Cleveland Police" in page
+
+
+def test_an_unexpected_failure_is_a_message_not_a_server_error(staff, monkeypatch, caplog):
+    from inspections.importer import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the parser")
+
+    monkeypatch.setattr(services.parser, "parse", broken)
+    response = staff.post(START, {"text": "Key findings"})
+    assert response.status_code == 400
+    assert "Something went wrong reading this document, and it has been logged" in _page(response)
+    assert "a bug in the parser" in caplog.text  # logged for the administrators
