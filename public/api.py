@@ -12,8 +12,14 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import pagination, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
 from accounts.models import Force, PolicingBody
 from inspections.models import Finding, GradedJudgement, Report, ReportType, Scope
@@ -240,23 +246,93 @@ class PublishedResponseSerializer(serializers.ModelSerializer):
 YEAR_RANGE = {"min_value": 1990, "max_value": 2100}
 
 
+@extend_schema_field(
+    {"type": "integer", "minimum": YEAR_RANGE["min_value"], "maximum": YEAR_RANGE["max_value"]}
+)
 class YearFilter(filters.NumberFilter):
+    """A year (django-filter's NumberFilter takes decimals)."""
+
     field_class = forms.IntegerField
 
 
-class ReportFilter(filters.FilterSet):
+class StrictBooleanField(forms.Field):
+    """Only "true" or "false" (django-filter's own also takes "null", "unknown", ... as blank)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise forms.ValidationError("Enter true or false.")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # django-filter's BooleanWidget turns unknown words into "no filter"; read the raw text.
+        kwargs["widget"] = forms.TextInput
+        super().__init__(*args, **kwargs)
+
+
+ID_RANGE = {"min_value": 1, "max_value": 2**62}
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_RANGE["max_value"]})
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+#: Text without NUL characters (which a database cannot store or search for).
+NO_NUL = "^[^\\u0000]*$"
+
+
+@extend_schema_field({"type": "string", "maxLength": selectors.MAX_QUERY_LENGTH, "pattern": NO_NUL})
+class SearchFilter(filters.CharFilter):
+    pass
+
+
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+
+
+@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN, "maxLength": 50})
+class SlugFilter(filters.CharFilter):
+    """A slug ("norfolk-pcc"); anything else is refused, as the schema says."""
+
+    field_class = forms.SlugField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 50)
+        super().__init__(*args, **kwargs)
+
+
+class StrictFilterSet(filters.FilterSet):
+    """Refuses a typed parameter given with no value (`?report=`): it is a mistake, not a request
+    for everything, and the schema says it must be a number, a boolean or one of a list."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        typed = (filters.NumberFilter, filters.BooleanFilter, filters.ChoiceFilter, SlugFilter)
+        for name, declared in self.filters.items():
+            if isinstance(declared, typed) and name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
+
+
+class ReportFilter(StrictFilterSet):
     year = YearFilter(field_name="published_on", lookup_expr="year", **YEAR_RANGE)
     report_type = filters.ChoiceFilter(choices=ReportType.choices)
     scope = filters.ChoiceFilter(choices=Scope.choices)
-    force = filters.CharFilter(field_name="forces__slug", help_text="A force's slug.")
+    force = SlugFilter(field_name="forces__slug", help_text="A force's slug.")
 
     class Meta:
         model = Report
         fields = ["year", "report_type", "scope", "force"]
 
 
-class RecommendationFilter(filters.FilterSet):
-    report = filters.NumberFilter(field_name="report_id", min_value=1, max_value=2**62)
+class RecommendationFilter(StrictFilterSet):
+    report = IdFilter(field_name="report_id", **ID_RANGE)
     kind = filters.ChoiceFilter(choices=PublishedItem.Kind.choices)
     year = YearFilter(field_name="report__published_on", lookup_expr="year", **YEAR_RANGE)
 
@@ -265,17 +341,17 @@ class RecommendationFilter(filters.FilterSet):
         fields = ["report", "kind", "year"]
 
 
-class PublishedResponseFilter(filters.FilterSet):
-    q = filters.CharFilter(
+class PublishedResponseFilter(StrictFilterSet):
+    q = SearchFilter(
         method="search_text",
         max_length=selectors.MAX_QUERY_LENGTH,
         help_text="Full-text search over report titles, recommendations and the published text.",
     )
     year = YearFilter(field_name="report_published_on", lookup_expr="year", **YEAR_RANGE)
     report_type = filters.ChoiceFilter(choices=ReportType.choices)
-    office = filters.CharFilter(field_name="policing_body__slug", help_text="A body's slug.")
-    force = filters.CharFilter(field_name="policing_body__force__slug", help_text="A force's slug.")
-    on_time = filters.BooleanFilter(
+    office = SlugFilter(field_name="policing_body__slug", help_text="A body's slug.")
+    force = SlugFilter(field_name="policing_body__force__slug", help_text="A force's slug.")
+    on_time = StrictBooleanFilter(
         method="filter_on_time", help_text="Published within the 56 days (s55(5A))."
     )
 
@@ -293,17 +369,72 @@ class PublishedResponseFilter(filters.FilterSet):
 # --- Views ------------------------------------------------------------------------------------
 
 
+class StrictQueryMixin:
+    """Refuses query parameters the operation does not have, and parameters given twice: a typo
+    (`?ofice=`) or `?page=1&page=2` would otherwise be silently ignored and look like an answer."""
+
+    always_allowed = frozenset({"page", "page_size", "format"})
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        allowed = set(self.always_allowed)
+        if self.action == "list":
+            allowed |= set(self.filterset_class.base_filters)
+        else:
+            allowed = {"format"}
+        problems = {}
+        for name in request.query_params:
+            if name not in allowed:
+                problems[name] = [f"Unknown parameter. Allowed: {', '.join(sorted(allowed))}."]
+            elif len(request.query_params.getlist(name)) > 1:
+                problems[name] = ["Give this parameter once."]
+        if problems:
+            raise ValidationError(problems)
+
+
 class Pagination(pagination.PageNumberPagination):
+    """Pages of 50 (up to 200 with ?page_size=). A page_size that is not a whole number from 1
+    to 200 is refused with 400 rather than silently replaced."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        try:
+            value = int(raw[-1])
+        except ValueError:
+            value = 0
+        if len(raw) > 1 or not (1 <= value <= self.max_page_size) or raw[-1] != str(value):
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Enter a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return value
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 _NOT_FOUND = OpenApiResponse(description="No such item, or a page past the end.")
 _THROTTLED = OpenApiResponse(description="Too many requests: slow down (see Retry-After).")
-_BAD_FILTER = OpenApiResponse(description="A filter value is not valid.")
+_BAD_FILTER = OpenApiResponse(
+    description="A parameter is unknown, repeated or not valid; the body says which and why."
+)
 _LIST = {400: _BAD_FILTER, 404: _NOT_FOUND, 429: _THROTTLED}
-_DETAIL = {404: _NOT_FOUND, 429: _THROTTLED}
+_DETAIL = {400: _BAD_FILTER, 404: _NOT_FOUND, 429: _THROTTLED}
 
 
 @extend_schema_view(
@@ -314,7 +445,7 @@ _DETAIL = {404: _NOT_FOUND, 429: _THROTTLED}
     ),
     retrieve=extend_schema(summary="One report", responses={200: ReportSerializer, **_DETAIL}),
 )
-class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer
     lookup_value_regex = r"[0-9]{1,18}"
     filterset_class = ReportFilter
@@ -348,7 +479,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: RecommendationSerializer, **_DETAIL},
     ),
 )
-class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
+class RecommendationViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = RecommendationSerializer
     lookup_value_regex = r"[0-9]{1,18}"
     filterset_class = RecommendationFilter
@@ -373,7 +504,7 @@ class RecommendationViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: PublishedResponseSerializer, **_DETAIL},
     ),
 )
-class PublishedResponseViewSet(viewsets.ReadOnlyModelViewSet):
+class PublishedResponseViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PublishedResponseSerializer
     filterset_class = PublishedResponseFilter
     filter_backends = [filters.DjangoFilterBackend]

@@ -106,6 +106,25 @@ def publish(
     return response
 
 
+def ensure_reference_data():
+    """The forces and policing bodies come from a data migration; a transactional test elsewhere
+    may have emptied the tables (it flushes when it ends), so load them again if they are gone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from accounts.models import PolicingBody
+
+    if not PolicingBody.objects.exists():
+        import_module("accounts.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if "django_db" in request.keywords or request.node.get_closest_marker("django_db"):
+        ensure_reference_data()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Cached public pages must not leak from one test into another."""
@@ -121,6 +140,7 @@ def norfolk_demo(django_db_setup, django_db_blocker):
     from responses.demo import build_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
+        ensure_reference_data()
         with TestCase.captureOnCommitCallbacks(execute=True):
             build_demo(password=DEMO_PASSWORD)
         yield

@@ -183,8 +183,11 @@ def test_the_version_history_lists_each_amendment_with_its_reason(client):
     text = text_of(client.get(reverse("public:response", args=[response.pk])))
 
     assert "Latest version Version 2, published 1 April 2020" in text
-    assert "1 20 February 2020 First publication" in text
-    assert "2 1 April 2020 The date of the panel meeting was wrong." in text
+    assert "Version 1, published 20 February 2020 First publication." in text
+    assert (
+        "Version 2, published 1 April 2020 Amended because: The date of the panel meeting was wrong."
+        in text
+    )
     assert "Response published on 20 February 2020" in text
 
 

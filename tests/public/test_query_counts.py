@@ -9,7 +9,7 @@ from django.urls import reverse
 from public.models import PublishedResponse
 from responses.models import ResponseVersion
 
-from .conftest import publish
+from .conftest import ensure_reference_data, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,7 @@ def small_and_large(django_db_setup, django_db_blocker):
     """Two published responses, one with 5 recommendations and 5 AFIs, one with 50 and 50
     (built once for the module, rolled back after it)."""
     with django_db_blocker.unblock(), transaction.atomic():
+        ensure_reference_data()
         small = publish(title="Small report", recommendations=5, afis=5)
         large = publish(title="Large report", recommendations=50, afis=50)
         yield small, large

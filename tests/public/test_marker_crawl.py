@@ -1,0 +1,322 @@
+"""Only what was published is public.
+
+A marker is planted in every field the public must never see: the office's text and explanations
+of an amendment in progress, the force's new comments during it, internal notes, the amendment's
+reason before it is published, every field of responses that were never published (drafting,
+awaiting approval, approved, not required), a late reason, history reasons, staff names and a
+report's internal fields. Then every public URL is fetched, found from the URL resolver (with
+every id and slug in the database, published or not), the sitemap, and the links on each page,
+and the marker must appear nowhere: pages, feeds, API, CSV, sitemap, PDF files.
+"""
+
+import io
+import re
+from collections import deque
+from datetime import date
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership, PolicingBody
+from inspections.models import Finding, Report
+from public.models import PublishedResponse
+from public.services import published_responses_refresh
+from responses.models import Response, ResponseVersion
+from responses.services import (
+    explanation_save,
+    response_amend,
+    response_approve,
+    response_invite_force,
+    response_mark_not_required,
+    response_record_force_comments,
+    response_send_back,
+    response_submit_for_approval,
+    response_update_text,
+)
+from tests.factories import RecommendationFactory, ReportFactory, make_response, office_user
+
+from .conftest import publish
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "QZXV7731"
+STAFF_PREFIXES = (
+    "/accounts/",
+    "/admin/",
+    "/responses/",
+    "/reports/",
+    "/import/",
+    "/reminders/",
+    "/tracker/",
+)
+
+
+def marked(label: str) -> str:
+    return f"{MARKER} {label} {MARKER}"
+
+
+def _draft_with_everything(body, *, stop_at: str):
+    """A response never published, with a marker in every text field, left at `stop_at`."""
+    drafter = office_user(body, Membership.Role.OPCC_DRAFTER, full_name=marked("drafter name"))
+    approver = office_user(body, Membership.Role.OPCC_APPROVER, full_name=marked("approver"))
+    report = ReportFactory(forces=[body.force], title=marked(f"{stop_at} report title"))
+    recommendation = RecommendationFactory(
+        report=report, text=marked("unpublished report's recommendation")
+    )
+    response = make_response(report=report, body=body, acting_user=drafter)
+    if stop_at == "not_required":
+        return response_mark_not_required(
+            response=response, reason=marked("not required reason"), acting_user=drafter
+        )
+    response = response_invite_force(
+        response=response,
+        invited_on=date(2020, 1, 7),
+        reply_by=date(2020, 1, 20),
+        acting_user=drafter,
+    )
+    response = response_record_force_comments(
+        response=response,
+        acting_user=drafter,
+        text=marked("force comments of an unpublished response"),
+        received_on=date(2020, 1, 20),
+        author_name=marked("force author"),
+        author_role=marked("force role"),
+    )
+    explanation_save(
+        response=response,
+        finding=recommendation,
+        kind="action_proposed",
+        text=marked("explanation of an unpublished response"),
+        force_comment=marked("force comment on a recommendation"),
+        acting_user=drafter,
+    )
+    response = response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments=marked("office comments of an unpublished response"),
+        reply_to_force=marked("reply to force of an unpublished response"),
+        internal_notes=marked("internal notes of an unpublished response"),
+    )
+    if stop_at == "drafting":
+        return response
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    if stop_at == "sent_back":
+        return response_send_back(
+            response=response, reason=marked("send back reason"), acting_user=approver
+        )
+    if stop_at == "awaiting_approval":
+        return response
+    return response_approve(
+        response=response,
+        acting_user=approver,
+        signatory_name=marked("signatory"),
+        signatory_title=marked("signatory title"),
+    )
+
+
+@pytest.fixture
+def planted():
+    norfolk = PolicingBody.objects.select_related("force").get(slug="norfolk-pcc")
+    suffolk = PolicingBody.objects.select_related("force").get(slug="suffolk-pcc")
+
+    # A: published, then an amendment in progress with new text everywhere.
+    amending = publish(
+        body=norfolk, title="Amended inspection", office_comments="Published A text."
+    )
+    drafter = amending.drafter
+    response_update_text(
+        response=amending,
+        acting_user=drafter,
+        internal_notes=marked("internal notes while published"),
+    )
+    amending = response_amend(
+        response=amending, reason=marked("amendment reason"), acting_user=drafter
+    )
+    response_record_force_comments(
+        response=amending,
+        acting_user=drafter,
+        text=marked("force comments during amendment"),
+        received_on=date(2020, 3, 1),
+        author_name=marked("new force author"),
+        author_role=marked("new force role"),
+    )
+    finding = Finding.objects.filter(report=amending.report_id, kind="recommendation").first()
+    explanation_save(
+        response=amending,
+        finding=finding,
+        kind="no_action",
+        text=marked("explanation during amendment"),
+        force_comment=marked("force comment during amendment"),
+        acting_user=drafter,
+    )
+    response_update_text(
+        response=amending,
+        acting_user=drafter,
+        office_comments=marked("office comments during amendment"),
+        reply_to_force=marked("reply during amendment"),
+        internal_notes=marked("internal notes during amendment"),
+    )
+    # Its frozen snapshot is not stored yet: the page must rebuild the published version.
+    ResponseVersion.objects.filter(response=amending).update(html_snapshot="", html_sha256="")
+    Report.objects.filter(pk=amending.report_id).update(summary=marked("report summary"))
+
+    # B: published late, with the reason for lateness (kept for the office).
+    late = publish(
+        body=suffolk,
+        title="Late inspection",
+        published_on=date(2020, 3, 10),
+        late_reason=marked("late reason"),
+    )
+    response_update_text(
+        response=late, acting_user=late.drafter, internal_notes=marked("internal notes of late")
+    )
+
+    # C..G: never published, at every stage.
+    for stop_at in ("drafting", "sent_back", "awaiting_approval", "approved", "not_required"):
+        _draft_with_everything(suffolk if stop_at == "approved" else norfolk, stop_at=stop_at)
+
+    # The command that repairs the public copies runs during the amendment.
+    published_responses_refresh(
+        response_ids=Response.objects.published().values_list("pk", flat=True)
+    )
+    return {"amending": amending, "late": late}
+
+
+def _seed_urls() -> list[str]:
+    """Every public URL pattern, with every id and slug in the database (published or not)."""
+    ids = {
+        "api-report-detail": list(Report.objects.values_list("pk", flat=True)),
+        "api-recommendation-detail": list(Finding.objects.values_list("pk", flat=True)),
+        "api-response-detail": list(Response.objects.values_list("pk", flat=True)),
+        "response": list(Response.objects.values_list("pk", flat=True)),
+    }
+    slugs = list(PolicingBody.objects.values_list("slug", flat=True))
+    urls = []
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix)
+                continue
+            assert isinstance(pattern, URLPattern)
+            if not pattern.name:
+                continue
+            name = f"public:{pattern.name}"
+            converters = set(pattern.pattern.converters) | set(
+                re.findall(r"\(\?P<(\w+)>", str(pattern.pattern))
+            )
+            if not converters:
+                urls.append(reverse(name))
+            elif converters == {"slug"}:
+                urls.extend(reverse(name, kwargs={"slug": slug}) for slug in slugs)
+            elif converters == {"format"}:
+                urls.append(reverse(name, kwargs={"format": "json"}))
+            else:
+                key = "pk" if "pk" in converters else "id"
+                for value in ids[pattern.name.removesuffix(".format")]:
+                    kwargs = {key: value}
+                    if "format" in converters:
+                        kwargs["format"] = "json"
+                    urls.append(reverse(name, kwargs=kwargs))
+
+    public = next(
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLResolver) and p.namespace == "public"
+    )
+    walk(public.url_patterns)
+    offices = list(PolicingBody.objects.values_list("slug", flat=True))
+    urls += [reverse("public:response-list") + f"?office={slug}" for slug in offices[:10]]
+    urls += [
+        reverse("public:statistics") + "?year=2020",
+        reverse("public:response-list") + "?year=2020",
+    ]
+    urls += [reverse("public:api-response-list") + "?page_size=200"]
+    urls += [reverse("public:api-recommendation-list") + "?page_size=200"]
+    return urls
+
+
+def _body_text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8", errors="replace")
+
+
+def _links(text: str) -> list[str]:
+    found = re.findall(r'(?:href|src)="([^"]+)"', text) + re.findall(r"<loc>([^<]+)</loc>", text)
+    found += re.findall(r'"(http://testserver/[^"]+)"', text)  # API and feed links
+    links = []
+    for link in found:
+        link = urldefrag(link.replace("&amp;", "&"))[0]
+        parts = urlsplit(link)
+        if parts.scheme in ("http", "https") and parts.netloc != "testserver":
+            continue
+        if parts.scheme not in ("", "http", "https") or not parts.path.startswith("/"):
+            continue
+        if parts.path.startswith(STAFF_PREFIXES) or parts.path.startswith("/static/"):
+            continue
+        links.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return links
+
+
+def test_no_unpublished_text_appears_on_any_public_url(client, planted):
+    # The marker really is in the database, in the fields that matter.
+    amending = Response.objects.get(pk=planted["amending"].pk)
+    assert MARKER in amending.office_comments and MARKER in amending.force_comments
+    assert MARKER in amending.explanations.get(kind="no_action").text
+    assert Response.objects.filter(not_required_reason__contains=MARKER).exists()
+    assert Response.objects.filter(late_reason__contains=MARKER).exists()
+    assert Response.history.filter(history_change_reason__contains=MARKER).exists()
+
+    queue = deque(_seed_urls())
+    seen: set[str] = set()
+    statuses: dict[str, int] = {}
+    leaks = []
+    while queue and len(seen) < 2000:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        statuses[url] = response.status_code
+        if response.status_code in (301, 302):
+            queue.append(response["Location"])
+            continue
+        text = _body_text(response)
+        if MARKER in text:
+            leaks.append(url)
+        if response.status_code == 200:
+            queue.extend(link for link in _links(text) if link not in seen)
+
+    assert leaks == []
+    # The crawl really reached the public content (it cannot pass by fetching nothing).
+    amending_page = reverse("public:response", args=[amending.pk])
+    assert statuses[amending_page] == 200
+    assert "Published A text." in client.get(amending_page).content.decode()
+    assert statuses[reverse("public:api-response-detail", args=[amending.pk])] == 200
+    assert statuses[reverse("public:response", args=[planted["late"].pk])] == 200
+    for url in ("/", "/published/", "/statistics/", "/feeds/responses.atom", "/sitemap.xml"):
+        assert statuses[url] == 200, url
+    unpublished = Response.objects.exclude(pk__in=PublishedResponse.objects.values("response_id"))
+    assert unpublished.count() == 5
+    for response in unpublished:
+        assert statuses[reverse("public:response", args=[response.pk])] == 404
+        assert statuses[reverse("public:api-response-detail", args=[response.pk])] == 404
+    assert len(seen) > 100
+
+
+def test_searching_for_unpublished_text_finds_nothing(client, planted):
+    words = ["QZXV7731", "amendment", "unpublished", "internal"]
+    for word in words:
+        page = client.get(reverse("public:response-list"), {"q": word}).content.decode()
+        api = client.get(reverse("public:api-response-list"), {"q": word}).json()
+        csv_body = b"".join(
+            client.get(reverse("public:response-list-csv"), {"q": word}).streaming_content
+        ).decode("utf-8-sig")
+        assert "0 published responses found" in page, word
+        assert api["count"] == 0, word
+        assert csv_body.count("\n") == 1, word  # the header only
