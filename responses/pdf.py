@@ -30,7 +30,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -75,6 +75,10 @@ _ASSET_TYPES = {
     ".webp": "image/webp",
     ".svg": "image/svg+xml",
 }
+_IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
+#: The only media folder a render may read: where office admins' logos are uploaded
+#: (`PolicingBody.logo`), never other uploads such as evidence files.
+LOGO_FOLDER = PolicingBody._meta.get_field("logo").upload_to.strip("/")
 _MAX_ASSET_BYTES = 5 * 1024 * 1024
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DEFAULT_ACCENT = "#1d70b8"
@@ -109,7 +113,7 @@ def _font_dir() -> Path:
 def asset_url(kind: str, name: str) -> str:
     """The URL under which the fetcher serves a print asset ("pdf"), a font ("fonts") or a
     media file ("media")."""
-    return f"{ASSET_ORIGIN}/{kind}/{name}"
+    return f"{ASSET_ORIGIN}/{kind}/{quote(name, safe='/')}"
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -126,8 +130,9 @@ def _inside(root: Path, relative: str) -> Path | None:
 def resolve_asset(url: str) -> Path:
     """The local file a renderer URL stands for, or FetchRefused.
 
-    Allowed: `ASSET_ORIGIN/pdf/<file>` (static/pdf/), `ASSET_ORIGIN/fonts/<Liberation Sans
-    file>` and `ASSET_ORIGIN/media/<path>` (MEDIA_ROOT), with a known file type. Nothing else.
+    Allowed: `ASSET_ORIGIN/pdf/<stylesheet or image>` (static/pdf/), `ASSET_ORIGIN/fonts/<a
+    Liberation Sans file>` and `ASSET_ORIGIN/media/logos/<image>` (the office logos under
+    MEDIA_ROOT). No `..` or symlink out of those folders, nothing over 5 MB. Nothing else.
     """
     try:
         parts = urlsplit(url)
@@ -136,15 +141,16 @@ def resolve_asset(url: str) -> Path:
     if f"{parts.scheme}://{parts.netloc}".lower() != ASSET_ORIGIN or parts.query:
         raise FetchRefused(f"only the PDF's own assets may be loaded, not {url[:200]!r}")
     kind, _, relative = unquote(parts.path).lstrip("/").partition("/")
-    if kind == "pdf":
+    suffix = Path(relative).suffix.lower()
+    if kind == "pdf" and suffix in (".css", *_IMAGE_TYPES):
         path = _inside(PRINT_ASSETS_DIR, relative)
-    elif kind == "fonts":
-        path = _inside(_font_dir(), relative) if relative in FONT_FILES else None
-    elif kind == "media":
-        path = _inside(Path(settings.MEDIA_ROOT), relative)
+    elif kind == "fonts" and relative in FONT_FILES:
+        path = _inside(_font_dir(), relative)
+    elif kind == "media" and suffix in _IMAGE_TYPES and relative.startswith(f"{LOGO_FOLDER}/"):
+        path = _inside(Path(settings.MEDIA_ROOT) / LOGO_FOLDER, relative[len(LOGO_FOLDER) + 1 :])
     else:
         path = None
-    if path is None or path.suffix.lower() not in _ASSET_TYPES:
+    if path is None:
         raise FetchRefused(f"no such PDF asset: {url[:200]!r}")
     if path.stat().st_size > _MAX_ASSET_BYTES:
         raise FetchRefused(f"{url[:200]!r} is larger than {_MAX_ASSET_BYTES // 1024 // 1024} MB")
@@ -262,6 +268,8 @@ class ResponseDocument:
     version: ResponseVersion | None
     first_published_on: date | None
     is_draft: bool
+    #: Rendered as the version stood when published (its frozen files), not a live preview.
+    is_frozen: bool = False
     generated_at: datetime = field(default_factory=timezone.now)
     checklist: list[ChecklistRow] = field(default_factory=list)
 
@@ -332,9 +340,14 @@ class ResponseDocument:
 
     @property
     def filename(self) -> str:
-        if self.version and not self.is_draft:
+        if self.is_frozen:
             return pdf_filename(self.body, self.report, version_number=self.version.number)
-        return pdf_filename(self.body, self.report, draft_on=timezone.localdate(self.generated_at))
+        return pdf_filename(
+            self.body,
+            self.report,
+            preview_on=timezone.localdate(self.generated_at),
+            draft=self.is_draft,
+        )
 
 
 def inspectorate_name(on: date) -> str:
@@ -351,13 +364,15 @@ def _checklist(response: Response, *, published_on: date | None) -> list[Checkli
     def sent(when):
         return when if (published_on and when and when >= published_on) else None
 
-    holder = response.policing_body.force.chief_officer_title
+    chief_officer = response.policing_body.force.chief_officer_title
     return [
         ChecklistRow(
             "Response forwarded to HMICFRS Section 55 responses", sent(response.copy_hmicfrs_on)
         ),
         ChecklistRow("Response sent to the Home Secretary", sent(response.copy_home_secretary_on)),
-        ChecklistRow(f"Response forwarded to the {holder}", sent(response.copy_chief_officer_on)),
+        ChecklistRow(
+            f"Response forwarded to the {chief_officer}", sent(response.copy_chief_officer_on)
+        ),
         ChecklistRow(
             "Response forwarded to the Police and Crime Panel", sent(response.copy_panel_on)
         ),
@@ -390,7 +405,7 @@ def _assemble(
     version,
     first_published_on,
     is_draft,
-    checklist_response,
+    is_frozen=False,
 ) -> ResponseDocument:
     findings = sorted(findings, key=lambda f: (f.position, f.pk))
     by_finding = {e.finding_id: e for e in explanations}
@@ -412,9 +427,10 @@ def _assemble(
         version=version,
         first_published_on=first_published_on,
         is_draft=is_draft,
+        is_frozen=is_frozen,
     )
     document.checklist = _checklist(
-        checklist_response, published_on=None if is_draft else document.published_on
+        response, published_on=None if is_draft else document.published_on
     )
     return document
 
@@ -423,7 +439,7 @@ def document_for_preview(response: Response) -> ResponseDocument:
     """The response as it is now. A draft (anything not published, including an amendment in
     progress) carries the DRAFT mark; a published response shows its latest version's date."""
     response = Response.objects.select_related("report", "policing_body__force").get(pk=response.pk)
-    versions = list(response.versions.order_by("number"))
+    versions = list(response.versions.defer("pdf", "html_snapshot").order_by("number"))
     is_draft = response.status != Status.PUBLISHED or not versions
     return _assemble(
         response=response,
@@ -435,7 +451,6 @@ def document_for_preview(response: Response) -> ResponseDocument:
         version=None if is_draft else versions[-1],
         first_published_on=versions[0].published_on if versions else None,
         is_draft=is_draft,
-        checklist_response=response,
     )
 
 
@@ -486,7 +501,12 @@ def document_for_version(version: ResponseVersion) -> ResponseDocument:
     explanations = _rows_as_of(
         Explanation, when, list(current.explanations.all()), response_id=current.pk
     )
-    first = ResponseVersion.objects.filter(response_id=current.pk).order_by("number").first()
+    first = (
+        ResponseVersion.objects.filter(response_id=current.pk)
+        .defer("pdf", "html_snapshot")
+        .order_by("number")
+        .first()
+    )
     return _assemble(
         response=response,
         body=body,
@@ -497,7 +517,7 @@ def document_for_version(version: ResponseVersion) -> ResponseDocument:
         version=version,
         first_published_on=first.published_on if first else version.published_on,
         is_draft=False,
-        checklist_response=response,
+        is_frozen=True,
     )
 
 
@@ -554,12 +574,15 @@ def response_preview_pdf(response: Response) -> tuple[bytes, str]:
     return render_pdf(render_document_html(document)), document.filename
 
 
-def pdf_filename(body, report, *, version_number: int | None = None, draft_on=None) -> str:
-    """ "norfolk-pcc-response-<report title>-version-1.pdf", or "...-draft-2020-02-18.pdf"."""
+def pdf_filename(
+    body, report, *, version_number: int | None = None, preview_on=None, draft: bool = True
+) -> str:
+    """ "norfolk-pcc-response-<report title>-version-1.pdf" for a published version; a preview
+    is "...-draft-2020-02-18.pdf", or "...-preview-2020-02-25.pdf" once published."""
     stem = f"{body.slug}-response-{slugify(report.title)[:80].rstrip('-')}"
     if version_number is not None:
         return f"{stem}-version-{version_number}.pdf"
-    return f"{stem}-draft-{draft_on:%Y-%m-%d}.pdf"
+    return f"{stem}-{'draft' if draft else 'preview'}-{preview_on:%Y-%m-%d}.pdf"
 
 
 def sha256(data: bytes | str) -> str:

@@ -5,6 +5,7 @@ nothing unpublished or internal is printed. Checked on the snapshot, which needs
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Membership
 from inspections.models import Finding
@@ -192,3 +193,17 @@ def test_findings_follow_the_reports_order(flow):
     assert (
         html.index("Recommendation 2") < html.index(r2.text) < html.index("Areas for improvement")
     )
+
+
+def test_file_names_say_draft_preview_or_version(flow):
+    stem = "norfolk-pcc-response-norfolk-crime-data-integrity-inspection-2019"
+    today = timezone.localdate()
+
+    draft = document_for_preview(flow.response).filename
+    flow.drive(Status.PUBLISHED)
+    preview = document_for_preview(flow.response).filename
+    version = document_for_version(flow.refreshed().versions.get()).filename
+
+    assert draft == f"{stem}-draft-{today:%Y-%m-%d}.pdf"
+    assert preview == f"{stem}-preview-{today:%Y-%m-%d}.pdf"
+    assert version == f"{stem}-version-1.pdf"

@@ -114,11 +114,20 @@ def test_refuses_anything_else(url, no_network):
     assert no_network == []
 
 
-def test_refuses_a_media_file_of_another_type(media):
-    (media / "notes.txt").write_text("internal notes")
-    (media / "page.html").write_text("<img src='https://example.com/x.png'>")
+def test_refuses_media_files_other_than_logos(media):
+    (media / "logos" / "notes.txt").write_text("internal notes")
+    (media / "logos" / "page.css").write_text("body { background: url(https://example.com/) }")
+    (media / "evidence").mkdir()
+    (media / "evidence" / "photo.png").write_bytes(_png())
+    (media / "top.png").write_bytes(_png())
 
-    for name in ("notes.txt", "page.html"):
+    for name in (
+        "logos/notes.txt",
+        "logos/page.css",
+        "evidence/photo.png",
+        "top.png",
+        "logos/../evidence/photo.png",
+    ):
         with pytest.raises(FetchRefused):
             resolve_asset(asset_url("media", name))
 
