@@ -80,10 +80,13 @@ PUBLIC_HELP = (
 )
 
 
+NO_CHANGE = "no_change"
+
+
 class ProgressUpdateForm(forms.Form):
     date = _update_date()
     text = _text("What has been done")
-    status = forms.ChoiceField(label="Change the status", widget=forms.RadioSelect, required=False)
+    status = forms.ChoiceField(label="Status", widget=forms.RadioSelect, required=False)
     is_public = forms.BooleanField(
         label="Show this update on the public response page",
         required=False,
@@ -93,13 +96,18 @@ class ProgressUpdateForm(forms.Form):
 
     def __init__(self, *args, statuses=(), current: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        current_label = Status(current).label.lower() if current else ""
-        self.fields["status"].choices = [("", f"No change (stays {current_label})")] + [
-            (s.value, s.label) for s in statuses
-        ]
-        self.fields["status"].initial = ""
         if not statuses:
             del self.fields["status"]
+            return
+        current_label = Status(current).label.lower() if current else ""
+        self.fields["status"].choices = [(NO_CHANGE, f"No change: it stays {current_label}")] + [
+            (s.value, f"Change it to {s.label.lower()}") for s in statuses
+        ]
+        self.fields["status"].initial = NO_CHANGE
+
+    def clean_status(self):
+        value = self.cleaned_data.get("status") or NO_CHANGE
+        return "" if value == NO_CHANGE else value
 
 
 class ClosureProposeForm(forms.Form):

@@ -87,7 +87,7 @@ def _post_update(client, item, **extra):
         "date_month": today.month,
         "date_year": today.year,
         "text": "Audit of 100 incidents done.",
-        "status": "",
+        "status": "no_change",
         **extra,
     }
     return client.post(_url("update-add", item.pk), data)
@@ -171,8 +171,13 @@ def test_the_force_is_not_offered_statuses_only_the_office_may_set(
         .choices
     )
 
-    assert set(force_choices) == {"", Status.IN_PROGRESS}
-    assert set(office_choices) == {"", Status.IN_PROGRESS, Status.SUPERSEDED, Status.NOT_ACCEPTED}
+    assert set(force_choices) == {"no_change", Status.IN_PROGRESS}
+    assert set(office_choices) == {
+        "no_change",
+        Status.IN_PROGRESS,
+        Status.SUPERSEDED,
+        Status.NOT_ACCEPTED,
+    }
 
 
 # --- Append-only in the views -------------------------------------------------------------------------
