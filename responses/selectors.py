@@ -471,16 +471,20 @@ class ResponsePage:
             return "Waiting for an approver to approve it or send it back."
         if status == Status.APPROVED:
             return "Approved: publish it on the office's website and record the date and address."
-        sent = [
-            r.copy_hmicfrs_on,
-            r.copy_home_secretary_on,
-            r.copy_panel_on,
-            r.copy_chief_officer_on,
+        missing = [
+            name
+            for name, sent_on in (
+                ("HMICFRS", r.copy_hmicfrs_on),
+                ("the Home Secretary", r.copy_home_secretary_on),
+                ("the Police and Crime Panel", r.copy_panel_on),
+                ("the chief officer", r.copy_chief_officer_on),
+            )
+            if not sent_on
         ]
-        if not all(sent):
-            return (
-                "Published: record when copies were sent to HMICFRS and the Home Secretary "
-                "(s55(6)), the Police and Crime Panel and the chief officer."
+        if missing:
+            required = not (r.copy_hmicfrs_on and r.copy_home_secretary_on)
+            return f"Published: record when the copy was sent to {_and_list(missing)}" + (
+                " (s55(6) requires HMICFRS and the Home Secretary)." if required else "."
             )
         return "Published and copies sent. Nothing more to do unless the response is amended."
 

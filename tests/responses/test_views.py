@@ -456,6 +456,10 @@ def test_copies_sent_are_recorded(client, flow, drafter, today):
     assert response.copy_hmicfrs_on == date(2020, 2, 21)
     assert response.copy_home_secretary_on == date(2020, 2, 24)
     assert response.copy_panel_on is None
+    assert (
+        "Published: record when the copy was sent to the Police and Crime Panel and the chief "
+        "officer." in text_of(client.get(url("detail", flow.response)).content)
+    )
 
 
 def test_marking_not_required_and_amending_need_reasons(client, flow, drafter):
