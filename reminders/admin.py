@@ -87,6 +87,10 @@ class ReminderAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The record of what was sent; deleting one would let a sweep send it again.
+        return False
+
     @admin.action(description="Send the selected failed or stuck reminders again")
     def send_again(self, request, queryset):
         count = sum(

@@ -199,10 +199,15 @@ class Digest(models.Model):
 class Reminder(models.Model):
     """One occurrence of a rule for one response, for one person."""
 
+    # Few indexes: every index is work for each of the many rows a sweep may insert. The
+    # unique constraint starts with the response; nothing reads reminders by rule or by
+    # recipient except deleting one (rare: people are deactivated, not deleted).
     response = models.ForeignKey(
-        "responses.Response", on_delete=models.CASCADE, related_name="reminders"
+        "responses.Response", on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
-    rule = models.ForeignKey(ReminderRule, on_delete=models.PROTECT, related_name="reminders")
+    rule = models.ForeignKey(
+        ReminderRule, on_delete=models.PROTECT, related_name="reminders", db_index=False
+    )
     occurrence = models.CharField(
         max_length=40,
         help_text="Which occurrence of the rule: the date it is about and the offset "
@@ -210,7 +215,7 @@ class Reminder(models.Model):
     )
     due_on = models.DateField(help_text="The day this reminder became due.")
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
     role = models.CharField(
         max_length=20, choices=ROLE_CHOICES, help_text="Why this person is reminded."
@@ -236,8 +241,12 @@ class Reminder(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["status", "delivery"], name="reminder_status_delivery"),
-            models.Index(fields=["recipient", "status"], name="reminder_recipient_status"),
+            # Only the rows still in play (a small part of the table) are in this index.
+            models.Index(
+                fields=["status"],
+                name="reminder_unfinished",
+                condition=Q(status__in=["ready", "sending", "failed"]),
+            ),
         ]
 
     def __str__(self):
@@ -247,6 +256,25 @@ class Reminder(models.Model):
     def occurrence_text(self) -> str:
         """The occurrence in words: 'Due date 2 March 2020: 7 days before'."""
         return policy.describe_occurrence(self.rule.subject, self.occurrence)
+
+
+class ReminderCheckpoint(models.Model):
+    """What the last sweep offered for a response: a fingerprint of its due reminders and of the
+    people they go to. A sweep skips a response whose fingerprint has not changed, so the hourly
+    catch-up costs little. Only a shortcut: the unique constraint on `Reminder` is the guarantee.
+    """
+
+    response = models.OneToOneField(
+        "responses.Response",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reminder_checkpoint",
+    )
+    fingerprint = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Reminder checkpoint of response {self.response_id}"
 
 
 class ReminderPreference(models.Model):

@@ -21,6 +21,7 @@ Never miss a deadline, never send twice:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 from collections import defaultdict
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ from .models import (
     Delivery,
     Digest,
     Reminder,
+    ReminderCheckpoint,
     ReminderPreference,
     ReminderRule,
     SendStatus,
@@ -60,11 +62,15 @@ BATCH_SIZE = 2000
 class SweepResult:
     responses: int = 0
     due: int = 0
+    #: Responses whose due reminders (or the people they go to) changed since the last sweep.
+    changed: int = 0
     #: Rows offered to the database; those that already existed were skipped by it.
     offered: int = 0
     rearmed: int = 0
     digests: list[int] = field(default_factory=list)
     individual: list[int] = field(default_factory=list)
+    #: Claimed by a worker over an hour ago and never finished (see `STUCK_AFTER`).
+    stuck: int = 0
 
 
 # --- the policy, from the database -------------------------------------------------------
@@ -176,6 +182,7 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
 
     Safe to run at any time and any number of times, also concurrently: what is due comes
     from the state of the responses, each row is created once, and each send claims its row.
+    The same queries whatever the number of responses (plus one INSERT per 2,000 new rows).
     """
     result = SweepResult()
     with transaction.atomic():
@@ -185,24 +192,39 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
         rule_ids = {r.code: r.pk for r in rule_rows}
         due_by_response: dict[int, list[policy.Due]] = {}
         orgs: dict[int, tuple[int, int]] = {}
+        checkpoints: dict[int, str | None] = {}
         candidates = _candidates(rules, today)
         if candidates is not None:
-            rows = Response.objects.filter(candidates).order_by("id").values(*_STATE_FIELDS)
+            rows = (
+                Response.objects.filter(candidates)
+                .order_by("id")
+                .values(*_STATE_FIELDS, "reminder_checkpoint__fingerprint")
+            )
             for row in rows.iterator(chunk_size=5000):
                 result.responses += 1
                 dues = policy.reminders_due(rules, state_of(row), today)
                 if dues:
                     due_by_response[row["id"]] = dues
                     orgs[row["id"]] = (row["policing_body_id"], row["policing_body__force_id"])
+                    checkpoints[row["id"]] = row["reminder_checkpoint__fingerprint"]
         result.due = sum(len(d) for d in due_by_response.values())
 
-        new_rows = _new_reminders(due_by_response, orgs, rules_by_code, rule_ids, today)
+        people = _People.load(orgs.values())
+        changed: dict[int, str] = {}
+        for response_id, dues in due_by_response.items():
+            fingerprint = people.fingerprint(dues, orgs[response_id])
+            if fingerprint != checkpoints[response_id]:
+                changed[response_id] = fingerprint
+        result.changed = len(changed)
+        new_rows = _new_reminders(
+            {pk: due_by_response[pk] for pk in changed}, orgs, people, rules_by_code, rule_ids
+        )
         if new_rows:
-            # Same order in every sweep, so concurrent sweeps wait on each other instead of
-            # deadlocking on the unique index.
-            new_rows.sort(key=lambda r: (r.response_id, r.rule_id, r.occurrence, r.recipient_id))
-            Reminder.objects.bulk_create(new_rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+            _assign_todays_digests(new_rows, today)
+            _insert_reminders(new_rows)
             result.offered = len(new_rows)
+        if changed:
+            _save_checkpoints(changed)
 
         current = {
             (response_id, rule_ids[d.rule], d.occurrence)
@@ -222,14 +244,24 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
                 status=SendStatus.READY, delivery=Delivery.INDIVIDUAL
             ).values_list("id", flat=True)
         )
+        result.stuck = Reminder.objects.filter(
+            status=SendStatus.SENDING, claimed_at__lt=now - STUCK_AFTER
+        ).count()
         digests, individual = list(result.digests), list(result.individual)
         transaction.on_commit(lambda: enqueue_sends(digests=digests, individual=individual))
+    if result.stuck:
+        logger.warning(
+            "%d reminders have been 'sending' for over an hour: a worker stopped after claiming "
+            "them and they may or may not have gone. See the reminders page (Problems).",
+            result.stuck,
+        )
     logger.info(
-        "Reminders sweep for %s: %d responses looked at, %d reminders due, %d rows offered, "
-        "%d re-armed, %d digests and %d individual emails to send",
+        "Reminders sweep for %s: %d responses looked at, %d reminders due, %d responses "
+        "changed, %d rows offered, %d re-armed, %d digests and %d individual emails to send",
         today,
         result.responses,
         result.due,
+        result.changed,
         result.offered,
         result.rearmed,
         len(result.digests),
@@ -238,70 +270,196 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
     return result
 
 
-def _preferences(user_ids) -> tuple[dict[int, str], dict[int, set[str]]]:
-    """(delivery by user, muted rule codes by user) for these users: two queries."""
-    delivery = dict(
-        ReminderPreference.objects.filter(user_id__in=user_ids).values_list("user_id", "delivery")
-    )
-    muted: dict[int, set[str]] = defaultdict(set)
-    through = ReminderPreference.muted_rules.through
-    for user_id, code in through.objects.filter(
-        reminderpreference__user_id__in=user_ids, reminderrule__statutory=False
-    ).values_list("reminderpreference__user_id", "reminderrule__code"):
-        muted[user_id].add(code)
-    return delivery, muted
+class _People:
+    """Who can be reminded in the offices and forces of one sweep, and their choices."""
 
+    def __init__(self, index, delivery, muted):
+        self.index = index
+        self.delivery: dict[int, str] = delivery
+        self.muted: dict[int, set[str]] = muted
+        self._org_prints: dict[tuple[int, int], str] = {}
 
-def _new_reminders(due_by_response, orgs, rules_by_code, rule_ids, today) -> list[Reminder]:
-    """Reminder rows (unsaved) for every person each due reminder goes to."""
-    if not due_by_response:
-        return []
-    index = recipients_index(
-        body_ids={b for b, _ in orgs.values()}, force_ids={f for _, f in orgs.values()}
-    )
-    user_ids = {
-        user_id
-        for response_id, dues in due_by_response.items()
-        for due in dues
-        for role in due.roles
-        for user_id in index.for_role(
-            body_id=orgs[response_id][0], force_id=orgs[response_id][1], role=role
+    @classmethod
+    def load(cls, orgs) -> "_People":
+        """Three queries: memberships, delivery choices, switched-off rules."""
+        orgs = set(orgs)
+        index = recipients_index(body_ids={b for b, _ in orgs}, force_ids={f for _, f in orgs})
+        user_ids = sorted(
+            {u for users in index.office.values() for u in users}
+            | {u for users in index.force.values() for u in users}
         )
-    }
-    # Chunked: SQLite allows a limited number of parameters per query.
-    delivery: dict[int, str] = {}
-    muted: dict[int, set[str]] = {}
-    ordered = sorted(user_ids)
-    for start in range(0, len(ordered), 500):
-        d, m = _preferences(ordered[start : start + 500])
-        delivery.update(d)
-        muted.update(m)
+        delivery: dict[int, str] = {}
+        muted: dict[int, set[str]] = defaultdict(set)
+        if user_ids:
+            # All preferences: far fewer rows than people is the usual case, and no long
+            # IN list (SQLite limits the parameters of a query).
+            delivery = dict(ReminderPreference.objects.values_list("user_id", "delivery"))
+            through = ReminderPreference.muted_rules.through
+            for user_id, code in through.objects.filter(reminderrule__statutory=False).values_list(
+                "reminderpreference__user_id", "reminderrule__code"
+            ):
+                muted[user_id].add(code)
+        return cls(index, delivery, muted)
+
+    def users(self, org: tuple[int, int], role: str) -> list[int]:
+        return self.index.for_role(body_id=org[0], force_id=org[1], role=role)
+
+    def _org_print(self, org: tuple[int, int]) -> str:
+        if org not in self._org_prints:
+            parts = []
+            for role in Membership.Role.values:
+                for user_id in self.users(org, role):
+                    parts.append(
+                        f"{role}:{user_id}:{','.join(sorted(self.muted.get(user_id, ())))}"
+                    )
+            self._org_prints[org] = "|".join(parts)
+        return self._org_prints[org]
+
+    def fingerprint(self, dues: list[policy.Due], org: tuple[int, int]) -> str:
+        """Changes when a reminder falls due or when who would get it changes."""
+        text = ";".join(f"{d.rule}@{d.occurrence}" for d in dues) + "#" + self._org_print(org)
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _new_reminders(due_by_response, orgs, people: _People, rules_by_code, rule_ids) -> list:
+    """Rows for every person each due reminder goes to, as tuples in `_NEW_COLUMNS` order
+    (without the digest, which `_assign_todays_digests` adds)."""
     role_order = {role: i for i, role in enumerate(Membership.Role.values)}
     rows = []
     for response_id, dues in due_by_response.items():
-        body_id, force_id = orgs[response_id]
+        org = orgs[response_id]
         for due in dues:
             rule = rules_by_code[due.rule]
             seen: set[int] = set()
             for role in sorted(due.roles, key=role_order.get):
-                for user_id in index.for_role(body_id=body_id, force_id=force_id, role=role):
+                for user_id in people.users(org, role):
                     if user_id in seen:
                         continue
                     seen.add(user_id)
-                    if not rule.statutory and due.rule in muted.get(user_id, ()):
+                    if not rule.statutory and due.rule in people.muted.get(user_id, ()):
                         continue
                     rows.append(
-                        Reminder(
-                            response_id=response_id,
-                            rule_id=rule_ids[due.rule],
-                            occurrence=due.occurrence,
-                            due_on=due.due_on,
-                            recipient_id=user_id,
-                            role=role,
-                            delivery=delivery.get(user_id, Delivery.DIGEST),
-                        )
+                        [
+                            response_id,
+                            rule_ids[due.rule],
+                            due.occurrence,
+                            due.due_on,
+                            user_id,
+                            role,
+                            people.delivery.get(user_id, Delivery.DIGEST),
+                            None,
+                        ]
                     )
+    # Same order in every sweep, so concurrent sweeps wait on each other instead of
+    # deadlocking on the unique index.
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[4]))
     return rows
+
+
+_NEW_COLUMNS = (
+    "response_id",
+    "rule_id",
+    "occurrence",
+    "due_on",
+    "recipient_id",
+    "role",
+    "delivery",
+    "digest_id",
+)
+
+
+def _assign_todays_digests(rows: list, today: date) -> None:
+    """Put new digest reminders straight into their person's digest for today (created if
+    needed), unless that digest has already gone: then they wait for tomorrow's."""
+    user_ids = sorted({r[4] for r in rows if r[6] == Delivery.DIGEST})
+    if not user_ids:
+        return
+    Digest.objects.bulk_create(
+        [Digest(recipient_id=user_id, day=today) for user_id in user_ids],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+    # Locked until commit, so that a worker cannot claim a digest between this sweep adding
+    # reminders to it and committing (it waits, then sends them all).
+    ready = dict(
+        Digest.objects.select_for_update()
+        .filter(day=today, status=SendStatus.READY)
+        .order_by("id")
+        .values_list("recipient_id", "id")
+    )
+    for row in rows:
+        if row[6] == Delivery.DIGEST:
+            row[7] = ready.get(row[4])
+
+
+def _insert_reminders(rows: list) -> None:
+    """Insert the rows, skipping any that exist (ON CONFLICT DO NOTHING). On PostgreSQL through
+    COPY into a temporary table and one INSERT ... SELECT, which is many times faster than
+    INSERT batches for a hundred thousand rows; elsewhere with `bulk_create`."""
+    if connection.vendor != "postgresql":
+        Reminder.objects.bulk_create(
+            [Reminder(**dict(zip(_NEW_COLUMNS, row, strict=True))) for row in rows],
+            batch_size=BATCH_SIZE,
+            ignore_conflicts=True,
+        )
+        return
+    table = connection.ops.quote_name(Reminder._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE reminders_sweep_new (response_id bigint, rule_id bigint, "
+            "occurrence varchar(40), due_on date, recipient_id bigint, role varchar(20), "
+            "delivery varchar(10), digest_id bigint) ON COMMIT DROP"
+        )
+        with cursor.copy(
+            f"COPY reminders_sweep_new ({', '.join(_NEW_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        columns = ", ".join(_NEW_COLUMNS)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, status, error, attempts, email, created_at) "  # noqa: S608 - names from the model, values as parameters
+            f"SELECT {columns}, %s, '', 0, '', %s FROM reminders_sweep_new "
+            "ORDER BY response_id, rule_id, occurrence, recipient_id "
+            "ON CONFLICT (response_id, rule_id, occurrence, recipient_id) DO NOTHING",
+            [SendStatus.READY, timezone.now()],  # created_at, as auto_now_add would
+        )
+        # Dropped now, not only at commit: a caller's outer transaction may sweep again.
+        cursor.execute("DROP TABLE reminders_sweep_new")
+
+
+def _save_checkpoints(changed: dict[int, str]) -> None:
+    """Record each changed response's fingerprint (insert, or update the existing one)."""
+    if connection.vendor != "postgresql":
+        ReminderCheckpoint.objects.bulk_create(
+            [
+                ReminderCheckpoint(response_id=pk, fingerprint=fp)
+                for pk, fp in sorted(changed.items())
+            ],
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=["response"],
+            update_fields=["fingerprint", "updated_at"],
+        )
+        return
+    table = connection.ops.quote_name(ReminderCheckpoint._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE reminders_sweep_checkpoints (response_id bigint, "
+            "fingerprint varchar(32)) ON COMMIT DROP"
+        )
+        with cursor.copy(
+            "COPY reminders_sweep_checkpoints (response_id, fingerprint) FROM STDIN"
+        ) as copy:
+            for row in changed.items():
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} (response_id, fingerprint, updated_at) "  # noqa: S608 - as above
+            "SELECT response_id, fingerprint, %s FROM reminders_sweep_checkpoints "
+            "ORDER BY response_id ON CONFLICT (response_id) DO UPDATE "
+            "SET fingerprint = EXCLUDED.fingerprint, updated_at = EXCLUDED.updated_at",
+            [timezone.now()],
+        )
+        cursor.execute("DROP TABLE reminders_sweep_checkpoints")
 
 
 def _rearm_failed(current: set[tuple[int, int, str]], today: date) -> int:

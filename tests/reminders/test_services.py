@@ -361,3 +361,54 @@ def test_a_new_calendar_address_replaces_the_old_one(people):
     assert not CalendarToken.objects.matching(second).exists()
     # Only a hash is stored.
     assert not CalendarToken.objects.filter(token_hash=second).exists()
+
+
+def test_a_sweep_with_nothing_new_offers_no_rows(
+    invited, people, enqueued, django_capture_on_commit_callbacks
+):
+    first = sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    assert (first.changed, first.offered) == (1, 3)
+    again = sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    assert (again.due, again.changed, again.offered) == (2, 0, 0)
+
+
+def test_someone_who_joins_the_office_gets_the_current_reminder_at_the_next_sweep(
+    response, people, norfolk, enqueued, django_capture_on_commit_callbacks
+):
+    sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    newcomer = office_user(norfolk, Membership.Role.OPCC_DRAFTER, username="nia")
+    result = sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    assert result.changed == 1
+    assert Reminder.objects.get(recipient=newcomer).occurrence == "2020-03-02:-7d"
+    assert Reminder.objects.count() == 3  # Dana and Alex were not offered theirs twice
+
+
+def test_switching_an_optional_reminder_back_on_brings_the_current_one(
+    invited, people, enqueued, django_capture_on_commit_callbacks
+):
+    force_rule = ReminderRule.objects.get(code="force-reply")
+    services.preference_update(
+        user=people["force"], delivery=Delivery.DIGEST, muted_rules=[force_rule]
+    )
+    sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    assert not Reminder.objects.filter(recipient=people["force"]).exists()
+    services.preference_update(user=people["force"], delivery=Delivery.DIGEST, muted_rules=[])
+    sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    assert Reminder.objects.filter(recipient=people["force"]).count() == 1
+
+
+def test_a_reminder_stuck_in_sending_is_reported_and_never_sent_again_by_itself(
+    invited, people, mailoutbox, enqueued, django_capture_on_commit_callbacks
+):
+    sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    stuck = Reminder.objects.get(recipient=people["approver"])
+    # A worker claimed it two hours ago and died: it may or may not have gone.
+    Reminder.objects.filter(pk=stuck.pk).update(
+        status=SendStatus.SENDING, claimed_at=at_seven(SEVEN_BEFORE) - timedelta(hours=2)
+    )
+    enqueued.individual.clear()
+    result = sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    assert result.stuck == 1
+    assert stuck.pk not in enqueued.individual
+    assert services.reminder_send(reminder_id=stuck.pk, today=SEVEN_BEFORE) == ""
+    assert mailoutbox == []
