@@ -118,6 +118,18 @@ def _feed_etag(request, slug=None):
     return f"feed-{slug or 'all'}-{int(newest.timestamp() * 1000)}" if newest else None
 
 
+def _own_last_modified(view):
+    """The syndication view sets Last-Modified from the newest entry; the conditional check
+    uses the public records' time, so let `condition` set the header from that instead."""
+
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        del response["Last-Modified"]
+        return response
+
+    return wrapped
+
+
 def _revalidating(view):
     def wrapped(request, *args, **kwargs):
         return revalidate(view(request, *args, **kwargs))
@@ -126,8 +138,12 @@ def _revalidating(view):
 
 
 site_feed = _revalidating(
-    condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(ResponsesFeed())
+    condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(
+        _own_last_modified(ResponsesFeed())
+    )
 )
 office_feed = _revalidating(
-    condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(OfficeResponsesFeed())
+    condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(
+        _own_last_modified(OfficeResponsesFeed())
+    )
 )

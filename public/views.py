@@ -402,7 +402,7 @@ def accessibility(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        # Staff pages need a sign-in and have nothing to index; the API has its own docs.
+        # Staff pages need a sign-in and have nothing to index; the API's data is in the pages.
         "Disallow: /accounts/",
         "Disallow: /admin/",
         "Disallow: /responses/",
@@ -410,6 +410,7 @@ def robots_txt(request):
         "Disallow: /import/",
         "Disallow: /reminders/",
         "Disallow: /tracker/",
+        "Allow: /api/docs/",
         "Disallow: /api/",
         "Allow: /",
         f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",

@@ -26,18 +26,29 @@ EXAMPLES = 25
 
 @pytest.fixture
 def api_schema(db, monkeypatch):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from config.wsgi import application
 
-    # Hundreds of calls in a few seconds: throttling has its own test (test_api.py).
-    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "1000000/minute")
-    publish(recommendations=2, afis=1)
-    publish(
-        body=policing_body("suffolk-pcc"),
-        report_published_on=date(2016, 5, 1),
-        published_on=date(2016, 8, 1),
-    )
-    make_response(body=policing_body("essex-pfcc"))
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    # As Django's test client does: the real WSGI handler would close the test's database
+    # connection (and its transaction) at the end of every request.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        # Hundreds of calls in a few seconds: throttling has its own test (test_api.py).
+        monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "1000000/minute")
+        publish(recommendations=2, afis=1)
+        publish(
+            body=policing_body("suffolk-pcc"),
+            report_published_on=date(2016, 5, 1),
+            published_on=date(2016, 8, 1),
+        )
+        make_response(body=policing_body("essex-pfcc"))
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def operations(schema):

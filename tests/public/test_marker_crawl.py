@@ -122,7 +122,7 @@ def planted():
 
     # A: published, then an amendment in progress with new text everywhere.
     amending = publish(
-        body=norfolk, title="Amended inspection", office_comments="Published A text."
+        body=norfolk, title="Custody inspection", office_comments="Published A text."
     )
     drafter = amending.drafter
     response_update_text(
