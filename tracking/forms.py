@@ -205,8 +205,14 @@ class BulkChangeForm(forms.Form):
         data = super().clean()
         if data.get("target_date") and data.get("clear_target_date"):
             self.add_error("clear_target_date", "Either set a target date or remove it, not both")
-        if data.get("status") and not (data.get("reason") or "").strip():
+        reason = (data.get("reason") or "").strip()
+        if data.get("status") and not reason:
             self.add_error("reason", "Enter why the status is changing")
+        if not data.get("status") and len(reason) > 100:
+            self.add_error(
+                "reason",
+                "Reason must be 100 characters or fewer when the status is not changing",
+            )
         return data
 
     def _person(self, value):
@@ -251,7 +257,7 @@ class ItemDetailsForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the change",
         required=False,
-        max_length=500,
+        max_length=100,
         help_text="Recorded in the item's history, for example why the target date moved.",
     )
 

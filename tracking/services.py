@@ -54,6 +54,19 @@ class _Unchanged:
 UNCHANGED = _Unchanged()
 
 
+#: django-simple-history keeps a change's reason in 100 characters.
+HISTORY_REASON_MAX = 100
+
+
+def _fit(reason: str) -> str:
+    """A history reason that fits the history table (a status change's full reason is also
+    the text of its progress update)."""
+    reason = " ".join(reason.split())
+    if len(reason) <= HISTORY_REASON_MAX:
+        return reason
+    return reason[: HISTORY_REASON_MAX - 1].rstrip() + "\u2026"
+
+
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -125,7 +138,7 @@ def _create_item(*, finding, body, acting_user, reason: str, today: date) -> Tra
         tracked_on=today,
         created_by=acting_user,
     )
-    attribute(item, acting_user=acting_user, reason=reason)
+    attribute(item, acting_user=acting_user, reason=_fit(reason))
     item.save()
     return item
 
@@ -296,7 +309,7 @@ def _add_update(
         reason = f"{reason}: status {Status(item.status).label.lower()} -> {Status(status).label.lower()}"
         item.status = status
         fields.append("status")
-    attribute(item, acting_user=acting_user, reason=reason)
+    attribute(item, acting_user=acting_user, reason=_fit(reason))
     item.save(update_fields=fields)
     return update
 
@@ -525,6 +538,11 @@ def tracker_items_bulk_update(
         raise TrackingError("Choose what to change.")
     if status:
         _require_text(reason, "Say why the status is changing: it is recorded on each item.")
+    elif len(reason) > HISTORY_REASON_MAX:
+        raise TrackingError(
+            f"Keep the reason to {HISTORY_REASON_MAX} characters or fewer: it is kept in each "
+            "item's history."
+        )
     with transaction.atomic():
         locked = list(
             TrackerItem.objects.select_for_update()
@@ -561,12 +579,13 @@ def tracker_items_bulk_update(
             if changed:
                 for name in changed:
                     setattr(item, name, changes[name])
-                history_reason = f"Changed {words}" + (f": {reason}" if reason else "")
-                if len(locked) > 1:
-                    history_reason = f"Changed for {len(locked)} items: {words}" + (
-                        f": {reason}" if reason else ""
-                    )
-                attribute(item, acting_user=acting_user, reason=history_reason)
+                if reason:
+                    history_reason = reason
+                elif len(locked) > 1:
+                    history_reason = f"Changed for {len(locked)} items: {words}"
+                else:
+                    history_reason = f"Changed {words}"
+                attribute(item, acting_user=acting_user, reason=_fit(history_reason))
                 item.save(update_fields=[*changed, "updated_at"])
             if status and item.status != status:
                 _add_update(

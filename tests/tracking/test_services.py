@@ -334,8 +334,7 @@ def test_bulk_change_sets_leads_target_date_and_area_on_many_items(
             "Crime recording",
         )
         assert changed.history.first().history_change_reason == (
-            "Changed for 2 items: office lead, force lead, target date, area: Agreed at the "
-            "accountability meeting."
+            "Agreed at the accountability meeting."
         )
         assert changed.history.first().history_user == drafter
     untouched = TrackerItem.objects.get(pk=items[2].pk)
@@ -412,3 +411,26 @@ def test_only_the_offices_staff_make_bulk_changes(items, force_person, suffolk_d
     for person in (force_person, suffolk_drafter):
         with pytest.raises(TrackingError, match="Only the office's staff"):
             tracker_items_bulk_update(items=items, acting_user=person, area="Anything")
+
+
+def test_bulk_change_without_a_reason_says_what_changed(items, drafter, approver):
+    tracker_items_bulk_update(
+        items=items[:2], acting_user=drafter, office_lead=approver, area="Crime recording"
+    )
+
+    reasons = {i.history.first().history_change_reason for i in items[:2]}
+    assert reasons == {"Changed for 2 items: office lead, area"}
+
+
+def test_a_long_reason_fits_the_history_and_stays_whole_in_the_update(items, drafter):
+    reason = "The panel agreed the new plan. " * 10
+
+    with pytest.raises(TrackingError, match="100 characters or fewer"):
+        tracker_items_bulk_update(items=items, acting_user=drafter, area="X", reason=reason)
+    tracker_items_bulk_update(
+        items=items[:1], acting_user=drafter, status=Status.IN_PROGRESS, reason=reason
+    )
+
+    item = TrackerItem.objects.get(pk=items[0].pk)
+    assert item.updates.get().text == reason.strip()
+    assert len(item.history.first().history_change_reason) <= 100
