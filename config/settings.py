@@ -296,6 +296,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=30),
     },
 }
+# Reminders have a queue of their own, so a backlog of other work (PDFs) never delays them.
+# Every worker consumes both queues (in turn) unless started with -Q.
+from kombu import Queue  # noqa: E402
+
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("reminders"))
+CELERY_TASK_ROUTES = {"reminders.tasks.*": {"queue": "reminders"}}
 
 # Caches: local memory by default; Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):

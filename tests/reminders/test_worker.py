@@ -78,11 +78,10 @@ def workers(redis_url, django_db_setup, django_db_blocker, mail_dir):
         "PYTHONPATH": str(REPO_ROOT),
     }
     reset(mail_dir)
-    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration. This
+    # process only publishes sweeps (to the test queue, by name) and pings the workers.
     saved_env = os.environ.get("CELERY_BROKER_URL")
-    saved = {k: app.conf[k] for k in ("task_default_queue", "task_always_eager")}
     os.environ["CELERY_BROKER_URL"] = broker
-    app.conf.update(task_default_queue=queue, task_always_eager=False)
     _drop_connections()
     names = [f"s55-test-{n}-{uuid.uuid4().hex[:6]}@localhost" for n in range(WORKERS)]
     logs = [open(mail_dir / f"worker-{n}.log", "w") for n in range(WORKERS)]  # noqa: SIM115
@@ -121,7 +120,7 @@ def workers(redis_url, django_db_setup, django_db_blocker, mail_dir):
         if ready != set(names):
             output = "\n".join((mail_dir / f"worker-{n}.log").read_text() for n in range(WORKERS))
             pytest.fail(f"The Celery workers did not start:\n{output[-4000:]}")
-        yield {"names": names, "mail_dir": mail_dir}
+        yield {"names": names, "mail_dir": mail_dir, "queue": queue}
     finally:
         for process in processes:
             process.terminate()
@@ -137,12 +136,17 @@ def workers(redis_url, django_db_setup, django_db_blocker, mail_dir):
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
             os.environ["CELERY_BROKER_URL"] = saved_env
-        app.conf.update(saved)
 
 
 @pytest.fixture
 def worker_mail(workers, postgres_required, mail_dir):
     return mail_dir
+
+
+@pytest.fixture
+def sweep(workers):
+    """Put a sweep on the workers' queue, as beat would."""
+    return lambda: app.send_task(tasks.sweep.name, queue=workers["queue"])
 
 
 def _response_due_in_seven_days(people, norfolk):
@@ -176,14 +180,14 @@ def _all_finished() -> bool:
     return bool(rows) and all(s in (SendStatus.SENT, SendStatus.CANCELLED) for s in rows)
 
 
-def test_a_due_reminder_is_delivered_exactly_once(worker_mail, people, norfolk):
+def test_a_due_reminder_is_delivered_exactly_once(worker_mail, sweep, people, norfolk):
     reset(worker_mail)
     _response_due_in_seven_days(people, norfolk)
     # Two beats (or a beat and a catch-up) fire the sweep at the same time; both workers run.
-    tasks.sweep.delay()
-    tasks.sweep.delay()
+    sweep()
+    sweep()
     _wait_until(_all_finished, seconds=60, what="the reminders to be sent")
-    tasks.sweep.delay()  # and a later sweep finds nothing more to send
+    sweep()  # and a later sweep finds nothing more to send
     time.sleep(3)
     messages = delivered(worker_mail)
     assert sorted(m["To"] for m in messages) == ["alex@example.org", "dana@example.org"]
@@ -198,14 +202,14 @@ def test_a_due_reminder_is_delivered_exactly_once(worker_mail, people, norfolk):
     }
 
 
-def test_a_mail_server_failure_is_retried_and_sends_once(worker_mail, people, norfolk):
+def test_a_mail_server_failure_is_retried_and_sends_once(worker_mail, sweep, people, norfolk):
     # Only Alex (one email per reminder) is reminded; the mail server refuses the first two.
     ReminderPreference.objects.filter(user=people["approver"]).update(delivery=Delivery.INDIVIDUAL)
     people["drafter"].memberships.update(is_active=False)
     reset(worker_mail, fail_first=2)
     _response_due_in_seven_days(people, norfolk)
-    tasks.sweep.delay()
-    tasks.sweep.delay()
+    sweep()
+    sweep()
     _wait_until(_all_finished, seconds=90, what="the retried reminder to be sent")
     time.sleep(3)
     assert [m["To"] for m in delivered(worker_mail)] == ["alex@example.org"]

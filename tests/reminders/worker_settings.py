@@ -3,6 +3,8 @@ settings, pointed at the test database, a test queue on Redis and the flaky mail
 
 import os
 
+from kombu import Queue
+
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES
 
@@ -11,7 +13,10 @@ DATABASES["default"]["NAME"] = os.environ["S55_TEST_DATABASE_NAME"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
+# One queue of the test's own for everything, so nothing else on this Redis reaches the workers.
 CELERY_TASK_DEFAULT_QUEUE = os.environ["S55_TEST_QUEUE"]
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE),)
+CELERY_TASK_ROUTES = {"reminders.tasks.*": {"queue": CELERY_TASK_DEFAULT_QUEUE}}
 CELERY_TASK_ALWAYS_EAGER = False
 
 MAILERS = {
