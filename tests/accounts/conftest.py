@@ -1,5 +1,7 @@
 """People in two offices and a force, for the accounts tests."""
 
+from importlib import import_module
+
 import pytest
 
 from accounts.models import Membership
@@ -21,12 +23,24 @@ def with_password(user):
 
 
 @pytest.fixture
-def norfolk():
+def reference_data(db):
+    """The forces and offices the data migration loads. A transactional (browser) test empties
+    the database when it ends, so the next one loads them again here."""
+    from django.apps import apps
+
+    from accounts.models import PolicingBody
+
+    if not PolicingBody.objects.exists():
+        import_module("accounts.migrations.0002_reference_data").load(apps, None)
+
+
+@pytest.fixture
+def norfolk(reference_data):
     return policing_body("norfolk-pcc")
 
 
 @pytest.fixture
-def suffolk():
+def suffolk(reference_data):
     return policing_body("suffolk-pcc")
 
 
@@ -35,6 +49,15 @@ def drafter(norfolk):
     return with_password(
         office_user(
             norfolk, Membership.Role.OPCC_DRAFTER, username="dana", full_name="Dana Drafter"
+        )
+    )
+
+
+@pytest.fixture
+def approver(norfolk):
+    return with_password(
+        office_user(
+            norfolk, Membership.Role.OPCC_APPROVER, username="alex", full_name="Alex Approver"
         )
     )
 
