@@ -68,7 +68,7 @@ def report_list(request):
         report_type=criteria.get("report_type", ""),
         response_status=criteria.get("status", ""),
         search=criteria.get("q", ""),
-    ).prefetch_related("forces")
+    )
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
