@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 
 from core.history import attribute
 from responses.workflow import ConcurrentEditError
@@ -188,7 +188,14 @@ def findings_save_section(
         )
         for finding in removed:
             attribute(finding, acting_user=acting_user, reason=f"{kind.label} removed")
-            finding.delete()
+            try:
+                finding.delete()
+            except ProtectedError as error:
+                # Another room keeps records that must outlive it (e.g. tracking's progress).
+                raise ValidationError(
+                    f"{finding.reference or 'A finding'} cannot be removed: it is being tracked "
+                    f"({len(error.protected_objects)} record(s) depend on it)."
+                ) from error
         saved = []
         for item, position in zip(kept, positions, strict=True):
             values = {**item.values, "position": position}

@@ -466,6 +466,36 @@ def test_a_recommendation_a_response_has_answered_cannot_be_removed(client, draf
     assert Finding.objects.filter(pk=rec.pk).exists()
 
 
+def test_a_tracked_recommendation_cannot_be_removed(client, drafter, norfolk, cdi):
+    from tracking.models import TrackerItem
+
+    rec = RecommendationFactory(report=cdi)
+    TrackerItem.objects.create(finding=rec, policing_body=norfolk, tracked_on=date(2020, 3, 1))
+    client.force_login(drafter)
+
+    page = client.post(
+        section_url(cdi, "recommendations"),
+        section_post(
+            cdi,
+            Finding.Kind.RECOMMENDATION,
+            [
+                {
+                    "pk": rec.pk,
+                    "reference": rec.reference,
+                    "text": rec.text,
+                    "addressees": ["force"],
+                    "timescale_text": "",
+                    "DELETE": "on",
+                }
+            ],
+        ),
+    )
+
+    assert page.status_code == 200
+    assert "R1 cannot be removed: it is being tracked" in errors_in_summary(page.content)
+    assert Finding.objects.filter(pk=rec.pk).exists()
+
+
 def test_a_stale_section_save_is_refused_and_keeps_the_editors_rows(client, drafter, cdi):
     a = FindingFactory(report=cdi, text="Original.")
     opened = section_version(cdi, Finding.Kind.KEY_FINDING)
