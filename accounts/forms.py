@@ -52,6 +52,22 @@ class SignInForm(auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    def get_users(self, email):
+        """Active accounts with this address, including people invited by their office who
+        have not chosen a password yet (Django leaves those out, for sites where such accounts
+        sign in elsewhere; here an expired invitation must not lock them out for good)."""
+        email_field = get_user_model().get_email_field_name()
+        candidates = get_user_model()._default_manager.filter(
+            **{f"{email_field}__iexact": email, "is_active": True}
+        )
+        # As Django does: the stored address must match the typed one under Unicode case
+        # folding too, not only the database's idea of case-insensitive.
+        return (
+            user
+            for user in candidates
+            if auth_forms._unicode_ci_compare(email, getattr(user, email_field))
+        )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         email = self.fields["email"]

@@ -99,3 +99,17 @@ def test_weak_new_password_is_refused_with_the_validators_message(client, drafte
     )
     text = page.select_one(".govuk-error-summary").get_text()
     assert "too common" in text or "entirely numeric" in text
+
+
+def test_an_invited_person_without_a_password_can_ask_for_a_new_link(client, drafter):
+    drafter.set_unusable_password()
+    drafter.save()
+    client.post("/accounts/password-reset/", {"email": drafter.email.upper()})
+    assert [m.to for m in mail.outbox] == [[drafter.email]]
+
+
+def test_closed_accounts_get_no_link(client, drafter):
+    drafter.is_active = False
+    drafter.save()
+    client.post("/accounts/password-reset/", {"email": drafter.email})
+    assert mail.outbox == []
