@@ -190,3 +190,14 @@ def test_header_names_the_office_or_the_force(client, drafter, contributor):
     assert page.select_one(".govuk-service-navigation__service-name").get_text(strip=True) == (
         "Norfolk Constabulary"
     )
+
+
+def test_a_refusal_is_a_govuk_page_that_says_why(client, contributor):
+    from bs4 import BeautifulSoup
+
+    client.force_login(contributor)
+    response = client.get("/reports/")
+    assert response.status_code == 403
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find("h1").get_text() == "You cannot open this page"
+    assert page.find("a", href="/accounts/")
