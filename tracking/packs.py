@@ -72,6 +72,10 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
         "id", "history_date", "history_id"
     ):
         as_of.setdefault(record.id, record.instance)
+    # An item with no history row at all (made outside the services) is taken as it is.
+    unrecorded = [pk for pk in updates if pk not in as_of]
+    for item in TrackerItem.objects.filter(pk__in=unrecorded):
+        as_of[item.pk] = item
     items = sorted(as_of.values(), key=lambda i: i.pk)
     findings = Finding.objects.select_related("report").in_bulk([i.finding_id for i in items])
     user_ids = {i.office_lead_id for i in items} | {i.force_lead_id for i in items}

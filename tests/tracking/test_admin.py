@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import UserFactory
 from tracking.models import ClosureProposal, EvidenceFile, PanelPack, ProgressUpdate, TrackerItem
 from tracking.services import closure_propose, progress_update_add
 
@@ -15,6 +16,14 @@ pytestmark = pytest.mark.django_db
 
 def _url(model, view, *args):
     return reverse(f"admin:tracking_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def admin_client(client):
+    """A superuser's client. (pytest-django's own hashes a password at full cost, seconds on a
+    busy machine; the factory's hash is computed once.)"""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
 
 
 @pytest.fixture

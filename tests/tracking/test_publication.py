@@ -142,3 +142,42 @@ def test_public_progress_is_only_the_responding_offices(published, suffolk, suff
 def test_public_progress_costs_two_queries(published, django_assert_num_queries):
     with django_assert_num_queries(2):
         public_progress_for_response(published)
+
+
+def test_responses_published_before_the_tracker_are_tracked_by_the_migration(
+    norfolk, drafter, approver
+):
+    """Published without the hook running (as before the tracker existed): the data migration
+    adds the same items, with their "tracking started" history, and adds nothing a second
+    time."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    # The models as the migration sees them (no history signals), not the app's own.
+    loader = MigrationExecutor(connection).loader
+    apps = loader.project_state([("tracking", "0001_initial"), ("responses", "0001_initial")]).apps
+    report = ReportFactory(forces=[norfolk.force])
+    RecommendationFactory(report=report)
+    RecommendationFactory(report=report, addressees=[Addressee.HOME_OFFICE])
+    AfiFactory(report=report)
+    flow = Flow(
+        response=make_response(report=report, body=norfolk, acting_user=drafter),
+        drafter=drafter,
+        approver=approver,
+    )
+    flow.drive(ResponseStatus.PUBLISHED)  # on_commit hooks do not run inside the test
+    assert not TrackerItem.objects.exists()
+    migration = import_module("tracking.migrations.0002_track_published_responses")
+
+    migration.track_published(apps, None)
+    migration.track_published(apps, None)
+
+    items = TrackerItem.objects.filter(policing_body=norfolk).select_related("finding")
+    assert sorted(i.finding.reference for i in items) == ["AFI1", "R1"]
+    for item in items:
+        assert item.created_by == approver
+        assert item.history.get().history_change_reason == (
+            "Tracking started for a response published earlier"
+        )
