@@ -303,6 +303,13 @@ from kombu import Queue  # noqa: E402
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("reminders"))
 CELERY_TASK_ROUTES = {"reminders.tasks.*": {"queue": "reminders"}}
 
+# The tracker (tracking/): items with no progress update for this many days, or past their
+# target date, go into the reminder digests, again every REPEAT_DAYS while still so; evidence
+# files larger than EVIDENCE_MAX_BYTES are refused (the web server should cap uploads too).
+S55_TRACKER_STALE_DAYS = int(os.environ.get("S55_TRACKER_STALE_DAYS", "30"))
+S55_TRACKER_REMINDER_REPEAT_DAYS = int(os.environ.get("S55_TRACKER_REMINDER_REPEAT_DAYS", "7"))
+S55_EVIDENCE_MAX_BYTES = int(os.environ.get("S55_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+
 # Caches: local memory by default; Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):
     CACHES = {
