@@ -365,6 +365,32 @@ def load(*, port: int, paths, duration: float, concurrency: int, uncached: bool 
     }
 
 
+def cpu_per_request(paths: list[str], runs: int = 20) -> None:
+    """CPU milliseconds one request costs in the web process (Django's test client in-process,
+    median of `runs`), uncached (a session cookie) and through the page cache: on a shared
+    machine this is the fair figure, where wall-clock time includes waiting for a core."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    print("| page | CPU ms (not cached) | CPU ms (cached) |")
+    print("| --- | --- | --- |")
+    for path in paths:
+        results = []
+        for uncached in (True, False):
+            client = Client()
+            if uncached:
+                client.cookies["sessionid"] = "bench-no-such-session"
+            cache.clear()
+            client.get(path)
+            times = []
+            for _ in range(runs):
+                started = time.process_time()
+                client.get(path)
+                times.append(1000 * (time.process_time() - started))
+            results.append(statistics.median(times))
+        print(f"| `{path}` | {results[0]:.1f} | {results[1]:.1f} |", flush=True)
+
+
 def wait_for(port: int, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -417,6 +443,22 @@ def main() -> None:
     for query in ("violent crime", "force"):
         for label, ms in explain_search(url, query).items():
             print(f"  '{query}', {label}: {ms:.1f} ms")
+
+    print("\nCPU per request in the web process:")
+    subprocess.run(  # noqa: S603 - our own interpreter and code
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+            "django.setup(); from bench.public_load import cpu_per_request; "
+            "from public.models import PublishedResponse; "
+            "pk = PublishedResponse.objects.order_by('pk').values_list('response_id', flat=True)[0]; "
+            "cpu_per_request(['/', '/published/?q=violent+crime', '/published/?q=force', "
+            "f'/published/{pk}/'])",
+        ],
+        env=env,
+        check=True,
+    )
 
     import psycopg
 

@@ -6,6 +6,7 @@ from datetime import date
 from statistics import median
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear, Length
@@ -18,6 +19,14 @@ from .models import PublishedItem, PublishedResponse
 
 #: Longest search text accepted; longer input is cut (a search box, not a document).
 MAX_QUERY_LENGTH = 200
+
+#: Above this many matches a search is listed newest first instead of by rank.
+RANKED_MATCHES_LIMIT = 1000
+
+
+def is_ranked(queryset: QuerySet) -> bool:
+    """True when `search` ordered the results by relevance."""
+    return "rank" in queryset.query.annotations
 
 
 def public_stamp() -> str:
@@ -34,7 +43,8 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     """Full-text search over report titles, recommendations and the published text.
 
     PostgreSQL: the stored, weighted `search_vector` (GIN index) matched with a web-search style
-    query ("violent crime", "stalking -harassment", quoted phrases) and ordered by rank.
+    query ("violent crime", "stalking -harassment", quoted phrases) and ordered by rank, unless
+    more than RANKED_MATCHES_LIMIT responses match: then newest first (see docs/benchmarks.md).
     SQLite: every word must appear somewhere (icontains); newest first.
     """
     text = " ".join(text.split())[:MAX_QUERY_LENGTH]
@@ -42,10 +52,13 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-first_published_on", "-id")
+        matches = queryset.filter(search_vector=query)
+        if matches[: RANKED_MATCHES_LIMIT + 1].count() > RANKED_MATCHES_LIMIT:
+            # A word in nearly every response ("force"): ranking thousands of near-equal
+            # matches costs a read of every one of them and tells the reader little.
+            return matches.order_by("-first_published_on", "-id")
+        return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-rank", "-first_published_on", "-id"
         )
     for word in text.split():
         word = word.strip("\"'")
@@ -91,7 +104,17 @@ class FilterChoices:
 
 
 def filter_choices() -> FilterChoices:
-    """The years, report types and offices that have published responses (three queries)."""
+    """The years, report types and offices that have published responses: three queries, then
+    kept in the cache until something is published (the key holds the public stamp)."""
+    key = f"public:filter-choices:{public_stamp()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _filter_choices()
+        cache.set(key, choices, 60 * 60 * 24)
+    return choices
+
+
+def _filter_choices() -> FilterChoices:
     years = (
         PublishedResponse.objects.annotate(year=ExtractYear("report_published_on"))
         .values_list("year", flat=True)

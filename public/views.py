@@ -113,6 +113,7 @@ def response_list(request):
                 "filters": filters,
                 "page_obj": page_obj,
                 "records": page_obj.object_list,
+                "ranked": selectors.is_ranked(records),
                 "office": office,
                 "csv_url": reverse("public:response-list-csv")
                 + (f"?{csv_query}" if csv_query else ""),
