@@ -238,3 +238,14 @@ def test_the_500_page_renders_without_a_request_or_the_database(django_assert_nu
 
     assert "Sorry, there is a problem with the service" in html
     assert "/static/dist/app.css" in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's")
+def test_a_search_matching_very_many_responses_lists_them_newest_first(client, monkeypatch):
+    monkeypatch.setattr("public.selectors.RANKED_MATCHES_LIMIT", 1)
+    older = publish(title="Fraud inspection", published_on=date(2020, 2, 1))
+    newer = publish(title="Custody inspection", office_comments="A word on fraud.")
+
+    html = client.get(reverse("public:response-list"), {"q": "fraud"}).content.decode()
+
+    assert html.index(f"/published/{newer.pk}/") < html.index(f"/published/{older.pk}/")
