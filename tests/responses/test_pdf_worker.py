@@ -1,6 +1,7 @@
 """Integration: publishing queues the PDF on a real Redis and a real Celery worker renders and
 stores it (PostgreSQL); the staff page and the public download then serve those bytes."""
 
+import os
 import time
 import uuid
 from urllib.parse import urlsplit, urlunsplit
@@ -36,28 +37,30 @@ def reference_data(transactional_db):
 BROKER_DB = 12
 
 
-def _drop_connections():
-    """Forget the app's broker connections, so the next use connects to the current broker."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+def _forget_connections():
+    """Make the app connect afresh to the current broker. The old pools are forgotten, not
+    closed: kombu keeps them in a global registry by URL, and a closed pool left there would
+    fail the next test in this process that publishes to that URL."""
+    app._pool = None
     app.amqp._producer_pool = None
 
 
 @pytest.fixture
 def worker(redis_url, postgres_required):
+    """A Celery worker (in a thread of this process) on a fresh queue of a Redis database of
+    its own; the test's own publishing goes to the same broker and queue."""
     from celery.contrib.testing.worker import start_worker
 
     parts = urlsplit(redis_url)
+    broker = urlunsplit((parts.scheme, parts.netloc, f"/{BROKER_DB}", "", ""))
     queue = f"s55-pdf-test-{uuid.uuid4().hex[:12]}"
     keys = ("broker_url", "task_default_queue", "task_always_eager")
     saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url=urlunsplit((parts.scheme, parts.netloc, f"/{BROKER_DB}", "", "")),
-        task_default_queue=queue,
-        task_always_eager=False,
-    )
-    _drop_connections()
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = broker
+    app.conf.update(broker_url=broker, task_default_queue=queue, task_always_eager=False)
+    _forget_connections()
     try:
         with start_worker(
             app,
@@ -70,8 +73,12 @@ def worker(redis_url, postgres_required):
         ):
             yield queue
     finally:
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         app.conf.update(saved)
-        _drop_connections()
+        _forget_connections()
 
 
 def _wait_for_pdf(version_id: int, seconds: float = 90) -> ResponseVersion:
