@@ -144,3 +144,40 @@ def screenshot_dir() -> Path:
     path = REPO_ROOT / "test-artefacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+#: Data migrations whose rows every test may rely on, with the model that shows they ran.
+REFERENCE_DATA = [
+    ("accounts.migrations.0002_reference_data", "accounts", "PolicingBody"),
+    ("reminders.migrations.0002_default_policy", "reminders", "ReminderRule"),
+]
+
+
+def ensure_reference_data() -> None:
+    """Load the data migrations' rows again if the database has lost them.
+
+    A transactional test (live server, Celery worker, concurrency) empties every table when it
+    ends, including the rows data migrations loaded. pytest-django runs those tests after all
+    the others, so this reloads them only where they can be missing: two cheap queries a test.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, app_label, model_name in REFERENCE_DATA:
+        if not apps.get_model(app_label, model_name).objects.exists():
+            import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Every test with database access sees the reference data (forces, offices, policy)."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
+        ensure_reference_data()
+        return
+    for name in ("transactional_db", "live_server", "db"):
+        if name in request.fixturenames:
+            request.getfixturevalue("transactional_db" if name == "live_server" else name)
+            ensure_reference_data()
+            return
