@@ -22,6 +22,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership
@@ -286,6 +287,9 @@ class ItemPage:
 
 
 def update_for_item(item: TrackerItem, pk) -> ProgressUpdate:
+    """One of the item's updates (404 for anything else, including a malformed id)."""
+    if not str(pk).isdigit():
+        raise Http404("No such update.")
     return get_object_or_404(ProgressUpdate.objects.select_related("author"), item=item, pk=pk)
 
 
@@ -429,7 +433,7 @@ def items_needing_reminders(*, day: date, stale_days: int, repeat_days: int):
     query). The cadence keeps a daily digest from repeating the same item every day."""
     stale_cutoff = day - timedelta(days=stale_days)
     qs = (
-        TrackerItem.objects.filter(status__in=list(ACTIVE_STATUSES))
+        TrackerItem.objects.filter(status__in=list(ACTIVE_STATUSES), tracked_on__lte=day)
         .filter(not_updated_since_q(stale_cutoff + timedelta(days=1)) | overdue_q(day))
         .select_related("finding__report", "policing_body__force", "office_lead", "force_lead")
         .annotate(last_activity=last_activity_expression())

@@ -411,3 +411,12 @@ def test_a_pack_in_the_future_is_refused_on_the_page(client, drafter):
     assert page.status_code == 200
     assert "As at must be the same as or before" in page.content.decode()
     assert not PanelPack.objects.exists()
+
+
+def test_a_correction_of_an_unknown_or_other_items_update_is_not_found(client, items, drafter):
+    other = progress_update_add(item=items[1], acting_user=drafter, text="On R2.")
+    _client(client, drafter)
+    url = _url("update-add", items[0].pk)
+
+    assert client.get(url + "?corrects=abc").status_code == 404
+    assert client.get(url + f"?corrects={other.pk}").status_code == 404
