@@ -175,3 +175,23 @@ def test_the_search_vector_is_stored_on_postgresql():
 
     record = PublishedResponse.objects.get(response=response)
     assert "vet" in record.search_vector
+
+
+def test_migrate_refreshes_missing_public_copies():
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    response = publish()
+    PublishedResponse.objects.filter(response=response).delete()
+
+    post_migrate.send(
+        sender=apps.get_app_config("public"),
+        app_config=apps.get_app_config("public"),
+        verbosity=0,
+        interactive=False,
+        using="default",
+        apps=apps,
+        plan=[],
+    )
+
+    assert PublishedResponse.objects.filter(response=response).exists()
