@@ -28,4 +28,8 @@ urlpatterns = [
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only the offices' logos: evidence files and other uploads are served through views that
+    # check who is asking, never straight from MEDIA_ROOT.
+    urlpatterns += static(
+        settings.MEDIA_URL + "logos/", document_root=settings.MEDIA_ROOT / "logos"
+    )
