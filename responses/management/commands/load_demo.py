@@ -1,11 +1,13 @@
 """python manage.py load_demo [--password PASSWORD]: demo data for trying the product.
 
-Idempotent: running it again changes nothing but the demo users' passwords (set to the given or
+The password is --password, else $S55_DEMO_PASSWORD, else one generated on the first run and
+remembered in var/demo-password. Idempotent: running it again changes nothing but the demo users' passwords (set to the given or
 remembered one). Creates the Norfolk CDI 2019 report and its published response, a few reports in
 other states relative to today, and demo users for the Norfolk office, Norfolk Constabulary and
 the Suffolk office.
 """
 
+import os
 import secrets
 
 from django.conf import settings
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="Password for every demo user.")
 
     def handle(self, *args, password=None, **options):
-        password = password or self._remembered_password()
+        password = password or os.environ.get("S55_DEMO_PASSWORD") or self._remembered_password()
         created = build_demo(password=password)
         self.stdout.write(
             self.style.SUCCESS("Demo data loaded." if created else "Demo data already present.")
