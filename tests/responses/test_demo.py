@@ -1,0 +1,126 @@
+"""`manage.py load_demo`: the demo a new user sees, built through the real services."""
+
+from datetime import date, timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import Membership
+from inspections.models import Addressee, Finding, Report
+from responses.models import Response, ResponseVersion, Status
+
+
+def load(password: str | None = "demo-pass-2026") -> str:  # noqa: S107 - demo password
+    out = StringIO()
+    call_command("load_demo", password=password, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db):
+    return load()
+
+
+def norfolk_cdi():
+    return Response.objects.select_related("report", "policing_body").get(
+        report__title="Norfolk Constabulary Crime Data Integrity inspection 2019"
+    )
+
+
+def test_the_demo_has_norfolk_cdi_2019_every_state_and_every_demo_user(demo, client):
+    """One load, checked four ways (a load takes seconds): the statutory facts, the sections
+    of the reference, the other states, and the users."""
+    _check_norfolk_cdi_dates()
+    _check_norfolk_cdi_sections()
+    _check_states()
+    _check_users(demo)
+
+
+def _check_norfolk_cdi_dates():
+    response = norfolk_cdi()
+
+    assert response.status == Status.PUBLISHED
+    assert response.due_date == date(2020, 3, 2)
+    assert response.published_on <= response.due_date
+    assert response.versions.count() == 1
+
+
+def _check_norfolk_cdi_sections():
+    response = norfolk_cdi()
+    findings = Finding.objects.filter(report=response.report)
+
+    assert findings.causes_of_concern().count() == 1
+    assert findings.recommendations().count() == 3
+    assert findings.areas_for_improvement().count() == 6
+    assert findings.key_findings().count() >= 4
+    assert response.force_comments.startswith("Deputy Chief Constable of Norfolk")
+    assert response.force_comments_author_name == "Paul Sanford"
+    assert "Police Accountability Forum" in response.office_comments
+    assert response.explanations.filter(finding__kind="recommendation").count() == 3
+    assert all(e.is_complete for e in response.explanations.all())
+    assert all(
+        [
+            response.copy_hmicfrs_on,
+            response.copy_home_secretary_on,
+            response.copy_panel_on,
+            response.copy_chief_officer_on,
+        ]
+    )
+
+
+def _check_states():
+    today = timezone.localdate()
+    norfolk = Response.objects.filter(policing_body__slug="norfolk-pcc")
+
+    assert norfolk.overdue(today=today).exists()
+    assert norfolk.due_within(7, today=today).exists()
+    assert norfolk.filter(status=Status.AWAITING_FORCE).exists()
+    assert norfolk.filter(status=Status.PUBLISHED).count() >= 2
+    late = norfolk.get(report__title__startswith="PEEL 2021/22")
+    assert late.published_on > late.due_date and late.late_reason
+    thematic = Report.objects.get(report_type="thematic")
+    addressees = {a for f in thematic.findings.recommendations() for a in f.addressees}
+    assert {Addressee.HOME_OFFICE, Addressee.COLLEGE_OF_POLICING} <= addressees
+    suffolk = Response.objects.get(policing_body__slug="suffolk-pcc")
+    assert suffolk.status == Status.DRAFTING and suffolk.published_on is None
+    assert not suffolk.report.forces.filter(slug="norfolk").exists()
+    assert today - timedelta(days=60) == norfolk.overdue(today=today).first().report.published_on
+
+
+def _check_users(demo):
+    roles = {
+        (m.user.username, m.role, m.organisation.slug)
+        for m in Membership.objects.select_related("user", "policing_body", "force")
+    }
+
+    assert {
+        ("drafter", "opcc_drafter", "norfolk-pcc"),
+        ("approver", "opcc_approver", "norfolk-pcc"),
+        ("admin", "opcc_admin", "norfolk-pcc"),
+        ("force", "force_contributor", "norfolk"),
+        ("other-drafter", "opcc_drafter", "suffolk-pcc"),
+    } <= roles
+    for username in ("drafter", "approver", "admin", "force", "other-drafter"):
+        assert get_user_model().objects.get(username=username).check_password("demo-pass-2026")
+    assert "drafter" in demo and "demo-pass-2026" in demo
+
+
+def test_loading_again_changes_nothing_but_the_passwords_taken_from_the_environment(
+    demo, monkeypatch
+):
+    counts = (Report.objects.count(), Response.objects.count(), ResponseVersion.objects.count())
+    monkeypatch.setenv("S55_DEMO_PASSWORD", "from-the-environment-1")
+
+    output = load(password=None)
+
+    assert "already present" in output
+    assert "from-the-environment-1" in output
+    assert counts == (
+        Report.objects.count(),
+        Response.objects.count(),
+        ResponseVersion.objects.count(),
+    )
+    assert get_user_model().objects.get(username="force").check_password("from-the-environment-1")
