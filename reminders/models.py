@@ -201,12 +201,20 @@ class Reminder(models.Model):
 
     # Few indexes: every index is work for each of the many rows a sweep may insert. The
     # unique constraint starts with the response; nothing reads reminders by rule or by
-    # recipient except deleting one (rare: people are deactivated, not deleted).
+    # recipient except deleting one (rare: people are deactivated, not deleted). The response
+    # and the recipient keep their database foreign keys.
     response = models.ForeignKey(
         "responses.Response", on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
+    # No database-level foreign key for the rule and the digest: checking them costs as much as
+    # the rest of inserting a row (bench/reminders_sweep.py), and neither is ever deleted under
+    # a reminder (rules are protected here and in the admin; digests are never deleted).
     rule = models.ForeignKey(
-        ReminderRule, on_delete=models.PROTECT, related_name="reminders", db_index=False
+        ReminderRule,
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        db_index=False,
+        db_constraint=False,
     )
     occurrence = models.CharField(
         max_length=40,
@@ -222,7 +230,13 @@ class Reminder(models.Model):
     )
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     digest = models.ForeignKey(
-        Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+        Digest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reminders",
+        db_index=False,  # the partial (status, digest) index below serves every lookup
+        db_constraint=False,  # see `rule`
     )
     status = models.CharField(max_length=10, choices=SendStatus.choices, default=SendStatus.READY)
     error = models.TextField(blank=True)
@@ -241,10 +255,11 @@ class Reminder(models.Model):
             )
         ]
         indexes = [
-            # Only the rows still in play (a small part of the table) are in this index.
+            # Only the rows still in play (a small part of the table) are in this index: the
+            # sweep's and the sends' lookups by status, and by digest, all name the status.
             models.Index(
-                fields=["status"],
-                name="reminder_unfinished",
+                fields=["status", "digest"],
+                name="reminder_unfinished_digest",
                 condition=Q(status__in=["ready", "sending", "failed"]),
             ),
         ]

@@ -140,6 +140,7 @@ def anchor_date(subject: str, state: ResponseState) -> date | None:
     raise ValueError(f"Unknown subject: {subject}")
 
 
+@lru_cache(maxsize=8192)
 def occurrence_key(rule: Rule, anchor: date, offset: int) -> str:
     """Stable key of one occurrence: the subject's date and the offset, e.g. '2020-03-02:-7d'
     ('wd' for working days). A moved date gives new keys, so people hear about the new date."""
@@ -203,7 +204,9 @@ def shift(day: date, offset: int, *, working_days: bool) -> date:
     return _add_working_days(day, offset)
 
 
+@lru_cache(maxsize=8192)
 def _latest_offset(rule: Rule, anchor: date, today: date) -> tuple[int, date] | None:
+    # Cached: a sweep asks the same question for every response with the same date.
     latest = None
     for offset in rule.offsets:
         on = shift(anchor, offset, working_days=rule.working_days)

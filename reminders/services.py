@@ -76,10 +76,6 @@ class SweepResult:
 # --- the policy, from the database -------------------------------------------------------
 
 
-def active_rules() -> list[policy.Rule]:
-    return [r.as_policy() for r in ReminderRule.objects.filter(is_active=True)]
-
-
 _STATE_FIELDS = (
     "id",
     "status",
@@ -198,15 +194,29 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
             rows = (
                 Response.objects.filter(candidates)
                 .order_by("id")
-                .values(*_STATE_FIELDS, "reminder_checkpoint__fingerprint")
+                .values_list(*_STATE_FIELDS, "reminder_checkpoint__fingerprint")
             )
+            State = policy.ResponseState
             for row in rows.iterator(chunk_size=5000):
+                # Positional, in _STATE_FIELDS order: this loop runs for every open response.
+                (pk, status, due, invited, reply_by, received, submitted, none_submitted) = row[:8]
+                (published, hmicfrs, home_secretary, imported, body_id, force_id) = row[8:14]
                 result.responses += 1
-                dues = policy.reminders_due(rules, state_of(row), today)
+                state = State(
+                    status=status,
+                    due_date=due,
+                    force_invited_on=invited,
+                    force_reply_by=reply_by,
+                    force_replied=bool(received or submitted or none_submitted),
+                    published_on=published,
+                    copies_recorded=bool(hmicfrs and home_secretary),
+                    imported=imported,
+                )
+                dues = policy.reminders_due(rules, state, today)
                 if dues:
-                    due_by_response[row["id"]] = dues
-                    orgs[row["id"]] = (row["policing_body_id"], row["policing_body__force_id"])
-                    checkpoints[row["id"]] = row["reminder_checkpoint__fingerprint"]
+                    due_by_response[pk] = dues
+                    orgs[pk] = (body_id, force_id)
+                    checkpoints[pk] = row[14]
         result.due = sum(len(d) for d in due_by_response.values())
 
         people = _People.load(orgs.values())
@@ -468,9 +478,9 @@ def _rearm_failed(current: set[tuple[int, int, str]], today: date) -> int:
     Today's failed digests go back to READY with their items. Failed reminders from earlier
     days that are still due go back to READY and join today's digest (or their own email).
     """
-    Reminder.objects.filter(digest__day=today, digest__status=SendStatus.FAILED).update(
-        status=SendStatus.READY
-    )
+    Reminder.objects.filter(
+        status=SendStatus.FAILED, digest__day=today, digest__status=SendStatus.FAILED
+    ).update(status=SendStatus.READY)
     rearmed = Digest.objects.filter(day=today, status=SendStatus.FAILED).update(
         status=SendStatus.READY
     )
@@ -711,7 +721,7 @@ def digest_send(*, digest_id: int, today: date | None = None, now=None) -> str:
 
 def _release_late_arrivals(digest: Digest) -> None:
     """Reminders added to the digest after this send claimed it go to a later one."""
-    Reminder.objects.filter(digest=digest, status=SendStatus.READY).update(digest=None)
+    Reminder.objects.filter(status=SendStatus.READY, digest=digest).update(digest=None)
 
 
 def _items_for(reminders: list[Reminder], *, today: date) -> dict[int, emails.DigestItem]:
