@@ -1,9 +1,10 @@
 """Caching of whole public pages, invalidated by key.
 
 A cached page's key includes a stamp that changes whenever what the page shows changes (for the
-lists, the newest `PublishedResponse.refreshed_at`; for a response page, its record and frozen
-files), so publishing an amendment makes every affected page miss at once, in every process,
-whatever the cache backend; stale entries simply expire.
+lists, the newest `PublishedResponse.refreshed_at`; for a response page, its record, its frozen
+files and `progress_changed_at`, moved on by the tracker), so publishing an amendment or a public
+progress update makes every affected page miss at once, in every process, whatever the cache
+backend; stale entries simply expire.
 
 Only requests without a session or messages cookie are served from or stored in the cache: a
 signed-in person sees staff navigation, and a pending message must not be swallowed. The CSP

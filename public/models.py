@@ -80,6 +80,10 @@ class PublishedResponse(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     refreshed_at = models.DateTimeField(db_index=True)
+    # When the office's tracker last changed what the page shows beside the published text
+    # (an item's status, its public updates): part of the page's cache key, ETag and
+    # Last-Modified. Set by `public.services.public_progress_changed`.
+    progress_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = PublishedResponseQuerySet.as_manager()
 

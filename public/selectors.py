@@ -159,6 +159,46 @@ def published_versions(response_id: int) -> list[ResponseVersion]:
     )
 
 
+@dataclass(frozen=True)
+class ItemProgress:
+    """A published recommendation or AFI with what the office has made public of its progress
+    since: the tracker status (None if the office does not track it) and the public updates,
+    newest first."""
+
+    item: PublishedItem
+    status: str | None
+    status_label: str
+    updates: list[dict]
+
+
+def published_progress(record: PublishedResponse) -> list[ItemProgress]:
+    """Each recommendation and AFI of the published version, in the document's order, with its
+    tracker status and public updates (`tracking.selectors.public_progress_for_response`: only
+    updates marked public, no names, no evidence, no leads). Empty when the office tracks none of
+    them. Three queries, whatever the number of items and updates."""
+    from tracking.selectors import public_progress_for_response
+
+    # The public record names the same office and report as its response.
+    progress = public_progress_for_response(record)
+    if not progress:
+        return []
+    items = record.items.only("id", "finding_id", "kind", "number", "reference").order_by(
+        "position"
+    )
+    entries = []
+    for item in items:
+        found = progress.get(item.finding_id)
+        entries.append(
+            ItemProgress(
+                item=item,
+                status=found["status"] if found else None,
+                status_label=found["status_label"] if found else "",
+                updates=list(reversed(found["public_updates"])) if found else [],
+            )
+        )
+    return entries
+
+
 # --- Statistics ----------------------------------------------------------------------------------
 
 

@@ -5,6 +5,9 @@ response's *latest published version as it stood when it was published* (never t
 an amendment in progress), using `responses.pdf.document_for_version`, the same reconstruction
 that renders the frozen PDF and HTML snapshot. It runs after every publication
 (`PUBLICATION_HOOKS`, registered in `public.apps`) and from `manage.py public_refresh`.
+
+`public_progress_changed` runs after the tracker changes what a response page shows beside the
+published text (`tracking.services.PUBLIC_PROGRESS_HOOKS`, also registered in `public.apps`).
 """
 
 import logging
@@ -186,4 +189,23 @@ def refresh_after_publication(version_id: int) -> None:
             "The public copy of response version %s could not be refreshed; "
             "run `manage.py public_refresh`.",
             version_id,
+        )
+
+
+def public_progress_changed(*, policing_body_id: int, report_id: int) -> None:
+    """The tracker hook: an item of this office's for this report changed its status, or had a
+    public update or a correction, so the public page of the office's response to the report
+    must show it at once. Moves the page's cache key, ETag and Last-Modified on; one query,
+    nothing to do if the response is not published. The change has already committed: a
+    failure here is logged, never raised (the page catches up at the next change)."""
+    try:
+        PublishedResponse.objects.filter(
+            policing_body_id=policing_body_id, report_id=report_id
+        ).update(progress_changed_at=timezone.now())
+    except Exception:
+        logger.exception(
+            "The public page of the response of body %s to report %s could not be marked as "
+            "changed by the tracker.",
+            policing_body_id,
+            report_id,
         )

@@ -28,13 +28,15 @@ class PublishedResponseSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return PublishedResponse.objects.only("response_id", "refreshed_at").order_by("response_id")
+        return PublishedResponse.objects.only(
+            "response_id", "refreshed_at", "progress_changed_at"
+        ).order_by("response_id")
 
     def location(self, record):
         return reverse("public:response", kwargs={"pk": record.response_id})
 
     def lastmod(self, record):
-        return record.refreshed_at
+        return max(filter(None, (record.refreshed_at, record.progress_changed_at)))
 
 
 SITEMAPS = {"pages": StaticPagesSitemap, "responses": PublishedResponseSitemap}

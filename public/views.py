@@ -216,7 +216,13 @@ def _page_state(request, pk: int) -> dict | None:
     if not hasattr(request, cache_attr):
         state = (
             PublishedResponse.objects.filter(response_id=pk)
-            .values("pk", "refreshed_at", "version__html_sha256", "version__pdf_sha256")
+            .values(
+                "pk",
+                "refreshed_at",
+                "progress_changed_at",
+                "version__html_sha256",
+                "version__pdf_sha256",
+            )
             .first()
         )
         setattr(request, cache_attr, state)
@@ -232,6 +238,8 @@ def _etag(request, pk: int) -> str | None:
         [
             str(state["pk"]),
             str(int(state["refreshed_at"].timestamp() * 1000)),
+            # The tracker's public progress beside the published text.
+            str(int(p.timestamp() * 1000)) if (p := state["progress_changed_at"]) else "0",
             (state["version__html_sha256"] or "none")[:16],
             (state["version__pdf_sha256"] or "none")[:16],
             signed_in,
@@ -241,7 +249,9 @@ def _etag(request, pk: int) -> str | None:
 
 def _last_modified(request, pk: int) -> datetime | None:
     state = _page_state(request, pk)
-    return state["refreshed_at"] if state else None
+    if state is None:
+        return None
+    return max(filter(None, (state["refreshed_at"], state["progress_changed_at"])))
 
 
 _HEADING = re.compile(r"<(/?)h([1-5])\b", re.IGNORECASE)
@@ -297,6 +307,7 @@ def response_detail(request, pk: int):
                 "force": body.force,
                 "on_time_text": on_time_text(record),
                 "body_html": mark_safe(response_body_html(record)),  # noqa: S308 - our template, sanitised markup
+                "progress": selectors.published_progress(record),
                 "versions": versions,
                 "latest": latest,
                 "pdf_size": getattr(record, "pdf_size", None),

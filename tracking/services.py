@@ -19,6 +19,7 @@ update that names the one it corrects (`progress_update_add(corrects=...)`).
 
 import logging
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -56,6 +57,19 @@ UNCHANGED = _Unchanged()
 
 #: django-simple-history keeps a change's reason in 100 characters.
 HISTORY_REASON_MAX = 100
+
+#: Called after commit as `hook(policing_body_id=..., report_id=...)` when what the public page
+#: of that office's response to that report shows of an item may have changed (a new item, a
+#: change of status, a public update or a correction). The public site registers its cache
+#: invalidation here (public/apps.py), so tracking never imports the public site.
+PUBLIC_PROGRESS_HOOKS: list = []
+
+
+def _public_progress_changed(item: TrackerItem) -> None:
+    for hook in PUBLIC_PROGRESS_HOOKS:
+        transaction.on_commit(
+            partial(hook, policing_body_id=item.policing_body_id, report_id=item.finding.report_id)
+        )
 
 
 def _fit(reason: str) -> str:
@@ -140,6 +154,7 @@ def _create_item(*, finding, body, acting_user, reason: str, today: date) -> Tra
     )
     attribute(item, acting_user=acting_user, reason=_fit(reason))
     item.save()
+    _public_progress_changed(item)
     return item
 
 
@@ -311,6 +326,8 @@ def _add_update(
         fields.append("status")
     attribute(item, acting_user=acting_user, reason=_fit(reason))
     item.save(update_fields=fields)
+    if status or is_public or corrects is not None:
+        _public_progress_changed(item)
     return update
 
 

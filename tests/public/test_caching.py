@@ -1,5 +1,6 @@
-"""Published pages are cached whole and invalidated when a response is amended; the response page
-and the feeds answer conditional requests (ETag / Last-Modified)."""
+"""Published pages are cached whole and invalidated when a response is amended or the tracker
+changes what its page shows; the response page and the feeds answer conditional requests (ETag /
+Last-Modified)."""
 
 import re
 from datetime import date
@@ -9,8 +10,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from public.caching import CACHE_HEADER, NONCE_PLACEHOLDER
+from tracking.models import TrackerItem
+from tracking.rag import Status
+from tracking.services import progress_update_add
 
-from .conftest import publish
+from .conftest import publish, run_on_commit
 from .test_services import amend_and_publish
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +137,60 @@ def test_the_feeds_answer_conditional_requests(client, office):
         response, office_comments="New.", reason="Corrected", published_on=date(2020, 4, 1)
     )
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+def _first_item(response):
+    return TrackerItem.objects.filter(
+        policing_body=response.policing_body, finding__report=response.report
+    ).earliest("finding__position", "finding_id")
+
+
+def test_the_cached_response_page_shows_a_public_update_once_it_is_added(client):
+    response = publish()
+    url = reverse("public:response", args=[response.pk])
+    first = client.get(url)
+    assert client.get(url)[CACHE_HEADER] == "hit"
+
+    run_on_commit(
+        progress_update_add,
+        item=_first_item(response),
+        acting_user=response.drafter,
+        text="The audit has started.",
+        date=date(2020, 3, 1),
+        is_public=True,
+    )
+
+    page = client.get(url)
+    assert page[CACHE_HEADER] == "miss"
+    assert "The audit has started." in page.content.decode()
+    assert page["ETag"] != first["ETag"]
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+def test_a_change_of_status_moves_the_etag_on_and_a_private_note_does_not(client):
+    response = publish()
+    url = reverse("public:response", args=[response.pk])
+    item = _first_item(response)
+    etag = client.get(url)["ETag"]
+
+    run_on_commit(
+        progress_update_add,
+        item=item,
+        acting_user=response.drafter,
+        text="A note for the office only.",
+        date=date(2020, 3, 1),
+    )
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+    run_on_commit(
+        progress_update_add,
+        item=item,
+        acting_user=response.drafter,
+        text="Work has begun.",
+        date=date(2020, 3, 2),
+        status=Status.IN_PROGRESS,
+    )
+    after = client.get(url, headers={"if-none-match": etag})
+    assert after.status_code == 200
+    assert "In progress" in after.content.decode()
+    assert "Work has begun." not in after.content.decode()

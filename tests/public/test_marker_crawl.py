@@ -3,8 +3,9 @@
 A marker is planted in every field the public must never see: the office's text and explanations
 of an amendment in progress, the force's new comments during it, internal notes, the amendment's
 reason before it is published, every field of responses that were never published (drafting,
-awaiting approval, approved, not required), a late reason, history reasons, staff names and a
-report's internal fields. Then every public URL is fetched, found from the URL resolver (with
+awaiting approval, approved, not required), a late reason, history reasons, staff names, a
+report's internal fields, and from the tracker: private progress updates, a public update that a
+private correction withdrew, the items' leads and the authors of public updates. Then every public URL is fetched, found from the URL resolver (with
 every id and slug in the database, published or not), the sitemap, and the links on each page,
 and the marker must appear nowhere: pages, feeds, API, CSV, sitemap, PDF files.
 """
@@ -34,13 +35,28 @@ from responses.services import (
     response_submit_for_approval,
     response_update_text,
 )
-from tests.factories import RecommendationFactory, ReportFactory, make_response, office_user
+from tests.factories import (
+    RecommendationFactory,
+    ReportFactory,
+    force_user,
+    make_response,
+    office_user,
+)
+from tracking.models import ProgressUpdate, TrackerItem
+from tracking.rag import Status
+from tracking.services import (
+    progress_update_add,
+    tracker_item_create,
+    tracker_items_bulk_update,
+)
 
 from .conftest import publish
 
 pytestmark = pytest.mark.django_db
 
 MARKER = "QZXV7731"
+#: The text of a public progress update: it must appear (the progress section is live).
+PUBLIC_PROGRESS = "The crime recording audit is half done."
 STAFF_PREFIXES = (
     "/accounts/",
     "/admin/",
@@ -172,15 +188,84 @@ def planted():
         response=late, acting_user=late.drafter, internal_notes=marked("internal notes of late")
     )
 
+    # The tracker: A's items, with leads, a public update, private ones and a withdrawn one.
+    _track_with_everything(amending)
+
     # C..G: never published, at every stage.
     for stop_at in ("drafting", "sent_back", "awaiting_approval", "approved", "not_required"):
-        _draft_with_everything(suffolk if stop_at == "approved" else norfolk, stop_at=stop_at)
+        draft = _draft_with_everything(
+            suffolk if stop_at == "approved" else norfolk, stop_at=stop_at
+        )
+        if stop_at == "drafting":
+            # Tracked before its response is published: even its public updates stay private.
+            tracked = tracker_item_create(
+                finding=draft.report.findings.first(),
+                policing_body=norfolk,
+                acting_user=drafter,
+            )
+            progress_update_add(
+                item=tracked,
+                acting_user=drafter,
+                text=marked("public update on an unpublished response's item"),
+                is_public=True,
+            )
 
     # The command that repairs the public copies runs during the amendment.
     published_responses_refresh(
         response_ids=Response.objects.published().values_list("pk", flat=True)
     )
     return {"amending": amending, "late": late}
+
+
+def _track_with_everything(response) -> None:
+    """Leads, private updates, a public update, and a public update withdrawn by a private
+    correction on a published response's tracker items, each written by someone whose name
+    carries the marker."""
+    body = response.policing_body
+    office_lead = office_user(body, Membership.Role.OPCC_DRAFTER, full_name=marked("office lead"))
+    force_lead = force_user(body.force, full_name=marked("force lead"))
+    items = list(
+        TrackerItem.objects.filter(policing_body=body, finding__report=response.report).order_by(
+            "finding__position", "finding_id"
+        )
+    )
+    assert items, "publishing the response tracks its recommendations"
+    tracker_items_bulk_update(
+        items=items,
+        acting_user=office_lead,
+        office_lead=office_lead,
+        force_lead=force_lead,
+        area=marked("area"),
+    )
+    item = items[0]
+    progress_update_add(
+        item=item,
+        acting_user=force_lead,
+        text=marked("private progress update"),
+        date=date(2020, 3, 1),
+        status=Status.IN_PROGRESS,
+    )
+    progress_update_add(
+        item=item,
+        acting_user=force_lead,
+        text=PUBLIC_PROGRESS,
+        date=date(2020, 3, 2),
+        is_public=True,
+    )
+    withdrawn = progress_update_add(
+        item=item,
+        acting_user=office_lead,
+        text=marked("public update later corrected"),
+        date=date(2020, 3, 3),
+        is_public=True,
+    )
+    progress_update_add(
+        item=item,
+        acting_user=office_lead,
+        text=marked("private correction"),
+        date=date(2020, 3, 4),
+        corrects=withdrawn,
+    )
 
 
 def _seed_urls() -> list[str]:
@@ -271,6 +356,9 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     assert Response.objects.filter(not_required_reason__contains=MARKER).exists()
     assert Response.objects.filter(late_reason__contains=MARKER).exists()
     assert Response.history.filter(history_change_reason__contains=MARKER).exists()
+    assert ProgressUpdate.objects.filter(text__contains=MARKER, is_public=False).exists()
+    assert ProgressUpdate.objects.filter(text__contains=MARKER, is_public=True).exists()
+    assert TrackerItem.objects.filter(office_lead__full_name__contains=MARKER).exists()
 
     queue = deque(_seed_urls())
     seen: set[str] = set()
@@ -296,7 +384,11 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     # The crawl really reached the public content (it cannot pass by fetching nothing).
     amending_page = reverse("public:response", args=[amending.pk])
     assert statuses[amending_page] == 200
-    assert "Published A text." in client.get(amending_page).content.decode()
+    amending_html = client.get(amending_page).content.decode()
+    assert "Published A text." in amending_html
+    # The tracker's public progress is on the page: what is private is absent, not switched off.
+    assert PUBLIC_PROGRESS in amending_html
+    assert "In progress</strong>" in amending_html
     assert statuses[reverse("public:api-response-detail", args=[amending.pk])] == 200
     assert statuses[reverse("public:response", args=[planted["late"].pk])] == 200
     for url in ("/", "/published/", "/statistics/", "/feeds/responses.atom", "/sitemap.xml"):

@@ -1,0 +1,168 @@
+"""The public response page shows, beside the published text, each recommendation's and AFI's
+tracker status and the progress updates the office made public, newest first; nothing else of
+the tracker."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from public.services import public_progress_changed
+from tests.factories import force_user
+from tracking.models import TrackerItem
+from tracking.rag import Status
+from tracking.services import (
+    PUBLIC_PROGRESS_HOOKS,
+    closure_decide,
+    closure_propose,
+    progress_update_add,
+)
+
+from .conftest import publish, run_on_commit
+from .test_pages import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def response():
+    """Norfolk's published response to a report with two recommendations and one AFI, all
+    tracked when it was published."""
+    return publish(recommendations=2, afis=1)
+
+
+def items_of(response) -> list[TrackerItem]:
+    return list(
+        TrackerItem.objects.filter(
+            policing_body=response.policing_body, finding__report=response.report
+        ).order_by("finding__position", "finding_id")
+    )
+
+
+def add(response, item, text, *, day, acting_user=None, **kwargs):
+    return run_on_commit(
+        progress_update_add,
+        item=item,
+        acting_user=acting_user or response.drafter,
+        text=text,
+        date=day,
+        **kwargs,
+    )
+
+
+def page(client, response) -> str:
+    result = client.get(reverse("public:response", args=[response.pk]))
+    assert result.status_code == 200
+    return result.content.decode()
+
+
+def tag(label: str, colour: str) -> str:
+    return f'<strong class="govuk-tag govuk-tag--{colour}">{label}</strong>'
+
+
+def test_the_public_site_listens_to_the_tracker():
+    assert public_progress_changed in PUBLIC_PROGRESS_HOOKS
+
+
+def test_each_recommendation_and_afi_shows_its_current_status(client, response):
+    first, second, afi = items_of(response)
+    add(response, first, "Audit under way.", day=date(2020, 3, 1), status=Status.IN_PROGRESS)
+
+    result = client.get(reverse("public:response", args=[response.pk]))
+    html, text = result.content.decode(), text_of(result)
+
+    assert "Progress since publication" in text
+    assert "Recommendation 1" in text and "Area for improvement 1" in text
+    assert html.count(tag("In progress", "light-blue")) == 1
+    assert html.count(tag("Open", "grey")) == 2
+
+
+def test_public_updates_are_shown_newest_first_and_private_ones_not(client, response):
+    item = items_of(response)[0]
+    add(response, item, "First step: the audit began.", day=date(2020, 3, 1), is_public=True)
+    add(response, item, "Private: waiting on the **IT team**.", day=date(2020, 3, 15))
+    add(
+        response,
+        item,
+        "Second step: **100** incidents checked.",
+        day=date(2020, 4, 1),
+        is_public=True,
+    )
+
+    html = page(client, response)
+
+    assert "Private: waiting on the" not in html
+    assert "15 March 2020" not in html
+    assert html.index("1 April 2020") < html.index("1 March 2020")
+    assert html.index("Second step") < html.index("First step")
+    # The update's text goes through the safe markup filter.
+    assert "<strong>100</strong> incidents checked." in html
+
+
+def test_markup_typed_as_html_is_shown_as_text(client, response):
+    item = items_of(response)[0]
+    add(response, item, '<script>alert("x")</script> Done.', day=date(2020, 3, 1), is_public=True)
+
+    html = page(client, response)
+
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_a_correction_replaces_the_update_it_corrects(client, response):
+    item = items_of(response)[0]
+    wrong = add(
+        response, item, "Ten thousand incidents audited.", day=date(2020, 3, 1), is_public=True
+    )
+    add(
+        response,
+        item,
+        "One thousand incidents audited.",
+        day=date(2020, 3, 2),
+        is_public=True,
+        corrects=wrong,
+    )
+
+    html = page(client, response)
+
+    assert "Ten thousand incidents audited." not in html
+    assert "One thousand incidents audited." in html
+    assert "this corrects an earlier update" in html
+
+
+def test_no_staff_names_are_shown(client, response):
+    item = items_of(response)[0]
+    add(response, item, "Audit under way.", day=date(2020, 3, 1), is_public=True)
+
+    html = page(client, response)
+
+    assert "Audit under way." in html
+    assert response.drafter.full_name not in html
+
+
+def test_once_the_office_approves_closure_the_page_shows_it_complete(client, response):
+    item = items_of(response)[0]
+    contributor = force_user(response.policing_body.force, full_name="Frankie Force")
+    url = reverse("public:response", args=[response.pk])
+    client.get(url)  # now in the page cache
+    proposal = run_on_commit(
+        closure_propose,
+        item=item,
+        acting_user=contributor,
+        text="Every action in the plan is done.",
+        date=date(2020, 6, 1),
+        is_public=True,
+    )
+    assert tag("Pending sign-off", "purple") in page(client, response)
+
+    run_on_commit(closure_decide, proposal=proposal, acting_user=response.approver, approve=True)
+
+    html = page(client, response)
+    assert tag("Complete", "green") in html
+    assert "Every action in the plan is done." in html
+
+
+def test_the_section_is_absent_when_the_office_tracks_nothing(client, response):
+    TrackerItem.objects.filter(policing_body=response.policing_body).delete()
+
+    assert "Progress since publication" not in page(client, response)
