@@ -1,0 +1,41 @@
+"""The Celery side: the beat schedule, the reminders queue, and the thin tasks."""
+
+from celery.schedules import crontab
+from django.conf import settings
+
+from reminders import tasks
+
+
+def test_the_sweep_runs_at_seven_london_time_and_every_hour():
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert set(schedule) == {"reminders.tasks.sweep"}
+    entries = [e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert crontab(hour=7, minute=0) in entries
+    assert crontab(minute=30) in entries
+    assert settings.CELERY_TIMEZONE == "Europe/London"
+
+
+def test_reminder_tasks_have_their_own_queue_that_every_worker_consumes():
+    assert settings.CELERY_TASK_ROUTES["reminders.tasks.*"] == {"queue": "reminders"}
+    assert {q.name for q in settings.CELERY_TASK_QUEUES} == {"celery", "reminders"}
+
+
+def test_sends_acknowledge_late_and_retry_mail_errors_with_backoff():
+    for task in (tasks.send_reminder, tasks.send_digest):
+        assert task.acks_late
+        assert OSError in task.autoretry_for
+        assert task.retry_backoff
+        assert task.max_retries == tasks.MAX_RETRIES
+    assert tasks.sweep.acks_late
+
+
+def test_a_worker_that_starts_runs_a_sweep(monkeypatch, settings):
+    calls = []
+    monkeypatch.setattr(tasks.sweep, "delay", lambda: calls.append("sweep"))
+    tasks.sweep_when_a_worker_starts()
+    assert calls == ["sweep"]
+    settings.S55_SWEEP_ON_WORKER_START = False
+    tasks.sweep_when_a_worker_starts()
+    assert calls == ["sweep"]
