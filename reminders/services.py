@@ -3,10 +3,12 @@
 Never miss a deadline, never send twice:
 
 - `reminders_sweep` works out from the database what is due *now* (state-based, through the pure
-  `reminders.policy`), so a missed run is caught up by the next one. It creates reminder rows
-  with `bulk_create(ignore_conflicts=True)` under the unique constraint (response, rule,
-  occurrence, recipient): two sweeps at once (two beats, a retry, the start-up sweep) create each
-  row once. It costs the same queries whatever the number of responses.
+  `reminders.policy`), so a missed run is caught up by the next one. It inserts reminder rows
+  with ON CONFLICT DO NOTHING (COPY and INSERT ... SELECT on PostgreSQL, `bulk_create(
+  ignore_conflicts=True)` elsewhere) under the unique constraint (response, rule, occurrence,
+  recipient): two sweeps at once (two beats, a retry, the start-up sweep) create each row once.
+  It costs the same queries whatever the number of responses, and offers rows only for the
+  responses whose due reminders changed since the last sweep (`ReminderCheckpoint`).
 - After the sweep commits, one task per individual reminder and one per digest is enqueued.
   Each send first *claims* its row with one conditional UPDATE (READY or FAILED -> SENDING);
   only the worker whose UPDATE changed the row sends, so two workers never both send it.
@@ -54,7 +56,7 @@ logger = logging.getLogger(__name__)
 #: Errors from the mail server or the network: worth retrying.
 MAIL_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
 
-#: Rows per INSERT when creating reminders.
+#: Rows per INSERT when `bulk_create` is used (digests; reminders on SQLite).
 BATCH_SIZE = 2000
 
 
@@ -95,7 +97,8 @@ _STATE_FIELDS = (
 
 
 def state_of(row) -> policy.ResponseState:
-    """The policy's view of a response (a model instance or a `values()` dict)."""
+    """The policy's view of a response (a model instance or a `values()` dict). The sweep
+    builds the same from `values_list` tuples, for speed."""
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
     return policy.ResponseState(
         status=get("status"),
