@@ -12,12 +12,13 @@ def _link(text: str, url_name: str, path: str):
     return {"text": text, "href": href, "current": current}
 
 
-#: (text, url name, who sees it: "public", "staff" or "all")
+#: (text, url name, who sees it: "staff" (signed in), "office" (OPCC staff) or "all")
 NAVIGATION = [
     ("Dashboard", "responses:dashboard", "staff"),
     ("Reports", "inspections:report-list", "staff"),
-    ("Import", "importer:start", "staff"),
+    ("Import", "importer:start", "office"),
     ("Tracker", "tracking:item-list", "staff"),
+    ("Reminders", "reminders:list", "office"),
     ("Published responses", "public:response-list", "all"),
     ("Statistics", "public:statistics", "all"),
     ("Open data", "public:open-data", "all"),
@@ -35,6 +36,8 @@ def navigation(request):
     signed_in = bool(user and user.is_authenticated)
     items = []
     for text, name, audience in NAVIGATION:
+        if audience == "office" and getattr(request, "office", None) is None:
+            continue
         if audience == "staff" and not signed_in:
             continue
         link = _link(text, name, request.path)
