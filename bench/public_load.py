@@ -267,13 +267,17 @@ def vacuum(url: str) -> None:
 
 
 def explain_search(url: str, query: str) -> dict[str, float]:
-    """Execution time (ms) of the search's row query, three ways."""
+    """Execution time (ms) of the search's row query, three ways, and of counting its matches."""
     import psycopg
 
     stored = (
         "SELECT id, ts_rank(search_vector, q) AS rank FROM public_publishedresponse, "
         "websearch_to_tsquery('english'::regconfig, %s) q WHERE search_vector @@ q "
         "ORDER BY rank DESC, first_published_on DESC, id DESC LIMIT 20"
+    )
+    count = (
+        "SELECT count(*) FROM public_publishedresponse, "
+        "websearch_to_tsquery('english'::regconfig, %s) q WHERE search_vector @@ q"
     )
     on_the_fly = (
         "SELECT id FROM public_publishedresponse, websearch_to_tsquery('english'::regconfig, %s) q "
@@ -291,6 +295,16 @@ def explain_search(url: str, query: str) -> dict[str, float]:
         for _ in range(2):  # warm the buffers
             timed(connection, stored)
         results["stored vector, GIN index"] = min(timed(connection, stored) for _ in range(5))
+        # Counting the matches (the page's heading and pagination): as the planner chooses,
+        # and through the index only, as the site counts (public.selectors.count_matches).
+        results["count of matches, planner's choice"] = min(
+            timed(connection, count) for _ in range(5)
+        )
+        connection.execute("SET LOCAL enable_seqscan = off")
+        results["count of matches, GIN index only (as the site counts)"] = min(
+            timed(connection, count) for _ in range(5)
+        )
+        connection.rollback()
         connection.execute("DROP INDEX public_pr_search_gin")
         results["stored vector, no index"] = min(timed(connection, stored) for _ in range(3))
         connection.rollback()

@@ -9,6 +9,7 @@ the public tables, never a draft.
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.urls import reverse
 from django_filters import rest_framework as filters
@@ -417,6 +418,13 @@ class Pagination(pagination.PageNumberPagination):
                 }
             )
         return value
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A search is counted through the search index (selectors.count_matches).
+        self.django_paginator_class = (
+            selectors.SearchPaginator if request.query_params.get("q") else Paginator
+        )
+        return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -1,15 +1,18 @@
 """Reads for the public site. Everything here starts from the public tables (`public.models`), which
 hold only what was published, and costs a fixed number of queries whatever the data size."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db import connection
+from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear, Length
+from django.utils.functional import cached_property
 
 from accounts.models import PolicingBody
 from inspections.models import Finding, Report, ReportType
@@ -53,7 +56,7 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
         matches = queryset.filter(search_vector=query)
-        if matches[: RANKED_MATCHES_LIMIT + 1].count() > RANKED_MATCHES_LIMIT:
+        if count_matches(matches[: RANKED_MATCHES_LIMIT + 1]) > RANKED_MATCHES_LIMIT:
             # A word in nearly every response ("force"): ranking thousands of near-equal
             # matches costs a read of every one of them and tells the reader little.
             return matches.order_by("-first_published_on", "-id")
@@ -70,6 +73,40 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
             | Q(response_text__icontains=word)
         )
     return queryset
+
+
+@contextmanager
+def _search_index_scans():
+    """On PostgreSQL, let the planner read the search's matches through the GIN index only.
+
+    Counting the matches of a word found in most responses ("force"), the planner prefers a
+    sequential scan, because it does not price reading each row's search vector back out of
+    TOAST storage: 34 ms for 8,000 responses, against 5 ms through the index, which needs no
+    vector at all (measured in bench/public_load.py; see docs/benchmarks.md). The setting is
+    local to the transaction and put back before it returns.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+def count_matches(queryset: QuerySet) -> int:
+    """How many rows a queryset that `search` filtered has: through the search index on
+    PostgreSQL (see `_search_index_scans`)."""
+    with _search_index_scans():
+        return queryset.count()
+
+
+class SearchPaginator(Paginator):
+    """A paginator for a search's results, counting them with `count_matches`."""
+
+    @cached_property
+    def count(self) -> int:
+        return count_matches(self.object_list)
 
 
 @dataclass(frozen=True)

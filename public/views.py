@@ -84,7 +84,7 @@ def response_list(request):
         form = _filter_form(request)
         filters = form.filters()
         records = selectors.published_responses(filters)
-        page_obj = _paginate(request, records)
+        page_obj = _paginate(request, records, searched=bool(filters.q))
         office = (
             PolicingBody.objects.filter(slug=filters.office).first() if filters.office else None
         )
@@ -123,10 +123,11 @@ def response_list(request):
     return cached_page(request, stamp=selectors.public_stamp(), render=page)
 
 
-def _paginate(request, queryset):
+def _paginate(request, queryset, *, searched: bool = False):
     from django.core.paginator import Paginator
 
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator_class = selectors.SearchPaginator if searched else Paginator
+    return paginator_class(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 class _Echo:
