@@ -54,8 +54,7 @@ BASE_URL = ASSET_ORIGIN + "/"
 #: The print stylesheet and other print assets (committed, served only to the renderer).
 PRINT_ASSETS_DIR = Path(settings.BASE_DIR) / "static" / "pdf"
 
-#: Debian's fonts-liberation: Liberation Sans has Arial's metrics (the service's font).
-FONT_DIR = Path("/usr/share/fonts/truetype/liberation")
+#: Liberation Sans has Arial's metrics (the service's font); the folder is S55_PDF_FONT_DIR.
 FONT_FILES = {
     # file name: (font-weight, font-style)
     "LiberationSans-Regular.ttf": ("normal", "normal"),
@@ -107,7 +106,7 @@ def _weasyprint():
 
 
 def _font_dir() -> Path:
-    return Path(getattr(settings, "S55_PDF_FONT_DIR", FONT_DIR))
+    return Path(settings.S55_PDF_FONT_DIR)
 
 
 def asset_url(kind: str, name: str) -> str:
