@@ -174,6 +174,11 @@ class Delivery(models.TextChoices):
 class Digest(models.Model):
     """One person's reminder email for one day."""
 
+    # No database-level foreign key: checking it was the largest single cost of a sweep (each
+    # new row locks its person's row, and a few hundred people get tens of thousands of rows:
+    # 3 of the 4.5 s spent committing 300,000 rows, bench/reminders_sweep.py). Deleting a person
+    # still deletes their reminders (Django's CASCADE); a row whose person was deleted while a
+    # sweep was creating it is never sent (`reminder_send` cancels it, a digest has no person).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
     )
@@ -201,8 +206,8 @@ class Reminder(models.Model):
 
     # Few indexes: every index is work for each of the many rows a sweep may insert. The
     # unique constraint starts with the response; nothing reads reminders by rule or by
-    # recipient except deleting one (rare: people are deactivated, not deleted). The response
-    # and the recipient keep their database foreign keys.
+    # recipient except deleting one (rare: people are deactivated, not deleted). Only the
+    # response keeps its database foreign key (see `recipient`).
     response = models.ForeignKey(
         "responses.Response", on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
@@ -222,8 +227,17 @@ class Reminder(models.Model):
         "(e.g. 2020-03-02:-7d). Unique with the response, rule and recipient.",
     )
     due_on = models.DateField(help_text="The day this reminder became due.")
+    # No database-level foreign key: checking it was the largest single cost of a sweep (each
+    # new row locks its person's row, and a few hundred people get tens of thousands of rows:
+    # 3 of the 4.5 s spent committing 300,000 rows, bench/reminders_sweep.py). Deleting a person
+    # still deletes their reminders (Django's CASCADE); a row whose person was deleted while a
+    # sweep was creating it is never sent (`reminder_send` cancels it, a digest has no person).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        db_index=False,
+        db_constraint=False,
     )
     role = models.CharField(
         max_length=20, choices=ROLE_CHOICES, help_text="Why this person is reminded."

@@ -621,6 +621,9 @@ def _send(*, to: str, subject: str, text: str, html: str) -> None:
     message.send()
 
 
+_GONE = "The person or the response it was for no longer exists."
+
+
 def reminder_send(*, reminder_id: int, today: date | None = None, now=None) -> str:
     """Send one reminder by its own email (for people who chose individual emails).
 
@@ -634,7 +637,10 @@ def reminder_send(*, reminder_id: int, today: date | None = None, now=None) -> s
     ).update(status=SendStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return ""
-    reminder = _load(Reminder.objects.filter(pk=reminder_id)).get()
+    reminder = _load(Reminder.objects.filter(pk=reminder_id)).first()
+    if reminder is None:  # its person or response was deleted (no database foreign key)
+        _finish(Reminder, [reminder_id], SendStatus.CANCELLED, error=_GONE)
+        return SendStatus.CANCELLED
     roles, muted = _person(reminder.recipient)
     why_not = _still_wanted(reminder, today=today, roles_by_org=roles, muted=muted)
     if why_not:

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -411,4 +412,40 @@ def test_a_reminder_stuck_in_sending_is_reported_and_never_sent_again_by_itself(
     assert result.stuck == 1
     assert stuck.pk not in enqueued.individual
     assert services.reminder_send(reminder_id=stuck.pk, today=SEVEN_BEFORE) == ""
+    assert mailoutbox == []
+
+
+def test_deleting_a_person_deletes_their_reminders(
+    response, people, enqueued, django_capture_on_commit_callbacks
+):
+    # The recipient has no database foreign key (for the sweep's speed): Django cascades.
+    sweep(SEVEN_BEFORE, django_capture_on_commit_callbacks)
+    assert Reminder.objects.filter(recipient=people["approver"]).exists()
+
+    people["approver"].delete()
+
+    assert not Reminder.objects.filter(recipient_id=people["approver"].pk).exists()
+
+
+def test_a_reminder_whose_person_vanished_during_the_sweep_is_cancelled_not_sent(
+    response, people, mailoutbox
+):
+    # A person deleted while a sweep was creating their row: the row outlives them.
+    leaver = get_user_model().objects.create_user(username="lee", email="lee@example.org")
+    reminder = Reminder.objects.create(
+        response=response,
+        rule=ReminderRule.objects.get(code="statutory-deadline"),
+        occurrence="2020-03-02:-7d",
+        due_on=SEVEN_BEFORE,
+        recipient=leaver,
+        role=Membership.Role.OPCC_APPROVER,
+        delivery=Delivery.INDIVIDUAL,
+    )
+    get_user_model().objects.filter(pk=leaver.pk)._raw_delete(using="default")
+
+    status = services.reminder_send(reminder_id=reminder.pk, today=SEVEN_BEFORE)
+
+    reminder.refresh_from_db()
+    assert status == reminder.status == SendStatus.CANCELLED
+    assert reminder.error == "The person or the response it was for no longer exists."
     assert mailoutbox == []
