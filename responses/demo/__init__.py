@@ -268,12 +268,13 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         received_on=overdue.published_on + timedelta(days=30),
     )
 
-    # Due within 7 days: published 50 days ago, drafting with one explanation missing.
+    # Due in 7 days (published 48 days ago; day 1 is publication day, so due on day 56), drafting
+    # with explanations missing: today's 7-days-before reminder is due as soon as the demo starts.
     soon = _report(
         drafter,
         norfolk_body,
         title="PEEL spotlight report: Norfolk Constabulary's response to stalking",
-        published_on=today - timedelta(days=50),
+        published_on=today - timedelta(days=48),
         report_type=ReportType.PEEL_SPOTLIGHT,
     )
     recs = _simple_recs(soon, drafter, 3)

@@ -77,6 +77,7 @@ def _check_states():
 
     assert norfolk.overdue(today=today).exists()
     assert norfolk.due_within(7, today=today).exists()
+    assert norfolk.filter(due_date=today + timedelta(days=7)).exists()  # a 7-day reminder
     assert norfolk.filter(status=Status.AWAITING_FORCE).exists()
     assert norfolk.filter(status=Status.PUBLISHED).count() >= 2
     late = norfolk.get(report__title__startswith="PEEL 2021/22")
