@@ -1,8 +1,11 @@
 """Demo data, built only through the domain services so that history and guards are real."""
 
+import io
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -72,8 +75,39 @@ def _users(password: str) -> dict:
     return users
 
 
-def build_demo(*, password: str) -> bool:
+#: The demo office's logo, as an office admin would upload it (drawn here: not a real logo).
+DEMO_LOGO = "logos/norfolk-opcc-demo.png"
+
+
+def demo_logo_png(accent: str) -> bytes:
+    """A stand-in logo for the demo office: a badge in its accent colour and a wordmark."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (520, 120), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((6, 6, 114, 114), radius=20, fill=accent)
+    draw.text((60, 60), "N", fill="white", font=ImageFont.load_default(size=72), anchor="mm")
+    wordmark = ImageFont.load_default(size=34)
+    draw.text((134, 40), "Norfolk OPCC", fill="#0b0c0c", font=wordmark, anchor="lm")
+    draw.text((134, 84), "demo logo", fill="#505a5f", font=wordmark, anchor="lm")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _give_logo(body: PolicingBody) -> None:
+    if default_storage.exists(DEMO_LOGO):
+        body.logo.name = DEMO_LOGO
+    else:
+        colour = body.accent_colour if len(body.accent_colour or "") == 7 else "#1d70b8"
+        body.logo.save(
+            DEMO_LOGO.removeprefix("logos/"), ContentFile(demo_logo_png(colour)), save=False
+        )
+
+
+def build_demo(*, password: str, logo: bool = True) -> bool:
     """Create the demo data if it is not there yet; always (re)set the demo users' passwords.
+    With `logo`, the Norfolk office has a (drawn) logo, as if its admin had uploaded one.
     Returns True when data was created."""
     with transaction.atomic():
         users = _users(password)
@@ -85,6 +119,8 @@ def build_demo(*, password: str) -> bool:
             norfolk_body.holder_name = "Giles Orpen-Smellie"
             norfolk_body.email = "opccn@norfolk.police.uk"
             norfolk_body.logo_alt_text = "Norfolk Police and Crime Commissioner"
+            if logo:
+                _give_logo(norfolk_body)
             norfolk_body.save()
         _norfolk_cdi(users, norfolk_body)
         today = timezone.localdate()

@@ -8,9 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import Membership
+import responses.demo as demo_module
+from accounts.models import Membership, PolicingBody
 from inspections.models import Addressee, Finding, Report
+from responses.demo import DEMO_LOGO
 from responses.models import Response, ResponseVersion, Status
+from responses.pdf import response_preview_pdf
+from tests.responses.test_pdf import figures_alt_text
 
 
 def load(password: str | None = "demo-pass-2026") -> str:  # noqa: S107 - demo password
@@ -125,3 +129,20 @@ def test_loading_again_changes_nothing_but_the_passwords_taken_from_the_environm
         ResponseVersion.objects.count(),
     )
     assert get_user_model().objects.get(username="force").check_password("from-the-environment-1")
+
+
+def test_the_demo_office_has_a_logo_that_its_pdf_shows(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    load()
+    body = PolicingBody.objects.get(slug="norfolk-pcc")
+
+    assert body.logo.name == DEMO_LOGO
+    assert (tmp_path / DEMO_LOGO).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    pdf, _ = response_preview_pdf(norfolk_cdi())
+    assert figures_alt_text(pdf) == ["Norfolk Police and Crime Commissioner"]
+
+    # Loading the demo into a new database keeps the file it finds rather than adding another.
+    body.logo = ""
+    demo_module._give_logo(body)
+    assert body.logo.name == DEMO_LOGO
+    assert [p.name for p in (tmp_path / "logos").iterdir()] == ["norfolk-opcc-demo.png"]

@@ -154,7 +154,8 @@ def norfolk_pdfs(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHER),
         transaction.atomic(),
     ):
-        build_demo(password="demo-password-123")
+        # No logo yet: the office admin uploads one after publication, below.
+        build_demo(password="demo-password-123", logo=False)
         response = Response.objects.select_related("policing_body__force", "report").get(
             report__title=norfolk.TITLE
         )
