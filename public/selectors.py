@@ -81,7 +81,7 @@ def _search_index_scans():
 
     Counting the matches of a word found in most responses ("force"), the planner prefers a
     sequential scan, because it does not price reading each row's search vector back out of
-    TOAST storage: 34 ms for 8,000 responses, against 5 ms through the index, which needs no
+    TOAST storage: 23 ms for 8,000 responses, against 2.3 ms through the index, which needs no
     vector at all (measured in bench/public_load.py; see docs/benchmarks.md). The setting is
     local to the transaction and put back before it returns.
     """

@@ -86,6 +86,13 @@ DEFAULT_ACCENT = "#1d70b8"
 _ACCESSION_OF_CHARLES_III = date(2022, 9, 8)
 
 
+def safe_accent(colour: str | None) -> str:
+    """An office's accent colour as a plain #rrggbb (it is interpolated into CSS), whatever is
+    stored; the default blue otherwise."""
+    colour = (colour or "").strip()
+    return colour if _HEX_COLOUR.fullmatch(colour) else DEFAULT_ACCENT
+
+
 class PdfError(Exception):
     """The PDF could not be rendered; the message says what to fix."""
 
@@ -293,9 +300,7 @@ class ResponseDocument:
 
     @property
     def accent_colour(self) -> str:
-        # Interpolated into CSS: only ever a plain #rrggbb, whatever is stored.
-        colour = (self.body.accent_colour or "").strip()
-        return colour if _HEX_COLOUR.fullmatch(colour) else DEFAULT_ACCENT
+        return safe_accent(self.body.accent_colour)
 
     @property
     def logo(self) -> Logo | None:

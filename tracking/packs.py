@@ -246,21 +246,16 @@ def display_data(data: dict) -> dict:
 def render_pack_html(data: dict) -> str:
     """The printable HTML of a pack, from its stored data only."""
     from responses.pdf import (
-        DEFAULT_ACCENT,
         FetchRefused,
         asset_url,
         available_fonts,
         inspectorate_name,
         resolve_asset,
+        safe_accent,
     )
 
     shown = display_data(data)
-    colour = (data["body"].get("accent_colour") or "").strip()
-    accent = colour if len(colour) == 7 and colour.startswith("#") else DEFAULT_ACCENT
-    try:
-        int(accent[1:], 16)
-    except ValueError:
-        accent = DEFAULT_ACCENT
+    accent = safe_accent(data["body"].get("accent_colour"))
     logo_url = ""
     if data["body"].get("logo"):
         try:

@@ -13,6 +13,7 @@ from accounts.models import Force, Membership, PolicingBody
 from inspections.models import Addressee, Finding, GradingFramework, Report, ReportType, Scope
 from inspections.services import finding_add, judgement_add, report_create
 from responses import deadlines
+from responses.pdf import safe_accent
 from responses.services import (
     explanation_save,
     response_approve,
@@ -99,10 +100,8 @@ def _give_logo(body: PolicingBody) -> None:
     if default_storage.exists(DEMO_LOGO):
         body.logo.name = DEMO_LOGO
     else:
-        colour = body.accent_colour if len(body.accent_colour or "") == 7 else "#1d70b8"
-        body.logo.save(
-            DEMO_LOGO.removeprefix("logos/"), ContentFile(demo_logo_png(colour)), save=False
-        )
+        png = demo_logo_png(safe_accent(body.accent_colour))
+        body.logo.save(DEMO_LOGO.removeprefix("logos/"), ContentFile(png), save=False)
 
 
 def build_demo(*, password: str, logo: bool = True) -> bool:
