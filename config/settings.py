@@ -228,6 +228,11 @@ elif os.environ.get("S55_EMAIL_FILE_PATH"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# History (django-simple-history): every historical table keeps the reason for a change in a
+# text column, not the library's default 100 characters, so a send-back, "not required",
+# amendment or correction reason of any length is kept whole (PostgreSQL enforces the length).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Content Security Policy (Django's built-in middleware): nothing inline without the nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

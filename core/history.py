@@ -2,6 +2,10 @@
 
 Services call `attribute()` before saving so every historical row names the acting user and the
 reason. `timeline()` turns historical rows into entries a non-technical person can read.
+
+The reason is kept whole, whatever its length: settings turn django-simple-history's reason
+column into a text column on every historical model
+(`SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD`), so no caller shortens it.
 """
 
 from collections.abc import Iterable

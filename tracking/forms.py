@@ -208,11 +208,6 @@ class BulkChangeForm(forms.Form):
         reason = (data.get("reason") or "").strip()
         if data.get("status") and not reason:
             self.add_error("reason", "Enter why the status is changing")
-        if not data.get("status") and len(reason) > 100:
-            self.add_error(
-                "reason",
-                "Reason must be 100 characters or fewer when the status is not changing",
-            )
         return data
 
     def _person(self, value):
@@ -254,11 +249,11 @@ class ItemDetailsForm(forms.Form):
         help_text="For example, 31 3 2026. Leave blank for none.",
     )
     area = forms.CharField(label="Area", required=False, max_length=200)
-    reason = forms.CharField(
-        label="Reason for the change",
+    reason = _text(
+        "Reason for the change",
         required=False,
-        max_length=100,
-        help_text="Recorded in the item's history, for example why the target date moved.",
+        rows=3,
+        hint="Recorded in the item's history, for example why the target date moved.",
     )
 
     def __init__(self, *args, item, office_people=(), force_people=(), **kwargs):

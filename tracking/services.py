@@ -55,9 +55,6 @@ class _Unchanged:
 UNCHANGED = _Unchanged()
 
 
-#: django-simple-history keeps a change's reason in 100 characters.
-HISTORY_REASON_MAX = 100
-
 #: Called after commit as `hook(policing_body_id=..., report_id=...)` when what the public page
 #: of that office's response to that report shows of an item may have changed (a new item, a
 #: change of status, a public update or a correction). The public site registers its cache
@@ -70,15 +67,6 @@ def _public_progress_changed(item: TrackerItem) -> None:
         transaction.on_commit(
             partial(hook, policing_body_id=item.policing_body_id, report_id=item.finding.report_id)
         )
-
-
-def _fit(reason: str) -> str:
-    """A history reason that fits the history table (a status change's full reason is also
-    the text of its progress update)."""
-    reason = " ".join(reason.split())
-    if len(reason) <= HISTORY_REASON_MAX:
-        return reason
-    return reason[: HISTORY_REASON_MAX - 1].rstrip() + "\u2026"
 
 
 def _long(day: date) -> str:
@@ -152,7 +140,7 @@ def _create_item(*, finding, body, acting_user, reason: str, today: date) -> Tra
         tracked_on=today,
         created_by=acting_user,
     )
-    attribute(item, acting_user=acting_user, reason=_fit(reason))
+    attribute(item, acting_user=acting_user, reason=reason)
     item.save()
     _public_progress_changed(item)
     return item
@@ -324,7 +312,7 @@ def _add_update(
         reason = f"{reason}: status {Status(item.status).label.lower()} -> {Status(status).label.lower()}"
         item.status = status
         fields.append("status")
-    attribute(item, acting_user=acting_user, reason=_fit(reason))
+    attribute(item, acting_user=acting_user, reason=reason)
     item.save(update_fields=fields)
     if status or is_public or corrects is not None:
         _public_progress_changed(item)
@@ -555,11 +543,6 @@ def tracker_items_bulk_update(
         raise TrackingError("Choose what to change.")
     if status:
         _require_text(reason, "Say why the status is changing: it is recorded on each item.")
-    elif len(reason) > HISTORY_REASON_MAX:
-        raise TrackingError(
-            f"Keep the reason to {HISTORY_REASON_MAX} characters or fewer: it is kept in each "
-            "item's history."
-        )
     with transaction.atomic():
         locked = list(
             TrackerItem.objects.select_for_update()
@@ -602,7 +585,7 @@ def tracker_items_bulk_update(
                     history_reason = f"Changed for {len(locked)} items: {words}"
                 else:
                     history_reason = f"Changed {words}"
-                attribute(item, acting_user=acting_user, reason=_fit(history_reason))
+                attribute(item, acting_user=acting_user, reason=history_reason)
                 item.save(update_fields=[*changed, "updated_at"])
             if status and item.status != status:
                 _add_update(

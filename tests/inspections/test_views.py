@@ -283,6 +283,28 @@ def test_correcting_the_publication_date_needs_a_reason_and_moves_the_deadline(
     assert Response.objects.get(pk=response.pk).due_date == date(2020, 3, 3)
 
 
+def test_a_2000_character_correction_reason_is_kept_whole_in_every_history(
+    client, drafter, norfolk, cdi
+):
+    response = make_response(report=cdi, body=norfolk, acting_user=drafter)
+    reason = ("HMICFRS put the report on its website a day after the date on its cover. " * 30)[
+        :2000
+    ].strip()
+    client.force_login(drafter)
+    edit = reverse("inspections:report-edit", args=[cdi.pk])
+    version = re.search(r'name="version" value="([^"]+)"', client.get(edit).content.decode())[1]
+
+    page = client.post(
+        edit, details(published_on_day="8", version=version) | {"correction_reason": reason}
+    )
+
+    assert page.status_code == 302
+    assert cdi.history.first().history_change_reason.endswith(reason)
+    assert Response.history.filter(id=response.pk).first().history_change_reason.endswith(reason)
+    history = client.get(reverse("inspections:report-history", args=[cdi.pk])).content.decode()
+    assert reason in unescape(history)
+
+
 def test_a_stale_details_edit_is_refused_and_keeps_the_editors_text(client, drafter, cdi):
     client.force_login(drafter)
     edit = reverse("inspections:report-edit", args=[cdi.pk])

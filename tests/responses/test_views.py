@@ -474,6 +474,41 @@ def test_marking_not_required_and_amending_need_reasons(client, flow, drafter):
     assert flow.refreshed().not_required_reason == "Covered by the national report."
 
 
+#: A reason far longer than django-simple-history's default 100-character column, with the
+#: paragraph breaks people type.
+LONG_REASON = "\n\n".join(
+    f"Point {n}: the explanation of R1 must name the board that agreed the plan, the date it "
+    "met, and what the force reported to it; the panel asked for this in writing."
+    for n in range(1, 15)
+)[:2000]
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "who", "recorded_as"),
+    [
+        ("send-back", Status.AWAITING_APPROVAL, "approver", "Sent back: "),
+        ("not-required", Status.NOT_STARTED, "drafter", "Marked not required: "),
+        ("reinstate", Status.NOT_REQUIRED, "drafter", "Reinstated: "),
+        ("amend", Status.PUBLISHED, "drafter", "Amendment started: "),
+    ],
+)
+def test_a_2000_character_reason_is_kept_whole_and_shown_in_the_history(
+    client, flow, action, status, who, recorded_as, request
+):
+    assert len(LONG_REASON) == 2000
+    if status != Status.NOT_STARTED:
+        flow.drive(status)
+    client.force_login(request.getfixturevalue(who))
+
+    page = client.post(url(action, flow.response), {"reason": LONG_REASON})
+
+    assert page.status_code == 302, errors_in_summary(page.content)
+    latest = flow.refreshed().history.order_by("-history_date", "-history_id").first()
+    assert latest.history_change_reason == recorded_as + LONG_REASON
+    history = text_of(client.get(url("history", flow.response)).content)
+    assert " ".join(LONG_REASON.split()) in history
+
+
 # --- The force's view ----------------------------------------------------------------------
 
 

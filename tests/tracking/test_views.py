@@ -2,6 +2,7 @@
 bulk change, "Track this", panel packs."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -346,6 +347,46 @@ def test_changing_an_items_target_date_and_leads(client, item, drafter, force_pe
     )
     detail = client.get(_url("item-detail", item.pk)).content.decode()
     assert "New plan agreed with the force." in detail
+
+
+def test_a_long_reason_for_changing_an_item_is_kept_and_shown_whole(client, item, drafter):
+    reason = "\n\n".join(
+        f"Paragraph {n}: the panel moved the target date because the force's new case system "
+        "goes live later than planned, and the audit depends on it."
+        for n in range(1, 16)
+    )
+    assert len(reason) > 1500
+    _client(client, drafter)
+
+    response = client.post(
+        _url("item-edit", item.pk),
+        {
+            "office_lead": "none",
+            "force_lead": "none",
+            "target_date_day": "31",
+            "target_date_month": "3",
+            "target_date_year": "2027",
+            "area": "Crime recording",
+            "reason": reason,
+        },
+    )
+
+    assert response.status_code == 302
+    assert item.history.first().history_change_reason == reason
+    detail = unescape(client.get(_url("item-detail", item.pk)).content.decode())
+    assert reason.replace("\n\n", "<br><br>") in detail
+
+
+def test_bulk_change_keeps_a_long_reason_without_a_status_change(client, items, drafter):
+    reason = "The panel asked for every item in this area to be led from the office. " * 20
+    _client(client, drafter)
+
+    done = client.post(
+        _url("bulk-change"), {"items": [items[0].pk], "area": "Governance", "reason": reason}
+    )
+
+    assert done.status_code == 302
+    assert items[0].history.first().history_change_reason == reason.strip()
 
 
 # --- Track this --------------------------------------------------------------------------------------
