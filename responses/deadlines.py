@@ -19,7 +19,9 @@ Practice, not law
 Offices do not publish at weekends or on bank holidays, so beside the legal date the product
 shows a "publish by" date: the last working day in England and Wales on or before the due date.
 The office's own reply-by date for the chief officer's comments (s55(4): "before such date as
-the [body] specifies") is a choice, defaulting to 28 days before the due date.
+the [body] specifies") is a choice. Offices set it in working days, so the default offered is
+20 working days (four working weeks) before the publish-by date: never a weekend or a bank
+holiday. The office can still choose any date.
 
 Bank holidays come from the maintained ``holidays`` library, subdivision ``ENG`` of
 ``UnitedKingdom``. England and Wales share one list (Banking and Financial Dealings Act 1971
@@ -35,7 +37,8 @@ from functools import lru_cache
 import holidays
 
 __all__ = [
-    "FORCE_REPLY_LEAD_DAYS",
+    "FORCE_REPLY_LATE_WORKING_DAYS",
+    "FORCE_REPLY_LEAD_WORKING_DAYS",
     "HOLIDAY_SUBDIVISION",
     "PERIOD_DAYS",
     "S55_COMMENCEMENT",
@@ -49,6 +52,7 @@ __all__ = [
     "is_working_day",
     "publish_by_date",
     "statutory_due_date",
+    "suggested_force_reply_by",
     "working_days_between",
 ]
 
@@ -58,8 +62,12 @@ S55_COMMENCEMENT = date(2017, 5, 2)
 #: s55(5A): "the period of 56 days beginning with the day on which the report is published".
 PERIOD_DAYS = 56
 
-#: The office's default gap between the force's reply-by date and the statutory due date.
-FORCE_REPLY_LEAD_DAYS = 28
+#: The office's default gap, in working days, between the force's reply-by date and the
+#: publish-by date: four working weeks.
+FORCE_REPLY_LEAD_WORKING_DAYS = 20
+
+#: Once that default has passed, the force is offered this many working days from today.
+FORCE_REPLY_LATE_WORKING_DAYS = 10
 
 #: ``holidays.UnitedKingdom`` subdivision used for England and Wales (see module docstring).
 HOLIDAY_SUBDIVISION = "ENG"
@@ -176,7 +184,27 @@ def is_on_time(*, due: date, published_on: date) -> bool:
 def default_force_reply_by(*, due: date) -> date:
     """The office's default reply-by date for the chief officer's comments (s55(4)).
 
-    ``due - 28 days``. s55(4) leaves the date to the policing body; this is only the default
-    offered, which staff may change.
+    20 working days before the publish-by date (``publish_by_date(due)``), so always a working
+    day in England and Wales. s55(4) leaves the date to the policing body; this is only the
+    default offered, which staff may change to any date.
     """
-    return due - timedelta(days=FORCE_REPLY_LEAD_DAYS)
+    return add_working_days(publish_by_date(due), -FORCE_REPLY_LEAD_WORKING_DAYS)
+
+
+def suggested_force_reply_by(*, due: date | None, today: date) -> date:
+    """The reply-by date to offer on ``today``: always a working day, never before ``today``.
+
+    The default (``default_force_reply_by``) while it has not passed; after that, ten working
+    days from today but no later than the publish-by date; once the publish-by date has passed
+    too, the first working day from today. With no statutory due date (a report published
+    before 2 May 2017), 20 working days from today.
+    """
+    if due is None:
+        return add_working_days(today, FORCE_REPLY_LEAD_WORKING_DAYS)
+    default = default_force_reply_by(due=due)
+    if default >= today:
+        return default
+    publish_by = publish_by_date(due)
+    if publish_by >= today:
+        return min(add_working_days(today, FORCE_REPLY_LATE_WORKING_DAYS), publish_by)
+    return add_working_days(today - timedelta(days=1), 1)

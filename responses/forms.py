@@ -35,7 +35,8 @@ def _long_text(label: str, *, required: bool = True, rows: int = 8, hint: str = 
 
 class InviteForm(forms.Form):
     """s55(4): the office invites the chief officer's comments "before such date as the body
-    specifies"; the default reply-by date is 28 days before the statutory due date."""
+    specifies". The date offered is `deadlines.suggested_force_reply_by` (working days before
+    the publish-by date); the office may choose any date."""
 
     invited_on = GovukDateField(
         label="Date of the invitation",
@@ -48,10 +49,12 @@ class InviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.response = response
         if response is not None and response.due_date:
+            publish_by = deadlines.publish_by_date(response.due_date)
             self.fields["reply_by"].help_text = (
-                "The date the force should send its comments by. We suggest 28 days before the "
-                f"statutory due date of {response.due_date.day} {response.due_date:%B %Y}, so "
-                "there is time to write the response."
+                "The date the force should send its comments by. We suggest "
+                f"{deadlines.FORCE_REPLY_LEAD_WORKING_DAYS} working days before the publish-by "
+                f"date of {publish_by.day} {publish_by:%B %Y}, so there is time to write the "
+                "response. You can choose any date."
             )
 
     def clean(self):
@@ -67,17 +70,6 @@ class InviteForm(forms.Form):
                 "published",
             )
         return data
-
-
-def suggested_reply_by(response, *, today):
-    """The reply-by date offered: 28 days before the due date, or if that has passed, ten
-    working days from today but never after the due date."""
-    if response.due_date is None:
-        return deadlines.add_working_days(today, 20)
-    suggestion = deadlines.default_force_reply_by(due=response.due_date)
-    if suggestion < today:
-        suggestion = min(deadlines.add_working_days(today, 10), response.due_date)
-    return max(suggestion, today)
 
 
 class ForceCommentsForm(LockedForm):

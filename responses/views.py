@@ -35,7 +35,7 @@ from accounts.permissions import (
 from inspections.models import Finding
 from inspections.selectors import ReportPage
 
-from . import notifications, services
+from . import deadlines, notifications, services
 from .forms import (
     ApproveForm,
     CopiesForm,
@@ -46,7 +46,6 @@ from .forms import (
     PublishForm,
     ReasonForm,
     TextSectionForm,
-    suggested_reply_by,
 )
 from .models import Explanation, Response, Status
 from .selectors import (
@@ -197,7 +196,8 @@ def invite(request, pk):
         response=response,
         initial={
             "invited_on": max(today, response.report.published_on),
-            "reply_by": response.force_reply_by or suggested_reply_by(response, today=today),
+            "reply_by": response.force_reply_by
+            or deadlines.suggested_force_reply_by(due=response.due_date, today=today),
         },
     )
     problems = []

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from responses.deadlines import (
+    FORCE_REPLY_LEAD_WORKING_DAYS,
     PERIOD_DAYS,
     S55_COMMENCEMENT,
     add_working_days,
@@ -18,6 +19,7 @@ from responses.deadlines import (
     is_working_day,
     publish_by_date,
     statutory_due_date,
+    suggested_force_reply_by,
     working_days_between,
 )
 
@@ -276,9 +278,81 @@ def test_published_on_a_weekend_due_day_is_still_on_time():
     assert is_on_time(due=due, published_on=due)
 
 
-def test_default_force_reply_by_is_28_days_before_due():
+# The office's default date for the force's comments (s55(4)): working days before publish-by.
+
+
+def test_default_force_reply_by_is_20_working_days_before_publish_by():
+    assert FORCE_REPLY_LEAD_WORKING_DAYS == 20  # four working weeks
+    # Due Monday 2 March 2020 (a working day, so also the publish-by date).
     assert default_force_reply_by(due=date(2020, 3, 2)) == date(2020, 2, 3)
     assert default_force_reply_by(due=date(2024, 2, 29)) == date(2024, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        # Due Saturday 2 March 2019: publish by Friday 1 March; 28 calendar days before the due
+        # date would have been Saturday 2 February.
+        (date(2019, 3, 2), date(2019, 2, 1)),
+        # Due Friday 16 May 2025: 28 calendar days before is Good Friday (18 April 2025); the
+        # count skips the early May bank holiday, Easter Monday and Good Friday.
+        (date(2025, 5, 16), date(2025, 4, 15)),
+        # Due Thursday 22 January 2026: 28 calendar days before is Christmas Day; counting back
+        # over New Year's Day, Boxing Day and Christmas Day gives Monday 22 December 2025.
+        (date(2026, 1, 22), date(2025, 12, 22)),
+        # Due Monday 23 June 2025: 28 calendar days before is the spring bank holiday.
+        (date(2025, 6, 23), date(2025, 5, 23)),
+    ],
+)
+def test_default_force_reply_by_is_never_a_weekend_or_bank_holiday(due, expected):
+    assert default_force_reply_by(due=due) == expected
+    assert is_working_day(expected)
+
+
+@given(published_on=since_commencement)
+def test_default_force_reply_by_is_a_working_day_20_working_days_before_publish_by(published_on):
+    due = statutory_due_date(published_on)
+
+    reply_by = default_force_reply_by(due=due)
+
+    assert is_working_day(reply_by)
+    assert working_days_between(reply_by, publish_by_date(due)) == FORCE_REPLY_LEAD_WORKING_DAYS
+    assert published_on <= reply_by < due
+
+
+@given(
+    published_on=since_commencement,
+    day=st.integers(min_value=0, max_value=PERIOD_DAYS + 30),
+)
+def test_the_suggested_reply_by_is_a_working_day_from_today(published_on, day):
+    due = statutory_due_date(published_on)
+    today = published_on + timedelta(days=day)
+
+    suggested = suggested_force_reply_by(due=due, today=today)
+
+    assert is_working_day(suggested)
+    assert suggested >= today
+    if default_force_reply_by(due=due) >= today:
+        assert suggested == default_force_reply_by(due=due)
+    elif publish_by_date(due) >= today:
+        assert suggested <= publish_by_date(due)
+
+
+def test_the_suggested_reply_by_once_the_default_has_passed():
+    due = date(2020, 3, 2)  # publish by Monday 2 March 2020; the default was 3 February
+    # Ten working days from Monday 10 February 2020.
+    assert suggested_force_reply_by(due=due, today=date(2020, 2, 10)) == date(2020, 2, 24)
+    # Never after the publish-by date.
+    assert suggested_force_reply_by(due=due, today=date(2020, 2, 24)) == date(2020, 3, 2)
+    # Once publish-by has passed: the first working day from today (Saturday -> Monday).
+    assert suggested_force_reply_by(due=date(2020, 2, 28), today=date(2020, 2, 29)) == date(
+        2020, 3, 2
+    )
+
+
+def test_the_suggested_reply_by_without_a_statutory_due_date():
+    # A report from before 2 May 2017 has no due date: 20 working days from today.
+    assert suggested_force_reply_by(due=None, today=date(2017, 1, 9)) == date(2017, 2, 6)
 
 
 def test_due_and_period_helpers_are_keyword_only():

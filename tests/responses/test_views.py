@@ -149,16 +149,56 @@ def test_the_task_list_follows_the_reference_template_order(client, response, dr
 # --- Inviting the force ----------------------------------------------------------------------
 
 
-def test_the_invitation_form_suggests_28_days_before_the_due_date(client, response, drafter, today):
+def test_the_invitation_form_suggests_20_working_days_before_publish_by(
+    client, response, drafter, today
+):
     client.force_login(drafter)
 
     page = client.get(url("invite", response))
 
-    # Due Monday 2 March 2020; 28 days before is Monday 3 February 2020.
+    # Due (and publish by) Monday 2 March 2020; 20 working days before is Monday 3 February.
     html = page.content.decode()
     assert 'name="reply_by_day" value="3"' in html
     assert 'name="reply_by_month" value="2"' in html
     assert 'name="reply_by_year" value="2020"' in html
+    assert "20 working days before the publish-by date of 2 March 2020" in text_of(page.content)
+
+
+def test_the_suggested_reply_by_is_a_working_day_when_the_due_date_is_not(
+    client, norfolk, drafter, today
+):
+    # Published Monday 28 April 2025: due Sunday 22 June, publish by Friday 20 June. 28
+    # calendar days before the due date would be Sunday 25 May.
+    report = ReportFactory(forces=[norfolk.force], published_on=date(2025, 4, 28))
+    response = make_response(report=report, body=norfolk, acting_user=drafter)
+    today(date(2025, 4, 29))
+    client.force_login(drafter)
+
+    html = client.get(url("invite", response)).content.decode()
+
+    # 20 working days before Friday 20 June, over the spring bank holiday (26 May): 22 May.
+    assert 'name="reply_by_day" value="22"' in html
+    assert 'name="reply_by_month" value="5"' in html
+    assert 'name="reply_by_year" value="2025"' in html
+
+
+def test_the_office_can_still_choose_a_reply_by_date_on_a_weekend(client, response, drafter, today):
+    client.force_login(drafter)
+
+    page = client.post(
+        url("invite", response),
+        {
+            "invited_on_day": "8",
+            "invited_on_month": "1",
+            "invited_on_year": "2020",
+            "reply_by_day": "1",
+            "reply_by_month": "2",
+            "reply_by_year": "2020",  # a Saturday
+        },
+    )
+
+    assert page.status_code == 302
+    assert Response.objects.get(pk=response.pk).force_reply_by == date(2020, 2, 1)
 
 
 def test_inviting_the_force_emails_its_contributors_with_a_link_after_commit(
