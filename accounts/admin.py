@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.history import attribute
 
+from . import services
 from .models import Force, Membership, PolicingBody, StatutoryRecipient, User
 
 
@@ -99,8 +100,26 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "full_name", "first_name", "last_name", "email"]
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change):
+        """Closing an account goes through `user_deactivate`, which also ends the person's
+        sessions; the other fields save as usual."""
+        closing = change and "is_active" in form.changed_data and not obj.is_active
+        if closing:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if closing:
+            services.user_deactivate(user=obj, acting_user=request.user)
+            obj.is_active = False
+
     def save_formset(self, request, form, formset, change):
         save_formset_attributed(request, formset, change)
+        # A role taken away here signs the person out, as `membership_deactivate` does.
+        if any(
+            "is_active" in inline.changed_data and not inline.instance.is_active
+            for inline in formset.forms
+            if inline.instance.pk and isinstance(inline.instance, Membership)
+        ):
+            services.user_sessions_end(user=form.instance)
 
 
 @admin.register(Force)
@@ -140,6 +159,19 @@ class MembershipAdmin(AttributedHistoryAdmin):
         "force__name",
     ]
     autocomplete_fields = ["user", "policing_body", "force"]
+
+    def save_model(self, request, obj, form, change):
+        """Taking a role away goes through `membership_deactivate` (which signs the person out);
+        the other fields save as usual."""
+        removing = change and "is_active" in form.changed_data and not obj.is_active
+        if removing:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if removing:
+            services.membership_deactivate(
+                membership=obj, acting_user=request.user, reason=admin_reason(form, change=True)
+            )
+            obj.is_active = False
 
     @admin.display(description="Organisation")
     def organisation(self, obj):

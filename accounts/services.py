@@ -1,17 +1,25 @@
 """Changes to people, memberships and an office's branding. Views call these; each records who
 made the change and why in the history."""
 
+import logging
 import secrets
+from importlib import import_module
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django_otp import devices_for_user
 
 from core.history import attribute
 
+from .forms import PasswordResetForm
 from .models import Membership, PolicingBody
 from .permissions import OFFICE_ROLES
+
+logger = logging.getLogger(__name__)
 
 
 class MembershipError(Exception):
@@ -90,9 +98,12 @@ def membership_add(
     return membership, created
 
 
-def membership_deactivate(*, membership: Membership, acting_user) -> Membership:
+def membership_deactivate(
+    *, membership: Membership, acting_user, reason: str = "Deactivated by the office admin"
+) -> Membership:
     """Take a role away. The account stays (history names it); an office admin cannot remove
-    their own admin role, so an office is never left without one by accident."""
+    their own admin role, so an office is never left without one by accident. The person is
+    signed out everywhere: they sign in again with the roles they still have."""
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if not membership.is_active:
@@ -102,9 +113,49 @@ def membership_deactivate(*, membership: Membership, acting_user) -> Membership:
                 "You cannot remove your own admin role. Ask another admin of your office."
             )
         membership.is_active = False
-        attribute(membership, acting_user=acting_user, reason="Deactivated by the office admin")
+        attribute(membership, acting_user=acting_user, reason=reason)
         membership.save(update_fields=["is_active"])
+        user_sessions_end(user=membership.user)
     return membership
+
+
+def user_deactivate(*, user, acting_user) -> None:
+    """Close an account: nobody can sign in as the person, and every session they have ends now
+    (deleted, so reopening the account later does not bring an old session back). Their
+    memberships and what they wrote stay, for the history.
+
+    Each request also refuses an account closed some other way: Django's ModelBackend returns
+    no user for an inactive account when it reads the session.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        user_sessions_end(user=user)
+        logger.info("Account %s closed by %s", user.pk, acting_user.pk)
+
+
+def user_sessions_end(*, user) -> int:
+    """Delete every unexpired session signed in as `user`; returns how many ended.
+
+    Sessions are rows (the database session engine) that store the user's id inside their
+    signed data, so each live session is read once: a few hundred staff sessions at most.
+    """
+    engine = import_module(settings.SESSION_ENGINE)
+    store = engine.SessionStore
+    if not hasattr(store, "get_model_class"):
+        raise ImproperlyConfigured(
+            f"user_sessions_end needs a database session engine, not {settings.SESSION_ENGINE}"
+        )
+    ended = 0
+    live = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    for session in live.iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
 
 
 def policing_body_update_branding(
@@ -150,3 +201,21 @@ def two_factor_reset(*, user) -> int:
         device.delete()
         removed += 1
     return removed
+
+
+def password_reset_send(*, email: str, domain: str, use_https: bool) -> int:
+    """Email a one-use link to choose a new password to each active account with this address
+    (accounts.forms.PasswordResetForm decides which); returns how many were sent. Links point
+    at `domain` (the host the request came to, checked against ALLOWED_HOSTS)."""
+    form = PasswordResetForm(data={"email": email})
+    if not form.is_valid():
+        return 0
+    recipients = len(list(form.get_users(form.cleaned_data["email"])))
+    form.save(
+        domain_override=domain,
+        use_https=use_https,
+        subject_template_name="accounts/emails/password_reset_subject.txt",
+        email_template_name="accounts/emails/password_reset.txt",
+        html_email_template_name="accounts/emails/password_reset.html",
+    )
+    return recipients

@@ -17,8 +17,8 @@ def soup(response):
     return BeautifulSoup(response.content, "html.parser")
 
 
-def test_reset_by_email_then_sign_in_with_the_new_password(client, drafter):
-    response = client.post("/accounts/password-reset/", {"email": drafter.email})
+def test_reset_by_email_then_sign_in_with_the_new_password(client, drafter, request_reset):
+    response = request_reset(drafter.email)
     assert response["Location"] == "/accounts/password-reset/sent/"
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -41,8 +41,8 @@ def test_reset_by_email_then_sign_in_with_the_new_password(client, drafter):
     assert "This link has expired" in client.get(link.group(1), follow=True).content.decode()
 
 
-def test_unknown_address_gets_the_same_page_and_no_email(client):
-    response = client.post("/accounts/password-reset/", {"email": "nobody@example.org"})
+def test_unknown_address_gets_the_same_page_and_no_email(request_reset):
+    response = request_reset("nobody@example.org")
     assert response["Location"] == "/accounts/password-reset/sent/"
     assert mail.outbox == []
 
@@ -54,8 +54,8 @@ def test_reset_form_errors(client):
     ]
 
 
-def test_mismatched_new_passwords(client, drafter):
-    client.post("/accounts/password-reset/", {"email": drafter.email})
+def test_mismatched_new_passwords(client, drafter, request_reset):
+    request_reset(drafter.email)
     path = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
     set_url = client.get(path, follow=True).redirect_chain[-1][0]
     page = soup(client.post(set_url, {"new_password1": NEW_PASSWORD, "new_password2": "other"}))
@@ -101,15 +101,15 @@ def test_weak_new_password_is_refused_with_the_validators_message(client, drafte
     assert "too common" in text or "entirely numeric" in text
 
 
-def test_an_invited_person_without_a_password_can_ask_for_a_new_link(client, drafter):
+def test_an_invited_person_without_a_password_can_ask_for_a_new_link(drafter, request_reset):
     drafter.set_unusable_password()
     drafter.save()
-    client.post("/accounts/password-reset/", {"email": drafter.email.upper()})
+    request_reset(drafter.email.upper())
     assert [m.to for m in mail.outbox] == [[drafter.email]]
 
 
-def test_closed_accounts_get_no_link(client, drafter):
+def test_closed_accounts_get_no_link(drafter, request_reset):
     drafter.is_active = False
     drafter.save()
-    client.post("/accounts/password-reset/", {"email": drafter.email})
+    request_reset(drafter.email)
     assert mail.outbox == []

@@ -131,6 +131,57 @@ def test_five_failures_from_one_address_lock_that_address(client, drafter, offic
     assert sign_in(client, "ash", REMOTE_ADDR="192.0.2.8").status_code == 302
 
 
+def test_distinct_usernames_known_or_not_from_one_address_lock_that_address(
+    client, drafter, approver, office_admin
+):
+    for username in ("dana", "alex", "nobody1", "dana@example.org"):
+        assert sign_in(client, username, "wrong", REMOTE_ADDR="192.0.2.20").status_code == 200
+    assert sign_in(client, "nobody2", "wrong", REMOTE_ADDR="192.0.2.20").status_code == 429
+    # Every account is refused from that address, even with the right password...
+    assert sign_in(client, "ash", REMOTE_ADDR="192.0.2.20").status_code == 429
+    assert sign_in(client, "alex", REMOTE_ADDR="192.0.2.20").status_code == 429
+    # ...and no username is locked by it: each signs in from elsewhere.
+    assert sign_in(client, "alex", REMOTE_ADDR="192.0.2.21").status_code == 302
+
+
+def test_one_username_from_many_addresses_locks_that_username(client, drafter):
+    for number in range(4):
+        assert (
+            sign_in(client, "dana", "wrong", REMOTE_ADDR=f"203.0.113.{number}").status_code == 200
+        )
+    assert sign_in(client, "dana", "wrong", REMOTE_ADDR="203.0.113.4").status_code == 429
+    # The right password from a sixth address is refused: guessing one person's password from
+    # many machines is still guessing it.
+    assert sign_in(client, "dana", REMOTE_ADDR="203.0.113.99").status_code == 429
+
+
+def test_a_client_cannot_dodge_the_address_lock_with_x_forwarded_for(client, drafter):
+    for number in range(5):
+        sign_in(
+            client,
+            f"nobody{number}",
+            "wrong",
+            REMOTE_ADDR="192.0.2.30",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+    locked = sign_in(client, "dana", REMOTE_ADDR="192.0.2.30", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert locked.status_code == 429
+
+
+def test_an_unknown_username_is_locked_like_a_known_one(client, drafter):
+    """The lock cannot be used to find out whether an account exists."""
+    pages = {}
+    for username in ("dana", "nobody-here"):
+        for number in range(5):
+            sign_in(client, username, "wrong", REMOTE_ADDR=f"203.0.113.{number + 10}")
+        locked = sign_in(client, username, "wrong", REMOTE_ADDR="203.0.113.50")
+        text = soup(locked).find("main").get_text(" ", strip=True).replace(username, "NAME")
+        pages[username] = (locked.status_code, text)
+        AccessAttempt.objects.all().delete()
+    assert pages["dana"] == pages["nobody-here"]
+    assert pages["dana"][0] == 429
+
+
 def test_a_successful_sign_in_clears_earlier_failures(client, drafter):
     for _ in range(4):
         sign_in(client, "dana", "wrong")
