@@ -10,12 +10,14 @@ text cannot be read with confidence the answer is ``UNRECOGNISED`` with no date,
 Rules, applied to the text case-insensitively, wherever it appears in a longer sentence:
 
 - empty, ``None``, "none", "n/a" or "-": ``NONE``.
-- "immediately", "with immediate effect", or the bare word "immediate": ``IMMEDIATE``, target
-  the publication date.
-- "within <n> days|weeks|months|years" (n in digits, or one to twenty-four in words, or "a"):
+- "immediately", "with immediate effect", or the bare word "immediate": ``IMMEDIATE``, with no
+  date: the report asks for action now, not by a day, so nothing is "overdue" against it.
+- "within <n> days|weeks|months|years" (n in digits, or one to twenty-four in words, or "a"),
+  with or without "of publication", "of the publication of this report" and the like:
   ``WITHIN_PERIOD``, target publication date plus that period; months and years by calendar
   (dateutil ``relativedelta``, so 31 August + 6 months is the last day of February).
-- "by <date>" (also "no later than <date>"): ``BY_DATE``. Dates as "31 March 2015",
+- "by <date>", "no later than <date>", "not later than <date>" (also "by no later than" and
+  "by not later than"): ``BY_DATE``. Dates as "31 March 2015",
   "31st March 2015", "March 31, 2015", "31/03/2015" (day first, as written in the UK),
   "March 2016" or "the end of March 2016" (last day of that month), "the end of 2023" (31 Dec).
 - If the text holds more than one timescale, the first one in the text wins: HMICFRS leads
@@ -88,7 +90,7 @@ _MONTH_NUMBERS = {
     )
 }
 
-_BY = r"\b(?:by\s+no\s+later\s+than|no\s+later\s+than|by)\s+"
+_BY = r"\b(?:(?:by\s+)?not?\s+later\s+than|by)\s+"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _DAY = r"(?P<day>\d{1,2})"
 _MONTH_NAME = rf"(?P<month>{_MONTH})\.?"
@@ -121,8 +123,8 @@ def _month(text: str) -> int:
     return int(text) if text.isdigit() else _MONTH_NUMBERS[text[:3]]
 
 
-def _immediate(_: re.Match[str], published_on: date | None) -> Timescale:
-    return Timescale(TimescaleKind.IMMEDIATE, published_on)
+def _immediate(_: re.Match[str], __: date | None) -> Timescale:
+    return Timescale(TimescaleKind.IMMEDIATE, None)
 
 
 def _within(match: re.Match[str], published_on: date | None) -> Timescale:

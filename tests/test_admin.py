@@ -280,7 +280,7 @@ def test_finding_added_on_the_report_page_derives_its_timescale(admin_client, da
     assert result.status_code == 302, result.context["adminform"].form.errors
     added = report.findings.get(reference="R2")
     assert added.timescale_kind == Finding.TimescaleKind.IMMEDIATE
-    assert added.target_date == NORFOLK_PUBLISHED
+    assert added.target_date is None  # "immediately" asks for action now, not by a date
 
 
 @pytest.mark.django_db

@@ -124,7 +124,7 @@ def test_a_report_that_is_not_graded_takes_no_grades(staff):
 @pytest.mark.parametrize(
     ("timescale_text", "kind", "target_date"),
     [
-        ("Immediately", Finding.TimescaleKind.IMMEDIATE, date(2020, 1, 7)),
+        ("Immediately", Finding.TimescaleKind.IMMEDIATE, None),
         ("Within six months", Finding.TimescaleKind.WITHIN_PERIOD, date(2020, 7, 7)),
         ("By 31 March 2021", Finding.TimescaleKind.BY_DATE, date(2021, 3, 31)),
         ("", Finding.TimescaleKind.NONE, None),

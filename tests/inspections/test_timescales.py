@@ -19,10 +19,8 @@ def test_empty_timescale_is_none(text):
     "text",
     ["immediately", "Immediately", "immediate", "Immediate.", "with immediate effect"],
 )
-def test_immediate_targets_publication_day(text):
-    assert parse_timescale(text, published_on=PUBLISHED) == Timescale(
-        TimescaleKind.IMMEDIATE, PUBLISHED
-    )
+def test_immediate_is_immediate_with_no_date(text):
+    assert parse_timescale(text, published_on=PUBLISHED) == Timescale(TimescaleKind.IMMEDIATE, None)
 
 
 def test_immediate_without_publication_date_has_no_date():
@@ -103,6 +101,13 @@ def test_within_period_without_publication_date_keeps_kind_without_date():
         ("By 30 September 2024", date(2024, 9, 30)),
         ("by 30 Sept 2024", date(2024, 9, 30)),
         ("no later than 30 June 2025", date(2025, 6, 30)),
+        ("not later than 31 March 2015", date(2015, 3, 31)),
+        ("Not later than 31 March 2015.", date(2015, 3, 31)),
+        ("by not later than 31 March 2015", date(2015, 3, 31)),
+        ("by no later than 31 March 2015", date(2015, 3, 31)),
+        ("not later than the end of March 2026", date(2026, 3, 31)),
+        ("no later than 31/03/2015", date(2015, 3, 31)),
+        ("by the end of March 2026", date(2026, 3, 31)),
         ("by March 31, 2015", date(2015, 3, 31)),
     ],
 )
@@ -131,11 +136,11 @@ def test_by_date_does_not_need_publication_date():
         ),
         (
             "Immediately, the force should\nstop using the unsuitable cells.",
-            Timescale(TimescaleKind.IMMEDIATE, PUBLISHED),
+            Timescale(TimescaleKind.IMMEDIATE, None),
         ),
         (
             "The force should immediately review its procedures.",
-            Timescale(TimescaleKind.IMMEDIATE, PUBLISHED),
+            Timescale(TimescaleKind.IMMEDIATE, None),
         ),
         (
             "To meet the immediate needs of victims, by 31 March 2025 the force should act.",
@@ -145,6 +150,90 @@ def test_by_date_does_not_need_publication_date():
 )
 def test_timescale_found_inside_a_sentence(text, expected):
     assert parse_timescale(text, published_on=PUBLISHED) == expected
+
+
+#: Whole recommendations in the form HMIC and HMICFRS reports use, with the timescale phrases
+#: real reports use (domain notes: "not later than 31 March 2015", "by the end of March 2026",
+#: "within six months of publication", "immediately"), the report's publication date, and what
+#: the office should see.
+REAL_WORDING = [
+    (
+        "not later than, leading the sentence",
+        "Not later than 31 March 2015, chief constables should ensure that all officers and "
+        "staff who make crime-recording decisions are trained in the National Crime Recording "
+        "Standard.",
+        date(2014, 11, 27),
+        Timescale(TimescaleKind.BY_DATE, date(2015, 3, 31)),
+    ),
+    (
+        "not later than, after the action",
+        "Chief constables should review their crime-recording processes not later than "
+        "31 March 2015.",
+        date(2014, 11, 27),
+        Timescale(TimescaleKind.BY_DATE, date(2015, 3, 31)),
+    ),
+    (
+        "by the end of a month",
+        "By the end of March 2026, the force should make sure it has enough trained "
+        "investigators to meet demand.",
+        date(2025, 6, 12),
+        Timescale(TimescaleKind.BY_DATE, date(2026, 3, 31)),
+    ),
+    (
+        "by a date, to chief constables",
+        "By 30 April 2023, chief constables should review their force's vetting decisions.",
+        date(2022, 11, 2),
+        Timescale(TimescaleKind.BY_DATE, date(2023, 4, 30)),
+    ),
+    (
+        "no later than, mid-sentence",
+        "The College of Policing should, no later than 31 October 2023, update its guidance.",
+        date(2022, 11, 2),
+        Timescale(TimescaleKind.BY_DATE, date(2023, 10, 31)),
+    ),
+    (
+        "within months of publication",
+        "Within six months of publication of this report, the force should develop a plan "
+        "to improve the quality of its investigations.",
+        date(2019, 1, 31),
+        Timescale(TimescaleKind.WITHIN_PERIOD, date(2019, 7, 31)),
+    ),
+    (
+        "within months of the date of publication",
+        "Within three months of the date of publication of this report, all forces should "
+        "review how they record domestic abuse.",
+        date(2024, 11, 30),
+        Timescale(TimescaleKind.WITHIN_PERIOD, date(2025, 2, 28)),
+    ),
+    (
+        "within months in digits, from 29 February",
+        "Within 12 months of the publication of this report, the force should evaluate its "
+        "approach.",
+        date(2016, 2, 29),
+        Timescale(TimescaleKind.WITHIN_PERIOD, date(2017, 2, 28)),
+    ),
+    (
+        "immediately, as in the Norfolk crime data integrity report of 2019",
+        "The force should immediately take steps to identify and address gaps in its systems "
+        "and processes for identifying and recording all reports of violent crimes.",
+        date(2020, 1, 7),
+        Timescale(TimescaleKind.IMMEDIATE, None),
+    ),
+    (
+        "immediately, leading the sentence",
+        "Immediately, the force should stop detaining children in police custody overnight.",
+        date(2023, 5, 4),
+        Timescale(TimescaleKind.IMMEDIATE, None),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "published_on", "expected"),
+    [pytest.param(text, day, expected, id=name) for name, text, day, expected in REAL_WORDING],
+)
+def test_real_report_wording(text, published_on, expected):
+    assert parse_timescale(text, published_on=published_on) == expected
 
 
 def test_first_timescale_in_the_text_wins():

@@ -325,7 +325,7 @@ def test_national_thematic_with_recommendations_to_several_addressees():
         ("R1", ["college_of_policing", "home_office", "npcc"], "by_date", date(2025, 3, 31)),
         ("R2", ["chief_constables"], "within_period", date(2025, 2, 21)),
         ("R3", ["policing_bodies"], "by_date", date(2025, 12, 31)),
-        ("R4", ["college_of_policing"], "immediate", date(2024, 8, 21)),
+        ("R4", ["college_of_policing"], "immediate", None),
         ("R5", ["other"], "none", None),
     ]
     assert [a.reference for a in kinds(result, parser.AFI)] == ["AFI 1", "AFI 2"]
