@@ -81,7 +81,17 @@ class PolicingBody(models.Model):
     holder_name = models.CharField(max_length=200, blank=True)
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
-    panel_email = models.EmailField(blank=True, help_text="The Police and Crime Panel's address.")
+    scrutiny_body_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "The body that scrutinises this one and is sent its responses, e.g. 'Norfolk Police "
+            "and Crime Panel', 'Essex Police, Fire and Crime Panel' or 'London Assembly Police "
+            "and Crime Committee'. Blank where there is none (the City of London: the Common "
+            "Council is itself the body)."
+        ),
+    )
+    panel_email = models.EmailField(blank=True, help_text="The scrutiny body's address.")
     logo = models.ImageField(upload_to="logos/", blank=True)
     logo_alt_text = models.CharField(max_length=200, blank=True)
     accent_colour = models.CharField(
@@ -99,6 +109,22 @@ class PolicingBody(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def addressee_label(self) -> str:
+        """How a report's recommendations "to police and crime commissioners" (to every local
+        policing body) read for this body: by its kind, so a mayor is not called a PCC."""
+        return ADDRESSEE_LABELS[self.kind]
+
+
+#: A report's recommendations to all local policing bodies, named for each kind of body.
+ADDRESSEE_LABELS = {
+    PolicingBody.Kind.PCC: "Police and crime commissioners",
+    PolicingBody.Kind.PFCC: "Police, fire and crime commissioners",
+    PolicingBody.Kind.MAYOR: "Mayors exercising police and crime commissioner functions",
+    PolicingBody.Kind.MOPAC: "The Mayor's Office for Policing and Crime",
+    PolicingBody.Kind.COMMON_COUNCIL: "The Common Council of the City of London",
+}
 
 
 class StatutoryRecipient(models.Model):

@@ -5,8 +5,12 @@ local policing body is not always a PCC (PFCCs, combined-authority mayors, MOPAC
 Council), titles differ locally, and the government has announced that PCC functions move to
 mayors and councils from 2028, so changes must be a data edit, never a code change.
 
-Accurate to the best of our knowledge as of 2025/26; verify against each body's website
-before relying on a name, title or address. Plain ASCII only.
+Each body records `source`: the page of the body's own website that names its holder and
+title, which is what the data is checked against, and `scrutiny_body_name`, the body that
+scrutinises it (blank for the City of London, whose Common Council is itself the body).
+docs/reference-data.md lists every body with its source, says when and how the data was last
+checked and what was corrected, and a test keeps that table and this file the same. Plain
+ASCII only.
 """
 
 # Body kinds (values of accounts.models.PolicingBody.Kind)
@@ -33,6 +37,8 @@ FORCES = [
             "short_name": "Avon and Somerset OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.avonandsomerset-pcc.gov.uk",
+            "source": "https://www.avonandsomerset-pcc.gov.uk",
+            "scrutiny_body_name": "Avon and Somerset Police and Crime Panel",
         },
     },
     {
@@ -49,6 +55,8 @@ FORCES = [
             "short_name": "Bedfordshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.bedfordshire.pcc.police.uk",
+            "source": "https://www.bedfordshire.pcc.police.uk",
+            "scrutiny_body_name": "Bedfordshire Police and Crime Panel",
         },
     },
     {
@@ -65,6 +73,8 @@ FORCES = [
             "short_name": "Cambridgeshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.cambridgeshire-pcc.gov.uk",
+            "source": "https://www.cambridgeshire-pcc.gov.uk",
+            "scrutiny_body_name": "Cambridgeshire Police and Crime Panel",
         },
     },
     {
@@ -81,6 +91,8 @@ FORCES = [
             "short_name": "Cheshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.cheshire-pcc.gov.uk",
+            "source": "https://www.cheshire-pcc.gov.uk",
+            "scrutiny_body_name": "Cheshire Police and Crime Panel",
         },
     },
     {
@@ -97,6 +109,8 @@ FORCES = [
             "short_name": "Cleveland OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.cleveland.pcc.police.uk",
+            "source": "https://www.cleveland.pcc.police.uk",
+            "scrutiny_body_name": "Cleveland Police and Crime Panel",
         },
     },
     {
@@ -113,6 +127,8 @@ FORCES = [
             "short_name": "Cumbria OPFCC",
             "holder_title": "Police, Fire and Crime Commissioner",
             "website": "https://cumbria-pfcc.gov.uk",
+            "source": "https://cumbria-pfcc.gov.uk",
+            "scrutiny_body_name": "Cumbria Police, Fire and Crime Panel",
         },
     },
     {
@@ -129,6 +145,8 @@ FORCES = [
             "short_name": "Derbyshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.derbyshire-pcc.gov.uk",
+            "source": "https://www.derbyshire-pcc.gov.uk",
+            "scrutiny_body_name": "Derbyshire Police and Crime Panel",
         },
     },
     {
@@ -145,6 +163,8 @@ FORCES = [
             "short_name": "Devon and Cornwall OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.devonandcornwall-pcc.gov.uk",
+            "source": "https://www.devonandcornwall-pcc.gov.uk",
+            "scrutiny_body_name": "Devon and Cornwall Police and Crime Panel",
         },
     },
     {
@@ -161,6 +181,8 @@ FORCES = [
             "short_name": "Dorset OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.dorset.pcc.police.uk",
+            "source": "https://www.dorset.pcc.police.uk",
+            "scrutiny_body_name": "Dorset Police and Crime Panel",
         },
     },
     {
@@ -177,6 +199,8 @@ FORCES = [
             "short_name": "Durham OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.durham-pcc.gov.uk",
+            "source": "https://www.durham-pcc.gov.uk",
+            "scrutiny_body_name": "Durham Police and Crime Panel",
         },
     },
     {
@@ -193,6 +217,8 @@ FORCES = [
             "short_name": "Essex PFCC",
             "holder_title": "Police, Fire and Crime Commissioner",
             "website": "https://www.essex.pfcc.police.uk",
+            "source": "https://www.essex.pfcc.police.uk",
+            "scrutiny_body_name": "Essex Police, Fire and Crime Panel",
         },
     },
     {
@@ -209,6 +235,8 @@ FORCES = [
             "short_name": "Gloucestershire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.gloucestershire-pcc.gov.uk",
+            "source": "https://www.gloucestershire-pcc.gov.uk",
+            "scrutiny_body_name": "Gloucestershire Police and Crime Panel",
         },
     },
     {
@@ -225,6 +253,8 @@ FORCES = [
             "short_name": "GMCA",
             "holder_title": "Deputy Mayor for Policing, Crime, Criminal Justice and Fire",
             "website": "https://www.greatermanchester-ca.gov.uk",
+            "source": "https://www.greatermanchester-ca.gov.uk",
+            "scrutiny_body_name": "Greater Manchester Police, Fire and Crime Panel",
         },
     },
     {
@@ -241,6 +271,8 @@ FORCES = [
             "short_name": "Hampshire and IOW OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.hampshire-pcc.gov.uk",
+            "source": "https://www.hampshire-pcc.gov.uk",
+            "scrutiny_body_name": "Hampshire and Isle of Wight Police and Crime Panel",
         },
     },
     {
@@ -257,6 +289,8 @@ FORCES = [
             "short_name": "Hertfordshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.hertscommissioner.org",
+            "source": "https://www.hertscommissioner.org",
+            "scrutiny_body_name": "Hertfordshire Police and Crime Panel",
         },
     },
     {
@@ -273,6 +307,8 @@ FORCES = [
             "short_name": "Humberside OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.humberside-pcc.gov.uk",
+            "source": "https://www.humberside-pcc.gov.uk",
+            "scrutiny_body_name": "Humberside Police and Crime Panel",
         },
     },
     {
@@ -289,6 +325,8 @@ FORCES = [
             "short_name": "Kent OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.kent-pcc.gov.uk",
+            "source": "https://www.kent-pcc.gov.uk",
+            "scrutiny_body_name": "Kent and Medway Police and Crime Panel",
         },
     },
     {
@@ -305,6 +343,8 @@ FORCES = [
             "short_name": "Lancashire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.lancashire-pcc.gov.uk",
+            "source": "https://www.lancashire-pcc.gov.uk",
+            "scrutiny_body_name": "Lancashire Police and Crime Panel",
         },
     },
     {
@@ -321,6 +361,8 @@ FORCES = [
             "short_name": "Leicestershire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.leics.pcc.police.uk",
+            "source": "https://www.leics.pcc.police.uk",
+            "scrutiny_body_name": "Leicester, Leicestershire and Rutland Police and Crime Panel",
         },
     },
     {
@@ -337,6 +379,8 @@ FORCES = [
             "short_name": "Lincolnshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.lincolnshire-pcc.gov.uk",
+            "source": "https://www.lincolnshire-pcc.gov.uk",
+            "scrutiny_body_name": "Lincolnshire Police and Crime Panel",
         },
     },
     {
@@ -353,6 +397,8 @@ FORCES = [
             "short_name": "Merseyside OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.merseysidepcc.info",
+            "source": "https://www.merseysidepcc.info",
+            "scrutiny_body_name": "Merseyside Police and Crime Panel",
         },
     },
     {
@@ -369,6 +415,8 @@ FORCES = [
             "short_name": "MOPAC",
             "holder_title": "Deputy Mayor for Policing and Crime",
             "website": "https://www.london.gov.uk/programmes-strategies/mayors-office-policing-and-crime-mopac",
+            "source": "https://www.london.gov.uk/programmes-strategies/mayors-office-policing-and-crime-mopac",
+            "scrutiny_body_name": "London Assembly Police and Crime Committee",
         },
     },
     {
@@ -385,6 +433,8 @@ FORCES = [
             "short_name": "City of London Police Authority",
             "holder_title": "Chair of the Police Authority Board",
             "website": "https://www.cityoflondon.gov.uk",
+            "source": "https://www.cityoflondon.gov.uk",
+            "scrutiny_body_name": "",
         },
     },
     {
@@ -401,6 +451,8 @@ FORCES = [
             "short_name": "Norfolk OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.norfolk-pcc.gov.uk",
+            "source": "https://www.norfolk-pcc.gov.uk",
+            "scrutiny_body_name": "Norfolk Police and Crime Panel",
         },
     },
     {
@@ -417,6 +469,8 @@ FORCES = [
             "short_name": "YNYCA",
             "holder_title": "Deputy Mayor for Policing, Fire and Crime",
             "website": "https://northyorkshire-pfcc.gov.uk",
+            "source": "https://northyorkshire-pfcc.gov.uk/dmpfc/dmpfcc",
+            "scrutiny_body_name": "North Yorkshire Police, Fire and Crime Panel",
         },
     },
     {
@@ -433,6 +487,8 @@ FORCES = [
             "short_name": "Northamptonshire OPFCC",
             "holder_title": "Police, Fire and Crime Commissioner",
             "website": "https://www.northantspfcc.org.uk",
+            "source": "https://www.northantspfcc.org.uk",
+            "scrutiny_body_name": "Northamptonshire Police, Fire and Crime Panel",
         },
     },
     {
@@ -449,6 +505,8 @@ FORCES = [
             "short_name": "Northumbria OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.northumbria-pcc.gov.uk",
+            "source": "https://www.northumbria-pcc.gov.uk",
+            "scrutiny_body_name": "Northumbria Police and Crime Panel",
         },
     },
     {
@@ -465,6 +523,8 @@ FORCES = [
             "short_name": "Nottinghamshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.nottinghamshire.pcc.police.uk",
+            "source": "https://www.nottinghamshire.pcc.police.uk",
+            "scrutiny_body_name": "Nottinghamshire Police and Crime Panel",
         },
     },
     {
@@ -479,8 +539,12 @@ FORCES = [
             "name": "Mayor of South Yorkshire",
             "office_name": "South Yorkshire Mayoral Combined Authority",
             "short_name": "SYMCA",
-            "holder_title": "Deputy Mayor for Policing and Crime",
+            # Since 7 May 2024 the Mayor exercises the PCC's functions in person; a Deputy Mayor
+            # for Policing and Crime was announced but not in post when last checked.
+            "holder_title": "Mayor of South Yorkshire",
             "website": "https://www.southyorkshire-ca.gov.uk",
+            "source": "https://southyorkshire-ca.gov.uk/explore/policing-and-reform-directorate",
+            "scrutiny_body_name": "South Yorkshire Police and Crime Panel",
         },
     },
     {
@@ -497,6 +561,8 @@ FORCES = [
             "short_name": "Staffordshire Commissioner's Office",
             "holder_title": "Police, Fire and Crime Commissioner",
             "website": "https://staffordshire-pfcc.gov.uk",
+            "source": "https://staffordshire-pfcc.gov.uk",
+            "scrutiny_body_name": "Staffordshire Police, Fire and Crime Panel",
         },
     },
     {
@@ -513,6 +579,8 @@ FORCES = [
             "short_name": "Suffolk OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.suffolk-pcc.gov.uk",
+            "source": "https://www.suffolk-pcc.gov.uk",
+            "scrutiny_body_name": "Suffolk Police and Crime Panel",
         },
     },
     {
@@ -529,6 +597,8 @@ FORCES = [
             "short_name": "Surrey OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.surrey-pcc.gov.uk",
+            "source": "https://www.surrey-pcc.gov.uk",
+            "scrutiny_body_name": "Surrey Police and Crime Panel",
         },
     },
     {
@@ -545,6 +615,8 @@ FORCES = [
             "short_name": "Sussex OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.sussex-pcc.gov.uk",
+            "source": "https://www.sussex-pcc.gov.uk",
+            "scrutiny_body_name": "Sussex Police and Crime Panel",
         },
     },
     {
@@ -561,6 +633,8 @@ FORCES = [
             "short_name": "Thames Valley OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.thamesvalley-pcc.gov.uk",
+            "source": "https://www.thamesvalley-pcc.gov.uk",
+            "scrutiny_body_name": "Thames Valley Police and Crime Panel",
         },
     },
     {
@@ -577,6 +651,8 @@ FORCES = [
             "short_name": "Warwickshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.warwickshire-pcc.gov.uk",
+            "source": "https://www.warwickshire-pcc.gov.uk",
+            "scrutiny_body_name": "Warwickshire Police and Crime Panel",
         },
     },
     {
@@ -593,6 +669,8 @@ FORCES = [
             "short_name": "West Mercia OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.westmercia-pcc.gov.uk",
+            "source": "https://www.westmercia-pcc.gov.uk",
+            "scrutiny_body_name": "West Mercia Police and Crime Panel",
         },
     },
     {
@@ -609,6 +687,8 @@ FORCES = [
             "short_name": "West Midlands OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.westmidlands-pcc.gov.uk",
+            "source": "https://www.westmidlands-pcc.gov.uk",
+            "scrutiny_body_name": "West Midlands Police and Crime Panel",
         },
     },
     {
@@ -625,6 +705,8 @@ FORCES = [
             "short_name": "WYCA",
             "holder_title": "Deputy Mayor for Policing and Crime",
             "website": "https://www.westyorks-ca.gov.uk",
+            "source": "https://www.westyorks-ca.gov.uk",
+            "scrutiny_body_name": "West Yorkshire Police and Crime Panel",
         },
     },
     {
@@ -641,6 +723,8 @@ FORCES = [
             "short_name": "Wiltshire OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.wiltshire-pcc.gov.uk",
+            "source": "https://www.wiltshire-pcc.gov.uk",
+            "scrutiny_body_name": "Wiltshire and Swindon Police and Crime Panel",
         },
     },
     # Wales (4)
@@ -658,6 +742,8 @@ FORCES = [
             "short_name": "Dyfed-Powys OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.dyfedpowys-pcc.org.uk",
+            "source": "https://www.dyfedpowys-pcc.org.uk",
+            "scrutiny_body_name": "Dyfed-Powys Police and Crime Panel",
         },
     },
     {
@@ -674,6 +760,8 @@ FORCES = [
             "short_name": "Gwent OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.gwent.pcc.police.uk",
+            "source": "https://www.gwent.pcc.police.uk",
+            "scrutiny_body_name": "Gwent Police and Crime Panel",
         },
     },
     {
@@ -690,6 +778,8 @@ FORCES = [
             "short_name": "North Wales OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.northwales-pcc.gov.uk",
+            "source": "https://www.northwales-pcc.gov.uk",
+            "scrutiny_body_name": "North Wales Police and Crime Panel",
         },
     },
     {
@@ -706,6 +796,8 @@ FORCES = [
             "short_name": "South Wales OPCC",
             "holder_title": "Police and Crime Commissioner",
             "website": "https://www.southwalescommissioner.org.uk",
+            "source": "https://www.southwalescommissioner.org.uk",
+            "scrutiny_body_name": "South Wales Police and Crime Panel",
         },
     },
 ]

@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Force
 
+from .inspectorate import InspectorateName, inspectorate_on
+
 
 class ReportType(models.TextChoices):
     PEEL = "peel", "PEEL inspection"
@@ -75,7 +77,11 @@ GRADES_BY_FRAMEWORK = {
 class Addressee(models.TextChoices):
     FORCE = "force", "The force"
     CHIEF_CONSTABLES = "chief_constables", "Chief constables"
-    POLICING_BODIES = "policing_bodies", "Police and crime commissioners"
+    # Named for the body reading it where there is one (`addressee_label`): a mayor is no PCC.
+    POLICING_BODIES = (
+        "policing_bodies",
+        "Local policing bodies (police and crime commissioners and their equivalents)",
+    )
     HOME_OFFICE = "home_office", "The Home Office"
     COLLEGE_OF_POLICING = "college_of_policing", "The College of Policing"
     NPCC = "npcc", "The National Police Chiefs' Council"
@@ -86,6 +92,14 @@ class Addressee(models.TextChoices):
 LOCAL_ADDRESSEES = frozenset(
     {Addressee.FORCE, Addressee.CHIEF_CONSTABLES, Addressee.POLICING_BODIES}
 )
+
+
+def addressee_label(code: str, *, body=None) -> str:
+    """An addressee's name; recommendations to all local policing bodies ("PCCs") are named
+    for `body`'s kind when given (`PolicingBody.addressee_label`)."""
+    if code == Addressee.POLICING_BODIES and body is not None:
+        return body.addressee_label
+    return Addressee(code).label
 
 
 class ReportQuerySet(models.QuerySet):
@@ -154,6 +168,12 @@ class Report(models.Model):
     @property
     def type_of_inspection(self) -> str:
         return self.inspection_type_label or self.get_report_type_display()
+
+    @property
+    def inspectorate(self) -> InspectorateName:
+        """Who published it, by the name the inspectorate had that day (HMIC before 19 July
+        2017, HMICFRS from then: `inspectorate.inspectorate_on`)."""
+        return inspectorate_on(self.published_on)
 
 
 class GradedJudgement(models.Model):
@@ -261,7 +281,11 @@ class Finding(models.Model):
 
     @property
     def addressee_labels(self) -> list[str]:
-        return [Addressee(a).label for a in self.addressees]
+        return [addressee_label(a) for a in self.addressees]
+
+    def addressee_labels_for(self, body) -> list[str]:
+        """The addressees as `body` reads them (see `addressee_label`)."""
+        return [addressee_label(a, body=body) for a in self.addressees]
 
 
 class ImportDraft(models.Model):

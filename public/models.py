@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from accounts.models import PolicingBody
+from inspections.inspectorate import InspectorateName, inspectorate_on
 from inspections.models import Finding, Report, ReportType
 from responses.models import Explanation, Response, ResponseVersion
 
@@ -103,6 +104,11 @@ class PublishedResponse(models.Model):
     @property
     def is_on_time(self) -> bool | None:
         return None if self.days_late is None else self.days_late == 0
+
+    @property
+    def inspectorate(self) -> InspectorateName:
+        """The report's publisher by the name it had that day (HMIC before 19 July 2017)."""
+        return inspectorate_on(self.report_published_on)
 
 
 class PublishedItem(models.Model):

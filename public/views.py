@@ -19,8 +19,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
 from accounts.models import PolicingBody
-from inspections.models import Addressee, ReportType
+from inspections.models import Addressee, ReportType, addressee_label
 from responses.deadlines import S55_COMMENCEMENT
+from responses.statute import duty_statement
 
 from . import selectors
 from .caching import cached_page, revalidate
@@ -61,6 +62,7 @@ def home(request):
             "public/home.html",
             {
                 "page_title": "",
+                "duty_statement": duty_statement(),
                 "latest": selectors.latest_published(limit=10),
                 "filter_form": ResponseFilterForm(choices=selectors.filter_choices()),
             },
@@ -300,7 +302,7 @@ def response_detail(request, pk: int):
                 "page_title": f"{body.short_name} response to {record.report_title}",
                 "meta_description": (
                     f"The {body.name}'s response under section 55 of the Police Act 1996 to "
-                    f"the HMICFRS report {record.report_title}, published "
+                    f"the {record.inspectorate.abbreviation} report {record.report_title}, published "
                     f"{record.report_published_on:%-d %B %Y}."
                 ),
                 "record": record,
@@ -460,6 +462,7 @@ def recommendations_csv(request):
             "record__report_title",
             "record__report_published_on",
             "record__policing_body__name",
+            "record__policing_body__kind",
             "kind",
             "number",
             "reference",
@@ -486,7 +489,11 @@ def recommendations_csv(request):
                 item.number,
                 item.reference,
                 item.text,
-                "; ".join(Addressee(a).label for a in item.addressees if a in Addressee.values),
+                "; ".join(
+                    addressee_label(a, body=record.policing_body)
+                    for a in item.addressees
+                    if a in Addressee.values
+                ),
                 item.timescale_text,
                 item.get_explanation_kind_display() if item.explanation_kind else "",
                 item.explanation,

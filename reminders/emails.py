@@ -30,6 +30,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from accounts.models import Membership
+from inspections.inspectorate import inspectorate_on
 from responses.selectors import response_outstanding
 
 from . import policy
@@ -198,7 +199,7 @@ def reminder_item(reminder, *, today: date, recommendations=None, explanations=N
     elif subject == policy.SUBJECT_COPIES:
         missing = []
         if not response.copy_hmicfrs_on:
-            missing.append("HMICFRS")
+            missing.append(inspectorate_on(response.published_on).abbreviation)
         if not response.copy_home_secretary_on:
             missing.append("the Home Secretary")
         sentences.append(
@@ -235,7 +236,8 @@ def reminder_subject(reminder, *, today: date) -> str:
         if response.force_reply_by < today:
             return f"{title}: the force's comments are overdue"
         return f"{title}: the force's comments are due {long_date(response.force_reply_by)}"
-    return f"{title}: copies to HMICFRS and the Home Secretary not recorded"
+    inspectorate = inspectorate_on(response.published_on or today).abbreviation
+    return f"{title}: copies to {inspectorate} and the Home Secretary not recorded"
 
 
 def digest_subject(items: list[DigestItem], *, day: date) -> str:

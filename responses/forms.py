@@ -245,16 +245,25 @@ class PublishForm(forms.Form):
 
 
 class CopiesForm(LockedForm):
-    """s55(6): copies to HMICFRS and the Home Secretary; in practice also the Police and Crime
-    Panel and the chief officer."""
+    """s55(6): copies to HMICFRS and the Home Secretary; in practice also the body's scrutiny
+    body (its Police and Crime Panel, or equivalent) and the chief officer. Built for one
+    policing body: the scrutiny body is named from its data, and left out where it has none
+    (the City of London)."""
 
     hmicfrs = GovukDateField(label="Sent to HMICFRS", required=False, max_value=timezone.localdate)
     home_secretary = GovukDateField(
         label="Sent to the Home Secretary", required=False, max_value=timezone.localdate
     )
     panel = GovukDateField(
-        label="Sent to the Police and Crime Panel", required=False, max_value=timezone.localdate
+        label="Sent to the scrutiny body", required=False, max_value=timezone.localdate
     )
     chief_officer = GovukDateField(
         label="Sent to the chief officer", required=False, max_value=timezone.localdate
     )
+
+    def __init__(self, *args, policing_body, **kwargs):
+        super().__init__(*args, **kwargs)
+        if policing_body.scrutiny_body_name:
+            self.fields["panel"].label = f"Sent to the {policing_body.scrutiny_body_name}"
+        else:
+            del self.fields["panel"]

@@ -39,9 +39,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Force, PolicingBody
+from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Report
 
-from . import deadlines
+from . import deadlines, statute
 from .models import Explanation, Response, ResponseVersion, Status
 
 logger = logging.getLogger(__name__)
@@ -81,9 +82,6 @@ LOGO_FOLDER = PolicingBody._meta.get_field("logo").upload_to.strip("/")
 _MAX_ASSET_BYTES = 5 * 1024 * 1024
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DEFAULT_ACCENT = "#1d70b8"
-
-#: The day the inspectorate's name changed from "Her Majesty's" to "His Majesty's".
-_ACCESSION_OF_CHARLES_III = date(2022, 9, 8)
 
 
 def safe_accent(colour: str | None) -> str:
@@ -221,6 +219,8 @@ class Item:
     explanation: Explanation | None
     #: The force's comment is printed only once the force's comments reached the office.
     show_force_comment: bool = True
+    #: Who the recommendation is addressed to, named for the body responding.
+    addressee_labels: tuple[str, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -287,14 +287,20 @@ class ResponseDocument:
     def heading(self) -> str:
         return (
             f"{self.body.name} response to inspections of {self.force.name} published by "
-            f"{inspectorate_name(self.report.published_on)} (HMICFRS)"
+            f"{self.report.inspectorate}"
         )
+
+    @property
+    def duty_statement(self) -> str:
+        """The statutory sentence under the heading (`responses.statute`)."""
+        return statute.duty_statement(report_published_on=self.report.published_on)
 
     @property
     def subject(self) -> str:
         return (
             f"The response of the {self.body.holder_title} under section 55 of the Police Act "
-            f"1996 to the HMICFRS report {self.report.title}, published "
+            f"1996 to the {self.report.inspectorate.abbreviation} report {self.report.title}, "
+            "published "
             f"{self.report.published_on:%-d %B %Y}."
         )
 
@@ -354,40 +360,48 @@ class ResponseDocument:
         )
 
 
-def inspectorate_name(on: date) -> str:
-    """The inspectorate's full name on a date (HMICFRS since 2017; His Majesty's since the
-    accession of Charles III on 8 September 2022)."""
-    majesty = "His" if on >= _ACCESSION_OF_CHARLES_III else "Her"
-    return f"{majesty} Majesty's Inspectorate of Constabulary and Fire & Rescue Services"
-
-
 def _checklist(response: Response, *, published_on: date | None) -> list[ChecklistRow]:
     """The "For Office Use Only" rows. A copy counts only if it was sent on or after this
-    document's publication: copies sent of an earlier version are not copies of this one."""
+    document's publication: copies sent of an earlier version are not copies of this one. The
+    inspectorate is named as it was called on the day of publication (HMIC before 19 July
+    2017); the scrutiny body is the body's own, and has no row where there is none."""
 
     def sent(when):
         return when if (published_on and when and when >= published_on) else None
 
-    chief_officer = response.policing_body.force.chief_officer_title
-    return [
+    body = response.policing_body
+    inspectorate = inspectorate_on(published_on or timezone.localdate()).abbreviation
+    rows = [
         ChecklistRow(
-            "Response forwarded to HMICFRS Section 55 responses", sent(response.copy_hmicfrs_on)
+            f"Response forwarded to {inspectorate} Section 55 responses",
+            sent(response.copy_hmicfrs_on),
         ),
         ChecklistRow("Response sent to the Home Secretary", sent(response.copy_home_secretary_on)),
         ChecklistRow(
-            f"Response forwarded to the {chief_officer}", sent(response.copy_chief_officer_on)
+            f"Response forwarded to the {body.force.chief_officer_title}",
+            sent(response.copy_chief_officer_on),
         ),
-        ChecklistRow(
-            "Response forwarded to the Police and Crime Panel", sent(response.copy_panel_on)
-        ),
-        ChecklistRow("Response published on the website", published_on),
     ]
+    if body.scrutiny_body_name:
+        rows.append(
+            ChecklistRow(
+                f"Response forwarded to the {body.scrutiny_body_name}", sent(response.copy_panel_on)
+            )
+        )
+    rows.append(ChecklistRow("Response published on the website", published_on))
+    return rows
 
 
-def _items(findings, explanations_by_finding, kind, *, force_comments_received) -> list[Item]:
+def _items(findings, explanations_by_finding, kind, *, force_comments_received, body) -> list[Item]:
     chosen = [f for f in findings if f.kind == kind]
     return [
-        Item(n, f, explanations_by_finding.get(f.pk), show_force_comment=force_comments_received)
+        Item(
+            n,
+            f,
+            explanations_by_finding.get(f.pk),
+            show_force_comment=force_comments_received,
+            addressee_labels=tuple(f.addressee_labels_for(body)),
+        )
         for n, f in enumerate(chosen, 1)
     ]
 
@@ -423,10 +437,14 @@ def _assemble(
         key_findings=[f for f in findings if f.kind == Kind.KEY_FINDING],
         causes_of_concern=[f for f in findings if f.kind == Kind.CAUSE_OF_CONCERN],
         recommendations=_items(
-            findings, by_finding, Kind.RECOMMENDATION, force_comments_received=received
+            findings, by_finding, Kind.RECOMMENDATION, force_comments_received=received, body=body
         ),
         areas_for_improvement=_items(
-            findings, by_finding, Kind.AREA_FOR_IMPROVEMENT, force_comments_received=received
+            findings,
+            by_finding,
+            Kind.AREA_FOR_IMPROVEMENT,
+            force_comments_received=received,
+            body=body,
         ),
         version=version,
         first_published_on=first_published_on,

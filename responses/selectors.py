@@ -3,8 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from accounts.models import Membership
 from core.history import timeline
+from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding
 
 from . import deadlines
@@ -407,20 +410,16 @@ class ResponsePage:
         else:
             tasks.append(Task("Publish the response", "cannot_start"))
 
-        sent = [
-            r.copy_hmicfrs_on,
-            r.copy_home_secretary_on,
-            r.copy_panel_on,
-            r.copy_chief_officer_on,
-        ]
+        sent = [sent_on for _, sent_on in copies_to(r)]
         if r.published_on:
             done = sum(1 for d in sent if d)
+            inspectorate = inspectorate_on(r.published_on).abbreviation
             tasks.append(
                 Task(
                     "Record the copies sent",
                     "completed" if done == len(sent) else "incomplete",
                     url("copies"),
-                    f"{done} of {len(sent)} recorded (HMICFRS and the Home Secretary are "
+                    f"{done} of {len(sent)} recorded ({inspectorate} and the Home Secretary are "
                     "required by s55(6))",
                 )
             )
@@ -471,22 +470,30 @@ class ResponsePage:
             return "Waiting for an approver to approve it or send it back."
         if status == Status.APPROVED:
             return "Approved: publish it on the office's website and record the date and address."
-        missing = [
-            name
-            for name, sent_on in (
-                ("HMICFRS", r.copy_hmicfrs_on),
-                ("the Home Secretary", r.copy_home_secretary_on),
-                ("the Police and Crime Panel", r.copy_panel_on),
-                ("the chief officer", r.copy_chief_officer_on),
-            )
-            if not sent_on
-        ]
+        missing = [name for name, sent_on in copies_to(r) if not sent_on]
         if missing:
             required = not (r.copy_hmicfrs_on and r.copy_home_secretary_on)
+            inspectorate = inspectorate_on(r.published_on or self.today).abbreviation
             return f"Published: record when the copy was sent to {_and_list(missing)}" + (
-                " (s55(6) requires HMICFRS and the Home Secretary)." if required else "."
+                f" (s55(6) requires {inspectorate} and the Home Secretary)." if required else "."
             )
         return "Published and copies sent. Nothing more to do unless the response is amended."
+
+
+def copies_to(response: Response) -> list[tuple[str, date | None]]:
+    """(Who, the date the copy went) for each copy an office sends: s55(6)'s two (the
+    inspectorate named as it was on the day of publication), then its scrutiny body if it has
+    one and the chief officer."""
+    body = response.policing_body
+    inspectorate = inspectorate_on(response.published_on or timezone.localdate()).abbreviation
+    copies = [
+        (inspectorate, response.copy_hmicfrs_on),
+        ("the Home Secretary", response.copy_home_secretary_on),
+    ]
+    if body.scrutiny_body_name:
+        copies.append((f"the {body.scrutiny_body_name}", response.copy_panel_on))
+    copies.append(("the chief officer", response.copy_chief_officer_on))
+    return copies
 
 
 #: Statuses from which the force can be invited (the transition table's "invite the force").

@@ -698,7 +698,8 @@ def response_record_copies(
     **sent_on: date | None,
 ) -> Response:
     """Record when copies were sent: s55(6) requires HMICFRS and the Home Secretary; offices also
-    send the panel and the chief officer. Keyword names are the keys of COPY_FIELDS. Refused if
+    send their scrutiny body (`PolicingBody.scrutiny_body_name`; none in the City of London)
+    and the chief officer. Keyword names are the keys of COPY_FIELDS. Refused if
     somebody saved the response since the editor opened it (`expected_lock_version`)."""
     unknown = set(sent_on) - set(COPY_FIELDS)
     if unknown:
@@ -708,6 +709,11 @@ def response_record_copies(
         _check_lock(response, expected_lock_version)
         if response.published_on is None:
             raise WorkflowError("Copies can only be recorded once the response is published.")
+        body = response.policing_body
+        if sent_on.get("panel") and not body.scrutiny_body_name:
+            raise WorkflowError(
+                f"The {body.name} has no scrutiny body recorded, so no copy to one can be recorded."
+            )
         problems = [
             f"The date a copy was sent ({when:%-d %B %Y}) cannot be before the publication date "
             f"({response.published_on:%-d %B %Y})."

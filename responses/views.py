@@ -701,17 +701,18 @@ _COPY_FIELDS = tuple(services.COPY_FIELDS.values())
 
 @office_required()
 def copies(request, pk):
-    """s55(6): when copies went to HMICFRS and the Home Secretary (and the panel and chief
-    officer, as offices do)."""
+    """s55(6): when copies went to HMICFRS and the Home Secretary (and the body's scrutiny body,
+    if it has one, and the chief officer, as offices do)."""
     response = _office_response(request, pk)
     initial = {"lock_version": response.lock_version} | {
         key: getattr(response, name) for key, name in services.COPY_FIELDS.items()
     }
-    form = CopiesForm(_posted(request), initial=initial)
+    body = response.policing_body
+    form = CopiesForm(_posted(request), initial=initial, policing_body=body)
     problems, conflict = [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        sent = {key: data[key] for key in services.COPY_FIELDS}
+        sent = {key: data[key] for key in services.COPY_FIELDS if key in data}
         try:
             _save_with_rebase(
                 response,
@@ -726,7 +727,7 @@ def copies(request, pk):
             )
         except ConcurrentEditError as error:
             posted, conflict = _conflict(request, response, error)
-            form = CopiesForm(posted, initial=initial)
+            form = CopiesForm(posted, initial=initial, policing_body=body)
             form.is_valid()
         except WorkflowError as error:
             problems = error.problems

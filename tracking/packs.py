@@ -1,4 +1,6 @@
-"""The Police and Crime Panel pack: what it says, frozen at a chosen date, and its PDF.
+"""The pack for the office's scrutiny body (its Police and Crime Panel, Police, Fire and Crime
+Panel or the London Assembly's Police and Crime Committee: `PolicingBody.scrutiny_body_name`):
+what it says, frozen at a chosen date, and its PDF.
 
 `pack_data` reads the office's tracker as it stood on the "as at" date and returns plain JSON:
 
@@ -24,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from inspections.inspectorate import InspectorateName, inspectorate_on
 from inspections.models import Finding
 
 from .models import ProgressUpdate, TrackerItem
@@ -179,6 +182,7 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
             "office_name": body.office_name,
             "short_name": body.short_name,
             "holder_title": body.holder_title,
+            "scrutiny_body_name": body.scrutiny_body_name,
             "accent_colour": body.accent_colour,
             "logo": body.logo.name if body.logo else "",
             "logo_alt_text": body.logo_alt_text or body.name,
@@ -243,13 +247,23 @@ def display_data(data: dict) -> dict:
     }
 
 
+def made_by(shown: dict) -> list[InspectorateName]:
+    """The inspectorate's names for the pack's reports, each by the name it had when the report
+    was published (HMIC before 19 July 2017, HMICFRS from then), the latest name of each once,
+    oldest first; the name on the "as at" date when the pack has no items."""
+    names: dict[str, InspectorateName] = {}
+    for day in sorted(item["report_published_on"] for item in shown["items"]):
+        name = inspectorate_on(day)
+        names[name.abbreviation] = name
+    return list(names.values()) or [inspectorate_on(shown["as_at"])]
+
+
 def render_pack_html(data: dict) -> str:
     """The printable HTML of a pack, from its stored data only."""
     from responses.pdf import (
         FetchRefused,
         asset_url,
         available_fonts,
-        inspectorate_name,
         resolve_asset,
         safe_accent,
     )
@@ -267,7 +281,7 @@ def render_pack_html(data: dict) -> str:
         "tracking/pack_pdf.html",
         {
             "pack": shown,
-            "inspectorate": inspectorate_name(shown["as_at"]),
+            "made_by": made_by(shown),
             "accent": accent,
             "logo_url": logo_url,
             "fonts": available_fonts(),

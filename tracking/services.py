@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.models import Membership, PolicingBody
 from accounts.permissions import force_ids, has_office_role
 from core.history import attribute
+from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Scope
 
 from . import evidence
@@ -609,9 +610,10 @@ def tracker_items_bulk_update(
 def panel_pack_create(
     *, policing_body: PolicingBody, as_at: date, acting_user, title: str = ""
 ) -> PanelPack:
-    """Freeze a Police and Crime Panel pack for the office as at `as_at`: each item open on that
-    date with its status and latest update then, and what changed since the previous pack (the
-    office's latest pack as at an earlier date). The JSON it is built from and the PDF are
+    """Freeze a pack for the office's scrutiny body (its Police and Crime Panel or equivalent,
+    `PolicingBody.scrutiny_body_name`) as at `as_at`: each item open on that date with its
+    status and latest update then, and what changed since the previous pack (the office's
+    latest pack as at an earlier date). The JSON it is built from and the PDF are
     stored with their SHA-256 and never recomputed: later updates never change it."""
     from . import packs
 
@@ -619,7 +621,9 @@ def panel_pack_create(
     today = timezone.localdate()
     if as_at > today:
         raise TrackingError("A panel pack cannot be taken at a date in the future.")
-    title = (title or "").strip() or f"Progress on HMICFRS recommendations: {_long(as_at)}"
+    title = (title or "").strip() or (
+        f"Progress on {inspectorate_on(as_at).abbreviation} recommendations: {_long(as_at)}"
+    )
     with transaction.atomic():
         # One pack at a time per office, so "the previous pack" is well defined.
         PolicingBody.objects.select_for_update().get(pk=policing_body.pk)

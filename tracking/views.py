@@ -1,6 +1,6 @@
 """Tracker pages: the list with filters, sorting, exports and bulk change; an item's page with
 its full timeline; adding updates with evidence; proposing and deciding closure; evidence
-downloads; "Track this"; Police and Crime Panel packs.
+downloads; "Track this"; packs for the office's scrutiny body.
 
 Every item is fetched from `selectors.items_visible_to(user)`, so an item of another office or
 force gives 404. Every change calls a service in `tracking.services`; a refused change shows
@@ -501,6 +501,14 @@ def track(request, pk):
 # --- Panel packs -------------------------------------------------------------------------------
 
 
+def pack_list_title(office) -> str:
+    """ "Packs for the Norfolk Police and Crime Panel"; "Progress packs" where the office has
+    no scrutiny body (the City of London)."""
+    if office.scrutiny_body_name:
+        return f"Packs for the {office.scrutiny_body_name}"
+    return "Progress packs"
+
+
 @office_required()
 def pack_list(request):
     office = user_office(request.user)
@@ -508,7 +516,7 @@ def pack_list(request):
         request,
         "tracking/pack_list.html",
         {
-            "page_title": "Police and Crime Panel packs",
+            "page_title": pack_list_title(office),
             "office": office,
             "packs": list(packs_for_office(office.pk)),
         },

@@ -189,15 +189,16 @@ def _norfolk_cdi(users, body):
     response = response_create(report=report, policing_body=body, acting_user=drafter)
     response = response_invite_force(
         response=response,
-        invited_on=date(2020, 1, 8),
-        reply_by=date(2020, 2, 3),
+        invited_on=norfolk.FORCE_INVITED_ON,
+        reply_by=norfolk.FORCE_REPLY_BY,
         acting_user=drafter,
     )
+    # The force's comments arrive before the office writes anything that refers to them.
     response = response_record_force_comments(
         response=response,
         acting_user=force_user,
         text=norfolk.FORCE_COMMENTS,
-        received_on=date(2020, 1, 31),
+        received_on=norfolk.FORCE_COMMENTS_RECEIVED_ON,
         author_name="Paul Sanford",
         author_role="Deputy Chief Constable of Norfolk Constabulary",
     )
@@ -236,10 +237,10 @@ def _norfolk_cdi(users, body):
     response_record_copies(
         response=response,
         acting_user=drafter,
-        hmicfrs=date(2020, 2, 21),
-        home_secretary=date(2020, 2, 21),
-        panel=date(2020, 2, 24),
-        chief_officer=date(2020, 2, 21),
+        hmicfrs=norfolk.COPIES_SENT_ON,
+        home_secretary=norfolk.COPIES_SENT_ON,
+        panel=norfolk.PANEL_COPY_SENT_ON,
+        chief_officer=norfolk.COPIES_SENT_ON,
     )
 
 

@@ -9,7 +9,20 @@ from datetime import date
 TITLE = "Norfolk Constabulary Crime Data Integrity inspection 2019"
 URL = "https://hmicfrs.justiceinspectorates.gov.uk/publications/norfolk-constabulary-crime-data-integrity-inspection-2019/"
 PUBLISHED_ON = date(2020, 1, 7)
-RESPONSE_PUBLISHED_ON = date(2020, 2, 20)
+
+# The office's own dates. The reference response's text looks ahead to "the next Police
+# Accountability Forum on 28 January", so it was published before then: the demo invites the
+# force the day after the report, has the force's comments back before anything of the office's
+# is written, and publishes on Friday 24 January 2020, with the copies sent that day and the
+# panel's the next working day.
+FORCE_INVITED_ON = date(2020, 1, 8)
+FORCE_REPLY_BY = date(2020, 1, 17)
+FORCE_COMMENTS_RECEIVED_ON = date(2020, 1, 16)
+RESPONSE_PUBLISHED_ON = date(2020, 1, 24)
+COPIES_SENT_ON = date(2020, 1, 24)
+PANEL_COPY_SENT_ON = date(2020, 1, 27)
+#: The forum the office's text looks ahead to ("on 28 January").
+FORUM_ON = date(2020, 1, 28)
 
 KEY_FINDINGS = [
     "Since the 2014 inspection, Norfolk Constabulary has made a concerted effort to record crime more accurately. We found that officers and staff have a greater understanding of the importance of crime recording standards and of putting the victim at the centre of their crime recording decisions.",

@@ -1,10 +1,15 @@
 """The reference data loaded by migration: the 43 territorial forces of England and Wales, their
 local policing bodies and the s55(6) recipients; and the membership constraint."""
 
+from importlib import import_module
+from urllib.parse import urlsplit
+
 import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import Force, Membership, PolicingBody, StatutoryRecipient
+from accounts.reference_data import FORCES
+from tests.conftest import REPO_ROOT
 from tests.factories import UserFactory, force, policing_body
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +107,81 @@ def test_factory_users_can_sign_in_with_the_demo_password():
     user = UserFactory()
 
     assert user.check_password("demo-password-123")
+
+
+# --- Scrutiny bodies and the recorded sources --------------------------------------------------
+
+
+def test_every_body_but_the_city_of_london_has_its_scrutiny_body():
+    names = dict(PolicingBody.objects.values_list("slug", "scrutiny_body_name"))
+    kinds = dict(PolicingBody.objects.values_list("slug", "kind"))
+
+    assert names["city-of-london-common-council"] == ""
+    assert names["mopac"] == "London Assembly Police and Crime Committee"
+    assert names["greater-manchester-mayor"] == "Greater Manchester Police, Fire and Crime Panel"
+    assert names["york-and-north-yorkshire-mayor"] == "North Yorkshire Police, Fire and Crime Panel"
+    for slug, kind in kinds.items():
+        if kind == PolicingBody.Kind.PFCC:
+            assert names[slug].endswith("Police, Fire and Crime Panel"), slug
+        elif kind == PolicingBody.Kind.PCC:
+            assert names[slug].endswith("Police and Crime Panel"), slug
+    assert sum(1 for name in names.values() if name) == 42
+
+
+def test_south_yorkshires_mayor_holds_the_pcc_functions_since_may_2024():
+    body = policing_body("south-yorkshire-mayor")
+
+    assert body.kind == PolicingBody.Kind.MAYOR
+    assert body.holder_title == "Mayor of South Yorkshire"
+    assert body.scrutiny_body_name == "South Yorkshire Police and Crime Panel"
+
+
+def _documented_rows() -> dict[str, list[str]]:
+    text = (REPO_ROOT / "docs" / "reference-data.md").read_text()
+    rows = [line.strip("| ").split(" | ") for line in text.splitlines() if line.startswith("| ")]
+    return {row[0]: row for row in rows[1:] if not set(row[0]) <= {"-"}}
+
+
+def test_every_body_has_a_source_on_its_own_website_recorded_in_the_docs():
+    """docs/reference-data.md is the record of what was checked against which source: it must
+    say exactly what the data says."""
+    documented = _documented_rows()
+
+    assert len(documented) == 43
+    for entry in FORCES:
+        body = entry["body"]
+        source = urlsplit(body["source"])
+        site = urlsplit(body["website"])
+        assert source.scheme == "https", body["slug"]
+        # The body's own site: the same domain as its website, "www." aside.
+        own = {site.hostname.removeprefix("www."), source.hostname.removeprefix("www.")}
+        assert len(own) == 1, body["slug"]
+        assert documented[entry["name"]] == [
+            entry["name"],
+            body["name"],
+            body["holder_title"],
+            body["scrutiny_body_name"] or "None",
+            body["source"],
+        ]
+
+
+def test_the_migration_fills_scrutiny_bodies_and_corrects_titles_but_keeps_offices_edits():
+    from django.apps import apps
+
+    migration = import_module("accounts.migrations.0004_scrutiny_body_name")
+    PolicingBody.objects.filter(slug="south-yorkshire-mayor").update(
+        holder_title="Deputy Mayor for Policing and Crime", scrutiny_body_name=""
+    )
+    PolicingBody.objects.filter(slug="norfolk-pcc").update(scrutiny_body_name="Our own panel")
+    PolicingBody.objects.filter(slug="west-yorkshire-mayor").update(
+        holder_title="Deputy Mayor for Policing and Crime (acting)"
+    )
+
+    migration.fill(apps, None)
+
+    titles = dict(PolicingBody.objects.values_list("slug", "holder_title"))
+    names = dict(PolicingBody.objects.values_list("slug", "scrutiny_body_name"))
+    assert titles["south-yorkshire-mayor"] == "Mayor of South Yorkshire"
+    assert names["south-yorkshire-mayor"] == "South Yorkshire Police and Crime Panel"
+    assert names["norfolk-pcc"] == "Our own panel"
+    assert titles["west-yorkshire-mayor"] == "Deputy Mayor for Policing and Crime (acting)"

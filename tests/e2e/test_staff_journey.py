@@ -486,7 +486,7 @@ def test_three_people_take_the_norfolk_cdi_2019_response_from_report_to_publishe
         for legend in (
             "Sent to HMICFRS",
             "Sent to the Home Secretary",
-            "Sent to the Police and Crime Panel",
+            "Sent to the Norfolk Police and Crime Panel",
             "Sent to the chief officer",
         ):
             _date(drafter, legend, today)

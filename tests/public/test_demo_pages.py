@@ -39,7 +39,7 @@ def test_the_norfolk_response_page_shows_the_statutory_facts_in_order(client, no
     facts = [
         "Report published on 7 January 2020",
         "Response due by 2 March 2020",
-        "Response published on 20 February 2020",
+        "Response published on 24 January 2020",
         "Published within the 56-day period Yes",
     ]
     positions = [text.index(fact) for fact in facts]

@@ -1,5 +1,7 @@
 """`manage.py load_demo`: the demo a new user sees, built through the real services."""
 
+import calendar
+import re
 from datetime import date, timedelta
 from io import StringIO
 
@@ -12,7 +14,7 @@ import responses.demo as demo_module
 from accounts.models import Membership, PolicingBody
 from inspections.models import Addressee, Finding, Report
 from responses.demo import DEMO_LOGO
-from responses.models import Response, ResponseVersion, Status
+from responses.models import Explanation, Response, ResponseVersion, Status
 from responses.pdf import response_preview_pdf
 from tests.responses.test_pdf import figures_alt_text
 
@@ -146,3 +148,67 @@ def test_the_demo_office_has_a_logo_that_its_pdf_shows(db, settings, tmp_path):
     demo_module._give_logo(body)
     assert body.logo.name == DEMO_LOGO
     assert [p.name for p in (tmp_path / "logos").iterdir()] == ["norfolk-opcc-demo.png"]
+
+
+# --- The demo tells the truth: its dates agree with each other and with its text ---------------
+
+_MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
+_DAY_MONTH = re.compile(r"\bon (\d{1,2}) (" + "|".join(_MONTHS) + r")\b")
+
+
+def _dates_mentioned(text: str, *, year: int) -> list[date]:
+    return [date(year, _MONTHS[month], int(day)) for day, month in _DAY_MONTH.findall(text)]
+
+
+def test_the_demos_dates_are_coherent(demo):
+    """One load, checked twice (a load takes seconds): the dates, and the order of the
+    Norfolk response's history."""
+    _check_dates()
+    _check_force_comments_come_first()
+
+
+def _check_dates():
+    """Every demo response: the force is invited after the report, its comments arrive before
+    the office's text refers to them and before publication, the office's text never promises
+    a meeting on a date already past when it was published, and copies follow publication."""
+    checked = 0
+    for response in Response.objects.select_related("report").filter(published_on__isnull=False):
+        office_text = " ".join(
+            [response.office_comments, response.reply_to_force]
+            + [e.text for e in response.explanations.all()]
+        )
+        for mentioned in _dates_mentioned(office_text, year=response.published_on.year):
+            assert mentioned > response.published_on, (response.report.title, mentioned)
+            if response.force_comments_received_on:
+                assert response.force_comments_received_on < mentioned
+        if response.force_invited_on:
+            assert response.report.published_on <= response.force_invited_on
+        if response.force_comments_received_on:
+            assert response.force_invited_on <= response.force_comments_received_on
+            assert response.force_comments_received_on <= response.published_on
+        for sent in (
+            response.copy_hmicfrs_on,
+            response.copy_home_secretary_on,
+            response.copy_panel_on,
+            response.copy_chief_officer_on,
+        ):
+            assert sent is None or sent >= response.published_on
+        checked += 1
+    assert checked >= 2
+
+
+def _check_force_comments_come_first():
+    """In the Norfolk response's history the force's comments are recorded before the office's
+    comments, its reply to the force or any explanation quoting the force."""
+    response = norfolk_cdi()
+    history = list(response.history.order_by("history_date", "history_id"))
+    comments_at = next(h.history_date for h in history if h.force_comments)
+    first_office_text = next(
+        h.history_date for h in history if h.office_comments or h.reply_to_force
+    )
+    explanations = Explanation.history.filter(response_id=response.pk).exclude(force_comment="")
+
+    assert comments_at <= first_office_text
+    assert explanations.exists()
+    assert all(e.history_date >= comments_at for e in explanations)
+    assert response.published_on < date(2020, 1, 28)  # the forum its text looks ahead to

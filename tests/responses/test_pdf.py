@@ -202,8 +202,9 @@ def test_published_pdf_has_every_section_of_the_reference_in_order(norfolk_pdfs)
             "Constabulary published by Her Majesty's Inspectorate of Constabulary and Fire & "
             "Rescue Services (HMICFRS)",
             "Section 55 of the Police Act 1996 (as amended by section 37 of the Policing and "
-            "Crime Act 2017) requires local policing bodies to respond to recommendations",
-            "within 56 days",
+            "Crime Act 2017) requires the local policing body to publish its comments on every "
+            "inspection report on its force, whether or not the report makes recommendations",
+            "before the end of the period of 56 days beginning with the day",
             # The table: title, date published, type of inspection.
             "Inspection title",
             norfolk.TITLE,
@@ -241,11 +242,11 @@ def test_published_pdf_has_every_section_of_the_reference_in_order(norfolk_pdfs)
             # The signature block.
             "Signed: Lorne Green",
             "Police and Crime Commissioner for Norfolk",
-            "Date: 20 February 2020",
+            "Date: 24 January 2020",
             "For Office Use Only",
             "Response forwarded to HMICFRS Section 55 responses",
             "Response forwarded to the Chief Constable",
-            "Response forwarded to the Police and Crime Panel",
+            "Response forwarded to the Norfolk Police and Crime Panel",
             "Response published on the website",
         ],
     )
@@ -274,7 +275,7 @@ def test_published_pdf_gives_the_report_due_and_publication_dates(norfolk_pdfs):
         [
             "Date published 7 January 2020",
             "Due by (end of the 56 days) 2 March 2020",
-            "Response published 20 February 2020 (within the 56 days)",
+            "Response published 24 January 2020 (within the 56 days)",
         ],
     )
 
@@ -301,17 +302,17 @@ def test_version_keeps_the_checklist_as_it_stood_at_publication(norfolk_pdfs):
         frozen,
         [
             "Response forwarded to HMICFRS Section 55 responses Not recorded at publication",
-            "Response published on the website Yes 20 February 2020",
+            "Response published on the website Yes 24 January 2020",
         ],
     )
     assert_in_order(
         preview,
         [
-            "Response forwarded to HMICFRS Section 55 responses Yes 21 February 2020",
-            "Response sent to the Home Secretary Yes 21 February 2020",
-            "Response forwarded to the Chief Constable Yes 21 February 2020",
-            "Response forwarded to the Police and Crime Panel Yes 24 February 2020",
-            "Response published on the website Yes 20 February 2020",
+            "Response forwarded to HMICFRS Section 55 responses Yes 24 January 2020",
+            "Response sent to the Home Secretary Yes 24 January 2020",
+            "Response forwarded to the Chief Constable Yes 24 January 2020",
+            "Response forwarded to the Norfolk Police and Crime Panel Yes 27 January 2020",
+            "Response published on the website Yes 24 January 2020",
         ],
     )
 
@@ -330,7 +331,7 @@ def test_pdf_is_tagged_marked_en_gb_and_titled(norfolk_pdfs):
         assert str(pdf.docinfo.Title) == title
         assert str(pdf.docinfo.Author) == body.office_name
         assert "section 55 of the Police Act 1996" in str(pdf.docinfo.Subject)
-        assert str(pdf.docinfo.CreationDate).startswith("D:20200220")  # the publication date
+        assert str(pdf.docinfo.CreationDate).startswith("D:20200124")  # the publication date
         with pdf.open_metadata() as xmp:
             assert xmp["dc:title"] == title
             assert xmp["pdfuaid:part"] == "1"

@@ -195,7 +195,10 @@ def test_a_version_frozen_late_shows_what_was_published_not_later_drafts(flow, c
     assert "Action for R1." in text
     assert "AMENDED-TEXT" not in text
     assert "DRAFT" not in text
-    assert "Response forwarded to the Police and Crime Panel Not recorded at publication" in text
+    assert (
+        "Response forwarded to the Norfolk Police and Crime Panel Not recorded at publication"
+        in text
+    )
     stored = ResponseVersion.objects.get(pk=version.pk)
     assert stored.pdf_sha256 == sha256(first.content)
     assert AMENDED_TEXT not in stored.html_snapshot

@@ -497,7 +497,8 @@ def test_copies_sent_are_recorded(client, flow, drafter, today):
     assert response.copy_home_secretary_on == date(2020, 2, 24)
     assert response.copy_panel_on is None
     assert (
-        "Published: record when the copy was sent to the Police and Crime Panel and the chief "
+        "Published: record when the copy was sent to the Norfolk Police and Crime Panel and the "
+        "chief "
         "officer." in text_of(client.get(url("detail", flow.response)).content)
     )
 

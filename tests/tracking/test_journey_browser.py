@@ -179,7 +179,7 @@ def test_force_records_progress_and_proposes_closure_office_approves_and_downloa
     assert r1[headings.index("Status")] == "Complete"
     assert len(rows) - 1 == TrackerItem.objects.filter(policing_body__slug="norfolk-pcc").count()
 
-    page.get_by_role("link", name="Police and Crime Panel packs").click()
+    page.get_by_role("link", name="Packs for scrutiny").click()
     _check(page, axe, screenshot_dir, "packs")
     page.get_by_role("button", name="Make a pack").click()
     _check(page, axe, screenshot_dir, "pack-form")

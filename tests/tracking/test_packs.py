@@ -1,4 +1,4 @@
-"""Police and Crime Panel packs: taken as at a date, frozen, never recomputed; they list what
+"""Packs for the office's scrutiny body (its Police and Crime Panel or equivalent): taken as at a date, frozen, never recomputed; they list what
 changed since the previous pack."""
 
 import io
@@ -7,14 +7,17 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.models import Membership
+from tests.factories import RecommendationFactory, ReportFactory, office_user, policing_body
 from tracking.models import AppendOnlyError, PanelPack
-from tracking.packs import canonical_json, sha256
+from tracking.packs import canonical_json, render_pack_html, sha256
 from tracking.rag import Status
 from tracking.services import (
     closure_decide,
     closure_propose,
     panel_pack_create,
     progress_update_add,
+    tracker_item_create,
 )
 from tracking.workflow import TrackingError
 
@@ -184,3 +187,34 @@ def test_a_pack_refuses_to_be_saved_again_or_deleted(items, norfolk, drafter, da
         pack.delete()
     with pytest.raises(AppendOnlyError):
         PanelPack.objects.filter(pk=pack.pk).update(pdf=b"")
+
+
+def test_a_pack_names_the_offices_scrutiny_body_and_each_inspectorate_by_its_date(
+    items, norfolk, drafter, days
+):
+    """Norfolk's pack goes to the Norfolk Police and Crime Panel; its items come from a 2020
+    report (HMICFRS) and, here, a 2016 one (HMIC, before the 19 July 2017 renaming)."""
+    old = ReportFactory(title="Norfolk 2016 inspection", published_on=date(2016, 3, 10))
+    tracker_item_create(
+        finding=RecommendationFactory(report=old), policing_body=norfolk, acting_user=drafter
+    )
+
+    pack = panel_pack_create(policing_body=norfolk, as_at=days["today"], acting_user=drafter)
+    html = render_pack_html(pack.data).replace("&#x27;", "'").replace("&amp;", "&")
+
+    assert "A report to the Norfolk Police and Crime Panel on the progress of" in html
+    assert (
+        "made by Her Majesty's Inspectorate of Constabulary (HMIC) and Her Majesty's "
+        "Inspectorate of Constabulary and Fire & Rescue Services (HMICFRS)."
+    ) in html
+
+
+def test_a_pack_of_an_office_without_a_scrutiny_body_is_addressed_to_nobody(db, days):
+    city = policing_body("city-of-london-common-council")
+    drafter = office_user(city, Membership.Role.OPCC_DRAFTER)
+
+    pack = panel_pack_create(policing_body=city, as_at=days["today"], acting_user=drafter)
+    html = render_pack_html(pack.data)
+
+    assert "A report on the progress of City of London Police" in html
+    assert "Panel" not in html

@@ -172,9 +172,9 @@ def test_the_reference_document_imports_as_the_demo_has_it(norfolk_office, draft
     assert response.imported and not demo_response.imported
     # The checklist's ticks become the copies it names, on the publication date.
     assert (response.copy_hmicfrs_on, response.copy_chief_officer_on, response.copy_panel_on) == (
-        date(2020, 2, 20),
-        date(2020, 2, 20),
-        date(2020, 2, 20),
+        demo.RESPONSE_PUBLISHED_ON,
+        demo.RESPONSE_PUBLISHED_ON,
+        demo.RESPONSE_PUBLISHED_ON,
     )
     assert response.copy_home_secretary_on is None
     assert "- [x] Response published on the OPCCN website" in response.internal_notes
