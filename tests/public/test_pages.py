@@ -249,3 +249,17 @@ def test_a_search_matching_very_many_responses_lists_them_newest_first(client, m
     html = client.get(reverse("public:response-list"), {"q": "fraud"}).content.decode()
 
     assert html.index(f"/published/{newer.pk}/") < html.index(f"/published/{older.pk}/")
+
+
+def test_a_report_from_before_19_july_2017_is_named_as_hmics(client):
+    """The inspectorate's name follows the report's date: HMIC before 19 July 2017."""
+    old = publish(report_published_on=date(2016, 3, 10), published_on=date(2016, 4, 1))
+    new = publish()
+
+    old_page = client.get(reverse("public:response", args=[old.pk])).content.decode()
+    new_page = client.get(reverse("public:response", args=[new.pk])).content.decode()
+
+    assert '<dt class="govuk-summary-list__key">HMIC report</dt>' in old_page
+    assert "published by Her Majesty&#x27;s Inspectorate of Constabulary (HMIC)" in old_page
+    assert "the HMIC report" in old_page  # the page's description
+    assert '<dt class="govuk-summary-list__key">HMICFRS report</dt>' in new_page
