@@ -1,6 +1,9 @@
 """Reads about people and their roles."""
 
+from collections.abc import Callable
+
 from .models import Membership
+from .permissions import user_force, user_office
 
 
 def user_roles_in_body(user, body) -> set[str]:
@@ -46,3 +49,75 @@ def force_contributors(force):
         )
         .distinct()
     )
+
+
+# --- How a person is named to another organisation ----------------------------------------------
+
+#: Shown for someone who belongs to no office or force (an administrator of the service).
+NO_ORGANISATION_LABEL = "A Section 55 Tracker administrator"
+
+
+def _organisation_force_id(membership) -> int | None:
+    """The force a membership is tied to: the force itself, or the force its office oversees."""
+    if membership.force_id:
+        return membership.force_id
+    if membership.policing_body_id:
+        return membership.policing_body.force_id
+    return None
+
+
+def _organisation_label(membership) -> str:
+    if membership.policing_body_id:
+        return membership.policing_body.office_name
+    if membership.force_id:
+        return membership.force.name
+    return membership.get_role_display()
+
+
+def person_namer(*, viewer, people) -> Callable[[object], str]:
+    """How pages, feeds, exports and emails name a person to `viewer`: one rule for every place
+    that can show people of more than one organisation (a national report's history, a
+    response's history).
+
+    - The viewer's own office and the force it oversees work together on one response (the
+      office invites the force's contributors and makes them leads by name), so their people,
+      past and present, are named. A force contributor likewise sees the names of its own
+      force's contributors and of the office that oversees it.
+    - Anyone else appears as their organisation: another office's staff as that office's name,
+      another force's contributors as the force's name; someone with no office or force (an
+      administrator of the service) as `NO_ORGANISATION_LABEL`.
+    - A viewer with no office and no force sees no names at all.
+
+    Returns a function of a user (or None, "System"). One query for the memberships of
+    `people`; a person not among them costs one more query the first time they are named.
+    """
+    office, force = user_office(viewer), user_force(viewer)
+    viewer_force_id = office.force_id if office is not None else getattr(force, "pk", None)
+    memberships: dict[int, list[Membership]] = {}
+
+    def load(ids: set[int]) -> None:
+        for user_id in ids:
+            memberships[user_id] = []
+        for membership in (
+            Membership.objects.filter(user_id__in=ids)
+            .select_related("policing_body", "force")
+            .order_by("-is_active", "pk")
+        ):
+            memberships[membership.user_id].append(membership)
+
+    load({person.pk for person in people if person is not None})
+
+    def name(person) -> str:
+        if person is None:
+            return "System"
+        if person.pk not in memberships:
+            load({person.pk})
+        held = memberships[person.pk]
+        if person.pk == getattr(viewer, "pk", None) or (
+            viewer_force_id is not None
+            and any(_organisation_force_id(m) == viewer_force_id for m in held)
+        ):
+            return person.display_name
+        return _organisation_label(held[0]) if held else NO_ORGANISATION_LABEL
+
+    return name

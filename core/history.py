@@ -8,10 +8,11 @@ column into a text column on every historical model
 (`SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD`), so no caller shortens it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -44,7 +45,7 @@ class TimelineEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _display(record, field_name: str, value, related: dict) -> str:
+def _display(record, field_name: str, value, related: dict, name) -> str:
     if value in (None, ""):
         return "(blank)"
     model_field = record.instance_type._meta.get_field(field_name)
@@ -52,7 +53,9 @@ def _display(record, field_name: str, value, related: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation and model_field.many_to_one:
         obj = related.get((model_field.related_model, value))
-        return str(obj) if obj is not None else f"(removed, id {value})"
+        if obj is None:
+            return f"(removed, id {value})"
+        return name(obj) if model_field.related_model is get_user_model() else str(obj)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
@@ -79,10 +82,21 @@ def _label(record, field_name: str) -> str:
     return capfirst(str(record.instance_type._meta.get_field(field_name).verbose_name))
 
 
-def timeline(records: Iterable, *, what: str = "") -> list[TimelineEntry]:
+def _display_name(user) -> str:
+    if user is None:
+        return "System"
+    return user.display_name if hasattr(user, "display_name") else str(user)
+
+
+def timeline(
+    records: Iterable, *, what: str = "", name: Callable[[object], str] = _display_name
+) -> list[TimelineEntry]:
     """Readable entries from historical records (any order); consecutive versions of one object
     are compared in Python. Foreign keys that changed are named with one query per related
-    model, so the number of queries does not grow with the number of changes."""
+    model, so the number of queries does not grow with the number of changes.
+
+    `name(user)` says who made each change; pages that can show people of more than one
+    organisation pass `accounts.selectors.person_namer(...)`."""
     by_object: dict = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         by_object.setdefault((record.instance_type, record.id), []).append(record)
@@ -111,13 +125,10 @@ def timeline(records: Iterable, *, what: str = "") -> list[TimelineEntry]:
 
     entries = []
     for record, changes in raw:
-        user = record.history_user
         entries.append(
             TimelineEntry(
                 when=record.history_date,
-                who=(user.display_name if hasattr(user, "display_name") else str(user))
-                if user
-                else "System",
+                who=name(record.history_user),
                 what=what or capfirst(str(record.instance_type._meta.verbose_name)),
                 reason=record.history_change_reason or "",
                 action={"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
@@ -125,8 +136,8 @@ def timeline(records: Iterable, *, what: str = "") -> list[TimelineEntry]:
                     FieldChange(
                         field=change.field,
                         label=_label(record, change.field),
-                        old=_display(record, change.field, change.old, related),
-                        new=_display(record, change.field, change.new, related),
+                        old=_display(record, change.field, change.old, related, name),
+                        new=_display(record, change.field, change.new, related, name),
                     )
                     for change in changes
                 ],

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from accounts.selectors import person_namer
 from core.history import FieldChange, timeline
 
 from .models import Finding, Report
@@ -156,9 +157,11 @@ SECTION_HEADINGS = {
 }
 
 
-def report_history(report: Report):
-    """The report's timeline for a reader: each finding named by its kind and reference
-    ("Recommendation R2"), addressees by their names, dates written out. Three queries."""
+def report_history(report: Report, *, viewer):
+    """The report's timeline for `viewer`: each finding named by its kind and reference
+    ("Recommendation R2"), addressees by their names, dates written out, and people named as
+    `person_namer` says (a national report is shared by every office, so another office's
+    staff appear as their office). Four queries."""
     from .models import GradedJudgement
 
     records = list(report.history.select_related("history_user"))
@@ -168,7 +171,11 @@ def report_history(report: Report):
     judgement_records = list(
         GradedJudgement.history.filter(report_id=report.pk).select_related("history_user")
     )
-    entries = timeline(records, what="Report details")
+    name = person_namer(
+        viewer=viewer,
+        people={r.history_user for r in (*records, *finding_records, *judgement_records)},
+    )
+    entries = timeline(records, what="Report details", name=name)
     by_finding: dict[int, list] = {}
     for record in finding_records:
         by_finding.setdefault(record.id, []).append(record)
@@ -176,11 +183,11 @@ def report_history(report: Report):
         latest = max(versions, key=lambda r: (r.history_date, r.history_id))
         kind = Finding.Kind(latest.kind).label if latest.kind in Finding.Kind.values else "Finding"
         entries += with_first_values(
-            timeline(versions, what=f"{kind} {latest.reference}".strip()),
+            timeline(versions, what=f"{kind} {latest.reference}".strip(), name=name),
             versions,
             ("text", "addressees", "timescale_text"),
         )
-    entries += timeline(judgement_records, what="Graded judgement")
+    entries += timeline(judgement_records, what="Graded judgement", name=name)
     entries = readable_entries(entries)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

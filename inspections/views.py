@@ -213,7 +213,7 @@ def report_history(request, pk):
         {
             "page_title": f"History of {report.title}",
             "report": report,
-            "entries": selectors.report_history(report),
+            "entries": selectors.report_history(report, viewer=request.user),
             "tab": "history",
         },
     )

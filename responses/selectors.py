@@ -6,6 +6,7 @@ from datetime import date
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.selectors import person_namer
 from core.history import timeline
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding
@@ -556,9 +557,11 @@ def last_change(response: Response, *, finding=None):
     return (user.display_name if user else "the system"), record.history_date
 
 
-def response_history(response: Response):
-    """The response's timeline for a reader (three queries): each explanation named by its
-    recommendation ("Explanation for R2"), people by name, dates written out."""
+def response_history(response: Response, *, viewer):
+    """The response's timeline for `viewer` (four queries): each explanation named by its
+    recommendation ("Explanation for R2"), people named as `person_namer` says (the office's
+    own and its force's people by name, anyone else as their organisation), dates written out.
+    """
     from django.contrib.auth import get_user_model
 
     from inspections.selectors import readable_entries, with_first_values
@@ -569,10 +572,13 @@ def response_history(response: Response):
             "history_user", "finding"
         )
     )
+    name = person_namer(
+        viewer=viewer, people={r.history_user for r in (*records, *explanation_records)}
+    )
     # A saved explanation also bumps the response's lock_version; that row says nothing more.
     entries = [
         entry
-        for entry in timeline(records, what="Response")
+        for entry in timeline(records, what="Response", name=name)
         if entry.changes or entry.reason != "Explanation saved"
     ]
     by_finding: dict[int, list] = {}
@@ -581,9 +587,9 @@ def response_history(response: Response):
     for versions in by_finding.values():
         finding = versions[-1].finding
         kind = "Recommendation" if finding.kind == Finding.Kind.RECOMMENDATION else "AFI"
-        name = finding.reference or f"{kind.lower()} at position {finding.position}"
+        label = finding.reference or f"{kind.lower()} at position {finding.position}"
         entries += with_first_values(
-            timeline(versions, what=f"Explanation for {name}"),
+            timeline(versions, what=f"Explanation for {label}", name=name),
             versions,
             ("kind", "text", "force_comment"),
         )
@@ -595,7 +601,7 @@ def response_history(response: Response):
         for value in (change.old, change.new)
         if value.isdigit()
     }
-    names = {str(u.pk): u.display_name for u in get_user_model().objects.filter(pk__in=user_ids)}
+    names = {str(u.pk): name(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
     entries = readable_entries(entries, user_names=names)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

@@ -177,7 +177,7 @@ def history(request, pk):
         _base_context(
             response,
             page_title=f"History - {response.report.title}",
-            entries=response_history(response),
+            entries=response_history(response, viewer=request.user),
             tab="history",
         ),
     )
