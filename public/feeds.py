@@ -20,8 +20,20 @@ from .caching import revalidate
 FEED_LENGTH = 50
 
 
+class PlainSummaryAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are plain text (`type="text"`). A summary holds people's own
+    words (the office's comments, an amendment's reason); declared as HTML, a feed reader would
+    turn a drafter's `<script>` or `<img onerror>` into live markup. As text, the XML escaping
+    is all it needs and a reader shows it as written."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ResponsesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainSummaryAtom1Feed
     title = "Published Section 55 responses"
     subtitle = (
         "New and amended responses by local policing bodies in England and Wales to HMICFRS "

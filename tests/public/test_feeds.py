@@ -97,3 +97,31 @@ def test_the_feeds_are_linked_from_the_pages(client):
     assert 'href="/feeds/norfolk-pcc.atom"' in page
     assert 'href="/feeds/responses.atom"' in page
     assert 'href="/feeds/norfolk-pcc.atom"' in listing
+
+
+HOSTILE_COMMENT = "We welcome it. <script>alert('comments')</script>"
+HOSTILE_REASON = "Plan changed <img src=x onerror=alert('reason')>"
+
+
+def test_hostile_text_in_comments_and_reasons_reaches_a_feed_reader_as_text_not_markup(client):
+    """A drafter's markup in the office's comments or an amendment's reason must never become
+    live markup in a feed reader: the summary is declared as text, and the reader (feedparser)
+    gives back the words exactly as written."""
+    first = publish(title="Custody inspection", office_comments=HOSTILE_COMMENT)
+    amend_and_publish(
+        first,
+        office_comments=HOSTILE_COMMENT,
+        reason=HOSTILE_REASON,
+        published_on=date(2020, 4, 1),
+    )
+
+    feed = parse(client, reverse("public:feed"))
+
+    summaries = {entry.title: entry.summary_detail for entry in feed.entries}
+    amended = next(s for t, s in summaries.items() if "amended" in t)
+    assert {s.type for s in summaries.values()} == {"text/plain"}
+    assert "<script>alert('comments')</script>" in amended.value
+    assert f"Amended because: {HOSTILE_REASON}" in amended.value
+    raw = client.get(reverse("public:feed")).content.decode()
+    assert "<script" not in raw
+    assert "<img" not in raw
