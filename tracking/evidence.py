@@ -1,11 +1,14 @@
 """What evidence files are accepted: PDF, Word (DOCX), Excel (XLSX), PNG and JPEG, up to a size
 limit, recognised by their **content**, not their name.
 
-- PDF, PNG and JPEG by their first bytes ("%PDF-", the PNG signature, the JPEG SOI marker).
-- DOCX and XLSX are ZIP files (Office Open XML): the ZIP must open, and its
-  `[Content_Types].xml` must declare the Word document or Excel workbook main part, which must be
-  in the archive. Macro-enabled files (.docm, .xlsm) declare a different main part and are
-  refused.
+- PDF, PNG and JPEG by their first bytes ("%PDF-", the PNG signature, the JPEG SOI marker),
+  then by **parsing** them: a PDF must open in pypdf and have a page; an image must open in
+  Pillow as that format and pass `verify()`. A file that only starts like one (a PDF header or
+  PNG signature followed by a web page) is refused.
+- DOCX and XLSX are ZIP files (Office Open XML): the ZIP must open, its `[Content_Types].xml`
+  must parse and declare the Word document or Excel workbook main part, which must be in the
+  archive. A document with macros is refused: a macro-enabled main part (.docm, .xlsm renamed),
+  any macro-enabled or VBA content type, or a `vbaProject.bin` part anywhere in the package.
 - The file's extension must agree with what its content is: an executable renamed
   `report.pdf` starts with "MZ", not "%PDF-", and is refused; a PNG called `report.pdf` is
   refused too, because it would download under a misleading name.
@@ -73,32 +76,93 @@ def _clean_name(name: str) -> str:
     return base[:255] or "evidence"
 
 
+#: Content types that carry macros (VBA projects, macro-enabled main parts).
+_MACRO_CONTENT_TYPE_MARKERS = ("macroenabled", "vbaproject", "vbadata")
+#: Unpacked size above which a ZIP is refused rather than inspected (a "zip bomb").
+_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+_CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def _declared_content_types(xml: bytes) -> dict[str, str]:
+    """{part name or "*.ext": content type} from a package's [Content_Types].xml."""
+    # Python's expat refuses entity expansion attacks (billion laughs) since 3.7.1 / expat 2.4.
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(xml)  # noqa: S314 - bounded size, expat guards entities
+    declared = {}
+    for element in root:
+        if element.tag == f"{_CONTENT_TYPES_NS}Override":
+            declared[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
+        elif element.tag == f"{_CONTENT_TYPES_NS}Default":
+            declared["*." + element.get("Extension", "").lower()] = element.get("ContentType", "")
+    return declared
+
+
 def _sniff_ooxml(file) -> str | None:
-    """DOCX or XLSX if the ZIP is a Word document or an Excel workbook, else None."""
+    """DOCX or XLSX if the ZIP is a Word document or an Excel workbook without macros, else
+    None."""
+    from xml.etree.ElementTree import ParseError
+
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > _MAX_UNPACKED_BYTES:
+                return None
+            names = {info.filename for info in infos}
             info = archive.getinfo("[Content_Types].xml")
             if info.file_size > _MAX_CONTENT_TYPES_BYTES:
                 return None
-            declared = archive.read(info).decode("utf-8", errors="replace")
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError, ValueError):
+            declared = _declared_content_types(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, EOFError, ValueError, ParseError):
+        return None
+    if any(PurePath(name).name.lower() == "vbaproject.bin" for name in names) or any(
+        marker in content_type.lower()
+        for content_type in declared.values()
+        for marker in _MACRO_CONTENT_TYPE_MARKERS
+    ):
         return None
     for content_type, main in _OOXML_MAIN.items():
-        if f'ContentType="{main}"' in declared and _OOXML_PART[content_type] in names:
+        part = _OOXML_PART[content_type]
+        if declared.get(part) == main and part in names:
             return content_type
     return None
+
+
+def _is_pdf(file) -> bool:
+    """Does the file parse as a PDF with at least one page?"""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    file.seek(0)
+    try:
+        return len(PdfReader(file).pages) > 0
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+        return False
+
+
+def _is_image(file, image_format: str) -> bool:
+    """Does the file open in Pillow as `image_format` and pass `verify()` (PNG chunk checksums,
+    JPEG structure)? Images too big to decode safely are refused too."""
+    from PIL import Image, UnidentifiedImageError
+
+    file.seek(0)
+    try:
+        with Image.open(file, formats=[image_format]) as image:
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        return False
+    return True
 
 
 def sniff(file, head: bytes) -> str | None:
     """The content type the file's content shows, among those accepted; None otherwise."""
     if head.startswith(b"%PDF-"):
-        return PDF
+        return PDF if _is_pdf(file) else None
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
+        return PNG if _is_image(file, "PNG") else None
     if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
+        return JPEG if _is_image(file, "JPEG") else None
     if head.startswith(b"PK\x03\x04"):
         return _sniff_ooxml(file)
     return None

@@ -137,3 +137,79 @@ def test_folders_and_unsafe_characters_in_the_name_are_dropped():
     checked = evidence.inspect_upload(upload('C:\\Users\\me\\"audit".pdf', pdf_bytes()))
 
     assert checked.original_name == "audit.pdf"
+
+
+# --- Validated by parsing, not by the first bytes ----------------------------------------------
+
+WEB_PAGE = b"<html><body><script>alert(document.cookie)</script></body></html>\n" * 20
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("report.pdf", b"%PDF-1.7\n" + WEB_PAGE),
+        ("chart.png", b"\x89PNG\r\n\x1a\n" + WEB_PAGE),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + WEB_PAGE),
+    ],
+)
+def test_a_web_page_behind_a_pdf_or_image_signature_is_refused(name, content):
+    with pytest.raises(ValidationError) as refusal:
+        evidence.inspect_upload(upload(name, content))
+
+    assert refusal.value.code == "content"
+
+
+def test_a_png_whose_data_is_corrupt_is_refused():
+    content = bytearray(png_bytes())
+    content[-20] ^= 0xFF  # inside the image data: its checksum no longer matches
+
+    with pytest.raises(ValidationError) as refusal:
+        evidence.inspect_upload(upload("chart.png", bytes(content)))
+
+    assert refusal.value.code == "content"
+
+
+def _with_part(document: bytes, name: str, data: bytes, content_type: str | None = None) -> bytes:
+    """`document` with one more part (and, if given, its content type declared)."""
+    source = zipfile.ZipFile(io.BytesIO(document))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for info in source.infolist():
+            data_in = source.read(info)
+            if content_type and info.filename == "[Content_Types].xml":
+                data_in = data_in.replace(
+                    b"</Types>",
+                    f'<Override PartName="/{name}" ContentType="{content_type}"/></Types>'.encode(),
+                )
+            archive.writestr(info, data_in)
+        archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "part"),
+    [
+        ("plan.docx", docx_bytes, "word/vbaProject.bin"),
+        ("results.xlsx", xlsx_bytes, "xl/vbaProject.bin"),
+    ],
+)
+def test_a_document_carrying_a_vba_project_is_refused_though_its_main_part_is_plain(
+    name, make, part
+):
+    content = _with_part(make(), part, b"\xd0\xcf\x11\xe0" + b"\x00" * 500)
+
+    with pytest.raises(ValidationError) as refusal:
+        evidence.inspect_upload(upload(name, content))
+
+    assert refusal.value.code == "content"
+
+
+def test_a_document_declaring_a_vba_content_type_is_refused():
+    content = _with_part(
+        docx_bytes(), "word/macros.bin", b"\x00" * 100, "application/vnd.ms-office.vbaProject"
+    )
+
+    with pytest.raises(ValidationError) as refusal:
+        evidence.inspect_upload(upload("plan.docx", content))
+
+    assert refusal.value.code == "content"
