@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.history import attribute
 
@@ -191,6 +192,17 @@ def policing_body_update_branding(
 def _extension(name: str) -> str:
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return ".jpg" if suffix in ("jpg", "jpeg") else ".png"
+
+
+def two_factor_device_start(*, user):
+    """Make the key of a new authenticator app for `user` (unconfirmed until they enter a code
+    from it), or return the unconfirmed one they already started."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().get(pk=user.pk)
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
 
 
 def two_factor_reset(*, user) -> int:

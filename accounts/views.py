@@ -2,6 +2,7 @@
 branding under /accounts/office/)."""
 
 from base64 import b32encode
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -153,15 +154,27 @@ def _qr_svg(url: str) -> str:
 
 @login_required
 def two_factor_setup(request):
-    """Add an authenticator app: scan the QR code (or type the key), then enter a code."""
+    """Add an authenticator app: start (a POST makes the key), scan the QR code (or type the
+    key), then enter a code. A GET only reads: it never creates a device, so a link or a
+    prefetch cannot replace the key someone is about to scan."""
     if _has_confirmed_device(request.user):
         messages.info(request, "Two-factor sign-in is already set up for your account.")
         return redirect("accounts:account")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(
-            user=request.user, name="Authenticator app", confirmed=False
+    next_url = _next_url(request, "")
+    if request.method == "POST" and request.POST.get("action") == "start":
+        services.two_factor_device_start(user=request.user)
+        return redirect(
+            f"{reverse('accounts:two-factor-setup')}?{urlencode({'next': next_url})}"
+            if next_url
+            else reverse("accounts:two-factor-setup")
         )
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+    context = {
+        "next": next_url,
+        "required": bool(request.office and request.office.require_two_factor),
+    }
+    if device is None:
+        return render(request, "accounts/two_factor_start.html", context)
     form = forms.TwoFactorCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
@@ -176,11 +189,10 @@ def two_factor_setup(request):
         request,
         "accounts/two_factor_setup.html",
         {
+            **context,
             "form": form,
             "qr_svg": _qr_svg(device.config_url),
             "secret_key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
-            "next": _next_url(request, ""),
-            "required": bool(request.office and request.office.require_two_factor),
         },
     )
 

@@ -52,8 +52,33 @@ def test_public_pages_and_sign_out_are_not_blocked(client, requiring, drafter):
     assert client.post("/accounts/sign-out/").status_code == 302
 
 
+def test_opening_the_set_up_page_creates_no_device(client, requiring, drafter):
+    client.force_login(drafter)
+
+    page = soup(client.get("/accounts/two-factor/set-up/?next=/responses/"))
+
+    assert not TOTPDevice.objects.filter(user=drafter).exists()
+    start = page.select_one("main form[method=post] button[name=action][value=start]")
+    assert start is not None, "a button (a POST) starts the set-up"
+    assert page.select_one("main form input[name=next]")["value"] == "/responses/"
+
+
+def test_starting_set_up_makes_one_device_and_shows_its_key(client, requiring, drafter):
+    client.force_login(drafter)
+
+    started = client.post(
+        "/accounts/two-factor/set-up/", {"action": "start", "next": "/responses/"}
+    )
+    client.post("/accounts/two-factor/set-up/", {"action": "start", "next": "/responses/"})
+
+    assert started["Location"] == "/accounts/two-factor/set-up/?next=%2Fresponses%2F"
+    assert TOTPDevice.objects.filter(user=drafter, confirmed=False).count() == 1
+    assert soup(client.get(started["Location"])).select_one(".app-qr-code svg") is not None
+
+
 def test_set_up_with_the_qr_code_then_continue(client, requiring, drafter):
     client.force_login(drafter)
+    client.post("/accounts/two-factor/set-up/", {"action": "start"})
     page = client.get("/accounts/two-factor/set-up/?next=/responses/")
     html = soup(page)
     svg = html.select_one(".app-qr-code svg")
@@ -81,6 +106,7 @@ def test_set_up_with_the_qr_code_then_continue(client, requiring, drafter):
 
 def test_code_format_is_checked(client, drafter):
     client.force_login(drafter)
+    client.post("/accounts/two-factor/set-up/", {"action": "start"})
     page = soup(client.post("/accounts/two-factor/set-up/", {"code": "12ab"}))
     assert "The code must be 6 numbers" in page.select_one(".govuk-error-summary").get_text()
 
