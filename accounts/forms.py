@@ -1,6 +1,7 @@
 """Forms for signing in, passwords, two-factor codes and the office admin's pages. They render
 through the shared GOV.UK templates (core.forms)."""
 
+import io
 import re
 
 from django import forms
@@ -169,9 +170,25 @@ class OfficeUserAddForm(forms.Form):
 
 #: Logos: the formats every browser and the PDF renderer show, and a sensible size.
 LOGO_FORMATS = {"PNG": ".png", "JPEG": ".jpg"}
+LOGO_CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+#: The media folder logos are uploaded to (and the only one served, by `views.office_logo`).
+LOGO_FOLDER = PolicingBody._meta.get_field("logo").upload_to.strip("/")
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 2000
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def logo_content_type(content: bytes) -> str | None:
+    """The content type of a logo's bytes as Pillow reads them (PNG or JPEG), else None: an
+    SVG, a web page or anything else is never a logo."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content), formats=list(LOGO_FORMATS)) as image:
+            image.verify()
+            return LOGO_CONTENT_TYPES.get(image.format)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        return None
 
 
 def contrast_with_white(colour: str) -> float:

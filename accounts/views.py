@@ -1,6 +1,7 @@
 """Signing in and out, passwords, two-factor sign-in, and the office admin's pages (people and
 branding under /accounts/office/)."""
 
+import hashlib
 from base64 import b32encode
 from urllib.parse import urlencode
 
@@ -13,9 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.safestring import mark_safe
@@ -25,7 +28,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import forms, services, tasks
-from .models import Membership
+from .models import Membership, PolicingBody
 from .permissions import (
     active_memberships,
     force_ids,
@@ -382,3 +385,40 @@ def office_branding(request):
     if request.method == "POST":
         body.refresh_from_db()  # validating the form changed the instance in memory
     return render(request, "accounts/office_branding.html", {"form": form, "body": body})
+
+
+# --- Office logos ------------------------------------------------------------------------------
+
+#: How long browsers and the proxy may keep a logo before asking again (with its ETag, so the
+#: answer is a 304 while it is unchanged). A replaced logo usually gets a new file name too.
+LOGO_MAX_AGE = 60 * 60
+
+
+def office_logo(request, name):
+    """An office's current logo, in production as in development (it is in the header, the
+    branding page and the PDF). Only a file that is some office's logo now is served, never
+    anything else in the media storage; its `Content-Type` comes from the image itself as
+    Pillow reads it (PNG or JPEG, the only formats the branding form accepts, so never SVG),
+    with `nosniff` so a browser never guesses otherwise."""
+    body = PolicingBody.objects.filter(logo=f"{forms.LOGO_FOLDER}/{name}").only("logo").first()
+    if body is None:
+        raise Http404("No such logo.")
+    try:
+        with body.logo.open("rb") as file:
+            content = file.read(forms.LOGO_MAX_BYTES + 1)
+    except OSError as error:
+        raise Http404("The logo file is missing.") from error
+    content_type = forms.logo_content_type(content)
+    if content_type is None:
+        raise Http404("The stored logo is not a PNG or JPEG image.")
+    etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        content, content_type=content_type
+    )
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    # Opened on its own, the image can run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = "inline"
+    patch_cache_control(response, public=True, max_age=LOGO_MAX_AGE)
+    return response

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import office_logo
+
 from .health import healthz
 
 admin.site.site_header = "Section 55 Tracker administration"
@@ -21,15 +23,9 @@ urlpatterns = [
     path("pdf/", include("responses.pdf_urls")),
     path("reminders/", include("reminders.urls")),
     path("tracker/", include("tracking.urls")),
+    # Offices' logos, in production too (checked content type, nosniff). Evidence files and
+    # other uploads are served through views that check who is asking, never from MEDIA_ROOT.
+    path(f"{settings.MEDIA_URL.strip('/')}/logos/<str:name>", office_logo, name="office-logo"),
     # The public site owns the root: home, published responses, feeds, API, statistics.
     path("", include("public.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    # Only the offices' logos: evidence files and other uploads are served through views that
-    # check who is asking, never straight from MEDIA_ROOT.
-    urlpatterns += static(
-        settings.MEDIA_URL + "logos/", document_root=settings.MEDIA_ROOT / "logos"
-    )

@@ -272,3 +272,49 @@ def test_branding_changes_only_the_admins_office(admin_client, norfolk, suffolk)
     suffolk.refresh_from_db()
     assert suffolk.accent_colour == "#1d70b8"
     assert norfolk.history.first().history_change_reason == "Branding changed by the office admin"
+
+
+# --- The logo is served in production, from storage, as what it is ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("image_format", "content_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg")]
+)
+def test_the_logo_is_served_with_debug_off_as_the_image_it_is(
+    admin_client, client, norfolk, settings, image_format, content_type
+):
+    settings.DEBUG = False
+    branding(admin_client, logo=image_file(image_format, name="logo.png"))
+    norfolk.refresh_from_db()
+
+    anyone = client.__class__()
+    served = anyone.get(norfolk.logo.url)
+
+    assert served.status_code == 200
+    assert served["Content-Type"] == content_type
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert "public" in served["Cache-Control"] and "max-age=" in served["Cache-Control"]
+    with norfolk.logo.open("rb") as stored:
+        assert served.content == stored.read()
+    unchanged = anyone.get(norfolk.logo.url, headers={"if-none-match": served["ETag"]})
+    assert unchanged.status_code == 304
+
+
+def test_only_a_current_logo_is_served_from_the_media_folder(client, norfolk, settings, tmp_path):
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "old-logo.png").write_bytes(image_file().read())
+
+    assert client.get("/media/logos/old-logo.png").status_code == 404
+    assert client.get("/media/logos/..%2Fevidence%2Fsecret.pdf").status_code == 404
+    assert client.get("/media/evidence/secret.pdf").status_code == 404
+
+
+def test_a_stored_logo_that_is_not_a_png_or_jpeg_is_never_served(client, norfolk, tmp_path):
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "norfolk.png").write_bytes(
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"
+    )
+    norfolk.logo.name = "logos/norfolk.png"
+    norfolk.save()
+
+    assert client.get("/media/logos/norfolk.png").status_code == 404
