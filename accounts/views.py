@@ -27,6 +27,8 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.uploads import body_limit
+
 from . import forms, services, tasks
 from .models import Membership, PolicingBody
 from .permissions import (
@@ -363,6 +365,10 @@ def office_user_reset_two_factor(request, pk: int):
     return redirect("accounts:office-users")
 
 
+@body_limit(
+    lambda: forms.LOGO_MAX_BYTES + 512 * 1024,
+    message="The logo must be smaller than 1 MB: choose a smaller PNG or JPEG file.",
+)
 @_admin_required
 def office_branding(request):
     body = request.office

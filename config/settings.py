@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the form: refuses bodies over the view's limit unread.
+    "core.uploads.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -317,6 +319,25 @@ CELERY_TASK_ROUTES = {"reminders.tasks.*": {"queue": "reminders"}}
 S55_TRACKER_STALE_DAYS = int(os.environ.get("S55_TRACKER_STALE_DAYS", "30"))
 S55_TRACKER_REMINDER_REPEAT_DAYS = int(os.environ.get("S55_TRACKER_REMINDER_REPEAT_DAYS", "7"))
 S55_EVIDENCE_MAX_BYTES = int(os.environ.get("S55_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# Evidence files sent together in one request (several files of up to EVIDENCE_MAX_BYTES each).
+S55_EVIDENCE_MAX_REQUEST_BYTES = int(
+    os.environ.get("S55_EVIDENCE_MAX_REQUEST_BYTES", str(60 * 1024 * 1024))
+)
+
+# Request bodies (core/uploads.py): views that take files declare their own limit; every other
+# request may carry at most this. Bodies over the limit are refused before they are read; the
+# proxy's client_max_body_size (deploy/nginx/upload-limits.conf) must be at least the largest.
+S55_REQUEST_MAX_BYTES = int(os.environ.get("S55_REQUEST_MAX_BYTES", str(3 * 1024 * 1024)))
+# Form fields other than files, held in memory (Django's default, stated here on purpose).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Files up to this size stay in memory; larger ones go to a temporary file as they arrive.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The limit (core.uploads.LimitedUploadHandler) is put first in this chain for each request.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Caches: local memory by default; Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):

@@ -8,6 +8,7 @@ the service's words in the GOV.UK error summary. There is no page that edits or 
 progress update, an evidence file or a panel pack: a correction is a new update.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from accounts.permissions import (
     office_roles,
     user_office,
 )
+from core.uploads import body_limit
 from inspections.models import Finding
 
 from . import exports, packs, services
@@ -273,6 +275,18 @@ def item_edit(request, pk):
     )
 
 
+#: Evidence is sent with an update or a closure proposal: several files, each checked later by
+#: `evidence.inspect_upload`, together at most S55_EVIDENCE_MAX_REQUEST_BYTES.
+evidence_body_limit = body_limit(
+    lambda: settings.S55_EVIDENCE_MAX_REQUEST_BYTES,
+    message=(
+        "Choose fewer or smaller evidence files: add the others with another update. Each file "
+        "can be up to the size the form says."
+    ),
+)
+
+
+@evidence_body_limit
 @member_required
 def update_add(request, pk):
     item = get_item_for(request.user, pk)
@@ -324,6 +338,7 @@ def update_add(request, pk):
     )
 
 
+@evidence_body_limit
 @member_required
 def closure_propose(request, pk):
     item = get_item_for(request.user, pk)

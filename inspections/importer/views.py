@@ -10,20 +10,17 @@ from __future__ import annotations
 import copy
 import logging
 from datetime import date
-from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.models import Force
 from accounts.permissions import office_required, user_office
+from core.uploads import body_limit
 from inspections.models import (
     Addressee,
     Grade,
@@ -52,42 +49,10 @@ logger = logging.getLogger(__name__)
 # --- Start: paste or upload ----------------------------------------------------------------
 
 
-class _UploadSizeLimit(FileUploadHandler):
-    """Stop reading an upload at 2 MB, so a huge file is refused without being stored."""
-
-    too_big = False
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > MAX_BYTES:
-            self.too_big = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
 _TOO_BIG = (
     "That is more than the importer takes (2 MB). Split the document, or paste only the parts "
     "you need."
 )
-
-
-@csrf_exempt
-@office_required()
-def import_start(request):
-    """Read the request body ourselves first, so that a paste or file over the size limit gets
-    a message on the page rather than Django's "400 Bad Request"; CSRF is then checked as usual
-    by `csrf_protect` before anything is done."""
-    limit = None
-    if request.method == "POST":
-        limit = _UploadSizeLimit(request)
-        request.upload_handlers.insert(0, limit)
-        try:
-            request.POST  # noqa: B018 - parse the body now, inside the try
-        except (RequestDataTooBig, TooManyFieldsSent):
-            return _start_page(request, forms.ImportStartForm(), problems=[_TOO_BIG], status=413)
-    return csrf_protect(partial(_import_start, limit=limit))(request)
 
 
 def _start_page(request, form, *, problems=(), status=200):
@@ -105,12 +70,28 @@ def _start_page(request, form, *, problems=(), status=200):
     )
 
 
-def _import_start(request, limit=None):
+def _refuse_too_big(request, message):
+    """The start page with the message, for a body refused by `body_limit` (413)."""
+    if user_office(request.user) is None:
+        return None  # not signed in to an office: the generic page, nothing of ours
+    return _start_page(request, forms.ImportStartForm(), problems=[message])
+
+
+@body_limit(
+    # A pasted text is sent percent-encoded (up to three bytes per byte); the form fields
+    # themselves are held to DATA_UPLOAD_MAX_MEMORY_SIZE and each file to MAX_BYTES.
+    4 * MAX_BYTES,
+    max_file_bytes=MAX_BYTES,
+    message=_TOO_BIG,
+    refuse=_refuse_too_big,
+)
+@office_required()
+def import_start(request):
+    """Paste or upload. A body, or a file, over the importer's limit is refused before it is
+    read or stored (core.uploads), with the message on this page."""
     office = user_office(request.user)
     if request.method != "POST":
         return _start_page(request, forms.ImportStartForm())
-    if limit is not None and limit.too_big:
-        return _start_page(request, forms.ImportStartForm(), problems=[_TOO_BIG], status=413)
     form = forms.ImportStartForm(request.POST, request.FILES)
     if not form.is_valid():
         return _start_page(request, form, status=400)
