@@ -129,7 +129,6 @@ def _drain(request, declared: int) -> None:
     """Read the refused body and drop it, a piece at a time, so the browser reads our page
     instead of a reset connection. Very large bodies are not worth the wait: close instead."""
     if declared > DRAIN_MAX_BYTES:
-        request.META["HTTP_CONNECTION"] = "close"
         return
     stream = request._stream  # the body not yet read; reading `request.body` would keep it
     while stream.read(_DRAIN_CHUNK):
@@ -146,7 +145,8 @@ def too_large_page(request, *, limit: Limit, max_bytes: int):
             {"limit": filesizeformat(max_bytes), "message": limit.message, "back": request.path},
         )
     response.status_code = 413
-    response["Connection"] = "close"
+    # No "Connection: close" here: it is the server's to set (WSGI forbids hop-by-hop headers
+    # from the application, and the development server refuses them).
     return response
 
 

@@ -250,3 +250,14 @@ def test_the_handler_stops_one_file_over_its_own_limit():
 
     with pytest.raises(StopUpload):
         handler.receive_data_chunk(b"a" * 501, 0)
+
+
+def test_the_development_server_shows_the_413_page_too(live_server):
+    """`make run` and the browser tests use Django's own server, which refuses responses that
+    carry hop-by-hop headers: the refusal must be a plain page there as well."""
+    port = int(live_server.url.rsplit(":", 1)[1])
+
+    status, page = _post_streamed(port, "/reports/1/edit/", 5 * MB)
+
+    assert status == 413
+    assert b"What you sent is too large" in page
