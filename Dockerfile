@@ -19,13 +19,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint's system libraries (Pango, HarfBuzz subsetting) and Arial-compatible fonts
-# for the PDFs it renders. Not version-pinned: Debian stable only ships security fixes,
+# WeasyPrint's system libraries (Pango, HarfBuzz subsetting); the PDFs' font ships with the
+# code (static/pdf/fonts/). Not version-pinned: Debian stable only ships security fixes,
 # and its archive drops superseded versions, which would break pinned builds.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --gid 10001 app \

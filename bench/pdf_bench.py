@@ -189,6 +189,7 @@ def main(argv=None) -> int:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import override_settings, setup_test_environment
@@ -197,7 +198,7 @@ def main(argv=None) -> int:
     from responses.demo import build_demo
     from responses.demo import norfolk_cdi_2019 as norfolk
     from responses.models import Response
-    from responses.pdf import FONT_FILES, available_fonts, response_preview_pdf
+    from responses.pdf import FONT_DIR, response_preview_pdf
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
@@ -229,12 +230,7 @@ def main(argv=None) -> int:
         f"PDF render, {args.runs} runs after a warm-up, on {cores} core(s), "
         f"{connection.vendor}; load average {os.getloadavg()[0]:.2f}"
     )
-    if len(available_fonts()) == len(FONT_FILES):
-        print("Font: Liberation Sans, embedded (as in production)")
-    else:
-        # Without it WeasyPrint falls back to the system's fonts through fontconfig, which lays
-        # out differently and costs more: such a run is not comparable with the others.
-        print("WARNING: Liberation Sans is not installed (fonts-liberation): not comparable")
+    print(f"Font: Liberation Sans from {FONT_DIR.relative_to(settings.BASE_DIR)}, embedded")
     print(
         f"{'document':<52} {'pages':>5} {'KiB':>6} {'wall best':>9} {'wall med':>9} "
         f"{'CPU best':>9} {'CPU med':>8} {'target':>6}"

@@ -167,9 +167,6 @@ if not PRODUCTION:
     WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("S55_MEDIA_ROOT", VAR_DIR / "media"))
-# Liberation Sans (Arial's metrics), embedded in every response PDF: Debian's fonts-liberation
-# by default; elsewhere a folder holding LiberationSans-{Regular,Bold,Italic,BoldItalic}.ttf.
-S55_PDF_FONT_DIR = Path(os.environ.get("S55_PDF_FONT_DIR", "/usr/share/fonts/truetype/liberation"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -8,7 +8,8 @@ statutory document must never change silently. So:
 
 - **Rendering** (`render_pdf`): WeasyPrint's `pdf/ua-1` variant (tagged structure, /Lang en-GB,
   title, author and subject in the metadata), the print stylesheet `static/pdf/print.css` and
-  Liberation Sans (Arial's metrics) embedded. `templates/pdf/response.html` is the printed
+  Liberation Sans 2 (Arial's metrics, SIL Open Font License) embedded from the copy shipped in
+  `static/pdf/fonts/`, never from the machine's fonts, so every machine lays it out the same. `templates/pdf/response.html` is the printed
   document; it includes `templates/pdf/response_body.html`, which is also the HTML snapshot
   the public page shows, so the PDF and the page cannot drift apart.
 - **The safe fetcher** (`SafeFetcher`): a render may load the print stylesheet, the fonts and
@@ -55,7 +56,10 @@ BASE_URL = ASSET_ORIGIN + "/"
 #: The print stylesheet and other print assets (committed, served only to the renderer).
 PRINT_ASSETS_DIR = Path(settings.BASE_DIR) / "static" / "pdf"
 
-#: Liberation Sans has Arial's metrics (the service's font); the folder is S55_PDF_FONT_DIR.
+#: Liberation Sans 2.1.5 has Arial's metrics (the service's font). The files are part of the
+#: project, beside their licence (OFL.txt), and loaded by path: a machine without them installed
+#: (a fresh clone, CI, the container) renders the same pages as production.
+FONT_DIR = PRINT_ASSETS_DIR / "fonts"
 FONT_FILES = {
     # file name: (font-weight, font-style)
     "LiberationSans-Regular.ttf": ("normal", "normal"),
@@ -110,10 +114,6 @@ def _weasyprint():
     return weasyprint
 
 
-def _font_dir() -> Path:
-    return Path(settings.S55_PDF_FONT_DIR)
-
-
 def asset_url(kind: str, name: str) -> str:
     """The URL under which the fetcher serves a print asset ("pdf"), a font ("fonts") or a
     media file ("media")."""
@@ -135,7 +135,7 @@ def resolve_asset(url: str) -> Path:
     """The local file a renderer URL stands for, or FetchRefused.
 
     Allowed: `ASSET_ORIGIN/pdf/<stylesheet or image>` (static/pdf/), `ASSET_ORIGIN/fonts/<a
-    Liberation Sans file>` and `ASSET_ORIGIN/media/logos/<image>` (the office logos under
+    Liberation Sans file>` (static/pdf/fonts/) and `ASSET_ORIGIN/media/logos/<image>` (the office logos under
     MEDIA_ROOT). No `..` or symlink out of those folders, nothing over 5 MB. Nothing else.
     """
     try:
@@ -149,7 +149,7 @@ def resolve_asset(url: str) -> Path:
     if kind == "pdf" and suffix in (".css", *_IMAGE_TYPES):
         path = _inside(PRINT_ASSETS_DIR, relative)
     elif kind == "fonts" and relative in FONT_FILES:
-        path = _inside(_font_dir(), relative)
+        path = _inside(FONT_DIR, relative)
     elif kind == "media" and suffix in _IMAGE_TYPES and relative.startswith(f"{LOGO_FOLDER}/"):
         path = _inside(Path(settings.MEDIA_ROOT) / LOGO_FOLDER, relative[len(LOGO_FOLDER) + 1 :])
     else:
@@ -547,18 +547,11 @@ def document_for_version(version: ResponseVersion) -> ResponseDocument:
 
 
 def available_fonts() -> list[dict]:
-    """@font-face entries for the Liberation Sans files present on this machine."""
-    faces = []
-    for name, (weight, style) in FONT_FILES.items():
-        if (_font_dir() / name).is_file():
-            faces.append({"url": asset_url("fonts", name), "weight": weight, "style": style})
-    if len(faces) < len(FONT_FILES):
-        logger.warning(
-            "Liberation Sans is missing from %s (install fonts-liberation); the PDF falls back "
-            "to the system's Arial-compatible font.",
-            _font_dir(),
-        )
-    return faces
+    """@font-face entries for the shipped Liberation Sans files (all four faces)."""
+    return [
+        {"url": asset_url("fonts", name), "weight": weight, "style": style}
+        for name, (weight, style) in FONT_FILES.items()
+    ]
 
 
 def render_snapshot(document: ResponseDocument) -> str:

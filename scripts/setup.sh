@@ -113,12 +113,3 @@ fi
 say "building static/dist (npm run build)"
 npm run --silent build || die "npm run build failed (see the messages above)"
 
-# --- Fonts for the PDFs (a hint only: nothing else needs them) --------------------------------
-font_dir=${S55_PDF_FONT_DIR:-/usr/share/fonts/truetype/liberation}
-if [ ! -f "$font_dir/LiberationSans-Regular.ttf" ]; then
-    case "$(uname -s)" in
-        Darwin) font_hint="download Liberation Sans 2.x (https://github.com/liberationfonts/liberation-fonts/releases) and set S55_PDF_FONT_DIR to its folder" ;;
-        *) font_hint="sudo apt-get install fonts-liberation" ;;
-    esac
-    say "note: Liberation Sans is not in $font_dir, so response PDFs use the system's sans-serif font instead of Arial's metrics and render more slowly; to fix: $font_hint"
-fi

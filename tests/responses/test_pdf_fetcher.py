@@ -20,6 +20,7 @@ from responses.pdf import (
     safe_fetcher,
 )
 from responses.services import explanation_save, response_update_text
+from tests.conftest import REPO_ROOT
 
 from .test_pdf import figures_alt_text, pdf_text
 
@@ -55,13 +56,10 @@ def _png(colour="#003087") -> bytes:
 # --- what the fetcher serves ----------------------------------------------------------------
 
 
-def test_serves_the_print_stylesheet_and_the_fonts(tmp_path, settings):
-    settings.S55_PDF_FONT_DIR = tmp_path
-    (tmp_path / "LiberationSans-Regular.ttf").write_bytes(b"a font")
-
+def test_serves_the_print_stylesheet_and_the_fonts():
     assert resolve_asset(asset_url("pdf", "print.css")).name == "print.css"
     font = resolve_asset(asset_url("fonts", "LiberationSans-Regular.ttf"))
-    assert font == tmp_path / "LiberationSans-Regular.ttf"
+    assert font == REPO_ROOT / "static" / "pdf" / "fonts" / "LiberationSans-Regular.ttf"
 
 
 def test_serves_a_logo_from_the_media_folder(media):
