@@ -3,7 +3,9 @@
 A recommendation's timescale kind and target date are always derived from its timescale text
 (`inspections.services.finding_derive_timescale`), never typed in. A report's publication date
 starts the s55(5A) clock, so changing it on the change page goes through
-`report_correct_publication_date`, which moves every response's deadline with it.
+`report_correct_publication_date`, which moves every response's deadline with it. Saving a
+report opens the responses of the bodies it concerns (`responses_create_for_report`), as the
+report pages do.
 """
 
 from django import forms
@@ -12,8 +14,9 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
 from core.history import attribute
+from responses.services import responses_create_for_report
 
-from .models import Addressee, Finding, GradedJudgement, Inspectorate, Report, ReportType
+from .models import Addressee, Finding, GradedJudgement, Inspectorate, Report
 from .selectors import report_data_warnings
 from .services import finding_derive_timescale, report_correct_publication_date
 
@@ -145,15 +148,10 @@ class ReportAdminForm(forms.ModelForm):
             "lead_inspectorate",
             "participating_inspectorates",
             "grading_framework",
-            "s55_applies",
-            "s55_exemption_reason",
         ]
 
     def clean(self):
         cleaned = super().clean()
-        # As report_create/report_update: fire and rescue reports never attract s55.
-        if cleaned.get("report_type") == ReportType.FIRE:
-            cleaned["s55_applies"] = False
         if (
             self.instance.pk
             and "published_on" in self.changed_data
@@ -170,8 +168,8 @@ class ReportAdminForm(forms.ModelForm):
 @admin.register(Report)
 class ReportAdmin(AttributedHistoryAdmin):
     form = ReportAdminForm
-    list_display = ["title", "published_on", "report_type", "scope", "s55_applies"]
-    list_filter = ["report_type", "scope", "s55_applies", "lead_inspectorate"]
+    list_display = ["title", "published_on", "report_type", "scope"]
+    list_filter = ["report_type", "scope", "lead_inspectorate"]
     date_hierarchy = "published_on"
     search_fields = ["title"]
     autocomplete_fields = ["forces"]
@@ -197,7 +195,6 @@ class ReportAdmin(AttributedHistoryAdmin):
                 ]
             },
         ),
-        ("Section 55", {"fields": ["s55_applies", "s55_exemption_reason"]}),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -240,6 +237,8 @@ class ReportAdmin(AttributedHistoryAdmin):
                 reason=form.cleaned_data["publication_date_correction_reason"].strip(),
                 acting_user=request.user,
             )
+        # As the report pages: the bodies the report concerns get their responses.
+        responses_create_for_report(report=form.instance, acting_user=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Finding:

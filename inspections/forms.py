@@ -108,8 +108,6 @@ class ReportForm(forms.ModelForm):
             "lead_inspectorate",
             "participating_inspectorates",
             "grading_framework",
-            "s55_applies",
-            "s55_exemption_reason",
             "summary",
         ]
         labels = {
@@ -120,8 +118,6 @@ class ReportForm(forms.ModelForm):
             "scope": "Scope",
             "lead_inspectorate": "Lead inspectorate",
             "grading_framework": "Grades used",
-            "s55_applies": "A Section 55 response is required",
-            "s55_exemption_reason": "Why no Section 55 response is required",
             "summary": "Summary",
         }
         help_texts = {
@@ -129,16 +125,12 @@ class ReportForm(forms.ModelForm):
             "Integrity inspection 2019'.",
             "inspection_type_label": "Optional. Shown on the published response as 'Type of "
             "inspection', for example 'Thematic'.",
-            "s55_applies": "Untick only with a reason, for example when a force-specific report "
-            "carries the same recommendations. Fire and rescue reports never need one.",
-            "s55_exemption_reason": "Needed only if no response is required.",
             "summary": MARKUP_HINT,
         }
         widgets = {
             "title": forms.TextInput(),
             "scope": forms.RadioSelect,
             "grading_framework": forms.RadioSelect,
-            "s55_exemption_reason": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
 
@@ -155,8 +147,6 @@ class ReportForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("report_type") == ReportType.FIRE:
-            data["s55_applies"] = False
         scope, forces = data.get("scope"), data.get("forces")
         if forces is not None:
             if scope == Scope.FORCE and len(forces) != 1:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Force
+from accounts.models import Force, PolicingBody
 
 from .inspectorate import InspectorateName, inspectorate_on
 
@@ -29,6 +29,13 @@ class ReportType(models.TextChoices):
     ACCELERATED_CAUSE_OF_CONCERN = "accelerated_coc", "Accelerated cause of concern letter"
     FIRE = "fire", "Fire and rescue inspection"
     OTHER = "other", "Other"
+
+
+#: Report types with no Section 55 duty for anyone: fire and rescue inspection reports (fire
+#: authorities publish action plans instead; there is no s55 response and no 56-day rule). Every
+#: other "no response needed" is one body's decision: its response is "not required", with the
+#: reason it recorded (responses.services.response_mark_not_required).
+REPORT_TYPES_WITHOUT_S55 = frozenset({ReportType.FIRE})
 
 
 class Scope(models.TextChoices):
@@ -104,7 +111,13 @@ def addressee_label(code: str, *, body=None) -> str:
 
 class ReportQuerySet(models.QuerySet):
     def covering_force(self, force):
+        """Reports about `force`: those covering it and every national report (the mirror of
+        `Report.bodies_concerned`)."""
         return self.filter(models.Q(forces=force) | models.Q(scope=Scope.NATIONAL)).distinct()
+
+    def attracting_s55(self):
+        """Reports that call for Section 55 responses: see `Report.attracts_s55`."""
+        return self.exclude(report_type__in=REPORT_TYPES_WITHOUT_S55)
 
 
 class Report(models.Model):
@@ -130,12 +143,6 @@ class Report(models.Model):
     grading_framework = models.CharField(
         max_length=10, choices=GradingFramework.choices, default=GradingFramework.NOT_GRADED
     )
-    s55_applies = models.BooleanField(
-        "Section 55 applies",
-        default=True,
-        help_text="Fire and rescue reports never attract s55; others do unless a reason is recorded.",
-    )
-    s55_exemption_reason = models.TextField(blank=True)
     summary = models.TextField(blank=True)
 
     history = HistoricalRecords()
@@ -149,16 +156,6 @@ class Report(models.Model):
 
     def clean(self):
         errors = {}
-        if self.report_type == ReportType.FIRE and self.s55_applies:
-            errors["s55_applies"] = "Fire and rescue inspection reports have no Section 55 duty."
-        if (
-            not self.s55_applies
-            and self.report_type != ReportType.FIRE
-            and not self.s55_exemption_reason.strip()
-        ):
-            errors["s55_exemption_reason"] = (
-                "Give the reason this report needs no Section 55 response."
-            )
         bad = [c for c in self.participating_inspectorates if c not in Inspectorate.values]
         if bad:
             errors["participating_inspectorates"] = f"Unknown inspectorate: {', '.join(bad)}."
@@ -174,6 +171,22 @@ class Report(models.Model):
         """Who published it, by the name the inspectorate had that day (HMIC before 19 July
         2017, HMICFRS from then: `inspectorate.inspectorate_on`)."""
         return inspectorate_on(self.published_on)
+
+    @property
+    def attracts_s55(self) -> bool:
+        """Does the report call for Section 55 responses at all? Every inspection report about
+        a force does (Police Act 1996 s55(4)-(5A)) except fire and rescue inspection reports,
+        which carry no s55 duty for anyone (`REPORT_TYPES_WITHOUT_S55`). Whether one body must
+        respond is that body's decision, recorded on its response ("not required", with why)."""
+        return self.report_type not in REPORT_TYPES_WITHOUT_S55
+
+    def bodies_concerned(self):
+        """The policing bodies the report is about: every body for a national report (HMICFRS:
+        follow the s55 procedure unless a force is clearly not the subject, which that body
+        records on its own response), otherwise the bodies of the forces it covers."""
+        if self.scope == Scope.NATIONAL:
+            return PolicingBody.objects.all()
+        return PolicingBody.objects.filter(force__reports=self)
 
 
 class GradedJudgement(models.Model):

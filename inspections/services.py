@@ -11,14 +11,16 @@ from django.db.models import Max, ProtectedError
 from core.history import attribute
 from responses.workflow import ConcurrentEditError
 
-from .models import Finding, GradedJudgement, Report, ReportType
+from .models import Finding, GradedJudgement, Report
 from .timescales import parse_timescale
 
 
 def report_create(*, acting_user, forces=(), reason: str = "Report recorded", **fields) -> Report:
-    """Record a report. Fire and rescue reports never attract s55."""
-    if fields.get("report_type") == ReportType.FIRE:
-        fields["s55_applies"] = False
+    """Record a report (and, with `forces`, the forces it covers).
+
+    The responses it calls for are opened by `responses.services.responses_create_for_report`,
+    which whatever records a report calls in the same transaction (this room cannot: responses
+    depend on reports, not the other way round)."""
     report = Report(**fields)
     report.full_clean()
     with transaction.atomic():
@@ -40,7 +42,9 @@ def report_update(
 ) -> Report:
     """Edit a report's details (and, with `forces`, the forces it covers). A change of
     publication date goes through `report_correct_publication_date`, because it moves the
-    statutory deadlines. With `expected_version` (from `report_version` when the editor opened
+    statutory deadlines. A change of scope or forces can make the report concern more bodies:
+    whatever calls this then calls `responses.services.responses_create_for_report` in the same
+    transaction. With `expected_version` (from `report_version` when the editor opened
     the page), a report changed since then is refused with `ConcurrentEditError`."""
     if "published_on" in fields and fields["published_on"] != report.published_on:
         raise ValidationError(
@@ -58,8 +62,6 @@ def report_update(
             )
         for name, value in fields.items():
             setattr(report, name, value)
-        if report.report_type == ReportType.FIRE:
-            report.s55_applies = False
         report.full_clean()
         attribute(report, acting_user=acting_user, reason=reason)
         report.save()
@@ -83,8 +85,6 @@ REPORT_DETAIL_FIELDS = (
     "lead_inspectorate",
     "participating_inspectorates",
     "grading_framework",
-    "s55_applies",
-    "s55_exemption_reason",
     "summary",
 )
 

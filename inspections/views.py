@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
 from responses.models import Response
-from responses.services import response_create
+from responses.services import response_create, responses_create_for_report
 from responses.workflow import ConcurrentEditError, WorkflowError
 
 from . import selectors
@@ -88,11 +88,13 @@ def report_create_view(request):
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            report = report_create(
-                acting_user=request.user,
-                forces=form.cleaned_data["forces"],
-                **form.detail_fields(),
-            )
+            with transaction.atomic():
+                report = report_create(
+                    acting_user=request.user,
+                    forces=form.cleaned_data["forces"],
+                    **form.detail_fields(),
+                )
+                responses_create_for_report(report=report, acting_user=request.user)
         except ValidationError as error:
             problems = error.messages
         else:
@@ -135,6 +137,8 @@ def report_edit(request, pk):
                         reason=data["correction_reason"],
                         acting_user=request.user,
                     )
+                # A wider scope or more forces: the bodies now concerned get their responses.
+                responses_create_for_report(report=report, acting_user=request.user)
         except ConcurrentEditError as error:
             conflict = {"message": str(error), "current": _fresh(report)}
             data = request.POST.copy()
@@ -188,7 +192,8 @@ def report_detail(request, pk):
 @office_required()
 @require_POST
 def report_start_response(request, pk):
-    """Open this office's Section 55 response to the report (`response_create`)."""
+    """Open this office's Section 55 response to the report (`response_create`): for a
+    report recorded before responses were opened with it, or one that does not list its force."""
     report = _report_for(request, pk)
     try:
         response = response_create(

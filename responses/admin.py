@@ -18,6 +18,7 @@ from inspections.models import Finding
 
 from .models import Explanation, Response, ResponseVersion
 from .services import (
+    check_report_attracts_s55,
     explanation_save,
     response_create,
     response_start_drafting,
@@ -161,13 +162,12 @@ class ResponseAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             report = cleaned.get("report")
-            if report is not None and not report.s55_applies:
+            if report is not None:
                 # The same rule response_create enforces, shown on the form.
-                self.add_error(
-                    "report",
-                    "This report does not need a Section 55 response"
-                    + (f": {report.s55_exemption_reason}" if report.s55_exemption_reason else "."),
-                )
+                try:
+                    check_report_attracts_s55(report)
+                except WorkflowError as error:
+                    self.add_error("report", str(error))
             return cleaned
         expected = cleaned.get("expected_lock_version")
         current = Response.objects.filter(pk=self.instance.pk).values_list(

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership
 from accounts.selectors import user_has_office_role
@@ -58,16 +59,26 @@ def _require_text(value: str, message: str) -> str:
     return value.strip()
 
 
+def check_report_attracts_s55(report) -> None:
+    """Refuse any response to a report that carries no s55 duty for anyone (`attracts_s55`).
+
+    Whether *one body* must respond is not decided here: that is its own response's
+    "not required" status, with its reason (`response_mark_not_required`)."""
+    if not report.attracts_s55:
+        raise WorkflowError(
+            "This report does not need a Section 55 response: fire and rescue inspection "
+            "reports have no Section 55 duty."
+        )
+
+
 def response_create(*, report, policing_body, acting_user, reason: str = "") -> Response:
     """Open the s55 response of `policing_body` to `report`, with its statutory due date.
 
     s55(5A): due = publication + 55 days (publication day is day 1); none before 2 May 2017.
+    A report's recording opens the responses of the bodies it concerns
+    (`responses_create_for_report`); this opens one for a body the report does not list.
     """
-    if not report.s55_applies:
-        raise WorkflowError(
-            "This report does not need a Section 55 response"
-            + (f": {report.s55_exemption_reason}" if report.s55_exemption_reason else ".")
-        )
+    check_report_attracts_s55(report)
     with transaction.atomic():
         if Response.objects.filter(report=report, policing_body=policing_body).exists():
             raise WorkflowError(
@@ -78,6 +89,44 @@ def response_create(*, report, policing_body, acting_user, reason: str = "") -> 
         attribute(response, acting_user=acting_user, reason=reason or "Response opened")
         response.save()
     return response
+
+
+#: The history reason of a response opened because its report was recorded.
+OPENED_WITH_REPORT = "Opened when the report was recorded"
+
+
+def responses_create_for_report(
+    *, report, acting_user, reason: str = OPENED_WITH_REPORT
+) -> list[Response]:
+    """Open a "not started" response, with its statutory due dates, for every body the report
+    concerns (`Report.bodies_concerned`: every body for a national report) that has none yet,
+    so each body's clock, dashboard and reminders start the day the report is recorded, whether
+    or not anyone in that office has opened it. A body that need not respond records that on
+    its own response (`response_mark_not_required`); nothing here decides it for anyone.
+
+    Whatever records a report, or changes the forces or scope it covers, calls this in the same
+    transaction: the report form's pages, the admin, the importer's confirm and the demo.
+    Idempotent (bodies with a response are left alone; the report row is locked so two callers
+    cannot both open one) and a fixed number of queries whatever the number of bodies: the
+    responses and their first history rows are inserted in bulk. A report with no s55 duty
+    (fire and rescue) opens nothing. Returns the responses opened."""
+    if not report.attracts_s55:
+        return []
+    with transaction.atomic():
+        report = type(report).objects.select_for_update().get(pk=report.pk)
+        bodies = report.bodies_concerned().exclude(
+            pk__in=Response.objects.filter(report=report).values("policing_body_id")
+        )
+        opened = []
+        for body in bodies.order_by("pk"):
+            response = Response(report=report, policing_body=body)
+            _set_due_dates(response, report.published_on)
+            opened.append(response)
+        if opened:
+            opened = bulk_create_with_history(
+                opened, Response, default_user=acting_user, default_change_reason=reason
+            )
+    return opened
 
 
 def _set_due_dates(response: Response, published_on: date) -> None:
@@ -555,11 +604,7 @@ def response_import_published(
     unknown = set(copies) - set(COPY_FIELDS)
     if unknown:
         raise WorkflowError(f"Unknown copy recipient: {', '.join(sorted(unknown))}.")
-    if not report.s55_applies:
-        raise WorkflowError(
-            "This report does not need a Section 55 response"
-            + (f": {report.s55_exemption_reason}" if report.s55_exemption_reason else ".")
-        )
+    check_report_attracts_s55(report)
     problems = []
     if published_on < report.published_on:
         problems.append(
@@ -582,27 +627,43 @@ def response_import_published(
     if problems:
         raise WorkflowError(" ".join(problems), problems=problems)
     with transaction.atomic():
-        if Response.objects.filter(report=report, policing_body=policing_body).exists():
+        response = (
+            Response.objects.select_for_update()
+            .filter(report=report, policing_body=policing_body)
+            .first()
+        )
+        if response is not None and response.status == Status.NOT_REQUIRED:
+            raise WorkflowError(
+                f"{policing_body.short_name} recorded that it need not respond to this report "
+                f"({response.not_required_reason}). Reinstate its response first if it did "
+                "publish one."
+            )
+        if response is not None and not _untouched(response):
             raise WorkflowError(
                 f"{policing_body.short_name} already has a response to this report: open it "
                 "instead of importing another."
             )
-        response = Response(
-            report=report,
-            policing_body=policing_body,
-            status=Status.PUBLISHED,
-            published_on=published_on,
-            published_url=published_url.strip(),
-            imported=True,
-            office_comments=office_comments,
-            reply_to_force=reply_to_force.strip(),
-            force_comments=force_comments.strip(),
-            force_comments_author_name=force_comments_author_name.strip(),
-            force_comments_author_role=force_comments_author_role.strip(),
-            signatory_name=signatory_name.strip() or policing_body.holder_name,
-            signatory_title=signatory_title.strip() or policing_body.holder_title,
-            internal_notes=internal_notes.strip(),
-        )
+        if response is None:
+            response = Response(report=report, policing_body=policing_body)
+        else:
+            # Opened, untouched, when the report was recorded: the import fills it in.
+            response.lock_version += 1
+        values = {
+            "status": Status.PUBLISHED,
+            "published_on": published_on,
+            "published_url": published_url.strip(),
+            "imported": True,
+            "office_comments": office_comments,
+            "reply_to_force": reply_to_force.strip(),
+            "force_comments": force_comments.strip(),
+            "force_comments_author_name": force_comments_author_name.strip(),
+            "force_comments_author_role": force_comments_author_role.strip(),
+            "signatory_name": signatory_name.strip() or policing_body.holder_name,
+            "signatory_title": signatory_title.strip() or policing_body.holder_title,
+            "internal_notes": internal_notes.strip(),
+        }
+        for name, value in values.items():
+            setattr(response, name, value)
         _set_due_dates(response, report.published_on)
         for key, when in copies.items():
             setattr(response, COPY_FIELDS[key], when)
@@ -627,6 +688,18 @@ def response_import_published(
         )
         transaction.on_commit(lambda: _after_publication(version.pk))
     return response
+
+
+def _untouched(response: Response) -> bool:
+    """Not started, and nothing written in it yet (as `responses_create_for_report` opens it)."""
+    return (
+        response.status == Status.NOT_STARTED
+        and not any(
+            getattr(response, name).strip()
+            for name in ("office_comments", "reply_to_force", "force_comments", "internal_notes")
+        )
+        and not response.explanations.exists()
+    )
 
 
 def response_amend(*, response: Response, reason: str, acting_user) -> Response:

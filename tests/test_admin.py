@@ -354,7 +354,6 @@ def test_a_report_with_judgements_and_findings_can_be_added_in_one_go(admin_clie
         "forces": [norfolk.force_id],
         "lead_inspectorate": "hmicfrs",
         "grading_framework": "five",
-        "s55_applies": "on",
         "judgements-TOTAL_FORMS": 1,
         "judgements-INITIAL_FORMS": 0,
         "judgements-0-position": 1,
@@ -378,6 +377,10 @@ def test_a_report_with_judgements_and_findings_can_be_added_in_one_go(admin_clie
     finding = report.findings.get()
     assert finding.timescale_kind == Finding.TimescaleKind.BY_DATE
     assert finding.target_date == date(2025, 3, 31)
+    # Recording it opened Norfolk's response, its clock running from the publication date.
+    response = Response.objects.get(report=report)
+    assert (response.policing_body, response.status) == (norfolk, Status.NOT_STARTED)
+    assert response.due_date == date(2024, 2, 29)
 
 
 @pytest.mark.django_db
@@ -389,7 +392,6 @@ def test_a_fire_report_added_in_the_admin_never_attracts_s55(admin_client):
         "scope": "force",
         "lead_inspectorate": "hmicfrs",
         "grading_framework": "none",
-        "s55_applies": "on",
         "judgements-TOTAL_FORMS": 0,
         "judgements-INITIAL_FORMS": 0,
         "findings-TOTAL_FORMS": 0,
@@ -399,7 +401,9 @@ def test_a_fire_report_added_in_the_admin_never_attracts_s55(admin_client):
     result = admin_client.post(_url(Report, "add"), posted)
 
     assert result.status_code == 302, result.context["adminform"].form.errors
-    assert Report.objects.get(title=posted["title"]).s55_applies is False
+    report = Report.objects.get(title=posted["title"])
+    assert report.attracts_s55 is False
+    assert not Response.objects.filter(report=report).exists()
 
 
 @pytest.mark.django_db

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Force
 from accounts.permissions import has_office_role
 from core.history import attribute
-from inspections.models import Finding, GradedJudgement, ImportDraft, Report, ReportType
+from inspections.models import Finding, GradedJudgement, ImportDraft, Report
 from inspections.services import finding_derive_timescale, report_create
 
 from . import draft as drafts
@@ -153,8 +153,6 @@ def _create_report(payload: dict, acting_user) -> tuple[Report, dict[str, Findin
         "grading_framework": details["grading_framework"],
         "hmicfrs_url": details.get("hmicfrs_url", "").strip(),
     }
-    if report_type == ReportType.FIRE:
-        fields["s55_applies"] = False
     report = report_create(acting_user=acting_user, forces=forces, reason=IMPORT_REASON, **fields)
     for position, entry in enumerate(payload["judgements"], start=1):
         judgement = GradedJudgement(
@@ -250,7 +248,7 @@ def import_draft_confirm(
 
     A previously published response is created through `response_import_published`: published
     on its original date and marked as imported. Raises DraftError listing every problem."""
-    from responses.services import response_import_published
+    from responses.services import response_import_published, responses_create_for_report
     from responses.workflow import WorkflowError
 
     _require_office(acting_user, draft.policing_body)
@@ -299,6 +297,10 @@ def import_draft_confirm(
                         internal_notes=_checklist_notes(draft, response),
                         reason=IMPORT_REASON,
                     )
+                if existing_report is None:
+                    # Recording the report opens the response of every body it concerns (not
+                    # started), as on the report pages; the office's own, if imported, is kept.
+                    responses_create_for_report(report=report, acting_user=acting_user)
         except ValidationError as error:
             messages = _messages(error)
             raise DraftError(" ".join(messages), problems=messages) from error

@@ -13,11 +13,11 @@ from accounts.models import Force, Membership, PolicingBody
 from inspections.models import Addressee, Finding, GradingFramework, Report, ReportType, Scope
 from inspections.services import finding_add, judgement_add, report_create
 from responses import deadlines
+from responses.models import Response
 from responses.pdf import safe_accent
 from responses.services import (
     explanation_save,
     response_approve,
-    response_create,
     response_invite_force,
     response_publish,
     response_record_copies,
@@ -25,6 +25,7 @@ from responses.services import (
     response_start_drafting,
     response_submit_for_approval,
     response_update_text,
+    responses_create_for_report,
 )
 
 from . import norfolk_cdi_2019 as norfolk
@@ -135,9 +136,21 @@ def _add_findings(report, items, user):
     return added
 
 
+def _record(*, acting_user, **fields):
+    """Record a report as the report pages do: the bodies it concerns get their responses."""
+    report = report_create(acting_user=acting_user, **fields)
+    responses_create_for_report(report=report, acting_user=acting_user)
+    return report
+
+
+def _response(report, body) -> Response:
+    """The body's response, opened when the report was recorded."""
+    return Response.objects.get(report=report, policing_body=body)
+
+
 def _norfolk_cdi(users, body):
     drafter, approver, force_user = users["drafter"], users["approver"], users["force"]
-    report = report_create(
+    report = _record(
         acting_user=drafter,
         forces=[body.force],
         title=norfolk.TITLE,
@@ -186,7 +199,7 @@ def _norfolk_cdi(users, body):
         drafter,
     )
 
-    response = response_create(report=report, policing_body=body, acting_user=drafter)
+    response = _response(report, body)
     response = response_invite_force(
         response=response,
         invited_on=norfolk.FORCE_INVITED_ON,
@@ -247,7 +260,7 @@ def _norfolk_cdi(users, body):
 def _report(
     user, body, *, title, published_on, report_type=ReportType.PEEL, scope=Scope.FORCE, **extra
 ):
-    return report_create(
+    return _record(
         acting_user=user,
         forces=[body.force] if scope != Scope.NATIONAL else [],
         title=title,
@@ -290,7 +303,7 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         participating_inspectorates=["hmi_prisons"],
     )
     _simple_recs(overdue, drafter, 2)
-    response = response_create(report=overdue, policing_body=norfolk_body, acting_user=drafter)
+    response = _response(overdue, norfolk_body)
     response = response_invite_force(
         response=response,
         invited_on=overdue.published_on + timedelta(days=2),
@@ -314,7 +327,7 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         report_type=ReportType.PEEL_SPOTLIGHT,
     )
     recs = _simple_recs(soon, drafter, 3)
-    response = response_create(report=soon, policing_body=norfolk_body, acting_user=drafter)
+    response = _response(soon, norfolk_body)
     response = response_invite_force(
         response=response,
         invited_on=soon.published_on + timedelta(days=1),
@@ -351,7 +364,7 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         report=waiting, area="Protecting vulnerable people", grade="good", acting_user=drafter
     )
     _simple_recs(waiting, drafter, 2)
-    response = response_create(report=waiting, policing_body=norfolk_body, acting_user=drafter)
+    response = _response(waiting, norfolk_body)
     response_invite_force(
         response=response,
         invited_on=waiting.published_on + timedelta(days=1),
@@ -409,7 +422,8 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         ],
         drafter,
     )
-    response_create(report=thematic, policing_body=norfolk_body, acting_user=drafter)
+    # Recording it opened every office's response (national: it concerns them all): each is
+    # not started, with its clock running, until that office starts it or records why not.
 
     # Published late, with a reason: PEEL 2021/22.
     late = _report(
@@ -422,7 +436,7 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
     )
     judgement_add(report=late, area="Preventing crime", grade="good", acting_user=drafter)
     recs = _simple_recs(late, drafter, 1)
-    response = response_create(report=late, policing_body=norfolk_body, acting_user=drafter)
+    response = _response(late, norfolk_body)
     response = response_invite_force(
         response=response,
         invited_on=date(2022, 5, 11),
@@ -467,9 +481,7 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         grading_framework=GradingFramework.FIVE_GRADES,
     )
     _simple_recs(suffolk_report, users["other-drafter"], 2)
-    response = response_create(
-        report=suffolk_report, policing_body=suffolk_body, acting_user=users["other-drafter"]
-    )
+    response = _response(suffolk_report, suffolk_body)
     response = response_start_drafting(response=response, acting_user=users["other-drafter"])
     response_update_text(
         response=response,

@@ -305,9 +305,10 @@ def test_three_people_take_the_norfolk_cdi_2019_response_from_report_to_publishe
         expect(main).to_contain_text("Recommendations: R1, R2, R3")
         journey.shot(drafter, "report", axe=True)
 
-        # --- The drafter starts the response and invites the force ---------------------------
-        _submit(drafter, "Start the response")
-        expect(banner(drafter)).to_contain_text("Response started.")
+        # --- Recording the report opened the office's response: the drafter goes to it and
+        # invites the force ----------------------------------------------------------------
+        expect(main.locator(".govuk-tag").first).to_have_text("Not started")
+        _submit(drafter, "Go to the response", role="link")
         response_url = drafter.url
         assert re.search(r"/responses/\d+/$", response_url), response_url
         response = Response.objects.get(report__title=TITLE)

@@ -12,7 +12,7 @@ from inspections.services import finding_add, judgement_add, report_create
 pytestmark = pytest.mark.django_db
 
 
-# Whether s55 applies.
+# Whether s55 applies: a property of the report type, never a switch on the report.
 
 
 def test_a_fire_report_never_attracts_section_55(staff):
@@ -21,38 +21,29 @@ def test_a_fire_report_never_attracts_section_55(staff):
         title="Norfolk Fire and Rescue Service inspection",
         published_on=date(2022, 7, 27),
         report_type=ReportType.FIRE,
-        s55_applies=True,
     )
 
-    assert Report.objects.get(pk=fire.pk).s55_applies is False
+    assert fire.attracts_s55 is False
+    assert fire not in Report.objects.attracting_s55()
 
 
-def test_a_police_report_without_s55_needs_a_recorded_reason(staff):
-    with pytest.raises(ValidationError) as refused:
-        report_create(
-            acting_user=staff,
-            title="National thematic report",
-            published_on=date(2022, 11, 2),
-            report_type=ReportType.NATIONAL_THEMATIC,
-            s55_applies=False,
-            s55_exemption_reason="  ",
-        )
-
-    assert "s55_exemption_reason" in refused.value.message_dict
-    assert not Report.objects.filter(title="National thematic report").exists()
-
-
-def test_a_police_report_without_s55_is_accepted_with_a_reason(staff):
+@pytest.mark.parametrize("report_type", [t for t in ReportType if t != ReportType.FIRE])
+def test_every_other_report_type_attracts_section_55(staff, report_type):
     report = report_create(
         acting_user=staff,
-        title="National thematic report",
+        title="A police inspection report",
         published_on=date(2022, 11, 2),
-        report_type=ReportType.NATIONAL_THEMATIC,
-        s55_applies=False,
-        s55_exemption_reason="The force-specific report carries the same recommendations.",
+        report_type=report_type,
     )
 
-    assert Report.objects.get(pk=report.pk).s55_applies is False
+    assert report.attracts_s55 is True
+    assert report in Report.objects.attracting_s55()
+
+
+def test_a_report_has_no_switch_that_decides_section_55_for_every_office():
+    names = {field.name for field in Report._meta.get_fields()}
+
+    assert not names & {"s55_applies", "s55_exemption_reason"}
 
 
 def test_report_create_records_who_and_why(staff, report):

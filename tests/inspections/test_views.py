@@ -179,8 +179,6 @@ def details(**overrides):
         "forces": [str(force("norfolk").pk)],
         "lead_inspectorate": "hmicfrs",
         "grading_framework": "four",
-        "s55_applies": "on",
-        "s55_exemption_reason": "",
         "summary": "",
     }
     data.update(overrides)
@@ -244,7 +242,57 @@ def test_a_fire_report_never_needs_a_section_55_response(client, drafter):
         details(title="Norfolk Fire and Rescue Service 2022", report_type=ReportType.FIRE),
     )
 
-    assert Report.objects.get(title="Norfolk Fire and Rescue Service 2022").s55_applies is False
+    report = Report.objects.get(title="Norfolk Fire and Rescue Service 2022")
+    assert report.attracts_s55 is False
+    assert not Response.objects.filter(report=report).exists()
+
+
+def test_recording_a_report_opens_the_response_of_the_body_it_covers(client, drafter, norfolk):
+    client.force_login(drafter)
+
+    client.post(reverse("inspections:report-create"), details())
+
+    report = Report.objects.get(title="Norfolk Constabulary Crime Data Integrity inspection 2019")
+    response = Response.objects.get(report=report)
+    assert (response.policing_body, response.status) == (norfolk, Status.NOT_STARTED)
+    assert response.due_date == date(2020, 3, 2)
+
+
+def test_recording_a_national_report_opens_a_response_for_every_body(client, drafter):
+    client.force_login(drafter)
+
+    client.post(
+        reverse("inspections:report-create"),
+        details(
+            title="Vetting, misconduct and misogyny",
+            report_type=ReportType.NATIONAL_THEMATIC,
+            scope=Scope.NATIONAL,
+            forces=[],
+        ),
+    )
+
+    report = Report.objects.get(title="Vetting, misconduct and misogyny")
+    assert report.responses.count() == 43
+    assert set(report.responses.values_list("status", flat=True)) == {Status.NOT_STARTED}
+
+
+def test_a_force_added_on_the_details_page_gets_its_response(client, drafter, norfolk, cdi):
+    client.force_login(drafter)
+    edit = reverse("inspections:report-edit", args=[cdi.pk])
+    version = re.search(r'name="version" value="([^"]+)"', client.get(edit).content.decode())[1]
+
+    page = client.post(
+        edit,
+        details(
+            scope=Scope.MULTI_FORCE,
+            forces=[str(force("norfolk").pk), str(force("suffolk").pk)],
+            version=version,
+        ),
+    )
+
+    assert page.status_code == 302
+    opened = Response.objects.get(report=cdi, policing_body__slug="suffolk-pcc")
+    assert opened.status == Status.NOT_STARTED
 
 
 def test_editing_the_details_saves_them_and_the_forces(client, drafter, cdi):
@@ -626,7 +674,7 @@ def test_start_the_response_creates_it_and_opens_its_page(client, drafter, norfo
 
 
 def test_start_the_response_is_refused_with_the_reason_for_a_fire_report(client, drafter):
-    fire = ReportFactory(report_type=ReportType.FIRE, s55_applies=False)
+    fire = ReportFactory(report_type=ReportType.FIRE)
     client.force_login(drafter)
 
     page = client.post(reverse("inspections:start-response", args=[fire.pk]))

@@ -91,7 +91,10 @@ def _check_states():
     thematic = Report.objects.get(report_type="thematic")
     addressees = {a for f in thematic.findings.recommendations() for a in f.addressees}
     assert {Addressee.HOME_OFFICE, Addressee.COLLEGE_OF_POLICING} <= addressees
-    suffolk = Response.objects.get(policing_body__slug="suffolk-pcc")
+    # The national thematic concerns every office: recording it opened each one's response.
+    assert thematic.responses.count() == PolicingBody.objects.count()
+    assert set(thematic.responses.values_list("status", flat=True)) == {Status.NOT_STARTED}
+    suffolk = Response.objects.get(policing_body__slug="suffolk-pcc", report__scope="force")
     assert suffolk.status == Status.DRAFTING and suffolk.published_on is None
     assert not suffolk.report.forces.filter(slug="norfolk").exists()
     assert today - timedelta(days=60) == norfolk.overdue(today=today).first().report.published_on

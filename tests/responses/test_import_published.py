@@ -116,7 +116,7 @@ def test_only_one_response_per_office_and_report(report, norfolk, drafter):
 
 
 def test_never_for_a_report_without_a_section_55_duty(norfolk, drafter):
-    fire = ReportFactory(report_type=ReportType.FIRE, s55_applies=False)
+    fire = ReportFactory(report_type=ReportType.FIRE)
     with pytest.raises(WorkflowError, match="does not need a Section 55 response"):
         _import(fire, norfolk, drafter)
 

@@ -524,7 +524,6 @@ def test_a_fire_report_cannot_have_a_section_55_response(norfolk, drafter):
         title="Norfolk Fire and Rescue Service inspection",
         published_on=date(2022, 7, 27),
         report_type=ReportType.FIRE,
-        s55_applies=True,
     )
 
     with pytest.raises(WorkflowError, match="does not need a Section 55 response"):

@@ -131,7 +131,7 @@ def test_the_reference_document_imports_as_the_demo_has_it(norfolk_office, draft
             r.scope,
             sorted(f.slug for f in r.forces.all()),
             r.grading_framework,
-            r.s55_applies,
+            r.attracts_s55,
             [(j.area, j.grade) for j in r.judgements.all()],
         )
 
@@ -204,7 +204,10 @@ def test_importing_only_the_report(norfolk_office, drafter):
     )
     draft = import_draft_confirm(draft=draft, acting_user=drafter)
     assert draft.report.findings.count() == 22
-    assert not Response.objects.exists()
+    # No published response imported: recording the report opened the office's, not started.
+    response = Response.objects.get()
+    assert (response.policing_body, response.status) == (norfolk_office, "not_started")
+    assert not response.imported
 
 
 def test_a_response_to_a_report_already_recorded(norfolk_office, drafter):
