@@ -539,9 +539,10 @@ def section_changed_since(
     return any(values(before.get(pk)) != values(now.get(pk)) for pk in ids)
 
 
-def last_change(response: Response, *, finding=None):
+def last_change(response: Response, *, viewer, finding=None):
     """(who, when) of the latest saved change to the response, or to its explanation of
-    `finding`: what an editor whose save was refused needs to know."""
+    `finding`: what an editor whose save was refused needs to know. Who is named to `viewer`
+    as `person_namer` says."""
     if finding is not None:
         record = (
             Explanation.history.filter(response_id=response.pk, finding_id=finding.pk)
@@ -554,7 +555,9 @@ def last_change(response: Response, *, finding=None):
     if record is None:
         return None, None
     user = record.history_user
-    return (user.display_name if user else "the system"), record.history_date
+    if user is None:
+        return "the system", record.history_date
+    return person_namer(viewer=viewer, people=[user])(user), record.history_date
 
 
 def response_history(response: Response, *, viewer):

@@ -110,7 +110,7 @@ def _conflict(request, response, error, *, finding=None):
     current saved response (and explanation); plus the posted data with the current
     lock_version, so the editor's text stays in the form and saving again is possible."""
     current = Response.objects.select_related("report", "policing_body__force").get(pk=response.pk)
-    who, when = last_change(current, finding=finding)
+    who, when = last_change(current, viewer=request.user, finding=finding)
     data = request.POST.copy()
     data["lock_version"] = str(current.lock_version)
     explanation = (

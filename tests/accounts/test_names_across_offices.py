@@ -141,3 +141,17 @@ def test_the_report_history_costs_the_same_queries_whoever_changed_it(
 
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url)
+
+
+def test_a_refused_save_names_the_last_editor_only_if_they_are_ours(norfolk_drafter):
+    from responses.selectors import last_change
+
+    response = make_response(body=policing_body("norfolk-pcc"), acting_user=norfolk_drafter)
+    stranger = office_user(policing_body("suffolk-pcc"), full_name="Sam Suffolk")
+    attribute(response, acting_user=stranger, reason="Fact corrected")
+    response.save()
+    colleague = office_user(policing_body("norfolk-pcc"))
+
+    who, _ = last_change(response, viewer=colleague)
+
+    assert who == "Office of the Police and Crime Commissioner for Suffolk"
