@@ -191,6 +191,9 @@ TABLE: dict[str, Expect] = {
     "tracking:update-add": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:closure-propose": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:closure-decide": Expect(NORFOLK_OBJECT),
+    # The force's proposals for the public page: only the office decides.
+    "tracking:proposal-list": Expect(OFFICE),
+    "tracking:proposal-decide": Expect(NORFOLK_OBJECT),
     "tracking:evidence-download": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:response-tracking": Expect(NORFOLK_OBJECT),
     "tracking:track": Expect(
@@ -258,6 +261,7 @@ class Office:
     calendar_token: str
     item: object
     proposal: object
+    public_proposal: object
     evidence: object
     pack: object
 
@@ -365,6 +369,10 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         date=today,
         files=[SimpleUploadedFile("plan.png", png_bytes(), content_type="image/png")],
     )
+    contributor = force_user(body.force, username=f"{slug}-contributor")
+    public_proposal = progress_update_add(
+        item=item, acting_user=contributor, text="Audit begun.", date=today, is_public=True
+    ).public_proposal
     proposal = closure_propose(item=item, acting_user=drafter, text="All done.", date=today)
     evidence = item.updates.first().evidence.first()
     pack = panel_pack_create(policing_body=body, as_at=today, acting_user=drafter)
@@ -381,6 +389,7 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         calendar_token=token,
         item=item,
         proposal=proposal,
+        public_proposal=public_proposal,
         evidence=evidence,
         pack=pack,
     )
@@ -458,6 +467,10 @@ def url_kwargs(name: str, office: Office) -> dict:
         "reminders:send-again": {"pk": office.reminder.pk},
         "reminders:calendar-feed": {"token": office.calendar_token},
         "tracking:closure-decide": {"pk": office.item.pk, "proposal_pk": office.proposal.pk},
+        "tracking:proposal-decide": {
+            "pk": office.item.pk,
+            "proposal_pk": office.public_proposal.pk,
+        },
         "tracking:evidence-download": {"pk": office.evidence.pk},
         "tracking:response-tracking": {"pk": office.published.pk},
         "tracking:track": {"pk": office.published.pk},

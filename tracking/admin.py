@@ -1,6 +1,7 @@
 """Back-office admin for the tracker: read-only.
 
-Progress updates, evidence files, closure proposals and panel packs are records: the admin can
+Progress updates, evidence files, closure proposals, the force's proposals for the public page
+and panel packs are records: the admin can
 list and read them but has no add, change or delete permission for any of them (append-only at
 every layer; see tracking/models.py). Tracker items are read-only here too: their status changes
 only through progress updates, and leads and dates change on the tracker's own pages, through
@@ -12,7 +13,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ClosureProposal, EvidenceFile, PanelPack, ProgressUpdate, TrackerItem
+from .models import (
+    ClosureProposal,
+    EvidenceFile,
+    PanelPack,
+    ProgressUpdate,
+    PublicProposal,
+    TrackerItem,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -58,7 +66,16 @@ class TrackerItemAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["date", "item", "kind", "author", "status_to", "is_public", "created_at"]
+    list_display = [
+        "date",
+        "item",
+        "kind",
+        "author",
+        "by_force",
+        "status_to",
+        "is_public",
+        "created_at",
+    ]
     list_filter = ["kind", "is_public", "item__policing_body"]
     search_fields = ["text", "item__finding__reference"]
     list_select_related = ["item__finding__report", "author"]
@@ -84,6 +101,13 @@ class ClosureProposalAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["item", "proposed_by", "proposed_at", "decision", "decided_by", "decided_at"]
     list_filter = ["decision", "item__policing_body"]
     list_select_related = ["item__finding__report", "proposed_by", "decided_by"]
+
+
+@admin.register(PublicProposal)
+class PublicProposalAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["item", "update", "created_at", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision", "item__policing_body"]
+    list_select_related = ["item__finding__report", "update", "decided_by"]
 
 
 @admin.register(PanelPack)

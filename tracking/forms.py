@@ -8,6 +8,7 @@ from django.utils import timezone
 from core.forms import GovukDateField
 
 from . import evidence
+from .publicity import Decision
 from .rag import Status
 
 MARKUP_HINT = (
@@ -78,6 +79,12 @@ PUBLIC_HELP = (
     "Anyone can then read it under the recommendation on the published response. Do not tick "
     "this for anything personal, sensitive or operational."
 )
+#: For the force: what it asks to make public is a proposal the office approves first.
+FORCE_PUBLIC_HELP = (
+    "The office reads it first: it appears under the recommendation on the published response "
+    "only once someone in the office approves it. Do not tick this for anything personal, "
+    "sensitive or operational."
+)
 
 
 NO_CHANGE = "no_change"
@@ -94,8 +101,11 @@ class ProgressUpdateForm(forms.Form):
     )
     files = EvidenceField()
 
-    def __init__(self, *args, statuses=(), current: str = "", **kwargs):
+    def __init__(self, *args, statuses=(), current: str = "", by_force=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if by_force:
+            self.fields["is_public"].label = "Propose this update for the public response page"
+            self.fields["is_public"].help_text = FORCE_PUBLIC_HELP
         if not statuses:
             del self.fields["status"]
             return
@@ -121,6 +131,12 @@ class ClosureProposeForm(forms.Form):
     )
     files = EvidenceField()
 
+    def __init__(self, *args, by_force=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if by_force:
+            self.fields["is_public"].label = "Propose this for the public response page"
+            self.fields["is_public"].help_text = FORCE_PUBLIC_HELP
+
 
 class ClosureDecisionForm(forms.Form):
     decision = forms.ChoiceField(
@@ -143,11 +159,60 @@ class ClosureDecisionForm(forms.Form):
         required=False,
         help_text=PUBLIC_HELP,
     )
+    publish_proposal_text = forms.BooleanField(
+        label="Also show the force's text of the proposal on the public response page",
+        required=False,
+        help_text=(
+            "The force asked for it to be public. It is published only if you approve closure "
+            "and tick this; otherwise only your decision can be public."
+        ),
+    )
+
+    def __init__(self, *args, force_text_proposed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not force_text_proposed:
+            del self.fields["publish_proposal_text"]
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Enter why closure is refused")
+        return data
+
+
+class PublicProposalDecisionForm(forms.Form):
+    """The office's decision on what the public page shows of a force's update."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            (Decision.APPROVED.value, "Approve it as the force wrote it"),
+            (Decision.EDITED.value, "Publish it in the office's words (write them below)"),
+            (Decision.DECLINED.value, "Do not publish it"),
+        ],
+        error_messages={"required": "Choose whether to approve, edit or not publish it"},
+    )
+    text = _text(
+        "The office's words",
+        required=False,
+        hint="Only for publishing it in the office's words: this text is published instead of "
+        "the force's, as the office's update. " + MARKUP_HINT,
+    )
+    reason = _text(
+        "Reason",
+        required=False,
+        rows=3,
+        hint="Required if you do not publish it: say why, so the force knows. Optional otherwise.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == Decision.EDITED and not (data.get("text") or "").strip():
+            self.add_error("text", "Enter the office's words to publish")
+        if decision == Decision.DECLINED and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter why it is not published")
         return data
 
 

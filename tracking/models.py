@@ -10,6 +10,10 @@
   stored with its SHA-256 and served only through a permission-checked view. Append-only.
 - `ClosureProposal`: someone says the work is complete; someone else in the office approves
   or refuses it, with a reason. The database itself refuses a decision by the proposer.
+- `PublicProposal`: a force contributor's update that would change what the public sees waits
+  for an office member to approve it, publish it in the office's words, or decline it
+  (`tracking.publicity` is the rule). The decision is recorded once, with its history; the
+  force's update itself is never changed.
 - `PanelPack`: a Police and Crime Panel pack frozen at a chosen date: the JSON it was built
   from and the PDF bytes, each with its SHA-256. Never recomputed; append-only.
 
@@ -29,6 +33,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PolicingBody
 from inspections.models import Finding
 
+from .publicity import Decision
 from .rag import Status
 
 
@@ -177,6 +182,14 @@ class ProgressUpdate(AppendOnlyModel):
         related_name="corrections",
         help_text="The earlier update this one corrects.",
     )
+    # Who wrote it, as they were when they wrote it: the force's updates are proposals for the
+    # public page, and the force may correct only its own (tracking.services).
+    by_force = models.BooleanField(
+        "written by the force",
+        default=False,
+        editable=False,
+        help_text="Written by a force contributor (not the office's staff).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -290,6 +303,65 @@ class ClosureProposal(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.decision == self.Decision.PENDING
+
+
+class PublicProposal(models.Model):
+    """A force contributor's update that would change the public page, and the office's
+    decision on it (`tracking.publicity` says what each decision publishes).
+
+    Written by `tracking.services` when the force adds such an update; decided once by an office
+    member (`public_proposal_decide`, or `closure_decide` for a closure proposal). "Edited" keeps
+    the force's update as it was and points at the office's own update that is published in its
+    place."""
+
+    Decision = Decision
+
+    item = models.ForeignKey(TrackerItem, on_delete=models.PROTECT, related_name="public_proposals")
+    update = models.OneToOneField(
+        ProgressUpdate,
+        on_delete=models.PROTECT,
+        related_name="public_proposal",
+        help_text="The force's update (its text, status change or correction).",
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    replacement = models.OneToOneField(
+        ProgressUpdate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces_proposal",
+        help_text="The office's update published instead of the force's text (when edited).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="public_proposal_decision_has_decider",
+                condition=Q(decision="pending", decided_by__isnull=True)
+                | (~Q(decision="pending") & Q(decided_by__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="public_proposal_replacement_only_when_edited",
+                condition=Q(decision="edited", replacement__isnull=False)
+                | (~Q(decision="edited") & Q(replacement__isnull=True)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Public proposal on {self.item} ({self.get_decision_display().lower()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == Decision.PENDING
 
 
 class PanelPack(AppendOnlyModel):

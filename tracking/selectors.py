@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     CharField,
     DateField,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -29,7 +30,15 @@ from accounts.models import Membership
 from accounts.permissions import force_ids, office_roles
 from core.history import timeline
 
-from .models import ClosureProposal, EvidenceFile, PanelPack, ProgressUpdate, TrackerItem
+from . import publicity
+from .models import (
+    ClosureProposal,
+    EvidenceFile,
+    PanelPack,
+    ProgressUpdate,
+    PublicProposal,
+    TrackerItem,
+)
 from .rag import (
     ACTIVE_STATUSES,
     CLOSED_STATUSES,
@@ -190,9 +199,21 @@ class ItemPage:
         self.is_force = item.policing_body.force_id in force_ids(user)
         self.updates = list(
             ProgressUpdate.objects.filter(item=item)
-            .select_related("author", "corrects__author")
+            .select_related(
+                "author",
+                "corrects__author",
+                "public_proposal__decided_by",
+                "public_proposal__replacement",
+                "replaces_proposal__update",
+            )
             .order_by("date", "created_at", "id")
         )
+        decisions = _decisions(self.updates)
+        self.public_status = publicity.public_status(self.updates, decisions)
+        self.public_update_ids = {u.pk for u in publicity.public_updates(self.updates, decisions)}
+        self.pending_public = [
+            p for u in self.updates if (p := _proposal(u)) is not None and p.is_pending
+        ]
         files: dict[int, list[EvidenceFile]] = {}
         for evidence in EvidenceFile.objects.filter(update__item=item).order_by("id"):
             files.setdefault(evidence.update_id, []).append(evidence)
@@ -283,7 +304,23 @@ class ItemPage:
 
     @property
     def public_update_count(self) -> int:
-        return sum(1 for u in self.updates if u.is_public)
+        return len(self.public_update_ids)
+
+    @property
+    def public_status_differs(self) -> bool:
+        return self.public_status != self.item.status
+
+
+def _proposal(update: ProgressUpdate) -> PublicProposal | None:
+    try:
+        return update.public_proposal
+    except PublicProposal.DoesNotExist:
+        return None
+
+
+def _decisions(updates) -> dict[int, str]:
+    """{update id: its proposal's decision} for updates loaded with their proposal."""
+    return {u.pk: p.decision for u in updates if (p := _proposal(u)) is not None}
 
 
 def update_for_item(item: TrackerItem, pk) -> ProgressUpdate:
@@ -381,10 +418,11 @@ def public_progress_for_response(response) -> dict[int, dict]:
                                           "status_label": "" or the status it moved to,
                                           "is_correction": bool}, ...]}}
 
-    Only the office that wrote the response, only updates marked public, oldest first, and
-    never an update that a later update corrects (the correction is the record; it is shown
-    if it is public itself). No names of staff. Findings the office does not track are absent.
-    Two queries. Call it only for a published response.
+    Only the office that wrote the response; the status and the updates as `tracking.publicity`
+    has them: what the office wrote or approved, never the force's proposals waiting for it;
+    updates marked public, oldest first, never one that a correction withdrew (the correction is
+    the record; it is shown if it is public itself). No names of staff. Findings the office
+    does not track are absent. Two queries. Call it only for a published response.
     """
     items = list(
         TrackerItem.objects.filter(
@@ -394,29 +432,64 @@ def public_progress_for_response(response) -> dict[int, dict]:
     updates = list(
         ProgressUpdate.objects.filter(item__in=[i.pk for i in items])
         .only("id", "item_id", "date", "text", "status_to", "is_public", "corrects_id")
+        .annotate(decision=F("public_proposal__decision"))
         .order_by("date", "created_at", "id")
     )
-    corrected = {u.corrects_id for u in updates if u.corrects_id}
-    by_item: dict[int, list[dict]] = {}
+    decisions = {u.pk: u.decision for u in updates if u.decision}
+    by_item: dict[int, list[ProgressUpdate]] = {}
     for update in updates:
-        if not update.is_public or update.pk in corrected:
-            continue
-        by_item.setdefault(update.item_id, []).append(
-            {
-                "date": update.date,
-                "text": update.text,
-                "status_label": Status(update.status_to).label if update.status_to else "",
-                "is_correction": bool(update.corrects_id),
-            }
-        )
-    return {
-        item.finding_id: {
-            "status": item.status,
-            "status_label": Status(item.status).label,
-            "public_updates": by_item.get(item.pk, []),
+        by_item.setdefault(update.item_id, []).append(update)
+    progress = {}
+    for item in items:
+        mine = by_item.get(item.pk, [])
+        status = publicity.public_status(mine, decisions)
+        progress[item.finding_id] = {
+            "status": status.value,
+            "status_label": status.label,
+            "public_updates": [
+                {
+                    "date": update.date,
+                    "text": update.text,
+                    "status_label": Status(update.status_to).label if update.status_to else "",
+                    "is_correction": bool(update.corrects_id),
+                }
+                for update in publicity.public_updates(mine, decisions)
+            ],
         }
-        for item in items
-    }
+    return progress
+
+
+# --- The force's proposals for the public page ---------------------------------------------------
+
+
+def pending_public_proposals(user):
+    """The force's proposals for the public page waiting for a decision from the user's
+    offices, oldest first, with what the list shows (one query)."""
+    bodies = list(office_roles(user))
+    return (
+        PublicProposal.objects.filter(
+            decision=publicity.Decision.PENDING, item__policing_body_id__in=bodies
+        )
+        .select_related("update__author", "item__finding__report", "item__policing_body")
+        .order_by("created_at", "id")
+    )
+
+
+def pending_public_proposal_count(user) -> int:
+    if not office_roles(user):
+        return 0
+    return pending_public_proposals(user).count()
+
+
+def public_proposal_for(user, item: TrackerItem, pk) -> PublicProposal:
+    """One of the item's proposals for the public page (404 for anything else)."""
+    return get_object_or_404(
+        PublicProposal.objects.select_related(
+            "update__author", "update__corrects__author", "decided_by", "replacement"
+        ),
+        item=item,
+        pk=pk,
+    )
 
 
 # --- Reminders -----------------------------------------------------------------------------------

@@ -10,8 +10,12 @@ update that names the one it corrects (`progress_update_add(corrects=...)`).
 - `tracker_items_create_for_response`: every recommendation for local action and every AFI of
   a response (run when the response is published, by `track_after_publication`; idempotent).
 - `progress_update_add`: a dated update, optionally changing the status, with evidence files.
+  The force corrects only the force's own updates.
 - `closure_propose` / `closure_decide`: segregation of duties: whoever proposed closure cannot
   approve or refuse it, and only the office decides.
+- `public_proposal_decide`: the office approves a force update that would change the public
+  page, publishes it in its own words, or declines it. Until then the force's update has no
+  public effect (`tracking.publicity`): the office publishes, the force proposes.
 - `tracker_items_bulk_update`: office lead, force lead, target date, area or status of many
   items at once (all or nothing).
 - `panel_pack_create`: a Police and Crime Panel pack frozen at a chosen date.
@@ -32,7 +36,15 @@ from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Scope
 
 from . import evidence
-from .models import ClosureProposal, EvidenceFile, PanelPack, ProgressUpdate, TrackerItem
+from .models import (
+    ClosureProposal,
+    EvidenceFile,
+    PanelPack,
+    ProgressUpdate,
+    PublicProposal,
+    TrackerItem,
+)
+from .publicity import Decision, needs_office_approval
 from .rag import Status
 from .workflow import (
     APPROVE_CLOSURE,
@@ -58,7 +70,8 @@ UNCHANGED = _Unchanged()
 
 #: Called after commit as `hook(policing_body_id=..., report_id=...)` when what the public page
 #: of that office's response to that report shows of an item may have changed (a new item, a
-#: change of status, a public update or a correction). The public site registers its cache
+#: change of status, a public update or a correction, that took effect: a force proposal only
+#: once the office approves it). The public site registers its cache
 #: invalidation here (public/apps.py), so tracking never imports the public site.
 PUBLIC_PROGRESS_HOOKS: list = []
 
@@ -273,6 +286,7 @@ def _add_update(
     item: TrackerItem,
     *,
     acting_user,
+    by_force: bool,
     text: str,
     day: date,
     kind: str = ProgressUpdate.Kind.UPDATE,
@@ -283,7 +297,9 @@ def _add_update(
     checked=(),
 ) -> ProgressUpdate:
     """Add the update (and its evidence), then bring the item's status and last-update date
-    up to date. The caller holds the item's lock."""
+    up to date. A force update that would change the public page waits for the office (a
+    pending `PublicProposal`); anything else public takes effect at once. The caller holds the
+    item's lock."""
     update = ProgressUpdate(
         item=item,
         kind=kind,
@@ -294,6 +310,7 @@ def _add_update(
         status_to=status,
         is_public=is_public,
         corrects=corrects,
+        by_force=by_force,
     )
     update.save()
     for upload, check in zip(uploads, checked, strict=True):
@@ -315,7 +332,13 @@ def _add_update(
         fields.append("status")
     attribute(item, acting_user=acting_user, reason=reason)
     item.save(update_fields=fields)
-    if status or is_public or corrects is not None:
+    if needs_office_approval(
+        by_force=by_force, is_public=is_public, status=status, corrects=corrects
+    ):
+        proposal = PublicProposal(item=item, update=update)
+        attribute(proposal, acting_user=acting_user, reason="Proposed for the public page")
+        proposal.save()
+    elif status or is_public or corrects is not None:
         _public_progress_changed(item)
     return update
 
@@ -335,8 +358,13 @@ def progress_update_add(
 
     With `status`, the update also changes the item's status as the table in
     `tracking.workflow` allows (closure has its own services). With `corrects`, it is a
-    correction of an earlier update of the same item (which stays on the record). `files` are
-    uploaded evidence, each checked by its content (`tracking.evidence`).
+    correction of an earlier update of the same item (which stays on the record); the force
+    corrects only the force's own updates. `files` are uploaded evidence, each checked by its
+    content (`tracking.evidence`).
+
+    A force contributor's update that is marked public, changes the status or corrects a public
+    update is a proposal: the public sees none of it until the office approves it
+    (`public_proposal_decide`).
     """
     text = _require_text(text, "Enter what has been done.")
     checked = _check_files(files)
@@ -349,9 +377,15 @@ def progress_update_add(
         _check_date(item, day, status_change=bool(status))
         if corrects is not None and corrects.item_id != item.pk:
             raise TrackingError("An update can only correct an earlier update of the same item.")
+        if corrects is not None and not is_office and not corrects.by_force:
+            raise TrackingError(
+                "The force can correct only the force's own updates: this one is the office's, "
+                "so ask the office to correct it."
+            )
         return _add_update(
             item,
             acting_user=acting_user,
+            by_force=not is_office,
             text=text,
             day=day,
             status=status,
@@ -376,7 +410,8 @@ def closure_propose(
 ) -> ClosureProposal:
     """Say the work on an item is complete and ask the office to sign it off (the item becomes
     pending sign-off). Force contributors propose for their force's items; office staff may
-    propose too, and then someone else in the office decides."""
+    propose too, and then someone else in the office decides. The public page shows a force's
+    proposal (its status, and its text if marked public) only once the office approves it."""
     text = _require_text(text, "Say what has been done to complete the work.")
     checked = _check_files(files)
     day = date or timezone.localdate()
@@ -395,6 +430,7 @@ def closure_propose(
         update = _add_update(
             item,
             acting_user=acting_user,
+            by_force=not is_office,
             text=text,
             day=day,
             kind=ProgressUpdate.Kind.CLOSURE_PROPOSED,
@@ -418,10 +454,16 @@ def closure_decide(
     approve: bool,
     reason: str = "",
     is_public: bool = False,
+    publish_proposal_text: bool = False,
 ) -> ClosureProposal:
     """The office approves a closure proposal (the item becomes complete) or refuses it with a
     reason (the item goes back to the status it had before). The person who proposed closure
-    can do neither: someone else in the office must."""
+    can do neither: someone else in the office must.
+
+    A force's proposal waiting for the office's approval for the public page is decided at the
+    same time: its text marked public is published only if the office approves closure with
+    `publish_proposal_text`; otherwise it is not published (the office's decision, itself
+    public if `is_public`, is what the public reads)."""
     reason = (reason or "").strip()
     if not approve and not reason:
         raise TrackingError("Say why closure is refused, so the force knows what is still needed.")
@@ -451,12 +493,29 @@ def closure_decide(
         update = _add_update(
             item,
             acting_user=acting_user,
+            by_force=False,
             text=text,
             day=max(timezone.localdate(), proposal.update.date),
             kind=kind,
             status=target,
             is_public=is_public,
         )
+        public = (
+            PublicProposal.objects.select_for_update()
+            .filter(update_id=proposal.update_id, decision=Decision.PENDING)
+            .first()
+        )
+        if public is not None:
+            if not approve:
+                decision, why = Decision.DECLINED, "Closure refused."
+            elif publish_proposal_text or not proposal.update.is_public:
+                decision, why = Decision.APPROVED, "Closure approved."
+            else:
+                decision, why = (
+                    Decision.DECLINED,
+                    "Closure approved; the force's text was not published.",
+                )
+            _proposal_record(public, acting_user=acting_user, decision=decision, reason=why)
         proposal.decision = (
             ClosureProposal.Decision.APPROVED if approve else ClosureProposal.Decision.REFUSED
         )
@@ -466,6 +525,88 @@ def closure_decide(
         proposal.decision_update = update
         attribute(proposal, acting_user=acting_user, reason=proposal.get_decision_display())
         proposal.save()
+        return proposal
+
+
+# --- The force's proposals for the public page -----------------------------------------------
+
+
+def _proposal_record(
+    proposal: PublicProposal, *, acting_user, decision: str, reason: str, replacement=None
+) -> PublicProposal:
+    """Record the office's decision on a proposal (the caller holds its lock)."""
+    proposal.decision = decision
+    proposal.decided_by = acting_user
+    proposal.decided_at = timezone.now()
+    proposal.reason = reason
+    proposal.replacement = replacement
+    label = Decision(decision).label
+    attribute(proposal, acting_user=acting_user, reason=f"{label}. {reason}" if reason else label)
+    proposal.save()
+    return proposal
+
+
+def public_proposal_decide(
+    *,
+    proposal: PublicProposal,
+    acting_user,
+    decision: str,
+    text: str = "",
+    reason: str = "",
+) -> PublicProposal:
+    """An office member decides what the public sees of a force's update (`tracking.publicity`):
+
+    - `Decision.APPROVED`: published as the force wrote it (its text if marked public, its
+      change of status, what it corrects);
+    - `Decision.EDITED`: the office publishes `text` instead, as its own update dated like the
+      force's (which stays on the record, never shown); the status change and correction take
+      effect as for an approval;
+    - `Decision.DECLINED`: nothing of it is published (`reason` says why, for the force).
+
+    Decided once; the decision and who made it are in the proposal's history and on the item's
+    timeline."""
+    decision = Decision(decision)
+    if decision == Decision.PENDING:
+        raise TrackingError("Choose whether to approve, edit or decline the proposal.")
+    reason = (reason or "").strip()
+    if decision == Decision.EDITED:
+        text = _require_text(text, "Enter the text to publish.")
+    if decision == Decision.DECLINED:
+        _require_text(reason, "Say why it is not published, so the force knows.")
+    with transaction.atomic():
+        item = _locked(proposal.item)
+        proposal = (
+            PublicProposal.objects.select_for_update()
+            .select_related("update__corrects")
+            .get(pk=proposal.pk)
+        )
+        _require_office(acting_user, item.policing_body_id, "decide what the public page shows")
+        if not proposal.is_pending:
+            raise TrackingError(
+                "This proposal has already been decided: "
+                f"{proposal.get_decision_display().lower()}."
+            )
+        replacement = None
+        if decision == Decision.EDITED:
+            update = proposal.update
+            replacement = _add_update(
+                item,
+                acting_user=acting_user,
+                by_force=False,
+                text=text,
+                day=update.date,
+                is_public=True,
+                corrects=update.corrects,
+            )
+        _proposal_record(
+            proposal,
+            acting_user=acting_user,
+            decision=decision,
+            reason=reason,
+            replacement=replacement,
+        )
+        if decision == Decision.APPROVED:  # an edit's own update has already said so
+            _public_progress_changed(item)
         return proposal
 
 
@@ -592,6 +733,7 @@ def tracker_items_bulk_update(
                 _add_update(
                     item,
                     acting_user=acting_user,
+                    by_force=False,
                     text=reason,
                     day=today,
                     kind=(

@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/updates/new/", views.update_add, name="update-add"),
     path("<int:pk>/closure/", views.closure_propose, name="closure-propose"),
     path("<int:pk>/closure/<int:proposal_pk>/", views.closure_decide, name="closure-decide"),
+    # The force's proposals for the public page, and the office's decision on each.
+    path("proposals/", views.proposal_list, name="proposal-list"),
+    path("<int:pk>/proposals/<int:proposal_pk>/", views.proposal_decide, name="proposal-decide"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
     # "Track this": the recommendations and AFIs of one response.
     path("responses/<int:pk>/", views.response_tracking, name="response-tracking"),

@@ -1,6 +1,7 @@
 """Tracker pages: the list with filters, sorting, exports and bulk change; an item's page with
-its full timeline; adding updates with evidence; proposing and deciding closure; evidence
-downloads; "Track this"; packs for the office's scrutiny body.
+its full timeline; adding updates with evidence; proposing and deciding closure; the force's
+proposals for the public page and the office's decisions on them; evidence downloads; "Track
+this"; packs for the office's scrutiny body.
 
 Every item is fetched from `selectors.items_visible_to(user)`, so an item of another office or
 force gives 404. Every change calls a service in `tracking.services`; a refused change shows
@@ -39,6 +40,7 @@ from .forms import (
     ItemDetailsForm,
     PanelPackForm,
     ProgressUpdateForm,
+    PublicProposalDecisionForm,
 )
 from .models import ClosureProposal, PanelPack
 from .rag import RAG_COLOURS, Status
@@ -51,6 +53,9 @@ from .selectors import (
     items_visible_to,
     office_people,
     packs_for_office,
+    pending_public_proposal_count,
+    pending_public_proposals,
+    public_proposal_for,
     response_findings_tracking,
     update_for_item,
 )
@@ -114,6 +119,7 @@ def item_list(request):
             "office": user_office(request.user),
             "rag_colours": {r.value: c for r, c in RAG_COLOURS.items()},
             "list_url": request.get_full_path(),
+            "pending_public": pending_public_proposal_count(request.user) if is_office else 0,
         },
     )
 
@@ -300,13 +306,14 @@ def update_add(request, pk):
         request.FILES or None,
         statuses=[] if corrects else page.status_choices,
         current=item.status,
+        by_force=not page.is_office,
         initial={"date": _today()},
     )
     problems = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.progress_update_add(
+            update = services.progress_update_add(
                 item=item,
                 acting_user=request.user,
                 text=data["text"],
@@ -319,10 +326,10 @@ def update_add(request, pk):
         except TrackingError as error:
             problems = error.problems
         else:
-            messages.success(
-                request,
-                "Your correction has been added." if corrects else "Your update has been added.",
-            )
+            done = "Your correction has been added." if corrects else "Your update has been added."
+            if hasattr(update, "public_proposal"):
+                done += " The office will decide what of it appears on the public response page."
+            messages.success(request, done)
             return redirect(_item_url(item))
     return render(
         request,
@@ -344,7 +351,10 @@ def closure_propose(request, pk):
     item = get_item_for(request.user, pk)
     page = ItemPage(item, user=request.user, today=_today())
     form = ClosureProposeForm(
-        request.POST or None, request.FILES or None, initial={"date": _today()}
+        request.POST or None,
+        request.FILES or None,
+        by_force=not page.is_office,
+        initial={"date": _today()},
     )
     problems = []
     if not page.can_propose_closure:
@@ -394,7 +404,10 @@ def closure_decide(request, pk, proposal_pk):
         pk=proposal_pk,
     )
     page = ItemPage(item, user=request.user, today=_today())
-    form = ClosureDecisionForm(request.POST or None)
+    force_text_proposed = proposal.update.is_public and any(
+        p.update_id == proposal.update_id for p in page.pending_public
+    )
+    form = ClosureDecisionForm(request.POST or None, force_text_proposed=force_text_proposed)
     problems = []
     own = proposal.proposed_by_id == request.user.pk
     if own:
@@ -413,6 +426,7 @@ def closure_decide(request, pk, proposal_pk):
                 approve=data["decision"] == "approve",
                 reason=data["reason"],
                 is_public=data["is_public"],
+                publish_proposal_text=data.get("publish_proposal_text", False),
             )
         except TrackingError as error:
             problems = error.problems
@@ -438,6 +452,75 @@ def closure_decide(request, pk, proposal_pk):
             "form": form,
             "problems": problems,
             "can_decide": not own and proposal.is_pending,
+        },
+    )
+
+
+# --- The force's proposals for the public page -------------------------------------------------
+
+
+@office_required()
+def proposal_list(request):
+    """What the force has proposed for the public pages of the user's office, waiting for a
+    decision."""
+    return render(
+        request,
+        "tracking/proposal_list.html",
+        {
+            "page_title": "Proposals for the public page",
+            "office": user_office(request.user),
+            "is_office": True,
+            "proposals": list(pending_public_proposals(request.user)),
+        },
+    )
+
+
+@member_required
+def proposal_decide(request, pk, proposal_pk):
+    item = get_item_for(request.user, pk)
+    _require_office_for(request, item)
+    proposal = public_proposal_for(request.user, item, proposal_pk)
+    update = proposal.update
+    form = PublicProposalDecisionForm(request.POST or None, initial={"text": update.text})
+    problems = []
+    if not proposal.is_pending:
+        problems = [
+            f"This proposal has already been decided: {proposal.get_decision_display().lower()}."
+        ]
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.public_proposal_decide(
+                proposal=proposal,
+                acting_user=request.user,
+                decision=data["decision"],
+                text=data["text"],
+                reason=data["reason"],
+            )
+        except TrackingError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                {
+                    "approved": "Approved: it is on the public response page.",
+                    "edited": "Published in the office's words.",
+                    "declined": "Not published. The force can see why on the item's timeline.",
+                }[data["decision"]],
+            )
+            return redirect(_safe_next(request, _item_url(item)))
+    return render(
+        request,
+        "tracking/proposal_decide.html",
+        {
+            "page_title": "Decide what the public page shows",
+            "item": item,
+            "proposal": proposal,
+            "update": update,
+            "form": form,
+            "problems": problems,
+            "can_decide": proposal.is_pending,
+            "next": _safe_next(request, ""),
         },
     )
 

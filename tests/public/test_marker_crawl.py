@@ -5,7 +5,10 @@ of an amendment in progress, the force's new comments during it, internal notes,
 reason before it is published, every field of responses that were never published (drafting,
 awaiting approval, approved, not required), a late reason, history reasons, staff names, a
 report's internal fields, and from the tracker: private progress updates, a public update that a
-private correction withdrew, the items' leads and the authors of public updates. Then every public URL is fetched, found from the URL resolver (with
+private correction withdrew, the items' leads and the authors of public updates, and the force's
+text that the office has not approved (public updates and a closure proposal waiting for the
+office, one the office declined, one it published in its own words, and a correction that would
+withdraw approved text). Then every public URL is fetched, found from the URL resolver (with
 every id and slug in the database, published or not), the sitemap, and the links on each page,
 and the marker must appear nowhere: pages, feeds, API, CSV, sitemap, PDF files.
 """
@@ -43,9 +46,12 @@ from tests.factories import (
     office_user,
 )
 from tracking.models import ProgressUpdate, TrackerItem
+from tracking.publicity import Decision
 from tracking.rag import Status
 from tracking.services import (
+    closure_propose,
     progress_update_add,
+    public_proposal_decide,
     tracker_item_create,
     tracker_items_bulk_update,
 )
@@ -57,6 +63,8 @@ pytestmark = pytest.mark.django_db
 MARKER = "QZXV7731"
 #: The text of a public progress update: it must appear (the progress section is live).
 PUBLIC_PROGRESS = "The crime recording audit is half done."
+#: The office's words, published in place of the force's: they must appear.
+OFFICE_WORDS = "The force has audited the custody records."
 STAFF_PREFIXES = (
     "/accounts/",
     "/admin/",
@@ -238,17 +246,73 @@ def _track_with_everything(response) -> None:
         area=marked("area"),
     )
     item = items[0]
+
+    def approve(update, decision=Decision.APPROVED, **kwargs):
+        public_proposal_decide(
+            proposal=update.public_proposal, acting_user=office_lead, decision=decision, **kwargs
+        )
+
+    # The force's change of status and public text, each approved by the office.
+    approve(
+        progress_update_add(
+            item=item,
+            acting_user=force_lead,
+            text=marked("private progress update"),
+            date=date(2020, 3, 1),
+            status=Status.IN_PROGRESS,
+        )
+    )
+    approved = progress_update_add(
+        item=item,
+        acting_user=force_lead,
+        text=PUBLIC_PROGRESS,
+        date=date(2020, 3, 2),
+        is_public=True,
+    )
+    approve(approved)
+    # The force's text the office has not approved: none of it is public.
     progress_update_add(
         item=item,
         acting_user=force_lead,
-        text=marked("private progress update"),
-        date=date(2020, 3, 1),
-        status=Status.IN_PROGRESS,
+        text=marked("force public text waiting for the office"),
+        date=date(2020, 3, 2),
+        is_public=True,
     )
     progress_update_add(
         item=item,
         acting_user=force_lead,
-        text=PUBLIC_PROGRESS,
+        text=marked("force correction waiting for the office"),
+        date=date(2020, 3, 2),
+        is_public=True,
+        corrects=approved,
+    )
+    approve(
+        progress_update_add(
+            item=item,
+            acting_user=force_lead,
+            text=marked("force text the office declined"),
+            date=date(2020, 3, 2),
+            is_public=True,
+        ),
+        Decision.DECLINED,
+        reason=marked("reason for declining"),
+    )
+    approve(
+        progress_update_add(
+            item=item,
+            acting_user=force_lead,
+            text=marked("force text the office put in its own words"),
+            date=date(2020, 3, 2),
+            is_public=True,
+        ),
+        Decision.EDITED,
+        text=OFFICE_WORDS,
+    )
+    assert len(items) > 1
+    closure_propose(
+        item=items[1],
+        acting_user=force_lead,
+        text=marked("force closure proposal marked public"),
         date=date(2020, 3, 2),
         is_public=True,
     )
@@ -359,6 +423,14 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     assert ProgressUpdate.objects.filter(text__contains=MARKER, is_public=False).exists()
     assert ProgressUpdate.objects.filter(text__contains=MARKER, is_public=True).exists()
     assert TrackerItem.objects.filter(office_lead__full_name__contains=MARKER).exists()
+    # The force's unapproved text is there, marked public: waiting, declined or reworded.
+    unapproved = ProgressUpdate.objects.filter(text__contains=MARKER, is_public=True, by_force=True)
+    assert set(unapproved.values_list("public_proposal__decision", flat=True)) == {
+        Decision.PENDING,
+        Decision.DECLINED,
+        Decision.EDITED,
+    }
+    assert unapproved.filter(kind=ProgressUpdate.Kind.CLOSURE_PROPOSED).exists()
 
     queue = deque(_seed_urls())
     seen: set[str] = set()
@@ -388,6 +460,7 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     assert "Published A text." in amending_html
     # The tracker's public progress is on the page: what is private is absent, not switched off.
     assert PUBLIC_PROGRESS in amending_html
+    assert OFFICE_WORDS in amending_html
     assert "In progress</strong>" in amending_html
     assert statuses[reverse("public:api-response-detail", args=[amending.pk])] == 200
     assert statuses[reverse("public:response", args=[planted["late"].pk])] == 200

@@ -2,6 +2,7 @@
 tracker status and the progress updates the office made public, newest first; nothing else of
 the tracker."""
 
+import contextlib
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from tracking.services import (
     closure_propose,
     progress_update_add,
 )
+from tracking.workflow import TrackingError
 
 from .conftest import publish, run_on_commit
 from .test_pages import text_of
@@ -153,16 +155,102 @@ def test_once_the_office_approves_closure_the_page_shows_it_complete(client, res
         date=date(2020, 6, 1),
         is_public=True,
     )
-    assert tag("Pending sign-off", "purple") in page(client, response)
+    # The force's proposal is not public until the office decides: neither its status nor its
+    # text.
+    before = page(client, response)
+    assert tag("Pending sign-off", "purple") not in before
+    assert tag("Open", "grey") in before
+    assert "Every action in the plan is done." not in before
 
-    run_on_commit(closure_decide, proposal=proposal, acting_user=response.approver, approve=True)
+    run_on_commit(
+        closure_decide,
+        proposal=proposal,
+        acting_user=response.approver,
+        approve=True,
+        publish_proposal_text=True,
+    )
 
     html = page(client, response)
     assert tag("Complete", "green") in html
     assert "Every action in the plan is done." in html
 
 
+def test_an_office_proposal_of_closure_shows_pending_sign_off_at_once(client, response):
+    item = items_of(response)[0]
+    client.get(reverse("public:response", args=[response.pk]))  # now in the page cache
+
+    run_on_commit(
+        closure_propose,
+        item=item,
+        acting_user=response.drafter,
+        text="The office checked every action.",
+        date=date(2020, 6, 1),
+        is_public=True,
+    )
+
+    html = page(client, response)
+    assert tag("Pending sign-off", "purple") in html
+    assert "The office checked every action." in html
+
+
 def test_the_section_is_absent_when_the_office_tracks_nothing(client, response):
     TrackerItem.objects.filter(policing_body=response.policing_body).delete()
 
     assert "Progress since publication" not in page(client, response)
+
+
+# --- The force proposes, the office publishes ----------------------------------------------------
+
+
+def test_the_forces_public_update_is_not_on_the_page_until_the_office_approves_it(client, response):
+    item = items_of(response)[0]
+    contributor = force_user(response.policing_body.force)
+    client.get(reverse("public:response", args=[response.pk]))  # now in the page cache
+    update = add(
+        response,
+        item,
+        "The force says the audit is finished.",
+        day=date(2020, 3, 1),
+        acting_user=contributor,
+        is_public=True,
+        status=Status.IN_PROGRESS,
+    )
+
+    before = page(client, response)
+    assert "The force says the audit is finished." not in before
+    assert tag("In progress", "light-blue") not in before
+
+    from tracking.services import public_proposal_decide
+
+    run_on_commit(
+        public_proposal_decide,
+        proposal=update.public_proposal,
+        acting_user=response.drafter,
+        decision="approved",
+    )
+
+    after = page(client, response)
+    assert "The force says the audit is finished." in after
+    assert tag("In progress", "light-blue") in after
+
+
+def test_the_force_cannot_replace_or_withdraw_the_offices_public_update(client, response):
+    item = items_of(response)[0]
+    contributor = force_user(response.policing_body.force)
+    office = add(response, item, "The office's own account.", day=date(2020, 3, 1), is_public=True)
+
+    for is_public in (False, True):
+        with contextlib.suppress(TrackingError):  # refused is right; accepted must not show
+            add(
+                response,
+                item,
+                "The force's version.",
+                day=date(2020, 3, 2),
+                acting_user=contributor,
+                is_public=is_public,
+                corrects=office,
+            )
+
+    html = page(client, response)
+    assert "The office's own account." in html
+    assert "The force's version." not in html

@@ -11,12 +11,14 @@ from responses.services import PUBLICATION_HOOKS
 from tests.factories import AfiFactory, RecommendationFactory, ReportFactory, make_response
 from tests.responses.conftest import Flow
 from tracking.models import TrackerItem
+from tracking.publicity import Decision
 from tracking.rag import Status
 from tracking.selectors import public_progress_for_response
 from tracking.services import (
     closure_decide,
     closure_propose,
     progress_update_add,
+    public_proposal_decide,
     track_after_publication,
 )
 
@@ -79,6 +81,10 @@ def test_public_progress_shows_status_and_only_public_updates(
     public = progress_update_add(
         item=r1, acting_user=force_person, text="Audit done.", is_public=True
     )
+    # The force's public text is a proposal: the office approves it.
+    public_proposal_decide(
+        proposal=public.public_proposal, acting_user=approver, decision=Decision.APPROVED
+    )
     closure_decide(
         proposal=closure_propose(
             item=r1, acting_user=force_person, text="All done.", is_public=True
@@ -86,6 +92,7 @@ def test_public_progress_shows_status_and_only_public_updates(
         acting_user=drafter,
         approve=True,
         is_public=True,
+        publish_proposal_text=True,
     )
 
     progress = public_progress_for_response(published)
