@@ -194,7 +194,7 @@ class PublicProposalDecisionForm(forms.Form):
         error_messages={"required": "Choose whether to approve, edit or not publish it"},
     )
     text = _text(
-        "The office's words",
+        "Text to publish",
         required=False,
         hint="Only for publishing it in the office's words: this text is published instead of "
         "the force's, as the office's update. " + MARKUP_HINT,

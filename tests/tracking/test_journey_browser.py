@@ -100,7 +100,7 @@ def test_force_records_progress_and_proposes_closure_office_approves_and_downloa
         "The force audited 100 violent crime incidents: 96 were recorded correctly."
     )
     page.get_by_label("Change it to in progress").check()
-    page.get_by_label("Show this update on the public response page").check()
+    page.get_by_label("Propose this update for the public response page").check()
     page.locator("input[type=file]").set_input_files(str(_pdf(tmp_path)))
     page.get_by_role("button", name="Add the update").click()
     page.wait_for_url(re.compile(rf"/tracker/{item.pk}/$"))
@@ -118,7 +118,7 @@ def test_force_records_progress_and_proposes_closure_office_approves_and_downloa
     page.get_by_label("What has been done to complete the work").fill(
         "The re-audit found every violent crime incident recorded correctly."
     )
-    page.get_by_label("Show this on the public response page").check()
+    page.get_by_label("Propose this for the public response page").check()
     page.locator("input[type=file]").set_input_files(str(_pdf(tmp_path)))
     page.get_by_role("button", name="Propose closure").click()
     page.wait_for_url(re.compile(rf"/tracker/{item.pk}/$"))
@@ -146,15 +146,13 @@ def test_force_records_progress_and_proposes_closure_office_approves_and_downloa
     item.refresh_from_db()
     assert item.status == Status.COMPLETE
 
-    # What the public response page is given for this recommendation.
+    # What the public response page is given for this recommendation: the office's decision.
+    # The force's texts were proposals the office has not approved (the update still waits;
+    # the closure text was not ticked for publication), so they are not public.
     response = item.finding.report.responses.get(policing_body=item.policing_body)
     progress = public_progress_for_response(response)[item.finding_id]
     assert progress["status_label"] == "Complete"
-    assert [u["status_label"] for u in progress["public_updates"]] == [
-        "In progress",
-        "Pending sign-off",
-        "Complete",
-    ]
+    assert [u["status_label"] for u in progress["public_updates"]] == ["Complete"]
 
     # The other office pages pass too.
     page.goto(live_server.url + f"/tracker/{item.pk}/details/")
