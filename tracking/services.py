@@ -575,11 +575,7 @@ def public_proposal_decide(
         _require_text(reason, "Say why it is not published, so the force knows.")
     with transaction.atomic():
         item = _locked(proposal.item)
-        proposal = (
-            PublicProposal.objects.select_for_update()
-            .select_related("update__corrects")
-            .get(pk=proposal.pk)
-        )
+        proposal = PublicProposal.objects.select_for_update().get(pk=proposal.pk)
         _require_office(acting_user, item.policing_body_id, "decide what the public page shows")
         if not proposal.is_pending:
             raise TrackingError(
