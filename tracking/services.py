@@ -33,7 +33,7 @@ from accounts.models import Membership, PolicingBody
 from accounts.permissions import force_ids, has_office_role
 from core.history import attribute
 from inspections.inspectorate import inspectorate_on
-from inspections.models import Finding, Scope
+from inspections.models import Finding
 
 from . import evidence
 from .models import (
@@ -133,11 +133,10 @@ def default_area(report) -> str:
 
 
 def _concerns(report, body: PolicingBody) -> bool:
-    """Does the report concern the office: it covers the office's force, is national, or the
-    office has a response to it?"""
+    """Does the report concern the office (`Report.bodies_concerned`: it covers the office's
+    force, or is national), or has the office a response to it?"""
     return (
-        report.scope == Scope.NATIONAL
-        or report.forces.filter(pk=body.force_id).exists()
+        report.bodies_concerned().filter(pk=body.pk).exists()
         or report.responses.filter(policing_body=body).exists()
     )
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import PolicingBody
 from inspections.models import ReportType, Scope
@@ -89,6 +90,20 @@ def test_each_opened_response_says_who_recorded_the_report_and_why(drafter):
     record = Response.objects.get(report=report).history.get()
     assert (record.history_user, record.history_change_reason) == (drafter, OPENED_WITH_REPORT)
     assert record.history_type == "+"
+
+
+def test_another_office_sees_who_opened_its_response_as_the_recording_office(client, drafter):
+    """Norfolk's drafter recorded the national report; Suffolk's history of the response it
+    opened for Suffolk names the Norfolk office, not the person."""
+    report = _record(drafter, scope=Scope.NATIONAL)
+    suffolk = Response.objects.get(report=report, policing_body__slug="suffolk-pcc")
+    client.force_login(_office_drafter("suffolk-pcc"))
+
+    page = client.get(reverse("responses:history", args=[suffolk.pk])).content.decode()
+
+    assert OPENED_WITH_REPORT in page
+    assert drafter.full_name not in page
+    assert policing_body("norfolk-pcc").office_name in page
 
 
 def test_opening_again_leaves_every_existing_response_as_it_is(drafter, norfolk):
