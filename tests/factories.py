@@ -10,6 +10,7 @@ from datetime import date
 from functools import lru_cache
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
@@ -24,10 +25,16 @@ DEMO_PASSWORD = "demo-password-123"
 NORFOLK_CDI_PUBLISHED = date(2020, 1, 7)
 
 
-@lru_cache(maxsize=1)
 def demo_password_hash() -> str:
-    """The hash of DEMO_PASSWORD, computed once: the production hasher takes about a second,
-    and hashing per user would make the suite minutes long. `check_password` still works."""
+    """The hash of DEMO_PASSWORD, computed once per hasher: the production hasher takes about a
+    second, and hashing per user would make the suite minutes long. `check_password` still
+    works. Per hasher, because some tests switch to a fast one: a hash cached under the other
+    could not be checked, and which ran first would decide whether a test passes."""
+    return _password_hash(settings.PASSWORD_HASHERS[0])
+
+
+@lru_cache(maxsize=4)
+def _password_hash(hasher_path: str) -> str:
     return make_password(DEMO_PASSWORD)
 
 

@@ -5,16 +5,19 @@ A marker is planted in every text field of the Norfolk office's records: an open
 force's comments, the office's comments, the reply to the force, each explanation, the force's
 comment on it), a published response under amendment (the same again, and the amendment's
 reason), the tracker (private progress updates, the closure proposal, an evidence file's name,
-the leads' area), the reminders (a failed send's error). A second marker goes in what is the
+the leads' area), the reminders (a failed send's error), and the names of its people (another
+organisation sees them as their office, docs/security.md). A second marker goes in what is the
 office's alone, which even Norfolk's own force must not see: internal notes, an import draft,
 a panel pack's title, and the reminders.
 
-Then every URL of the staff application, found from the URL resolver, is requested with the ids
+Then every URL of the staff application, found from the URL resolver (with those outside any
+namespace, such as the offices' logos), is requested with the ids
 of Norfolk's objects in it: as a Suffolk drafter, approver and admin, as a Suffolk Constabulary
 contributor (another force), and as a Norfolk Constabulary contributor (who may see the shared
 work but not the office-only marker). A marker anywhere in a body (pages, CSV, the cells of an
 XLSX, the text of a PDF, a calendar) or in a header (a download's file name) fails the test, and
-so does any 5xx.
+so does any 5xx. Each other organisation also POSTs a form full of plausible fields to every
+address that names Norfolk's objects, and must write nothing (the SQL it runs is watched).
 
 New URLs join by themselves: each URL argument is filled from the kind of object it names, found
 from the argument's name or the path segment before it (`/tracker/evidence/<pk>/` is evidence);
@@ -23,8 +26,9 @@ pointing at nothing, Norfolk's own admin must reach every URL (anything but 404)
 both markers somewhere, including inside a download.
 
 Left out, with the reason: the Django admin (`admin:`), which only superusers reach
-(`config/urls.py`; tests/accounts/test_admin_site.py), and the public site (`public:`), which is
-public by design and has its own marker crawl (tests/public/test_marker_crawl.py).
+(`config/urls.py`; tests/accounts/test_admin_site.py), the public site (`public:`), which is
+public by design and has its own marker crawl (tests/public/test_marker_crawl.py), and the health
+check, which reads no one's records and answers 503 when a service it checks is down.
 """
 
 import io
@@ -66,10 +70,11 @@ MARKER = "QJISOLATE5513"
 OFFICE_ONLY = "QJOFFICEONLY2208"
 LEAK = {MARKER: "Norfolk's text", OFFICE_ONLY: "Norfolk's office-only text"}
 
-#: Namespaces left out, with the reason (see the module docstring).
+#: Namespaces and URLs left out, with the reason (see the module docstring).
 NOT_CRAWLED = {
     "admin": "the Django admin is for superusers only",
     "public": "public by design; tests/public/test_marker_crawl.py checks it",
+    "healthz": "reads no one's records, and answers 503 by design when a service it checks is down",
 }
 
 #: The kind of object a URL argument names, by the argument's name...
@@ -95,6 +100,7 @@ KIND_BY_SEGMENT = {
     "reminders": "reminder",
     "calendar": "calendar_token",
     "<uidb64>": "reset_token",
+    "logos": "logo",
 }
 #: Query parameters that carry an object's id into a page, per URL name.
 QUERY_KINDS = {
@@ -132,9 +138,10 @@ def _explain_everything(response, findings, *, acting_user, label: str) -> None:
         )
 
 
-def plant_norfolk(*, drafter, approver) -> dict[str, list]:
+def plant_norfolk(*, drafter, approver, admin) -> dict[str, list]:
     """Norfolk's records with the markers in them; returns the values of each kind of URL
     argument (every id or slug of Norfolk's of that kind)."""
+    from accounts.services import policing_body_update_branding
     from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
     from reminders.services import calendar_token_create
@@ -269,6 +276,14 @@ def plant_norfolk(*, drafter, approver) -> dict[str, list]:
         status="failed",
         error=marked("failed send", OFFICE_ONLY),
     )
+    body = policing_body_update_branding(
+        body=body,
+        acting_user=admin,
+        holder_name="Giles Orpen-Smellie",
+        accent_colour="#1d70b8",
+        logo_alt_text="Norfolk PCC",
+        logo=SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png"),
+    )
     payload = draft.payload
     responses = [open_response.pk, amending.pk]
     return {
@@ -291,6 +306,7 @@ def plant_norfolk(*, drafter, approver) -> dict[str, list]:
         "pack": [pack.pk],
         "reset_uid": [urlsafe_base64_encode(force_bytes(drafter.pk))],
         "reset_token": ["set-password"],
+        "logo": [body.logo.name.rsplit("/", 1)[-1]],
     }
 
 
@@ -317,10 +333,10 @@ def staff_urls() -> list[StaffUrl]:
                 if name in NOT_CRAWLED:
                     continue
                 walk(pattern.url_patterns, name, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern) and namespace and pattern.name:
+            elif isinstance(pattern, URLPattern) and pattern.name not in (None, *NOT_CRAWLED):
                 found.append(
                     StaffUrl(
-                        name=f"{namespace}:{pattern.name}",
+                        name=f"{namespace}:{pattern.name}" if namespace else pattern.name,
                         route=prefix + str(pattern.pattern),
                         arguments=list(pattern.pattern.converters),
                     )
@@ -501,13 +517,19 @@ def writes_during_post(
 
 
 @pytest.fixture
-def viewers():
+def viewers(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # evidence and the logo
     norfolk = policing_body("norfolk-pcc")
     suffolk = policing_body("suffolk-pcc")
     Role = Membership.Role
-    owner = office_user(norfolk, Role.OPCC_ADMIN, username="n-admin")
-    drafter = office_user(norfolk, Role.OPCC_DRAFTER, username="n-drafter")
-    approver = office_user(norfolk, Role.OPCC_APPROVER, username="n-approver")
+    # Norfolk's people by name: another organisation sees them as their office, never named.
+    owner = office_user(norfolk, Role.OPCC_ADMIN, username="n-admin", full_name=marked("admin"))
+    drafter = office_user(
+        norfolk, Role.OPCC_DRAFTER, username="n-drafter", full_name=marked("drafter")
+    )
+    approver = office_user(
+        norfolk, Role.OPCC_APPROVER, username="n-approver", full_name=marked("approver")
+    )
     others = {
         # who: (user, the markers they must never see)
         "Suffolk OPCC drafter": office_user(suffolk, Role.OPCC_DRAFTER, username="s-drafter"),
@@ -531,7 +553,7 @@ def signed_in(user) -> Client:
 
 def test_no_office_record_reaches_another_office_or_force(viewers):
     owner, drafter, approver, watching = viewers
-    values = plant_norfolk(drafter=drafter, approver=approver)
+    values = plant_norfolk(drafter=drafter, approver=approver, admin=owner)
 
     urls = staff_urls()
     unfillable = []
