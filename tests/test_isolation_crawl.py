@@ -5,7 +5,7 @@ A marker is planted in every text field of the Norfolk office's records: an open
 force's comments, the office's comments, the reply to the force, each explanation, the force's
 comment on it), a published response under amendment (the same again, and the amendment's
 reason), the tracker (private progress updates, the closure proposal, an evidence file's name,
-the leads' area), the reminders (a failed send's error), and the names of its people (another
+the leads' area, the force's proposed public text), the reminders (a failed send's error), and the names of its people (another
 organisation sees them as their office, docs/security.md). A second marker goes in what is the
 office's alone, which even Norfolk's own force must not see: internal notes, an import draft,
 a panel pack's title, and the reminders.
@@ -80,7 +80,6 @@ NOT_CRAWLED = {
 #: The kind of object a URL argument names, by the argument's name...
 KIND_BY_ARGUMENT = {
     "finding_pk": "finding",
-    "proposal_pk": "proposal",
     "item_id": "draft_item",
     "entry_id": "draft_entry",
     "action": "draft_action",
@@ -101,6 +100,8 @@ KIND_BY_SEGMENT = {
     "calendar": "calendar_token",
     "<uidb64>": "reset_token",
     "logos": "logo",
+    "closure": "closure_proposal",
+    "proposals": "public_proposal",
 }
 #: Query parameters that carry an object's id into a page, per URL name.
 QUERY_KINDS = {
@@ -138,7 +139,7 @@ def _explain_everything(response, findings, *, acting_user, label: str) -> None:
         )
 
 
-def plant_norfolk(*, drafter, approver, admin) -> dict[str, list]:
+def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, list]:
     """Norfolk's records with the markers in them; returns the values of each kind of URL
     argument (every id or slug of Norfolk's of that kind)."""
     from accounts.services import policing_body_update_branding
@@ -241,6 +242,14 @@ def plant_norfolk(*, drafter, approver, admin) -> dict[str, list]:
         date=today,
         files=[SimpleUploadedFile(f"{MARKER}-plan.png", png_bytes(), content_type="image/png")],
     )
+    # The force's public text is a proposal the office decides: not public, not another's.
+    force_text = progress_update_add(
+        item=item,
+        acting_user=force_contributor,
+        text=marked("the force's proposed public text"),
+        date=today,
+        is_public=True,
+    )
     proposal = closure_propose(item=item, acting_user=drafter, text=marked("closure"), date=today)
     evidence = first_update.evidence.get()
     pack = panel_pack_create(
@@ -301,7 +310,8 @@ def plant_norfolk(*, drafter, approver, admin) -> dict[str, list]:
         "calendar_token": [calendar_token_create(user=drafter)],
         "item": [item.pk],
         "update": list(item.updates.values_list("pk", flat=True)),
-        "proposal": [proposal.pk],
+        "closure_proposal": [proposal.pk],
+        "public_proposal": [force_text.public_proposal.pk],
         "evidence": [evidence.pk],
         "pack": [pack.pk],
         "reset_uid": [urlsafe_base64_encode(force_bytes(drafter.pk))],
@@ -553,7 +563,10 @@ def signed_in(user) -> Client:
 
 def test_no_office_record_reaches_another_office_or_force(viewers):
     owner, drafter, approver, watching = viewers
-    values = plant_norfolk(drafter=drafter, approver=approver, admin=owner)
+    norfolk_force = watching["Norfolk Constabulary"][0]
+    values = plant_norfolk(
+        drafter=drafter, approver=approver, admin=owner, force_contributor=norfolk_force
+    )
 
     urls = staff_urls()
     unfillable = []
@@ -625,7 +638,12 @@ def test_a_url_argument_of_an_unknown_kind_is_not_filled():
     known = StaffUrl("tracking:x", "tracker/evidence/<int:pk>/", ["pk"])
     unknown = StaffUrl("tracking:y", "tracker/widgets/<int:pk>/", ["pk"])
     by_name = StaffUrl("responses:z", "responses/<int:pk>/findings/<int:finding_pk>/", ["pk"])
+    closure = StaffUrl("tracking:c", "tracker/<int:pk>/closure/<int:proposal_pk>/", ["pk"])
+    public = StaffUrl("tracking:p", "tracker/<int:pk>/proposals/<int:proposal_pk>/", ["pk"])
     assert argument_kind(known, "pk") == "evidence"
     assert argument_kind(unknown, "pk") is None
     assert argument_kind(by_name, "pk") == "response"
     assert argument_kind(by_name, "finding_pk") == "finding"
+    # One argument name, two kinds: the path says which.
+    assert argument_kind(closure, "proposal_pk") == "closure_proposal"
+    assert argument_kind(public, "proposal_pk") == "public_proposal"
