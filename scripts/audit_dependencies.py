@@ -94,7 +94,15 @@ def load_allowlist(text: str, *, today: date) -> list[Accepted]:
         label = f"entry {number} ({entry.get('id', 'no id')})"
         missing = [
             key
-            for key in ("id", "ecosystem", "package", "reason", "accepted_on", "expires_on")
+            for key in (
+                "id",
+                "ecosystem",
+                "package",
+                "reason",
+                "accepted_by",
+                "accepted_on",
+                "expires_on",
+            )
             if not entry.get(key)
         ]
         if missing:

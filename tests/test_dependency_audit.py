@@ -78,6 +78,7 @@ def accepted(**overrides) -> str:
         "ecosystem": '"pypi"',
         "package": '"Django"',
         "reason": '"Only the validators are affected; no form here takes URLs."',
+        "accepted_by": '"A Developer"',
         "accepted_on": "2026-12-01",
         "expires_on": "2027-01-01",
     }
@@ -142,6 +143,11 @@ def test_an_acceptance_longer_than_90_days_is_refused():
 def test_an_acceptance_without_a_reason_is_refused():
     with pytest.raises(audit.AllowlistError, match="lacks reason"):
         audit.load_allowlist(accepted(reason='""'), today=TODAY)
+
+
+def test_an_acceptance_without_who_accepted_it_is_refused():
+    with pytest.raises(audit.AllowlistError, match="lacks accepted_by"):
+        audit.load_allowlist(accepted(accepted_by='""'), today=TODAY)
 
 
 def test_the_projects_allowlist_is_valid_today():

@@ -107,6 +107,9 @@ KIND_BY_SEGMENT = {
 QUERY_KINDS = {
     "tracking:bulk-change": {"items": "item"},
     "tracking:update-add": {"corrects": "update"},
+    "tracking:item-list": {"report": "report"},
+    "tracking:export-csv": {"report": "report"},
+    "tracking:export-xlsx": {"report": "report"},
 }
 
 
