@@ -6,8 +6,9 @@
   force to comment on (s55(4)), and only what the office shared: the report, the invitation, the
   reply-by date and the force's own comments, never the office's draft text or internal notes.
 
-Every view that shows a response fetches it with `get_response_for`, which starts from
-`responses.selectors.responses_visible_to`, so an id from another organisation gives 404.
+Every view that shows a response fetches it with `responses.permissions.get_response_for`
+(responses sit above accounts, so the rules about a response live with them), so an id from
+another organisation gives 404.
 A superuser with no membership has the Django admin only, not the staff pages.
 
 Anonymous users are sent to sign in; signed-in users without the role get 403.
@@ -19,7 +20,6 @@ from functools import wraps
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 
 from .models import Membership
 
@@ -102,38 +102,6 @@ def can_see_office_drafts(user, response) -> bool:
     explanations, internal notes)? Only the office's own staff. Force contributors never do,
     even after publication: what was published is on the public site."""
     return has_office_role(user, response.policing_body_id)
-
-
-def can_edit_force_comments(user, response) -> bool:
-    """A force contributor may write the force's comments while the office is waiting for them
-    and until the force has submitted them to the office (submission locks them)."""
-    from responses.workflow import FORCE_COMMENT_STATUSES
-
-    return (
-        is_force_contributor_for(user, response)
-        and response.status in FORCE_COMMENT_STATUSES
-        and response.force_comments_submitted_at is None
-    )
-
-
-def get_response_for(user, pk, *, for_write: bool = False):
-    """The response `pk` if the user may see it, else 404 (never revealing that it exists).
-
-    With `for_write`, the user must also be on the office's staff (drafter, approver or admin):
-    a force contributor who can see the response gets 403. Force contributors' edits go through
-    `can_edit_force_comments` instead.
-    """
-    from responses.selectors import responses_visible_to
-
-    response = get_object_or_404(
-        responses_visible_to(user).select_related(
-            "report", "policing_body", "policing_body__force"
-        ),
-        pk=pk,
-    )
-    if for_write and not has_office_role(user, response.policing_body_id):
-        raise PermissionDenied("Only the office's staff can change this response.")
-    return response
 
 
 # --- view decorators and mixins ------------------------------------------------------------

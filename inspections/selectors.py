@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from accounts.selectors import person_namer
 from core.history import FieldChange, timeline
 
-from .models import Finding, Report
+from .models import Addressee, Finding, GradedJudgement, Report
 
 
 def report_data_warnings(report: Report) -> list[str]:
@@ -162,8 +162,6 @@ def report_history(report: Report, *, viewer):
     ("Recommendation R2"), addressees by their names, dates written out, and people named as
     `person_namer` says (a national report is shared by every office, so another office's
     staff appear as their office). Four queries."""
-    from .models import GradedJudgement
-
     records = list(report.history.select_related("history_user"))
     finding_records = list(
         Finding.history.filter(report_id=report.pk).select_related("history_user")
@@ -230,8 +228,6 @@ def readable_entries(entries, *, user_names: dict | None = None):
 
 
 def _readable(change, user_names: dict):
-    from .models import Addressee
-
     old, new = change.old, change.new
     if change.field == "addressees":
         labels = dict(Addressee.choices)

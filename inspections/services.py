@@ -1,6 +1,5 @@
 """State changes to inspection reports and their findings."""
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 
 from core.history import attribute
-from responses.workflow import ConcurrentEditError
+from core.locking import check_version, fingerprint
 
 from .models import Finding, GradedJudgement, Report
 from .timescales import parse_timescale
@@ -54,12 +53,13 @@ def report_update(
         )
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if expected_version is not None and expected_version != report_version(report):
-            raise ConcurrentEditError(
-                "Someone else changed this report's details after you opened the page. Your "
-                "changes have been kept below: compare them with the saved details, then save "
-                "again."
-            )
+        check_version(
+            expected=expected_version,
+            current=report_version(report),
+            message="Someone else changed this report's details after you opened the page. "
+            "Your changes have been kept below: compare them with the saved details, then save "
+            "again.",
+        )
         for name, value in fields.items():
             setattr(report, name, value)
         report.full_clean()
@@ -68,10 +68,6 @@ def report_update(
         if forces is not None:
             report.forces.set(forces)
     return report
-
-
-def _digest(rows) -> str:
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
 
 
 #: The fields of a report that its details page edits (and that `report_version` covers).
@@ -97,7 +93,7 @@ def report_version(report: Report) -> str:
     save rather than overwriting it (nothing lost when two people edit)."""
     values = [getattr(report, name) for name in REPORT_DETAIL_FIELDS]
     forces = sorted(report.forces.values_list("pk", flat=True))
-    return _digest([values, forces])
+    return fingerprint([values, forces])
 
 
 _FINDING_FIELDS = ("position", "reference", "text", "addressees", "timescale_text")
@@ -118,7 +114,7 @@ def section_version(report: Report, kind: str) -> str:
             .order_by("position", "id")
             .values_list("id", *_FINDING_FIELDS, "cause_of_concern_id")
         )
-    return _digest(rows)
+    return fingerprint(rows)
 
 
 @dataclass
@@ -132,11 +128,12 @@ class SectionItem:
 
 
 def _check_section(report: Report, kind: str, expected_version: str | None, label: str):
-    if expected_version is not None and expected_version != section_version(report, kind):
-        raise ConcurrentEditError(
-            f"Someone else changed the {label} of this report after you opened the page. Your "
-            "changes have been kept below: compare them with what is saved now, then save again."
-        )
+    check_version(
+        expected=expected_version,
+        current=section_version(report, kind),
+        message=f"Someone else changed the {label} of this report after you opened the page. "
+        "Your changes have been kept below: compare them with what is saved now, then save again.",
+    )
 
 
 def _positions(existing: list[int], count: int, start_after: int) -> list[int]:

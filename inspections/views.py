@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_required
+from core.errors import DomainError
+from core.locking import ConcurrentEditError
 from responses.models import Response
 from responses.services import response_create, responses_create_for_report
-from responses.workflow import ConcurrentEditError, WorkflowError
 
 from . import selectors
 from .forms import (
@@ -199,7 +200,7 @@ def report_start_response(request, pk):
         response = response_create(
             report=report, policing_body=request.office, acting_user=request.user
         )
-    except WorkflowError as error:
+    except DomainError as error:
         existing = Response.objects.filter(report=report, policing_body=request.office).first()
         if existing is not None:
             return redirect("responses:detail", pk=existing.pk)

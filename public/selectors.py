@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from accounts.models import PolicingBody
 from inspections.models import Finding, Report, ReportType
 from responses.models import Explanation, ResponseVersion
+from tracking.selectors import public_progress_for_response
 
 from .models import PublishedItem, PublishedResponse
 
@@ -213,8 +214,6 @@ def published_progress(record: PublishedResponse) -> list[ItemProgress]:
     tracker status and public updates (`tracking.selectors.public_progress_for_response`: only
     updates marked public, no names, no evidence, no leads). Empty when the office tracks none of
     them. Three queries, whatever the number of items and updates."""
-    from tracking.selectors import public_progress_for_response
-
     # The public record names the same office and report as its response.
     progress = public_progress_for_response(record)
     if not progress:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from core.markup import plain_text
 from responses import deadlines
 from responses.models import Response, ResponseVersion
+from responses.pdf import document_for_version
 
 from .models import PublishedItem, PublishedResponse
 
@@ -55,10 +56,6 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
 
     Returns the public record, or None (and removes any record) if nothing was ever published.
     """
-    # Imported here: responses.pdf loads its templates and WeasyPrint's wrapper lazily, and
-    # this module is imported by public.apps at start-up.
-    from responses.pdf import document_for_version
-
     with transaction.atomic():
         # Lock the response so two refreshes of one response (hook and command) serialise.
         response = (

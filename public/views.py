@@ -21,6 +21,7 @@ from django.views.decorators.http import condition, require_safe
 from accounts.models import PolicingBody
 from inspections.models import Addressee, ReportType, addressee_label
 from responses.deadlines import S55_COMMENCEMENT
+from responses.pdf import document_for_version, render_snapshot
 from responses.statute import duty_statement
 
 from . import selectors
@@ -272,8 +273,6 @@ def response_body_html(record: PublishedResponse) -> str:
     version was published (never the live draft of an amendment in progress)."""
     snapshot = record.version.html_snapshot
     if not snapshot:
-        from responses.pdf import document_for_version, render_snapshot
-
         snapshot = render_snapshot(document_for_version(record.version))
     return demote_headings(snapshot)
 

@@ -165,6 +165,17 @@ class SendStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Not sent: no longer needed"
 
+    @property
+    def colour(self) -> str:
+        """The GOV.UK tag colour for the status on the reminders page."""
+        return {
+            "ready": "blue",
+            "sending": "yellow",
+            "sent": "green",
+            "failed": "red",
+            "cancelled": "grey",
+        }[self.value]
+
 
 class Delivery(models.TextChoices):
     DIGEST = "digest", "Daily digest"

@@ -36,7 +36,8 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership
-from responses.models import Response
+from inspections.models import Finding
+from responses.models import Explanation, Response
 
 from . import emails, policy
 from .models import (
@@ -735,9 +736,6 @@ def _release_late_arrivals(digest: Digest) -> None:
 
 def _items_for(reminders: list[Reminder], *, today: date) -> dict[int, emails.DigestItem]:
     """Items for these reminders, with what each response still needs (two queries)."""
-    from inspections.models import Finding
-    from responses.models import Explanation
-
     report_ids = {r.response.report_id for r in reminders}
     response_ids = {r.response_id for r in reminders}
     recommendations: dict[int, list] = defaultdict(list)

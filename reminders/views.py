@@ -24,14 +24,6 @@ STATUS_FILTERS = [
     (SendStatus.CANCELLED, "Not sent: no longer needed"),
 ]
 
-STATUS_COLOURS = {
-    SendStatus.READY: "blue",
-    SendStatus.SENDING: "yellow",
-    SendStatus.SENT: "green",
-    SendStatus.FAILED: "red",
-    SendStatus.CANCELLED: "grey",
-}
-
 
 @office_required()
 @require_GET
@@ -52,7 +44,7 @@ def reminder_list(request):
                 "reminder": reminder,
                 "stuck": stuck,
                 "can_retry": reminder.status == SendStatus.FAILED or stuck,
-                "colour": "red" if stuck else STATUS_COLOURS.get(reminder.status, "grey"),
+                "colour": "red" if stuck else SendStatus(reminder.status).colour,
                 "status_text": "Stuck: may not have been sent"
                 if stuck
                 else reminder.get_status_display(),

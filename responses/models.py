@@ -27,6 +27,19 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
     NOT_REQUIRED = "not_required", "Not required"
 
+    @property
+    def colour(self) -> str:
+        """The GOV.UK tag colour for the status; a tag's text always names the status too."""
+        return {
+            "not_started": "grey",
+            "awaiting_force": "yellow",
+            "drafting": "light-blue",
+            "awaiting_approval": "purple",
+            "approved": "turquoise",
+            "published": "green",
+            "not_required": "grey",
+        }[self.value]
+
 
 OPEN_STATUSES = (
     Status.NOT_STARTED,

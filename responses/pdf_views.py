@@ -18,10 +18,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import can_see_office_drafts, get_response_for, member_required
+from accounts.permissions import can_see_office_drafts, member_required
 
 from .models import ResponseVersion
 from .pdf import pdf_filename, response_preview_pdf, sha256, version_freeze
+from .permissions import get_response_for
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from accounts.selectors import person_namer
 from core.history import timeline
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding
+from inspections.selectors import readable_entries, with_first_values
 
 from . import deadlines
 from .models import Explanation, Response, Status
@@ -55,8 +56,6 @@ def responses_visible_to(user):
     Every staff page starts from this queryset, so an id from another organisation gives 404.
     """
     from django.db.models import Q
-
-    from accounts.models import Membership
 
     if not user or not user.is_authenticated:
         return Response.objects.none()
@@ -566,8 +565,6 @@ def response_history(response: Response, *, viewer):
     own and its force's people by name, anyone else as their organisation), dates written out.
     """
     from django.contrib.auth import get_user_model
-
-    from inspections.selectors import readable_entries, with_first_values
 
     records = list(response.history.select_related("history_user"))
     explanation_records = list(

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Membership
 from accounts.selectors import user_has_office_role
 from core.history import attribute
+from core.locking import bump_lock_version, check_version
 from inspections.models import Finding
 
 from . import deadlines
@@ -40,17 +41,18 @@ def _locked(response: Response) -> Response:
 
 def _save(response: Response, *, acting_user, reason: str, fields: list[str]) -> Response:
     attribute(response, acting_user=acting_user, reason=reason)
-    response.lock_version += 1
-    response.save(update_fields=[*fields, "lock_version", "updated_at"])
+    response.save(update_fields=[*fields, *bump_lock_version(response), "updated_at"])
     return response
 
 
 def _check_lock(response: Response, expected_lock_version: int | None) -> None:
-    if expected_lock_version is not None and expected_lock_version != response.lock_version:
-        raise ConcurrentEditError(
-            "Someone else saved this response after you opened it. Your text has been kept: "
-            "compare it with their change below, then save again."
-        )
+    check_version(
+        expected=expected_lock_version,
+        current=response.lock_version,
+        error=ConcurrentEditError,
+        message="Someone else saved this response after you opened it. Your text has been "
+        "kept: compare it with their change below, then save again.",
+    )
 
 
 def _require_text(value: str, message: str) -> str:
@@ -647,7 +649,7 @@ def response_import_published(
             response = Response(report=report, policing_body=policing_body)
         else:
             # Opened, untouched, when the report was recorded: the import fills it in.
-            response.lock_version += 1
+            bump_lock_version(response)
         values = {
             "status": Status.PUBLISHED,
             "published_on": published_on,

@@ -3,7 +3,7 @@ page per section, the workflow actions, the force's view and the history.
 
 Every change calls a service in `responses.services` (which checks the workflow table and the
 statutory guards); a refused change shows the service's words in the GOV.UK error summary.
-Every response is fetched with `accounts.permissions.get_response_for`, so an id belonging to
+Every response is fetched with `responses.permissions.get_response_for`, so an id belonging to
 another organisation gives 404. Force contributors see only what the office shares with them
 (`can_see_office_drafts`): the report, the invitation, the deadline and their own comments.
 
@@ -23,10 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import (
-    can_edit_force_comments,
     can_see_office_drafts,
     force_required,
-    get_response_for,
     is_force_contributor_for,
     member_required,
     office_required,
@@ -48,6 +46,7 @@ from .forms import (
     TextSectionForm,
 )
 from .models import Explanation, Response, Status
+from .permissions import can_edit_force_comments, get_response_for
 from .selectors import (
     ResponsePage,
     last_change,

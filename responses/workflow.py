@@ -4,21 +4,20 @@ Each transition has exactly one guarded service in `responses/services.py`. A re
 raises `WorkflowError`, whose message tells a person what to do about it.
 """
 
+from core import locking
+from core.errors import DomainError
+
 from .models import Status
 
 
-class WorkflowError(Exception):
+class WorkflowError(DomainError):
     """A change to a response that the workflow or the law does not allow.
 
     `problems` lists each thing that is missing or wrong, in words a person can act on.
     """
 
-    def __init__(self, message: str, *, problems: list[str] | None = None):
-        self.problems = problems or [message]
-        super().__init__(message)
 
-
-class ConcurrentEditError(WorkflowError):
+class ConcurrentEditError(WorkflowError, locking.ConcurrentEditError):
     """Somebody else saved the same response since this editor opened it."""
 
 

@@ -34,7 +34,7 @@ from accounts.models import PolicingBody
 from inspections.models import Finding
 
 from .publicity import Decision
-from .rag import Status
+from .rag import ACTIVE_STATUSES, Status
 
 
 class AppendOnlyError(Exception):
@@ -77,8 +77,6 @@ class TrackerItemQuerySet(models.QuerySet):
         return self.filter(policing_body=body)
 
     def active(self):
-        from .rag import ACTIVE_STATUSES
-
         return self.filter(status__in=ACTIVE_STATUSES)
 
 

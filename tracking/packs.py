@@ -28,9 +28,17 @@ from django.utils import timezone
 
 from inspections.inspectorate import InspectorateName, inspectorate_on
 from inspections.models import Finding
+from responses.pdf import (
+    FetchRefused,
+    asset_url,
+    available_fonts,
+    render_pdf,
+    resolve_asset,
+    safe_accent,
+)
 
 from .models import ProgressUpdate, TrackerItem
-from .rag import ACTIVE_STATUSES, RAG_COLOURS, RAG_ORDER, Rag, Status, is_overdue, rag_for
+from .rag import ACTIVE_STATUSES, RAG_ORDER, Rag, Status, is_overdue, rag_for
 
 FORMAT_VERSION = 1
 
@@ -224,7 +232,7 @@ def display_data(data: dict) -> dict:
                 **row,
                 "target_date": _date(row["target_date"]),
                 "report_published_on": _date(row["report_published_on"]),
-                "rag_colour": RAG_COLOURS[Rag(row["rag"])],
+                "rag_colour": Rag(row["rag"]).colour,
                 "latest_update": {**latest, "date": _date(latest["date"])} if latest else None,
             }
         )
@@ -260,14 +268,6 @@ def made_by(shown: dict) -> list[InspectorateName]:
 
 def render_pack_html(data: dict) -> str:
     """The printable HTML of a pack, from its stored data only."""
-    from responses.pdf import (
-        FetchRefused,
-        asset_url,
-        available_fonts,
-        resolve_asset,
-        safe_accent,
-    )
-
     shown = display_data(data)
     accent = safe_accent(data["body"].get("accent_colour"))
     logo_url = ""
@@ -292,8 +292,6 @@ def render_pack_html(data: dict) -> str:
 
 def render_pack_pdf(data: dict) -> bytes:
     """PDF/UA-1 bytes of a pack, rendered by the response PDF's renderer and safe fetcher."""
-    from responses.pdf import render_pdf
-
     return render_pdf(render_pack_html(data))
 
 

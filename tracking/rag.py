@@ -32,6 +32,18 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
     NOT_ACCEPTED = "not_accepted", "Not accepted"
 
+    @property
+    def colour(self) -> str:
+        """The GOV.UK tag colour for the status; a tag's text always names the status too."""
+        return {
+            "open": "grey",
+            "in_progress": "light-blue",
+            "pending_sign_off": "purple",
+            "complete": "green",
+            "superseded": "grey",
+            "not_accepted": "grey",
+        }[self.value]
+
 
 #: Statuses of items still being worked on (shown in panel packs, reminded about).
 ACTIVE_STATUSES = frozenset({Status.OPEN, Status.IN_PROGRESS, Status.PENDING_SIGN_OFF})
@@ -47,18 +59,20 @@ class Rag(models.TextChoices):
     COMPLETE = "complete", "Complete"
     CLOSED = "closed", "Closed"
 
+    @property
+    def colour(self) -> str:
+        """The GOV.UK tag colour for the rating; a tag's text always names the rating too."""
+        return {
+            "red": "red",
+            "amber": "orange",
+            "green": "green",
+            "complete": "blue",
+            "closed": "grey",
+        }[self.value]
+
 
 #: A target date this many days away or fewer (and not passed) makes a working item amber.
 DUE_SOON_DAYS = 30
-
-#: GOV.UK tag colour for each rating; the tag's text always names the rating as well.
-RAG_COLOURS = {
-    Rag.RED: "red",
-    Rag.AMBER: "orange",
-    Rag.GREEN: "green",
-    Rag.COMPLETE: "blue",
-    Rag.CLOSED: "grey",
-}
 
 #: Sort order: the most urgent first.
 RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2, Rag.COMPLETE: 3, Rag.CLOSED: 4}

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from accounts.models import Membership
+from reminders.emails import DigestItem, DigestProvider
 
 from .rag import Status
 from .selectors import items_needing_reminders
@@ -85,8 +86,6 @@ def due_on(day: date) -> list[tuple]:
 
 def digest_item(item, reasons, *, day: date):
     """The digest entry for one item: which recommendation, and what is wrong, in words."""
-    from reminders.emails import DigestItem
-
     sentences = []
     urgent = False
     status = Status(item.status).label.lower()
@@ -120,13 +119,7 @@ def digest_item(item, reasons, *, day: date):
     )
 
 
-def _provider_base():
-    from reminders.emails import DigestProvider
-
-    return DigestProvider
-
-
-class TrackerDigestProvider(_provider_base()):
+class TrackerDigestProvider(DigestProvider):
     """Tracker items for people's daily digests (see the module docstring)."""
 
     section = SECTION

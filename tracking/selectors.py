@@ -29,6 +29,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Membership
 from accounts.permissions import force_ids, office_roles
 from core.history import timeline
+from inspections.models import Finding
 
 from . import publicity
 from .models import (
@@ -378,8 +379,6 @@ def force_people(force_id: int):
 def response_findings_tracking(response):
     """The recommendations and AFIs of a response's report, each with the office's tracker item
     (or None): what the "Track this" page lists. Two queries."""
-    from inspections.models import Finding
-
     findings = list(
         Finding.objects.filter(
             report_id=response.report_id,

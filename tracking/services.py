@@ -34,8 +34,9 @@ from accounts.permissions import force_ids, has_office_role
 from core.history import attribute
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding
+from responses.models import ResponseVersion
 
-from . import evidence
+from . import evidence, packs
 from .models import (
     ClosureProposal,
     EvidenceFile,
@@ -229,8 +230,6 @@ def track_after_publication(version_id: int) -> None:
     """Publication hook (registered in tracking/apps.py; runs after the publication commits):
     create the tracker items of the published response. Never breaks the publication, which
     has already committed: a failure is logged and "Track all" on the tracker does the same."""
-    from responses.models import ResponseVersion
-
     try:
         version = ResponseVersion.objects.select_related(
             "response__policing_body", "published_by"
@@ -752,8 +751,6 @@ def panel_pack_create(
     status and latest update then, and what changed since the previous pack (the office's
     latest pack as at an earlier date). The JSON it is built from and the PDF are
     stored with their SHA-256 and never recomputed: later updates never change it."""
-    from . import packs
-
     _require_office(acting_user, policing_body.pk, "make a panel pack")
     today = timezone.localdate()
     if as_at > today:

@@ -21,7 +21,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import (
-    get_response_for,
     has_office_role,
     member_required,
     office_required,
@@ -30,6 +29,7 @@ from accounts.permissions import (
 )
 from core.uploads import body_limit
 from inspections.models import Finding
+from responses.permissions import get_response_for
 
 from . import exports, packs, services
 from .filters import TrackerFilter
@@ -43,7 +43,7 @@ from .forms import (
     PublicProposalDecisionForm,
 )
 from .models import ClosureProposal, PanelPack
-from .rag import RAG_COLOURS, Status
+from .rag import Rag, Status
 from .selectors import (
     ItemPage,
     Row,
@@ -117,7 +117,7 @@ def item_list(request):
             "query": query,
             "is_office": is_office,
             "office": user_office(request.user),
-            "rag_colours": {r.value: c for r, c in RAG_COLOURS.items()},
+            "rag_colours": {r.value: r.colour for r in Rag},
             "list_url": request.get_full_path(),
             "pending_public": pending_public_proposal_count(request.user) if is_office else 0,
         },
@@ -232,7 +232,7 @@ def item_detail(request, pk):
             "item": item,
             "page": page,
             "rag": page.rag,
-            "rag_colour": RAG_COLOURS[page.rag],
+            "rag_colour": Rag(page.rag).colour,
             "status": Status(item.status),
         },
     )

@@ -13,16 +13,14 @@ change is a progress update (append-only) written by a service in `tracking/serv
 A refused change raises `TrackingError`, whose message says what to do instead.
 """
 
+from core.errors import DomainError
+
 from .rag import Status
 
 
-class TrackingError(Exception):
+class TrackingError(DomainError):
     """A change to a tracker item that the rules do not allow. `problems` lists each thing
     wrong, in words a person can act on."""
-
-    def __init__(self, message: str, *, problems: list[str] | None = None):
-        self.problems = problems or [message]
-        super().__init__(message)
 
 
 #: Actions, and who may take them: "any" (office staff or the force's contributors) or

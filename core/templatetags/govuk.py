@@ -2,8 +2,11 @@
 
 `{% load govuk %}` gives:
 
-- `{{ response|status_tag }}` or `{{ response.status|status_tag }}`: a coloured GOV.UK tag whose
-  text is the status's label (colour is never the only signal).
+- `{{ choice|choice_tag }}`: a coloured GOV.UK tag for a choice that knows its `label` and
+  `colour` (the status enums do: `responses.models.Status`, `tracking.rag.Status`, `Rag`); the
+  text always names it (colour is never the only signal). Each app's own filter (`status_tag`
+  in `{% load responses %}`, `tracker_status_tag` in `{% load tracking %}`) turns a stored value
+  into its enum and calls `render_tag`.
 - `{% error_summary_items form formset errors=problems as items %}`: the error summary's list,
   each linking to the input to fix (used by govuk/error_summary.html).
 - `{% pagination_items page as items %}`: page links with ellipses (used by govuk/pagination.html).
@@ -13,33 +16,18 @@ from django import template
 from django.forms import BaseForm, BaseFormSet
 from django.template.loader import render_to_string
 
-from responses.models import Status
-
 register = template.Library()
 
-#: GOV.UK tag colour for each response status. The text always says the status too.
-STATUS_COLOURS = {
-    Status.NOT_STARTED: "grey",
-    Status.AWAITING_FORCE: "yellow",
-    Status.DRAFTING: "light-blue",
-    Status.AWAITING_APPROVAL: "purple",
-    Status.APPROVED: "turquoise",
-    Status.PUBLISHED: "green",
-    Status.NOT_REQUIRED: "grey",
-}
+
+def render_tag(text, colour: str = "grey") -> str:
+    """A GOV.UK tag (govuk/tag.html) with `text` in `colour`."""
+    return render_to_string("govuk/tag.html", {"text": str(text or ""), "colour": colour})
 
 
 @register.filter
-def status_tag(value):
-    """Render a response status (a Response, or a status value) as a GOV.UK tag."""
-    status = getattr(value, "status", value)
-    try:
-        status = Status(status)
-    except ValueError:
-        return render_to_string("govuk/tag.html", {"text": str(value or ""), "colour": "grey"})
-    return render_to_string(
-        "govuk/tag.html", {"text": status.label, "colour": STATUS_COLOURS[status]}
-    )
+def choice_tag(choice):
+    """A choice with a `label` and a `colour` (a status enum member) as a GOV.UK tag."""
+    return render_tag(choice.label, choice.colour)
 
 
 def _form_items(form: BaseForm, prefix_label: str = "") -> list[dict]:

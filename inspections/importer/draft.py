@@ -38,6 +38,8 @@ import copy
 import re
 from datetime import date
 
+from core.errors import DomainError
+
 from . import parser
 
 __all__ = [
@@ -72,13 +74,9 @@ _PREFIX = {
 }
 
 
-class DraftError(Exception):
+class DraftError(DomainError):
     """A correction (or a confirmation) that cannot be made; the message says why, and
     `problems` lists each thing to fix when there are several."""
-
-    def __init__(self, message: str, *, problems: list[str] | None = None):
-        self.problems = problems or [message]
-        super().__init__(message)
 
 
 # --- Building ------------------------------------------------------------------------------

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from accounts.models import Force
 from accounts.permissions import has_office_role
+from core.errors import DomainError
 from core.history import attribute
+from core.locking import ConcurrentEditError, bump_lock_version, check_version
 from inspections.models import Finding, GradedJudgement, ImportDraft, Report
 from inspections.services import finding_derive_timescale, report_create
 
@@ -39,7 +41,7 @@ __all__ = [
 IMPORT_REASON = "Imported"
 
 
-class DraftConflict(DraftError):
+class DraftConflict(DraftError, ConcurrentEditError):
     """The draft changed after the page was opened (another tab, or a colleague)."""
 
 
@@ -95,11 +97,13 @@ def _locked(draft: ImportDraft, expected_lock_version: int | None) -> ImportDraf
             "This import has already been "
             + ("confirmed." if draft.status == ImportDraft.Status.CONFIRMED else "discarded.")
         )
-    if expected_lock_version is not None and expected_lock_version != draft.lock_version:
-        raise DraftConflict(
-            "This draft changed after you opened the page (perhaps in another tab). The page now "
-            "shows the latest version: make your change again."
-        )
+    check_version(
+        expected=expected_lock_version,
+        current=draft.lock_version,
+        error=DraftConflict,
+        message="This draft changed after you opened the page (perhaps in another tab). The "
+        "page now shows the latest version: make your change again.",
+    )
     return draft
 
 
@@ -117,8 +121,7 @@ def import_draft_change(
         payload = copy.deepcopy(draft.payload)
         change(payload, draft.text)
         draft.payload = payload
-        draft.lock_version += 1
-        draft.save(update_fields=["payload", "lock_version", "updated_at"])
+        draft.save(update_fields=["payload", *bump_lock_version(draft), "updated_at"])
     return draft
 
 
@@ -129,8 +132,7 @@ def import_draft_discard(
     with transaction.atomic():
         draft = _locked(draft, expected_lock_version)
         draft.status = ImportDraft.Status.DISCARDED
-        draft.lock_version += 1
-        draft.save(update_fields=["status", "lock_version", "updated_at"])
+        draft.save(update_fields=["status", *bump_lock_version(draft), "updated_at"])
     return draft
 
 
@@ -249,7 +251,6 @@ def import_draft_confirm(
     A previously published response is created through `response_import_published`: published
     on its original date and marked as imported. Raises DraftError listing every problem."""
     from responses.services import response_import_published, responses_create_for_report
-    from responses.workflow import WorkflowError
 
     _require_office(acting_user, draft.policing_body)
     with transaction.atomic():
@@ -304,10 +305,9 @@ def import_draft_confirm(
         except ValidationError as error:
             messages = _messages(error)
             raise DraftError(" ".join(messages), problems=messages) from error
-        except WorkflowError as error:
+        except DomainError as error:
             raise DraftError(" ".join(error.problems), problems=error.problems) from error
         draft.status = ImportDraft.Status.CONFIRMED
         draft.report = report
-        draft.lock_version += 1
-        draft.save(update_fields=["status", "report", "lock_version", "updated_at"])
+        draft.save(update_fields=["status", "report", *bump_lock_version(draft), "updated_at"])
     return draft

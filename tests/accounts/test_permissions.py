@@ -11,15 +11,14 @@ from django.test import RequestFactory
 from accounts.middleware import CurrentOrganisationMiddleware
 from accounts.models import Membership
 from accounts.permissions import (
-    can_edit_force_comments,
     can_see_office_drafts,
     force_required,
-    get_response_for,
     member_required,
     office_required,
     office_roles,
     user_office,
 )
+from responses.permissions import can_edit_force_comments, get_response_for
 from responses.services import response_invite_force, response_record_force_comments
 from tests.factories import MembershipFactory, make_response, office_user
 

@@ -1,36 +1,26 @@
 """Tags for tracker pages: `{% load tracking %}` then `{{ item.status|tracker_status_tag }}` and
-`{{ rag|rag_tag }}`: GOV.UK tags whose text always names the status or rating (colour is never
-the only signal)."""
+`{{ rag|rag_tag }}`: GOV.UK tags in the enum's colour whose text always names the status or
+rating (colour is never the only signal)."""
 
 from django import template
-from django.template.loader import render_to_string
 
-from ..rag import RAG_COLOURS, Rag, Status
+from core.templatetags.govuk import render_tag
+
+from ..rag import Rag, Status
 
 register = template.Library()
-
-STATUS_COLOURS = {
-    Status.OPEN: "grey",
-    Status.IN_PROGRESS: "light-blue",
-    Status.PENDING_SIGN_OFF: "purple",
-    Status.COMPLETE: "green",
-    Status.SUPERSEDED: "grey",
-    Status.NOT_ACCEPTED: "grey",
-}
 
 
 @register.filter
 def tracker_status_tag(value):
     status = Status(getattr(value, "status", value))
-    return render_to_string(
-        "govuk/tag.html", {"text": status.label, "colour": STATUS_COLOURS[status]}
-    )
+    return render_tag(status.label, status.colour)
 
 
 @register.filter
 def rag_tag(value):
     rag = Rag(value)
-    return render_to_string("govuk/tag.html", {"text": rag.label, "colour": RAG_COLOURS[rag]})
+    return render_tag(rag.label, rag.colour)
 
 
 @register.filter
