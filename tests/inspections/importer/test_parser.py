@@ -82,7 +82,8 @@ def test_norfolk_recommendations_with_addressee_timescale_and_cause(norfolk):
         assert recommendation.addressees == [Addressee.FORCE]
         assert recommendation.timescale_text == "immediately"
         assert recommendation.timescale_kind == Finding.TimescaleKind.IMMEDIATE
-        assert recommendation.target_date == date(2020, 1, 7)
+        # "Immediately" is immediate with no date (statutory integrity 12): no target date.
+        assert recommendation.target_date is None
         assert recommendation.cause == cause
 
 
