@@ -185,11 +185,10 @@ class ForceDraftForm(LockedForm):
     def recommendation_fields(self):
         return [(row, self[f"rec_{row.finding.pk}"]) for row in self.recommendations]
 
-    def comments(self) -> dict:
-        return {
-            row.finding: self.cleaned_data.get(f"rec_{row.finding.pk}", "")
-            for row in self.recommendations
-        }
+    def comments(self, data: dict | None = None) -> dict:
+        """{Finding: the force's comment on it} from the cleaned data (or `data`)."""
+        data = self.cleaned_data if data is None else data
+        return {row.finding: data.get(f"rec_{row.finding.pk}", "") for row in self.recommendations}
 
     def check_submittable(self) -> None:
         data = self.cleaned_data

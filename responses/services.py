@@ -335,12 +335,15 @@ def response_save_force_draft(
     author_name: str = "",
     author_role: str = "",
     comments: dict | None = None,
+    submit: bool = False,
+    none_submitted: bool = False,
 ) -> Response:
     """Save the force's comments as a draft, before the force submits them to the office: its
     overall comments, who they are from, and its comment on each recommendation (`comments`,
     {Finding: text}). Refused once the force has submitted them (submission locks them) or
     when the office is no longer collecting them, and if somebody saved since the editor opened
-    the page."""
+    the page. With `submit`, the saved draft is submitted to the office in the same transaction
+    (`response_record_force_comments`, received today): both happen or neither."""
     comments = comments or {}
     if any(f.report_id != response.report_id for f in comments):
         raise WorkflowError("That recommendation belongs to a different report.")
@@ -381,12 +384,23 @@ def response_save_force_draft(
         response.force_comments = text
         response.force_comments_author_name = author_name.strip()
         response.force_comments_author_role = author_role.strip()
-        return _save(
+        response = _save(
             response,
             acting_user=acting_user,
             reason="Force's draft comments saved",
             fields=["force_comments", "force_comments_author_name", "force_comments_author_role"],
         )
+        if submit:
+            response = response_record_force_comments(
+                response=response,
+                acting_user=acting_user,
+                text=text,
+                received_on=timezone.localdate(),
+                author_name=author_name,
+                author_role=author_role,
+                none_submitted=none_submitted,
+            )
+        return response
 
 
 def missing_explanations(response: Response) -> list[Finding]:

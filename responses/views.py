@@ -13,6 +13,9 @@ and the other person's saved text beside it; if only another section changed, th
 ahead (`section_changed_since`).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -102,6 +105,59 @@ def _save_with_rebase(response, lock_version, save, *, fields=(), findings=(), *
         ):
             raise
         return save(current.lock_version)
+
+
+@dataclass
+class Edit:
+    """What an editor page shows after `_edit`: its form, the problems a refused change
+    listed, the conflict (if somebody else saved first), and whether the save went through."""
+
+    form: object
+    problems: list = field(default_factory=list)
+    conflict: dict | None = None
+    saved: bool = False
+
+
+def _edit(
+    request,
+    response,
+    *,
+    make_form: Callable,
+    save: Callable,
+    finding=None,
+    check: Callable | None = None,
+    **changed,
+) -> Edit:
+    """The one edit cycle of every office and force editor of a response.
+
+    `make_form(data)` builds the page's form (`data` is None on a GET). On a valid POST,
+    `save(cleaned_data, expected_lock_version)` calls the service; a refusal because somebody
+    saved another part of the response since the page was opened is saved again against the
+    current version (`_save_with_rebase`, with `changed`: the `fields`, `findings` and options
+    this page edits); a refusal because they changed the same part comes back with the
+    conflict (`_conflict`: who, when, what is saved now) and the editor's text still in the form;
+    any other refusal (a `WorkflowError`) lists its problems. `check(form)`, if given, runs after
+    the form is valid and may add errors to it (nothing is saved then)."""
+    form = make_form(_posted(request))
+    if request.method != "POST" or not form.is_valid():
+        return Edit(form)
+    if check is not None:
+        check(form)
+        if form.errors:
+            return Edit(form)
+    data = form.cleaned_data
+    try:
+        _save_with_rebase(
+            response, data["lock_version"], lambda version: save(data, version), **changed
+        )
+    except ConcurrentEditError as error:
+        posted, conflict = _conflict(request, response, error, finding=finding)
+        form = make_form(posted)
+        form.is_valid()
+        return Edit(form, conflict=conflict)
+    except WorkflowError as error:
+        return Edit(form, problems=error.problems)
+    return Edit(form, saved=True)
 
 
 def _conflict(request, response, error, *, finding=None):
@@ -266,44 +322,34 @@ def force_comments(request, pk):
         "author_name": response.force_comments_author_name or force.chief_officer_name,
         "author_role": response.force_comments_author_role or force.chief_officer_title,
     }
-    form = ForceCommentsForm(_posted(request), initial=initial)
-    problems, conflict = [], None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _save_with_rebase(
-                response,
-                data["lock_version"],
-                lambda version: services.response_record_force_comments(
-                    response=response,
-                    acting_user=request.user,
-                    text=data["text"],
-                    received_on=data["received_on"],
-                    author_name=data["author_name"],
-                    author_role=data["author_role"],
-                    none_submitted=data["none_submitted"],
-                    expected_lock_version=version,
-                ),
-                fields=_FORCE_FIELDS,
-            )
-        except ConcurrentEditError as error:
-            posted, conflict = _conflict(request, response, error)
-            form = ForceCommentsForm(posted, initial=initial)
-            form.is_valid()
-        except WorkflowError as error:
-            problems = error.problems
-        else:
-            messages.success(request, "The force's comments have been recorded.")
-            return _detail(response)
+    edit = _edit(
+        request,
+        response,
+        make_form=lambda data: ForceCommentsForm(data, initial=initial),
+        save=lambda data, version: services.response_record_force_comments(
+            response=response,
+            acting_user=request.user,
+            text=data["text"],
+            received_on=data["received_on"],
+            author_name=data["author_name"],
+            author_role=data["author_role"],
+            none_submitted=data["none_submitted"],
+            expected_lock_version=version,
+        ),
+        fields=_FORCE_FIELDS,
+    )
+    if edit.saved:
+        messages.success(request, "The force's comments have been recorded.")
+        return _detail(response)
     return render(
         request,
         "responses/force_comments.html",
         _base_context(
             response,
             page_title="The force's comments",
-            form=form,
-            problems=problems,
-            conflict=conflict,
+            form=edit.form,
+            problems=edit.problems,
+            conflict=edit.conflict,
         ),
     )
 
@@ -333,38 +379,29 @@ def text_section(request, pk, field):
         hint = "For the office only: never published and never shown to the force."
     form_kwargs = {"label": label} | ({"hint": hint} if hint else {})
     initial = {"lock_version": response.lock_version, "text": getattr(response, field)}
-    form = TextSectionForm(_posted(request), initial=initial, **form_kwargs)
-    problems, conflict = [], None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _save_with_rebase(
-                response,
-                data["lock_version"],
-                lambda version: services.response_update_text(
-                    response=response,
-                    acting_user=request.user,
-                    expected_lock_version=version,
-                    **{field: data["text"]},
-                ),
-                fields=(field,),
-            )
-        except ConcurrentEditError as error:
-            posted, conflict = _conflict(request, response, error)
-            conflict["text"] = getattr(conflict["current"], field)
-            form = TextSectionForm(posted, initial=initial, **form_kwargs)
-            form.is_valid()
-        except WorkflowError as error:
-            problems = error.problems
-        else:
-            messages.success(request, done)
-            return _detail(response)
+    edit = _edit(
+        request,
+        response,
+        make_form=lambda data: TextSectionForm(data, initial=initial, **form_kwargs),
+        save=lambda data, version: services.response_update_text(
+            response=response,
+            acting_user=request.user,
+            expected_lock_version=version,
+            **{field: data["text"]},
+        ),
+        fields=(field,),
+    )
+    if edit.saved:
+        messages.success(request, done)
+        return _detail(response)
+    if edit.conflict:
+        edit.conflict["text"] = getattr(edit.conflict["current"], field)
     context = _base_context(
         response,
         page_title=label,
-        form=form,
-        problems=problems,
-        conflict=conflict,
+        form=edit.form,
+        problems=edit.problems,
+        conflict=edit.conflict,
         field=field,
     )
     if field == "reply_to_force":
@@ -419,37 +456,29 @@ def explanation(request, pk, finding_pk):
         "text": existing.text if existing else "",
         "force_comment": existing.force_comment if existing else "",
     }
-    form = ExplanationForm(_posted(request), initial=initial, is_recommendation=is_rec)
-    problems, conflict = [], None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _save_with_rebase(
-                response,
-                data["lock_version"],
-                lambda version: services.explanation_save(
-                    response=response,
-                    finding=row.finding,
-                    acting_user=request.user,
-                    kind=data["kind"],
-                    text=data["text"],
-                    force_comment=data["force_comment"],
-                    expected_lock_version=version,
-                ),
-                findings=[row.finding],
-            )
-        except ConcurrentEditError as error:
-            posted, conflict = _conflict(request, response, error, finding=row.finding)
-            form = ExplanationForm(posted, initial=initial, is_recommendation=is_rec)
-            form.is_valid()
-        except WorkflowError as error:
-            problems = error.problems
-        else:
-            messages.success(request, f"The explanation for {row.label} has been saved.")
-            target = "recommendations" if is_rec else "afis"
-            return redirect(
-                reverse(f"responses:{target}", args=[response.pk]) + f"#finding-{row.finding.pk}"
-            )
+    edit = _edit(
+        request,
+        response,
+        make_form=lambda data: ExplanationForm(data, initial=initial, is_recommendation=is_rec),
+        save=lambda data, version: services.explanation_save(
+            response=response,
+            finding=row.finding,
+            acting_user=request.user,
+            kind=data["kind"],
+            text=data["text"],
+            force_comment=data["force_comment"],
+            expected_lock_version=version,
+        ),
+        finding=row.finding,
+        findings=[row.finding],
+    )
+    if edit.saved:
+        messages.success(request, f"The explanation for {row.label} has been saved.")
+        target = "recommendations" if is_rec else "afis"
+        return redirect(
+            reverse(f"responses:{target}", args=[response.pk]) + f"#finding-{row.finding.pk}"
+        )
+    form, problems, conflict = edit.form, edit.problems, edit.conflict
     rows = page.recommendations if is_rec else page.afis
     index = rows.index(row)
     return render(
@@ -707,41 +736,30 @@ def copies(request, pk):
         key: getattr(response, name) for key, name in services.COPY_FIELDS.items()
     }
     body = response.policing_body
-    form = CopiesForm(_posted(request), initial=initial, policing_body=body)
-    problems, conflict = [], None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        sent = {key: data[key] for key in services.COPY_FIELDS if key in data}
-        try:
-            _save_with_rebase(
-                response,
-                data["lock_version"],
-                lambda version: services.response_record_copies(
-                    response=response,
-                    acting_user=request.user,
-                    expected_lock_version=version,
-                    **sent,
-                ),
-                fields=_COPY_FIELDS,
-            )
-        except ConcurrentEditError as error:
-            posted, conflict = _conflict(request, response, error)
-            form = CopiesForm(posted, initial=initial, policing_body=body)
-            form.is_valid()
-        except WorkflowError as error:
-            problems = error.problems
-        else:
-            messages.success(request, "The copies sent have been recorded.")
-            return _detail(response)
+    edit = _edit(
+        request,
+        response,
+        make_form=lambda data: CopiesForm(data, initial=initial, policing_body=body),
+        save=lambda data, version: services.response_record_copies(
+            response=response,
+            acting_user=request.user,
+            expected_lock_version=version,
+            **{key: data[key] for key in services.COPY_FIELDS if key in data},
+        ),
+        fields=_COPY_FIELDS,
+    )
+    if edit.saved:
+        messages.success(request, "The copies sent have been recorded.")
+        return _detail(response)
     return render(
         request,
         "responses/copies.html",
         _base_context(
             response,
             page_title="Copies sent",
-            form=form,
-            problems=problems,
-            conflict=conflict,
+            form=edit.form,
+            problems=edit.problems,
+            conflict=edit.conflict,
         ),
     )
 
@@ -774,72 +792,55 @@ def force_edit(request, pk):
         "author_name": response.force_comments_author_name or force.chief_officer_name,
         "author_role": response.force_comments_author_role or force.chief_officer_title,
     } | {f"rec_{row.finding.pk}": row.force_comment for row in page.recommendations}
-    form = ForceDraftForm(_posted(request), initial=initial, recommendations=page.recommendations)
-    problems, conflict = [], None
     submitting = request.POST.get("action") == "submit"
-    if request.method == "POST" and form.is_valid() and submitting:
-        form.check_submittable()  # adds its error to the form
-    if request.method == "POST" and not form.errors:
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                saved = _save_with_rebase(
-                    response,
-                    data["lock_version"],
-                    lambda version: services.response_save_force_draft(
-                        response=response,
-                        acting_user=request.user,
-                        expected_lock_version=version,
-                        text=data["text"],
-                        author_name=data["author_name"],
-                        author_role=data["author_role"],
-                        comments=form.comments(),
-                    ),
-                    fields=_FORCE_DRAFT_FIELDS,
-                    findings=[row.finding for row in page.recommendations],
-                    explanation_fields=("force_comment",),
-                )
-                if submitting:
-                    services.response_record_force_comments(
-                        response=saved,
-                        acting_user=request.user,
-                        text=data["text"],
-                        received_on=_today(),
-                        author_name=data["author_name"],
-                        author_role=data["author_role"],
-                        none_submitted=data["none_submitted"],
-                    )
-                    transaction.on_commit(
-                        lambda: notifications.send_force_comments_submitted(response.pk)
-                    )
-        except ConcurrentEditError as error:
-            posted, conflict = _conflict(request, response, error)
-            form = ForceDraftForm(posted, initial=initial, recommendations=page.recommendations)
-            form.is_valid()
-        except WorkflowError as error:
-            problems = error.problems
-        else:
-            if submitting:
-                late = bool(response.force_reply_by and _today() > response.force_reply_by)
-                messages.success(
-                    request,
-                    "Your comments have been submitted to "
-                    f"{response.policing_body.office_name}"
-                    + (", after the reply-by date" if late else "")
-                    + ". They can no longer be changed here.",
-                )
-                return _detail(response)
-            messages.success(request, "Draft saved. Submit it to the office when it is ready.")
-            return redirect("responses:force-edit", pk=response.pk)
+
+    form = ForceDraftForm(None, initial=initial, recommendations=page.recommendations)
+    edit = _edit(
+        request,
+        response,
+        make_form=lambda data: ForceDraftForm(
+            data, initial=initial, recommendations=page.recommendations
+        ),
+        check=lambda form: form.check_submittable() if submitting else None,
+        save=lambda data, version: services.response_save_force_draft(
+            response=response,
+            acting_user=request.user,
+            expected_lock_version=version,
+            text=data["text"],
+            author_name=data["author_name"],
+            author_role=data["author_role"],
+            comments=form.comments(data),
+            submit=submitting,
+            none_submitted=data["none_submitted"],
+        ),
+        fields=_FORCE_DRAFT_FIELDS,
+        findings=[row.finding for row in page.recommendations],
+        explanation_fields=("force_comment",),
+    )
+    if edit.saved:
+        if submitting:
+            # The submission has committed (the service's own transaction).
+            transaction.on_commit(lambda: notifications.send_force_comments_submitted(response.pk))
+            late = bool(response.force_reply_by and _today() > response.force_reply_by)
+            messages.success(
+                request,
+                "Your comments have been submitted to "
+                f"{response.policing_body.office_name}"
+                + (", after the reply-by date" if late else "")
+                + ". They can no longer be changed here.",
+            )
+            return _detail(response)
+        messages.success(request, "Draft saved. Submit it to the office when it is ready.")
+        return redirect("responses:force-edit", pk=response.pk)
     return render(
         request,
         "responses/force_edit.html",
         _base_context(
             response,
             page_title="The force's comments",
-            form=form,
-            problems=problems,
-            conflict=conflict,
+            form=edit.form,
+            problems=edit.problems,
+            conflict=edit.conflict,
             reply_by_passed=bool(response.force_reply_by and _today() > response.force_reply_by),
         ),
     )

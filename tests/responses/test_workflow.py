@@ -22,6 +22,7 @@ from responses.services import (
     response_publish,
     response_record_copies,
     response_record_force_comments,
+    response_save_force_draft,
     response_send_back,
     response_update_text,
 )
@@ -597,6 +598,45 @@ def test_force_comments_received_while_awaiting_the_force_move_the_response_to_d
     assert replied.force_comments_received_on == FORCE_REPLIED_ON
     assert replied.force_invited_on == INVITED_ON
     assert replied.force_reply_by == REPLY_BY
+
+
+def test_the_forces_draft_is_saved_and_submitted_together(flow):
+    flow.do("invite the force")
+    contributor = force_user(flow.response.policing_body.force)
+
+    response_save_force_draft(
+        response=flow.response,
+        acting_user=contributor,
+        text="The force accepts the recommendations.",
+        author_name="A Chief",
+        author_role="Chief Constable",
+        submit=True,
+    )
+
+    replied = flow.refreshed()
+    assert replied.force_comments == "The force accepts the recommendations."
+    assert replied.force_comments_submitted_at is not None
+    assert replied.force_comments_received_on == timezone.localdate()
+    assert replied.status == Status.DRAFTING
+
+
+def test_a_refused_submission_leaves_the_forces_draft_unsaved(flow):
+    flow.do("invite the force")
+    contributor = force_user(flow.response.policing_body.force)
+
+    with pytest.raises(WorkflowError):
+        response_save_force_draft(
+            response=flow.response,
+            acting_user=contributor,
+            text="   ",
+            author_name="A Chief",
+            submit=True,
+        )
+
+    unchanged = flow.refreshed()
+    assert unchanged.force_comments_author_name == ""
+    assert unchanged.force_comments_submitted_at is None
+    assert unchanged.lock_version == flow.response.lock_version
 
 
 def test_recording_that_the_force_submitted_no_comments_also_moves_to_drafting(flow):
