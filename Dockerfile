@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# Production image: gunicorn serves Django, WhiteNoise serves the collected static files.
-# The same image runs the Celery worker and beat (see docker-compose.yml).
+# Two images: `app` (gunicorn serves Django; the same image runs the Celery worker and beat)
+# and `proxy` (nginx in front: TLS, the collected static files, the public page cache). See
+# docker-compose.yml, deploy/nginx/ and docs/operations.md.
 
 # --- Front-end assets: GOV.UK Frontend compiled with Dart Sass (package.json "build") ---
 FROM node:22-bookworm-slim AS assets
@@ -12,7 +13,7 @@ COPY scripts/build-assets.mjs scripts/
 RUN npm run build
 
 # --- Application ---
-FROM python:3.12-slim-bookworm
+FROM python:3.12-slim-bookworm AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -53,3 +54,12 @@ RUN DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOST
 USER 10001:10001
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind=0.0.0.0:8000", "--workers=3", "--access-logfile=-"]
+
+# --- Reverse proxy: nginx with the site's configuration and the collected static files ---
+# The image's entrypoint fills /etc/nginx/templates/*.template from the environment into
+# /etc/nginx/conf.d/ (docker-compose.yml sets the S55_* variables).
+FROM nginx:1.27-bookworm AS proxy
+RUN rm /etc/nginx/conf.d/default.conf
+COPY deploy/nginx/ /etc/nginx/section55/
+COPY deploy/nginx/section55.conf.template /etc/nginx/templates/section55.conf.template
+COPY --from=app /app/staticfiles/ /srv/section55/static/

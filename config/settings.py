@@ -336,6 +336,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# The reverse proxy's internal refresh listener (deploy/nginx/): after a publication, amendment,
+# correction or progress change the worker asks it for the pages that changed, which replaces
+# its cached copies. Empty (the default, and `make run`): there is no proxy to refresh.
+S55_PROXY_REFRESH_URL = os.environ.get("S55_PROXY_REFRESH_URL", "").rstrip("/")
+
 # Caches: local memory by default; Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):
     CACHES = {

@@ -27,6 +27,7 @@ from inspections.models import Finding, GradedJudgement, Report, ReportType, Sco
 from responses.models import Explanation, Response, ResponseVersion
 
 from . import selectors
+from .caching import shared_cache_headers
 from .models import PublishedItem, PublishedResponse
 from .views import pdf_url
 
@@ -393,6 +394,15 @@ class StrictQueryMixin:
             raise ValidationError(problems)
 
 
+class SharedCacheMixin:
+    """The API's answers are public data: shared caches may keep them like the pages
+    (public/caching.py)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return shared_cache_headers(request, response)
+
+
 class Pagination(pagination.PageNumberPagination):
     """Pages of 50 (up to 200 with ?page_size=). A page_size that is not a whole number from 1
     to 200 is refused with 400 rather than silently replaced."""
@@ -453,7 +463,7 @@ _DETAIL = {400: _BAD_FILTER, 404: _NOT_FOUND, 429: _THROTTLED}
     ),
     retrieve=extend_schema(summary="One report", responses={200: ReportSerializer, **_DETAIL}),
 )
-class ReportViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+class ReportViewSet(SharedCacheMixin, StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReportSerializer
     lookup_value_regex = r"[0-9]{1,18}"
     filterset_class = ReportFilter
@@ -487,7 +497,7 @@ class ReportViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         responses={200: RecommendationSerializer, **_DETAIL},
     ),
 )
-class RecommendationViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+class RecommendationViewSet(SharedCacheMixin, StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = RecommendationSerializer
     lookup_value_regex = r"[0-9]{1,18}"
     filterset_class = RecommendationFilter
@@ -512,7 +522,7 @@ class RecommendationViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         responses={200: PublishedResponseSerializer, **_DETAIL},
     ),
 )
-class PublishedResponseViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+class PublishedResponseViewSet(SharedCacheMixin, StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PublishedResponseSerializer
     filterset_class = PublishedResponseFilter
     filter_backends = [filters.DjangoFilterBackend]

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from drf_spectacular.generators import SchemaGenerator
 
-from .caching import revalidate
+from .caching import shared_cache_headers
 
 
 @dataclass
@@ -129,7 +129,8 @@ def documented_operations() -> tuple[dict, tuple[Operation, ...]]:
 @require_safe
 def api_docs(request):
     info, operations = documented_operations()
-    return revalidate(
+    return shared_cache_headers(
+        request,
         render(
             request,
             "public/api_docs.html",
@@ -139,5 +140,5 @@ def api_docs(request):
                 "info": info,
                 "operations": operations,
             },
-        )
+        ),
     )

@@ -10,10 +10,18 @@ Only requests without a session or messages cookie are served from or stored in 
 signed-in person sees staff navigation, and a pending message must not be swallowed. The CSP
 nonce of the request that rendered a page is swapped for a placeholder before storing and for
 the current request's nonce when serving, so the page's inline script keeps working.
+
+In front of Django, a shared cache (the proxy, deploy/nginx/) keeps the public answers as files
+and serves them without asking Django, at the speed of static files, and while the application
+is down: `shared_cache_headers` says how long (docs/decisions/0004-reverse-proxy-and-public-cache.md).
+A publication, amendment, correction or progress change refreshes the proxy's copies of the
+pages it alters at once (public.tasks.proxy_refresh); the age limits only bound the pages no
+refresh names, such as a filtered list or an API query.
 """
 
 import hashlib
 from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,6 +32,14 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 #: How long a rendered page is kept (invalidation is by key; this only bounds memory).
 PAGE_TIMEOUT = 60 * 60 * 24
+#: Seconds a browser may reuse a public page without asking again.
+BROWSER_MAX_AGE = 60
+#: Seconds a shared cache (the proxy) may serve its copy without asking Django.
+SHARED_MAX_AGE = 5 * 60
+#: After that, seconds it may still serve the copy while it fetches a new one in the background.
+STALE_WHILE_REVALIDATE = 60
+#: Seconds it may serve its copy, however old, while Django is down or failing.
+STALE_IF_ERROR = 30 * 24 * 60 * 60
 NONCE_PLACEHOLDER = "__s55-csp-nonce__"
 CACHE_HEADER = "X-Public-Cache"
 
@@ -42,12 +58,34 @@ def _key(request: HttpRequest, stamp: str) -> str:
     return "public:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def revalidate(response: HttpResponse) -> HttpResponse:
-    """Browsers and proxies may keep public pages but must check them (ETag / Last-Modified)
-    before reuse, so an amendment is seen at once; they differ for signed-in staff."""
-    patch_cache_control(response, no_cache=True)
+def shared_cache_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Public answers may be kept by browsers and shared caches (with their ETag and
+    Last-Modified for revalidation); an answer made for a session, or carrying a message, is
+    private and never kept by a shared cache."""
+    if is_cacheable(request) and response.status_code in (200, 304):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=BROWSER_MAX_AGE,
+            s_maxage=SHARED_MAX_AGE,
+            stale_while_revalidate=STALE_WHILE_REVALIDATE,
+            stale_if_error=STALE_IF_ERROR,
+        )
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def shared_cacheable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`shared_cache_headers` on every answer of the view, including "304 Not Modified"
+    (a cache revalidating its copy keeps it for as long as the 304 says)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return shared_cache_headers(request, view(request, *args, **kwargs))
+
+    return wrapped
 
 
 def cached_page(
@@ -55,7 +93,7 @@ def cached_page(
 ) -> HttpResponse:
     """The page from the cache when its stamp is unchanged, else `render()` (stored if 200)."""
     if not is_cacheable(request):
-        return revalidate(render())
+        return shared_cache_headers(request, render())
     key = _key(request, stamp)
     nonce = get_nonce(request)
     hit = cache.get(key)
@@ -65,7 +103,7 @@ def cached_page(
             content = content.replace(NONCE_PLACEHOLDER, str(nonce))
         response = HttpResponse(content, content_type=content_type)
         response[CACHE_HEADER] = "hit"
-        return revalidate(response)
+        return shared_cache_headers(request, response)
     response = render()
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
@@ -75,4 +113,4 @@ def cached_page(
             content = content.replace(str(nonce), NONCE_PLACEHOLDER)
         cache.set(key, (content, response["Content-Type"]), PAGE_TIMEOUT)
         response[CACHE_HEADER] = "miss"
-    return revalidate(response)
+    return shared_cache_headers(request, response)

@@ -15,7 +15,7 @@ from django.views.decorators.http import condition
 from accounts.models import PolicingBody
 
 from . import selectors
-from .caching import revalidate
+from .caching import shared_cacheable
 
 FEED_LENGTH = 50
 
@@ -142,19 +142,12 @@ def _own_last_modified(view):
     return wrapped
 
 
-def _revalidating(view):
-    def wrapped(request, *args, **kwargs):
-        return revalidate(view(request, *args, **kwargs))
-
-    return wrapped
-
-
-site_feed = _revalidating(
+site_feed = shared_cacheable(
     condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(
         _own_last_modified(ResponsesFeed())
     )
 )
-office_feed = _revalidating(
+office_feed = shared_cacheable(
     condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(
         _own_last_modified(OfficeResponsesFeed())
     )

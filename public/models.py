@@ -85,6 +85,12 @@ class PublishedResponse(models.Model):
     # (an item's status, its public updates): part of the page's cache key, ETag and
     # Last-Modified. Set by `public.services.public_progress_changed`.
     progress_changed_at = models.DateTimeField(null=True, blank=True)
+    # The proxy's cached copies of the pages this response changes (deploy/nginx/): when they
+    # were last all refreshed (public.tasks.proxy_refresh), and what went wrong the last time
+    # a refresh failed ("" once one succeeds). Older than refreshed_at or progress_changed_at
+    # means a refresh is still owed; a worker catches up when it starts.
+    proxy_refreshed_at = models.DateTimeField(null=True, blank=True)
+    proxy_refresh_error = models.TextField(blank=True)
 
     objects = PublishedResponseQuerySet.as_manager()
 

@@ -8,13 +8,23 @@ that renders the frozen PDF and HTML snapshot. It runs after every publication
 
 `public_progress_changed` runs after the tracker changes what a response page shows beside the
 published text (`tracking.services.PUBLIC_PROGRESS_HOOKS`, also registered in `public.apps`).
+
+Both then queue `public.tasks.proxy_refresh` on commit when there is a reverse proxy
+(S55_PROXY_REFRESH_URL): `proxy_pages_refresh` asks the proxy's internal listener for every page
+the change alters, which replaces the proxy's cached copies, and records the outcome on the
+public record (docs/decisions/0004-reverse-proxy-and-public-cache.md).
 """
 
+import http.client
 import logging
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 
 from core.markup import plain_text
@@ -147,6 +157,7 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
             PublishedResponse.objects.filter(pk=record.pk).update(
                 search_vector=search_vector_expression()
             )
+        proxy_refresh_on_commit(response_id=response_id)
     return record
 
 
@@ -196,9 +207,12 @@ def public_progress_changed(*, policing_body_id: int, report_id: int) -> None:
     nothing to do if the response is not published. The change has already committed: a
     failure here is logged, never raised (the page catches up at the next change)."""
     try:
-        PublishedResponse.objects.filter(
+        records = PublishedResponse.objects.filter(
             policing_body_id=policing_body_id, report_id=report_id
-        ).update(progress_changed_at=timezone.now())
+        )
+        records.update(progress_changed_at=timezone.now())
+        for response_id in records.values_list("response_id", flat=True):
+            proxy_refresh_on_commit(response_id=response_id)
     except Exception:
         logger.exception(
             "The public page of the response of body %s to report %s could not be marked as "
@@ -206,3 +220,100 @@ def public_progress_changed(*, policing_body_id: int, report_id: int) -> None:
             policing_body_id,
             report_id,
         )
+
+
+# --- The reverse proxy's cached copies ------------------------------------------------------
+
+
+class ProxyRefreshFailed(Exception):
+    """The proxy did not return a fresh copy of every page (the task retries)."""
+
+
+def proxy_refresh_on_commit(*, response_id: int) -> None:
+    """Queue the refresh of the proxy's copies of the response's pages once the transaction
+    commits; nothing without a proxy (S55_PROXY_REFRESH_URL unset)."""
+    if not settings.S55_PROXY_REFRESH_URL:
+        return
+    from .tasks import proxy_refresh
+
+    transaction.on_commit(lambda: proxy_refresh.delay(response_id))
+
+
+def proxy_paths(record: PublishedResponse) -> list[str]:
+    """The public addresses whose answer a change to this published response alters: its page,
+    its latest PDF, the pages and feeds that list it, and the API's copy of it."""
+    return [
+        reverse("public:response", kwargs={"pk": record.response_id}),
+        reverse("pdf:version", kwargs={"pk": record.response_id, "number": record.version_number}),
+        reverse("public:home"),
+        reverse("public:response-list"),
+        reverse("public:statistics"),
+        reverse("public:feed"),
+        reverse("public:office-feed", kwargs={"slug": record.policing_body.slug}),
+        reverse("public:sitemap"),
+        reverse("public:api-response-list"),
+        reverse("public:api-response-detail", kwargs={"id": record.response_id}),
+    ]
+
+
+def _proxy_get(path: str) -> int:
+    """GET the path from the proxy's refresh listener, as a visitor to the public address
+    would (the same Host), and return the status."""
+    proxy = urlsplit(settings.S55_PROXY_REFRESH_URL)
+    site = urlsplit(settings.SITE_URL)
+    connection = http.client.HTTPConnection(proxy.hostname, proxy.port or 80, timeout=120)
+    try:
+        connection.request("GET", path, headers={"Host": site.netloc, "User-Agent": "s55-refresh"})
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status
+    finally:
+        connection.close()
+
+
+def proxy_pages_refresh(*, response_id: int) -> int:
+    """Replace the proxy's copies of every page the response's latest change alters; record
+    when that succeeded, or why it did not (then raise ProxyRefreshFailed, so the task
+    retries). Idempotent: nothing to do if the copies were refreshed after the last change.
+    Returns how many pages were refreshed."""
+    if not settings.S55_PROXY_REFRESH_URL:
+        return 0
+    record = (
+        PublishedResponse.objects.select_related("policing_body")
+        .filter(response_id=response_id)
+        .first()
+    )
+    if record is None:
+        return 0
+    changed = max(filter(None, (record.refreshed_at, record.progress_changed_at)))
+    if record.proxy_refreshed_at and record.proxy_refreshed_at >= changed:
+        return 0  # already refreshed since the last change (a task queued twice)
+    started = timezone.now()
+    problems = []
+    for path in proxy_paths(record):
+        try:
+            status = _proxy_get(path)
+        except OSError as error:
+            problems.append(f"{path}: {error}")
+        else:
+            if status != 200:
+                problems.append(f"{path}: HTTP {status}")
+    records = PublishedResponse.objects.filter(pk=record.pk)
+    if problems:
+        records.update(proxy_refresh_error="\n".join(problems))
+        raise ProxyRefreshFailed(
+            f"The proxy's copies of response {response_id} were not all refreshed: "
+            + "; ".join(problems)
+        )
+    records.update(proxy_refreshed_at=started, proxy_refresh_error="")
+    return len(proxy_paths(record))
+
+
+def stale_at_proxy_response_ids() -> list[int]:
+    """Published responses whose pages changed after the proxy's copies were last refreshed."""
+    changed = Greatest("refreshed_at", Coalesce("progress_changed_at", "refreshed_at"))
+    return list(
+        PublishedResponse.objects.filter(
+            Q(proxy_refreshed_at__isnull=True) | Q(proxy_refreshed_at__lt=changed)
+        ).values_list("response_id", flat=True)
+    )

@@ -25,7 +25,7 @@ from responses.pdf import document_for_version, render_snapshot
 from responses.statute import duty_statement
 
 from . import selectors
-from .caching import cached_page, revalidate
+from .caching import cached_page, shared_cache_headers, shared_cacheable
 from .forms import ResponseFilterForm, StatisticsFilterForm
 from .models import PublishedItem, PublishedResponse
 
@@ -278,6 +278,7 @@ def response_body_html(record: PublishedResponse) -> str:
 
 
 @require_safe
+@shared_cacheable
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def response_detail(request, pk: int):
     state = _page_state(request, pk)
@@ -390,7 +391,8 @@ def _chart(stats) -> dict:
 
 @require_safe
 def open_data(request):
-    return revalidate(
+    return shared_cache_headers(
+        request,
         render(
             request,
             "public/open_data.html",
@@ -401,14 +403,15 @@ def open_data(request):
                     "recommendations as CSV, or read them from the JSON API."
                 ),
             },
-        )
+        ),
     )
 
 
 @require_safe
 def accessibility(request):
-    return revalidate(
-        render(request, "public/accessibility.html", {"page_title": "Accessibility statement"})
+    return shared_cache_headers(
+        request,
+        render(request, "public/accessibility.html", {"page_title": "Accessibility statement"}),
     )
 
 

@@ -9,7 +9,14 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from public.caching import CACHE_HEADER, NONCE_PLACEHOLDER
+from public.caching import (
+    BROWSER_MAX_AGE,
+    CACHE_HEADER,
+    NONCE_PLACEHOLDER,
+    SHARED_MAX_AGE,
+    STALE_IF_ERROR,
+    STALE_WHILE_REVALIDATE,
+)
 from tracking.models import TrackerItem
 from tracking.rag import Status
 from tracking.services import progress_update_add
@@ -98,9 +105,13 @@ def test_the_response_page_answers_conditional_requests(client):
 
     first = client.get(url)
     etag, last_modified = first["ETag"], first["Last-Modified"]
-    assert "no-cache" in first["Cache-Control"]
+    # Shared caches keep the page (the proxy's copy is refreshed on publication, see
+    # test_proxy_refresh.py) and revalidate it with the ETag once it is older than s-maxage.
+    assert "public" in first["Cache-Control"]
 
-    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    not_modified = client.get(url, headers={"if-none-match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified["Cache-Control"] == first["Cache-Control"]
     assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
 
     amend_and_publish(
@@ -194,3 +205,56 @@ def test_a_change_of_status_moves_the_etag_on_and_a_private_note_does_not(client
     assert after.status_code == 200
     assert "In progress" in after.content.decode()
     assert "Work has begun." not in after.content.decode()
+
+
+SHARED = (
+    f"public, max-age={BROWSER_MAX_AGE}, s-maxage={SHARED_MAX_AGE}, "
+    f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}"
+)
+
+
+def _public_urls(response) -> list[str]:
+    return [
+        reverse("public:home"),
+        reverse("public:response-list"),
+        reverse("public:response-list") + "?q=inspection",
+        reverse("public:response", args=[response.pk]),
+        reverse("public:statistics"),
+        reverse("public:open-data"),
+        reverse("public:feed"),
+        reverse("public:office-feed", kwargs={"slug": response.policing_body.slug}),
+        reverse("public:api-response-list"),
+        reverse("public:api-response-detail", kwargs={"id": response.pk}),
+        reverse("public:api-report-list"),
+    ]
+
+
+def test_public_answers_tell_shared_caches_how_long_to_keep_them(client):
+    response = publish()
+
+    for url in _public_urls(response):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert answer["Cache-Control"] == SHARED, url
+        assert "Cookie" in answer["Vary"], url
+
+
+def test_answers_made_for_a_session_are_never_kept_by_a_shared_cache(client):
+    response = publish()
+    client.force_login(response.drafter)
+
+    for url in _public_urls(response):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "private" in cache_control, url
+        assert "public" not in cache_control, url
+        assert "s-maxage" not in cache_control, url
+
+
+def test_staff_pages_are_never_public(client):
+    response = publish()
+    client.force_login(response.drafter)
+
+    for url in (reverse("responses:dashboard"), reverse("responses:detail", args=[response.pk])):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "public" not in answer.get("Cache-Control", ""), url

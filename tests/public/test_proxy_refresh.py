@@ -1,0 +1,182 @@
+"""After a publication, amendment or progress change, the reverse proxy's cached copies of the
+pages it alters are refreshed by a recorded, retried task queued on commit.
+
+The proxy here is a small HTTP server on loopback that records what it is asked for (the real
+nginx is exercised in tests/deploy/test_production_shape.py)."""
+
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.urls import reverse
+
+from public import tasks
+from public.models import PublishedResponse
+from public.services import (
+    ProxyRefreshFailed,
+    proxy_pages_refresh,
+    stale_at_proxy_response_ids,
+)
+from tracking.services import progress_update_add
+
+from .conftest import publish, run_on_commit
+from .test_caching import _first_item
+from .test_services import amend_and_publish
+
+pytestmark = pytest.mark.django_db
+
+
+class RecordingProxy(ThreadingHTTPServer):
+    def __init__(self, status: int = 200):
+        self.status = status
+        self.requests: list[tuple[str, str]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests.append((self.path, self.headers["Host"]))
+                self.send_response(server.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+@pytest.fixture
+def proxy(settings):
+    server = RecordingProxy()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.S55_PROXY_REFRESH_URL = f"http://127.0.0.1:{server.server_port}"
+    settings.SITE_URL = "https://tracker.example.org"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The response ids `proxy_refresh` was queued for (the broker is not what is tested)."""
+    ids: list[int] = []
+    monkeypatch.setattr(tasks.proxy_refresh, "delay", ids.append)
+    return ids
+
+
+def test_a_refresh_asks_the_proxy_for_every_page_the_response_changes(proxy):
+    response = publish()
+    record = PublishedResponse.objects.get(response=response)
+
+    assert proxy_pages_refresh(response_id=response.pk) == len(proxy.requests)
+
+    paths = {path for path, _host in proxy.requests}
+    assert {
+        reverse("public:response", args=[response.pk]),
+        reverse("pdf:version", kwargs={"pk": response.pk, "number": 1}),
+        reverse("public:home"),
+        reverse("public:response-list"),
+        reverse("public:feed"),
+        reverse("public:office-feed", kwargs={"slug": record.policing_body.slug}),
+        reverse("public:api-response-detail", kwargs={"id": response.pk}),
+    } <= paths
+    # Asked as a visitor to the public address would ask, so the copies are the public ones.
+    assert {host for _path, host in proxy.requests} == {"tracker.example.org"}
+    record.refresh_from_db()
+    assert record.proxy_refreshed_at is not None
+    assert record.proxy_refresh_error == ""
+    assert response.pk not in stale_at_proxy_response_ids()
+
+
+def test_a_refresh_run_twice_asks_the_proxy_once(proxy):
+    response = publish()
+    proxy_pages_refresh(response_id=response.pk)
+    asked = len(proxy.requests)
+
+    assert proxy_pages_refresh(response_id=response.pk) == 0
+    assert len(proxy.requests) == asked
+
+
+def test_a_proxy_that_fails_is_recorded_and_the_refresh_raises_to_be_retried(proxy):
+    response = publish()
+    proxy.status = 502
+
+    with pytest.raises(ProxyRefreshFailed):
+        proxy_pages_refresh(response_id=response.pk)
+
+    record = PublishedResponse.objects.get(response=response)
+    assert "HTTP 502" in record.proxy_refresh_error
+    assert record.proxy_refreshed_at is None
+    assert response.pk in stale_at_proxy_response_ids()
+
+
+def test_an_unreachable_proxy_is_recorded(settings):
+    response = publish()
+    settings.S55_PROXY_REFRESH_URL = "http://127.0.0.1:9"  # discard: nothing listens
+
+    with pytest.raises(ProxyRefreshFailed):
+        proxy_pages_refresh(response_id=response.pk)
+
+    assert PublishedResponse.objects.get(response=response).proxy_refresh_error
+
+
+def test_the_refresh_task_retries_a_failed_refresh():
+    assert ProxyRefreshFailed in tasks.proxy_refresh.autoretry_for
+    assert tasks.proxy_refresh.max_retries >= 5
+
+
+def test_publication_queues_a_refresh_on_commit(proxy, queued):
+    response = publish()
+
+    # Once per transaction that changed the page (publishing also creates tracker items).
+    assert set(queued) == {response.pk}
+
+
+def test_an_amendment_queues_a_refresh_and_makes_the_copies_owed_again(proxy, queued):
+    response = publish()
+    proxy_pages_refresh(response_id=response.pk)
+    queued.clear()
+
+    amend_and_publish(
+        response, office_comments="New.", reason="Corrected", published_on=date(2020, 4, 1)
+    )
+
+    assert set(queued) == {response.pk}
+    assert response.pk in stale_at_proxy_response_ids()
+
+
+def test_a_public_progress_change_queues_a_refresh(proxy, queued):
+    response = publish()
+    proxy_pages_refresh(response_id=response.pk)
+    queued.clear()
+
+    run_on_commit(
+        progress_update_add,
+        item=_first_item(response),
+        acting_user=response.drafter,
+        text="The audit has started.",
+        date=date(2020, 3, 1),
+        is_public=True,
+    )
+
+    assert set(queued) == {response.pk}
+    assert response.pk in stale_at_proxy_response_ids()
+
+
+def test_without_a_proxy_nothing_is_queued_or_asked(settings, queued):
+    settings.S55_PROXY_REFRESH_URL = ""
+    response = publish()
+
+    assert queued == []
+    assert proxy_pages_refresh(response_id=response.pk) == 0
+
+
+def test_a_worker_catching_up_queues_every_refresh_still_owed(proxy, queued):
+    first, second = publish(title="First"), publish(title="Second")
+    proxy_pages_refresh(response_id=first.pk)
+    queued.clear()
+
+    assert tasks.proxy_refresh_owed() == 1
+    assert queued == [second.pk]
