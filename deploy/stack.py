@@ -13,7 +13,6 @@ image's /etc/nginx/nginx.conf, with its own prefix, pid file and temporary folde
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -81,16 +80,25 @@ def _substitute(value: str, values: Mapping[str, str]) -> str:
     return _COMPOSE_VARIABLE.sub(replace, value)
 
 
-def environment(service: str, values: Mapping[str, str]) -> dict[str, str]:
+def environment(
+    service: str, values: Mapping[str, str], *, addresses: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """The service's `environment:` with `${NAME}`, `${NAME:-default}` and `${NAME:?message}`
-    filled from `values` (not from this process's environment, so a run is reproducible)."""
+    filled from `values` (not from this process's environment, so a run is reproducible), and
+    the variables in `addresses` (other services' addresses, paths) replaced; each of those
+    must be one the service declares."""
     declared = compose()["services"][service].get("environment", {})
-    return {name: _substitute(str(value), values) for name, value in declared.items()}
+    unknown = set(addresses or {}) - set(declared)
+    if unknown:
+        raise StackError(f"docker-compose.yml's {service} does not set {sorted(unknown)}")
+    filled = {name: _substitute(str(value), values) for name, value in declared.items()}
+    return filled | dict(addresses or {})
 
 
-def nginx_config(prefix: Path, values: Mapping[str, str]) -> Path:
+def nginx_config(prefix: Path, values: Mapping[str, str], *, extra: str = "") -> Path:
     """Write prefix/nginx.conf (a main configuration like the nginx image's, including the
-    filled-in template) and return its path. `values` must give every NGINX_VARIABLES name."""
+    filled-in template) and return its path. `values` must give every NGINX_VARIABLES name;
+    `extra` is added to the http block (bench/proxy_bench.py's reference file server)."""
     missing = [name for name in NGINX_VARIABLES if not values.get(name)]
     if missing:
         raise StackError(f"nginx template variables not given: {', '.join(missing)}")
@@ -102,9 +110,9 @@ def nginx_config(prefix: Path, values: Mapping[str, str]) -> Path:
     for folder in ("temp/body", "temp/proxy", "temp/fastcgi", "temp/uwsgi", "temp/scgi", "logs"):
         (prefix / folder).mkdir(parents=True, exist_ok=True)
     (prefix / "section55.conf").write_text(site, encoding="utf-8")
-    # nginx started as root runs its workers as an unprivileged user, which must write the
-    # cache and temporary folders.
-    user = "user nobody nogroup;" if os.geteuid() == 0 else ""
+    # Started as root (CI), nginx would run its workers as "nobody", who cannot enter the
+    # private temporary folders these runs use; the production image keeps its own user.
+    user = "user root;" if os.geteuid() == 0 else ""
     main = f"""{user}
 worker_processes auto;
 pid {prefix}/nginx.pid;
@@ -124,17 +132,11 @@ http {{
     uwsgi_temp_path {prefix}/temp/uwsgi;
     scgi_temp_path {prefix}/temp/scgi;
     include {prefix}/section55.conf;
+{extra}
 }}
 """
     path = prefix / "nginx.conf"
     path.write_text(main, encoding="utf-8")
-    if os.geteuid() == 0:
-        cache_dir = Path(values["S55_NGINX_CACHE_DIR"])
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        for folder in (prefix / "temp", cache_dir):
-            shutil.chown(folder, "nobody", "nogroup")
-            for child in folder.rglob("*"):
-                shutil.chown(child, "nobody", "nogroup")
     return path
 
 
@@ -190,6 +192,13 @@ class Processes:
     def stop_all(self) -> None:
         for name in reversed(list(self.running)):
             self.stop(name)
+
+    def wait_for_port(self, name: str, port: int, timeout: float = 60.0) -> None:
+        """Wait until the named process listens on the port; if it does not, say why."""
+        try:
+            wait_for_port(port, process=self.running[name], timeout=timeout)
+        except StackError as error:
+            raise StackError(f"{name}: {error}\n{self.log(name)[-3000:]}") from error
 
     def log(self, name: str) -> str:
         path = self.log_dir / f"{name}.log"

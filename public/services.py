@@ -241,10 +241,12 @@ def proxy_refresh_on_commit(*, response_id: int) -> None:
 
 def proxy_paths(record: PublishedResponse) -> list[str]:
     """The public addresses whose answer a change to this published response alters: its page,
-    its latest PDF, the pages and feeds that list it, and the API's copy of it."""
+    its latest PDF once it is stored (asking for it earlier would render it in the web process,
+    beside the worker's task), the pages and feeds that list it, and the API's copy of it."""
+    pdf = reverse("pdf:version", kwargs={"pk": record.response_id, "number": record.version_number})
     return [
         reverse("public:response", kwargs={"pk": record.response_id}),
-        reverse("pdf:version", kwargs={"pk": record.response_id, "number": record.version_number}),
+        *([pdf] if record.version.pdf_sha256 else []),
         reverse("public:home"),
         reverse("public:response-list"),
         reverse("public:statistics"),
@@ -279,7 +281,8 @@ def proxy_pages_refresh(*, response_id: int) -> int:
     if not settings.S55_PROXY_REFRESH_URL:
         return 0
     record = (
-        PublishedResponse.objects.select_related("policing_body")
+        PublishedResponse.objects.select_related("policing_body", "version")
+        .defer("version__pdf", "version__html_snapshot")
         .filter(response_id=response_id)
         .first()
     )
@@ -317,3 +320,9 @@ def stale_at_proxy_response_ids() -> list[int]:
             Q(proxy_refreshed_at__isnull=True) | Q(proxy_refreshed_at__lt=changed)
         ).values_list("response_id", flat=True)
     )
+
+
+def proxy_refresh_all() -> int:
+    """Mark every published response's pages as owed a refresh at the proxy (after its cache
+    was emptied); a `proxy_refresh_owed` task then queues them. Returns how many."""
+    return PublishedResponse.objects.update(proxy_refreshed_at=None)

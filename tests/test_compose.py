@@ -134,3 +134,22 @@ def test_app_services_run_with_production_settings(compose, name):
     assert environment["CELERY_BROKER_URL"].startswith("redis://redis:")
     # The secret key comes from the environment or .env, never from this file.
     assert environment["DJANGO_SECRET_KEY"].startswith("${DJANGO_SECRET_KEY")
+
+
+def test_only_the_proxy_is_published_to_the_outside(compose):
+    published = {name for name, service in compose["services"].items() if service.get("ports")}
+
+    assert published == {"proxy"}
+    assert {str(port) for port in compose["services"]["proxy"]["ports"]} == {"80:80", "443:443"}
+
+
+def test_the_proxy_serves_the_web_service_and_the_worker_refreshes_it(compose):
+    services = compose["services"]
+    proxy = services["proxy"]["environment"]
+
+    assert proxy["S55_UPSTREAM"] == "web:8000"
+    assert "--bind=0.0.0.0:8000" in command_of(services["web"])
+    refresh = services["worker"]["environment"]["S55_PROXY_REFRESH_URL"]
+    assert refresh == f"http://proxy:{proxy['S55_REFRESH_LISTEN']}"
+    # The proxy keeps serving its copies while web is down: it must not wait for web's health.
+    assert services["proxy"]["depends_on"] == ["web"]

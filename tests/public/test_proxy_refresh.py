@@ -7,8 +7,10 @@ nginx is exercised in tests/deploy/test_production_shape.py)."""
 import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from public import tasks
@@ -18,6 +20,8 @@ from public.services import (
     proxy_pages_refresh,
     stale_at_proxy_response_ids,
 )
+from responses.models import ResponseVersion
+from responses.pdf import version_freeze
 from tracking.services import progress_update_add
 
 from .conftest import publish, run_on_commit
@@ -75,7 +79,6 @@ def test_a_refresh_asks_the_proxy_for_every_page_the_response_changes(proxy):
     paths = {path for path, _host in proxy.requests}
     assert {
         reverse("public:response", args=[response.pk]),
-        reverse("pdf:version", kwargs={"pk": response.pk, "number": 1}),
         reverse("public:home"),
         reverse("public:response-list"),
         reverse("public:feed"),
@@ -88,6 +91,21 @@ def test_a_refresh_asks_the_proxy_for_every_page_the_response_changes(proxy):
     assert record.proxy_refreshed_at is not None
     assert record.proxy_refresh_error == ""
     assert response.pk not in stale_at_proxy_response_ids()
+
+
+def test_the_pdf_is_refreshed_once_it_is_stored(proxy):
+    response = publish()
+    version = ResponseVersion.objects.get(response=response)
+    pdf = reverse("pdf:version", kwargs={"pk": response.pk, "number": 1})
+    ResponseVersion.objects.filter(pk=version.pk).update(pdf_sha256="")
+
+    proxy_pages_refresh(response_id=response.pk)
+    assert pdf not in {path for path, _host in proxy.requests}
+
+    version_freeze(version_id=version.pk)
+    PublishedResponse.objects.filter(response=response).update(proxy_refreshed_at=None)
+    proxy_pages_refresh(response_id=response.pk)
+    assert pdf in {path for path, _host in proxy.requests}
 
 
 def test_a_refresh_run_twice_asks_the_proxy_once(proxy):
@@ -180,3 +198,14 @@ def test_a_worker_catching_up_queues_every_refresh_still_owed(proxy, queued):
 
     assert tasks.proxy_refresh_owed() == 1
     assert queued == [second.pk]
+
+
+def test_public_refresh_with_proxy_queues_every_published_response(proxy, queued):
+    first, second = publish(title="First"), publish(title="Second")
+    for response in (first, second):
+        proxy_pages_refresh(response_id=response.pk)
+    queued.clear()
+
+    call_command("public_refresh", "--proxy", stdout=StringIO())
+
+    assert sorted(queued) == sorted([first.pk, second.pk])

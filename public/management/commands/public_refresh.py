@@ -1,12 +1,15 @@
 """Copy published responses into the public tables: the stale ones, or all with --all.
 
 Run after restoring a backup, after importing responses outside the services, or if the log
-shows that the publication hook failed. Safe to run at any time (idempotent).
+shows that the publication hook failed. Safe to run at any time (idempotent). With --proxy,
+also queue a refresh of the reverse proxy's copies of every published response's pages (after
+its cache was emptied; docs/operations.md).
 """
 
 from django.core.management.base import BaseCommand
 
-from public.services import published_responses_refresh
+from public.services import proxy_refresh_all, published_responses_refresh
+from public.tasks import proxy_refresh_owed
 from responses.models import Response
 
 
@@ -15,6 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="Refresh every published response.")
+        parser.add_argument(
+            "--proxy",
+            action="store_true",
+            help="Also queue a refresh of the proxy's copies of every published response's pages.",
+        )
 
     def handle(self, *args, **options):
         ids = (
@@ -24,3 +32,7 @@ class Command(BaseCommand):
         )
         count = published_responses_refresh(response_ids=ids)
         self.stdout.write(f"Refreshed {count} published response{'s' if count != 1 else ''}.")
+        if options["proxy"]:
+            proxy_refresh_all()
+            queued = proxy_refresh_owed()
+            self.stdout.write(f"Queued the proxy's refresh of {queued} published responses.")
