@@ -59,7 +59,11 @@ CMD ["gunicorn", "config.wsgi:application", "--bind=0.0.0.0:8000", "--workers=3"
 # The image's entrypoint fills /etc/nginx/templates/*.template from the environment into
 # /etc/nginx/conf.d/ (docker-compose.yml sets the S55_* variables).
 FROM nginx:1.27-bookworm AS proxy
-RUN rm /etc/nginx/conf.d/default.conf
+# The cache folder belongs to nginx's workers: the proxy-cache volume mounted there copies this
+# ownership when first created.
+RUN rm /etc/nginx/conf.d/default.conf \
+    && mkdir -p /var/cache/section55 /var/www/acme /etc/section55/tls \
+    && chown nginx:nginx /var/cache/section55
 COPY deploy/nginx/ /etc/nginx/section55/
 COPY deploy/nginx/section55.conf.template /etc/nginx/templates/section55.conf.template
 COPY --from=app /app/staticfiles/ /srv/section55/static/
