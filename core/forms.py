@@ -19,7 +19,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
-from django.utils.formats import date_format
+
+from core.dates import long_date
 
 #: GOV.UK label / legend sizes a field may ask for with `field.label_size = "m"`.
 LABEL_SIZES = ("s", "m", "l", "xl")
@@ -323,9 +324,9 @@ class GovukDateField(forms.Field):
         low = self.min_value() if callable(self.min_value) else self.min_value
         high = self.max_value() if callable(self.max_value) else self.max_value
         if low and value < low:
-            raise self._error(f"must be the same as or after {_long(low)}", "min_value")
+            raise self._error(f"must be the same as or after {long_date(low)}", "min_value")
         if high and value > high:
-            raise self._error(f"must be the same as or before {_long(high)}", "max_value")
+            raise self._error(f"must be the same as or before {long_date(high)}", "max_value")
 
     def _error(self, text: str, code: str, *, parts: list[str] | None = None) -> ValidationError:
         message = f"{self.name_in_messages} {text}"
@@ -341,7 +342,3 @@ class GovukDateField(forms.Field):
             return True
         initial = self.to_python(initial) if not isinstance(initial, datetime.date) else initial
         return initial != data
-
-
-def _long(value: datetime.date) -> str:
-    return date_format(value, "j F Y")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from accounts.selectors import person_namer
+from core.dates import long_date
 from core.history import FieldChange, timeline
 
 from .models import Addressee, Finding, GradedJudgement, Report
@@ -256,8 +257,8 @@ def _written_out(value: str) -> str:
         except ValueError:
             return value
         if len(value) == 10:
-            return f"{moment.day} {moment:%B %Y}"
+            return long_date(moment)
         if timezone.is_aware(moment):
             moment = timezone.localtime(moment)
-        return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
+        return f"{long_date(moment)} at {moment:%H:%M}"
     return value

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 
+from core.dates import long_date
 from core.history import attribute
 from core.locking import check_version, fingerprint
 
@@ -365,7 +366,7 @@ def report_correct_publication_date(
         attribute(
             report,
             acting_user=acting_user,
-            reason=f"Publication date corrected from {old:%-d %B %Y}: {reason}",
+            reason=f"Publication date corrected from {long_date(old)}: {reason}",
         )
         report.save(update_fields=["published_on"])
         for finding in report.findings.recommendations():

@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import condition
 
 from accounts.models import PolicingBody
+from core.dates import long_date
 
 from . import selectors
 from .caching import shared_cacheable
@@ -62,7 +63,7 @@ class ResponsesFeed(Feed):
     def item_description(self, version):
         record = version.response.public_record
         parts = [
-            f"Published on {version.published_on:%-d %B %Y} by the {record.policing_body.name}."
+            f"Published on {long_date(version.published_on)} by the {record.policing_body.name}."
         ]
         if version.number > 1 and version.reason:
             parts.append(f"Amended because: {version.reason}")

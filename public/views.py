@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition, require_safe
 
 from accounts.models import PolicingBody
+from core.dates import long_date
 from inspections.models import Addressee, ReportType, addressee_label
 from responses.deadlines import S55_COMMENCEMENT
 from responses.pdf import document_for_version, render_snapshot
@@ -45,7 +46,7 @@ def on_time_text(record: PublishedResponse) -> str:
     if record.days_late is None:
         return (
             "No statutory deadline: the report was published before the 56-day rule came into "
-            f"force on {S55_COMMENCEMENT.day} {S55_COMMENCEMENT:%B %Y}"
+            f"force on {long_date(S55_COMMENCEMENT)}"
         )
     if record.days_late == 0:
         return "Yes"
@@ -303,7 +304,7 @@ def response_detail(request, pk: int):
                 "meta_description": (
                     f"The {body.name}'s response under section 55 of the Police Act 1996 to "
                     f"the {record.inspectorate.abbreviation} report {record.report_title}, published "
-                    f"{record.report_published_on:%-d %B %Y}."
+                    f"{long_date(record.report_published_on)}."
                 ),
                 "record": record,
                 "body": body,

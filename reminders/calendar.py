@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Q
 from icalendar import Calendar, Event
 
+from core.dates import long_date
 from responses.selectors import responses_visible_to
 
 from . import policy
@@ -61,7 +62,7 @@ def _event(response, *, kind: str, day: date, summary: str, description: str, no
 
 def _state(response) -> str:
     if response.status == policy.PUBLISHED or response.published_on:
-        return f" (published {response.published_on:%-d %B %Y})" if response.published_on else ""
+        return f" (published {long_date(response.published_on)})" if response.published_on else ""
     if response.status == policy.NOT_REQUIRED:
         return " (not required)"
     return ""
@@ -107,7 +108,7 @@ def build_feed(user, *, today: date, now) -> bytes:
                     summary=f"Publish by: {title}{state}",
                     description=(
                         f"The last working day on or before the due date "
-                        f"({response.due_date:%A %-d %B %Y}) of the response to {title}. "
+                        f"({long_date(response.due_date, weekday=True)}) of the response to {title}. "
                         f"Status: {status}.\n{link}"
                     ),
                     now=now,

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from accounts.models import Membership
+from core.dates import long_date
 from inspections.inspectorate import inspectorate_on
 from responses.selectors import response_outstanding
 
@@ -86,11 +87,6 @@ def digest_providers() -> list[DigestProvider]:
 
 
 # --- words -------------------------------------------------------------------------------
-
-
-def long_date(day: date) -> str:
-    """'Monday 2 March 2020' (GOV.UK style: no comma, no leading zero)."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -158,15 +154,17 @@ def reminder_item(reminder, *, today: date, recommendations=None, explanations=N
         due = response.due_date
         days = (due - today).days
         if days >= 0:
-            sentences.append(f"the response is due {long_date(due)}, {relative_days(days)}.")
+            sentences.append(
+                f"the response is due {long_date(due, weekday=True)}, {relative_days(days)}."
+            )
             if response.publish_by and response.publish_by < due and response.publish_by >= today:
                 sentences.append(
-                    f"The last working day on or before then is {long_date(response.publish_by)}."
+                    f"The last working day on or before then is {long_date(response.publish_by, weekday=True)}."
                 )
             urgent = days <= 7
         else:
             sentences.append(
-                f"the response is overdue: it was due {long_date(due)}, {relative_days(days)}. "
+                f"the response is overdue: it was due {long_date(due, weekday=True)}, {relative_days(days)}. "
                 "The law (Police Act 1996 s55(5A)) requires publication within 56 days of the "
                 "report."
             )
@@ -183,18 +181,18 @@ def reminder_item(reminder, *, today: date, recommendations=None, explanations=N
         chief = body.force.chief_officer_title
         if reply_by >= today:
             sentences.append(
-                f"{body.office_name} asked for the {chief}'s comments by {long_date(reply_by)}, "
+                f"{body.office_name} asked for the {chief}'s comments by {long_date(reply_by, weekday=True)}, "
                 f"{_until(reply_by, today=today)}."
             )
         else:
             sentences.append(
-                f"{body.office_name} asked for the {chief}'s comments by {long_date(reply_by)}, "
+                f"{body.office_name} asked for the {chief}'s comments by {long_date(reply_by, weekday=True)}, "
                 f"{relative_days((reply_by - today).days)}, and has not received them."
             )
             urgent = True
             if response.due_date:
                 sentences.append(
-                    f"The office must publish its response by {long_date(response.due_date)}."
+                    f"The office must publish its response by {long_date(response.due_date, weekday=True)}."
                 )
     elif subject == policy.SUBJECT_COPIES:
         missing = []
@@ -203,7 +201,7 @@ def reminder_item(reminder, *, today: date, recommendations=None, explanations=N
         if not response.copy_home_secretary_on:
             missing.append("the Home Secretary")
         sentences.append(
-            f"the response was published on {long_date(response.published_on)}, but the copies "
+            f"the response was published on {long_date(response.published_on, weekday=True)}, but the copies "
             f"to {' and '.join(missing)} are not recorded. The law (Police Act 1996 s55(6)) "
             "requires a copy to each: record the date each was sent."
         )
@@ -235,14 +233,14 @@ def reminder_subject(reminder, *, today: date) -> str:
     if subject == policy.SUBJECT_FORCE_REPLY:
         if response.force_reply_by < today:
             return f"{title}: the force's comments are overdue"
-        return f"{title}: the force's comments are due {long_date(response.force_reply_by)}"
+        return f"{title}: the force's comments are due {long_date(response.force_reply_by, weekday=True)}"
     inspectorate = inspectorate_on(response.published_on or today).abbreviation
     return f"{title}: copies to {inspectorate} and the Home Secretary not recorded"
 
 
 def digest_subject(items: list[DigestItem], *, day: date) -> str:
     overdue = sum(1 for i in items if i.urgent)
-    text = f"Section 55 reminders for {long_date(day)}: {_plural(len(items), 'item')}"
+    text = f"Section 55 reminders for {long_date(day, weekday=True)}: {_plural(len(items), 'item')}"
     if overdue:
         text += f", {overdue} urgent"
     return text
@@ -255,7 +253,7 @@ def render_reminder_email(*, recipient, item: DigestItem, subject: str, day: dat
         "item": item,
         "subject": subject,
         "day": day,
-        "day_text": long_date(day),
+        "day_text": long_date(day, weekday=True),
         "preferences_url": f"{settings.SITE_URL}/reminders/preferences/",
     }
     text = render_to_string("emails/reminders/reminder.txt", context)
@@ -277,7 +275,7 @@ def render_digest_email(*, recipient, items: list[DigestItem], day: date) -> tup
         "count": len(items),
         "subject": subject,
         "day": day,
-        "day_text": long_date(day),
+        "day_text": long_date(day, weekday=True),
         "preferences_url": f"{settings.SITE_URL}/reminders/preferences/",
     }
     text = render_to_string("emails/reminders/digest.txt", context)

@@ -28,6 +28,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Membership
+from core.dates import long_date
 
 from . import policy
 
@@ -209,7 +210,7 @@ class Digest(models.Model):
         ]
 
     def __str__(self):
-        return f"Digest for {self.recipient} on {self.day:%-d %B %Y}"
+        return f"Digest for {self.recipient} on {long_date(self.day)}"
 
 
 class Reminder(models.Model):

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from core.dates import long_date
 from responses import deadlines
 
 SUBJECT_DEADLINE = "statutory_deadline"
@@ -167,7 +168,7 @@ def describe_occurrence(subject: str, key: str) -> str:
     unit = "working day" if working else "day"
     count = f"{abs(offset)} {unit}{'' if abs(offset) == 1 else 's'}"
     when = "on the day" if offset == 0 else f"{count} {'before' if offset < 0 else after}"
-    return f"{label} {anchor.day} {anchor:%B %Y}: {when}"
+    return f"{label} {long_date(anchor)}: {when}"
 
 
 def due_now(rule: Rule, state: ResponseState, today: date) -> Due | None:

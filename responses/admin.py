@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
+from core.dates import long_date
 from core.history import attribute
 from inspections.models import Finding
 
@@ -194,7 +195,7 @@ class ResponseAdminForm(forms.ModelForm):
             elif sent and sent < published_on:
                 self.add_error(
                     name,
-                    f"A copy cannot be sent before the publication date ({published_on:%-d %B %Y}).",
+                    f"A copy cannot be sent before the publication date ({long_date(published_on)}).",
                 )
         return cleaned
 

@@ -18,6 +18,7 @@ from accounts.permissions import (
     member_required,
     user_office,
 )
+from core.dates import long_date
 from inspections.models import Finding
 
 from . import deadlines
@@ -67,7 +68,7 @@ def _waiting_on(response: Response, *, recommendations, explanations, today: dat
         reply_by = response.force_reply_by
         text = "the force's comments"
         if reply_by:
-            text += f" (reply by {reply_by:%-d %B %Y}"
+            text += f" (reply by {long_date(reply_by)}"
             text += ", now late)" if reply_by < today else ")"
         return [text]
     if status == Status.AWAITING_APPROVAL:

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.dates import long_date
 from core.forms import GovukDateField
 from inspections.forms import MARKUP_HINT
 
@@ -53,7 +54,7 @@ class InviteForm(forms.Form):
             self.fields["reply_by"].help_text = (
                 "The date the force should send its comments by. We suggest "
                 f"{deadlines.FORCE_REPLY_LEAD_WORKING_DAYS} working days before the publish-by "
-                f"date of {publish_by.day} {publish_by:%B %Y}, so there is time to write the "
+                f"date of {long_date(publish_by)}, so there is time to write the "
                 "response. You can choose any date."
             )
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.selectors import body_members, force_contributors
+from core.dates import long_date
 
 from .models import Response
-from .selectors import long_date
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +55,14 @@ def send_force_invitation(response_id: int) -> int:
     return _send(
         template="force_invitation",
         subject=f"{body.short_name} invites your comments on {response.report.title} "
-        f"by {long_date(response.force_reply_by)}",
+        f"by {long_date(response.force_reply_by, weekday=True)}",
         recipients=force_invitation_recipients(response),
         context={
             "response": response,
             "body": body,
             "force": body.force,
             "report": response.report,
-            "reply_by": long_date(response.force_reply_by),
+            "reply_by": long_date(response.force_reply_by, weekday=True),
             "link": response_link(response),
         },
     )
@@ -87,7 +87,9 @@ def send_force_comments_submitted(response_id: int) -> int:
             "force": force,
             "report": response.report,
             "late": late,
-            "reply_by": long_date(response.force_reply_by) if response.force_reply_by else "",
+            "reply_by": long_date(response.force_reply_by, weekday=True)
+            if response.force_reply_by
+            else "",
             "link": response_link(response),
         },
     )

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Force, PolicingBody
+from core.dates import long_date
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Report
 
@@ -301,7 +302,7 @@ class ResponseDocument:
             f"The response of the {self.body.holder_title} under section 55 of the Police Act "
             f"1996 to the {self.report.inspectorate.abbreviation} report {self.report.title}, "
             "published "
-            f"{self.report.published_on:%-d %B %Y}."
+            f"{long_date(self.report.published_on)}."
         )
 
     @property

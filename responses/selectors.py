@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.selectors import person_namer
+from core.dates import long_date
 from core.history import timeline
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding
@@ -71,11 +72,6 @@ def responses_visible_to(user):
 # --- The response page ---------------------------------------------------------------------
 
 
-def long_date(day) -> str:
-    """'Monday 2 March 2020': the form GOV.UK uses when the weekday matters."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 @dataclass(frozen=True)
 class Clock:
     """Where a response stands against the s55(5A) period, for people.
@@ -104,23 +100,21 @@ def response_clock(response: Response, *, today: date) -> Clock:
         return Clock("not_required", "No response required", due=due, publish_by=publish_by)
     if response.published_on:
         if due is None:
-            text = f"Published on {long_date(response.published_on)}"
+            text = f"Published on {long_date(response.published_on, weekday=True)}"
         elif deadlines.is_on_time(due=due, published_on=response.published_on):
-            text = (
-                f"Published on {long_date(response.published_on)}, on time (due {long_date(due)})"
-            )
+            text = f"Published on {long_date(response.published_on, weekday=True)}, on time (due {long_date(due, weekday=True)})"
         else:
             late = deadlines.days_late(due=due, published_on=response.published_on)
             text = (
-                f"Published on {long_date(response.published_on)}, {late} "
-                f"day{'s' if late != 1 else ''} after the due date ({long_date(due)})"
+                f"Published on {long_date(response.published_on, weekday=True)}, {late} "
+                f"day{'s' if late != 1 else ''} after the due date ({long_date(due, weekday=True)})"
             )
         return Clock("published", text, due=due, publish_by=publish_by)
     if due is None:
         return Clock(
             "no_deadline",
             "No statutory deadline: the report was published before the 56-day rule came into "
-            f"force on {deadlines.S55_COMMENCEMENT.day} {deadlines.S55_COMMENCEMENT:%B %Y}",
+            f"force on {long_date(deadlines.S55_COMMENCEMENT)}",
         )
     day = deadlines.day_of_period(published_on=response.report.published_on, today=today)
     left = deadlines.days_left(due=due, today=today)
@@ -138,9 +132,9 @@ def response_clock(response: Response, *, today: date) -> Clock:
         period = f"Day {day} of {deadlines.PERIOD_DAYS}"
     parts = [
         period,
-        f"due {long_date(due)}",
+        f"due {long_date(due, weekday=True)}",
         left_text,
-        f"publish by {long_date(publish_by)}",
+        f"publish by {long_date(publish_by, weekday=True)}",
     ]
     return Clock(state, " - ".join(parts), day=day, due=due, publish_by=publish_by, days_left=left)
 
@@ -290,8 +284,8 @@ class ResponsePage:
                 "Invite the force to comment",
                 "completed",
                 url("invite") if status in INVITE_FROM else "",
-                f"Invited on {r.force_invited_on.day} {r.force_invited_on:%B %Y}; "
-                f"reply by {long_date(r.force_reply_by)}",
+                f"Invited on {long_date(r.force_invited_on)}; "
+                f"reply by {long_date(r.force_reply_by, weekday=True)}",
             )
         elif status in INVITE_FROM:
             invite = Task("Invite the force to comment", "incomplete", url("invite"))
@@ -303,9 +297,7 @@ class ResponsePage:
             received = r.force_comments_received_on
             hint = "The force made no comments" if r.force_comments_none_submitted else ""
             if received:
-                hint = (hint + "; " if hint else "") + (
-                    f"Received on {received.day} {received:%B %Y}"
-                )
+                hint = (hint + "; " if hint else "") + (f"Received on {long_date(received)}")
             if self.force_replied_late:
                 hint += " (after the reply-by date)"
             tasks.append(
@@ -322,7 +314,9 @@ class ResponsePage:
                     f"{r.policing_body.force.chief_officer_title}'s comments",
                     "waiting" if status == Status.AWAITING_FORCE else "optional",
                     url("force-comments"),
-                    f"Reply due by {long_date(r.force_reply_by)}" if r.force_reply_by else "",
+                    f"Reply due by {long_date(r.force_reply_by, weekday=True)}"
+                    if r.force_reply_by
+                    else "",
                 )
             )
         else:
@@ -402,7 +396,7 @@ class ResponsePage:
                 Task(
                     "Publish the response",
                     "completed",
-                    hint=f"Published on {r.published_on.day} {r.published_on:%B %Y}",
+                    hint=f"Published on {long_date(r.published_on)}",
                 )
             )
         elif status == Status.APPROVED:
@@ -440,11 +434,11 @@ class ResponsePage:
                 return "The office is no longer collecting the force's comments on this report."
             if r.force_reply_by and self.today > r.force_reply_by:
                 return (
-                    f"The office asked for your comments by {long_date(r.force_reply_by)}. You "
+                    f"The office asked for your comments by {long_date(r.force_reply_by, weekday=True)}. You "
                     "can still add them and submit them to the office; they will be marked late."
                 )
             return "Add your comments and submit them to the office" + (
-                f" by {long_date(r.force_reply_by)}." if r.force_reply_by else "."
+                f" by {long_date(r.force_reply_by, weekday=True)}." if r.force_reply_by else "."
             )
         if status == Status.NOT_REQUIRED:
             return f"No response is required: {r.not_required_reason}"
@@ -453,7 +447,11 @@ class ResponsePage:
         if status == Status.AWAITING_FORCE:
             return (
                 "Waiting for the force's comments"
-                + (f" (due by {long_date(r.force_reply_by)})" if r.force_reply_by else "")
+                + (
+                    f" (due by {long_date(r.force_reply_by, weekday=True)})"
+                    if r.force_reply_by
+                    else ""
+                )
                 + f". Meanwhile you can write the {r.policing_body.holder_title}'s comments "
                 "and the explanations."
             )

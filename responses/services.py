@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership
 from accounts.selectors import user_has_office_role
+from core.dates import long_date
 from core.history import attribute
 from core.locking import bump_lock_version, check_version
 from inspections.models import Finding
@@ -166,7 +167,7 @@ def response_invite_force(
         return _save(
             response,
             acting_user=acting_user,
-            reason=f"Force invited to comment by {reply_by:%-d %B %Y}",
+            reason=f"Force invited to comment by {long_date(reply_by)}",
             fields=["status", "force_invited_on", "force_reply_by"],
         )
 
@@ -531,8 +532,8 @@ def response_publish(
         ):
             days = deadlines.days_late(due=response.due_date, published_on=published_on)
             problems.append(
-                f"Publishing on {published_on:%-d %B %Y} is {days} day{'s' if days != 1 else ''} "
-                f"after the due date ({response.due_date:%-d %B %Y}): record the reason it is late."
+                f"Publishing on {long_date(published_on)} is {days} day{'s' if days != 1 else ''} "
+                f"after the due date ({long_date(response.due_date)}): record the reason it is late."
             )
         if problems:
             raise WorkflowError(" ".join(problems), problems=problems)
@@ -624,14 +625,14 @@ def response_import_published(
     problems = []
     if published_on < report.published_on:
         problems.append(
-            f"The response cannot have been published ({published_on:%-d %B %Y}) before the "
-            f"report ({report.published_on:%-d %B %Y})."
+            f"The response cannot have been published ({long_date(published_on)}) before the "
+            f"report ({long_date(report.published_on)})."
         )
     if published_on > timezone.localdate():
         problems.append("The date the response was published cannot be in the future.")
     problems += [
-        f"The date a copy was sent ({when:%-d %B %Y}) cannot be before the publication date "
-        f"({published_on:%-d %B %Y})."
+        f"The date a copy was sent ({long_date(when)}) cannot be before the publication date "
+        f"({long_date(published_on)})."
         for when in copies.values()
         if when and when < published_on
     ]
@@ -804,8 +805,8 @@ def response_record_copies(
                 f"The {body.name} has no scrutiny body recorded, so no copy to one can be recorded."
             )
         problems = [
-            f"The date a copy was sent ({when:%-d %B %Y}) cannot be before the publication date "
-            f"({response.published_on:%-d %B %Y})."
+            f"The date a copy was sent ({long_date(when)}) cannot be before the publication date "
+            f"({long_date(response.published_on)})."
             for when in sent_on.values()
             if when and when < response.published_on
         ]

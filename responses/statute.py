@@ -23,6 +23,8 @@ versions stored before this wording keep the sentence they were published with.
 
 from datetime import date
 
+from core.dates import long_date
+
 from .deadlines import S55_COMMENCEMENT
 
 DUTY = (
@@ -40,7 +42,7 @@ DUTY_BEFORE_COMMENCEMENT = (
     "comments on an inspection report on its force, together with any comments the chief "
     "officer submitted and any response to those comments. The 56-day period and the "
     "explanation of each recommendation (section 37 of the Policing and Crime Act 2017) apply "
-    f"to reports published from {S55_COMMENCEMENT.day} {S55_COMMENCEMENT:%B %Y}; this report "
+    f"to reports published from {long_date(S55_COMMENCEMENT)}; this report "
     "was published before then."
 )
 

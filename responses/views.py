@@ -33,6 +33,7 @@ from accounts.permissions import (
     office_required,
     office_roles,
 )
+from core.dates import long_date
 from inspections.models import Finding
 from inspections.selectors import ReportPage
 
@@ -53,7 +54,6 @@ from .permissions import can_edit_force_comments, get_response_for
 from .selectors import (
     ResponsePage,
     last_change,
-    long_date,
     not_for_local_action_text,
     response_history,
     section_changed_since,
@@ -269,7 +269,7 @@ def invite(request, pk):
             problems = error.problems
         else:
             transaction.on_commit(lambda: notifications.send_force_invitation(response.pk))
-            reply_by = long_date(form.cleaned_data["reply_by"])
+            reply_by = long_date(form.cleaned_data["reply_by"], weekday=True)
             emailed = [u for u in recipients if u.email]
             if emailed:
                 names = ", ".join(u.display_name for u in emailed)

@@ -31,6 +31,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PolicingBody
+from core.dates import long_date
 from inspections.models import Finding
 
 from .publicity import Decision
@@ -201,7 +202,7 @@ class ProgressUpdate(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"Update of {self.date:%-d %B %Y} on {self.item_id}"
+        return f"Update of {long_date(self.date)} on {self.item_id}"
 
     @property
     def changes_status(self) -> bool:
@@ -388,4 +389,4 @@ class PanelPack(AppendOnlyModel):
         verbose_name = "panel pack"
 
     def __str__(self):
-        return f"{self.title} (as at {self.as_at:%-d %B %Y})"
+        return f"{self.title} (as at {long_date(self.as_at)})"

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from accounts.models import Membership
+from core.dates import long_date
 from reminders.emails import DigestItem, DigestProvider
 
 from .rag import Status
@@ -34,10 +35,6 @@ def stale_days() -> int:
 
 def repeat_days() -> int:
     return max(1, int(getattr(settings, "S55_TRACKER_REMINDER_REPEAT_DAYS", DEFAULT_REPEAT_DAYS)))
-
-
-def _long(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _days(n: int) -> str:
@@ -93,7 +90,7 @@ def digest_item(item, reasons, *, day: date):
         if reason == "overdue":
             urgent = True
             sentences.append(
-                f"the target date ({_long(item.target_date)}) passed {_days(days)} ago and it is "
+                f"the target date ({long_date(item.target_date, weekday=True)}) passed {_days(days)} ago and it is "
                 f"still {status}."
             )
         else:
@@ -101,7 +98,7 @@ def digest_item(item, reasons, *, day: date):
             sentences.append(
                 f"there has been no progress update for {_days(days)}"
                 + (
-                    f" (the last was dated {_long(since)})."
+                    f" (the last was dated {long_date(since, weekday=True)})."
                     if since
                     else " (none since tracking started)."
                 )

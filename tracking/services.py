@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, PolicingBody
 from accounts.permissions import force_ids, has_office_role
+from core.dates import long_date
 from core.history import attribute
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding
@@ -82,10 +83,6 @@ def _public_progress_changed(item: TrackerItem) -> None:
         transaction.on_commit(
             partial(hook, policing_body_id=item.policing_body_id, report_id=item.finding.report_id)
         )
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _locked(item: TrackerItem) -> TrackerItem:
@@ -263,7 +260,7 @@ def _check_date(item: TrackerItem, day: date, *, status_change: bool) -> None:
     published = item.finding.report.published_on
     if day < published:
         raise TrackingError(
-            f"The date of an update cannot be before the report was published ({_long(published)})."
+            f"The date of an update cannot be before the report was published ({long_date(published)})."
         )
     if status_change:
         latest = (
@@ -276,7 +273,7 @@ def _check_date(item: TrackerItem, day: date, *, status_change: bool) -> None:
         if latest and day < latest:
             raise TrackingError(
                 f"A change of status cannot be dated before the item's last change of status "
-                f"({_long(latest)}): use that date or a later one."
+                f"({long_date(latest)}): use that date or a later one."
             )
 
 
@@ -756,7 +753,7 @@ def panel_pack_create(
     if as_at > today:
         raise TrackingError("A panel pack cannot be taken at a date in the future.")
     title = (title or "").strip() or (
-        f"Progress on {inspectorate_on(as_at).abbreviation} recommendations: {_long(as_at)}"
+        f"Progress on {inspectorate_on(as_at).abbreviation} recommendations: {long_date(as_at)}"
     )
     with transaction.atomic():
         # One pack at a time per office, so "the previous pack" is well defined.

@@ -53,3 +53,26 @@ def test_bumping_counts_a_save_and_names_the_field():
 def test_a_fingerprint_changes_with_any_value():
     assert fingerprint(["a", 1]) == fingerprint(["a", 1])
     assert fingerprint(["a", 1]) != fingerprint(["a", 2])
+
+
+def test_a_long_date_is_written_out_the_govuk_way():
+    from datetime import date
+
+    from core.dates import long_date
+
+    assert long_date(date(2020, 3, 2)) == "2 March 2020"
+    assert long_date(date(2020, 3, 2), weekday=True) == "Monday 2 March 2020"
+
+
+def test_a_moment_is_written_as_the_local_date_it_falls_on(settings):
+    from datetime import UTC, datetime
+
+    from django.template import Context, Template
+
+    settings.TIME_ZONE = "Europe/London"
+    # 23:30 UTC on 30 June is already 1 July in London (BST).
+    moment = datetime(2020, 6, 30, 23, 30, tzinfo=UTC)
+    page = Template(
+        '{% load dates %}{{ m|long_date }}|{{ m|long_date:"weekday" }}|{{ n|long_date }}'
+    )
+    assert page.render(Context({"m": moment, "n": None})) == "1 July 2020|Wednesday 1 July 2020|"

@@ -1,0 +1,18 @@
+"""The one way a date is written out for people: "2 March 2020", or with the weekday,
+"Monday 2 March 2020" (GOV.UK style: no leading zero, no comma, the month in full).
+
+Python code calls `long_date(day)`; templates `{% load dates %}` then `{{ day|long_date }}` or
+`{{ day|long_date:"weekday" }}`. A date and time is written as the local date it falls on.
+"""
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+
+def long_date(day: date | datetime, *, weekday: bool = False) -> str:
+    """`day` written out: "2 March 2020", or "Monday 2 March 2020" with `weekday`."""
+    if isinstance(day, datetime) and timezone.is_aware(day):
+        day = timezone.localtime(day)
+    words = f"{day.day} {day:%B %Y}"
+    return f"{day:%A} {words}" if weekday else words

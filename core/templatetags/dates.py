@@ -1,0 +1,15 @@
+"""`{% load dates %}`: `{{ day|long_date }}` ("2 March 2020") and `{{ day|long_date:"weekday" }}`
+("Monday 2 March 2020"), written by `core.dates.long_date`; empty for no date."""
+
+from django import template
+
+from core import dates
+
+register = template.Library()
+
+
+@register.filter(expects_localtime=True)
+def long_date(value, arg: str = "") -> str:
+    if not value:
+        return ""
+    return dates.long_date(value, weekday=arg == "weekday")
