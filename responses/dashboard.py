@@ -69,7 +69,7 @@ def _waiting_on(response: Response, *, recommendations, explanations, today: dat
         text = "the force's comments"
         if reply_by:
             text += f" (reply by {long_date(reply_by)}"
-            text += ", now late)" if reply_by < today else ")"
+            text += ", now late)" if deadlines.is_late(due=reply_by, on=today) else ")"
         return [text]
     if status == Status.AWAITING_APPROVAL:
         return ["approval"]

@@ -48,6 +48,7 @@ __all__ = [
     "days_left",
     "default_force_reply_by",
     "is_bank_holiday",
+    "is_late",
     "is_on_time",
     "is_working_day",
     "publish_by_date",
@@ -171,14 +172,24 @@ def days_left(*, due: date, today: date) -> int:
     return (due - today).days
 
 
+def is_late(*, due: date | None, on: date | None) -> bool:
+    """The one rule for "late": done (or still not done) ``on`` a day after ``due``.
+
+    The due day itself is in time (s55(5A): day 56 is still within the period). It answers for
+    a response published, or not yet published, after its due date, and for the force's
+    comments received, or not yet received, after the reply-by date. Nothing is late without a
+    due date (a report published before 2 May 2017 has none) or without a day to judge."""
+    return due is not None and on is not None and on > due
+
+
 def days_late(*, due: date, published_on: date) -> int:
     """Calendar days a response published on ``published_on`` was late; 0 when on time."""
-    return max(0, (published_on - due).days)
+    return (published_on - due).days if is_late(due=due, on=published_on) else 0
 
 
 def is_on_time(*, due: date, published_on: date) -> bool:
     """True if published on or before the due day (s55(5A): day 56 is still within the period)."""
-    return published_on <= due
+    return not is_late(due=due, on=published_on)
 
 
 def default_force_reply_by(*, due: date) -> date:

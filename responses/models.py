@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PolicingBody
 from inspections.models import Finding, Report
 
+from . import deadlines
+
 
 class Status(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
@@ -160,6 +162,11 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.policing_body.short_name}: {self.report.title}"
+
+    @property
+    def published_late(self) -> bool:
+        """Published after its due date (`deadlines.is_late`, the one rule)."""
+        return deadlines.is_late(due=self.due_date, on=self.published_on)
 
     @property
     def is_published(self) -> bool:

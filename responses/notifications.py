@@ -16,6 +16,7 @@ from accounts.models import Membership
 from accounts.selectors import body_members, force_contributors
 from core.dates import long_date
 
+from . import deadlines
 from .models import Response
 
 logger = logging.getLogger(__name__)
@@ -71,11 +72,7 @@ def send_force_invitation(response_id: int) -> int:
 def send_force_comments_submitted(response_id: int) -> int:
     """Tell the office's drafters that the force has submitted its comments."""
     response = Response.objects.select_related("report", "policing_body__force").get(pk=response_id)
-    late = bool(
-        response.force_reply_by
-        and response.force_comments_received_on
-        and response.force_comments_received_on > response.force_reply_by
-    )
+    late = deadlines.is_late(due=response.force_reply_by, on=response.force_comments_received_on)
     force = response.policing_body.force
     return _send(
         template="force_comments_submitted",

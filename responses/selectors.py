@@ -256,11 +256,7 @@ class ResponsePage:
     @property
     def force_replied_late(self) -> bool:
         r = self.response
-        return bool(
-            r.force_reply_by
-            and r.force_comments_received_on
-            and r.force_comments_received_on > r.force_reply_by
-        )
+        return deadlines.is_late(due=r.force_reply_by, on=r.force_comments_received_on)
 
     def row_for(self, finding_pk: int) -> FindingRow | None:
         for row in self.recommendations + self.afis:
@@ -432,7 +428,7 @@ class ResponsePage:
                 )
             if status not in FORCE_COMMENT_STATUSES:
                 return "The office is no longer collecting the force's comments on this report."
-            if r.force_reply_by and self.today > r.force_reply_by:
+            if deadlines.is_late(due=r.force_reply_by, on=self.today):
                 return (
                     f"The office asked for your comments by {long_date(r.force_reply_by, weekday=True)}. You "
                     "can still add them and submit them to the office; they will be marked late."

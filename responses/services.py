@@ -233,7 +233,7 @@ def response_record_force_comments(
             check_transition(response.status, Status.DRAFTING, "start drafting")
             response.status = Status.DRAFTING
             fields.append("status")
-        late = bool(response.force_reply_by and received_on > response.force_reply_by)
+        late = deadlines.is_late(due=response.force_reply_by, on=received_on)
         reason = (
             "No comments submitted by the force" if none_submitted else "Force comments recorded"
         )
@@ -525,8 +525,7 @@ def response_publish(
         first = response.published_on is None
         if (
             first
-            and response.due_date
-            and published_on > response.due_date
+            and deadlines.is_late(due=response.due_date, on=published_on)
             and not late_reason.strip()
             and not response.late_reason.strip()
         ):

@@ -218,7 +218,7 @@ def _force_detail(request, response, page):
             report_page=ReportPage(response.report),
             next_action=page.next_action(user=request.user, roles=set(), is_force=True),
             can_edit=can_edit_force_comments(request.user, response),
-            reply_by_passed=bool(response.force_reply_by and _today() > response.force_reply_by),
+            reply_by_passed=deadlines.is_late(due=response.force_reply_by, on=_today()),
         ),
     )
 
@@ -714,7 +714,7 @@ def publish(request, pk):
                 "record when you did.",
             )
             return redirect("responses:copies", pk=response.pk)
-    late = bool(response.due_date and today > response.due_date and not response.published_on)
+    late = not response.published_on and deadlines.is_late(due=response.due_date, on=today)
     return render(
         request,
         "responses/publish.html",
@@ -821,7 +821,7 @@ def force_edit(request, pk):
         if submitting:
             # The submission has committed (the service's own transaction).
             transaction.on_commit(lambda: notifications.send_force_comments_submitted(response.pk))
-            late = bool(response.force_reply_by and _today() > response.force_reply_by)
+            late = deadlines.is_late(due=response.force_reply_by, on=_today())
             messages.success(
                 request,
                 "Your comments have been submitted to "
@@ -841,6 +841,6 @@ def force_edit(request, pk):
             form=edit.form,
             problems=edit.problems,
             conflict=edit.conflict,
-            reply_by_passed=bool(response.force_reply_by and _today() > response.force_reply_by),
+            reply_by_passed=deadlines.is_late(due=response.force_reply_by, on=_today()),
         ),
     )

@@ -15,6 +15,7 @@ from responses.deadlines import (
     days_left,
     default_force_reply_by,
     is_bank_holiday,
+    is_late,
     is_on_time,
     is_working_day,
     publish_by_date,
@@ -276,6 +277,25 @@ def test_published_on_a_weekend_due_day_is_still_on_time():
     due = date(2019, 3, 2)  # Saturday
 
     assert is_on_time(due=due, published_on=due)
+
+
+def test_late_means_after_the_due_day_and_nothing_is_late_without_a_due_date_or_a_day():
+    due = date(2020, 3, 2)
+
+    assert not is_late(due=due, on=due)
+    assert is_late(due=due, on=date(2020, 3, 3))
+    assert not is_late(due=due, on=date(2020, 3, 1))
+    assert not is_late(due=None, on=date(2030, 1, 1))  # a report before 2 May 2017
+    assert not is_late(due=due, on=None)  # not received or published yet
+
+
+def test_the_response_says_it_was_published_late_by_the_same_rule():
+    from responses.models import Response
+
+    due = date(2020, 3, 2)
+    assert Response(due_date=due, published_on=date(2020, 3, 3)).published_late
+    assert not Response(due_date=due, published_on=due).published_late
+    assert not Response(due_date=None, published_on=date(2020, 3, 3)).published_late
 
 
 # The office's default date for the force's comments (s55(4)): working days before publish-by.
