@@ -1,20 +1,20 @@
-"""Back-office admin for Section 55 responses.
+"""Back-office admin for Section 55 responses: a view like any other, writing only through
+the services in `responses/services.py`.
 
-The admin never changes a response's status, its statutory dates or its approval record itself:
-those fields are read-only here, and the admin actions call the services in
-`responses/services.py`, whose refusals (`WorkflowError`) are shown as error messages. A new
-response is opened with `response_create`, which stores the s55(5A) due date. Text saved here
-bumps `lock_version` like any service, so a staff editor open at the same time sees the conflict,
-and the office's text is frozen once the response leaves drafting (as `response_update_text`).
+Everything a workflow step sets (status, statutory dates, the force's comments, approval,
+publication, copies) is read-only here; the admin actions call the guarded services, whose
+refusals (`WorkflowError`) are shown as error messages. A new response is opened with
+`response_create`, which stores the s55(5A) due date. The office's text and internal notes are
+saved with `response_update_text`, which checks the version the page was opened at (so a staff
+editor open at the same time sees the conflict), bumps it, and refuses the office's text once
+the response leaves drafting. Explanations are saved with `explanation_save`.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
-from core.dates import long_date
-from core.history import attribute
+from core.locking import ConcurrentEditError, check_version
 from inspections.models import Finding
 
 from .models import Explanation, Response, ResponseVersion
@@ -24,6 +24,7 @@ from .services import (
     response_create,
     response_start_drafting,
     response_submit_for_approval,
+    response_update_text,
 )
 from .workflow import EDITABLE_STATUSES, WorkflowError
 
@@ -48,17 +49,21 @@ SERVICE_FIELDS = [
     "late_reason",
     "not_required_reason",
     "amendment_reason",
-    "created_at",
-    "updated_at",
-]
-
-#: What the office and the force wrote: editable only while the response is being drafted.
-CONTENT_FIELDS = [
+    "published_url",
+    "imported",
+    # The force's comments: recorded by the force or the office on the staff pages
+    # (`response_save_force_draft`, `response_record_force_comments`), which move the status.
     "force_comments",
     "force_comments_received_on",
     "force_comments_author_name",
     "force_comments_author_role",
     "force_comments_none_submitted",
+    "created_at",
+    "updated_at",
+]
+
+#: The office's own text: editable only while the response is being drafted.
+CONTENT_FIELDS = [
     "office_comments",
     "reply_to_force",
 ]
@@ -117,7 +122,8 @@ class ExplanationInline(admin.TabularInline):
         return _is_editable(obj) and super().has_add_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_editable(obj) and super().has_delete_permission(request, obj)
+        # No service deletes an explanation: it is emptied or rewritten on its page.
+        return False
 
 
 class ResponseVersionInline(admin.TabularInline):
@@ -144,15 +150,7 @@ class ResponseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Response
-        fields = [
-            "report",
-            "policing_body",
-            *CONTENT_FIELDS,
-            "published_url",
-            "imported",
-            *COPY_FIELDS,
-            "internal_notes",
-        ]
+        fields = ["report", "policing_body", *CONTENT_FIELDS, "internal_notes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,33 +168,19 @@ class ResponseAdminForm(forms.ModelForm):
                 except WorkflowError as error:
                     self.add_error("report", str(error))
             return cleaned
-        expected = cleaned.get("expected_lock_version")
+        # Checked again by the service under the row lock; here so the form shows it.
         current = Response.objects.filter(pk=self.instance.pk).values_list(
             "lock_version", flat=True
         )
-        if expected is not None and current and current[0] != expected:
-            raise forms.ValidationError(
-                "Someone else saved this response after you opened it. Open it again to see "
-                "their change, then make yours."
+        try:
+            check_version(
+                expected=cleaned.get("expected_lock_version"),
+                current=current[0] if current else None,
+                message="Someone else saved this response after you opened it. Open it again to "
+                "see their change, then make yours.",
             )
-        if (
-            cleaned.get("force_comments_none_submitted")
-            and (cleaned.get("force_comments") or "").strip()
-        ):
-            self.add_error(
-                "force_comments",
-                "Either record the force's comments or that none were submitted, not both.",
-            )
-        published_on = self.instance.published_on
-        for name in COPY_FIELDS:
-            sent = cleaned.get(name)
-            if sent and published_on is None:
-                self.add_error(name, "Copies can only be recorded once the response is published.")
-            elif sent and sent < published_on:
-                self.add_error(
-                    name,
-                    f"A copy cannot be sent before the publication date ({long_date(published_on)}).",
-                )
+        except ConcurrentEditError as error:
+            raise forms.ValidationError(str(error)) from error
         return cleaned
 
 
@@ -283,7 +267,7 @@ class ResponseAdmin(AttributedHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return SERVICE_FIELDS + ([] if _is_editable(obj) else CONTENT_FIELDS)
+        return SERVICE_FIELDS + COPY_FIELDS + ([] if _is_editable(obj) else CONTENT_FIELDS)
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []
@@ -301,26 +285,34 @@ class ResponseAdmin(AttributedHistoryAdmin):
             obj._state.adding = False
             obj._state.db = created._state.db
             return
-        with transaction.atomic():
-            current = Response.objects.select_for_update().get(pk=obj.pk)
-            # What services own (and frozen text) is kept as it is in the database now.
-            for name in self.get_readonly_fields(request, current):
-                field = Response._meta.get_field(name)
-                setattr(obj, field.attname, getattr(current, field.attname))
-            obj.lock_version = current.lock_version + 1
-            attribute(obj, acting_user=request.user, reason=admin_reason(form, change=True))
-            obj.save()
+        text = {
+            name: form.cleaned_data[name]
+            for name in [*CONTENT_FIELDS, "internal_notes"]
+            if name in form.changed_data
+        }
+        if text:
+            try:
+                response_update_text(
+                    response=obj,
+                    acting_user=request.user,
+                    expected_lock_version=form.cleaned_data.get("expected_lock_version"),
+                    reason=admin_reason(form, change=True),
+                    **text,
+                )
+            except WorkflowError as error:
+                self.message_user(request, f"Not saved: {error}", messages.ERROR)
+        obj.refresh_from_db()
+
+    def has_delete_permission(self, request, obj=None):
+        # A response is never deleted: a body that need not respond is marked "not required".
+        return False
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Explanation:
             save_formset_attributed(request, formset, change)
             return
         # Through the service, which checks the finding and the status and records history.
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            attribute(obj, acting_user=request.user, reason="Deleted in the admin")
-            obj.delete()
-        for explanation in instances:
+        for explanation in formset.save(commit=False):
             explanation_save(
                 response=form.instance,
                 finding=explanation.finding,
@@ -367,6 +359,9 @@ class ExplanationAdmin(AttributedHistoryAdmin):
         return obj.is_complete
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_readonly_fields(self, request, obj=None):

@@ -253,6 +253,7 @@ def response_update_text(
     office_comments: str | None = None,
     reply_to_force: str | None = None,
     internal_notes: str | None = None,
+    reason: str = "Text edited",
 ) -> Response:
     """Save the office's own text. Refused if somebody saved since the editor opened it."""
     with transaction.atomic():
@@ -274,7 +275,7 @@ def response_update_text(
             if value is not None:
                 setattr(response, name, value)
                 fields.append(name)
-        return _save(response, acting_user=acting_user, reason="Text edited", fields=fields)
+        return _save(response, acting_user=acting_user, reason=reason, fields=fields)
 
 
 def explanation_save(

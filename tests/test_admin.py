@@ -443,3 +443,39 @@ def test_publication_date_correction_is_recorded_with_its_reason(admin_client, d
     reasons = list(report.history.values_list("history_change_reason", flat=True))
     assert reasons[0] == "Publication date corrected from 7 January 2020: Published a day later."
     assert "Date published" not in " ".join(r or "" for r in reasons)
+
+
+@pytest.mark.django_db
+def test_the_response_admin_changes_no_workflow_field_behind_the_services(admin_client, data):
+    """The force's comments, publication and copies are recorded by their services only."""
+    response = data["response"]
+    url = _url(Response, "change", response.pk)
+    page = admin_client.get(url)
+    form = page.context["adminform"].form
+    for name in ["force_comments", "published_url", "imported", "copy_hmicfrs_on"]:
+        assert name not in form.fields, name
+    posted = change_form_data(page) | {
+        "force_comments": "Written in the admin.",
+        "published_url": "https://example.org/response",
+        "copy_hmicfrs_on": "2020-02-01",
+    }
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    saved = Response.objects.get(pk=response.pk)
+    assert saved.force_comments == ""
+    assert saved.published_url == ""
+    assert saved.copy_hmicfrs_on is None
+    assert saved.lock_version == response.lock_version  # nothing changed, nothing saved
+
+
+@pytest.mark.django_db
+def test_responses_and_explanations_are_never_deleted_in_the_admin(admin_client, data):
+    response = data["response"]
+    explanation = Explanation.objects.get(response=response)
+
+    assert admin_client.get(_url(Response, "delete", response.pk)).status_code == 403
+    assert admin_client.get(_url(Explanation, "delete", explanation.pk)).status_code == 403
+    page = admin_client.get(_url(Response, "change", response.pk))
+    assert not page.context["inline_admin_formsets"][0].formset.can_delete
