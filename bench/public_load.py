@@ -315,12 +315,21 @@ def explain_search(url: str, query: str) -> dict[str, float]:
 # --- Load ----------------------------------------------------------------------------------------
 
 
-def load(*, port: int, paths, duration: float, concurrency: int, uncached: bool = False) -> dict:
+def load(
+    *,
+    port: int,
+    paths,
+    duration: float,
+    concurrency: int,
+    uncached: bool = False,
+    headers: dict | None = None,
+) -> dict:
     """Requests `paths()` (a callable giving the next path) from `concurrency` threads.
 
     `uncached`: send a session cookie, which the public page cache never serves or stores
-    (public/caching.py), so every request renders the page."""
-    headers = {"Host": "127.0.0.1"}
+    (public/caching.py), so every request renders the page. `headers`: sent with every request
+    (bench/staff_load.py signs in with a real session cookie)."""
+    headers = {"Host": "127.0.0.1", **(headers or {})}
     if uncached:
         headers["Cookie"] = "sessionid=bench-no-such-session"
     latencies: list[float] = []

@@ -128,6 +128,14 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # The pages' queries run in milliseconds on a database that fits in memory (or on SSD):
+        # no JIT (a misestimated query was compiled for 0.8 s before it ran), and index lookups
+        # priced as the cheap reads they are (the tracker list's queries: 115 ms to 40-70 ms).
+        # Measured with bench/staff_load.py; see docs/benchmarks.md.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            "-c jit=off -c random_page_cost=1.1"
+        )
 else:
     DATABASES = {
         "default": {
