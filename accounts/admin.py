@@ -5,6 +5,7 @@ the acting user (as SimpleHistoryAdmin does) and a reason in each historical row
 object and for objects saved through its inlines.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,7 +13,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.history import attribute
 
 from . import services
-from .models import Force, Membership, PolicingBody, StatutoryRecipient, User
+from .models import (
+    ExternalIdentity,
+    Force,
+    IdentityProvider,
+    Membership,
+    PolicingBody,
+    StatutoryRecipient,
+    User,
+)
 
 
 def admin_reason(form, *, change: bool) -> str:
@@ -176,3 +185,113 @@ class MembershipAdmin(AttributedHistoryAdmin):
     @admin.display(description="Organisation")
     def organisation(self, obj):
         return obj.organisation
+
+
+class SuperuserOnlyAdmin:
+    """Single sign-on is the service administrator's: only superusers see or change it."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class IdentityProviderForm(forms.ModelForm):
+    """The client secret is typed here and stored encrypted; it is never shown back."""
+
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=(
+            "Stored encrypted. Leave blank to keep the stored secret. Not needed when the "
+            "environment variable above is set."
+        ),
+    )
+    remove_client_secret = forms.BooleanField(
+        label="Remove the stored client secret", required=False
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = [
+            "name",
+            "policing_body",
+            "force",
+            "issuer",
+            "client_id",
+            "client_secret_env",
+            "allowed_email_domains",
+            "passwords_allowed",
+            "is_active",
+        ]
+
+    #: Names in `admin_reason`'s "fields that changed"; the secret itself is never named.
+    history_reason_ignores = ("client_secret", "remove_client_secret")
+
+    def new_client_secret(self) -> str | None:
+        """The secret to store: a new one, "" to remove, None to keep what is stored."""
+        if self.cleaned_data.get("remove_client_secret"):
+            return ""
+        return self.cleaned_data.get("client_secret") or None
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(SuperuserOnlyAdmin, AttributedHistoryAdmin):
+    form = IdentityProviderForm
+    list_display = ["name", "organisation", "issuer", "passwords_allowed", "is_active", "secret"]
+    list_select_related = ["policing_body", "force"]
+    search_fields = ["name", "issuer", "policing_body__name", "force__name"]
+    autocomplete_fields = ["policing_body", "force"]
+
+    @admin.display(description="Client secret")
+    def secret(self, obj):
+        if obj.client_secret_env:
+            return f"From ${obj.client_secret_env}"
+        return "Stored (encrypted)" if obj.client_secret_sealed else "None"
+
+    def save_model(self, request, obj, form, change):
+        secret = form.new_client_secret()
+        services.identity_provider_save(
+            provider=obj,
+            acting_user=request.user,
+            client_secret=secret,
+            reason=admin_reason(form, change=change)
+            + ("; client secret replaced" if secret else "")
+            + ("; client secret removed" if secret == "" else ""),
+        )
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(SuperuserOnlyAdmin, admin.ModelAdmin):
+    """Who signs in through which provider (read only: sign-in creates these)."""
+
+    list_display = ["user", "provider", "subject", "email", "last_signed_in_at"]
+    list_select_related = ["user", "provider"]
+    search_fields = ["user__username", "user__email", "email", "subject"]
+    readonly_fields = [
+        "user",
+        "provider",
+        "issuer",
+        "subject",
+        "email",
+        "created_at",
+        "last_signed_in_at",
+    ]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 
-from .models import Membership, PolicingBody
+from .models import IdentityProvider, Membership, PolicingBody
 
 STRENGTH_HINT = (
     "At least 8 characters. Not only numbers, not a common password and not like your name or "
@@ -37,6 +37,20 @@ class SignInForm(auth_forms.AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
+    def confirm_login_allowed(self, user):
+        """After the password was right: refused if the person's organisation now signs in only
+        through its own provider (`IdentityProvider.passwords_allowed` off)."""
+        super().confirm_login_allowed(user)
+        from .selectors import password_refused_by
+
+        provider = password_refused_by(user)
+        if provider is not None:
+            raise forms.ValidationError(
+                f"{provider.organisation} signs in with its own accounts: use "
+                f'"Sign in with {provider.name}" instead of a password.',
+                code="password_not_allowed",
+            )
+
     def clean_username(self):
         """People may sign in with their email address: use that account's username, when
         exactly one active account has it."""
@@ -50,6 +64,53 @@ class SignInForm(auth_forms.AuthenticationForm):
             if len(matches) == 1:
                 return matches[0]
         return value
+
+
+class SingleSignOnForm(forms.Form):
+    """Sign in with the organisation's own provider: found from the work email address's
+    domain, or chosen from the list."""
+
+    email = forms.EmailField(
+        label="Work email address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org"
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    provider = forms.ModelChoiceField(
+        label="Or choose your organisation",
+        queryset=IdentityProvider.objects.none(),
+        required=False,
+        empty_label="Choose your organisation",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import identity_providers_offered
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = identity_providers_offered()
+
+    def clean(self):
+        from .selectors import identity_provider_for_email
+
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        provider = cleaned.get("provider")
+        email = cleaned.get("email") or ""
+        if provider is None and email:
+            provider = identity_provider_for_email(email)
+            if provider is None:
+                self.add_error(
+                    "email",
+                    "Your organisation does not sign in to this service with its own accounts. "
+                    "Sign in with your username and password instead",
+                )
+        elif provider is None:
+            self.add_error("email", "Enter your work email address, or choose your organisation")
+        cleaned["provider"] = provider
+        return cleaned
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

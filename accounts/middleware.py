@@ -8,6 +8,9 @@ from django_otp import user_has_device
 
 from .permissions import user_force, user_office
 
+#: The session key that says which provider the person signed in with (set by the views).
+SSO_PROVIDER = "oidc_provider_id"
+
 
 class CurrentOrganisationMiddleware:
     """Set `request.office` (the signed-in user's PolicingBody, or None) and `request.force`
@@ -39,6 +42,9 @@ TWO_FACTOR_EXEMPT = frozenset(
     {
         "accounts:sign-in",
         "accounts:sign-out",
+        "accounts:signed-out",
+        "accounts:sso-start",
+        "accounts:sso-callback",
         "accounts:two-factor-setup",
         "accounts:two-factor-verify",
         "accounts:password-reset",
@@ -67,6 +73,11 @@ class TwoFactorMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        if request.session.get(SSO_PROVIDER) is not None:
+            # Signed in through the organisation's provider, whose own sign-in (with its
+            # multi-factor policy) stands in for ours: a second code here is what stops a tool
+            # being adopted.
             return None
         match = request.resolver_match
         if match is None or match.namespace not in STAFF_NAMESPACES:

@@ -199,3 +199,136 @@ class Membership(models.Model):
     @property
     def organisation(self):
         return self.policing_body or self.force
+
+
+class IdentityProvider(models.Model):
+    """An organisation's OpenID Connect provider (Microsoft Entra ID or another): how its people
+    sign in with the account they already have. Set up by a superuser in the admin, as data.
+
+    The client secret is never shown back: it is either read from the environment variable
+    named in `client_secret_env`, or stored encrypted (`core.sealed`) in `client_secret_sealed`.
+    """
+
+    policing_body = models.OneToOneField(
+        PolicingBody,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="identity_provider",
+    )
+    force = models.OneToOneField(
+        Force, null=True, blank=True, on_delete=models.CASCADE, related_name="identity_provider"
+    )
+    name = models.CharField(
+        max_length=200,
+        help_text='The organisation as people know it: the button reads "Sign in with <name>".',
+    )
+    issuer = models.URLField(
+        help_text=(
+            "The provider's issuer, exactly as in its discovery document, e.g. "
+            "https://login.microsoftonline.com/<tenant id>/v2.0 for Entra ID."
+        )
+    )
+    client_id = models.CharField(max_length=255, help_text="The application (client) id.")
+    client_secret_env = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=(
+            "The name of an environment variable holding the client secret. Leave blank to "
+            "store the secret (encrypted) instead."
+        ),
+    )
+    client_secret_sealed = models.TextField(blank=True, editable=False)
+    allowed_email_domains = models.TextField(
+        help_text=(
+            "The email domains of the organisation's people, one a line (e.g. norfolk-pcc.gov.uk). "
+            "Nobody else signs in through this provider."
+        )
+    )
+    passwords_allowed = models.BooleanField(
+        default=True,
+        help_text="Untick once everyone signs in with the provider: passwords are then refused.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords(excluded_fields=["client_secret_sealed"])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="identity_provider_one_organisation",
+                condition=(
+                    models.Q(policing_body__isnull=False, force__isnull=True)
+                    | models.Q(policing_body__isnull=True, force__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from urllib.parse import urlsplit
+
+        from django.core.exceptions import ValidationError
+
+        parts = urlsplit(self.issuer or "")
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if self.issuer and parts.scheme != "https" and not loopback:
+            raise ValidationError({"issuer": "The issuer must be an https:// address."})
+        if not self.email_domains:
+            raise ValidationError(
+                {"allowed_email_domains": "Enter at least one email domain, like example.gov.uk."}
+            )
+
+    @property
+    def organisation(self):
+        return self.policing_body or self.force
+
+    @property
+    def email_domains(self) -> list[str]:
+        return [
+            line.strip().lstrip("@").lower()
+            for line in self.allowed_email_domains.replace(",", "\n").splitlines()
+            if line.strip()
+        ]
+
+    def allows_email(self, email: str) -> bool:
+        domain = email.rpartition("@")[2].strip().lower()
+        return bool(domain) and "@" in email and domain in self.email_domains
+
+    @property
+    def has_client_secret(self) -> bool:
+        return bool(self.client_secret_env or self.client_secret_sealed)
+
+
+class ExternalIdentity(models.Model):
+    """A person as an identity provider knows them: its issuer and the stable subject (`sub`) it
+    gives them. Sign-in matches on these two, never on the email address alone, so an address
+    given to someone else later does not bring them this person's account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    provider = models.ForeignKey(
+        IdentityProvider, on_delete=models.PROTECT, related_name="identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    email = models.CharField(
+        max_length=254, blank=True, help_text="The address the provider gave at the last sign-in."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_unique_subject"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.issuer}"

@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from django.db.models import Q
+
 from .models import Membership
 from .permissions import user_force, user_office
 
@@ -121,3 +123,40 @@ def person_namer(*, viewer, people) -> Callable[[object], str]:
         return _organisation_label(held[0]) if held else NO_ORGANISATION_LABEL
 
     return name
+
+
+# --- single sign-on --------------------------------------------------------------------------
+
+
+def identity_providers_offered():
+    """The organisations whose people may sign in with their own provider, for the sign-in
+    page's list."""
+    from .models import IdentityProvider
+
+    return IdentityProvider.objects.filter(is_active=True).order_by("name")
+
+
+def identity_provider_for_email(email: str):
+    """The active provider whose allowed domains include `email`'s domain, or None."""
+    for provider in identity_providers_offered():
+        if provider.allows_email(email):
+            return provider
+    return None
+
+
+def password_refused_by(user):
+    """The provider of one of `user`'s organisations that no longer allows passwords, or None
+    (then the password route is open to them)."""
+    from .models import IdentityProvider
+
+    org_filter = Q(pk__in=[])
+    for membership in Membership.objects.filter(user=user, is_active=True):
+        if membership.policing_body_id:
+            org_filter |= Q(policing_body_id=membership.policing_body_id)
+        if membership.force_id:
+            org_filter |= Q(force_id=membership.force_id)
+    return (
+        IdentityProvider.objects.filter(org_filter, is_active=True, passwords_allowed=False)
+        .order_by("name")
+        .first()
+    )

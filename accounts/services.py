@@ -15,9 +15,10 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.history import attribute
+from core.sealed import seal
 
 from .forms import PasswordResetForm
-from .models import Membership, PolicingBody
+from .models import ExternalIdentity, IdentityProvider, Membership, PolicingBody
 from .permissions import OFFICE_ROLES
 
 logger = logging.getLogger(__name__)
@@ -231,3 +232,90 @@ def password_reset_send(*, email: str, domain: str, use_https: bool) -> int:
         html_email_template_name="accounts/emails/password_reset.html",
     )
     return recipients
+
+
+# --- single sign-on ----------------------------------------------------------------------------
+
+
+class SingleSignOnRefused(Exception):
+    """A sign-in through a provider that is refused; the message says why and what to do."""
+
+
+def identity_provider_save(
+    *, provider: IdentityProvider, acting_user, client_secret: str | None = None, reason: str
+) -> IdentityProvider:
+    """Create or change an organisation's provider. `client_secret` (when given) is stored
+    encrypted; "" removes a stored one. The secret is never returned or shown again."""
+    if client_secret is not None:
+        provider.client_secret_sealed = seal(client_secret) if client_secret else ""
+    provider.full_clean()
+    with transaction.atomic():
+        if provider.pk:
+            IdentityProvider.objects.select_for_update().get(pk=provider.pk)
+        attribute(provider, acting_user=acting_user, reason=reason)
+        provider.save()
+    return provider
+
+
+def external_identity_sign_in(*, provider: IdentityProvider, claims: dict):
+    """The user signing in as the provider's checked ID token `claims` say, matched by the
+    issuer and subject (`sub`) only. A first sign-in creates an account with no role at all:
+    roles come only from the office admin (or an invitation). An existing account with the same
+    email address is not taken over: it stays separate until someone links them on purpose.
+
+    Every sign-in's email address must be in the provider's allowed domains.
+    """
+    subject = str(claims.get("sub") or "")
+    email = str(claims.get("email") or claims.get("preferred_username") or "").strip()
+    if not subject:
+        raise SingleSignOnRefused(f"{provider.name} did not say who you are.")
+    if not provider.allows_email(email):
+        raise SingleSignOnRefused(
+            f"Your account ({email or 'with no email address'}) is not one of "
+            f"{provider.name}'s addresses that may sign in here. Sign in with the account your "
+            "organisation gave you for this service."
+        )
+    User = get_user_model()
+    with transaction.atomic():
+        identity = (
+            ExternalIdentity.objects.select_for_update()
+            .select_related("user")
+            .filter(issuer=provider.issuer, subject=subject)
+            .first()
+        )
+        if identity is None:
+            user = User(
+                username=_unique_username(email),
+                email=User.objects.normalize_email(email),
+                full_name=str(claims.get("name") or "")[:200],
+            )
+            user.set_unusable_password()
+            user.save()
+            identity = ExternalIdentity(
+                user=user, provider=provider, issuer=provider.issuer, subject=subject
+            )
+            logger.info("New account %s from %s's first sign-in", user.pk, provider.name)
+        elif not identity.user.is_active:
+            raise SingleSignOnRefused("This account has been closed. Ask your office's admin.")
+        identity.email = email
+        identity.last_signed_in_at = timezone.now()
+        identity.save()
+    return identity.user
+
+
+def external_identity_link(*, provider: IdentityProvider, subject: str, user, acting_user):
+    """Link a person's provider identity (its stable subject) to an existing account, on purpose
+    (an administrator, or the demo data). Refused if the subject belongs to someone else."""
+    with transaction.atomic():
+        identity, created = ExternalIdentity.objects.select_for_update().get_or_create(
+            issuer=provider.issuer,
+            subject=subject,
+            defaults={"user": user, "provider": provider, "email": user.email},
+        )
+        if identity.user_id != user.pk:
+            raise SingleSignOnRefused(f"{provider.name}'s subject {subject} is someone else's.")
+        if created:
+            logger.info(
+                "Identity at %s linked to account %s by %s", provider.name, user.pk, acting_user
+            )
+    return identity

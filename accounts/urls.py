@@ -1,4 +1,4 @@
-"""/accounts/: signing in and out, passwords, two-factor sign-in, the office admin's pages."""
+"""/accounts/: signing in and out (with a password or the organisation's provider), passwords, two-factor sign-in, the office admin's pages."""
 
 from django.urls import path
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("signed-out/", views.signed_out, name="signed-out"),
+    path("sso/start/", views.sso_start, name="sso-start"),
+    path("sso/callback/", views.sso_callback, name="sso-callback"),
+    path("no-access/", views.no_access, name="no-access"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
     path(

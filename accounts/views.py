@@ -9,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
@@ -29,8 +30,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.uploads import body_limit
 
-from . import forms, services, tasks
-from .models import Membership, PolicingBody
+from . import forms, oidc, selectors, services, tasks
+from .middleware import SSO_PROVIDER
+from .models import IdentityProvider, Membership, PolicingBody
 from .permissions import (
     active_memberships,
     force_ids,
@@ -50,6 +52,9 @@ def home_for(user) -> str:
 
 
 class SignInView(auth_views.LoginView):
+    """The password form, and "Sign in with <organisation>" when any organisation has its own
+    provider (the form for that posts to `sso_start`)."""
+
     template_name = "accounts/sign_in.html"
     authentication_form = forms.SignInForm
     redirect_authenticated_user = True
@@ -57,16 +62,176 @@ class SignInView(auth_views.LoginView):
     def get_default_redirect_url(self):
         return home_for(self.request.user)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("sso_form", _sso_form())
+        return context
+
+    def dispatch(self, request, *args, **kwargs):
+        return _forms_may_go_to_providers(super().dispatch(request, *args, **kwargs))
+
+
+def _forms_may_go_to_providers(response):
+    """The single sign-on form's answer is a redirect to the organisation's provider, and
+    browsers hold redirects after a form to the policy's `form-action`: on the pages with that
+    form, it also names the active providers' origins (their issuer's, and their authorisation
+    endpoint's when its discovery document is known)."""
+    origins = oidc.provider_origins(selectors.identity_providers_offered())
+    if origins:
+        response._csp_config = {
+            **settings.SECURE_CSP,
+            "form-action": [*settings.SECURE_CSP["form-action"], *origins],
+        }
+    return response
+
+
+def _sso_form(data=None):
+    """The single sign-on form, or None when no organisation signs in with its own provider."""
+    if not selectors.identity_providers_offered().exists():
+        return None
+    return forms.SingleSignOnForm(data, prefix="sso")
+
 
 class SignOutView(auth_views.LogoutView):
-    """POST only (a button in the navigation), as Django requires for signing out."""
+    """POST only (a button in the navigation), as Django requires for signing out. Someone who
+    signed in through their organisation's provider is then offered its sign-out too."""
 
     next_page = "/"
 
     def post(self, request, *args, **kwargs):
+        provider_name, end_session = "", ""
+        provider = _session_provider(request)
+        if provider is not None:
+            provider_name = provider.name
+            end_session = oidc.end_session_url(
+                provider, post_logout_redirect_uri=request.build_absolute_uri("/")
+            )
         response = super().post(request, *args, **kwargs)
         messages.success(request, "You have signed out.")
+        if end_session:
+            request.session[_SIGNED_OUT] = {"name": provider_name, "url": end_session}
+            return redirect("accounts:signed-out")
         return response
+
+
+# --- single sign-on through the organisation's provider (accounts/oidc.py) --------------------
+
+#: Session keys: the pending sign-ins by state, the provider this session signed in with, and
+#: the provider's end-session link offered after signing out.
+_PENDING = "oidc_pending"
+_SIGNED_OUT = "oidc_signed_out"
+#: Sign-ins started at once in one browser (tabs) that are remembered; older ones are dropped.
+_PENDING_LIMIT = 5
+
+
+def _session_provider(request):
+    provider_id = request.session.get(SSO_PROVIDER)
+    if provider_id is None:
+        return None
+    return IdentityProvider.objects.filter(pk=provider_id).first()
+
+
+def _callback_uri(request) -> str:
+    return request.build_absolute_uri(reverse("accounts:sso-callback"))
+
+
+@require_POST
+def sso_start(request):
+    """Send the person to their organisation's provider (found from their email's domain or
+    chosen), remembering the state, nonce and PKCE verifier of this request in the session."""
+    form = _sso_form(request.POST)
+    if form is None:
+        raise Http404("No organisation signs in with its own provider.")
+    if not form.is_valid():
+        return _sign_in_page(request, sso_form=form, status=400)
+    provider = form.cleaned_data["provider"]
+    try:
+        url, pending = oidc.authorization_request(
+            provider,
+            redirect_uri=_callback_uri(request),
+            next_url=_next_url(request, ""),
+            login_hint=form.cleaned_data.get("email") or "",
+        )
+    except oidc.SignInError as error:
+        return _sso_failed(request, str(error))
+    waiting = dict(request.session.get(_PENDING, {}))
+    waiting[pending.state] = pending.as_session()
+    request.session[_PENDING] = dict(list(waiting.items())[-_PENDING_LIMIT:])
+    return redirect(url)
+
+
+def _sign_in_page(request, *, sso_form, status: int):
+    context = {
+        "form": forms.SignInForm(request),
+        "sso_form": sso_form,
+        "next": _next_url(request, ""),
+    }
+    return _forms_may_go_to_providers(
+        render(request, "accounts/sign_in.html", context, status=status)
+    )
+
+
+def _sso_failed(request, message: str, *, status: int = 400):
+    return render(request, "accounts/sso_failed.html", {"message": message}, status=status)
+
+
+def sso_callback(request):
+    """The provider sends the person back here (the redirect URI registered with it). The state
+    must be one this browser started and has not used; then the code is exchanged, the ID
+    token checked, and the person signed in as the account linked to their subject."""
+    state = request.GET.get("state", "")
+    waiting = dict(request.session.get(_PENDING, {}))
+    saved = waiting.pop(state, None) if state else None
+    request.session[_PENDING] = waiting
+    if saved is None:
+        return _sso_failed(
+            request,
+            "This sign-in link has already been used or was not started in this browser. "
+            "Start again from the sign-in page.",
+        )
+    pending = oidc.Pending.from_session(saved)
+    provider = IdentityProvider.objects.filter(pk=pending.provider_id, is_active=True).first()
+    if provider is None or pending.expired:
+        return _sso_failed(request, "The sign-in took too long. Start again from the sign-in page.")
+    if request.GET.get("error"):
+        return _sso_failed(
+            request,
+            f"{provider.name} did not sign you in ({request.GET['error']}). Start again from "
+            "the sign-in page.",
+        )
+    try:
+        claims = oidc.complete(
+            provider,
+            pending=pending,
+            code=request.GET.get("code", ""),
+            redirect_uri=_callback_uri(request),
+        )
+        user = services.external_identity_sign_in(provider=provider, claims=claims)
+    except (oidc.SignInError, services.SingleSignOnRefused) as error:
+        return _sso_failed(request, str(error), status=403)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SSO_PROVIDER] = provider.pk
+    if not active_memberships(user):
+        return redirect("accounts:no-access")
+    return redirect(_safe_url(request, pending.next_url, home_for(user)))
+
+
+@login_required
+def no_access(request):
+    """Signed in, but with no role yet: what to do next."""
+    if active_memberships(request.user):
+        return redirect(home_for(request.user))
+    return render(request, "accounts/no_access.html")
+
+
+def signed_out(request):
+    """After signing out of this service: the organisation's provider's sign-out, offered."""
+    offer = request.session.pop(_SIGNED_OUT, None)
+    if offer is None:
+        return redirect("/")
+    return render(
+        request, "accounts/signed_out.html", {"provider_name": offer["name"], "url": offer["url"]}
+    )
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -139,7 +304,11 @@ def _has_confirmed_device(user) -> bool:
 
 
 def _next_url(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    return _safe_url(request, request.POST.get("next") or request.GET.get("next") or "", default)
+
+
+def _safe_url(request, target: str, default: str) -> str:
+    """`target` if it stays on this site, else `default`."""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -98,6 +98,14 @@ TABLE: dict[str, Expect] = {
     # Signed-in people are sent on from the sign-in page (redirect_authenticated_user).
     "accounts:sign-in": Expect(row(200, 302, 302, 302, 302, 302, 302)),
     "accounts:sign-out": Expect(row(302, 302, 302, 302, 302, 302, 302), method="post"),
+    # With no sign-out of a provider to offer, the page sends everyone home.
+    "accounts:signed-out": Expect(row(302, 302, 302, 302, 302, 302, 302)),
+    # No organisation here has its own provider: there is nothing to start.
+    "accounts:sso-start": Expect(row(404, 404, 404, 404, 404, 404, 404), method="post"),
+    # Without a state this browser started, the provider's answer is refused for anyone.
+    "accounts:sso-callback": Expect(row(400, 400, 400, 400, 400, 400, 400)),
+    # "You do not have access yet": for the signed-in with no role; others go to their start.
+    "accounts:no-access": Expect(row(302, 302, 302, 302, 302, 302, 200)),
     "accounts:password-reset": Expect(PUBLIC),
     "accounts:password-reset-sent": Expect(PUBLIC),
     # An invalid link shows "This link has expired" (200) to anyone.

@@ -7,6 +7,8 @@ import pytest
 from accounts.models import Membership
 from tests.factories import DEMO_PASSWORD, force_user, office_user, policing_body
 
+from .oidc_provider import oidc_process, oidc_provider  # noqa: F401 - fixtures
+
 PASSWORD = DEMO_PASSWORD
 
 

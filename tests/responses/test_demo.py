@@ -215,3 +215,26 @@ def _check_force_comments_come_first():
     assert explanations.exists()
     assert all(e.history_date >= comments_at for e in explanations)
     assert response.published_on < date(2020, 1, 28)  # the forum its text looks ahead to
+
+
+def test_the_demo_office_signs_in_with_the_local_provider_and_robin_has_a_role(db):
+    from accounts.models import ExternalIdentity, IdentityProvider, Membership
+    from responses.demo import single_sign_on as sso
+    from tests.factories import office_user, policing_body
+
+    admin = office_user(policing_body("norfolk-pcc"), Membership.Role.OPCC_ADMIN, username="ash")
+    for _ in range(2):  # idempotent, as `make run` runs it each time
+        provider = sso.build_demo_single_sign_on(acting_user=admin)
+
+    assert IdentityProvider.objects.get() == provider
+    assert provider.issuer == sso.ISSUER
+    assert provider.allows_email(sso.ROBIN["email"])
+    assert not provider.allows_email(sso.ELSEWHERE["email"])
+    identity = ExternalIdentity.objects.get(subject=sso.ROBIN["sub"])
+    assert (
+        Membership.objects.filter(
+            user=identity.user, role=Membership.Role.OPCC_DRAFTER, is_active=True
+        ).count()
+        == 1
+    )
+    assert not ExternalIdentity.objects.filter(subject=sso.NICO["sub"]).exists()

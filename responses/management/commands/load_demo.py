@@ -4,16 +4,19 @@ The password is --password, else $S55_DEMO_PASSWORD, else one generated on the f
 remembered in var/demo-password. Idempotent: running it again changes nothing but the demo users' passwords (set to the given or
 remembered one). Creates the Norfolk CDI 2019 report and its published response, a few reports in
 other states relative to today, and demo users for the Norfolk office, Norfolk Constabulary and
-the Suffolk office.
+the Suffolk office. The Norfolk office also signs in with the local identity provider
+(responses/demo/single_sign_on.py).
 """
 
 import os
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from responses.demo import build_demo
+from responses.demo import single_sign_on as sso
 
 
 class Command(BaseCommand):
@@ -31,6 +34,18 @@ class Command(BaseCommand):
         self.stdout.write("Demo users (password for all: %s):" % password)
         for username, description in DEMO_USERS_TEXT:
             self.stdout.write(f"  {username:<14} {description}")
+        admin = get_user_model().objects.get(username="admin")
+        provider = sso.build_demo_single_sign_on(acting_user=admin)
+        self.stdout.write(
+            f"Single sign-on: the Norfolk office signs in with the local provider at "
+            f"{provider.issuer} (started by `make run`). On the sign-in page enter one of these "
+            "work email addresses (or choose the office), then pick the same person:"
+        )
+        self.stdout.write(f"  {sso.ROBIN['email']:<34} Norfolk OPCC drafter")
+        self.stdout.write(f"  {sso.NICO['email']:<34} no role yet: 'you do not have access yet'")
+        self.stdout.write(
+            f"  {sso.ELSEWHERE['email']:<34} (choose Norfolk) refused: not its domain"
+        )
 
     def _remembered_password(self) -> str:
         path = settings.VAR_DIR / "demo-password"
