@@ -34,6 +34,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
+from core.errors import DomainError
 from core.sealed import UnsealError, unseal
 
 from .models import IdentityProvider
@@ -50,7 +51,7 @@ PENDING_TTL = 15 * 60
 CLOCK_LEEWAY = 60
 
 
-class SignInError(Exception):
+class SignInError(DomainError):
     """Signing in through a provider failed; the message says what a person can do."""
 
 

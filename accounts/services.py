@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.errors import DomainError
 from core.history import attribute
 from core.sealed import seal
 
@@ -237,7 +238,7 @@ def password_reset_send(*, email: str, domain: str, use_https: bool) -> int:
 # --- single sign-on ----------------------------------------------------------------------------
 
 
-class SingleSignOnRefused(Exception):
+class SingleSignOnRefused(DomainError):
     """A sign-in through a provider that is refused; the message says why and what to do."""
 
 
