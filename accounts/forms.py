@@ -9,6 +9,11 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 
 from .models import IdentityProvider, Membership, PolicingBody
+from .selectors import (
+    identity_provider_for_email,
+    identity_providers_offered,
+    password_refused_by,
+)
 
 STRENGTH_HINT = (
     "At least 8 characters. Not only numbers, not a common password and not like your name or "
@@ -41,8 +46,6 @@ class SignInForm(auth_forms.AuthenticationForm):
         """After the password was right: refused if the person's organisation now signs in only
         through its own provider (`IdentityProvider.passwords_allowed` off)."""
         super().confirm_login_allowed(user)
-        from .selectors import password_refused_by
-
         provider = password_refused_by(user)
         if provider is not None:
             raise forms.ValidationError(
@@ -86,14 +89,10 @@ class SingleSignOnForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .selectors import identity_providers_offered
-
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = identity_providers_offered()
 
     def clean(self):
-        from .selectors import identity_provider_for_email
-
         cleaned = super().clean()
         if self.errors:
             return cleaned

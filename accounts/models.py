@@ -5,8 +5,11 @@ be a PCC, a PFCC, a combined-authority mayor, MOPAC or the Common Council of the
 and PCC functions are due to move to mayors and councils from 2028.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -269,10 +272,6 @@ class IdentityProvider(models.Model):
         return self.name
 
     def clean(self):
-        from urllib.parse import urlsplit
-
-        from django.core.exceptions import ValidationError
-
         parts = urlsplit(self.issuer or "")
         loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
         if self.issuer and parts.scheme != "https" and not loopback:

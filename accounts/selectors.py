@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.db.models import Q
 
-from .models import Membership
+from .models import IdentityProvider, Membership
 from .permissions import user_force, user_office
 
 
@@ -131,8 +131,6 @@ def person_namer(*, viewer, people) -> Callable[[object], str]:
 def identity_providers_offered():
     """The organisations whose people may sign in with their own provider, for the sign-in
     page's list."""
-    from .models import IdentityProvider
-
     return IdentityProvider.objects.filter(is_active=True).order_by("name")
 
 
@@ -147,8 +145,6 @@ def identity_provider_for_email(email: str):
 def password_refused_by(user):
     """The provider of one of `user`'s organisations that no longer allows passwords, or None
     (then the password route is open to them)."""
-    from .models import IdentityProvider
-
     org_filter = Q(pk__in=[])
     for membership in Membership.objects.filter(user=user, is_active=True):
         if membership.policing_body_id:

@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from accounts.models import IdentityProvider
+from accounts.services import identity_provider_save
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "local_oidc_provider.py"
 DEMO_CONFIG = REPO_ROOT / "responses" / "demo" / "identity_provider.json"
@@ -82,9 +85,6 @@ def oidc_provider(oidc_process: RunningProvider) -> RunningProvider:
 
 def wire_provider(body, *, issuer: str, acting_user):
     """`body`'s office signs in with the provider at `issuer` (the tests' client and secret)."""
-    from accounts.models import IdentityProvider
-    from accounts.services import identity_provider_save
-
     return identity_provider_save(
         provider=IdentityProvider(
             policing_body=body,

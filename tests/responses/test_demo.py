@@ -11,11 +11,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 import responses.demo as demo_module
-from accounts.models import Membership, PolicingBody
+from accounts.models import ExternalIdentity, IdentityProvider, Membership, PolicingBody
 from inspections.models import Addressee, Finding, Report
 from responses.demo import DEMO_LOGO
+from responses.demo import single_sign_on as sso
 from responses.models import Explanation, Response, ResponseVersion, Status
 from responses.pdf import response_preview_pdf
+from tests.factories import office_user, policing_body
 from tests.responses.test_pdf import figures_alt_text
 
 
@@ -218,10 +220,6 @@ def _check_force_comments_come_first():
 
 
 def test_the_demo_office_signs_in_with_the_local_provider_and_robin_has_a_role(db):
-    from accounts.models import ExternalIdentity, IdentityProvider, Membership
-    from responses.demo import single_sign_on as sso
-    from tests.factories import office_user, policing_body
-
     admin = office_user(policing_body("norfolk-pcc"), Membership.Role.OPCC_ADMIN, username="ash")
     for _ in range(2):  # idempotent, as `make run` runs it each time
         provider = sso.build_demo_single_sign_on(acting_user=admin)
