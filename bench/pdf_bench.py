@@ -194,7 +194,7 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.test.utils import override_settings, setup_test_environment
 
-    from responses import services
+    from core import events
     from responses.demo import build_demo
     from responses.demo import norfolk_cdi_2019 as norfolk
     from responses.models import Response
@@ -202,8 +202,9 @@ def main(argv=None) -> int:
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    hooks = list(services.PUBLICATION_HOOKS)
-    services.PUBLICATION_HOOKS.clear()  # no Celery messages from a throwaway database
+    # No Celery messages from a throwaway database: what follows publication is recorded, not run.
+    enqueue = events.enqueue
+    events.enqueue = lambda delivery_ids: None
     try:
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             build_demo(password=secrets.token_urlsafe(16))
@@ -222,7 +223,7 @@ def main(argv=None) -> int:
             ),
         }
     finally:
-        services.PUBLICATION_HOOKS[:] = hooks
+        events.enqueue = enqueue
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"

@@ -310,6 +310,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reminders.tasks.sweep",
         "schedule": crontab(minute=30),
     },
+    # Subscribers and emails whose task was lost (broker down, worker killed): enqueue again.
+    "events-sweep": {
+        "task": "core.tasks.sweep",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 # Reminders have a queue of their own, so a backlog of other work (PDFs) never delays them.
 # Every worker consumes both queues (in turn) unless started with -Q.
@@ -321,6 +326,8 @@ CELERY_TASK_ROUTES = {"reminders.tasks.*": {"queue": "reminders"}}
 # The tracker (tracking/): items with no progress update for this many days, or past their
 # target date, go into the reminder digests, again every REPEAT_DAYS while still so; evidence
 # files larger than EVIDENCE_MAX_BYTES are refused (the web server should cap uploads too).
+# What follows each domain event (core/events.py reads the module named here).
+S55_EVENTS = "config.events"
 S55_TRACKER_STALE_DAYS = int(os.environ.get("S55_TRACKER_STALE_DAYS", "30"))
 S55_TRACKER_REMINDER_REPEAT_DAYS = int(os.environ.get("S55_TRACKER_REMINDER_REPEAT_DAYS", "7"))
 S55_EVIDENCE_MAX_BYTES = int(os.environ.get("S55_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Shared helpers: history, markup, template tags. Has no models."""
+    """Shared helpers (history, markup, template tags), domain events and the email outbox."""
 
     name = "core"

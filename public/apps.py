@@ -27,15 +27,6 @@ class PublicConfig(AppConfig):
     verbose_name = "Public site and open data"
 
     def ready(self):
-        from responses.services import PUBLICATION_HOOKS
-        from tracking.services import PUBLIC_PROGRESS_HOOKS
-
-        from .services import public_progress_changed, refresh_after_publication
-
-        # After each publication commits: copy the new version into the public tables.
-        if refresh_after_publication not in PUBLICATION_HOOKS:
-            PUBLICATION_HOOKS.append(refresh_after_publication)
-        # After a tracker change the public may see commits: the response page moves on.
-        if public_progress_changed not in PUBLIC_PROGRESS_HOOKS:
-            PUBLIC_PROGRESS_HOOKS.append(public_progress_changed)
+        # What the public site does after a publication or a tracker change is in
+        # config/events.py (`refresh_after_publication`, `public_progress_changed`).
         post_migrate.connect(_refresh_stale_copies, sender=self)

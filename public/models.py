@@ -2,7 +2,7 @@
 
 The staff tables hold drafts, amendments in progress, internal notes and history next to what was
 published, so the public site never reads them for a response's content. Instead, when a version
-is published (`responses.services.PUBLICATION_HOOKS`), `public.services.published_response_refresh`
+is published (the event `response.published`, config/events.py), `public.services.published_response_refresh`
 copies that version's content, as it stood when it was published (`responses.pdf`
 `document_for_version`, from django-simple-history), into `PublishedResponse` and its
 `PublishedItem` rows, with the text the full-text search reads. Pages, feeds, the API, search and

@@ -4,10 +4,10 @@
 response's *latest published version as it stood when it was published* (never the live draft of
 an amendment in progress), using `responses.pdf.document_for_version`, the same reconstruction
 that renders the frozen PDF and HTML snapshot. It runs after every publication
-(`PUBLICATION_HOOKS`, registered in `public.apps`) and from `manage.py public_refresh`.
+(the event `response.published`, config/events.py) and from `manage.py public_refresh`.
 
 `public_progress_changed` runs after the tracker changes what a response page shows beside the
-published text (`tracking.services.PUBLIC_PROGRESS_HOOKS`, also registered in `public.apps`).
+published text (the event `tracker.public_progress_changed`, config/events.py).
 
 Both then queue `public.tasks.proxy_refresh` on commit when there is a reverse proxy
 (S55_PROXY_REFRESH_URL): `proxy_pages_refresh` asks the proxy's internal listener for every page
@@ -185,41 +185,25 @@ def published_responses_refresh(*, response_ids=None) -> int:
 
 
 def refresh_after_publication(version_id: int) -> None:
-    """The publication hook. The publication has already committed: a failure here must not
-    turn it into an error page, so it is logged and `manage.py public_refresh` repairs it."""
-    try:
-        response_id = ResponseVersion.objects.values_list("response_id", flat=True).get(
-            pk=version_id
-        )
-        published_response_refresh(response_id=response_id)
-    except Exception:
-        logger.exception(
-            "The public copy of response version %s could not be refreshed; "
-            "run `manage.py public_refresh`.",
-            version_id,
-        )
+    """Subscriber of `response.published` (config/events.py; runs in a worker after the
+    publication commits). A failure is recorded on its delivery, retried, and shown to the
+    office until `manage.py events_replay` (or `public_refresh`) completes it."""
+    response_id = ResponseVersion.objects.values_list("response_id", flat=True).get(pk=version_id)
+    published_response_refresh(response_id=response_id)
 
 
 def public_progress_changed(*, policing_body_id: int, report_id: int) -> None:
-    """The tracker hook: an item of this office's for this report changed its status, or had a
-    public update or a correction, so the public page of the office's response to the report
-    must show it at once. Moves the page's cache key, ETag and Last-Modified on; one query,
-    nothing to do if the response is not published. The change has already committed: a
-    failure here is logged, never raised (the page catches up at the next change)."""
-    try:
-        records = PublishedResponse.objects.filter(
-            policing_body_id=policing_body_id, report_id=report_id
-        )
-        records.update(progress_changed_at=timezone.now())
-        for response_id in records.values_list("response_id", flat=True):
-            proxy_refresh_on_commit(response_id=response_id)
-    except Exception:
-        logger.exception(
-            "The public page of the response of body %s to report %s could not be marked as "
-            "changed by the tracker.",
-            policing_body_id,
-            report_id,
-        )
+    """Subscriber of `tracker.public_progress_changed` (config/events.py): an item of this
+    office's for this report changed its status, or had a public update or a correction, so the
+    public page of the office's response to the report must show it. Moves the page's cache
+    key, ETag and Last-Modified on (one query, nothing to do if the response is not published)
+    and queues the proxy's refresh. A failure is recorded on its delivery and retried."""
+    records = PublishedResponse.objects.filter(
+        policing_body_id=policing_body_id, report_id=report_id
+    )
+    records.update(progress_changed_at=timezone.now())
+    for response_id in records.values_list("response_id", flat=True):
+        proxy_refresh_on_commit(response_id=response_id)
 
 
 # --- The reverse proxy's cached copies ------------------------------------------------------

@@ -117,3 +117,51 @@ def is_stuck(reminder, *, now=None) -> bool:
         and reminder.claimed_at
         and reminder.claimed_at < now - STUCK_AFTER
     )
+
+
+# --- every other email, and the work that follows a change (core/events.py, core/outbox.py) ---
+
+
+def _email_problems(now) -> Q:
+    from core.models import EmailStatus
+    from core.outbox import STUCK_AFTER as EMAIL_STUCK_AFTER
+
+    return Q(status=EmailStatus.FAILED) | Q(
+        status=EmailStatus.SENDING, claimed_at__lt=now - EMAIL_STUCK_AFTER
+    )
+
+
+def emails_for_offices(office_ids, *, problems: bool = False, now=None):
+    """The emails sent for these offices (invitations, the force's submissions, ...), newest
+    first; with `problems`, only those that failed or are stuck."""
+    from core.models import OutgoingEmail
+
+    qs = OutgoingEmail.objects.filter(office_id__in=list(office_ids)).select_related("recipient")
+    if problems:
+        qs = qs.filter(_email_problems(now or timezone.now()))
+    return qs.order_by("-created_at", "-id")
+
+
+def failed_work_for_offices(office_ids):
+    """What failed after a change in these offices: a subscriber of an event that raised (and
+    was retried), waiting for `manage.py events_replay` or "Try again"."""
+    from core.models import DeliveryStatus, EventDelivery
+
+    return EventDelivery.objects.filter(
+        office_id__in=list(office_ids), status=DeliveryStatus.FAILED
+    ).order_by("-created_at", "-id")
+
+
+def failed_work_summary(user, *, now=None) -> dict | None:
+    """For the dashboard notice: emails that failed or are stuck, and work after a change that
+    failed, in the user's offices in the last two weeks. None when there are none or the user
+    is not office staff. Three queries."""
+    body_ids = office_ids_of(user)
+    if not body_ids:
+        return None
+    now = now or timezone.now()
+    since = now - timedelta(days=NOTICE_DAYS)
+    emails = emails_for_offices(body_ids, problems=True, now=now).filter(created_at__gte=since)
+    work = failed_work_for_offices(body_ids).filter(created_at__gte=since)
+    counts = {"emails": emails.count(), "work": work.count()}
+    return counts if any(counts.values()) else None

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -36,6 +35,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import Membership
+from core import outbox
 from inspections.models import Finding
 from responses.models import Explanation, Response
 
@@ -54,8 +54,8 @@ from .selectors import STUCK_AFTER, recipients_index
 
 logger = logging.getLogger(__name__)
 
-#: Errors from the mail server or the network: worth retrying.
-MAIL_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
+#: Errors from the mail server or the network: worth retrying (the same as every other email).
+MAIL_ERRORS = outbox.MAIL_ERRORS
 
 #: Rows per INSERT when `bulk_create` is used (digests; reminders on SQLite).
 BATCH_SIZE = 2000
@@ -768,8 +768,7 @@ def _finish(model, pks, status: str, *, error: str = "", sent_at=None, email: st
     model.objects.filter(pk__in=pks, status=SendStatus.SENDING).update(**fields)
 
 
-def _describe(error: BaseException) -> str:
-    return f"The mail server did not accept the email: {error.__class__.__name__}: {error}"[:2000]
+_describe = outbox.describe_mail_error
 
 
 def _no_address(user) -> str:

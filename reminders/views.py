@@ -1,4 +1,5 @@
-"""Pages: the office's reminders, a person's reminder settings, and the calendar feed."""
+"""Pages: the office's reminders, its other emails and any work that failed after a change,
+a person's reminder settings, and the calendar feed."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import member_required, office_required, user_office
+from core import events, outbox
+from core.models import EmailStatus, EventDelivery, OutgoingEmail
 
 from . import selectors, services
 from .calendar import build_feed
@@ -79,6 +82,74 @@ def reminder_send_again(request, pk: int):
     else:
         messages.info(request, "That reminder has not failed, so it was not sent again.")
     return redirect("reminders:list")
+
+
+# --- every other email, and the work that follows a change --------------------------------
+
+
+@office_required()
+@require_GET
+def email_list(request):
+    """Every email the product sent for the office other than reminders (the invitation to the
+    force, the force's submission, ...), with its words as sent, and anything that should have
+    followed a change and failed (core/events.py), newest first."""
+    office = user_office(request.user)
+    problems = request.GET.get("status") == "problems"
+    now = timezone.now()
+    paginator = Paginator(
+        selectors.emails_for_offices([office.pk], problems=problems, now=now), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    rows = []
+    for email in page.object_list:
+        stuck = outbox.is_stuck(email, now=now)
+        rows.append(
+            {
+                "email": email,
+                "stuck": stuck,
+                "can_retry": email.status == EmailStatus.FAILED or stuck,
+                "colour": "red" if stuck else EmailStatus(email.status).colour,
+                "status_text": "Stuck: may not have been sent"
+                if stuck
+                else email.get_status_display(),
+            }
+        )
+    return render(
+        request,
+        "reminders/email_list.html",
+        {
+            "page_title": "Emails",
+            "office": office,
+            "page_obj": page,
+            "rows": rows,
+            "problems": problems,
+            "failed_work": list(selectors.failed_work_for_offices([office.pk])[:50]),
+        },
+    )
+
+
+@office_required()
+@require_POST
+def email_send_again(request, pk: int):
+    office = user_office(request.user)
+    email = get_object_or_404(OutgoingEmail, pk=pk, office_id=office.pk)
+    if outbox.email_retry(email=email):
+        messages.success(request, f"The email to {email.to} will be sent again in a moment.")
+    else:
+        messages.info(request, "That email has not failed, so it was not sent again.")
+    return redirect("reminders:emails")
+
+
+@office_required()
+@require_POST
+def work_try_again(request, pk: int):
+    office = user_office(request.user)
+    delivery = get_object_or_404(EventDelivery, pk=pk, office_id=office.pk)
+    if events.delivery_retry(delivery=delivery):
+        messages.success(request, "It will be tried again in a moment.")
+    else:
+        messages.info(request, "That has not failed, so it was not tried again.")
+    return redirect("reminders:emails")
 
 
 @member_required

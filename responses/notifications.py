@@ -1,60 +1,62 @@
-"""Emails about a response, sent after the change that causes them has committed.
+"""Emails about a response: subscribers of the events its services emit (config/events.py).
 
-Each function is called with `transaction.on_commit` by the view that made the change, so a
-refused or rolled-back change never sends anything. A mail server failure is logged and does not
-undo the change (the change is already saved); the page the person sees says who was emailed.
+Each runs in a worker after the change has committed, so a refused or rolled-back change never
+sends anything. It stores one `core.models.OutgoingEmail` per address, words and all, which is
+sent once by its own task (core/outbox.py) and which the office can read on the emails page;
+a mail server that is down delays the email, retried, never loses it or sends it twice.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.selectors import body_members, force_contributors
 from core.dates import long_date
+from core.outbox import Email, emails_create
 
 from . import deadlines
 from .models import Response
-
-logger = logging.getLogger(__name__)
 
 
 def response_link(response: Response) -> str:
     return settings.SITE_URL + reverse("responses:detail", args=[response.pk])
 
 
-def _send(*, template: str, subject: str, recipients, context: dict) -> int:
-    addresses = sorted({u.email for u in recipients if u.email})
-    if not addresses:
+def _send(*, template: str, key: str, subject: str, recipients, context: dict) -> int:
+    """Store the email for each recipient with an address (once per `key`); returns how many."""
+    people = {}
+    for user in recipients:
+        if user.email:
+            people.setdefault(user.email, user)
+    if not people:
         return 0
-    body = render_to_string(f"emails/{template}.txt", context)
+    text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=None, to=addresses)
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except Exception:  # a mail server failure must not turn a saved change into an error page
-        logger.exception(
-            "Could not send %s email for response %s", template, context["response"].pk
-        )
-        return 0
-    return len(addresses)
+    emails_create(
+        kind=template,
+        key=key,
+        emails=[
+            Email(to=address, subject=subject, text=text, html=html, recipient_id=user.pk)
+            for address, user in sorted(people.items())
+        ],
+        office_id=context["response"].policing_body_id,
+    )
+    return len(people)
 
 
 def force_invitation_recipients(response: Response):
     return force_contributors(response.policing_body.force)
 
 
-def send_force_invitation(response_id: int) -> int:
+def send_force_invitation(response_id: int, lock_version: int | None = None) -> int:
     """s55(4): tell the force's contributors that the office invites the chief officer's
     comments, by when, with a link to the page where they write them."""
     response = Response.objects.select_related("report", "policing_body__force").get(pk=response_id)
     body = response.policing_body
     return _send(
         template="force_invitation",
+        key=f"response-{response_id}-{lock_version}",
         subject=f"{body.short_name} invites your comments on {response.report.title} "
         f"by {long_date(response.force_reply_by, weekday=True)}",
         recipients=force_invitation_recipients(response),
@@ -69,13 +71,14 @@ def send_force_invitation(response_id: int) -> int:
     )
 
 
-def send_force_comments_submitted(response_id: int) -> int:
+def send_force_comments_submitted(response_id: int, lock_version: int | None = None) -> int:
     """Tell the office's drafters that the force has submitted its comments."""
     response = Response.objects.select_related("report", "policing_body__force").get(pk=response_id)
     late = deadlines.is_late(due=response.force_reply_by, on=response.force_comments_received_on)
     force = response.policing_body.force
     return _send(
         template="force_comments_submitted",
+        key=f"response-{response_id}-{lock_version}",
         subject=f"{force.short_name} has submitted its comments on {response.report.title}"
         + (" (late)" if late else ""),
         recipients=body_members(response.policing_body, Membership.Role.OPCC_DRAFTER),

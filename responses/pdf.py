@@ -646,23 +646,19 @@ def version_is_frozen(version: ResponseVersion) -> bool:
 
 
 def freeze_after_publication(version_id: int) -> None:
-    """Publication hook (registered in responses/apps.py, run after the publication commits).
+    """Subscriber of `response.published` (config/events.py; runs in a worker after the
+    publication commits).
 
-    The HTML snapshot is stored at once; the PDF, which takes from under a second to a few
-    seconds, is rendered by the Celery task `responses.tasks.freeze_version_pdf`, so publishing
-    never waits for it. Nothing here may break the publication, which has already committed:
-    failures are logged, and a download that finds the PDF missing renders it then.
+    The HTML snapshot is stored here; the PDF, which takes from under a second to a few
+    seconds, is rendered by the Celery task `responses.tasks.freeze_version_pdf`, queued when
+    this delivery commits. A missing PDF has its own record, the version's empty hash: a worker
+    that starts queues every missing one (`freeze_missing_pdfs`), and a download that finds it
+    missing renders it then. A failure to store the snapshot is recorded on the delivery and
+    retried.
     """
-    try:
-        version_freeze(version_id=version_id, pdf=False)
-    except Exception:
-        logger.exception("Could not store the HTML snapshot of version id %s", version_id)
-    try:
-        from .tasks import freeze_version_pdf
+    from django.db import transaction
 
-        freeze_version_pdf.delay(version_id)
-    except Exception:
-        logger.exception(
-            "Could not queue the PDF of version id %s; it will be rendered on first download",
-            version_id,
-        )
+    from .tasks import freeze_version_pdf
+
+    version_freeze(version_id=version_id, pdf=False)
+    transaction.on_commit(lambda: freeze_version_pdf.delay(version_id), robust=True)

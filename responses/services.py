@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Membership
 from accounts.selectors import user_has_office_role
 from core.dates import long_date
+from core.events import emit
 from core.history import attribute
 from core.locking import bump_lock_version, check_version
 from inspections.models import Finding
@@ -164,12 +165,20 @@ def response_invite_force(
         response.status = Status.AWAITING_FORCE
         response.force_invited_on = invited_on
         response.force_reply_by = reply_by
-        return _save(
+        response = _save(
             response,
             acting_user=acting_user,
             reason=f"Force invited to comment by {long_date(reply_by)}",
             fields=["status", "force_invited_on", "force_reply_by"],
         )
+        # The invitation email to the force's contributors: config/events.py.
+        emit(
+            "response.force_invited",
+            office_id=response.policing_body_id,
+            response_id=response.pk,
+            lock_version=response.lock_version,
+        )
+        return response
 
 
 def response_start_drafting(*, response: Response, acting_user, reason: str = "") -> Response:
@@ -237,12 +246,30 @@ def response_record_force_comments(
         reason = (
             "No comments submitted by the force" if none_submitted else "Force comments recorded"
         )
-        return _save(
+        response = _save(
             response,
             acting_user=acting_user,
             reason=reason + (" (after the reply-by date)" if late else ""),
             fields=fields,
         )
+        if _is_force_contributor(acting_user, response):
+            # The force submitted them itself: the office's drafters are told (config/events.py).
+            emit(
+                "response.force_comments_submitted",
+                office_id=response.policing_body_id,
+                response_id=response.pk,
+                lock_version=response.lock_version,
+            )
+        return response
+
+
+def _is_force_contributor(user, response: Response) -> bool:
+    return Membership.objects.filter(
+        user=user,
+        force_id=response.policing_body.force_id,
+        role=Membership.Role.FORCE_CONTRIBUTOR,
+        is_active=True,
+    ).exists()
 
 
 def response_update_text(
@@ -561,18 +588,9 @@ def response_publish(
             fields=["status", "published_on", "published_url", "late_reason", "amendment_reason"],
         )
         version_id = response.versions.get(number=number).pk
-        transaction.on_commit(lambda: _after_publication(version_id))
+        # What follows (the frozen PDF, tracking, the public copy): config/events.py.
+        emit("response.published", office_id=response.policing_body_id, version_id=version_id)
     return response
-
-
-def _after_publication(version_id: int) -> None:
-    """Side effects of publication, after commit (the frozen PDF and snapshot are added here)."""
-    for hook in PUBLICATION_HOOKS:
-        hook(version_id)
-
-
-#: Callables run with a ResponseVersion id after each publication commits.
-PUBLICATION_HOOKS: list = []
 
 
 def response_import_published(
@@ -608,7 +626,7 @@ def response_import_published(
     future date). The due date is computed as for any response, so an imported response that
     was late counts as late. History records the acting user and `reason`; version 1 carries
     the original publication date, and the publication hooks (frozen PDF, public pages) run
-    after commit as for any publication.
+    as for any publication (the event `response.published`).
 
     `copies`: {key of COPY_FIELDS: date sent}. `explanations`: (finding, kind, text,
     force_comment) for recommendations and AFIs the response answered one by one.
@@ -703,7 +721,7 @@ def response_import_published(
             reason=reason,
             published_by=acting_user,
         )
-        transaction.on_commit(lambda: _after_publication(version.pk))
+        emit("response.published", office_id=response.policing_body_id, version_id=version.pk)
     return response
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -268,7 +267,6 @@ def invite(request, pk):
         except WorkflowError as error:
             problems = error.problems
         else:
-            transaction.on_commit(lambda: notifications.send_force_invitation(response.pk))
             reply_by = long_date(form.cleaned_data["reply_by"], weekday=True)
             emailed = [u for u in recipients if u.email]
             if emailed:
@@ -819,8 +817,6 @@ def force_edit(request, pk):
     )
     if edit.saved:
         if submitting:
-            # The submission has committed (the service's own transaction).
-            transaction.on_commit(lambda: notifications.send_force_comments_submitted(response.pk))
             late = deadlines.is_late(due=response.force_reply_by, on=_today())
             messages.success(
                 request,

@@ -9,6 +9,7 @@ Data factories live beside the tests that use them, not here. This module import
 from Django at import time, so `pytest -p no:django tests/test_compose.py` works too.
 """
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -181,3 +182,50 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
             request.getfixturevalue("transactional_db" if name == "live_server" else name)
             ensure_reference_data()
             return
+
+
+@contextlib.contextmanager
+def tasks_inline() -> Iterator[None]:
+    """The broker is the outer edge: what a worker would do after a commit (run an event's
+    subscribers, send the stored emails) runs here, in this process, when the on_commit
+    callbacks run (`django_capture_on_commit_callbacks(execute=True)` or a real commit). A
+    failure is recorded on its row and not raised, as in a worker."""
+    from unittest import mock
+
+    from core import events, outbox
+
+    def run_deliveries(delivery_ids) -> None:
+        for delivery_id in delivery_ids:
+            with contextlib.suppress(Exception):
+                events.delivery_run(delivery_id=delivery_id)
+
+    def send_emails(email_ids) -> None:
+        for email_id in email_ids:
+            with contextlib.suppress(*outbox.MAIL_ERRORS):
+                outbox.email_send(email_id=email_id)
+
+    with (
+        mock.patch.object(events, "enqueue", run_deliveries),
+        mock.patch.object(outbox, "enqueue_emails", send_emails),
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(request: pytest.FixtureRequest) -> Iterator[None]:
+    """`tasks_inline` for every test, except those marked `broker`, which send the tasks to a
+    real broker and real workers (tests/core/test_reliability.py)."""
+    if request.node.get_closest_marker("broker") or not _django_ready():
+        yield
+        return
+    with tasks_inline():
+        yield
+
+
+def _django_ready() -> bool:
+    try:
+        from django.apps import apps
+
+        return apps.ready
+    except Exception:  # Django is not set up (pytest -p no:django)
+        return False

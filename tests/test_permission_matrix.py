@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from core.models import DeliveryStatus
 from responses.models import Explanation, Status
 from tests.factories import (
     AfiFactory,
@@ -184,6 +185,9 @@ TABLE: dict[str, Expect] = {
     # --- reminders -----------------------------------------------------------------------------
     "reminders:list": Expect(OFFICE),
     "reminders:send-again": Expect(row(302, 302, 302, 302, 403, 404, 403), method="post"),
+    "reminders:emails": Expect(OFFICE),
+    "reminders:email-send-again": Expect(row(302, 302, 302, 302, 403, 404, 403), method="post"),
+    "reminders:work-try-again": Expect(row(302, 302, 302, 302, 403, 404, 403), method="post"),
     "reminders:preferences": Expect(MEMBER),
     "reminders:calendar": Expect(MEMBER),
     # The feed is opened by calendar apps with the secret in the address, without signing in.
@@ -266,6 +270,8 @@ class Office:
     membership: object
     draft: object
     reminder: object
+    email: object
+    failed_work: object
     calendar_token: str
     item: object
     proposal: object
@@ -275,6 +281,7 @@ class Office:
 
 
 def build_office(slug: str, *, drafter, approver) -> Office:
+    from core.models import EmailStatus, EventDelivery, OutgoingEmail
     from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
     from reminders.services import calendar_token_create
@@ -394,6 +401,16 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         membership=drafter.memberships.get(),
         draft=draft,
         reminder=reminder,
+        email=OutgoingEmail.objects.create(
+            kind="force_invitation",
+            key=f"response-{response.pk}",
+            to="force@example.org",
+            subject="Invitation",
+            text="Please comment.",
+            office_id=body.pk,
+            status=EmailStatus.FAILED,
+        ),
+        failed_work=_failed(EventDelivery.objects.filter(office_id=body.pk).first()),
         calendar_token=token,
         item=item,
         proposal=proposal,
@@ -401,6 +418,14 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         evidence=evidence,
         pack=pack,
     )
+
+
+def _failed(delivery):
+    """Publication's work, recorded and never run here (no commit), as if it had failed."""
+    delivery.status = DeliveryStatus.FAILED
+    delivery.error = "RuntimeError: the public tables were locked"
+    delivery.save()
+    return delivery
 
 
 @pytest.fixture
@@ -473,6 +498,8 @@ def url_kwargs(name: str, office: Office) -> dict:
         "pdf:preview": {"pk": office.response.pk},
         "pdf:version": {"pk": office.published.pk, "number": 1},
         "reminders:send-again": {"pk": office.reminder.pk},
+        "reminders:email-send-again": {"pk": office.email.pk},
+        "reminders:work-try-again": {"pk": office.failed_work.pk},
         "reminders:calendar-feed": {"token": office.calendar_token},
         "tracking:closure-decide": {"pk": office.item.pk, "proposal_pk": office.proposal.pk},
         "tracking:proposal-decide": {

@@ -23,7 +23,6 @@ update that names the one it corrects (`progress_update_add(corrects=...)`).
 
 import logging
 from datetime import date
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +31,7 @@ from django.utils import timezone
 from accounts.models import Membership, PolicingBody
 from accounts.permissions import force_ids, has_office_role
 from core.dates import long_date
+from core.events import emit
 from core.history import attribute
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding
@@ -70,19 +70,18 @@ class _Unchanged:
 UNCHANGED = _Unchanged()
 
 
-#: Called after commit as `hook(policing_body_id=..., report_id=...)` when what the public page
-#: of that office's response to that report shows of an item may have changed (a new item, a
-#: change of status, a public update or a correction, that took effect: a force proposal only
-#: once the office approves it). The public site registers its cache
-#: invalidation here (public/apps.py), so tracking never imports the public site.
-PUBLIC_PROGRESS_HOOKS: list = []
-
-
 def _public_progress_changed(item: TrackerItem) -> None:
-    for hook in PUBLIC_PROGRESS_HOOKS:
-        transaction.on_commit(
-            partial(hook, policing_body_id=item.policing_body_id, report_id=item.finding.report_id)
-        )
+    """What the public page of the office's response to the report shows of an item may have
+    changed (a new item, a change of status, a public update or a correction, that took
+    effect: a force proposal only once the office approves it). The event's subscribers
+    (config/events.py: the public page's cache) run after commit, so tracking never imports
+    the public site."""
+    emit(
+        "tracker.public_progress_changed",
+        office_id=item.policing_body_id,
+        policing_body_id=item.policing_body_id,
+        report_id=item.finding.report_id,
+    )
 
 
 def _locked(item: TrackerItem) -> TrackerItem:
@@ -224,18 +223,13 @@ def tracker_items_create_for_response(*, response, acting_user) -> list[TrackerI
 
 
 def track_after_publication(version_id: int) -> None:
-    """Publication hook (registered in tracking/apps.py; runs after the publication commits):
-    create the tracker items of the published response. Never breaks the publication, which
-    has already committed: a failure is logged and "Track all" on the tracker does the same."""
-    try:
-        version = ResponseVersion.objects.select_related(
-            "response__policing_body", "published_by"
-        ).get(pk=version_id)
-        tracker_items_create_for_response(
-            response=version.response, acting_user=version.published_by
-        )
-    except Exception:
-        logger.exception("Could not create tracker items for response version %s", version_id)
+    """Subscriber of `response.published` (config/events.py; runs in a worker after the
+    publication commits): create the tracker items of the published response. Idempotent. A
+    failure is recorded on its delivery and retried; "Track all" on the tracker does the same."""
+    version = ResponseVersion.objects.select_related("response__policing_body", "published_by").get(
+        pk=version_id
+    )
+    tracker_items_create_for_response(response=version.response, acting_user=version.published_by)
 
 
 # --- Progress updates --------------------------------------------------------------------------

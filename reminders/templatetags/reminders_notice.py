@@ -3,7 +3,7 @@ office, for `templates/reminders/_failed_notice.html` (included by the dashboard
 
 from django import template
 
-from reminders.selectors import failed_reminders_summary
+from reminders.selectors import failed_reminders_summary, failed_work_summary
 
 register = template.Library()
 
@@ -15,3 +15,14 @@ def failed_reminders_notice(context):
     if user is None or not user.is_authenticated:
         return None
     return failed_reminders_summary(user)
+
+
+@register.simple_tag(takes_context=True)
+def failed_work_notice(context):
+    """Emails (other than reminders) that could not be sent, and work after a change that
+    failed, in the signed-in person's office."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return failed_work_summary(user)

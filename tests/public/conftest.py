@@ -18,6 +18,7 @@ from responses.services import (
     response_submit_for_approval,
     response_update_text,
 )
+from tests.conftest import tasks_inline
 from tests.factories import (
     DEMO_PASSWORD,
     AfiFactory,
@@ -141,7 +142,7 @@ def norfolk_demo(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         ensure_reference_data()
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        with tasks_inline(), TestCase.captureOnCommitCallbacks(execute=True):
             build_demo(password=DEMO_PASSWORD)
         yield
         transaction.set_rollback(True)

@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from config.events import SUBSCRIBERS, TRACKER_PUBLIC_PROGRESS_CHANGED
 from public.services import public_progress_changed
 from tests.factories import force_user
 from tracking.models import TrackerItem
 from tracking.rag import Status
 from tracking.services import (
-    PUBLIC_PROGRESS_HOOKS,
     closure_decide,
     closure_propose,
     progress_update_add,
@@ -63,7 +63,7 @@ def tag(label: str, colour: str) -> str:
 
 
 def test_the_public_site_listens_to_the_tracker():
-    assert public_progress_changed in PUBLIC_PROGRESS_HOOKS
+    assert public_progress_changed in SUBSCRIBERS[TRACKER_PUBLIC_PROGRESS_CHANGED]
 
 
 def test_each_recommendation_and_afi_shows_its_current_status(client, response):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from public.models import PublishedResponse
 from responses.models import ResponseVersion
+from tests.conftest import tasks_inline
 from tracking.models import TrackerItem
 from tracking.rag import Status
 from tracking.services import progress_update_add
@@ -25,7 +26,7 @@ def small_and_large(django_db_setup, django_db_blocker):
     """Two published responses, one with 5 recommendations and 5 AFIs, one with 50 and 50, each
     item tracked with a change of status, a public update and a private one (built once for the
     module, rolled back after it)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), tasks_inline():
         ensure_reference_data()
         small = publish(title="Small report", recommendations=5, afis=5)
         large = publish(title="Large report", recommendations=50, afis=50)

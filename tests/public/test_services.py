@@ -1,13 +1,15 @@
 """The public copy of a published response: made after publication, frozen at that version,
 unchanged by an amendment in progress, replaced when the amendment is published."""
 
-import logging
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from core.events import subscriber_name
+from core.models import DeliveryStatus, EventDelivery
 from public.models import PublishedItem, PublishedResponse
 from public.services import (
     published_response_refresh,
@@ -15,7 +17,6 @@ from public.services import (
     refresh_after_publication,
     stale_response_ids,
 )
-from responses.models import ResponseVersion
 from responses.services import (
     explanation_save,
     response_amend,
@@ -155,18 +156,28 @@ def test_stale_records_are_found_and_repaired_by_the_command():
     assert published_responses_refresh() == 0
 
 
-def test_a_failing_refresh_is_logged_and_does_not_break_the_publication(monkeypatch, caplog):
-    response = publish()
-    version = ResponseVersion.objects.get(response=response)
-
+def test_a_failing_refresh_does_not_break_the_publication_and_is_recorded_until_replayed(
+    monkeypatch,
+):
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("public.services.published_response_refresh", broken)
-    with caplog.at_level(logging.ERROR, logger="public.services"):
-        refresh_after_publication(version.pk)
+    with monkeypatch.context() as patched:
+        patched.setattr("public.services.published_response_refresh", broken)
+        response = publish()
 
-    assert "public_refresh" in caplog.text
+    response.refresh_from_db()
+    assert response.status == "published"
+    assert not PublishedResponse.objects.filter(response=response).exists()
+    failed = EventDelivery.objects.get(subscriber=subscriber_name(refresh_after_publication))
+    assert failed.status == DeliveryStatus.FAILED
+    assert "database went away" in failed.error
+
+    call_command("events_replay", stdout=StringIO())
+
+    assert PublishedResponse.objects.filter(response=response).exists()
+    failed.refresh_from_db()
+    assert failed.status == DeliveryStatus.DONE
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the search vector is PostgreSQL's")

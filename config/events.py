@@ -1,0 +1,63 @@
+"""What follows what: every domain event and the subscribers that react to it.
+
+This is the one place that says what happens after a change. A service emits an event inside
+its transaction (`core.events.emit`); for each subscriber below a delivery row is recorded in
+that transaction and, after the commit, a Celery task runs the subscriber with the event's
+arguments. Each runs once, in a worker, never in the web request; one that fails is retried
+with backoff and then shown to the office until `manage.py events_replay` completes it
+(core/events.py, docs/decisions/0005-events-and-outbox.md, docs/architecture.md).
+
+The order below is the order the tasks are enqueued, not a promise: subscribers are
+independent and may run in any order or at the same time.
+
+`config` is the composition root: it may import every app, so the apps need not know about
+each other (tracking and the public site follow publication without `responses` importing
+them). The setting `S55_EVENTS` names this module; `core` imports it by that name.
+"""
+
+from public.services import public_progress_changed, refresh_after_publication
+from responses.notifications import send_force_comments_submitted, send_force_invitation
+from responses.pdf import freeze_after_publication
+from tracking.services import track_after_publication
+
+#: The office published a response, or a new version of it after an amendment
+#: (`responses.services.response_publish`), or recorded one it published before it used the
+#: product (`response_import_published`). Arguments: version_id.
+RESPONSE_PUBLISHED = "response.published"
+
+#: The office invited the chief officer's comments under s55(4)
+#: (`responses.services.response_invite_force`). Arguments: response_id, lock_version.
+RESPONSE_FORCE_INVITED = "response.force_invited"
+
+#: The force submitted its comments to the office from its own page
+#: (`responses.services.response_record_force_comments`, acting as a force contributor).
+#: Arguments: response_id, lock_version.
+RESPONSE_FORCE_COMMENTS_SUBMITTED = "response.force_comments_submitted"
+
+#: What the public page of an office's response shows of the tracker changed: a new item, an
+#: office change of status or public update or correction, or an approved force proposal
+#: (`tracking.services`). Arguments: policing_body_id, report_id.
+TRACKER_PUBLIC_PROGRESS_CHANGED = "tracker.public_progress_changed"
+
+SUBSCRIBERS = {
+    RESPONSE_PUBLISHED: (
+        # Freeze the version: the HTML snapshot now, the PDF queued for rendering.
+        freeze_after_publication,
+        # Track each recommendation and area for improvement of the published response.
+        track_after_publication,
+        # Copy the published version into the public site's tables (its page, search, API).
+        refresh_after_publication,
+    ),
+    RESPONSE_FORCE_INVITED: (
+        # Email the force's contributors: the invitation, the reply-by date, a link.
+        send_force_invitation,
+    ),
+    RESPONSE_FORCE_COMMENTS_SUBMITTED: (
+        # Email the office's drafters that the force's comments are in (late or not).
+        send_force_comments_submitted,
+    ),
+    TRACKER_PUBLIC_PROGRESS_CHANGED: (
+        # Move the public page's cache key, ETag and Last-Modified on.
+        public_progress_changed,
+    ),
+}

@@ -1,0 +1,179 @@
+"""Every email that is not a reminder: one `OutgoingEmail` row per address, created once, sent
+once, its words kept for the office to read.
+
+`emails_create` is called by a subscriber (inside its delivery's transaction, so the rows and
+the DONE mark commit together) and enqueues one `core.tasks.send_email` per row after commit.
+`email_send` claims its row with one conditional UPDATE (READY or FAILED -> SENDING) before it
+talks to the mail server, as `reminders.services.reminder_send` does: only the worker whose
+UPDATE changed the row sends it. A mail error marks the row FAILED and re-raises, so the task
+retries with backoff; a worker that dies after claiming leaves the row SENDING, which is never
+sent again automatically (it may have gone) and is shown as stuck.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import EmailStatus, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+#: Errors from the mail server or the network: worth retrying.
+MAIL_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
+
+#: A SENDING row older than this was claimed by a worker that died before it could say how the
+#: send went: shown as stuck, never sent again automatically.
+STUCK_AFTER = timedelta(hours=1)
+
+#: A READY or FAILED row not tried for this long lost its task; the sweep enqueues it again.
+LOST_AFTER = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str = ""
+    recipient_id: int | None = None
+
+
+def describe_mail_error(error: BaseException) -> str:
+    return f"The mail server did not accept the email: {error.__class__.__name__}: {error}"[:2000]
+
+
+def emails_create(*, kind: str, key: str, emails: list[Email], office_id: int | None) -> list[int]:
+    """Store these emails (each address once for this kind and key) and send them after commit.
+    Creating the same kind and key again adds nothing. Returns the ids of the rows to send."""
+    emails = [e for e in emails if e.to]
+    if not emails:
+        return []
+    with transaction.atomic():
+        OutgoingEmail.objects.bulk_create(
+            [
+                OutgoingEmail(
+                    kind=kind,
+                    key=key,
+                    to=e.to,
+                    recipient_id=e.recipient_id,
+                    subject=e.subject[:300],
+                    text=e.text,
+                    html=e.html,
+                    office_id=office_id,
+                )
+                for e in emails
+            ],
+            ignore_conflicts=True,
+        )
+        ids = list(
+            OutgoingEmail.objects.filter(
+                kind=kind, key=key, to__in=[e.to for e in emails], status=EmailStatus.READY
+            )
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        transaction.on_commit(lambda: enqueue_emails(ids))
+    return ids
+
+
+def enqueue_emails(email_ids) -> None:
+    """One send task per email; twice is harmless (the send claims its row)."""
+    from . import tasks
+
+    for email_id in email_ids:
+        try:
+            tasks.send_email.delay(email_id)
+        except Exception:
+            logger.exception(
+                "Could not enqueue email %s; the sweep will enqueue it again", email_id
+            )
+
+
+def email_send(*, email_id: int, now=None) -> str:
+    """Send one stored email. Returns SENT, or '' when another worker had claimed it (or it
+    was sent). Re-raises mail errors after recording them, so the task retries."""
+    now = now or timezone.now()
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, status__in=(EmailStatus.READY, EmailStatus.FAILED)
+    ).update(status=EmailStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return ""
+    email = OutgoingEmail.objects.get(pk=email_id)
+    message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.to])
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
+    try:
+        message.send()
+    except MAIL_ERRORS as error:
+        _finish(email_id, EmailStatus.FAILED, error=describe_mail_error(error))
+        raise
+    _finish(email_id, EmailStatus.SENT, sent_at=timezone.now())
+    return EmailStatus.SENT
+
+
+def _finish(email_id: int, status: str, *, error: str = "", sent_at=None) -> None:
+    fields = {"status": status, "error": error}
+    if sent_at is not None:
+        fields["sent_at"] = sent_at
+    OutgoingEmail.objects.filter(pk=email_id, status=EmailStatus.SENDING).update(**fields)
+
+
+def emails_sweep(*, now=None, lost_after: timedelta = LOST_AFTER) -> list[int]:
+    """Enqueue again the emails whose send task was lost (READY, or FAILED and not tried for
+    `lost_after`): the mail server that was down for an hour gets them when it is back."""
+    now = now or timezone.now()
+    cutoff = now - lost_after
+    ids = list(
+        OutgoingEmail.objects.filter(status__in=(EmailStatus.READY, EmailStatus.FAILED))
+        .filter(Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, created_at__lt=cutoff))
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    if ids:
+        enqueue_emails(ids)
+    return ids
+
+
+def emails_replay() -> dict[str, int]:
+    """Send every READY or FAILED email now, in this process (the replay command)."""
+    counts = {"sent": 0, "failed": 0}
+    ids = OutgoingEmail.objects.filter(status__in=(EmailStatus.READY, EmailStatus.FAILED))
+    for email_id in ids.order_by("id").values_list("id", flat=True):
+        try:
+            if email_send(email_id=email_id):
+                counts["sent"] += 1
+        except MAIL_ERRORS:
+            counts["failed"] += 1
+    return counts
+
+
+def is_stuck(email: OutgoingEmail, *, now=None) -> bool:
+    now = now or timezone.now()
+    return bool(
+        email.status == EmailStatus.SENDING
+        and email.claimed_at
+        and email.claimed_at < now - STUCK_AFTER
+    )
+
+
+def email_retry(*, email: OutgoingEmail) -> bool:
+    """Send a failed email again after commit (a person asked, on the emails page). A stuck
+    one (SENDING for over an hour) may have gone: the page says so, and it is set back to
+    FAILED so it can be sent. Returns False when it was neither."""
+    stuck_since = timezone.now() - STUCK_AFTER
+    updated = OutgoingEmail.objects.filter(
+        Q(status=EmailStatus.FAILED) | Q(status=EmailStatus.SENDING, claimed_at__lt=stuck_since),
+        pk=email.pk,
+    ).update(status=EmailStatus.FAILED)
+    if updated:
+        email_id = email.pk
+        transaction.on_commit(lambda: enqueue_emails([email_id]))
+    return bool(updated)
