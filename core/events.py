@@ -35,6 +35,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from importlib import import_module
 
+from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -54,6 +55,10 @@ MAX_ATTEMPTS = 6
 #: A pending delivery not tried for this long lost its task (the broker was down, or a worker
 #: was killed before it acknowledged): the sweep enqueues it again.
 LOST_AFTER = timedelta(seconds=getattr(settings, "S55_EVENTS_LOST_AFTER_SECONDS", 300))
+
+
+#: The task that runs one delivery (core/tasks.py).
+RUN_DELIVERY_TASK = "core.tasks.run_delivery"
 
 
 class UnknownEvent(LookupError):
@@ -111,16 +116,15 @@ def emit(event: str, *, office_id: int | None = None, **arguments) -> list[int]:
 def enqueue(delivery_ids) -> None:
     """One task per delivery. Enqueuing twice is harmless: the row runs once. A broker that is
     down is logged, not raised: the change has committed and the sweep enqueues it later."""
-    from . import tasks
-
     names = dict(
         EventDelivery.objects.filter(pk__in=list(delivery_ids)).values_list("id", "subscriber")
     )
     for delivery_id in delivery_ids:
         try:
-            # `shadow`: the worker's log names the subscriber, not only the generic task.
-            tasks.run_delivery.apply_async(
-                (delivery_id,), shadow=names.get(delivery_id, tasks.run_delivery.name)
+            # By name: core.tasks imports this module. `shadow`: the worker's log names the
+            # subscriber, not only the generic task.
+            current_app.send_task(
+                RUN_DELIVERY_TASK, args=(delivery_id,), shadow=names.get(delivery_id)
             )
         except Exception:
             logger.exception(

@@ -17,6 +17,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 #: Errors from the mail server or the network: worth retrying.
 MAIL_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
+
+#: The task that sends one email (core/tasks.py).
+SEND_EMAIL_TASK = "core.tasks.send_email"
 
 #: A SENDING row older than this was claimed by a worker that died before it could say how the
 #: send went: shown as stuck, never sent again automatically.
@@ -86,11 +90,10 @@ def emails_create(*, kind: str, key: str, emails: list[Email], office_id: int | 
 
 def enqueue_emails(email_ids) -> None:
     """One send task per email; twice is harmless (the send claims its row)."""
-    from . import tasks
-
     for email_id in email_ids:
         try:
-            tasks.send_email.delay(email_id)
+            # By name: core.tasks imports this module.
+            current_app.send_task(SEND_EMAIL_TASK, args=(email_id,))
         except Exception:
             logger.exception(
                 "Could not enqueue email %s; the sweep will enqueue it again", email_id

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership
+from core.models import DeliveryStatus, EmailStatus, EventDelivery, OutgoingEmail
+from core.outbox import STUCK_AFTER as EMAIL_STUCK_AFTER
 
 from .models import Reminder, SendStatus
 
@@ -123,9 +125,6 @@ def is_stuck(reminder, *, now=None) -> bool:
 
 
 def _email_problems(now) -> Q:
-    from core.models import EmailStatus
-    from core.outbox import STUCK_AFTER as EMAIL_STUCK_AFTER
-
     return Q(status=EmailStatus.FAILED) | Q(
         status=EmailStatus.SENDING, claimed_at__lt=now - EMAIL_STUCK_AFTER
     )
@@ -134,8 +133,6 @@ def _email_problems(now) -> Q:
 def emails_for_offices(office_ids, *, problems: bool = False, now=None):
     """The emails sent for these offices (invitations, the force's submissions, ...), newest
     first; with `problems`, only those that failed or are stuck."""
-    from core.models import OutgoingEmail
-
     qs = OutgoingEmail.objects.filter(office_id__in=list(office_ids)).select_related("recipient")
     if problems:
         qs = qs.filter(_email_problems(now or timezone.now()))
@@ -145,8 +142,6 @@ def emails_for_offices(office_ids, *, problems: bool = False, now=None):
 def failed_work_for_offices(office_ids):
     """What failed after a change in these offices: a subscriber of an event that raised (and
     was retried), waiting for `manage.py events_replay` or "Try again"."""
-    from core.models import DeliveryStatus, EventDelivery
-
     return EventDelivery.objects.filter(
         office_id__in=list(office_ids), status=DeliveryStatus.FAILED
     ).order_by("-created_at", "-id")

@@ -656,8 +656,6 @@ def freeze_after_publication(version_id: int) -> None:
     missing renders it then. A failure to store the snapshot is recorded on the delivery and
     retried.
     """
-    from django.db import transaction
-
     from .tasks import freeze_version_pdf
 
     version_freeze(version_id=version_id, pdf=False)
