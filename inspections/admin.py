@@ -9,7 +9,8 @@ report pages do.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
@@ -18,7 +19,7 @@ from responses.services import responses_create_for_report
 
 from .models import Addressee, Finding, GradedJudgement, Inspectorate, Report
 from .selectors import report_data_warnings
-from .services import finding_derive_timescale, report_correct_publication_date
+from .services import finding_derive_timescale, finding_remove, report_correct_publication_date
 
 
 class FindingForm(forms.ModelForm):
@@ -60,12 +61,17 @@ def _causes_of_concern(report, *, when_unknown):
     return queryset.filter(report=report)
 
 
-def _save_findings(request, formset) -> None:
-    """Save finding rows with their timescale derived from the text, as `finding_add` does."""
+def _save_findings(request, formset) -> list[str]:
+    """Save finding rows with their timescale derived from the text, as `finding_add` does;
+    removals go through `finding_remove`, which refuses a finding a response has answered.
+    Returns what was refused."""
     instances = formset.save(commit=False)
+    refused = []
     for obj in formset.deleted_objects:
-        attribute(obj, acting_user=request.user, reason="Deleted in the admin")
-        obj.delete()
+        try:
+            finding_remove(finding=obj, acting_user=request.user, reason="Deleted in the admin")
+        except ValidationError as error:
+            refused.extend(error.messages)
     forms_by_instance = {id(form.instance): form for form in formset.forms}
     for finding in instances:
         finding_derive_timescale(finding)
@@ -77,6 +83,7 @@ def _save_findings(request, formset) -> None:
         )
         finding.save()
     formset.save_m2m()
+    return refused
 
 
 class GradedJudgementInline(admin.TabularInline):
@@ -242,7 +249,8 @@ class ReportAdmin(AttributedHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Finding:
-            _save_findings(request, formset)
+            for problem in _save_findings(request, formset):
+                self.message_user(request, f"Not removed: {problem}", messages.ERROR)
         else:
             save_formset_attributed(request, formset, change)
 
@@ -284,6 +292,10 @@ class FindingAdmin(AttributedHistoryAdmin):
     def save_model(self, request, obj, form, change):
         finding_derive_timescale(obj)
         super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        # Removed on its report's page, through `finding_remove` (never an answered one).
+        return False
 
 
 @admin.register(GradedJudgement)

@@ -177,23 +177,13 @@ def findings_save_section(
             raise ValidationError(f"Some of the {label} no longer exist: reload the page.")
         removed = [current[i.pk] for i in items if i.pk is not None and i.delete]
         kept = [i for i in items if not i.delete]
-        _refuse_answered(removed)
+        _remove(removed, acting_user=acting_user, reason=f"{kind.label} removed")
         positions = _positions(
             [f.position for f in current.values()],
             len(kept),
             start_after=Finding.objects.filter(report=report).aggregate(m=Max("position"))["m"]
             or 0,
         )
-        for finding in removed:
-            attribute(finding, acting_user=acting_user, reason=f"{kind.label} removed")
-            try:
-                finding.delete()
-            except ProtectedError as error:
-                # Another room keeps records that must outlive it (e.g. tracking's progress).
-                raise ValidationError(
-                    f"{finding.reference or 'A finding'} cannot be removed: it is being tracked "
-                    f"({len(error.protected_objects)} record(s) depend on it)."
-                ) from error
         saved = []
         for item, position in zip(kept, positions, strict=True):
             values = {**item.values, "position": position}
@@ -223,6 +213,32 @@ def findings_save_section(
             finding.save()
             saved.append(finding)
     return saved
+
+
+def finding_remove(*, finding: Finding, acting_user, reason: str = "") -> None:
+    """Remove one finding (the admin's report page). Refused with `ValidationError`, as on the
+    report's section pages, if a response has answered it or it is being tracked."""
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().get(pk=finding.pk)
+        _remove(
+            [finding],
+            acting_user=acting_user,
+            reason=reason or f"{finding.get_kind_display()} removed",
+        )
+
+
+def _remove(findings: list[Finding], *, acting_user, reason: str) -> None:
+    _refuse_answered(findings)
+    for finding in findings:
+        attribute(finding, acting_user=acting_user, reason=reason)
+        try:
+            finding.delete()
+        except ProtectedError as error:
+            # Another room keeps records that must outlive it (e.g. tracking's progress).
+            raise ValidationError(
+                f"{finding.reference or 'A finding'} cannot be removed: it is being tracked "
+                f"({len(error.protected_objects)} record(s) depend on it)."
+            ) from error
 
 
 def _refuse_answered(findings: list[Finding]) -> None:

@@ -479,3 +479,25 @@ def test_responses_and_explanations_are_never_deleted_in_the_admin(admin_client,
     assert admin_client.get(_url(Explanation, "delete", explanation.pk)).status_code == 403
     page = admin_client.get(_url(Response, "change", response.pk))
     assert not page.context["inline_admin_formsets"][0].formset.can_delete
+
+
+@pytest.mark.django_db
+def test_a_finding_a_response_has_answered_is_not_removed_in_the_admin(admin_client, data):
+    report, recommendation = data["report"], data["recommendation"]
+    url = _url(Report, "change", report.pk)
+    page = admin_client.get(url)
+    posted = change_form_data(page)
+    findings = next(
+        inline.formset
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is Finding
+    )
+    row = next(i for i, form in enumerate(findings.forms) if form.instance == recommendation)
+    posted[f"{findings.prefix}-{row}-DELETE"] = "on"
+
+    result = admin_client.post(url, posted, follow=True)
+
+    assert Finding.objects.filter(pk=recommendation.pk).exists()
+    assert Explanation.objects.filter(finding=recommendation).exists()
+    assert "has already answered it" in result.content.decode()
+    assert admin_client.get(_url(Finding, "delete", recommendation.pk)).status_code == 403
