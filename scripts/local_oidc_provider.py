@@ -13,7 +13,8 @@ make it misbehave the way a broken or hostile provider might:
     clients      register a client: {"client_id", "client_secret", "redirect_uris": [...]}
     login-as     the person for the next authorisations: {"sub", "email", "name"} ({} to stop)
     misbehave    the next ID tokens: {"aud", "iss", "nonce", "expired": true,
-                 "foreign_key": true (signed by a key it does not publish, under its own kid)}
+                 "foreign_key": true (signed by a key it does not publish, under its own kid),
+                 "hs256": true (HS256 with the client secret as the key)}
     rotate-key   a new signing key replaces the old one in /jwks
     reset        no misbehaviour, nobody logged in, counters at zero
     stats        (GET) how often /jwks and /token were asked for
@@ -36,7 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.jwk import OctKey, RSAKey
 
 TOKEN_LIFETIME = 300
 CODE_LIFETIME = 60
@@ -100,6 +101,11 @@ class Provider:
         key = self.key
         if self.misbehave.get("foreign_key"):
             key = RSAKey.generate_key(2048, parameters={"kid": self.key.kid})
+        if self.misbehave.get("hs256"):
+            # Algorithm confusion: signed with the client secret, which the client also knows.
+            secret = OctKey.import_key(self.clients[client_id]["client_secret"])
+            header = {"alg": "HS256", "kid": self.key.kid}
+            return jwt.encode(header, claims, secret, algorithms=["HS256"])
         return jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, key)
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.core.cache import cache
 
+from accounts import oidc
 from accounts.models import IdentityProvider
 from accounts.services import identity_provider_save
 
@@ -84,7 +86,10 @@ def oidc_provider(oidc_process: RunningProvider) -> RunningProvider:
 
 
 def wire_provider(body, *, issuer: str, acting_user):
-    """`body`'s office signs in with the provider at `issuer` (the tests' client and secret)."""
+    """`body`'s office signs in with the provider at `issuer` (the tests' client and secret),
+    with nothing cached about it from an earlier provider on the same port."""
+    for kind in ("metadata", "jwks"):
+        cache.delete(oidc._cache_key(kind, issuer))
     return identity_provider_save(
         provider=IdentityProvider(
             policing_body=body,

@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -27,8 +26,6 @@ ALICE = {"sub": "subject-alice-1", "email": "alice@norfolk-opcc.example", "name"
 
 @pytest.fixture
 def provider(oidc_provider, norfolk, office_admin):
-    for kind in ("metadata", "jwks"):
-        cache.delete(oidc._cache_key(kind, oidc_provider.issuer))
     return wire_provider(norfolk, issuer=oidc_provider.issuer, acting_user=office_admin)
 
 
@@ -225,6 +222,7 @@ def test_an_address_outside_the_organisations_domains_is_refused(client, provide
         pytest.param({"foreign_key": True}, id="bad-signature"),
         pytest.param({"nonce": "a-nonce-from-another-request"}, id="nonce-mismatch"),
         pytest.param({"iss": "http://127.0.0.1:1/another-issuer"}, id="wrong-issuer"),
+        pytest.param({"hs256": True}, id="signed-with-the-client-secret"),
     ],
 )
 def test_an_id_token_that_fails_a_check_is_refused(client, provider, oidc_provider, misbehaviour):
