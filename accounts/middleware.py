@@ -1,21 +1,83 @@
-"""Per-request organisation (`request.office`, `request.force`) and two-factor enforcement."""
+"""Per-request organisation (`request.office`, `request.force`), the idle timeout, and
+two-factor enforcement."""
 
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django_otp import user_has_device
 
-from .permissions import user_force, user_office
+from .permissions import act_for_office, all_memberships, user_force, user_offices
+
+#: The office a person chose in the header's switcher, in their session.
+OFFICE_SESSION_KEY = "s55_office"
+#: The same choice remembered across sign-outs (a signed cookie, so it cannot be forged; it
+#: only ever pre-selects among the person's current offices).
+OFFICE_COOKIE = "s55_office"
+OFFICE_COOKIE_SALT = "accounts.office-choice"
+#: When the signed-in person last made a request (seconds since the epoch), for the idle timeout.
+LAST_ACTIVITY_KEY = "s55_last_activity"
+#: The stamp is rewritten at most this often, so a busy person's session is not saved on every
+#: request; the timeout is therefore exact to within this many seconds.
+LAST_ACTIVITY_RESOLUTION = 60
+
+
+def remembered_office_id(request) -> str | None:
+    """The office chosen in this session, else the one remembered in the cookie, else None."""
+    chosen = request.session.get(OFFICE_SESSION_KEY)
+    if chosen is not None:
+        return str(chosen)
+    return request.get_signed_cookie(OFFICE_COOKIE, default=None, salt=OFFICE_COOKIE_SALT)
+
+
+def remember_office(request, response, office) -> None:
+    """Record `office` as the one the person acts for: in the session, and in a cookie that
+    outlives signing out (it holds an office id, nothing that grants anything)."""
+    request.session[OFFICE_SESSION_KEY] = office.pk
+    response.set_signed_cookie(
+        OFFICE_COOKIE,
+        str(office.pk),
+        salt=OFFICE_COOKIE_SALT,
+        max_age=60 * 60 * 24 * 365,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def idle_timeout_minutes(user) -> int:
+    """How long this person may stay idle: the shortest timeout of the organisations they
+    belong to (`idle_timeout_minutes` on the office or force), else `S55_IDLE_TIMEOUT_MINUTES`."""
+    timeouts = [(m.policing_body or m.force).idle_timeout_minutes for m in all_memberships(user)]
+    return min(timeouts, default=settings.S55_IDLE_TIMEOUT_MINUTES)
+
+
+def _is_staff_path(path: str) -> bool:
+    try:
+        return resolve(path).namespace in STAFF_NAMESPACES
+    except Resolver404:
+        return False
+
 
 #: The session key that says which provider the person signed in with (set by the views).
 SSO_PROVIDER = "oidc_provider_id"
 
 
 class CurrentOrganisationMiddleware:
-    """Set `request.office` (the signed-in user's PolicingBody, or None) and `request.force`
-    (the Force of a force contributor, or None). One query per request for a signed-in user
-    (their active memberships, cached on the user for the permission checks); none otherwise.
+    """Set `request.office` (the PolicingBody the signed-in person acts for, or None),
+    `request.offices` (every office they may act for, for the header's switcher) and
+    `request.force` (the Force of a force contributor, or None). One query per request for a
+    signed-in user (their active memberships, cached on the user for the permission checks).
+
+    Also signs out a person idle for longer than their organisation allows: the session is
+    ended, and a staff page sends them to sign in again. Needs the session, authentication and
+    messages middleware before it.
     """
 
     def __init__(self, get_response):
@@ -23,12 +85,34 @@ class CurrentOrganisationMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            request.office = user_office(user)
-            request.force = user_force(user)
-        else:
-            request.office = None
-            request.force = None
+        request.office, request.offices, request.force = None, [], None
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        now = int(time.time())
+        last = request.session.get(LAST_ACTIVITY_KEY)
+        if last is not None and now - last > idle_timeout_minutes(user) * 60:
+            return self._timed_out(request)
+        if last is None or now - last >= LAST_ACTIVITY_RESOLUTION:
+            request.session[LAST_ACTIVITY_KEY] = now
+        try:
+            chosen = remembered_office_id(request)
+        except signing.BadSignature:
+            chosen = None
+        request.office = act_for_office(user, chosen)
+        request.offices = user_offices(user)
+        request.force = user_force(user)
+        return self.get_response(request)
+
+    def _timed_out(self, request):
+        minutes = idle_timeout_minutes(request.user)
+        logout(request)
+        messages.info(
+            request,
+            f"You were signed out because you had done nothing for {minutes} minutes. "
+            "Sign in again to carry on.",
+        )
+        if _is_staff_path(request.path_info):
+            return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +50,14 @@ class Force(models.Model):
     )
     chief_officer_name = models.CharField(max_length=200, blank=True)
     chief_officer_email = models.EmailField(blank=True)
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text=(
+            "Minutes without a request after which a signed-in member is signed out (5 to 480; "
+            "the shortest of a person's organisations applies)."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -103,6 +112,14 @@ class PolicingBody(models.Model):
         help_text="A hex colour such as #1d70b8, used in the PDF template.",
     )
     require_two_factor = models.BooleanField(default=False)
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text=(
+            "Minutes without a request after which a signed-in member is signed out (5 to 480; "
+            "the shortest of a person's organisations applies)."
+        ),
+    )
 
     history = HistoricalRecords()
 

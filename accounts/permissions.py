@@ -1,7 +1,10 @@
 """Who may do what, for every staff view. Roles come from active memberships.
 
-- OPCC drafter, approver and admin work in one office (a `PolicingBody`) and see only that
-  office's responses; the admin also manages the office's users and branding.
+- OPCC drafter, approver and admin work in an office (a `PolicingBody`) and see only that
+  office's responses; the admin also manages the office's people and branding. A person in
+  several offices acts for one at a time (`act_for_office`, set per request from the header's
+  switcher by `accounts.middleware.CurrentOrganisationMiddleware`): every check below then sees
+  only that office's roles, so nothing of the other office shows while acting for this one.
 - A force contributor sees only the responses to their force that the office has invited the
   force to comment on (s55(4)), and only what the office shared: the report, the invitation, the
   reply-by date and the force's own comments, never the office's draft text or internal notes.
@@ -28,10 +31,13 @@ OFFICE_ROLES = frozenset(Membership.OFFICE_ROLES)
 APPROVER_ROLES = frozenset({Membership.Role.OPCC_APPROVER, Membership.Role.OPCC_ADMIN})
 
 _CACHE = "_s55_memberships"
+_ACTING = "_s55_acting_office_id"
 
 
-def active_memberships(user) -> list[Membership]:
-    """The user's active memberships with their organisations, one query per user object."""
+def all_memberships(user) -> list[Membership]:
+    """Every active membership of the user, in every office and force, one query per user
+    object. For the office switcher and the person's own account page only: permissions use
+    `active_memberships`, which keeps the office the person is acting for."""
     if not user or not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, _CACHE, None)
@@ -43,6 +49,41 @@ def active_memberships(user) -> list[Membership]:
         )
         setattr(user, _CACHE, cached)
     return cached
+
+
+def user_offices(user) -> list:
+    """The offices (PolicingBody) in which the user holds an OPCC role, by name."""
+    offices = {}
+    for membership in all_memberships(user):
+        if membership.policing_body_id and membership.role in OFFICE_ROLES:
+            offices.setdefault(membership.policing_body_id, membership.policing_body)
+    return list(offices.values())
+
+
+def act_for_office(user, office_id) -> object | None:
+    """Make the user act for the office `office_id` in this request, if they hold a role there
+    now; otherwise (no choice, a stale cookie, a role since removed) for their first office.
+    A choice can only pick among the person's current offices: it never widens access.
+    Returns the office acted for, or None for someone in no office."""
+    offices = user_offices(user)
+    chosen = next((o for o in offices if str(o.pk) == str(office_id)), None)
+    if chosen is None and offices:
+        chosen = offices[0]
+    setattr(user, _ACTING, chosen.pk if chosen else None)
+    return chosen
+
+
+def active_memberships(user) -> list[Membership]:
+    """The memberships the user acts with now: their force memberships and, once an office has
+    been chosen for them (`act_for_office`, on every request), only that office's roles.
+
+    Outside a request (a task, a command) nobody has chosen, and a service checks the acting
+    user's roles in every office they belong to, as before the switcher existed."""
+    memberships = all_memberships(user)
+    if not hasattr(user, _ACTING):
+        return memberships
+    acting = getattr(user, _ACTING)
+    return [m for m in memberships if not m.policing_body_id or m.policing_body_id == acting]
 
 
 def forget_memberships(user) -> None:
@@ -70,8 +111,8 @@ def force_ids(user) -> set[int]:
 
 
 def user_office(user):
-    """The user's office (PolicingBody), or None. A person in several offices works in the
-    first by name; memberships in more than one office are not expected in practice."""
+    """The office (PolicingBody) the user acts for, or None. A person in several offices acts
+    for the one chosen in the header (`act_for_office`), else the first by name."""
     for membership in active_memberships(user):
         if membership.policing_body_id and membership.role in OFFICE_ROLES:
             return membership.policing_body

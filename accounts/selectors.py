@@ -5,21 +5,13 @@ from collections.abc import Callable
 from django.db.models import Q
 
 from .models import IdentityProvider, Membership
-from .permissions import user_force, user_office
-
-
-def user_roles_in_body(user, body) -> set[str]:
-    if not user or not user.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.filter(user=user, policing_body=body, is_active=True).values_list(
-            "role", flat=True
-        )
-    )
+from .permissions import has_office_role, user_force, user_office
 
 
 def user_has_office_role(user, body, *roles: str) -> bool:
-    return bool(user_roles_in_body(user, body).intersection(roles))
+    """Does the user hold one of `roles` in `body`'s office, while acting for it? (The one rule is
+    `accounts.permissions.has_office_role`; kept here for the services that read it.)"""
+    return has_office_role(user, body, *roles)
 
 
 def body_members(body, *roles: str):

@@ -14,6 +14,8 @@ urlpatterns = [
     path("sso/start/", views.sso_start, name="sso-start"),
     path("sso/callback/", views.sso_callback, name="sso-callback"),
     path("no-access/", views.no_access, name="no-access"),
+    path("sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
+    path("office/switch/", views.office_switch, name="office-switch"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
     path(

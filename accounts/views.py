@@ -3,13 +3,13 @@ branding under /accounts/office/)."""
 
 import hashlib
 from base64 import b32encode
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse, reverse_lazy
+from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
@@ -31,14 +31,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.uploads import body_limit
 
 from . import forms, oidc, selectors, services, tasks
-from .middleware import SSO_PROVIDER
+from .middleware import SSO_PROVIDER, remember_office
 from .models import IdentityProvider, Membership, PolicingBody
 from .permissions import (
-    active_memberships,
+    all_memberships,
     force_ids,
     has_office_role,
     office_required,
     user_office,
+    user_offices,
 )
 
 # --- signing in and out ----------------------------------------------------------------------
@@ -211,15 +212,25 @@ def sso_callback(request):
         return _sso_failed(request, str(error), status=403)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SSO_PROVIDER] = provider.pk
-    if not active_memberships(user):
+    target = _safe_url(request, pending.next_url, "")
+    if not all_memberships(user) and not _is_invitation(target):
         return redirect("accounts:no-access")
-    return redirect(_safe_url(request, pending.next_url, home_for(user)))
+    return redirect(target or home_for(user))
+
+
+def _is_invitation(url: str) -> bool:
+    """Is `url` an invitation's link? Someone with no role yet who signed in with their
+    organisation's provider to accept one goes back to it, not to "no access"."""
+    try:
+        return resolve(urlsplit(url).path).view_name == "accounts:invitation-accept"
+    except Resolver404:
+        return False
 
 
 @login_required
 def no_access(request):
     """Signed in, but with no role yet: what to do next."""
-    if active_memberships(request.user):
+    if all_memberships(request.user):
         return redirect(home_for(request.user))
     return render(request, "accounts/no_access.html")
 
@@ -285,7 +296,7 @@ def account(request):
         request,
         "accounts/account.html",
         {
-            "memberships": active_memberships(request.user),
+            "memberships": all_memberships(request.user),
             "has_two_factor": _has_confirmed_device(request.user),
             "two_factor_required": bool(request.office and request.office.require_two_factor),
             "is_office_admin": bool(
@@ -294,6 +305,37 @@ def account(request):
             ),
         },
     )
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request):
+    """End every session the person has, on every device, this one included."""
+    ended = services.user_sessions_end(user=request.user)
+    logout(request)
+    messages.success(
+        request,
+        f"You have signed out everywhere ({ended} {'session' if ended == 1 else 'sessions'} "
+        "ended). Sign in again to carry on.",
+    )
+    return redirect("accounts:sign-in")
+
+
+@login_required
+@require_POST
+def office_switch(request):
+    """Act for another of the person's offices (the header's switcher). Only an office where
+    they hold a role now can be chosen; the choice is remembered in the session and a cookie.
+    Goes to the dashboard: the page they were on may belong to the office they left."""
+    office = next(
+        (o for o in user_offices(request.user) if str(o.pk) == request.POST.get("office")), None
+    )
+    if office is None:
+        return render(request, "accounts/office_switch_refused.html", status=400)
+    response = redirect("responses:dashboard")
+    remember_office(request, response, office)
+    messages.success(request, f"You are now acting for {office.office_name}.")
+    return response
 
 
 # --- two-factor sign-in ------------------------------------------------------------------------

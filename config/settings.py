@@ -89,9 +89,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Before the organisation middleware, which says why an idle person was signed out.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -255,6 +256,9 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
+#: Minutes without a request before a person outside any office or force (an administrator of
+#: the service) is signed out; members get their organisation's `idle_timeout_minutes`.
+S55_IDLE_TIMEOUT_MINUTES = int(os.environ.get("S55_IDLE_TIMEOUT_MINUTES", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.permissions import office_roles
 from core.models import DeliveryStatus, EmailStatus, EventDelivery, OutgoingEmail
 from core.outbox import STUCK_AFTER as EMAIL_STUCK_AFTER
 
@@ -62,16 +63,11 @@ def recipients_index(*, body_ids, force_ids) -> Recipients:
 
 
 def office_ids_of(user) -> list[int]:
-    """The offices (policing body ids) where the user holds an active OPCC role."""
+    """The offices (policing body ids) where the user holds an active OPCC role: in a request,
+    the office they act for (`accounts.permissions.office_roles`)."""
     if not user or not user.is_authenticated:
         return []
-    return sorted(
-        set(
-            Membership.objects.filter(
-                user=user, is_active=True, role__in=Membership.OFFICE_ROLES
-            ).values_list("policing_body_id", flat=True)
-        )
-    )
+    return sorted(office_roles(user))
 
 
 def reminders_for_office(body_id: int, *, status: str = ""):

@@ -6,6 +6,7 @@ from datetime import date
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.permissions import force_ids, office_roles
 from accounts.selectors import person_namer
 from core.dates import long_date
 from core.history import timeline
@@ -51,7 +52,8 @@ def response_outstanding(
 
 
 def responses_visible_to(user):
-    """The responses a person may see: their offices' responses, and for force contributors the
+    """The responses a person may see: their office's responses (the office they act for, in a
+    request: `accounts.permissions.active_memberships`), and for force contributors the
     responses to their force once the office has invited the force's comments (s55(4)).
 
     Every staff page starts from this queryset, so an id from another organisation gives 404.
@@ -60,9 +62,8 @@ def responses_visible_to(user):
 
     if not user or not user.is_authenticated:
         return Response.objects.none()
-    memberships = Membership.objects.filter(user=user, is_active=True)
-    bodies = memberships.filter(policing_body__isnull=False).values("policing_body")
-    forces = memberships.filter(role=Membership.Role.FORCE_CONTRIBUTOR).values("force")
+    bodies = sorted(office_roles(user))
+    forces = sorted(force_ids(user))
     return Response.objects.filter(
         Q(policing_body__in=bodies)
         | Q(policing_body__force__in=forces, force_invited_on__isnull=False)

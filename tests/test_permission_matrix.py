@@ -77,6 +77,10 @@ def DRAFT_VERSION(office):  # noqa: N802 - reads as a constant in the table
     return {"version": office.draft.lock_version}
 
 
+def OFFICE_ID(office):  # noqa: N802 - reads as a constant in the table
+    return {"office": office.body.pk}
+
+
 def row(*codes: int) -> tuple[int, ...]:
     assert len(codes) == len(ROLES)
     return codes
@@ -107,6 +111,12 @@ TABLE: dict[str, Expect] = {
     "accounts:sso-callback": Expect(row(400, 400, 400, 400, 400, 400, 400)),
     # "You do not have access yet": for the signed-in with no role; others go to their start.
     "accounts:no-access": Expect(row(302, 302, 302, 302, 302, 302, 200)),
+    "accounts:sign-out-everywhere": Expect(row(302, 302, 302, 302, 302, 302, 302), method="post"),
+    # Choosing Norfolk's office: its staff may; anyone without a role there is refused (400),
+    # Suffolk's drafter included: the switcher never widens access.
+    "accounts:office-switch": Expect(
+        row(302, 302, 302, 302, 400, 400, 400), method="post", data=OFFICE_ID, cross_org=False
+    ),
     "accounts:password-reset": Expect(PUBLIC),
     "accounts:password-reset-sent": Expect(PUBLIC),
     # An invalid link shows "This link has expired" (200) to anyone.

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
@@ -172,6 +173,7 @@ def test_middleware_sets_office_and_force(norfolk, drafter, contributor):
     ]:
         request = RequestFactory().get("/")
         request.user = user
+        request.session = SessionStore()  # the office chosen and the idle timeout live there
         middleware(request)
         assert (seen["office"], seen["force"]) == (office, force)
 
