@@ -350,3 +350,51 @@ class BrandingForm(forms.ModelForm):
         if self.files.get(self.add_prefix("logo")):
             return self.cleaned_data.get("logo")
         return None
+
+
+class InvitationForm(forms.Form):
+    """An office admin invites a person: office staff, or a contributor for the office's force."""
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the person's full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="We will email a link to accept the invitation to this address.",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the person's role"},
+    )
+
+    def __init__(self, *args, body: PolicingBody, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            *OFFICE_ROLE_CHOICES,
+            (
+                Membership.Role.FORCE_CONTRIBUTOR,
+                f"Force contributor for {body.force.name}: answers the office's invitations "
+                "to comment",
+            ),
+        ]
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """Accepting an invitation without an account: your name and a new password."""
+
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["full_name", "new_password1", "new_password2"]

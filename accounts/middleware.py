@@ -58,6 +58,13 @@ def idle_timeout_minutes(user) -> int:
     return min(timeouts, default=settings.S55_IDLE_TIMEOUT_MINUTES)
 
 
+def stamp_activity_at_sign_in(sender, request, user, **kwargs) -> None:
+    """Signing in counts as activity (connected to `user_logged_in` in apps.py), so the first
+    request after it does not have to save the session again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
 def _is_staff_path(path: str) -> bool:
     try:
         return resolve(path).namespace in STAFF_NAMESPACES

@@ -348,3 +348,115 @@ class ExternalIdentity(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.issuer}"
+
+
+class Invitation(models.Model):
+    """An office admin's invitation to a person, by email, to take a role: office staff in the
+    office, or force contributor for the office's own force.
+
+    The link carries a token of which only a hash is stored (`token_hash`): it works once
+    (`accepted_at`), until `expires_at`, and not after it is withdrawn (`revoked_at`). Sending
+    it again gives a new token, so the old link stops working. Each email is an
+    `InvitationEmail` row, sent once by a task after the change is committed.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Withdrawn"
+
+    policing_body = models.ForeignKey(
+        PolicingBody,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        help_text="The office that invites (for a force contributor, the office of that force).",
+    )
+    force = models.ForeignKey(
+        Force,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        help_text="For a force contributor: the force, always the office's own.",
+    )
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True, help_text="sha256 of the token.")
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(help_text="When the current link was made.")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_force_matches_role",
+                condition=(
+                    models.Q(
+                        role__in=["opcc_drafter", "opcc_approver", "opcc_admin"],
+                        force__isnull=True,
+                    )
+                    | models.Q(role="force_contributor", force__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display()} ({self.organisation})"
+
+    @property
+    def organisation(self):
+        return self.force or self.policing_body
+
+    def state_at(self, now) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if now >= self.expires_at:
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+
+class InvitationEmail(models.Model):
+    """One email of an invitation (the first, or a resend): a recorded row, sent once.
+
+    `nonce` is what the link's token is made from, with the site's secret key
+    (`accounts.invitation_emails.invitation_token`): the row alone does not give the link, and a row made
+    before the invitation was sent again no longer matches its `token_hash`, so it is not sent.
+    """
+
+    class Status(models.TextChoices):
+        READY = "ready", "Ready to send"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Not sent: the invitation changed"
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
+    nonce = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.READY)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Invitation email to {self.invitation.email} ({self.get_status_display()})"

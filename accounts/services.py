@@ -29,7 +29,7 @@ class MembershipError(Exception):
     """A change to an office's people that cannot be made; the message says why."""
 
 
-def _unique_username(email: str) -> str:
+def unique_username(email: str) -> str:
     User = get_user_model()
     base = slugify(email.split("@")[0])[:100] or "user"
     candidate = base
@@ -62,7 +62,7 @@ def membership_add(
         created = user is None
         if created:
             user = User(
-                username=_unique_username(email),
+                username=unique_username(email),
                 email=email,
                 full_name=full_name.strip(),
                 job_title=job_title.strip(),
@@ -286,7 +286,7 @@ def external_identity_sign_in(*, provider: IdentityProvider, claims: dict):
         )
         if identity is None:
             user = User(
-                username=_unique_username(email),
+                username=unique_username(email),
                 email=User.objects.normalize_email(email),
                 full_name=str(claims.get("name") or "")[:200],
             )

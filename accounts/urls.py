@@ -43,5 +43,20 @@ urlpatterns = [
         views.office_user_reset_two_factor,
         name="office-user-reset-two-factor",
     ),
+    path("office/invitations/", views.office_invitations, name="office-invitations"),
+    path(
+        "office/invitations/new/", views.office_invitation_create, name="office-invitation-create"
+    ),
+    path(
+        "office/invitations/<int:pk>/resend/",
+        views.office_invitation_resend,
+        name="office-invitation-resend",
+    ),
+    path(
+        "office/invitations/<int:pk>/revoke/",
+        views.office_invitation_revoke,
+        name="office-invitation-revoke",
+    ),
+    path("invitation/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
     path("office/branding/", views.office_branding, name="office-branding"),
 ]

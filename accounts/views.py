@@ -9,16 +9,18 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
@@ -31,8 +33,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.uploads import body_limit
 
 from . import forms, oidc, selectors, services, tasks
+from .invitations import (
+    InvitationError,
+    can_set_password,
+    invitation_accept,
+    invitation_create,
+    invitation_for_token,
+    invitation_resend,
+    invitation_revoke,
+)
 from .middleware import SSO_PROVIDER, remember_office
-from .models import IdentityProvider, Membership, PolicingBody
+from .models import IdentityProvider, Invitation, InvitationEmail, Membership, PolicingBody
 from .permissions import (
     all_memberships,
     force_ids,
@@ -41,6 +52,7 @@ from .permissions import (
     user_office,
     user_offices,
 )
+from .selectors import person_namer
 
 # --- signing in and out ----------------------------------------------------------------------
 
@@ -446,12 +458,20 @@ def two_factor_verify(request):
 _admin_required = office_required(Membership.Role.OPCC_ADMIN)
 
 
+def _office_memberships(body):
+    """The office's roles and the contributors of its force: the people an office admin sees
+    and manages (who in the force answers the office's invitations to comment)."""
+    return Membership.objects.filter(
+        Q(policing_body=body) | Q(force=body.force_id, role=Membership.Role.FORCE_CONTRIBUTOR)
+    )
+
+
 @_admin_required
 def office_users(request):
     body = request.office
     memberships = list(
-        Membership.objects.filter(policing_body=body)
-        .select_related("user")
+        _office_memberships(body)
+        .select_related("user", "force")
         .order_by("-is_active", "user__full_name", "user__username", "role")
     )
     with_two_factor = set(
@@ -467,8 +487,23 @@ def office_users(request):
             "active": [m for m in memberships if m.is_active],
             "inactive": [m for m in memberships if not m.is_active],
             "with_two_factor": with_two_factor,
+            "role_changes": _role_changes(body, viewer=request.user),
         },
     )
+
+
+def _role_changes(body, *, viewer, limit: int = 50):
+    """The latest changes of role in the office and its force, newest first, with who made
+    each and why (the memberships' history); whoever made a change is named as the pages name
+    people (`person_namer`: someone of another organisation as that organisation)."""
+    history = Membership.history.model.objects.filter(
+        Q(policing_body=body) | Q(force=body.force_id, role=Membership.Role.FORCE_CONTRIBUTOR)
+    )
+    changes = list(history.select_related("user", "history_user").order_by("-history_date")[:limit])
+    name = person_namer(viewer=viewer, people={c.history_user for c in changes})
+    for change in changes:
+        change.by = name(change.history_user)
+    return changes
 
 
 @_admin_required
@@ -536,7 +571,7 @@ def _send_invitation(request, membership: Membership, *, created: bool) -> None:
 @_admin_required
 def office_user_deactivate(request, pk: int):
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, policing_body=request.office
+        _office_memberships(request.office).select_related("user"), pk=pk
     )
     error = ""
     if request.method == "POST":
@@ -562,7 +597,7 @@ def office_user_deactivate(request, pk: int):
 @require_POST
 def office_user_reset_two_factor(request, pk: int):
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=pk, policing_body=request.office
+        _office_memberships(request.office).select_related("user"), pk=pk
     )
     removed = services.two_factor_reset(user=membership.user)
     if removed:
@@ -602,6 +637,152 @@ def office_branding(request):
     if request.method == "POST":
         body.refresh_from_db()  # validating the form changed the instance in memory
     return render(request, "accounts/office_branding.html", {"form": form, "body": body})
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+@_admin_required
+def office_invitations(request):
+    """The office's invitations: pending, accepted, expired and withdrawn, newest first."""
+    body = request.office
+    now = timezone.now()
+    invitations = list(
+        Invitation.objects.filter(policing_body=body).select_related(
+            "force", "invited_by", "accepted_by"
+        )
+    )
+    failed = set(
+        InvitationEmail.objects.filter(
+            invitation__in=invitations, status=InvitationEmail.Status.FAILED
+        ).values_list("invitation_id", flat=True)
+    )
+    for invitation in invitations:
+        invitation.state = invitation.state_at(now)
+        invitation.email_failed = invitation.pk in failed
+    return render(
+        request,
+        "accounts/office_invitations.html",
+        {
+            "body": body,
+            "invitations": invitations,
+            "State": Invitation.State,
+            "invitation_days": settings.S55_INVITATION_DAYS,
+        },
+    )
+
+
+@_admin_required
+def office_invitation_create(request):
+    body = request.office
+    form = forms.InvitationForm(request.POST if request.method == "POST" else None, body=body)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = invitation_create(
+                body=body,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                acting_user=request.user,
+            )
+        except InvitationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"We have emailed an invitation to {invitation.email}.")
+            return redirect("accounts:office-invitations")
+    return render(request, "accounts/office_invitation_create.html", {"form": form, "body": body})
+
+
+def _office_invitation(request, pk: int) -> Invitation:
+    return get_object_or_404(Invitation, pk=pk, policing_body=request.office)
+
+
+@_admin_required
+@require_POST
+def office_invitation_resend(request, pk: int):
+    invitation = _office_invitation(request, pk)
+    try:
+        invitation_resend(invitation=invitation, acting_user=request.user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"We have emailed a new link to {invitation.email}.")
+    return redirect("accounts:office-invitations")
+
+
+@_admin_required
+@require_POST
+def office_invitation_revoke(request, pk: int):
+    invitation = _office_invitation(request, pk)
+    try:
+        invitation_revoke(invitation=invitation, acting_user=request.user)
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+    return redirect("accounts:office-invitations")
+
+
+def invitation_accept_view(request, token: str):
+    """The link in the invitation email. A signed-in person accepts for their account (signed in
+    with a password or their organisation's identity provider); someone without an account
+    chooses a password. Either way the link then stops working."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    state = invitation.state_at(timezone.now())
+    context = {"invitation": invitation, "state": state, "State": Invitation.State}
+    if state != Invitation.State.PENDING:
+        return render(request, "accounts/invitation_invalid.html", context, status=410)
+    signed_in = request.user.is_authenticated
+    password_form = None
+    if not signed_in and can_set_password(invitation):
+        password_form = forms.InvitationPasswordForm(
+            get_user_model()(email=invitation.email, full_name=invitation.full_name),
+            request.POST if request.method == "POST" else None,
+            initial={"full_name": invitation.full_name},
+        )
+    error = ""
+    if request.method == "POST":
+        try:
+            if signed_in:
+                membership = invitation_accept(token=token, user=request.user)
+            elif password_form is not None and password_form.is_valid():
+                membership = invitation_accept(
+                    token=token,
+                    password=password_form.cleaned_data["new_password1"],
+                    full_name=password_form.cleaned_data["full_name"],
+                )
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except InvitationError as refused:
+            error = str(refused)
+        else:
+            if membership is not None:
+                response = redirect("responses:dashboard")
+                if membership.policing_body_id:  # act for the office just joined
+                    remember_office(request, response, membership.policing_body)
+                messages.success(
+                    request,
+                    f"You are now {membership.get_role_display()} for {membership.organisation}.",
+                )
+                return response
+    sign_in_url = f"{reverse('accounts:sign-in')}?{urlencode({'next': request.path})}"
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            **context,
+            "signed_in": signed_in,
+            "email_matches": signed_in and request.user.email.lower() == invitation.email.lower(),
+            "password_form": password_form,
+            "sign_in_url": sign_in_url,
+            "error": error,
+        },
+        status=400 if error or (password_form is not None and password_form.errors) else 200,
+    )
 
 
 # --- Office logos ------------------------------------------------------------------------------

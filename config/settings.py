@@ -258,6 +258,8 @@ SECURE_CSP = {
 SESSION_COOKIE_AGE = 60 * 60 * 8  # a working day
 #: Minutes without a request before a person outside any office or force (an administrator of
 #: the service) is signed out; members get their organisation's `idle_timeout_minutes`.
+#: Days an invitation's link works for (an office admin can send it again with a new link).
+S55_INVITATION_DAYS = int(os.environ.get("S55_INVITATION_DAYS", "14"))
 S55_IDLE_TIMEOUT_MINUTES = int(os.environ.get("S55_IDLE_TIMEOUT_MINUTES", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -7,9 +7,11 @@ through the project's GOV.UK field templates.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.selectors import force_contributors
 from core.dates import long_date
 from core.forms import GovukDateField
 from inspections.forms import MARKUP_HINT
@@ -45,10 +47,27 @@ class InviteForm(forms.Form):
         max_value=timezone.localdate,
     )
     reply_by = GovukDateField(label="Reply by")
+    force_contact = forms.ModelChoiceField(
+        label="Who at the force answers",
+        queryset=None,
+        required=False,
+        empty_label="Every contributor of the force",
+        help_text="The invitation email goes to this person, with a link to the force's page "
+        "for this response. To add someone, invite them as a force contributor.",
+    )
 
     def __init__(self, *args, response=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.response = response
+        contributors = force_contributors(response.policing_body.force) if response else None
+        self.fields["force_contact"].queryset = (
+            contributors.order_by("full_name", "username")
+            if contributors is not None
+            else get_user_model().objects.none()
+        )
+        self.fields["force_contact"].label_from_instance = lambda user: (
+            f"{user.display_name} ({user.email})" if user.email else user.display_name
+        )
         if response is not None and response.due_date:
             publish_by = deadlines.publish_by_date(response.due_date)
             self.fields["reply_by"].help_text = (

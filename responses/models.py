@@ -88,6 +88,14 @@ class Response(models.Model):
     # s55(4): the invitation to the chief officer and the date the office chose.
     force_invited_on = models.DateField(null=True, blank=True)
     force_reply_by = models.DateField(null=True, blank=True)
+    force_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The force contributor the invitation to comment goes to (else every one).",
+    )
 
     # The chief officer's comments (optional in law: "any comments submitted").
     force_comments = models.TextField(blank=True)

@@ -46,7 +46,19 @@ def _send(*, template: str, key: str, subject: str, recipients, context: dict) -
 
 
 def force_invitation_recipients(response: Response):
-    return force_contributors(response.policing_body.force)
+    """The force contact the office named on the response, while they are still one of the
+    force's contributors; otherwise every contributor of the force."""
+    contributors = force_contributors(response.policing_body.force)
+    if response.force_contact_id:
+        named = contributors.filter(pk=response.force_contact_id)
+        if named.exists():
+            return named
+    return contributors
+
+
+def force_page_link(response: Response) -> str:
+    """The force's own page for a response, where its contributors write the comments."""
+    return settings.SITE_URL + reverse("responses:force-edit", args=[response.pk])
 
 
 def send_force_invitation(response_id: int, lock_version: int | None = None) -> int:
@@ -66,7 +78,7 @@ def send_force_invitation(response_id: int, lock_version: int | None = None) -> 
             "force": body.force,
             "report": response.report,
             "reply_by": long_date(response.force_reply_by, weekday=True),
-            "link": response_link(response),
+            "link": force_page_link(response),
         },
     )
 

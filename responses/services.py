@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership
-from accounts.selectors import user_has_office_role
+from accounts.selectors import force_contributors, user_has_office_role
 from core.dates import long_date
 from core.events import emit
 from core.history import attribute
@@ -152,9 +152,10 @@ def response_recompute_due_date(*, response: Response, acting_user, reason: str)
 
 
 def response_invite_force(
-    *, response: Response, invited_on: date, reply_by: date, acting_user
+    *, response: Response, invited_on: date, reply_by: date, acting_user, force_contact=None
 ) -> Response:
-    """s55(4): invite the chief officer's comments before a date the body specifies."""
+    """s55(4): invite the chief officer's comments before a date the body specifies, addressed
+    to `force_contact` (one of the force's contributors) if the office names one."""
     with transaction.atomic():
         response = _locked(response)
         check_transition(response.status, Status.AWAITING_FORCE, "invite the force")
@@ -162,14 +163,27 @@ def response_invite_force(
             raise WorkflowError("The reply-by date must be on or after the date of the invitation.")
         if invited_on < response.report.published_on:
             raise WorkflowError("The force cannot be invited before the report was published.")
+        force = response.policing_body.force
+        if (
+            force_contact is not None
+            and not force_contributors(force).filter(pk=force_contact.pk).exists()
+        ):
+            raise WorkflowError(
+                f"{force_contact.display_name} is not a contributor for {force.name}: choose one "
+                "of the force's contributors, or invite them first."
+            )
         response.status = Status.AWAITING_FORCE
         response.force_invited_on = invited_on
         response.force_reply_by = reply_by
+        response.force_contact = force_contact
+        reason = f"Force invited to comment by {long_date(reply_by)}"
+        if force_contact is not None:
+            reason += f", addressed to {force_contact.display_name}"
         response = _save(
             response,
             acting_user=acting_user,
-            reason=f"Force invited to comment by {long_date(reply_by)}",
-            fields=["status", "force_invited_on", "force_reply_by"],
+            reason=reason,
+            fields=["status", "force_invited_on", "force_reply_by", "force_contact"],
         )
         # The invitation email to the force's contributors: config/events.py.
         emit(

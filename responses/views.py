@@ -263,10 +263,13 @@ def invite(request, pk):
                 invited_on=form.cleaned_data["invited_on"],
                 reply_by=form.cleaned_data["reply_by"],
                 acting_user=request.user,
+                force_contact=form.cleaned_data["force_contact"],
             )
         except WorkflowError as error:
             problems = error.problems
         else:
+            contact = form.cleaned_data["force_contact"]
+            recipients = [contact] if contact is not None else recipients
             reply_by = long_date(form.cleaned_data["reply_by"], weekday=True)
             emailed = [u for u in recipients if u.email]
             if emailed:

@@ -102,6 +102,8 @@ KIND_BY_SEGMENT = {
     "logos": "logo",
     "closure": "closure_proposal",
     "proposals": "public_proposal",
+    "invitations": "invitation",
+    "invitation": "invitation_token",
 }
 #: Query parameters that carry an object's id into a page, per URL name.
 QUERY_KINDS = {
@@ -145,6 +147,8 @@ def _explain_everything(response, findings, *, acting_user, label: str) -> None:
 def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, list]:
     """Norfolk's records with the markers in them; returns the values of each kind of URL
     argument (every id or slug of Norfolk's of that kind)."""
+    from accounts.invitation_emails import invitation_token
+    from accounts.invitations import invitation_create
     from accounts.services import policing_body_update_branding
     from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
@@ -298,6 +302,13 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     )
     payload = draft.payload
     responses = [open_response.pk, amending.pk]
+    invitation = invitation_create(
+        body=body,
+        email="invitee@example.org",
+        full_name="Ivy Invitee",
+        role=Membership.Role.FORCE_CONTRIBUTOR,
+        acting_user=admin,
+    )
     return {
         "membership": list(body.memberships.values_list("pk", flat=True)),
         "report": [report.pk, old.pk],
@@ -320,6 +331,9 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         "reset_uid": [urlsafe_base64_encode(force_bytes(drafter.pk))],
         "reset_token": ["set-password"],
         "logo": [body.logo.name.rsplit("/", 1)[-1]],
+        "invitation": [invitation.pk],
+        # The link's token: whoever holds it sees whom it invites, never who invited them.
+        "invitation_token": [invitation_token(invitation.emails.get().nonce)],
     }
 
 

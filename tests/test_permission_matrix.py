@@ -133,6 +133,17 @@ TABLE: dict[str, Expect] = {
         row(302, 403, 403, 302, 403, 403, 403), method="post"
     ),
     "accounts:office-branding": Expect(NORFOLK_ADMIN),
+    "accounts:office-invitations": Expect(NORFOLK_ADMIN),
+    "accounts:office-invitation-create": Expect(NORFOLK_ADMIN),
+    "accounts:office-invitation-resend": Expect(
+        row(302, 403, 403, 302, 403, 403, 403), method="post"
+    ),
+    "accounts:office-invitation-revoke": Expect(
+        row(302, 403, 403, 302, 403, 403, 403), method="post"
+    ),
+    # The link in the email: whoever holds it sees whom it invites (signed in or not); accepting
+    # needs the invitation's address (tests/accounts/test_invitations.py).
+    "accounts:invitation-accept": Expect(PUBLIC, cross_org=False),
     # --- inspections: reports ----------------------------------------------------------------
     "inspections:report-list": Expect(OFFICE),
     "inspections:report-create": Expect(OFFICE),
@@ -288,9 +299,13 @@ class Office:
     public_proposal: object
     evidence: object
     pack: object
+    invitation: object
+    invitation_token: str
 
 
 def build_office(slug: str, *, drafter, approver) -> Office:
+    from accounts.invitation_emails import invitation_token
+    from accounts.invitations import invitation_create
     from core.models import EmailStatus, EventDelivery, OutgoingEmail
     from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
@@ -401,6 +416,14 @@ def build_office(slug: str, *, drafter, approver) -> Office:
     proposal = closure_propose(item=item, acting_user=drafter, text="All done.", date=today)
     evidence = item.updates.first().evidence.first()
     pack = panel_pack_create(policing_body=body, as_at=today, acting_user=drafter)
+    inviter = office_user(body, Membership.Role.OPCC_ADMIN, username=f"{slug}-inviter")
+    invitation = invitation_create(
+        body=body,
+        email=f"{slug}-invitee@example.org",
+        full_name="Ivy Invitee",
+        role=Membership.Role.OPCC_DRAFTER,
+        acting_user=inviter,
+    )
     return Office(
         body=body,
         drafter=drafter,
@@ -427,6 +450,8 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         public_proposal=public_proposal,
         evidence=evidence,
         pack=pack,
+        invitation=invitation,
+        invitation_token=invitation_token(invitation.emails.get().nonce),
     )
 
 
@@ -486,6 +511,9 @@ def url_kwargs(name: str, office: Office) -> dict:
         },
         "accounts:office-user-deactivate": {"pk": office.membership.pk},
         "accounts:office-user-reset-two-factor": {"pk": office.membership.pk},
+        "accounts:office-invitation-resend": {"pk": office.invitation.pk},
+        "accounts:office-invitation-revoke": {"pk": office.invitation.pk},
+        "accounts:invitation-accept": {"token": office.invitation_token},
         "inspections:report-section": {"pk": office.report.pk, "section": "recommendations"},
         "importer:item-edit": {"pk": office.draft.pk, "item_id": _first(payload["items"])},
         "importer:item-split": {"pk": office.draft.pk, "item_id": _first(payload["items"])},

@@ -50,10 +50,13 @@ def test_acting_for_one_office_shows_nothing_of_the_other(settings, tmp_path):
     analyst = office_user(suffolk, Role.OPCC_ADMIN, username="analyst", full_name="Ana Lyst")
     MembershipFactory(user=analyst, role=Role.OPCC_ADMIN, policing_body=norfolk)
 
-    urls = staff_urls()
-    for url in urls:
-        for argument in url.arguments:
-            url.kinds[argument] = argument_kind(url, argument)
+    urls = []
+    for url in staff_urls():
+        url.kinds = {argument: argument_kind(url, argument) for argument in url.arguments}
+        # A URL the crawl cannot fill is named by tests/test_isolation_crawl.py.
+        if all(values.get(kind) for kind in url.kinds.values()):
+            urls.append(url)
+    assert len(urls) > 60
     client = signed_in(analyst)
     assert client.post(reverse("accounts:office-switch"), {"office": suffolk.pk}).status_code == 302
 

@@ -235,6 +235,58 @@ def test_inviting_the_force_emails_its_contributors_with_a_link_after_commit(
     assert email.alternatives and f"/responses/{response.pk}/" in email.alternatives[0][0]
 
 
+INVITE_DATES = {
+    "invited_on_day": "29",
+    "invited_on_month": "1",
+    "invited_on_year": "2020",
+    "reply_by_day": "14",
+    "reply_by_month": "2",
+    "reply_by_year": "2020",
+}
+
+
+def test_the_invitation_goes_to_the_force_contact_named_with_a_link_to_the_forces_page(
+    client,
+    response,
+    drafter,
+    force_person,
+    norfolk,
+    today,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    other = force_user(norfolk.force, full_name="Olly Other", email="olly@norfolk.police.example")
+    client.force_login(drafter)
+    form = client.get(url("invite", response)).content.decode()
+    assert "Fran Force" in form and "Olly Other" in form, "the force's contributors to choose from"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url("invite", response), INVITE_DATES | {"force_contact": other.pk})
+    assert page.status_code == 302
+    response.refresh_from_db()
+    assert response.force_contact == other
+    assert "addressed to Olly Other" in response.history.first().history_change_reason
+    assert [m.to for m in mailoutbox] == [["olly@norfolk.police.example"]]
+    assert reverse("responses:force-edit", args=[response.pk]) in mailoutbox[0].body
+
+
+def test_a_force_contact_from_another_force_is_refused(response, drafter, suffolk_force_person):
+    from responses.workflow import WorkflowError
+
+    with pytest.raises(WorkflowError, match="not a contributor for Norfolk"):
+        response_invite_force(
+            response=response,
+            invited_on=date(2020, 1, 29),
+            reply_by=date(2020, 2, 14),
+            acting_user=drafter,
+            force_contact=suffolk_force_person,
+        )
+
+
+@pytest.fixture
+def suffolk_force_person():
+    return force_user(policing_body("suffolk-pcc").force, full_name="Sue Suffolk")
+
+
 def test_a_refused_invitation_sends_nothing_and_says_why(
     client, response, drafter, force_person, today, mailoutbox, django_capture_on_commit_callbacks
 ):
