@@ -5,10 +5,12 @@ A marker is planted in every text field of the Norfolk office's records: an open
 force's comments, the office's comments, the reply to the force, each explanation, the force's
 comment on it), a published response under amendment (the same again, and the amendment's
 reason), the tracker (private progress updates, the closure proposal, an evidence file's name,
-the leads' area, the force's proposed public text), the reminders (a failed send's error), and the names of its people (another
+the leads' area, the force's proposed public text), the reminders (a failed send's error), the
+office's outbox (a failed email's subject, words and error; a failed piece of follow-up work),
+and the names of its people (another
 organisation sees them as their office, docs/security.md). A second marker goes in what is the
 office's alone, which even Norfolk's own force must not see: internal notes, an import draft,
-a panel pack's title, and the reminders.
+a panel pack's title, the reminders and the outbox.
 
 Then every URL of the staff application, found from the URL resolver (with those outside any
 namespace, such as the offices' logos), is requested with the ids
@@ -104,6 +106,8 @@ KIND_BY_SEGMENT = {
     "proposals": "public_proposal",
     "invitations": "invitation",
     "invitation": "invitation_token",
+    "emails": "outgoing_email",
+    "work": "event_delivery",
 }
 #: Query parameters that carry an object's id into a page, per URL name.
 QUERY_KINDS = {
@@ -150,6 +154,7 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     from accounts.invitation_emails import invitation_token
     from accounts.invitations import invitation_create
     from accounts.services import policing_body_update_branding
+    from core.models import DeliveryStatus, EmailStatus, EventDelivery, OutgoingEmail
     from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
     from reminders.services import calendar_token_create
@@ -292,6 +297,28 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         status="failed",
         error=marked("failed send", OFFICE_ONLY),
     )
+    failed_email = OutgoingEmail.objects.create(
+        kind="force_invitation",
+        key=f"crawl:{open_response.pk}",
+        recipient=force_contributor,
+        to=force_contributor.email,
+        subject=marked("email subject", OFFICE_ONLY),
+        text=marked("email words", OFFICE_ONLY),
+        office_id=body.pk,
+        status=EmailStatus.FAILED,
+        attempts=1,
+        error=marked("email error", OFFICE_ONLY),
+    )
+    failed_work = EventDelivery.objects.create(
+        event="response.published",
+        subscriber="public.subscribers.crawl",
+        key=f"response={amending.pk}",
+        arguments={"response_id": amending.pk},
+        office_id=body.pk,
+        status=DeliveryStatus.FAILED,
+        attempts=1,
+        error=marked("work error", OFFICE_ONLY),
+    )
     body = policing_body_update_branding(
         body=body,
         acting_user=admin,
@@ -321,6 +348,8 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         "finding": [f.pk for f in findings] + [old_finding.pk],
         "version": [1],
         "reminder": [reminder.pk],
+        "outgoing_email": [failed_email.pk],
+        "event_delivery": [failed_work.pk],
         "calendar_token": [calendar_token_create(user=drafter)],
         "item": [item.pk],
         "update": list(item.updates.values_list("pk", flat=True)),
