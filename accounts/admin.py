@@ -17,6 +17,7 @@ from .models import (
     ExternalIdentity,
     Force,
     IdentityProvider,
+    Invitation,
     Membership,
     PolicingBody,
     StatutoryRecipient,
@@ -147,6 +148,27 @@ class PolicingBodyAdmin(AttributedHistoryAdmin):
     search_fields = ["name", "short_name", "office_name", "slug", "force__name"]
     autocomplete_fields = ["force"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    """Read only: invitations are made, sent again, withdrawn and accepted through
+    `accounts.invitations` (the office admin's pages and the link in the email)."""
+
+    list_display = ["email", "role", "policing_body", "force", "sent_at", "accepted_at"]
+    list_filter = ["role"]
+    list_select_related = ["policing_body", "force"]
+    search_fields = ["email", "full_name", "policing_body__name"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(StatutoryRecipient)
