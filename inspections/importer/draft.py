@@ -44,6 +44,7 @@ from . import parser
 
 __all__ = [
     "COMMENT_TARGETS",
+    "CORRECTIONS",
     "DraftError",
     "FINDING_KIND_LABELS",
     "build_payload",
@@ -599,6 +600,70 @@ def set_judgements(payload: dict, judgements: list[tuple[str, str, str]]) -> Non
         entry = {**entry, "area": area.strip()[:200], "grade": grade}
         kept.append(entry)
     payload["judgements"] = kept
+
+
+# --- Report and response details ----------------------------------------------------------
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def set_response_details(payload: dict, cleaned: dict) -> None:
+    """The published response's details as the response form gives them."""
+    response = payload["response"]
+    response["include"] = bool(cleaned["include"])
+    response["published_on"] = _iso(cleaned.get("published_on"))
+    response["published_url"] = cleaned.get("published_url", "")
+    response["office_comments"]["text"] = cleaned.get("office_comments", "").strip()
+    response["force_comments"]["text"] = cleaned.get("force_comments", "").strip()
+    response["force_comments"]["author_name"] = cleaned.get("force_comments_author_name", "")
+    response["force_comments"]["author_role"] = cleaned.get("force_comments_author_role", "")
+    response["reply_to_force"]["text"] = cleaned.get("reply_to_force", "").strip()
+    response["signatory_name"] = cleaned.get("signatory_name", "")
+    response["signatory_title"] = cleaned.get("signatory_title", "")
+    ticked = set(cleaned.get("ticked") or [])
+    for entry in response["checklist"]:
+        entry["ticked"] = entry["id"] in ticked
+    response["copies_sent_on"] = _iso(cleaned.get("copies_sent_on"))
+    if response["include"]:
+        response["present"] = True
+
+
+def set_report_details(payload: dict, cleaned: dict) -> None:
+    """The report's details as the report details form gives them."""
+    report = payload["report"]
+    report.update(
+        title=cleaned["title"].strip(),
+        published_on=_iso(cleaned["published_on"]),
+        report_type=cleaned["report_type"],
+        inspection_type_label=cleaned.get("inspection_type_label", "").strip(),
+        scope=cleaned["scope"],
+        forces=list(cleaned.get("forces") or []),
+        grading_framework=cleaned["grading_framework"],
+        hmicfrs_url=cleaned.get("hmicfrs_url", ""),
+    )
+
+
+#: Every correction staff can make to a draft, each a function above taking the payload first.
+#: `import_draft_correct` applies only these.
+CORRECTIONS = (
+    set_report_details,
+    set_response_details,
+    set_judgements,
+    update_item,
+    add_item,
+    move_item,
+    merge_item_with_next,
+    split_item,
+    delete_item,
+    unplace_item,
+    place_text,
+    split_text,
+    discard_text,
+    discard_all_text,
+    restore,
+)
 
 
 # --- Ready to confirm? ---------------------------------------------------------------------

@@ -205,41 +205,6 @@ def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def apply_response_details(payload: dict, cleaned: dict) -> None:
-    """Copy the response form's answers into the payload."""
-    response = payload["response"]
-    response["include"] = bool(cleaned["include"])
-    response["published_on"] = _iso(cleaned.get("published_on"))
-    response["published_url"] = cleaned.get("published_url", "")
-    response["office_comments"]["text"] = cleaned.get("office_comments", "").strip()
-    response["force_comments"]["text"] = cleaned.get("force_comments", "").strip()
-    response["force_comments"]["author_name"] = cleaned.get("force_comments_author_name", "")
-    response["force_comments"]["author_role"] = cleaned.get("force_comments_author_role", "")
-    response["reply_to_force"]["text"] = cleaned.get("reply_to_force", "").strip()
-    response["signatory_name"] = cleaned.get("signatory_name", "")
-    response["signatory_title"] = cleaned.get("signatory_title", "")
-    ticked = set(cleaned.get("ticked") or [])
-    for entry in response["checklist"]:
-        entry["ticked"] = entry["id"] in ticked
-    response["copies_sent_on"] = _iso(cleaned.get("copies_sent_on"))
-    if response["include"]:
-        response["present"] = True
-
-
-def apply_report_details(payload: dict, cleaned: dict) -> None:
-    report = payload["report"]
-    report.update(
-        title=cleaned["title"].strip(),
-        published_on=_iso(cleaned["published_on"]),
-        report_type=cleaned["report_type"],
-        inspection_type_label=cleaned.get("inspection_type_label", "").strip(),
-        scope=cleaned["scope"],
-        forces=list(cleaned.get("forces") or []),
-        grading_framework=cleaned["grading_framework"],
-        hmicfrs_url=cleaned.get("hmicfrs_url", ""),
-    )
-
-
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(
         label="What it is",

@@ -107,6 +107,26 @@ def _locked(draft: ImportDraft, expected_lock_version: int | None) -> ImportDraf
     return draft
 
 
+def import_draft_correct(
+    *,
+    draft: ImportDraft,
+    acting_user,
+    correction: Callable[..., object],
+    expected_lock_version: int | None = None,
+    **arguments,
+) -> ImportDraft:
+    """Apply one of the named corrections of `draft.py` (`drafts.CORRECTIONS`):
+    `correction(payload, **arguments)`, and save. Anything else is refused."""
+    if correction not in drafts.CORRECTIONS:
+        raise ValueError(f"{correction!r} is not a correction of an import draft")
+    return import_draft_change(
+        draft=draft,
+        acting_user=acting_user,
+        change=lambda payload, _text: correction(payload, **arguments),
+        expected_lock_version=expected_lock_version,
+    )
+
+
 def import_draft_change(
     *,
     draft: ImportDraft,
@@ -114,7 +134,8 @@ def import_draft_change(
     change: Callable[[dict, str], object],
     expected_lock_version: int | None = None,
 ) -> ImportDraft:
-    """Apply one correction, `change(payload, text)` (a function of `draft.py`), and save."""
+    """Apply one change, `change(payload, text)`, and save (the pages use `import_draft_correct`;
+    tests set up drafts with this)."""
     _require_office(acting_user, draft.policing_body)
     with transaction.atomic():
         draft = _locked(draft, expected_lock_version)

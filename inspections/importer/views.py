@@ -37,8 +37,8 @@ from . import forms, selectors
 from .draft import DraftError
 from .extract import MAX_BYTES, ExtractionError
 from .services import (
-    import_draft_change,
     import_draft_confirm,
+    import_draft_correct,
     import_draft_create,
     import_draft_discard,
 )
@@ -275,14 +275,16 @@ def _version(request) -> int | None:
         return None
 
 
-def _change(request, draft, change, *, anchor: str = "", success: str = ""):
-    """Apply a correction and go back to the preview, or show the preview with the problem."""
+def _change(request, draft, correction, *, anchor: str = "", success: str = "", **arguments):
+    """Apply a named correction (`drafts.CORRECTIONS`) and go back to the preview, or show the
+    preview with the problem."""
     try:
-        draft = import_draft_change(
+        draft = import_draft_correct(
             draft=draft,
             acting_user=request.user,
-            change=change,
+            correction=correction,
             expected_lock_version=_version(request),
+            **arguments,
         )
     except DraftError as error:
         draft.refresh_from_db()
@@ -303,7 +305,8 @@ def draft_details(request, pk):
             return _change(
                 request,
                 draft,
-                lambda payload, _text: forms.apply_report_details(payload, form.cleaned_data),
+                drafts.set_report_details,
+                cleaned=form.cleaned_data,
                 anchor="report-details",
             )
     else:
@@ -348,7 +351,8 @@ def draft_judgements(request, pk):
             return _change(
                 request,
                 draft,
-                lambda payload, _text: drafts.set_judgements(payload, rows),
+                drafts.set_judgements,
+                judgements=rows,
                 anchor="judgements",
             )
     else:
@@ -375,7 +379,8 @@ def draft_response(request, pk):
             return _change(
                 request,
                 draft,
-                lambda payload, _text: forms.apply_response_details(payload, form.cleaned_data),
+                drafts.set_response_details,
+                cleaned=form.cleaned_data,
                 anchor="response-details",
             )
     else:
@@ -416,19 +421,17 @@ def item_edit(request, pk, item_id):
             return _change(
                 request,
                 draft,
-                lambda payload, _text: drafts.update_item(
-                    payload,
-                    item_id,
-                    kind=data["kind"],
-                    text=data["text"],
-                    reference=data.get("reference", ""),
-                    addressees=data.get("addressees") or [],
-                    timescale_text=data.get("timescale_text", ""),
-                    cause=data.get("cause") or None,
-                    explanation=data.get("explanation", ""),
-                    explanation_kind=data.get("explanation_kind", ""),
-                    force_comment=data.get("force_comment", ""),
-                ),
+                drafts.update_item,
+                item_id=item_id,
+                kind=data["kind"],
+                text=data["text"],
+                reference=data.get("reference", ""),
+                addressees=data.get("addressees") or [],
+                timescale_text=data.get("timescale_text", ""),
+                cause=data.get("cause") or None,
+                explanation=data.get("explanation", ""),
+                explanation_kind=data.get("explanation_kind", ""),
+                force_comment=data.get("force_comment", ""),
                 anchor=f"item-{item_id}",
             )
     else:
@@ -458,9 +461,9 @@ def item_add(request, pk):
             return _change(
                 request,
                 draft,
-                lambda payload, _text: drafts.add_item(
-                    payload, kind=data["kind"], text=data["text"]
-                ),
+                drafts.add_item,
+                kind=data["kind"],
+                text=data["text"],
                 anchor="items",
                 success="Item added at the end of the list.",
             )
@@ -500,7 +503,9 @@ def item_split(request, pk, item_id):
                 return _change(
                     request,
                     draft,
-                    lambda payload, _text: drafts.split_item(payload, item_id, text),
+                    drafts.split_item,
+                    item_id=item_id,
+                    text=text,
                     anchor=f"item-{item_id}",
                 )
     else:
@@ -519,19 +524,19 @@ def item_split(request, pk, item_id):
     )
 
 
+#: action -> (the correction, its arguments besides the item, the message).
 _ITEM_ACTIONS = {
-    "up": (lambda item_id: lambda p, _t: drafts.move_item(p, item_id, "up"), ""),
-    "down": (lambda item_id: lambda p, _t: drafts.move_item(p, item_id, "down"), ""),
-    "merge": (
-        lambda item_id: lambda p, _t: drafts.merge_item_with_next(p, item_id),
-        "Items merged.",
-    ),
+    "up": (drafts.move_item, {"direction": "up"}, ""),
+    "down": (drafts.move_item, {"direction": "down"}, ""),
+    "merge": (drafts.merge_item_with_next, {}, "Items merged."),
     "delete": (
-        lambda item_id: lambda p, _t: drafts.delete_item(p, item_id),
+        drafts.delete_item,
+        {},
         "Item deleted. It is listed under “Discarded” if you need it back.",
     ),
     "unplace": (
-        lambda item_id: lambda p, _t: drafts.unplace_item(p, item_id),
+        drafts.unplace_item,
+        {},
         "Item moved to “Not placed”.",
     ),
 }
@@ -543,9 +548,11 @@ def item_action(request, pk, item_id, action):
     draft = _open_draft_for(request, pk)
     if action not in _ITEM_ACTIONS:
         raise Http404("No such action.")
-    make, success = _ITEM_ACTIONS[action]
+    correction, arguments, success = _ITEM_ACTIONS[action]
     anchor = f"item-{item_id}" if action in ("up", "down", "merge") else "items"
-    return _change(request, draft, make(item_id), anchor=anchor, success=success)
+    return _change(
+        request, draft, correction, anchor=anchor, success=success, item_id=item_id, **arguments
+    )
 
 
 @office_required()
@@ -562,19 +569,27 @@ def text_action(request, pk, entry_id, action):
         return _change(
             request,
             draft,
-            lambda p, _t: drafts.place_text(p, entry_id, target),
+            drafts.place_text,
+            entry_id=entry_id,
+            target=target,
             anchor="not-placed",
             success=f"Placed as: {dict(forms.PLACE_CHOICES)[target]}.",
         )
     if action == "split":
         return _change(
-            request, draft, lambda p, t: drafts.split_text(p, entry_id, t), anchor="not-placed"
+            request,
+            draft,
+            drafts.split_text,
+            anchor="not-placed",
+            entry_id=entry_id,
+            source=draft.text,
         )
     if action == "discard":
         return _change(
             request,
             draft,
-            lambda p, _t: drafts.discard_text(p, entry_id),
+            drafts.discard_text,
+            entry_id=entry_id,
             anchor="not-placed",
             success="Text discarded. It is listed under “Discarded” if you need it back.",
         )
@@ -588,7 +603,7 @@ def text_discard_all(request, pk):
     return _change(
         request,
         draft,
-        lambda p, _t: drafts.discard_all_text(p),
+        drafts.discard_all_text,
         anchor="not-placed",
         success="All the text that was not placed has been discarded. It is listed under "
         "“Discarded” if you need any of it back.",
@@ -602,7 +617,8 @@ def restore(request, pk, entry_id):
     return _change(
         request,
         draft,
-        lambda p, _t: drafts.restore(p, entry_id),
+        drafts.restore,
+        discarded_id=entry_id,
         anchor="discarded",
         success="Restored.",
     )
