@@ -39,7 +39,7 @@ def invitation_email_send(*, email_id: int) -> str:
     Returns the row's status."""
     with transaction.atomic():
         row = (
-            InvitationEmail.objects.select_for_update()
+            InvitationEmail.objects.select_for_update(of=("self",))
             .select_related("invitation", "invitation__policing_body", "invitation__force")
             .get(pk=email_id)
         )
