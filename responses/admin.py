@@ -12,6 +12,7 @@ the response leaves drafting. Explanations are saved with `explanation_save`.
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
 from core.locking import ConcurrentEditError, check_version
@@ -21,7 +22,11 @@ from .models import Explanation, Response, ResponseVersion
 from .services import (
     check_report_attracts_s55,
     explanation_save,
+    response_amend,
     response_create,
+    response_mark_not_required,
+    response_reinstate,
+    response_send_back,
     response_start_drafting,
     response_submit_for_approval,
     response_update_text,
@@ -145,6 +150,12 @@ class ResponseVersionInline(admin.TabularInline):
         return False
 
 
+class ReasonForm(forms.Form):
+    """The reason an admin action records in each response's history."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")
+
+
 class ResponseAdminForm(forms.ModelForm):
     expected_lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -193,7 +204,14 @@ class ResponseAdmin(AttributedHistoryAdmin):
     search_fields = ["report__title", "policing_body__name"]
     autocomplete_fields = ["report", "policing_body"]
     date_hierarchy = "due_date"
-    actions = ["start_drafting", "submit_for_approval"]
+    actions = [
+        "start_drafting",
+        "submit_for_approval",
+        "send_back",
+        "mark_not_required",
+        "reinstate",
+        "amend",
+    ]
     inlines = [ExplanationInline, ResponseVersionInline]
     fieldsets = [
         (
@@ -322,11 +340,11 @@ class ResponseAdmin(AttributedHistoryAdmin):
                 force_comment=explanation.force_comment,
             )
 
-    def _run_service(self, request, queryset, service, done: str) -> None:
+    def _run_service(self, request, queryset, service, done: str, **arguments) -> None:
         succeeded = 0
         for response in queryset.select_related("report", "policing_body"):
             try:
-                service(response=response, acting_user=request.user)
+                service(response=response, acting_user=request.user, **arguments)
             except WorkflowError as error:
                 self.message_user(request, f"{response}: {error}", messages.ERROR)
             else:
@@ -342,6 +360,71 @@ class ResponseAdmin(AttributedHistoryAdmin):
     @admin.action(description="Submit the selected responses for approval")
     def submit_for_approval(self, request, queryset):
         self._run_service(request, queryset, response_submit_for_approval, "Submitted for approval")
+
+    def _with_reason(self, request, queryset, service, *, action: str, title: str, done: str):
+        """An action whose service needs a reason: first a page asking for it (the selected
+        responses listed), then the service for each, its refusals shown as errors."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._run_service(request, queryset, service, done, reason=form.cleaned_data["reason"])
+            return None
+        return TemplateResponse(
+            request,
+            "admin/responses/reason_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "action": action,
+                "form": form,
+                "responses": queryset.select_related("report", "policing_body"),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Send the selected responses back to drafting (with a reason)")
+    def send_back(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            response_send_back,
+            action="send_back",
+            title="Send back to drafting",
+            done="Sent back",
+        )
+
+    @admin.action(description="Mark the selected responses not required (with a reason)")
+    def mark_not_required(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            response_mark_not_required,
+            action="mark_not_required",
+            title="Mark not required",
+            done="Marked not required",
+        )
+
+    @admin.action(description="Reinstate the selected responses (with a reason)")
+    def reinstate(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            response_reinstate,
+            action="reinstate",
+            title="Reinstate",
+            done="Reinstated",
+        )
+
+    @admin.action(description="Amend the selected published responses (with a reason)")
+    def amend(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            response_amend,
+            action="amend",
+            title="Amend",
+            done="Amendment started",
+        )
 
 
 @admin.register(Explanation)

@@ -501,3 +501,30 @@ def test_a_finding_a_response_has_answered_is_not_removed_in_the_admin(admin_cli
     assert Explanation.objects.filter(finding=recommendation).exists()
     assert "has already answered it" in result.content.decode()
     assert admin_client.get(_url(Finding, "delete", recommendation.pk)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_admin_action_that_needs_a_reason_asks_for_it_and_calls_the_service(
+    admin_client, admin_user, data
+):
+    response = data["response"]
+    url = _url(Response, "changelist")
+    chosen = {"action": "mark_not_required", admin.helpers.ACTION_CHECKBOX_NAME: [response.pk]}
+
+    asked = admin_client.post(url, chosen)
+    assert asked.status_code == 200
+    assert "reason" in asked.context["form"].fields
+    assert Response.objects.get(pk=response.pk).status == Status.NOT_STARTED
+
+    refused = admin_client.post(url, chosen | {"apply": "1", "reason": ""})
+    assert refused.context["form"].errors
+    assert Response.objects.get(pk=response.pk).status == Status.NOT_STARTED
+
+    done = admin_client.post(
+        url, chosen | {"apply": "1", "reason": "Covered by the regional response."}, follow=True
+    )
+    saved = Response.objects.get(pk=response.pk)
+    assert saved.status == Status.NOT_REQUIRED
+    assert saved.not_required_reason == "Covered by the regional response."
+    assert saved.history.first().history_user == admin_user
+    assert "Marked not required for 1 response" in done.content.decode()
