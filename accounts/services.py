@@ -51,7 +51,8 @@ def membership_add(
     account (with no usable password: they set one from the invitation) if there is none.
 
     Returns the membership and whether a new account was created. A person who already belongs
-    to another organisation cannot be added: one person works for one organisation here.
+    to another organisation is not added here, without their say: they are invited instead
+    (`accounts.invitations`), and join when they accept.
     """
     if role not in OFFICE_ROLES:
         raise MembershipError("Choose a role in the office.")
@@ -77,8 +78,9 @@ def membership_add(
             )
             if elsewhere:
                 raise MembershipError(
-                    f"{email} already belongs to another organisation. Ask the service "
-                    "administrator if they should move to your office."
+                    f"{email} already belongs to another organisation. Invite them instead "
+                    "(Invitations, on the people page): once they accept, they work for your "
+                    "office as well and choose which office they act for."
                 )
             if not user.is_active:
                 raise MembershipError(

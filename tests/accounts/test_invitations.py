@@ -290,3 +290,31 @@ def test_the_people_page_shows_the_forces_contributors_and_every_change_of_role(
     assert not joined.is_active
     page = client.get(reverse("accounts:office-users")).content.decode()
     assert "Deactivated by the office admin" in page
+
+
+def test_signing_in_with_the_provider_comes_back_to_the_invitation_and_accepts_it(
+    client, send, office_admin, norfolk, oidc_provider
+):
+    """A first sign-in with the organisation's provider has no role yet; with an invitation's
+    link as where to go next, it goes back there (not to "no access"), and accepting gives the
+    role to the account the provider signed in."""
+    from .oidc_provider import wire_provider
+    from .test_single_sign_on import ALICE, come_back
+
+    provider = wire_provider(norfolk, issuer=oidc_provider.issuer, acting_user=office_admin)
+    _, token = invite(send, office_admin, norfolk, email=ALICE["email"])
+    link = reverse("accounts:invitation-accept", args=[token])
+    oidc_provider.login_as(**ALICE)
+    start = client.post(
+        f"{reverse('accounts:sso-start')}?next={link}", {"sso-provider": provider.pk}
+    )
+    assert start.status_code == 302
+    response, _ = come_back(client, start["Location"])
+    assert response.status_code == 302 and response["Location"] == link
+    assert client.post(link).status_code == 302
+    membership = Membership.objects.get(user__email=ALICE["email"])
+    assert (membership.role, membership.policing_body, membership.is_active) == (
+        Role.OPCC_DRAFTER,
+        norfolk,
+        True,
+    )

@@ -96,6 +96,7 @@ def test_cannot_add_someone_from_another_organisation(admin_client, suffolk_draf
     )
     assert response.status_code == 200
     assert "already belongs to another organisation" in errors(response)[0]
+    assert "Invite them instead" in errors(response)[0]
     assert not suffolk_drafter.memberships.filter(policing_body__slug="norfolk-pcc").exists()
     assert mail.outbox == []
 
