@@ -407,7 +407,12 @@ def test_a_journey_through_the_proxy(production):
     assert status == 200
     assert "Published" in body.decode()
 
-    status, headers, public_page = visitor.get(page)
+    # The worker copies the published version into the public site's tables (config/events.py:
+    # the publication's subscribers run there), so the page appears within moments, not at once.
+    status, headers, public_page = _wait_for(
+        lambda: (answer := visitor.get(page))[0] != 404 and answer,
+        what="the worker to copy the publication to the public site",
+    )
     assert status == 200
     assert production.approved_title in text(public_page)
     assert "public" in headers["Cache-Control"]
