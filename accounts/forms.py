@@ -268,15 +268,34 @@ class BrandingForm(forms.ModelForm):
 
     class Meta:
         model = PolicingBody
-        fields = ["holder_name", "logo", "logo_alt_text", "accent_colour"]
+        fields = [
+            "holder_name",
+            "holder_title",
+            "no_force_comments_text",
+            "logo",
+            "logo_alt_text",
+            "accent_colour",
+        ]
         labels = {
             "holder_name": "Name of the holder of the office",
+            "holder_title": "Title of the holder of the office",
+            "no_force_comments_text": (
+                "What a published response says when the chief officer submitted no comments"
+            ),
             "logo": "Logo",
             "logo_alt_text": "Text alternative for the logo",
             "accent_colour": "Accent colour",
         }
         help_texts = {
-            "holder_name": "Shown where the response is signed, e.g. Giles Orpen-Smellie.",
+            "holder_name": (
+                "Filled in as the person signing each response, e.g. Giles Orpen-Smellie. "
+                "A response cannot be published without a signatory."
+            ),
+            "holder_title": "Shown under the signature, e.g. Police and Crime Commissioner.",
+            "no_force_comments_text": (
+                "Leave blank for: The Chief Constable did not submit comments. Drafts may say "
+                "that comments are still awaited; a published response never does."
+            ),
             "logo": "A PNG or JPEG file, up to 1 MB and 2000 by 2000 pixels.",
             "logo_alt_text": (
                 "What the logo says, for people who cannot see it, e.g. "
@@ -297,6 +316,9 @@ class BrandingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["holder_name"].required = False
+        self.fields["holder_title"].error_messages["required"] = (
+            "Enter the title of the holder of the office"
+        )
         self.fields["accent_colour"].error_messages["required"] = "Enter the accent colour"
         if not (self.instance and self.instance.logo):
             del self.fields["remove_logo"]

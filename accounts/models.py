@@ -90,7 +90,9 @@ class PolicingBody(models.Model):
     holder_title = models.CharField(
         max_length=100, help_text='e.g. "Police and Crime Commissioner".'
     )
-    holder_name = models.CharField(max_length=200, blank=True)
+    holder_name = models.CharField(
+        max_length=200, blank=True, help_text="Who signs the office's responses by default."
+    )
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     scrutiny_body_name = models.CharField(
@@ -120,6 +122,13 @@ class PolicingBody(models.Model):
             "the shortest of a person's organisations applies)."
         ),
     )
+    no_force_comments_text = models.CharField(
+        "what a published response says when the chief officer submitted no comments",
+        max_length=300,
+        blank=True,
+        help_text='Blank: "The Chief Constable did not submit comments." (with the force\'s '
+        "title for its chief officer).",
+    )
 
     history = HistoricalRecords()
 
@@ -135,6 +144,17 @@ class PolicingBody(models.Model):
         """How a report's recommendations "to police and crime commissioners" (to every local
         policing body) read for this body: by its kind, so a mayor is not called a PCC."""
         return ADDRESSEE_LABELS[self.kind]
+
+    @property
+    def no_force_comments_sentence(self) -> str:
+        """What a published response says where the chief officer's comments are absent: the
+        office's own words, or the default. The comments are optional in law (s55(5)(b): "any
+        comments submitted"), so a published response states that none were submitted; it
+        never says they are still awaited."""
+        return (
+            self.no_force_comments_text.strip()
+            or f"The {self.force.chief_officer_title} did not submit comments."
+        )
 
 
 #: A report's recommendations to all local policing bodies, named for each kind of body.

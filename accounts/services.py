@@ -172,12 +172,20 @@ def policing_body_update_branding(
     logo_alt_text: str,
     logo=None,
     remove_logo: bool = False,
+    holder_title: str | None = None,
+    no_force_comments_text: str | None = None,
 ) -> PolicingBody:
-    """Change the office's name of its holder, accent colour and logo (validated by the form)."""
+    """Change the office's holder (name and title: the default signatory of its responses),
+    what its published responses say when the chief officer submitted no comments, its accent
+    colour and logo (validated by the form)."""
     with transaction.atomic():
         body = PolicingBody.objects.select_for_update().get(pk=body.pk)
         old_logo = body.logo.name if body.logo else ""
         body.holder_name = holder_name.strip()
+        if holder_title is not None and holder_title.strip():
+            body.holder_title = holder_title.strip()
+        if no_force_comments_text is not None:
+            body.no_force_comments_text = no_force_comments_text.strip()
         body.accent_colour = accent_colour.lower()
         body.logo_alt_text = logo_alt_text.strip()
         if logo is not None:

@@ -627,6 +627,8 @@ def office_branding(request):
             body=body,
             acting_user=request.user,
             holder_name=data["holder_name"],
+            holder_title=data["holder_title"],
+            no_force_comments_text=data["no_force_comments_text"],
             accent_colour=data["accent_colour"],
             logo_alt_text=data["logo_alt_text"],
             logo=form.new_logo,

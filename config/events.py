@@ -18,6 +18,7 @@ them). The setting `S55_EVENTS` names this module; `core` imports it by that nam
 from public.services import public_progress_changed, refresh_after_publication
 from responses.notifications import send_force_comments_submitted, send_force_invitation
 from responses.pdf import freeze_after_publication
+from responses.services import responses_reopen_after_findings_change
 from tracking.services import track_after_publication
 
 #: The office published a response, or a new version of it after an amendment
@@ -39,7 +40,16 @@ RESPONSE_FORCE_COMMENTS_SUBMITTED = "response.force_comments_submitted"
 #: (`tracking.services`). Arguments: policing_body_id, report_id.
 TRACKER_PUBLIC_PROGRESS_CHANGED = "tracker.public_progress_changed"
 
+#: The findings of a report were added, edited, re-classified, moved or removed
+#: (`inspections.services`). Arguments: report_id, acting_user_id, change (in words).
+REPORT_FINDINGS_CHANGED = "report.findings_changed"
+
 SUBSCRIBERS = {
+    REPORT_FINDINGS_CHANGED: (
+        # Send every response awaiting approval or approved back to drafting, and email the
+        # drafter who submitted it (s55(5B): it no longer explains every recommendation).
+        responses_reopen_after_findings_change,
+    ),
     RESPONSE_PUBLISHED: (
         # Freeze the version: the HTML snapshot now, the PDF queued for rendering.
         freeze_after_publication,

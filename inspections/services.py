@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 
 from core.dates import long_date
+from core.events import emit
 from core.history import attribute
 from core.locking import check_version, fingerprint
 
@@ -178,6 +179,7 @@ def findings_save_section(
         removed = [current[i.pk] for i in items if i.pk is not None and i.delete]
         kept = [i for i in items if not i.delete]
         _remove(removed, acting_user=acting_user, reason=f"{kind.label} removed")
+        changes = [f"{kind.label} removed: {f.reference or _excerpt(f.text)}" for f in removed]
         positions = _positions(
             [f.position for f in current.values()],
             len(kept),
@@ -212,6 +214,8 @@ def findings_save_section(
             attribute(finding, acting_user=acting_user, reason=reason)
             finding.save()
             saved.append(finding)
+            changes.append(f"{reason}: {finding.reference or _excerpt(finding.text)}")
+        _findings_changed(report, acting_user, changes)
     return saved
 
 
@@ -220,10 +224,12 @@ def finding_remove(*, finding: Finding, acting_user, reason: str = "") -> None:
     report's section pages, if a response has answered it or it is being tracked."""
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
-        _remove(
-            [finding],
-            acting_user=acting_user,
-            reason=reason or f"{finding.get_kind_display()} removed",
+        reason = reason or f"{finding.get_kind_display()} removed"
+        _remove([finding], acting_user=acting_user, reason=reason)
+        _findings_changed(
+            finding.report,
+            acting_user,
+            [f"{reason}: {finding.reference or _excerpt(finding.text)}"],
         )
 
 
@@ -239,6 +245,23 @@ def _remove(findings: list[Finding], *, acting_user, reason: str) -> None:
                 f"{finding.reference or 'A finding'} cannot be removed: it is being tracked "
                 f"({len(error.protected_objects)} record(s) depend on it)."
             ) from error
+
+
+def _excerpt(text: str, length: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 3].rstrip() + "..."
+
+
+def _findings_changed(report: Report, acting_user, changes: list[str]) -> None:
+    """Say that the report's findings changed ("report.findings_changed", config/events.py): a
+    response submitted for approval, or approved, no longer answers them as they stand."""
+    if changes:
+        emit(
+            "report.findings_changed",
+            report_id=report.pk,
+            acting_user_id=getattr(acting_user, "pk", None),
+            change="; ".join(changes),
+        )
 
 
 def _refuse_answered(findings: list[Finding]) -> None:
@@ -335,24 +358,35 @@ def finding_add(
         finding = Finding(report=report, kind=kind, text=text.strip(), position=position, **fields)
         _apply_timescale(finding, report.published_on)
         finding.full_clean()
-        attribute(finding, acting_user=acting_user, reason=f"{finding.get_kind_display()} added")
+        reason = f"{finding.get_kind_display()} added"
+        attribute(finding, acting_user=acting_user, reason=reason)
         finding.save()
+        _findings_changed(report, acting_user, [f"{reason}: {finding.reference or _excerpt(text)}"])
     return finding
+
+
+#: What a response answers and prints of a finding: a change to any of these is a change of
+#: the report's findings (`core.events.FINDINGS_CHANGED`); derived fields are not.
+_ANSWERED_FIELDS = ("kind", "reference", "text", "addressees", "timescale_text", "position")
 
 
 def finding_update(*, finding: Finding, acting_user, reason: str = "", **fields) -> Finding:
     with transaction.atomic():
         finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
+        before = [getattr(finding, name) for name in _ANSWERED_FIELDS]
         for name, value in fields.items():
             setattr(finding, name, value)
         _apply_timescale(finding, finding.report.published_on)
         finding.full_clean()
-        attribute(
-            finding,
-            acting_user=acting_user,
-            reason=reason or f"{finding.get_kind_display()} edited",
-        )
+        reason = reason or f"{finding.get_kind_display()} edited"
+        attribute(finding, acting_user=acting_user, reason=reason)
         finding.save()
+        if before != [getattr(finding, name) for name in _ANSWERED_FIELDS]:
+            _findings_changed(
+                finding.report,
+                acting_user,
+                [f"{reason}: {finding.reference or _excerpt(finding.text)}"],
+            )
     return finding
 
 

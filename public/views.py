@@ -227,6 +227,8 @@ def _page_state(request, pk: int) -> dict | None:
                 "progress_changed_at",
                 "version__html_sha256",
                 "version__pdf_sha256",
+                # Moves when copies are recorded (s55(6)): the page shows them live.
+                "response__lock_version",
             )
             .first()
         )
@@ -247,6 +249,7 @@ def _etag(request, pk: int) -> str | None:
             str(int(p.timestamp() * 1000)) if (p := state["progress_changed_at"]) else "0",
             (state["version__html_sha256"] or "none")[:16],
             (state["version__pdf_sha256"] or "none")[:16],
+            str(state["response__lock_version"]),
             signed_in,
         ]
     )

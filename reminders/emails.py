@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from accounts.models import Membership
 from core.dates import long_date
 from inspections.inspectorate import inspectorate_on
-from responses.selectors import response_outstanding
+from responses.selectors import copies_to, latest_version, response_outstanding
 
 from . import policy
 
@@ -195,15 +195,17 @@ def reminder_item(reminder, *, today: date, recommendations=None, explanations=N
                     f"The office must publish its response by {long_date(response.due_date, weekday=True)}."
                 )
     elif subject == policy.SUBJECT_COPIES:
-        missing = []
-        if not response.copy_hmicfrs_on:
-            missing.append(inspectorate_on(response.published_on).abbreviation)
-        if not response.copy_home_secretary_on:
-            missing.append("the Home Secretary")
+        version = latest_version(response)
+        missing = [label for label, sent in copies_to(version)[:2] if not sent] if version else []
+        which = (
+            "the response"
+            if version is None or version.number == 1
+            else (f"version {version.number} of the response (an amendment)")
+        )
         sentences.append(
-            f"the response was published on {long_date(response.published_on, weekday=True)}, but the copies "
-            f"to {' and '.join(missing)} are not recorded. The law (Police Act 1996 s55(6)) "
-            "requires a copy to each: record the date each was sent."
+            f"{which} was published on {long_date(version.published_on if version else response.published_on, weekday=True)}, "
+            f"but the copies of it to {' and '.join(missing)} are not recorded. The law (Police "
+            "Act 1996 s55(6)) requires a copy to each: record the date each was sent."
         )
         urgent = True
     return DigestItem(

@@ -37,7 +37,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from core import outbox
 from inspections.models import Finding
-from responses.models import Explanation, Response
+from responses.models import Explanation, Response, ResponseVersion
 
 from . import emails, policy
 from .models import (
@@ -89,17 +89,33 @@ _STATE_FIELDS = (
     "force_comments_submitted_at",
     "force_comments_none_submitted",
     "published_on",
-    "copy_hmicfrs_on",
-    "copy_home_secretary_on",
+    "latest_version_on",
+    "latest_copy_hmicfrs_on",
+    "latest_copy_home_secretary_on",
     "imported",
     "policing_body_id",
     "policing_body__force_id",
 )
 
 
+def latest_version_fields() -> dict:
+    """Annotations with the latest published version's date and s55(6) copies: the copies owed
+    are those of the version the public reads now (an amendment's copies are owed again)."""
+    latest = ResponseVersion.objects.filter(response=OuterRef("pk")).order_by("-number")
+    return {
+        "latest_version_on": Subquery(latest.values("published_on")[:1]),
+        "latest_copy_hmicfrs_on": Subquery(latest.values("copy_hmicfrs_on")[:1]),
+        "latest_copy_home_secretary_on": Subquery(latest.values("copy_home_secretary_on")[:1]),
+    }
+
+
 def state_of(row) -> policy.ResponseState:
-    """The policy's view of a response (a model instance or a `values()` dict). The sweep
-    builds the same from `values_list` tuples, for speed."""
+    """The policy's view of a response (a model instance or a `values()` dict of a queryset
+    annotated with `latest_version_fields`). The sweep builds the same from `values_list`
+    tuples, for speed."""
+    if not isinstance(row, dict) and not hasattr(row, "latest_version_on"):
+        annotated = Response.objects.filter(pk=row.pk).annotate(**latest_version_fields())
+        row = annotated.values(*_STATE_FIELDS).get()
     get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
     return policy.ResponseState(
         status=get("status"),
@@ -112,7 +128,10 @@ def state_of(row) -> policy.ResponseState:
             or get("force_comments_none_submitted")
         ),
         published_on=get("published_on"),
-        copies_recorded=bool(get("copy_hmicfrs_on") and get("copy_home_secretary_on")),
+        latest_version_on=get("latest_version_on"),
+        copies_recorded=bool(
+            get("latest_copy_hmicfrs_on") and get("latest_copy_home_secretary_on")
+        ),
         imported=bool(get("imported")),
     )
 
@@ -156,15 +175,15 @@ def _candidates(rules: list[policy.Rule], today: date) -> Q | None:
         )
     if rules_ := by_subject.get(policy.SUBJECT_COPIES):
         latest = max(today - timedelta(days=min(r.offsets)) for r in rules_)
-        clause = Q(published_on__isnull=False, published_on__lte=latest, imported=False) & (
-            Q(copy_hmicfrs_on__isnull=True) | Q(copy_home_secretary_on__isnull=True)
-        )
+        clause = Q(
+            latest_version_on__isnull=False, latest_version_on__lte=latest, imported=False
+        ) & (Q(latest_copy_hmicfrs_on__isnull=True) | Q(latest_copy_home_secretary_on__isnull=True))
         if all(r.stale_after_days is not None and not r.repeat_every for r in rules_):
             earliest = min(
                 today - timedelta(days=_calendar_span(r, max(r.offsets)) + r.stale_after_days + 1)
                 for r in rules_
             )
-            clause &= Q(published_on__gte=earliest)
+            clause &= Q(latest_version_on__gte=earliest)
         clauses.append(clause)
     if not clauses:
         return None
@@ -196,7 +215,8 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
         candidates = _candidates(rules, today)
         if candidates is not None:
             rows = (
-                Response.objects.filter(candidates)
+                Response.objects.annotate(**latest_version_fields())
+                .filter(candidates)
                 .order_by("id")
                 .values_list(*_STATE_FIELDS, "reminder_checkpoint__fingerprint")
             )
@@ -204,7 +224,8 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
             for row in rows.iterator(chunk_size=5000):
                 # Positional, in _STATE_FIELDS order: this loop runs for every open response.
                 (pk, status, due, invited, reply_by, received, submitted, none_submitted) = row[:8]
-                (published, hmicfrs, home_secretary, imported, body_id, force_id) = row[8:14]
+                (published, version_on, hmicfrs, home_secretary) = row[8:12]
+                (imported, body_id, force_id) = row[12:15]
                 result.responses += 1
                 state = State(
                     status=status,
@@ -213,6 +234,7 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
                     force_reply_by=reply_by,
                     force_replied=bool(received or submitted or none_submitted),
                     published_on=published,
+                    latest_version_on=version_on,
                     copies_recorded=bool(hmicfrs and home_secretary),
                     imported=imported,
                 )
@@ -220,7 +242,7 @@ def reminders_sweep(*, today: date, now: datetime) -> SweepResult:
                 if dues:
                     due_by_response[pk] = dues
                     orgs[pk] = (body_id, force_id)
-                    checkpoints[pk] = row[14]
+                    checkpoints[pk] = row[15]
         result.due = sum(len(d) for d in due_by_response.values())
 
         people = _People.load(orgs.values())

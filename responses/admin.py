@@ -73,6 +73,8 @@ CONTENT_FIELDS = [
     "reply_to_force",
 ]
 
+#: s55(6) copies belong to each published version; recorded on the staff page's "Copies sent"
+#: (`response_record_copies`), shown here read-only with their version.
 COPY_FIELDS = [
     "copy_hmicfrs_on",
     "copy_home_secretary_on",
@@ -135,7 +137,7 @@ class ResponseVersionInline(admin.TabularInline):
     """Published versions are frozen: shown, never added, changed or deleted here."""
 
     model = ResponseVersion
-    fields = ["number", "published_on", "reason", "published_by", "pdf_sha256"]
+    fields = ["number", "published_on", "reason", "published_by", *COPY_FIELDS, "pdf_sha256"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -272,7 +274,6 @@ class ResponseAdmin(AttributedHistoryAdmin):
                 ]
             },
         ),
-        ("Copies sent (s55(6))", {"fields": COPY_FIELDS}),
         ("Office only", {"fields": ["internal_notes", "created_at", "updated_at"]}),
     ]
 

@@ -261,6 +261,18 @@ class PublishForm(forms.Form):
         label="Why it was published after the due date",
         help_text="Needed only if it was published after the statutory due date.",
     )
+    signatory_name = forms.CharField(
+        max_length=200,
+        label="Name of the person signing the response",
+        help_text="As printed under the response. Filled in from the approval, or from the "
+        "holder's name the office's admin keeps.",
+        error_messages={"required": "Enter the name of the person signing the response"},
+    )
+    signatory_title = forms.CharField(
+        max_length=200,
+        label="Their title",
+        error_messages={"required": "Enter the title of the person signing the response"},
+    )
 
 
 class CopiesForm(LockedForm):

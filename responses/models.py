@@ -130,17 +130,7 @@ class Response(models.Model):
         default=False, help_text="Published before the office used this product, then imported."
     )
 
-    # s55(6) copies, and the practice copies to the panel and the chief officer.
-    copy_hmicfrs_on = models.DateField("copy sent to HMICFRS", null=True, blank=True)
-    copy_home_secretary_on = models.DateField(
-        "copy sent to the Home Secretary", null=True, blank=True
-    )
-    copy_panel_on = models.DateField(
-        "copy sent to the Police and Crime Panel", null=True, blank=True
-    )
-    copy_chief_officer_on = models.DateField(
-        "copy sent to the chief officer", null=True, blank=True
-    )
+    # s55(6) copies are of what was published, so they belong to each ResponseVersion.
 
     internal_notes = models.TextField(blank=True, help_text="For the office only; never published.")
 
@@ -229,6 +219,19 @@ class ResponseVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # s55(6): copies of *this* version to HMICFRS and the Home Secretary, and the practice
+    # copies to the scrutiny body and the chief officer. An amendment is a new version, whose
+    # copies are sent (and reminded about) again. Recorded by `response_record_copies`.
+    copy_hmicfrs_on = models.DateField("copy sent to HMICFRS", null=True, blank=True)
+    copy_home_secretary_on = models.DateField(
+        "copy sent to the Home Secretary", null=True, blank=True
+    )
+    copy_panel_on = models.DateField(
+        "copy sent to the Police and Crime Panel", null=True, blank=True
+    )
+    copy_chief_officer_on = models.DateField(
+        "copy sent to the chief officer", null=True, blank=True
+    )
     html_snapshot = models.TextField(blank=True)
     html_sha256 = models.CharField(max_length=64, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
@@ -242,3 +245,8 @@ class ResponseVersion(models.Model):
 
     def __str__(self):
         return f"{self.response} (version {self.number})"
+
+    @property
+    def statutory_copies_sent(self) -> bool:
+        """s55(6): both copies the statute requires (HMICFRS, the Home Secretary) recorded."""
+        return bool(self.copy_hmicfrs_on and self.copy_home_secretary_on)

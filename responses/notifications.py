@@ -105,3 +105,24 @@ def send_force_comments_submitted(response_id: int, lock_version: int | None = N
             "link": response_link(response),
         },
     )
+
+
+def send_sent_back(response: Response, *, reason: str) -> int:
+    """Tell the drafter who submitted `response` that it is back in drafting, and why (called
+    by `responses.services.responses_reopen_after_findings_change` inside its delivery, so the
+    email is stored with the change; once per change: the key names the response's version)."""
+    drafter = response.submitted_for_approval_by
+    if drafter is None or not drafter.is_active:
+        return 0
+    return _send(
+        template="response_sent_back",
+        key=f"response-{response.pk}-{response.lock_version}",
+        subject=f"Sent back to drafting: {response.report.title}",
+        recipients=[drafter],
+        context={
+            "response": response,
+            "report": response.report,
+            "reason": reason,
+            "link": response_link(response),
+        },
+    )

@@ -88,6 +88,19 @@ _MAX_ASSET_BYTES = 5 * 1024 * 1024
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DEFAULT_ACCENT = "#1d70b8"
 
+#: What a draft preview may say and a published version never does (docs/law.md): each names
+#: something still to come, which a frozen statutory document cannot (tests/responses/
+#: test_placeholders.py checks every published version against this list).
+DRAFT_ONLY_PHRASES = (
+    "DRAFT - not published",
+    "Not yet signed",
+    "Not yet published",
+    "Not written yet",
+    "No explanation yet",
+    "have been received from the",  # "No comments have been received from the ... yet"
+    "Not yet",
+)
+
 
 def safe_accent(colour: str | None) -> str:
     """An office's accent colour as a plain #rrggbb (it is interpolated into CSS), whatever is
@@ -342,6 +355,12 @@ class ResponseDocument:
         )
 
     @property
+    def no_force_comments_sentence(self) -> str:
+        """What the document says where the chief officer's comments are absent (the office's
+        words, `PolicingBody.no_force_comments_sentence`, as they stood for a frozen version)."""
+        return self.body.no_force_comments_sentence
+
+    @property
     def signatory_name(self) -> str:
         return self.response.signatory_name or self.body.holder_name
 
@@ -361,35 +380,47 @@ class ResponseDocument:
         )
 
 
-def _checklist(response: Response, *, published_on: date | None) -> list[ChecklistRow]:
-    """The "For Office Use Only" rows. A copy counts only if it was sent on or after this
-    document's publication: copies sent of an earlier version are not copies of this one. The
-    inspectorate is named as it was called on the day of publication (HMIC before 19 July
-    2017); the scrutiny body is the body's own, and has no row where there is none."""
+def _checklist(response: Response, version: ResponseVersion | None, *, frozen: bool):
+    """The "For Office Use Only" rows.
 
-    def sent(when):
-        return when if (published_on and when and when >= published_on) else None
+    A preview (draft, or the live view of a published response) shows the copies of the latest
+    published version as recorded now. A frozen version (its PDF and HTML snapshot, rendered
+    from the data as it stood when it was published) shows only what was true then and stays
+    true: the publication itself. The s55(6) copies are sent after publication, so a frozen
+    document never states anything about them ("not recorded" would become false the day they
+    went); the public page shows each version's copies live, from `ResponseVersion`
+    (docs/law.md, "The office-use checklist"). The inspectorate is named as it was called on
+    the day of publication (HMIC before 19 July 2017); the scrutiny body is the body's own, and
+    has no row where there is none."""
+    if frozen:
+        return [ChecklistRow("Response published on the website", version.published_on)]
+
+    def sent(name):
+        return getattr(version, name) if version is not None else None
 
     body = response.policing_body
-    inspectorate = inspectorate_on(published_on or timezone.localdate()).abbreviation
+    inspectorate = inspectorate_on(
+        version.published_on if version else timezone.localdate()
+    ).abbreviation
     rows = [
         ChecklistRow(
-            f"Response forwarded to {inspectorate} Section 55 responses",
-            sent(response.copy_hmicfrs_on),
+            f"Response forwarded to {inspectorate} Section 55 responses", sent("copy_hmicfrs_on")
         ),
-        ChecklistRow("Response sent to the Home Secretary", sent(response.copy_home_secretary_on)),
+        ChecklistRow("Response sent to the Home Secretary", sent("copy_home_secretary_on")),
         ChecklistRow(
             f"Response forwarded to the {body.force.chief_officer_title}",
-            sent(response.copy_chief_officer_on),
+            sent("copy_chief_officer_on"),
         ),
     ]
     if body.scrutiny_body_name:
         rows.append(
             ChecklistRow(
-                f"Response forwarded to the {body.scrutiny_body_name}", sent(response.copy_panel_on)
+                f"Response forwarded to the {body.scrutiny_body_name}", sent("copy_panel_on")
             )
         )
-    rows.append(ChecklistRow("Response published on the website", published_on))
+    rows.append(
+        ChecklistRow("Response published on the website", version.published_on if version else None)
+    )
     return rows
 
 
@@ -452,9 +483,7 @@ def _assemble(
         is_draft=is_draft,
         is_frozen=is_frozen,
     )
-    document.checklist = _checklist(
-        response, published_on=None if is_draft else document.published_on
-    )
+    document.checklist = _checklist(response, version, frozen=is_frozen)
     return document
 
 

@@ -2,8 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
-
-from django.utils import timezone
+from functools import cached_property
 
 from accounts.models import Membership
 from accounts.permissions import force_ids, office_roles
@@ -15,8 +14,18 @@ from inspections.models import Finding
 from inspections.selectors import readable_entries, with_first_values
 
 from . import deadlines
-from .models import Explanation, Response, Status
-from .workflow import EDITABLE_STATUSES, FORCE_COMMENT_STATUSES
+from .models import Explanation, Response, ResponseVersion, Status
+from .workflow import EDITABLE_STATUSES, FORCE_COMMENT_STATUSES, SIGN_OFF
+
+
+def latest_version(response: Response) -> ResponseVersion | None:
+    """The response's latest published version, without its frozen files."""
+    return (
+        ResponseVersion.objects.filter(response=response)
+        .defer("pdf", "html_snapshot")
+        .order_by("-number")
+        .first()
+    )
 
 
 def response_timeline(response: Response):
@@ -233,6 +242,11 @@ class ResponsePage:
             rows.append(FindingRow(finding, explanations.get(finding.pk), len(rows) + 1))
         self.clock = response_clock(response, today=today)
 
+    @cached_property
+    def latest_version(self) -> ResponseVersion | None:
+        """The latest published version, whose s55(6) copies are the ones to record."""
+        return latest_version(self.response)
+
     @property
     def explained(self) -> int:
         return sum(1 for row in self.recommendations if row.is_complete)
@@ -401,17 +415,18 @@ class ResponsePage:
         else:
             tasks.append(Task("Publish the response", "cannot_start"))
 
-        sent = [sent_on for _, sent_on in copies_to(r)]
-        if r.published_on:
+        version = self.latest_version
+        if version is not None:
+            sent = [sent_on for _, sent_on in copies_to(version)]
             done = sum(1 for d in sent if d)
-            inspectorate = inspectorate_on(r.published_on).abbreviation
+            inspectorate = inspectorate_on(version.published_on).abbreviation
             tasks.append(
                 Task(
                     "Record the copies sent",
                     "completed" if done == len(sent) else "incomplete",
                     url("copies"),
-                    f"{done} of {len(sent)} recorded ({inspectorate} and the Home Secretary are "
-                    "required by s55(6))",
+                    f"Version {version.number}: {done} of {len(sent)} recorded ({inspectorate} "
+                    "and the Home Secretary are required by s55(6))",
                 )
             )
         else:
@@ -464,30 +479,34 @@ class ResponsePage:
                 return "Read the response, then approve it or send it back with a reason."
             return "Waiting for an approver to approve it or send it back."
         if status == Status.APPROVED:
+            if not roles & SIGN_OFF:
+                return "Approved: waiting for an approver or the office's admin to publish it."
             return "Approved: publish it on the office's website and record the date and address."
-        missing = [name for name, sent_on in copies_to(r) if not sent_on]
+        version = self.latest_version
+        missing = [name for name, sent_on in copies_to(version) if not sent_on] if version else []
         if missing:
-            required = not (r.copy_hmicfrs_on and r.copy_home_secretary_on)
-            inspectorate = inspectorate_on(r.published_on or self.today).abbreviation
-            return f"Published: record when the copy was sent to {_and_list(missing)}" + (
+            required = not version.statutory_copies_sent
+            inspectorate = inspectorate_on(version.published_on).abbreviation
+            of = f" of version {version.number}" if version.number > 1 else ""
+            return f"Published: record when the copy{of} was sent to {_and_list(missing)}" + (
                 f" (s55(6) requires {inspectorate} and the Home Secretary)." if required else "."
             )
         return "Published and copies sent. Nothing more to do unless the response is amended."
 
 
-def copies_to(response: Response) -> list[tuple[str, date | None]]:
-    """(Who, the date the copy went) for each copy an office sends: s55(6)'s two (the
-    inspectorate named as it was on the day of publication), then its scrutiny body if it has
-    one and the chief officer."""
-    body = response.policing_body
-    inspectorate = inspectorate_on(response.published_on or timezone.localdate()).abbreviation
+def copies_to(version: ResponseVersion) -> list[tuple[str, date | None]]:
+    """(Who, the date the copy went) for each copy an office sends of a published version:
+    s55(6)'s two (the inspectorate named as it was on the day the version was published), then
+    its scrutiny body if it has one and the chief officer."""
+    body = version.response.policing_body
+    inspectorate = inspectorate_on(version.published_on).abbreviation
     copies = [
-        (inspectorate, response.copy_hmicfrs_on),
-        ("the Home Secretary", response.copy_home_secretary_on),
+        (inspectorate, version.copy_hmicfrs_on),
+        ("the Home Secretary", version.copy_home_secretary_on),
     ]
     if body.scrutiny_body_name:
-        copies.append((f"the {body.scrutiny_body_name}", response.copy_panel_on))
-    copies.append(("the chief officer", response.copy_chief_officer_on))
+        copies.append((f"the {body.scrutiny_body_name}", version.copy_panel_on))
+    copies.append(("the chief officer", version.copy_chief_officer_on))
     return copies
 
 

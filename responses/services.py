@@ -8,12 +8,13 @@ Policing and Crime Act 2017 s37.
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership
-from accounts.selectors import force_contributors, user_has_office_role
+from accounts.selectors import force_contributors
 from core.dates import long_date
 from core.events import emit
 from core.history import attribute
@@ -22,15 +23,15 @@ from inspections.models import Finding
 
 from . import deadlines
 from .models import Explanation, Response, ResponseVersion, Status
+from .notifications import send_sent_back
 from .workflow import (
     EDITABLE_STATUSES,
     FORCE_COMMENT_STATUSES,
     ConcurrentEditError,
     WorkflowError,
+    check_action,
     check_transition,
 )
-
-_APPROVER_ROLES = (Membership.Role.OPCC_APPROVER, Membership.Role.OPCC_ADMIN)
 
 
 def _locked(response: Response) -> Response:
@@ -38,6 +39,17 @@ def _locked(response: Response) -> Response:
         Response.objects.select_for_update()
         .select_related("report", "policing_body")
         .get(pk=response.pk)
+    )
+
+
+def _check_action(response: Response, target: Status, action: str, acting_user) -> None:
+    """The transition table and the role table (`responses.workflow`), for the acting user."""
+    check_action(
+        response.status,
+        target,
+        action,
+        user=acting_user,
+        policing_body_id=response.policing_body_id,
     )
 
 
@@ -158,7 +170,7 @@ def response_invite_force(
     to `force_contact` (one of the force's contributors) if the office names one."""
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.AWAITING_FORCE, "invite the force")
+        _check_action(response, Status.AWAITING_FORCE, "invite the force", acting_user)
         if reply_by < invited_on:
             raise WorkflowError("The reply-by date must be on or after the date of the invitation.")
         if invited_on < response.report.published_on:
@@ -198,7 +210,7 @@ def response_invite_force(
 def response_start_drafting(*, response: Response, acting_user, reason: str = "") -> Response:
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.DRAFTING, "start drafting")
+        _check_action(response, Status.DRAFTING, "start drafting", acting_user)
         response.status = Status.DRAFTING
         return _save(
             response,
@@ -460,25 +472,48 @@ def missing_explanations(response: Response) -> list[Finding]:
     ]
 
 
+def _unexplained(response: Response) -> list[str]:
+    """The references of the recommendations missing an explanation (s55(5B))."""
+    numbers = {
+        f.pk: n
+        for n, f in enumerate(
+            Finding.objects.filter(report_id=response.report_id).recommendations(), 1
+        )
+    }
+    return [
+        f.reference or f"recommendation {numbers[f.pk]}" for f in missing_explanations(response)
+    ]
+
+
+def _explanations_sentence(names: list[str], action: str) -> str:
+    return (
+        f"Every recommendation needs an explanation before you can {action} "
+        f"(Police Act 1996 s55(5B)). Missing: {', '.join(names)}."
+    )
+
+
 def _require_explanations(response: Response, action: str) -> None:
-    missing = missing_explanations(response)
-    if missing:
-        names = [f.reference or f"recommendation {i}" for i, f in enumerate(missing, 1)]
+    names = _unexplained(response)
+    if names:
         raise WorkflowError(
-            f"Every recommendation needs an explanation before you can {action} "
-            f"(Police Act 1996 s55(5B)). Missing: {', '.join(names)}.",
+            _explanations_sentence(names, action),
             problems=[f"{n} has no explanation (what action, and why)" for n in names],
         )
+
+
+def _office_comments_sentence(response: Response, action: str) -> str:
+    return (
+        f"Write the {response.policing_body.holder_title.lower()}'s comments before {action} "
+        "(s55(5))."
+    )
 
 
 def response_submit_for_approval(*, response: Response, acting_user) -> Response:
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.AWAITING_APPROVAL, "submit for approval")
+        _check_action(response, Status.AWAITING_APPROVAL, "submit for approval", acting_user)
         _require_text(
-            response.office_comments,
-            f"Write the {response.policing_body.holder_title.lower()}'s comments before "
-            "submitting for approval (s55(5)).",
+            response.office_comments, _office_comments_sentence(response, "submitting for approval")
         )
         _require_explanations(response, "submit it for approval")
         response.status = Status.AWAITING_APPROVAL
@@ -495,15 +530,11 @@ def response_submit_for_approval(*, response: Response, acting_user) -> Response
 def response_approve(
     *, response: Response, acting_user, signatory_name: str = "", signatory_title: str = ""
 ) -> Response:
-    """Sign-off. The approver must hold an approver role and must not be the submitter."""
+    """Sign-off. The approver must hold a sign-off role (`ACTION_ROLES`) and must not be the
+    submitter."""
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.APPROVED, "approve")
-        if not (
-            getattr(acting_user, "is_superuser", False)
-            or user_has_office_role(acting_user, response.policing_body, *_APPROVER_ROLES)
-        ):
-            raise WorkflowError("Only an approver in this office can approve a response.")
+        _check_action(response, Status.APPROVED, "approve", acting_user)
         if response.submitted_for_approval_by_id == acting_user.pk:
             raise WorkflowError(
                 "You submitted this response for approval, so someone else must approve it."
@@ -523,11 +554,55 @@ def response_approve(
         )
 
 
+def responses_reopen_after_findings_change(
+    *, report_id: int, acting_user_id: int | None, change: str
+) -> list[Response]:
+    """Subscriber of "report.findings_changed" (config/events.py): the report's findings were
+    added, edited, re-classified, moved or removed (`inspections.services`).
+
+    A response awaiting approval, or approved, was checked against the findings as they stood
+    (s55(5B): an explanation for every recommendation); it no longer answers them. Each such
+    response goes back to drafting with the change in its history reason, its approval cleared,
+    and the drafter who submitted it is emailed (`notifications.send_sent_back`). A published
+    response is left alone: what was published stays as published, and an amendment is the
+    office's decision. Runs in a worker just after the change commits; `response_publish`
+    re-checks every guard in any case, so nothing unexplained is published meanwhile.
+    Idempotent: a response already back in drafting is not touched again."""
+    acting_user = get_user_model().objects.filter(pk=acting_user_id).first()
+    reopened = []
+    responses = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("report", "policing_body", "submitted_for_approval_by")
+        .filter(report_id=report_id, status__in=(Status.AWAITING_APPROVAL, Status.APPROVED))
+        .order_by("pk")
+    )
+    for response in responses:
+        check_transition(response.status, Status.DRAFTING, "send back")
+        response.status = Status.DRAFTING
+        response.approved_by = None
+        response.approved_at = None
+        _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Sent back: the report's findings changed ({change})",
+            fields=["status", "approved_by", "approved_at"],
+        )
+        send_sent_back(
+            response,
+            reason=(
+                "Sent back: the report's findings changed after it was submitted for approval "
+                f"({change})."
+            ),
+        )
+        reopened.append(response)
+    return reopened
+
+
 def response_send_back(*, response: Response, reason: str, acting_user) -> Response:
     reason = _require_text(reason, "Say why the response is being sent back.")
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.DRAFTING, "send back")
+        _check_action(response, Status.DRAFTING, "send back", acting_user)
         response.status = Status.DRAFTING
         response.approved_by = None
         response.approved_at = None
@@ -545,39 +620,34 @@ def response_publish(
     published_on: date,
     url: str = "",
     late_reason: str = "",
+    signatory_name: str | None = None,
+    signatory_title: str | None = None,
     acting_user,
 ) -> Response:
     """Publish (s55(5)): the first publication, or a new version after an amendment.
 
-    Guards: the chief officer was invited (s55(4)); publication after the due date (s55(5A))
-    needs a recorded reason. An amendment keeps the original publication date.
+    Every guard is checked again here (`publication_problems`), whatever happened since the
+    approval. Who signs it: `signatory_name` and `signatory_title` when given, else what the
+    approval recorded, else the body's holder (`PolicingBody.holder_name`, `holder_title`,
+    which the office admin maintains); publishing without both is refused, so no published
+    version says "Not yet signed". An amendment keeps the original publication date.
     """
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.PUBLISHED, "publish")
-        problems = []
-        if not response.force_invited_on:
-            problems.append(
-                "The chief officer must be invited to comment before publication (s55(4))."
-            )
-        if published_on < response.report.published_on:
-            problems.append("The response cannot be published before the report.")
-        if published_on > timezone.localdate():
-            problems.append("The publication date cannot be in the future.")
-        first = response.published_on is None
-        if (
-            first
-            and deadlines.is_late(due=response.due_date, on=published_on)
-            and not late_reason.strip()
-            and not response.late_reason.strip()
-        ):
-            days = deadlines.days_late(due=response.due_date, published_on=published_on)
-            problems.append(
-                f"Publishing on {long_date(published_on)} is {days} day{'s' if days != 1 else ''} "
-                f"after the due date ({long_date(response.due_date)}): record the reason it is late."
-            )
+        _check_action(response, Status.PUBLISHED, "publish", acting_user)
+        body = response.policing_body
+        response.signatory_name = (
+            signatory_name if signatory_name is not None else response.signatory_name
+        ).strip() or body.holder_name.strip()
+        response.signatory_title = (
+            signatory_title if signatory_title is not None else response.signatory_title
+        ).strip() or body.holder_title.strip()
+        problems = publication_problems(
+            response, published_on=published_on, late_reason=late_reason
+        )
         if problems:
             raise WorkflowError(" ".join(problems), problems=problems)
+        first = response.published_on is None
         response.status = Status.PUBLISHED
         if first:
             response.published_on = published_on
@@ -587,24 +657,72 @@ def response_publish(
             response.late_reason = late_reason.strip()
         number = response.versions.count() + 1
         reason = response.amendment_reason if not first else ""
-        ResponseVersion.objects.create(
-            response=response,
-            number=number,
-            published_on=published_on,
-            reason=reason,
-            published_by=acting_user,
-        )
         response.amendment_reason = ""
         response = _save(
             response,
             acting_user=acting_user,
             reason="Published" if first else f"Amended version {number} published: {reason}",
-            fields=["status", "published_on", "published_url", "late_reason", "amendment_reason"],
+            fields=[
+                "status",
+                "published_on",
+                "published_url",
+                "late_reason",
+                "amendment_reason",
+                "signatory_name",
+                "signatory_title",
+            ],
         )
-        version_id = response.versions.get(number=number).pk
+        # Created after the response's last change, so the version (frozen from the history
+        # as it stood when the version was created) includes who signs it.
+        version_id = ResponseVersion.objects.create(
+            response=response,
+            number=number,
+            published_on=published_on,
+            reason=reason,
+            published_by=acting_user,
+        ).pk
         # What follows (the frozen PDF, tracking, the public copy): config/events.py.
         emit("response.published", office_id=response.policing_body_id, version_id=version_id)
     return response
+
+
+def publication_problems(
+    response: Response, *, published_on: date, late_reason: str = ""
+) -> list[str]:
+    """Everything that stops `response` being published on `published_on`, each in words a
+    person can act on. Publishing re-checks every guard, whatever happened since approval (the
+    report's findings may have changed): the body's comments (s55(5)), an explanation for every
+    recommendation (s55(5B)), the chief officer invited (s55(4)), a reason when late (s55(5A)),
+    and who signs it (`Response.signatory_name`, `signatory_title`). docs/law.md lists them."""
+    problems = []
+    if not response.office_comments.strip():
+        problems.append(_office_comments_sentence(response, "publishing"))
+    names = _unexplained(response)
+    if names:
+        problems.append(_explanations_sentence(names, "publish it"))
+    if not response.force_invited_on:
+        problems.append("The chief officer must be invited to comment before publication (s55(4)).")
+    if published_on < response.report.published_on:
+        problems.append("The response cannot be published before the report.")
+    if published_on > timezone.localdate():
+        problems.append("The publication date cannot be in the future.")
+    if (
+        response.published_on is None
+        and deadlines.is_late(due=response.due_date, on=published_on)
+        and not late_reason.strip()
+        and not response.late_reason.strip()
+    ):
+        days = deadlines.days_late(due=response.due_date, published_on=published_on)
+        problems.append(
+            f"Publishing on {long_date(published_on)} is {days} day{'s' if days != 1 else ''} "
+            f"after the due date ({long_date(response.due_date)}): record the reason it is late."
+        )
+    if not (response.signatory_name.strip() and response.signatory_title.strip()):
+        problems.append(
+            "Enter the name and title of the person who signs the response (the office's admin "
+            "can record the holder's name so that it is filled in)."
+        )
+    return problems
 
 
 def response_import_published(
@@ -714,8 +832,6 @@ def response_import_published(
         for name, value in values.items():
             setattr(response, name, value)
         _set_due_dates(response, report.published_on)
-        for key, when in copies.items():
-            setattr(response, COPY_FIELDS[key], when)
         attribute(response, acting_user=acting_user, reason=reason)
         response.save()
         for finding, kind, text, force_comment in explanations:
@@ -734,6 +850,7 @@ def response_import_published(
             published_on=published_on,
             reason=reason,
             published_by=acting_user,
+            **{COPY_FIELDS[key]: when for key, when in copies.items()},
         )
         emit("response.published", office_id=response.policing_body_id, version_id=version.pk)
     return response
@@ -757,7 +874,7 @@ def response_amend(*, response: Response, reason: str, acting_user) -> Response:
     reason = _require_text(reason, "Say why the published response is being amended.")
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.DRAFTING, "amend")
+        _check_action(response, Status.DRAFTING, "amend", acting_user)
         response.status = Status.DRAFTING
         response.amendment_reason = reason
         response.approved_by = None
@@ -778,7 +895,7 @@ def response_mark_not_required(*, response: Response, reason: str, acting_user) 
     )
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.NOT_REQUIRED, "mark as not required")
+        _check_action(response, Status.NOT_REQUIRED, "mark as not required", acting_user)
         response.status = Status.NOT_REQUIRED
         response.not_required_reason = reason
         return _save(
@@ -793,7 +910,7 @@ def response_reinstate(*, response: Response, reason: str, acting_user) -> Respo
     reason = _require_text(reason, "Say why the response is needed after all.")
     with transaction.atomic():
         response = _locked(response)
-        check_transition(response.status, Status.NOT_STARTED, "reinstate")
+        _check_action(response, Status.NOT_STARTED, "reinstate", acting_user)
         response.status = Status.NOT_STARTED
         response.not_required_reason = ""
         return _save(
@@ -817,19 +934,33 @@ def response_record_copies(
     response: Response,
     acting_user,
     expected_lock_version: int | None = None,
+    version_number: int | None = None,
     **sent_on: date | None,
-) -> Response:
-    """Record when copies were sent: s55(6) requires HMICFRS and the Home Secretary; offices also
-    send their scrutiny body (`PolicingBody.scrutiny_body_name`; none in the City of London)
-    and the chief officer. Keyword names are the keys of COPY_FIELDS. Refused if
-    somebody saved the response since the editor opened it (`expected_lock_version`)."""
+) -> ResponseVersion:
+    """Record when copies of a published version were sent: s55(6) requires HMICFRS and the
+    Home Secretary; offices also send their scrutiny body (`PolicingBody.scrutiny_body_name`;
+    none in the City of London) and the chief officer. The copies are of what was published,
+    so they belong to a version: the latest one unless `version_number` says which (an
+    amendment's new version needs its own copies, and the reminders follow it). Keyword names
+    are the keys of COPY_FIELDS. Refused if somebody saved the response since the editor
+    opened it (`expected_lock_version`)."""
     unknown = set(sent_on) - set(COPY_FIELDS)
     if unknown:
         raise WorkflowError(f"Unknown copy recipient: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)
-        if response.published_on is None:
+        versions = ResponseVersion.objects.select_for_update().filter(response=response)
+        version = (
+            (
+                versions.filter(number=version_number)
+                if version_number
+                else versions.order_by("-number")
+            )
+            .defer("pdf", "html_snapshot")
+            .first()
+        )
+        if version is None:
             raise WorkflowError("Copies can only be recorded once the response is published.")
         body = response.policing_body
         if sent_on.get("panel") and not body.scrutiny_body_name:
@@ -838,14 +969,33 @@ def response_record_copies(
             )
         problems = [
             f"The date a copy was sent ({long_date(when)}) cannot be before the publication date "
-            f"({long_date(response.published_on)})."
+            f"of version {version.number} ({long_date(version.published_on)})."
             for when in sent_on.values()
-            if when and when < response.published_on
+            if when and when < version.published_on
         ]
         if problems:
             raise WorkflowError(" ".join(problems), problems=problems)
-        fields = []
         for key, when in sent_on.items():
-            setattr(response, COPY_FIELDS[key], when)
-            fields.append(COPY_FIELDS[key])
-        return _save(response, acting_user=acting_user, reason="Copies recorded", fields=fields)
+            setattr(version, COPY_FIELDS[key], when)
+        version.save(update_fields=[COPY_FIELDS[key] for key in sent_on])
+        _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Copies of version {version.number} recorded: " + _copies_text(version),
+            fields=[],
+        )
+    return version
+
+
+def _copies_text(version: ResponseVersion) -> str:
+    sent = [
+        f"{label} {when:%-d %b %Y}"
+        for label, name in (
+            ("HMICFRS", "copy_hmicfrs_on"),
+            ("Home Secretary", "copy_home_secretary_on"),
+            ("panel", "copy_panel_on"),
+            ("chief officer", "copy_chief_officer_on"),
+        )
+        if (when := getattr(version, name))
+    ]
+    return ", ".join(sent) or "none"

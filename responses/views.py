@@ -53,11 +53,18 @@ from .permissions import can_edit_force_comments, get_response_for
 from .selectors import (
     ResponsePage,
     last_change,
+    latest_version,
     not_for_local_action_text,
     response_history,
     section_changed_since,
 )
-from .workflow import EDITABLE_STATUSES, ConcurrentEditError, WorkflowError
+from .workflow import (
+    EDITABLE_STATUSES,
+    ConcurrentEditError,
+    WorkflowError,
+    actions_allowed,
+    may_take,
+)
 
 
 def _posted(request):
@@ -80,6 +87,15 @@ def _detail(response):
 def _office_response(request, pk) -> Response:
     """The response for an office page: 404 if not visible, 403 for a force contributor."""
     return get_response_for(request.user, pk, for_write=True)
+
+
+def _action_response(request, pk, action: str) -> Response:
+    """The response for an action page: as `_office_response`, and 403 unless the person's role
+    may take `action` (`responses.workflow.ACTION_ROLES`; the service checks it again)."""
+    response = _office_response(request, pk)
+    if not may_take(request.user, action, policing_body_id=response.policing_body_id):
+        raise PermissionDenied(f"Your role in this office cannot {action} a response.")
+    return response
 
 
 def _base_context(response, **extra):
@@ -199,6 +215,7 @@ def response_detail(request, pk):
             tasks=page.tasks(lambda name: reverse(f"responses:{name}", args=[response.pk])),
             next_action=page.next_action(user=request.user, roles=roles, is_force=False),
             status=Status(response.status),
+            may=actions_allowed(request.user, policing_body_id=response.policing_body_id),
             tab="response",
         ),
     )
@@ -582,7 +599,7 @@ def submit(request, pk):
 
 @office_required()
 def approve(request, pk):
-    response = _office_response(request, pk)
+    response = _action_response(request, pk, "approve")
     page = _page(response)
     body = response.policing_body
     form = ApproveForm(
@@ -620,9 +637,11 @@ def approve(request, pk):
     )
 
 
-#: The actions that need only a reason: (service, title, label, hint, button, done message).
+#: The actions that need only a reason: (workflow action, service, title, label, hint, button,
+#: done message).
 REASON_ACTIONS = {
     "send-back": (
+        "send back",
         services.response_send_back,
         "Send the response back to drafting",
         "Why are you sending it back?",
@@ -631,6 +650,7 @@ REASON_ACTIONS = {
         "Sent back to drafting.",
     ),
     "not-required": (
+        "mark as not required",
         services.response_mark_not_required,
         "Mark the response as not required",
         "Why is no response required?",
@@ -640,6 +660,7 @@ REASON_ACTIONS = {
         "Marked as not required.",
     ),
     "reinstate": (
+        "reinstate",
         services.response_reinstate,
         "Reinstate the response",
         "Why is a response needed after all?",
@@ -648,6 +669,7 @@ REASON_ACTIONS = {
         "Reinstated: the response is not started.",
     ),
     "amend": (
+        "amend",
         services.response_amend,
         "Amend the published response",
         "Why is the published response being amended?",
@@ -661,8 +683,8 @@ REASON_ACTIONS = {
 
 @office_required()
 def reason_action(request, pk, action):
-    response = _office_response(request, pk)
-    service, title, label, hint, button, done = REASON_ACTIONS[action]
+    workflow_action, service, title, label, hint, button, done = REASON_ACTIONS[action]
+    response = _action_response(request, pk, workflow_action)
     form = ReasonForm(_posted(request), label=label, hint=hint)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -689,11 +711,17 @@ def reason_action(request, pk, action):
 
 @office_required()
 def publish(request, pk):
-    response = _office_response(request, pk)
+    response = _action_response(request, pk, "publish")
     today = _today()
+    body = response.policing_body
     form = PublishForm(
         _posted(request),
-        initial={"published_on": today, "url": response.published_url},
+        initial={
+            "published_on": today,
+            "url": response.published_url,
+            "signatory_name": response.signatory_name or body.holder_name,
+            "signatory_title": response.signatory_title or body.holder_title,
+        },
     )
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -704,6 +732,8 @@ def publish(request, pk):
                 published_on=data["published_on"],
                 url=data["url"],
                 late_reason=data["late_reason"],
+                signatory_name=data["signatory_name"],
+                signatory_title=data["signatory_title"],
                 acting_user=request.user,
             )
         except WorkflowError as error:
@@ -725,7 +755,10 @@ def publish(request, pk):
     )
 
 
-_COPY_FIELDS = tuple(services.COPY_FIELDS.values())
+#: The copies belong to the published version, which keeps no history of its own: any save of
+#: the response since the page was opened counts as a change to them, so the editor sees what is
+#: saved now before saving again (never a silent overwrite of someone else's dates).
+_COPY_FIELDS = ("lock_version",)
 
 
 @office_required()
@@ -733,8 +766,10 @@ def copies(request, pk):
     """s55(6): when copies went to HMICFRS and the Home Secretary (and the body's scrutiny body,
     if it has one, and the chief officer, as offices do)."""
     response = _office_response(request, pk)
+    version = latest_version(response)
     initial = {"lock_version": response.lock_version} | {
-        key: getattr(response, name) for key, name in services.COPY_FIELDS.items()
+        key: getattr(version, name) if version else None
+        for key, name in services.COPY_FIELDS.items()
     }
     body = response.policing_body
     edit = _edit(
@@ -758,6 +793,8 @@ def copies(request, pk):
         _base_context(
             response,
             page_title="Copies sent",
+            version=version,
+            conflict_version=latest_version(response) if edit.conflict else None,
             form=edit.form,
             problems=edit.problems,
             conflict=edit.conflict,

@@ -1,9 +1,12 @@
-"""The Section 55 response workflow: one table of allowed status changes.
+"""The Section 55 response workflow: one table of allowed status changes, and beside it one
+table of who may take each action.
 
-Each transition has exactly one guarded service in `responses/services.py`. A refused change
-raises `WorkflowError`, whose message tells a person what to do about it.
+Each transition has exactly one guarded service in `responses/services.py`, which checks both
+tables through `check_action` with the acting user. A refused change raises `WorkflowError`
+(`ActionNotAllowed` when the person lacks the role), whose message tells a person what to do.
 """
 
+from accounts.models import Membership
 from core import locking
 from core.errors import DomainError
 
@@ -19,6 +22,11 @@ class WorkflowError(DomainError):
 
 class ConcurrentEditError(WorkflowError, locking.ConcurrentEditError):
     """Somebody else saved the same response since this editor opened it."""
+
+
+class ActionNotAllowed(WorkflowError):
+    """The acting person does not hold a role in the response's office that may take the action
+    (`ACTION_ROLES`)."""
 
 
 #: (from, to) -> the action that makes that change.
@@ -37,6 +45,30 @@ TRANSITIONS: dict[tuple[Status, Status], str] = {
     (Status.AWAITING_FORCE, Status.NOT_REQUIRED): "mark as not required",
     (Status.DRAFTING, Status.NOT_REQUIRED): "mark as not required",
     (Status.NOT_REQUIRED, Status.NOT_STARTED): "reinstate",
+}
+
+Role = Membership.Role
+#: Any member of the office's staff.
+OFFICE_STAFF = frozenset({Role.OPCC_DRAFTER, Role.OPCC_APPROVER, Role.OPCC_ADMIN})
+#: The office's sign-off: what the office publishes, or stops publishing, is its decision.
+SIGN_OFF = frozenset({Role.OPCC_APPROVER, Role.OPCC_ADMIN})
+
+#: action -> the roles, in the response's own office, that may take it. Drafters prepare the
+#: response; approving it, sending it back, publishing it and reopening what was published are
+#: the office's sign-off. A role held in another office, or a force contributor's, never counts.
+#: (The force's submitting its comments moves a response awaiting them on to drafting: that is
+#: the consequence of the force's reply, not an office action, and is not in this table.)
+#: tests/responses/test_action_roles.py is generated from this table.
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    "invite the force": OFFICE_STAFF,
+    "start drafting": OFFICE_STAFF,
+    "submit for approval": OFFICE_STAFF,
+    "approve": SIGN_OFF,
+    "send back": SIGN_OFF,
+    "publish": SIGN_OFF,
+    "amend": SIGN_OFF,
+    "mark as not required": OFFICE_STAFF,
+    "reinstate": OFFICE_STAFF,
 }
 
 #: Statuses in which the office's own text can still be edited.
@@ -65,3 +97,50 @@ def check_transition(current: str, target: Status, action: str) -> None:
 def allowed_actions(current: str) -> list[str]:
     current = Status(current)
     return sorted({act for (src, _dst), act in TRANSITIONS.items() if src == current})
+
+
+def _office_roles(user, body_id: int) -> set[str]:
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    return set(
+        Membership.objects.filter(user=user, policing_body_id=body_id, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def actions_allowed(user, *, policing_body_id: int) -> frozenset[str]:
+    """The actions `user` may take on a response of the office `policing_body_id`
+    (`ACTION_ROLES`; whether the response's status allows them is the transition table's say).
+
+    A superuser with no membership (the operator of the Django admin) may take the steps open to
+    all office staff, never the sign-off."""
+    held = _office_roles(user, policing_body_id)
+    superuser = bool(getattr(user, "is_superuser", False))
+    return frozenset(
+        action
+        for action, roles in ACTION_ROLES.items()
+        if held & roles or (superuser and roles == OFFICE_STAFF)
+    )
+
+
+def may_take(user, action: str, *, policing_body_id: int) -> bool:
+    """May `user` take `action` on a response of the office `policing_body_id`?"""
+    return action in actions_allowed(user, policing_body_id=policing_body_id)
+
+
+def _roles_in_words(roles: frozenset[str]) -> str:
+    """ "an approver or an admin", in the order of `Membership.Role`."""
+    labels = [role.label.removeprefix("OPCC ") for role in Role if role in roles]
+    named = [f"an {label}" if label[0] in "aeiou" else f"a {label}" for label in labels]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+
+
+def check_action(current: str, target: Status, action: str, *, user, policing_body_id: int) -> None:
+    """Raise unless `action` may move a response from `current` to `target` (`TRANSITIONS`)
+    and `user` holds a role that may take it in the response's office (`ACTION_ROLES`)."""
+    check_transition(current, target, action)
+    if not may_take(user, action, policing_body_id=policing_body_id):
+        raise ActionNotAllowed(
+            f"Only {_roles_in_words(ACTION_ROLES[action])} in this office can {action}."
+        )

@@ -63,6 +63,9 @@ OFFICE = (302, 200, 200, 200, 403, 200, 403)
 MEMBER = (302, 200, 200, 200, 200, 200, 403)
 #: Office staff, about a Norfolk object: Suffolk's staff get 404.
 NORFOLK_OBJECT = (302, 200, 200, 200, 403, 404, 403)
+#: A sign-off action on a Norfolk response: Norfolk's approver and admin only
+#: (responses.workflow.ACTION_ROLES).
+NORFOLK_SIGN_OFF = (302, 403, 200, 200, 403, 404, 403)
 #: Office staff and the Norfolk force, about a Norfolk object.
 NORFOLK_MEMBER_OBJECT = (302, 200, 200, 200, 200, 404, 403)
 #: The office admin of Norfolk only.
@@ -189,13 +192,13 @@ TABLE: dict[str, Expect] = {
     "responses:not-for-local-action": Expect(row(302, 302, 302, 302, 403, 404, 403), method="post"),
     "responses:start-drafting": Expect(NORFOLK_OBJECT),
     "responses:submit": Expect(NORFOLK_OBJECT),
-    "responses:approve": Expect(NORFOLK_OBJECT),
-    "responses:send-back": Expect(NORFOLK_OBJECT),
-    "responses:publish": Expect(NORFOLK_OBJECT),
+    "responses:approve": Expect(NORFOLK_SIGN_OFF),
+    "responses:send-back": Expect(NORFOLK_SIGN_OFF),
+    "responses:publish": Expect(NORFOLK_SIGN_OFF),
     "responses:copies": Expect(NORFOLK_OBJECT),
     "responses:not-required": Expect(NORFOLK_OBJECT),
     "responses:reinstate": Expect(NORFOLK_OBJECT),
-    "responses:amend": Expect(NORFOLK_OBJECT),
+    "responses:amend": Expect(NORFOLK_SIGN_OFF),
     # The force's own page: the force contributor only.
     "responses:force-edit": Expect(row(302, 403, 403, 403, 200, 403, 403)),
     # --- pdf -----------------------------------------------------------------------------------

@@ -245,7 +245,7 @@ def _norfolk_cdi(users, body):
         response=response,
         published_on=norfolk.RESPONSE_PUBLISHED_ON,
         url="https://www.norfolk-pcc.gov.uk/",
-        acting_user=drafter,
+        acting_user=approver,
     )
     response_record_copies(
         response=response,
@@ -469,7 +469,7 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         response=response,
         published_on=date(2022, 7, 8),
         late_reason="The Police and Crime Panel meeting that considered the response was postponed.",
-        acting_user=drafter,
+        acting_user=approver,
     )
 
     # Suffolk: another office's draft, to show isolation between offices.

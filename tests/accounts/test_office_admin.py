@@ -179,6 +179,7 @@ def image_file(fmt="PNG", size=(120, 60), name="logo.png") -> SimpleUploadedFile
 def branding(client, **overrides):
     data = {
         "holder_name": "Giles Orpen-Smellie",
+        "holder_title": "Police and Crime Commissioner",
         "accent_colour": "#1D70B8",
         "logo_alt_text": "Norfolk Police and Crime Commissioner",
         **overrides,
@@ -196,6 +197,34 @@ def test_upload_a_logo_and_set_the_colour(admin_client, norfolk):
     assert norfolk.holder_name == "Giles Orpen-Smellie"
     page = soup(admin_client.get("/accounts/"))
     assert page.select_one(".govuk-generic-header img")["src"] == norfolk.logo.url
+
+
+def test_the_admin_keeps_the_default_signatory_and_the_words_for_no_force_comments(
+    admin_client, norfolk
+):
+    response = branding(
+        admin_client,
+        holder_title="Police, Fire and Crime Commissioner",
+        no_force_comments_text="The Chief Constable chose not to comment on this report.",
+    )
+
+    assert response["Location"] == BRANDING
+    norfolk.refresh_from_db()
+    assert norfolk.holder_name == "Giles Orpen-Smellie"
+    assert norfolk.holder_title == "Police, Fire and Crime Commissioner"
+    assert norfolk.no_force_comments_sentence == (
+        "The Chief Constable chose not to comment on this report."
+    )
+    assert norfolk.history.first().history_user is not None
+
+
+def test_the_holder_title_cannot_be_emptied(admin_client, norfolk):
+    response = branding(admin_client, holder_title="")
+
+    assert response.status_code == 200
+    assert "Enter the title of the holder of the office" in response.content.decode()
+    norfolk.refresh_from_db()
+    assert norfolk.holder_title == "Police and Crime Commissioner"
 
 
 def test_jpeg_is_accepted_and_named_for_its_format(admin_client, norfolk):

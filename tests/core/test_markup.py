@@ -122,6 +122,7 @@ def test_the_response_pages_never_let_typed_html_through(client, flow, drafter, 
     ]
     flow.do("submit for approval")
     assert flow.response.status == Status.AWAITING_APPROVAL
+    client.force_login(flow.approver)  # approving is an approver's (ACTION_ROLES)
     pages.append(client.get(reverse("responses:approve", args=[flow.response.pk])))
 
     for page in pages:

@@ -434,14 +434,15 @@ def test_three_people_take_the_norfolk_cdi_2019_response_from_report_to_publishe
         )
         journey.shot(drafter, "response-submitted")
 
-        # --- The drafter cannot approve their own submission --------------------------------
-        # Dana is a drafter only, so the refusal is the approver role's; the rule that a person
-        # holding both roles cannot approve what they submitted is tested in
-        # tests/responses/test_views.py.
-        _submit(drafter, "Approve or send back")
-        _submit(drafter, "Approve")
-        expect(drafter.locator(".govuk-error-summary")).to_contain_text(
-            "Only an approver in this office can approve a response."
+        # --- The drafter cannot approve ------------------------------------------------------
+        # Dana is a drafter only: approving is the sign-off of an approver or the office's admin
+        # (responses.workflow.ACTION_ROLES), so the page offers her no approval and the approval
+        # page refuses her; the service refuses it too (tests/responses/test_action_roles.py).
+        expect(drafter.get_by_role("button", name="Approve or send back")).to_have_count(0)
+        drafter.goto(response_url + "approve/")
+        expect(drafter.get_by_role("heading", level=1)).to_have_text("You cannot open this page")
+        expect(drafter.locator("main")).to_contain_text(
+            "Your role in this office cannot approve a response."
         )
         journey.shot(drafter, "drafter-approval-refused", axe=True)
         drafter.goto(response_url)
@@ -469,20 +470,26 @@ def test_three_people_take_the_norfolk_cdi_2019_response_from_report_to_publishe
         expect(approver.locator("main .govuk-tag").first).to_have_text("Approved")
         journey.shot(approver, "response-approved")
 
-        # --- The drafter publishes and records the copies sent ---------------------------
+        # --- The approver publishes; the drafter records the copies sent ------------------
         drafter.reload()
         expect(drafter.locator("main .govuk-tag").first).to_have_text("Approved")
-        _submit(drafter, "Publish the response")
-        expect(drafter.locator(".govuk-warning-text")).to_contain_text(
+        expect(drafter.get_by_role("button", name="Publish the response")).to_have_count(0)
+        _submit(approver, "Publish the response")
+        expect(approver.locator(".govuk-warning-text")).to_contain_text(
             "The due date has passed: give the reason it is published late."
         )
-        drafter.get_by_label("Address of the published response").fill(PUBLISHED_URL)
-        drafter.get_by_label("Why it was published after the due date").fill(LATE_REASON)
-        journey.shot(drafter, "publish", axe=True)
-        _submit(drafter, "Record the publication")
-        expect(banner(drafter)).to_contain_text(
+        # Who signs is required: the title comes from the office's holder data; this office's
+        # admin has not recorded the holder's name, so the approver types it.
+        expect(approver.get_by_label("Their title")).to_have_value("Police and Crime Commissioner")
+        approver.get_by_label("Name of the person signing the response").fill("Giles Orpen-Smellie")
+        approver.get_by_label("Address of the published response").fill(PUBLISHED_URL)
+        approver.get_by_label("Why it was published after the due date").fill(LATE_REASON)
+        journey.shot(approver, "publish", axe=True)
+        _submit(approver, "Record the publication")
+        expect(banner(approver)).to_contain_text(
             "Published. Now send copies to HMICFRS and the Home Secretary (s55(6))"
         )
+        drafter.goto(response_url + "copies/")
         expect(drafter.get_by_role("heading", level=1)).to_have_text("Copies sent")
         for legend in (
             "Sent to HMICFRS",
@@ -523,9 +530,11 @@ def test_three_people_take_the_norfolk_cdi_2019_response_from_report_to_publishe
     assert response.force_comments_author_name == "Paul Sanford"
     assert response.submitted_for_approval_by == people["drafter"]
     assert response.approved_by == people["approver"]
+    version = response.versions.get()
+    assert response.signatory_name == "Giles Orpen-Smellie"
     assert [
-        response.copy_hmicfrs_on,
-        response.copy_home_secretary_on,
-        response.copy_panel_on,
-        response.copy_chief_officer_on,
+        version.copy_hmicfrs_on,
+        version.copy_home_secretary_on,
+        version.copy_panel_on,
+        version.copy_chief_officer_on,
     ] == [today] * 4

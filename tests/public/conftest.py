@@ -94,13 +94,15 @@ def publish(
         response=response, acting_user=drafter, office_comments=office_comments
     )
     response = response_submit_for_approval(response=response, acting_user=drafter)
-    response = response_approve(response=response, acting_user=approver)
+    response = response_approve(
+        response=response, acting_user=approver, signatory_name="Giles Orpen-Smellie"
+    )
     response = run_on_commit(
         response_publish,
         response=response,
         published_on=published_on,
         late_reason=late_reason,
-        acting_user=drafter,
+        acting_user=approver,
     )
     response.drafter = drafter
     response.approver = approver

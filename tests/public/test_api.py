@@ -25,7 +25,9 @@ def get_json(client, url, **params):
 def test_published_responses_show_their_published_version_only(client):
     response = publish(office_comments="Published comments.", recommendations=2, afis=1)
     drafter = response.drafter
-    response = response_amend(response=response, reason="Secret reason", acting_user=drafter)
+    response = response_amend(
+        response=response, reason="Secret reason", acting_user=response.approver
+    )
     response_update_text(response=response, acting_user=drafter, office_comments="Draft words.")
     make_response(body=policing_body("suffolk-pcc"))
 

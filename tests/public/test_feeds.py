@@ -35,7 +35,7 @@ def test_the_site_feed_has_an_entry_for_each_published_version_only(client):
         published_on=date(2020, 4, 1),
     )
     other = publish(body=policing_body("suffolk-pcc"), title="Suffolk PEEL")
-    response_amend(response=other, reason="Unpublished amendment", acting_user=other.drafter)
+    response_amend(response=other, reason="Unpublished amendment", acting_user=other.approver)
     draft = make_response()
     response_update_text(
         response=draft, acting_user=first.drafter, office_comments="A draft nobody may see."

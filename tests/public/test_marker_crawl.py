@@ -155,7 +155,7 @@ def planted():
         internal_notes=marked("internal notes while published"),
     )
     amending = response_amend(
-        response=amending, reason=marked("amendment reason"), acting_user=drafter
+        response=amending, reason=marked("amendment reason"), acting_user=amending.approver
     )
     response_record_force_comments(
         response=amending,

@@ -158,7 +158,7 @@ def test_an_amendment_in_progress_shows_the_published_version_even_without_a_sna
     response = publish(office_comments="The words that were published.")
     drafter = response.drafter
     ResponseVersion.objects.filter(response=response).update(html_snapshot="", html_sha256="")
-    response = response_amend(response=response, reason="Typo", acting_user=drafter)
+    response = response_amend(response=response, reason="Typo", acting_user=response.approver)
     response_update_text(
         response=response, acting_user=drafter, office_comments="Unpublished new words."
     )

@@ -33,14 +33,14 @@ pytestmark = pytest.mark.django_db
 
 def amend_and_publish(response, *, office_comments: str, reason: str, published_on: date):
     drafter, approver = response.drafter, response.approver
-    response = response_amend(response=response, reason=reason, acting_user=drafter)
+    response = response_amend(response=response, reason=reason, acting_user=approver)
     response = response_update_text(
         response=response, acting_user=drafter, office_comments=office_comments
     )
     response = response_submit_for_approval(response=response, acting_user=drafter)
     response = response_approve(response=response, acting_user=approver)
     return run_on_commit(
-        response_publish, response=response, published_on=published_on, acting_user=drafter
+        response_publish, response=response, published_on=published_on, acting_user=approver
     )
 
 
@@ -87,7 +87,9 @@ def test_a_report_before_the_56_day_rule_has_no_days_late():
 def test_an_amendment_in_progress_leaves_the_published_copy_alone_even_when_refreshed():
     response = publish(office_comments="Published words.")
     drafter = response.drafter
-    response = response_amend(response=response, reason="Correct a date", acting_user=drafter)
+    response = response_amend(
+        response=response, reason="Correct a date", acting_user=response.approver
+    )
     response = response_update_text(
         response=response, acting_user=drafter, office_comments="Draft words of the amendment."
     )

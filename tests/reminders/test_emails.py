@@ -74,17 +74,23 @@ def test_force_reminders_count_working_days_and_show_none_of_the_offices_drafts(
 
 
 def test_the_copies_reminder_names_the_copies_not_recorded(invited, people, report):
-    from responses.models import Response
+    from responses.models import Response, ResponseVersion
 
     Response.objects.filter(pk=invited.pk).update(
-        status="published", published_on=date(2020, 2, 21), copy_hmicfrs_on=date(2020, 2, 21)
+        status="published", published_on=date(2020, 2, 21)
+    )
+    ResponseVersion.objects.create(
+        response=invited,
+        number=1,
+        published_on=date(2020, 2, 21),
+        copy_hmicfrs_on=date(2020, 2, 21),
     )
     invited.refresh_from_db()
     reminder = _reminder(invited, "statutory-copies", people["drafter"], "opcc_drafter")
     item = emails.reminder_item(reminder, today=date(2020, 2, 24))
     assert item.text.startswith(
-        "the response was published on Friday 21 February 2020, but the copies to the Home "
-        "Secretary are not recorded."
+        "the response was published on Friday 21 February 2020, but the copies of it to the "
+        "Home Secretary are not recorded."
     )
     assert "s55(6)" in item.text
 

@@ -178,19 +178,45 @@ def test_no_force_reminder_once_the_force_replied_or_the_office_moved_on(state):
 
 
 def test_the_copies_reminder_comes_three_days_after_publication_and_goes_stale():
-    published = ResponseState(status="published", due_date=DUE, published_on=date(2020, 2, 21))
+    published = ResponseState(
+        status="published",
+        due_date=DUE,
+        published_on=date(2020, 2, 21),
+        latest_version_on=date(2020, 2, 21),
+    )
     assert policy.due_now(COPIES, published, date(2020, 2, 23)) is None
     assert policy.due_now(COPIES, published, date(2020, 2, 24)).occurrence == "2020-02-21:+3d"
     assert policy.due_now(COPIES, published, date(2020, 3, 9)) is not None
     assert policy.due_now(COPIES, published, date(2020, 3, 10)) is None  # 15 days late: stale
     recorded = ResponseState(
-        status="published", due_date=DUE, published_on=date(2020, 2, 21), copies_recorded=True
+        status="published",
+        due_date=DUE,
+        published_on=date(2020, 2, 21),
+        latest_version_on=date(2020, 2, 21),
+        copies_recorded=True,
     )
     assert policy.due_now(COPIES, recorded, date(2020, 2, 24)) is None
     imported = ResponseState(
-        status="published", due_date=DUE, published_on=date(2020, 2, 21), imported=True
+        status="published",
+        due_date=DUE,
+        published_on=date(2020, 2, 21),
+        latest_version_on=date(2020, 2, 21),
+        imported=True,
     )
     assert policy.due_now(COPIES, imported, date(2020, 2, 24)) is None
+
+
+def test_the_copies_reminder_follows_an_amendments_new_version():
+    # s55(6): the copies are of what was published, so version 2 is owed its own copies,
+    # counted from its own date, whatever was recorded for version 1.
+    amended = ResponseState(
+        status="published",
+        due_date=DUE,
+        published_on=date(2020, 2, 21),
+        latest_version_on=date(2020, 4, 1),
+    )
+    assert policy.due_now(COPIES, amended, date(2020, 2, 24)) is None
+    assert policy.due_now(COPIES, amended, date(2020, 4, 4)).occurrence == "2020-04-01:+3d"
 
 
 def test_a_moved_due_date_gives_new_occurrence_keys():

@@ -87,34 +87,41 @@ class Flow:
         )
         return self.response
 
-    def do(self, action: str) -> Response:
+    def do(self, action: str, *, as_user=None) -> Response:
+        """Run the service for `action`, as the person whose role usually takes it (drafters
+        prepare, the approver signs off: `responses.workflow.ACTION_ROLES`), or as `as_user`."""
         services = {
             "invite the force": lambda r: response_invite_force(
-                response=r, invited_on=INVITED_ON, reply_by=REPLY_BY, acting_user=self.drafter
+                response=r,
+                invited_on=INVITED_ON,
+                reply_by=REPLY_BY,
+                acting_user=as_user or self.drafter,
             ),
             "start drafting": lambda r: response_start_drafting(
-                response=r, acting_user=self.drafter
+                response=r, acting_user=as_user or self.drafter
             ),
             "submit for approval": lambda r: response_submit_for_approval(
-                response=r, acting_user=self.drafter
+                response=r, acting_user=as_user or self.drafter
             ),
-            "approve": lambda r: response_approve(response=r, acting_user=self.approver),
+            "approve": lambda r: response_approve(response=r, acting_user=as_user or self.approver),
             "send back": lambda r: response_send_back(
-                response=r, reason="Say more about R1.", acting_user=self.approver
+                response=r, reason="Say more about R1.", acting_user=as_user or self.approver
             ),
             "publish": lambda r: response_publish(
-                response=r, published_on=PUBLISHED_ON, acting_user=self.approver
+                response=r, published_on=PUBLISHED_ON, acting_user=as_user or self.approver
             ),
             "amend": lambda r: response_amend(
-                response=r, reason="Corrected a date in R2.", acting_user=self.drafter
+                response=r, reason="Corrected a date in R2.", acting_user=as_user or self.approver
             ),
             "mark as not required": lambda r: response_mark_not_required(
-                response=r, reason="Covered by the national report.", acting_user=self.drafter
+                response=r,
+                reason="Covered by the national report.",
+                acting_user=as_user or self.drafter,
             ),
             "reinstate": lambda r: response_reinstate(
                 response=r,
                 reason="The national report does not cover it.",
-                acting_user=self.drafter,
+                acting_user=as_user or self.drafter,
             ),
         }
         self.response = services[action](self.response)
@@ -159,7 +166,11 @@ class Flow:
 
 @pytest.fixture
 def norfolk():
-    return policing_body("norfolk-pcc")
+    """Norfolk's office, whose admin has recorded the holder's name (it signs the response)."""
+    body = policing_body("norfolk-pcc")
+    body.holder_name = "Giles Orpen-Smellie"
+    body.save(update_fields=["holder_name"])
+    return body
 
 
 @pytest.fixture

@@ -69,12 +69,13 @@ def _check_norfolk_cdi_sections():
     assert "Police Accountability Forum" in response.office_comments
     assert response.explanations.filter(finding__kind="recommendation").count() == 3
     assert all(e.is_complete for e in response.explanations.all())
+    version = response.versions.get()
     assert all(
         [
-            response.copy_hmicfrs_on,
-            response.copy_home_secretary_on,
-            response.copy_panel_on,
-            response.copy_chief_officer_on,
+            version.copy_hmicfrs_on,
+            version.copy_home_secretary_on,
+            version.copy_panel_on,
+            version.copy_chief_officer_on,
         ]
     )
 
@@ -191,13 +192,14 @@ def _check_dates():
         if response.force_comments_received_on:
             assert response.force_invited_on <= response.force_comments_received_on
             assert response.force_comments_received_on <= response.published_on
-        for sent in (
-            response.copy_hmicfrs_on,
-            response.copy_home_secretary_on,
-            response.copy_panel_on,
-            response.copy_chief_officer_on,
-        ):
-            assert sent is None or sent >= response.published_on
+        for version in response.versions.all():  # s55(6): copies of each version
+            for sent in (
+                version.copy_hmicfrs_on,
+                version.copy_home_secretary_on,
+                version.copy_panel_on,
+                version.copy_chief_officer_on,
+            ):
+                assert sent is None or sent >= version.published_on
         checked += 1
     assert checked >= 2
 

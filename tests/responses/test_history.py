@@ -107,10 +107,10 @@ def test_timeline_labels_keep_their_capitals(flow):
 
     newest = response_timeline(flow.refreshed())[0]
 
-    assert newest.reason == "Copies recorded"
-    change = next(c for c in newest.changes if c.field == "copy_hmicfrs_on")
-    assert change.label == "Copy sent to HMICFRS"
-    assert (change.old, change.new) == ("(blank)", "21 February 2020")
+    # The copies belong to the published version (s55(6)); the response's timeline says which
+    # version and when, in the reason, with the recipient's capitals kept.
+    assert newest.reason == "Copies of version 1 recorded: HMICFRS 21 Feb 2020"
+    assert newest.who == "Dana Drafter"
 
 
 def test_timeline_shows_the_reason_for_sending_back(flow, approver):

@@ -79,7 +79,8 @@ def test_explanations_and_copies_come_with_it(report, norfolk, drafter):
         copies={"hmicfrs": date(2020, 2, 21), "panel": date(2020, 2, 24)},
         explanations=[(r1, "action_proposed", "I will monitor it.", "Accepted.")],
     )
-    assert (response.copy_hmicfrs_on, response.copy_panel_on) == (
+    version = response.versions.get()
+    assert (version.copy_hmicfrs_on, version.copy_panel_on) == (
         date(2020, 2, 21),
         date(2020, 2, 24),
     )

@@ -242,9 +242,8 @@ def test_published_pdf_has_every_section_of_the_reference_in_order(norfolk_pdfs)
             "Police and Crime Commissioner for Norfolk",
             "Date: 24 January 2020",
             "For Office Use Only",
-            "Response forwarded to HMICFRS Section 55 responses",
-            "Response forwarded to the Chief Constable",
-            "Response forwarded to the Norfolk Police and Crime Panel",
+            # Frozen: only what stood at publication (tests/responses/test_copies_per_version.py)
+            "As recorded when this version was published on 24 January 2020",
             "Response published on the website",
         ],
     )
@@ -299,10 +298,13 @@ def test_version_keeps_the_checklist_as_it_stood_at_publication(norfolk_pdfs):
     assert_in_order(
         frozen,
         [
-            "Response forwarded to HMICFRS Section 55 responses Not recorded at publication",
+            "As recorded when this version was published on 24 January 2020",
             "Response published on the website Yes 24 January 2020",
+            "Copies sent after publication",
         ],
     )
+    assert "Response forwarded to HMICFRS" not in frozen
+    assert "Not recorded" not in frozen
     assert_in_order(
         preview,
         [

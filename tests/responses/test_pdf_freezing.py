@@ -195,10 +195,11 @@ def test_a_version_frozen_late_shows_what_was_published_not_later_drafts(flow, c
     assert "Action for R1." in text
     assert "AMENDED-TEXT" not in text
     assert "DRAFT" not in text
-    assert (
-        "Response forwarded to the Norfolk Police and Crime Panel Not recorded at publication"
-        in text
-    )
+    # The copies were recorded after publication: the frozen file says nothing about them
+    # (a "not recorded" would now be false), only what stood at publication, labelled so.
+    assert "Response forwarded to the Norfolk Police and Crime Panel" not in text
+    assert "As recorded when this version was published on 21 February 2020" in text
+    assert "Response published on the website Yes 21 February 2020" in text
     stored = ResponseVersion.objects.get(pk=version.pk)
     assert stored.pdf_sha256 == sha256(first.content)
     assert AMENDED_TEXT not in stored.html_snapshot

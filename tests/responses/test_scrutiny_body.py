@@ -77,7 +77,7 @@ def test_the_city_of_london_has_no_panel_row_no_panel_copy_and_no_panel_field(cl
     client.force_login(flow.drafter)
 
     assert not any("Panel" in row or "Committee" in row for row in checklist(flow))
-    assert [who for who, _ in copies_to(flow.response)] == [
+    assert [who for who, _ in copies_to(flow.response.versions.get())] == [
         "HMICFRS",
         "the Home Secretary",
         "the chief officer",

@@ -171,12 +171,13 @@ def test_the_reference_document_imports_as_the_demo_has_it(norfolk_office, draft
     assert response.status == Status.PUBLISHED and response.due_date == date(2020, 3, 2)
     assert response.imported and not demo_response.imported
     # The checklist's ticks become the copies it names, on the publication date.
-    assert (response.copy_hmicfrs_on, response.copy_chief_officer_on, response.copy_panel_on) == (
+    version = response.versions.get()
+    assert (version.copy_hmicfrs_on, version.copy_chief_officer_on, version.copy_panel_on) == (
         demo.RESPONSE_PUBLISHED_ON,
         demo.RESPONSE_PUBLISHED_ON,
         demo.RESPONSE_PUBLISHED_ON,
     )
-    assert response.copy_home_secretary_on is None
+    assert version.copy_home_secretary_on is None
     assert "- [x] Response published on the OPCCN website" in response.internal_notes
 
 
