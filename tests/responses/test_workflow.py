@@ -155,17 +155,21 @@ def test_an_area_for_improvement_needs_no_explanation_before_submission(flow, re
     assert flow.refreshed().status == Status.AWAITING_APPROVAL
 
 
-def test_approve_refused_while_a_recommendation_is_unexplained(flow, report, drafter):
+def test_approve_refused_while_a_recommendation_is_unexplained(
+    flow, report, drafter, django_capture_on_commit_callbacks
+):
     flow.drive(Status.AWAITING_APPROVAL)
     # A recommendation missed when the report was logged is added after submission: the
-    # response goes back to drafting at once (tests/responses/test_findings_change.py).
-    finding_add(
-        report=report,
-        kind=Finding.Kind.RECOMMENDATION,
-        text="The force should audit stalking crimes.",
-        reference="R3",
-        acting_user=drafter,
-    )
+    # response goes back to drafting once the change commits
+    # (tests/responses/test_findings_change.py).
+    with django_capture_on_commit_callbacks(execute=True):
+        finding_add(
+            report=report,
+            kind=Finding.Kind.RECOMMENDATION,
+            text="The force should audit stalking crimes.",
+            reference="R3",
+            acting_user=drafter,
+        )
     assert flow.refreshed().status == Status.DRAFTING
 
     with pytest.raises(WorkflowError) as refused:
