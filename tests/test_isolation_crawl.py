@@ -272,7 +272,7 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     )
 
     amending = response_amend(
-        response=published, reason=marked("amendment reason"), acting_user=drafter
+        response=published, reason=marked("amendment reason"), acting_user=approver
     )
     amending = written(amending, "amendment", force_comments=False)
     _explain_everything(amending, [old_finding], acting_user=drafter, label="amendment")
