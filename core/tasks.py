@@ -48,9 +48,13 @@ def send_email(email_id: int):
 @shared_task(acks_late=True)
 def sweep(lost_after_seconds: float | None = None):
     """Enqueue again the deliveries and emails whose task was lost."""
-    lost_after = timedelta(seconds=lost_after_seconds) if lost_after_seconds is not None else None
-    deliveries = events.deliveries_sweep(lost_after=lost_after or events.LOST_AFTER)
-    emails = outbox.emails_sweep(lost_after=lost_after or outbox.LOST_AFTER)
+    if lost_after_seconds is None:
+        deliveries = events.deliveries_sweep()
+        emails = outbox.emails_sweep()
+    else:  # 0 at a worker's start: everything pending
+        lost_after = timedelta(seconds=lost_after_seconds)
+        deliveries = events.deliveries_sweep(lost_after=lost_after)
+        emails = outbox.emails_sweep(lost_after=lost_after)
     return {"deliveries": len(deliveries), "emails": len(emails)}
 
 

@@ -165,3 +165,15 @@ def test_every_subscriber_in_the_project_registry_can_be_found_by_its_name():
     for subscribers in project_events.SUBSCRIBERS.values():
         for subscriber in subscribers:
             assert import_string(events.subscriber_name(subscriber)) is subscriber
+
+
+def test_the_sweep_a_worker_runs_when_it_starts_takes_everything_pending(monkeypatch):
+    from core import tasks
+
+    offered = []
+    monkeypatch.setattr(events, "enqueue", lambda ids: offered.extend(ids))
+    pending = events.emit("test.happened", token="l")  # just now: not yet "lost"
+    offered.clear()
+
+    assert tasks.sweep(lost_after_seconds=0) == {"deliveries": 2, "emails": 0}
+    assert sorted(offered) == sorted(pending)
