@@ -246,6 +246,9 @@ def _point_app_at(broker: str, queue: str):
     # Celery reads CELERY_BROKER_URL from the environment before its configuration.
     os.environ["CELERY_BROKER_URL"] = broker
     app.conf.update(broker_url=broker, task_default_queue=queue)
+    # core.events and core.outbox send their tasks through Celery's current app.
+    app.set_current()
+    app.set_default()
     _forget_connections()
 
     def restore():
