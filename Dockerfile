@@ -48,6 +48,8 @@ COPY --from=assets /app/static/dist/ static/dist/
 # mounted there in docker-compose.yml copy this ownership when first created.
 RUN DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
+    && DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
+    python manage.py compile_translations \
     && mkdir -p /app/var/beat /app/var/media \
     && chown -R app:app /app/var
 

@@ -142,6 +142,8 @@ TWO_FACTOR_EXEMPT = frozenset(
         "accounts:password-reset-sent",
         "accounts:password-reset-confirm",
         "accounts:password-reset-complete",
+        # Choosing Welsh or English, on the sign-in and two-factor pages too.
+        "accounts:language",
         "admin:login",
         "admin:logout",
     }

@@ -20,6 +20,9 @@ class User(AbstractUser):
 
     full_name = models.CharField(max_length=200, blank=True)
     job_title = models.CharField(max_length=200, blank=True)
+    #: The language the person chose for the staff pages ("" until they choose: the browser's
+    #: choice, else English). Set by `accounts.services.user_set_language`.
+    language = models.CharField(max_length=10, blank=True, default="", choices=settings.LANGUAGES)
 
     class Meta:
         ordering = ["username"]

@@ -124,6 +124,19 @@ def membership_deactivate(
     return membership
 
 
+def user_set_language(*, user, language: str) -> None:
+    """Remember the language the person chose for the staff pages (one of settings.LANGUAGES)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}")
+    User = get_user_model()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.language != language:
+            locked.language = language
+            locked.save(update_fields=["language"])
+    user.language = language
+
+
 def user_deactivate(*, user, acting_user) -> None:
     """Close an account: nobody can sign in as the person, and every session they have ends now
     (deleted, so reopening the account later does not bring an old session back). Their

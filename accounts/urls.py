@@ -16,6 +16,7 @@ urlpatterns = [
     path("no-access/", views.no_access, name="no-access"),
     path("sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("office/switch/", views.office_switch, name="office-switch"),
+    path("language/<str:code>/", views.language, name="language"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password-reset/sent/", views.PasswordResetSentView.as_view(), name="password-reset-sent"),
     path(

@@ -19,17 +19,18 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve, reverse, reverse_lazy
+from django.urls import Resolver404, resolve, reverse, reverse_lazy, translate_url
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import i18n
 from core.uploads import body_limit
 
 from . import forms, oidc, selectors, services, tasks
@@ -368,6 +369,29 @@ def _safe_url(request, target: str, default: str) -> str:
     ):
         return target
     return default
+
+
+@require_GET
+def language(request, code: str):
+    """The language switcher: remember Welsh or English (on the signed-in person, and in this
+    browser's cookie) and go back to the page, whose address the switcher gave in the chosen
+    language (core.i18n.language_links)."""
+    if not i18n.is_supported(code):
+        raise Http404("No such language")
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=code)
+    response = redirect(_next_url(request, default=translate_url("/", code)))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE or request.is_secure(),
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _qr_svg(url: str) -> str:

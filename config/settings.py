@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the URL's /cy/ prefix on the public site (core/i18n.py has the rules).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the form: refuses bodies over the view's limit unread.
     "core.uploads.BodyLimitMiddleware",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.CurrentOrganisationMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    # Outside the public site: the signed-in person's language, else the browser's choice.
+    "core.i18n.StaffLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -110,6 +114,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -162,6 +167,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# Welsh and English on equal terms (Welsh Language Standards): every page in both. The public
+# site carries the language in its address (/cy/... for Welsh, English unprefixed) so cached
+# copies never mix languages; docs/i18n.md says how the catalogue is kept and compiled.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The browser's choice, set by the language switcher (core.i18n.language_switch).
+LANGUAGE_COOKIE_NAME = "s55_language"
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

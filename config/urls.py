@@ -1,6 +1,7 @@
 """URL map. Each room owns its URLs under one prefix and namespace."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -26,6 +27,7 @@ urlpatterns = [
     # Offices' logos, in production too (checked content type, nosniff). Evidence files and
     # other uploads are served through views that check who is asking, never from MEDIA_ROOT.
     path(f"{settings.MEDIA_URL.strip('/')}/logos/<str:name>", office_logo, name="office-logo"),
-    # The public site owns the root: home, published responses, feeds, API, statistics.
-    path("", include("public.urls")),
+    # The public site owns the root: home, published responses, feeds, API, statistics; in
+    # English at these addresses and in Welsh under /cy/ (core/i18n.py).
+    *i18n_patterns(path("", include("public.urls")), prefix_default_language=False),
 ]

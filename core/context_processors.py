@@ -1,6 +1,11 @@
-"""Template context for every page: the navigation and the signed-in person's office."""
+"""Template context for every page: the navigation, the signed-in person's office, and the
+page's language with the links to the same page in the other language (core/i18n.py)."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from . import i18n
 
 
 def _link(text: str, url_name: str, path: str):
@@ -14,20 +19,20 @@ def _link(text: str, url_name: str, path: str):
 
 #: (text, url name, who sees it: "staff" (signed in), "office" (OPCC staff) or "all")
 NAVIGATION = [
-    ("Dashboard", "responses:dashboard", "staff"),
-    ("Reports", "inspections:report-list", "staff"),
-    ("Import", "importer:start", "office"),
-    ("Tracker", "tracking:item-list", "staff"),
-    ("Reminders", "reminders:list", "office"),
-    ("Published responses", "public:response-list", "all"),
-    ("Statistics", "public:statistics", "all"),
-    ("Open data", "public:open-data", "all"),
+    (_("Dashboard"), "responses:dashboard", "staff"),
+    (_("Reports"), "inspections:report-list", "staff"),
+    (_("Import"), "importer:start", "office"),
+    (_("Tracker"), "tracking:item-list", "staff"),
+    (_("Reminders"), "reminders:list", "office"),
+    (_("Published responses"), "public:response-list", "all"),
+    (_("Statistics"), "public:statistics", "all"),
+    (_("Open data"), "public:open-data", "all"),
 ]
 
 FOOTER = [
-    ("Accessibility statement", "public:accessibility"),
-    ("Open data", "public:open-data"),
-    ("Health", "healthz"),
+    (_("Accessibility statement"), "public:accessibility"),
+    (_("Open data"), "public:open-data"),
+    (_("Health"), "healthz"),
 ]
 
 
@@ -43,7 +48,9 @@ def navigation(request):
         link = _link(text, name, request.path)
         if link:
             items.append(link)
-    account = ("Sign out", "accounts:sign-out") if signed_in else ("Sign in", "accounts:sign-in")
+    account = (
+        (_("Sign out"), "accounts:sign-out") if signed_in else (_("Sign in"), "accounts:sign-in")
+    )
     link = _link(*account, request.path)
     if link:
         # Signing out is a POST (a button in a form): header.html draws it that way.
@@ -54,4 +61,7 @@ def navigation(request):
         "nav_items": items,
         "footer_links": footer,
         "current_office": getattr(request, "office", None),
+        "html_lang": i18n.html_lang(translation.get_language()),
+        "language_links": i18n.language_links(request),
+        "language_alternates": i18n.language_alternates(request),
     }

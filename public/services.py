@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.markup import plain_text
 from responses import deadlines
@@ -224,22 +224,28 @@ def proxy_refresh_on_commit(*, response_id: int) -> None:
 
 
 def proxy_paths(record: PublishedResponse) -> list[str]:
-    """The public addresses whose answer a change to this published response alters: its page,
-    its latest PDF once it is stored (asking for it earlier would render it in the web process,
-    beside the worker's task), the pages and feeds that list it, and the API's copy of it."""
-    pdf = reverse("pdf:version", kwargs={"pk": record.response_id, "number": record.version_number})
-    return [
-        reverse("public:response", kwargs={"pk": record.response_id}),
-        *([pdf] if record.version.pdf_sha256 else []),
-        reverse("public:home"),
-        reverse("public:response-list"),
-        reverse("public:statistics"),
-        reverse("public:feed"),
-        reverse("public:office-feed", kwargs={"slug": record.policing_body.slug}),
-        reverse("public:sitemap"),
-        reverse("public:api-response-list"),
-        reverse("public:api-response-detail", kwargs={"id": record.response_id}),
-    ]
+    """The public addresses whose answer a change to this published response alters, in every
+    language (English and the /cy/ Welsh copies, core/i18n.py): its page, its latest PDF once it
+    is stored (asking for it earlier would render it in the web process, beside the worker's
+    task), the pages and feeds that list it, and the API's copy of it."""
+    paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths += [
+                reverse("public:response", kwargs={"pk": record.response_id}),
+                reverse("public:home"),
+                reverse("public:response-list"),
+                reverse("public:statistics"),
+                reverse("public:feed"),
+                reverse("public:office-feed", kwargs={"slug": record.policing_body.slug}),
+                reverse("public:sitemap"),
+                reverse("public:api-response-list"),
+                reverse("public:api-response-detail", kwargs={"id": record.response_id}),
+            ]
+    if record.version.pdf_sha256:
+        pdf_kwargs = {"pk": record.response_id, "number": record.version_number}
+        paths.insert(1, reverse("pdf:version", kwargs=pdf_kwargs))
+    return paths
 
 
 def _proxy_get(path: str) -> int:

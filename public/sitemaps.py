@@ -8,6 +8,10 @@ from .models import PublishedResponse
 
 class StaticPagesSitemap(Sitemap):
     changefreq = "weekly"
+    # Each page in English and in Welsh, each entry naming the other (hreflang alternates).
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return [
@@ -26,6 +30,9 @@ class StaticPagesSitemap(Sitemap):
 class PublishedResponseSitemap(Sitemap):
     changefreq = "monthly"
     limit = 5000
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return PublishedResponse.objects.only(

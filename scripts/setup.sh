@@ -79,6 +79,13 @@ else
     say "Python packages are up to date"
 fi
 
+# --- Message catalogues --------------------------------------------------------------
+# The Welsh catalogue (locale/cy/LC_MESSAGES/django.po) compiled to the .mo Django reads, in
+# pure Python (polib): no GNU gettext needed to run or test (docs/i18n.md).
+say "compiling the message catalogues"
+"$VENV/bin/python" manage.py compile_translations >/dev/null \
+    || die "manage.py compile_translations failed (see the messages above)"
+
 # --- Node packages and the front end -------------------------------------------------
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     die "Node.js $MIN_NODE or newer (with npm) is needed to build the CSS. Install Node 20 LTS or later from nodejs.org, your package manager (brew install node), or nvm"

@@ -171,6 +171,17 @@ def ensure_reference_data() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in English, as every request and task does: a Welsh page fetched by an
+    earlier test leaves Welsh active in the thread, and `reverse` would then give /cy/ paths."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
     """Every test with database access sees the reference data (forces, offices, policy)."""
     if request.node.get_closest_marker("django_db"):

@@ -88,6 +88,7 @@ KIND_BY_ARGUMENT = {
     "number": "version",
     "section": "report_section",
     "uidb64": "reset_uid",
+    "code": "language",
 }
 #: ...or else by the path segment before it (`pk` and `token` say nothing by themselves).
 KIND_BY_SEGMENT = {
@@ -359,6 +360,7 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         "pack": [pack.pk],
         "reset_uid": [urlsafe_base64_encode(force_bytes(drafter.pk))],
         "reset_token": ["set-password"],
+        "language": ["en-gb"],
         "logo": [body.logo.name.rsplit("/", 1)[-1]],
         "invitation": [invitation.pk],
         # The link's token: whoever holds it sees whom it invites, never who invited them.

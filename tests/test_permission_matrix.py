@@ -120,6 +120,8 @@ TABLE: dict[str, Expect] = {
     "accounts:office-switch": Expect(
         row(302, 302, 302, 302, 400, 400, 400), method="post", data=OFFICE_ID, cross_org=False
     ),
+    # The language switcher: anyone, signed in or not, goes back to the page in English.
+    "accounts:language": Expect(row(302, 302, 302, 302, 302, 302, 302), cross_org=False),
     "accounts:password-reset": Expect(PUBLIC),
     "accounts:password-reset-sent": Expect(PUBLIC),
     # An invalid link shows "This link has expired" (200) to anyone.
@@ -512,6 +514,7 @@ def url_kwargs(name: str, office: Office) -> dict:
             "uidb64": urlsafe_base64_encode(force_bytes(0)),
             "token": "x-y",
         },
+        "accounts:language": {"code": "en-gb"},
         "accounts:office-user-deactivate": {"pk": office.membership.pk},
         "accounts:office-user-reset-two-factor": {"pk": office.membership.pk},
         "accounts:office-invitation-resend": {"pk": office.invitation.pk},

@@ -20,7 +20,7 @@ from datetime import date
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse, translate_url
 
 from accounts.models import Membership, PolicingBody
 from inspections.models import Finding, Report
@@ -332,6 +332,21 @@ def _track_with_everything(response) -> None:
     )
 
 
+def public_resolver() -> URLResolver:
+    """The public site's URL resolver, inside the language prefix (config/urls.py)."""
+
+    def find(patterns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "public":
+                    return p
+                if (found := find(p.url_patterns)) is not None:
+                    return found
+        return None
+
+    return find(get_resolver().url_patterns)
+
+
 def _seed_urls() -> list[str]:
     """Every public URL pattern, with every id and slug in the database (published or not)."""
     ids = {
@@ -369,12 +384,7 @@ def _seed_urls() -> list[str]:
                         kwargs["format"] = "json"
                     urls.append(reverse(name, kwargs=kwargs))
 
-    public = next(
-        p
-        for p in get_resolver().url_patterns
-        if isinstance(p, URLResolver) and p.namespace == "public"
-    )
-    walk(public.url_patterns)
+    walk(public_resolver().url_patterns)
     offices = list(PolicingBody.objects.values_list("slug", flat=True))
     urls += [reverse("public:response-list") + f"?office={slug}" for slug in offices[:10]]
     urls += [
@@ -383,7 +393,8 @@ def _seed_urls() -> list[str]:
     ]
     urls += [reverse("public:api-response-list") + "?page_size=200"]
     urls += [reverse("public:api-recommendation-list") + "?page_size=200"]
-    return urls
+    # The same pages in Welsh (/cy/...): a second copy of everything the public can read.
+    return urls + [translate_url(url, "cy") for url in urls]
 
 
 def _body_text(response) -> str:

@@ -1,0 +1,111 @@
+"""Welsh and English on equal terms: which language a page is in, and the links between them.
+
+The rules, in one place:
+
+- The public site (the `public` namespace, under `i18n_patterns` in config/urls.py) carries its
+  language in the address: /cy/... is Welsh, an address without a prefix is English. The address
+  alone decides, so the Django page cache and the reverse proxy, which key on the address, never
+  serve one language's copy for the other.
+- Every other page (staff pages, sign-in) is in the language the signed-in person chose
+  (`User.language`), else the one this browser chose (the language cookie), else English.
+- The switcher on every page (`language_links`) goes through `accounts:language`, which
+  remembers the choice (on the person and in the cookie) and returns to the same page in the
+  other language (`django.urls.translate_url`).
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import translation
+
+PUBLIC_NAMESPACE = "public"
+
+
+def html_lang(code: str) -> str:
+    """The BCP 47 tag for `lang` and `hreflang`: "en-GB", "cy"."""
+    return translation.to_locale(code).replace("_", "-")
+
+
+def language_name(code: str) -> str:
+    """The language's name in that language ("English", "Cymraeg")."""
+    return dict(settings.LANGUAGES)[code]
+
+
+def is_supported(code: str) -> bool:
+    return code in dict(settings.LANGUAGES)
+
+
+def is_public_page(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.namespaces[:1] == [PUBLIC_NAMESPACE])
+
+
+def chosen_language(request) -> str | None:
+    """The language chosen for pages outside the public site: the person's, else the browser's."""
+    user = getattr(request, "user", None)
+    code = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+    if not code:
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return code if is_supported(code) else None
+
+
+class StaffLanguageMiddleware:
+    """Outside the public site, activates the chosen language (see the module docstring).
+
+    Runs after LocaleMiddleware (which sets the public site's language from the address) and
+    after authentication, once the view is known."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if is_public_page(request):
+            return
+        code = chosen_language(request) or settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
+
+
+def language_links(request) -> list[dict]:
+    """One entry per language for the switcher: its name (in itself), its `lang`, whether it is
+    the page's language, and the address that switches to it and returns to this page."""
+    current = translation.get_language()
+    here = request.get_full_path()
+    links = []
+    for code, name in settings.LANGUAGES:
+        target = translate_url(here, code)
+        try:
+            switch = reverse("accounts:language", kwargs={"code": code})
+        except NoReverseMatch:
+            switch = target
+        else:
+            switch = f"{switch}?{urlencode({'next': target})}"
+        links.append(
+            {
+                "code": code,
+                "lang": html_lang(code),
+                "name": name,
+                "current": code == current,
+                "href": switch,
+            }
+        )
+    return links
+
+
+def language_alternates(request) -> list[dict]:
+    """For a public page: its address in each language (`<link rel="alternate" hreflang>`),
+    English also as x-default."""
+    if not is_public_page(request):
+        return []
+    here = request.get_full_path()
+    alternates = [
+        {"hreflang": html_lang(code), "href": request.build_absolute_uri(translate_url(here, code))}
+        for code, _name in settings.LANGUAGES
+    ]
+    default = translate_url(here, settings.LANGUAGE_CODE)
+    alternates.append({"hreflang": "x-default", "href": request.build_absolute_uri(default)})
+    return alternates
