@@ -31,6 +31,7 @@ NAVIGATION = [
 
 FOOTER = [
     (_("Accessibility statement"), "public:accessibility"),
+    (_("Accessibility of the staff pages"), "public:accessibility-staff"),
     (_("Open data"), "public:open-data"),
     (_("Health"), "healthz"),
 ]
@@ -62,6 +63,7 @@ def navigation(request):
         "footer_links": footer,
         "current_office": getattr(request, "office", None),
         "html_lang": i18n.html_lang(translation.get_language()),
+        "content_lang": i18n.content_lang_attribute(),
         "language_links": i18n.language_links(request),
         "language_alternates": i18n.language_alternates(request),
     }

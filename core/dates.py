@@ -3,16 +3,18 @@
 
 Python code calls `long_date(day)`; templates `{% load dates %}` then `{{ day|long_date }}` or
 `{{ day|long_date:"weekday" }}`. A date and time is written as the local date it falls on.
+
+The words are in the active language (Django's month and day names): "2 Mawrth 2020",
+"Dydd Llun 2 Mawrth 2020" in Welsh (docs/i18n.md).
 """
 
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 
 def long_date(day: date | datetime, *, weekday: bool = False) -> str:
     """`day` written out: "2 March 2020", or "Monday 2 March 2020" with `weekday`."""
     if isinstance(day, datetime) and timezone.is_aware(day):
         day = timezone.localtime(day)
-    words = f"{day.day} {day:%B %Y}"
-    return f"{day:%A} {words}" if weekday else words
+    return dateformat.format(day, "l j F Y" if weekday else "j F Y")

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
+from django.utils.html import format_html
 
 PUBLIC_NAMESPACE = "public"
 
@@ -25,6 +26,19 @@ PUBLIC_NAMESPACE = "public"
 def html_lang(code: str) -> str:
     """The BCP 47 tag for `lang` and `hreflang`: "en-GB", "cy"."""
     return translation.to_locale(code).replace("_", "-")
+
+
+#: The language of what people wrote (reports, responses, progress updates): English until
+#: publications carry their own language (issue point 2, docs/i18n.md).
+CONTENT_LANGUAGE = "en-gb"
+
+
+def content_lang_attribute() -> str:
+    """` lang="en-GB"` for an element holding people's text on a page in another language, so
+    screen readers pronounce it as English; empty on an English page."""
+    if translation.get_language() == CONTENT_LANGUAGE:
+        return ""
+    return format_html(' lang="{}"', html_lang(CONTENT_LANGUAGE))
 
 
 def language_name(code: str) -> str:

@@ -21,6 +21,7 @@ class StaticPagesSitemap(Sitemap):
             "public:open-data",
             "public:api-docs",
             "public:accessibility",
+            "public:accessibility-staff",
         ]
 
     def location(self, item):

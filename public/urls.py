@@ -26,6 +26,7 @@ urlpatterns = [
     path("open-data/recommendations.csv", views.recommendations_csv, name="recommendations-csv"),
     path("open-data/reports.csv", views.reports_csv, name="reports-csv"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("accessibility/staff/", views.accessibility_staff, name="accessibility-staff"),
     path("feeds/responses.atom", feeds.site_feed, name="feed"),
     path("feeds/<slug:slug>.atom", feeds.office_feed, name="office-feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import condition, require_safe
 
 from accounts.models import PolicingBody
@@ -44,13 +46,15 @@ def pdf_url(response_id: int, number: int) -> str:
 def on_time_text(record: PublishedResponse) -> str:
     """s55(5A): "Yes", "No, 3 days late", or why there was no deadline."""
     if record.days_late is None:
-        return (
+        return _(
             "No statutory deadline: the report was published before the 56-day rule came into "
-            f"force on {long_date(S55_COMMENCEMENT)}"
-        )
+            "force on %(date)s"
+        ) % {"date": long_date(S55_COMMENCEMENT)}
     if record.days_late == 0:
-        return "Yes"
-    return f"No, {record.days_late} day{'s' if record.days_late != 1 else ''} late"
+        return _("Yes")
+    return ngettext("No, %(days)s day late", "No, %(days)s days late", record.days_late) % {
+        "days": record.days_late
+    }
 
 
 # --- Home and list ---------------------------------------------------------------------------
@@ -64,7 +68,7 @@ def home(request):
             "public/home.html",
             {
                 "page_title": "",
-                "duty_statement": duty_statement(),
+                "duty_statement": _(duty_statement()),
                 "latest": selectors.latest_published(limit=10),
                 "filter_form": ResponseFilterForm(choices=selectors.filter_choices()),
             },
@@ -104,14 +108,19 @@ def response_list(request):
                 if v
             }
         )
-        title = "Published responses"
+        title = _("Published responses")
         if filters.q:
-            title = f"Search results for \u2018{filters.q}\u2019"
+            title = _("Search results for ‘%(q)s’") % {"q": filters.q}
         return render(
             request,
             "public/response_list.html",
             {
-                "page_title": title + (f" (page {page_obj.number})" if page_obj.number > 1 else ""),
+                "page_title": title
+                + (
+                    _(" (page %(number)s)") % {"number": page_obj.number}
+                    if page_obj.number > 1
+                    else ""
+                ),
                 "heading": title,
                 "form": form,
                 "filters": filters,
@@ -343,8 +352,8 @@ def statistics(request):
             request,
             "public/statistics.html",
             {
-                "page_title": "Statistics",
-                "meta_description": (
+                "page_title": _("Statistics"),
+                "meta_description": _(
                     "How many Section 55 responses each policing body published within the "
                     "56 days, how late the others were, and what the responses said about the "
                     "recommendations."
@@ -401,8 +410,8 @@ def open_data(request):
             request,
             "public/open_data.html",
             {
-                "page_title": "Open data",
-                "meta_description": (
+                "page_title": _("Open data"),
+                "meta_description": _(
                     "Download the published Section 55 responses, the reports and their "
                     "recommendations as CSV, or read them from the JSON API."
                 ),
@@ -415,7 +424,20 @@ def open_data(request):
 def accessibility(request):
     return shared_cache_headers(
         request,
-        render(request, "public/accessibility.html", {"page_title": "Accessibility statement"}),
+        render(request, "public/accessibility.html", {"page_title": _("Accessibility statement")}),
+    )
+
+
+@require_safe
+def accessibility_staff(request):
+    """The staff pages' statement: public, so anyone can read it before signing in."""
+    return shared_cache_headers(
+        request,
+        render(
+            request,
+            "public/accessibility_staff.html",
+            {"page_title": _("Accessibility statement for the staff pages")},
+        ),
     )
 
 

@@ -36,7 +36,7 @@ from urllib.parse import quote, unquote, urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from accounts.models import Force, PolicingBody
@@ -584,21 +584,29 @@ def available_fonts() -> list[dict]:
     ]
 
 
+#: The language a response document is written and published in: English until a response
+#: can be published in Welsh too (docs/i18n.md). Its dates and fixed words follow it, not the
+#: language of the page or person that happens to render it.
+DOCUMENT_LANGUAGE = "en-gb"
+
+
 def render_snapshot(document: ResponseDocument) -> str:
     """The HTML snapshot: the body of the document, as the public page shows it."""
-    return render_to_string("pdf/response_body.html", {"doc": document})
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_to_string("pdf/response_body.html", {"doc": document})
 
 
 def render_document_html(document: ResponseDocument) -> str:
     """The whole printable HTML document that WeasyPrint turns into the PDF."""
-    return render_to_string(
-        "pdf/response.html",
-        {
-            "doc": document,
-            "fonts": available_fonts(),
-            "stylesheet": asset_url("pdf", "print.css"),
-        },
-    )
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_to_string(
+            "pdf/response.html",
+            {
+                "doc": document,
+                "fonts": available_fonts(),
+                "stylesheet": asset_url("pdf", "print.css"),
+            },
+        )
 
 
 def render_pdf(html: str, *, fetcher=None) -> bytes:

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from django.utils.translation import gettext
+
 from accounts.models import Membership
 from accounts.permissions import force_ids, office_roles
 from accounts.selectors import person_namer
@@ -101,6 +103,12 @@ class Clock:
 DUE_SOON_DAYS = 14
 
 
+def day_of_period_label(day: int) -> str:
+    """ "Day 12 of 56", "Diwrnod 12 o 56": where today falls in the s55(5A) period, in the
+    page's language (the templates' "Day ... of ..." is the same catalogue entry)."""
+    return gettext("Day %(day)s of %(period)s") % {"day": day, "period": deadlines.PERIOD_DAYS}
+
+
 def response_clock(response: Response, *, today: date) -> Clock:
     """The deadline clock: "Day 23 of 56 - due Monday 2 March 2020 - 33 days left - publish by
     Monday 2 March 2020". `publish_by` is the last working day on or before the due date
@@ -139,7 +147,7 @@ def response_clock(response: Response, *, today: date) -> Clock:
     elif day > deadlines.PERIOD_DAYS:
         period = f"The {deadlines.PERIOD_DAYS} days have ended"
     else:
-        period = f"Day {day} of {deadlines.PERIOD_DAYS}"
+        period = day_of_period_label(day)
     parts = [
         period,
         f"due {long_date(due, weekday=True)}",

@@ -23,11 +23,15 @@ versions stored before this wording keep the sentence they were published with.
 
 from datetime import date
 
+from django.utils.translation import gettext_noop
+
 from core.dates import long_date
 
 from .deadlines import S55_COMMENCEMENT
 
-DUTY = (
+# Marked for the Welsh catalogue but kept in English here: documents (the response's PDF and
+# HTML) are in the language they are published in; a page shows it translated with gettext.
+DUTY = gettext_noop(
     "Section 55 of the Police Act 1996 (as amended by section 37 of the Policing and Crime Act "
     "2017) requires the local policing body to publish its comments on every inspection report "
     "on its force, whether or not the report makes recommendations, together with any comments "

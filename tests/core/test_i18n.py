@@ -134,3 +134,34 @@ def test_the_proxy_refresh_covers_both_languages():
     assert f"/published/{response.pk}/" in paths
     assert f"/cy/published/{response.pk}/" in paths
     assert "/cy/" in paths and "/" in paths
+
+
+def test_long_dates_are_written_in_the_page_s_language():
+    from datetime import date
+
+    from django.utils import translation
+
+    from core.dates import long_date
+
+    with translation.override("cy"):
+        assert long_date(date(2020, 3, 2)) == "2 Mawrth 2020"
+        assert long_date(date(2020, 3, 2), weekday=True) == "Dydd Llun 2 Mawrth 2020"
+    with translation.override("en-gb"):
+        assert long_date(date(2020, 3, 2)) == "2 March 2020"
+        assert long_date(date(2020, 3, 2), weekday=True) == "Monday 2 March 2020"
+
+
+def test_a_response_document_stays_in_its_own_language_whoever_renders_it():
+    """The frozen HTML and PDF are a record in the language published (English so far), even
+    when a person using the Welsh pages causes them to be rendered."""
+    from django.utils import translation
+
+    from responses.models import ResponseVersion
+    from responses.pdf import document_for_version, render_snapshot
+
+    response = publish()
+    version = ResponseVersion.objects.get(response=response, number=1)
+    with translation.override("cy"):
+        html = render_snapshot(document_for_version(version))
+    assert "Ionawr" not in html and "Chwefror" not in html
+    assert "January 2020" in html
