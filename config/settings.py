@@ -360,7 +360,7 @@ S55_EVIDENCE_MAX_REQUEST_BYTES = int(
 
 # Request bodies (core/uploads.py): views that take files declare their own limit; every other
 # request may carry at most this. Bodies over the limit are refused before they are read; the
-# proxy's client_max_body_size (deploy/nginx/upload-limits.conf) must be at least the largest.
+# proxy's client_max_body_size (deploy/nginx/app.conf) is the largest.
 S55_REQUEST_MAX_BYTES = int(os.environ.get("S55_REQUEST_MAX_BYTES", str(3 * 1024 * 1024)))
 # Form fields other than files, held in memory (Django's default, stated here on purpose).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -5,7 +5,7 @@ afterwards, in the form; an attacker (or a mistaken drag of a whole folder) coul
 store hundreds of megabytes before being told no. Three layers stop that:
 
 1. The proxy in front of the application refuses bodies over the largest limit
-   (`client_max_body_size`, deploy/nginx/upload-limits.conf).
+   (`client_max_body_size`, deploy/nginx/app.conf).
 2. `BodyLimitMiddleware`, before anything reads the body (it sits before the CSRF check, which
    reads the form): a body whose declared length is over the view's limit is refused with a 413
    page at once. Its bytes are read and thrown away in small pieces (never stored) so the

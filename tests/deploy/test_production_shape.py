@@ -462,7 +462,7 @@ def test_a_journey_through_the_proxy(production):
     upload.putrequest("POST", "/accounts/sign-in/", skip_host=True)
     upload.putheader("Host", f"localhost:{production.https}")
     upload.putheader("Content-Type", "application/x-www-form-urlencoded")
-    upload.putheader("Content-Length", str(30 * 1024 * 1024))
+    upload.putheader("Content-Length", str(61 * 1024 * 1024))
     upload.endheaders()
     assert upload.getresponse().status == 413
 

@@ -6,7 +6,10 @@ import shutil
 import subprocess
 
 import pytest
+from django.conf import settings
+from django.urls import URLResolver, get_resolver
 
+from core.uploads import limit_for
 from deploy import stack
 from tests.conftest import require
 
@@ -100,3 +103,30 @@ def test_nginx_accepts_the_filled_in_configuration(tmp_path):
         text=True,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def _megabytes(size: str) -> int:
+    """nginx's size syntax: 25m is 25 MiB, 512k is 512 KiB."""
+    number, unit = re.fullmatch(r"(\d+)([kKmMgG]?)", size).groups()
+    return int(number) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit.lower()]
+
+
+def _views(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _views(pattern.url_patterns)
+        else:
+            yield pattern.callback
+
+
+def test_the_proxy_refuses_exactly_the_bodies_no_page_of_the_application_accepts():
+    """Each page refuses a body over its own limit with its own explanation (core/uploads.py);
+    the proxy lets through the largest of those (evidence sent with a tracker update) and refuses
+    anything larger before it reaches the application."""
+    largest = max(limit_for(view).resolved()[0] for view in _views(get_resolver().url_patterns))
+    app = (stack.NGINX_DIR / "app.conf").read_text()
+
+    limits = re.findall(r"^\s*client_max_body_size\s+(\w+);", app, re.M)
+
+    assert largest == settings.S55_EVIDENCE_MAX_REQUEST_BYTES
+    assert [_megabytes(limit) for limit in limits] == [largest]
