@@ -383,7 +383,7 @@ def _published_with_its_emails():
         signatory_name="Giles Orpen-Smellie",
         signatory_title="Police and Crime Commissioner for Norfolk",
     )
-    response = response_publish(response=response, published_on=today, acting_user=drafter)
+    response = response_publish(response=response, published_on=today, acting_user=approver)
     return response, drafter
 
 
