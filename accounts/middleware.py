@@ -13,7 +13,13 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django_otp import user_has_device
 
-from .permissions import act_for_office, all_memberships, user_force, user_offices
+from .permissions import (
+    act_for_office,
+    all_memberships,
+    is_register_maintainer,
+    user_force,
+    user_offices,
+)
 
 #: The office a person chose in the header's switcher, in their session.
 OFFICE_SESSION_KEY = "s55_office"
@@ -79,7 +85,8 @@ SSO_PROVIDER = "oidc_provider_id"
 class CurrentOrganisationMiddleware:
     """Set `request.office` (the PolicingBody the signed-in person acts for, or None),
     `request.offices` (every office they may act for, for the header's switcher) and
-    `request.force` (the Force of a force contributor, or None). One query per request for a
+    `request.force` (the Force of a force contributor, or None) and `request.register_maintainer`
+    (holds the national register maintainer role). One query per request for a
     signed-in user (their active memberships, cached on the user for the permission checks).
 
     Also signs out a person idle for longer than their organisation allows: the session is
@@ -93,6 +100,7 @@ class CurrentOrganisationMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         request.office, request.offices, request.force = None, [], None
+        request.register_maintainer = False
         if user is None or not user.is_authenticated:
             return self.get_response(request)
         now = int(time.time())
@@ -108,6 +116,7 @@ class CurrentOrganisationMiddleware:
         request.office = act_for_office(user, chosen)
         request.offices = user_offices(user)
         request.force = user_force(user)
+        request.register_maintainer = is_register_maintainer(user)
         return self.get_response(request)
 
     def _timed_out(self, request):
@@ -125,7 +134,17 @@ class CurrentOrganisationMiddleware:
 
 #: URL namespaces of the staff application (the public site and /healthz are outside it).
 STAFF_NAMESPACES = frozenset(
-    {"accounts", "inspections", "importer", "responses", "pdf", "reminders", "tracking", "admin"}
+    {
+        "accounts",
+        "inspections",
+        "importer",
+        "responses",
+        "corrections",
+        "pdf",
+        "reminders",
+        "tracking",
+        "admin",
+    }
 )
 #: Staff URLs reachable before the second factor: signing in and out, setting up or entering
 #: the code, and resetting a forgotten password.

@@ -185,13 +185,21 @@ class StatutoryRecipient(models.Model):
 
 
 class Membership(models.Model):
-    """A person's role in an organisation: an office (OPCC roles) or a force (force contributor)."""
+    """A person's role in an organisation: an office (OPCC roles), a force (force contributor),
+    or the national register of reports (register maintainer, in no one office or force).
+
+    The register maintainer keeps the facts of reports that every office shares (publication
+    date, type, scope, forces, findings) for national reports, and decides the corrections
+    offices propose (docs/decisions/0004-report-facts-ownership.md). It is granted in the
+    Django admin, to people of the national body that hosts the service.
+    """
 
     class Role(models.TextChoices):
         OPCC_DRAFTER = "opcc_drafter", "OPCC drafter"
         OPCC_APPROVER = "opcc_approver", "OPCC approver"
         OPCC_ADMIN = "opcc_admin", "OPCC admin"
         FORCE_CONTRIBUTOR = "force_contributor", "Force contributor"
+        REGISTER_MAINTAINER = "register_maintainer", "Register maintainer"
 
     OFFICE_ROLES = (Role.OPCC_DRAFTER, Role.OPCC_APPROVER, Role.OPCC_ADMIN)
 
@@ -222,6 +230,9 @@ class Membership(models.Model):
                     | models.Q(
                         role="force_contributor", force__isnull=False, policing_body__isnull=True
                     )
+                    | models.Q(
+                        role="register_maintainer", force__isnull=True, policing_body__isnull=True
+                    )
                 ),
             ),
             models.UniqueConstraint(
@@ -234,6 +245,11 @@ class Membership(models.Model):
                 condition=models.Q(force__isnull=False),
                 name="membership_unique_force_role",
             ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(role="register_maintainer"),
+                name="membership_unique_national_role",
+            ),
         ]
 
     def __str__(self):
@@ -241,7 +257,11 @@ class Membership(models.Model):
 
     @property
     def organisation(self):
-        return self.policing_body or self.force
+        return self.policing_body or self.force or NATIONAL_REGISTER
+
+
+#: What a national membership (the register maintainer's) belongs to, in words.
+NATIONAL_REGISTER = "The national register of reports"
 
 
 class IdentityProvider(models.Model):

@@ -5,6 +5,8 @@
   several offices acts for one at a time (`act_for_office`, set per request from the header's
   switcher by `accounts.middleware.CurrentOrganisationMiddleware`): every check below then sees
   only that office's roles, so nothing of the other office shows while acting for this one.
+- A register maintainer (a national role, in no office) keeps the shared facts of national
+  reports and decides the corrections offices propose (the correction pages only).
 - A force contributor sees only the responses to their force that the office has invited the
   force to comment on (s55(4)), and only what the office shared: the report, the invitation, the
   reply-by date and the force's own comments, never the office's draft text or internal notes.
@@ -110,6 +112,11 @@ def force_ids(user) -> set[int]:
     }
 
 
+def is_register_maintainer(user) -> bool:
+    """Does the user hold the national register maintainer role?"""
+    return any(m.role == Membership.Role.REGISTER_MAINTAINER for m in active_memberships(user))
+
+
 def user_office(user):
     """The office (PolicingBody) the user acts for, or None. A person in several offices acts
     for the one chosen in the header (`act_for_office`), else the first by name."""
@@ -175,6 +182,10 @@ def _member_test(user) -> bool:
     return user_office(user) is not None or bool(force_ids(user))
 
 
+def _office_or_maintainer_test(user) -> bool:
+    return user_office(user) is not None or is_register_maintainer(user)
+
+
 def _decorator(test):
     def decorator(view):
         @wraps(view)
@@ -202,6 +213,10 @@ def office_required(*roles: str):
 
 #: View decorator: the user must be a force contributor.
 force_required = _decorator(_force_test)
+
+#: View decorator: office staff or the register maintainer (the pages about a report's shared
+#: facts and their corrections).
+office_or_maintainer_required = _decorator(_office_or_maintainer_test)
 
 #: View decorator: office staff or a force contributor (pages both may open, e.g. a response,
 #: which then checks `can_see_office_drafts` for what to show).

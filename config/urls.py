@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/", include("inspections.urls")),
     path("import/", include("inspections.importer.urls")),
     path("responses/", include("responses.urls")),
+    path("corrections/", include("responses.correction_urls")),
     path("pdf/", include("responses.pdf_urls")),
     path("reminders/", include("reminders.urls")),
     path("tracker/", include("tracking.urls")),

@@ -17,13 +17,15 @@ def _link(text: str, url_name: str, path: str):
     return {"text": text, "href": href, "current": current}
 
 
-#: (text, url name, who sees it: "staff" (signed in), "office" (OPCC staff) or "all")
+#: (text, url name, who sees it: "staff" (signed in), "office" (OPCC staff), "register" (OPCC
+#: staff and the register maintainer) or "all")
 NAVIGATION = [
     (_("Dashboard"), "responses:dashboard", "staff"),
     (_("Reports"), "inspections:report-list", "staff"),
     (_("Import"), "importer:start", "office"),
     (_("Tracker"), "tracking:item-list", "staff"),
     (_("Reminders"), "reminders:list", "office"),
+    (_("Corrections"), "corrections:list", "register"),
     (_("Published responses"), "public:response-list", "all"),
     (_("Statistics"), "public:statistics", "all"),
     (_("Open data"), "public:open-data", "all"),
@@ -43,6 +45,11 @@ def navigation(request):
     items = []
     for text, name, audience in NAVIGATION:
         if audience == "office" and getattr(request, "office", None) is None:
+            continue
+        if audience == "register" and not (
+            getattr(request, "office", None) is not None
+            or getattr(request, "register_maintainer", False)
+        ):
             continue
         if audience == "staff" and not signed_in:
             continue

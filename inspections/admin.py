@@ -1,25 +1,35 @@
 """Back-office admin for HMICFRS reports, their graded judgements and findings.
 
 A recommendation's timescale kind and target date are always derived from its timescale text
-(`inspections.services.finding_derive_timescale`), never typed in. A report's publication date
-starts the s55(5A) clock, so changing it on the change page goes through
-`report_correct_publication_date`, which moves every response's deadline with it. Saving a
-report opens the responses of the bodies it concerns (`responses_create_for_report`), as the
-report pages do.
+(`inspections.services.finding_derive_timescale`), never typed in. A report's shared facts
+(publication date, type, scope, forces) are read-only on an existing report's change page: they
+change only through a correction (/corrections/, `responses.corrections`), which moves every
+response's deadline, writes each response's history and tells each office
+(docs/decisions/0004-report-facts-ownership.md). Saving a new report opens the responses of the
+bodies it concerns (`responses_create_for_report`), as the report pages do.
 """
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
 from core.history import attribute
 from responses.services import responses_create_for_report
 
-from .models import Addressee, Finding, GradedJudgement, Inspectorate, Report
+from .models import (
+    Addressee,
+    Finding,
+    GradedJudgement,
+    Inspectorate,
+    Report,
+    ReportCorrection,
+)
 from .selectors import report_data_warnings
-from .services import finding_derive_timescale, finding_remove, report_correct_publication_date
+from .services import finding_derive_timescale, finding_remove
 
 
 class FindingForm(forms.ModelForm):
@@ -132,14 +142,6 @@ class ReportAdminForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="The other inspectorates in a joint inspection.",
     )
-    publication_date_correction_reason = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=(
-            "Only when correcting the publication date: say why. The statutory due date of "
-            "every response to this report moves with it (s55(5A))."
-        ),
-    )
 
     class Meta:
         model = Report
@@ -157,20 +159,6 @@ class ReportAdminForm(forms.ModelForm):
             "grading_framework",
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            self.instance.pk
-            and "published_on" in self.changed_data
-            and not cleaned.get("publication_date_correction_reason", "").strip()
-        ):
-            self.add_error(
-                "publication_date_correction_reason",
-                "Say why the publication date is being corrected: it moves the statutory "
-                "deadlines of every response to this report.",
-            )
-        return cleaned
-
 
 @admin.register(Report)
 class ReportAdmin(AttributedHistoryAdmin):
@@ -186,7 +174,7 @@ class ReportAdmin(AttributedHistoryAdmin):
         (None, {"fields": ["data_warnings", "title", "hmicfrs_url", "summary"]}),
         (
             "Publication",
-            {"fields": ["published_on", "publication_date_correction_reason"]},
+            {"fields": ["published_on", "shared_facts_correction"]},
         ),
         (
             "Type and scope",
@@ -213,7 +201,26 @@ class ReportAdmin(AttributedHistoryAdmin):
             for name, opts in self.fieldsets
         ]
 
-    _change_only = ("data_warnings", "publication_date_correction_reason")
+    _change_only = ("data_warnings", "shared_facts_correction")
+
+    #: Shared by every body that responds: changed only through a correction.
+    _shared_facts = ("published_on", "report_type", "scope", "forces")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "shared_facts_correction"]
+        if obj is not None:
+            fields += self._shared_facts
+        return fields
+
+    @admin.display(description="Correcting the date, type, scope or forces")
+    def shared_facts_correction(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">Correct them here</a>: the correction moves every response\'s due '
+            "date, is recorded in each response's history and is sent to each office.",
+            reverse("corrections:new", args=[obj.pk]),
+        )
 
     @admin.display(description="Data warnings")
     def data_warnings(self, obj):
@@ -226,24 +233,8 @@ class ReportAdmin(AttributedHistoryAdmin):
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings))
         )
 
-    def save_model(self, request, obj, form, change):
-        if change and "published_on" in form.changed_data:
-            # Save everything else now; the date is corrected by its service after the inlines.
-            form._corrected_published_on = obj.published_on
-            form.history_reason_ignores = {"published_on"}
-            obj.published_on = form.initial["published_on"]
-        super().save_model(request, obj, form, change)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        corrected = getattr(form, "_corrected_published_on", None)
-        if corrected is not None:
-            form.instance = report_correct_publication_date(
-                report=form.instance,
-                published_on=corrected,
-                reason=form.cleaned_data["publication_date_correction_reason"].strip(),
-                acting_user=request.user,
-            )
         # As the report pages: the bodies the report concerns get their responses.
         responses_create_for_report(report=form.instance, acting_user=request.user)
 
@@ -305,3 +296,23 @@ class GradedJudgementAdmin(AttributedHistoryAdmin):
     list_select_related = ["report"]
     search_fields = ["area", "report__title"]
     autocomplete_fields = ["report"]
+
+
+@admin.register(ReportCorrection)
+class ReportCorrectionAdmin(SimpleHistoryAdmin):
+    """Read-only: corrections are proposed, made and decided at /corrections/ through
+    `responses.corrections`, which also moves the deadlines and tells each office."""
+
+    list_display = ["report", "status", "proposed_by", "proposed_by_office", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["report", "proposed_by", "proposed_by_office"]
+    search_fields = ["report__title", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -63,8 +63,13 @@ REFERENCE_PREFIX = {
 
 
 class ReportForm(forms.ModelForm):
-    """A report's details. On an existing report a changed publication date needs a reason,
-    because it moves every response's statutory deadline (s55(5A))."""
+    """A report's details. On an existing report the facts every responding body shares and
+    that decide deadlines and who must respond (publication date, type, scope, forces) are not
+    here: they change through a correction (`responses.corrections`), which moves every
+    response's statutory deadline (s55(5A)) and tells each office."""
+
+    #: Changed on an existing report only through a correction.
+    SHARED_FACTS = ("published_on", "report_type", "scope", "forces")
 
     published_on = GovukDateField(
         label="Date published",
@@ -85,13 +90,6 @@ class ReportForm(forms.ModelForm):
         required=False,
         label="Other inspectorates taking part",
         help_text="Only for a joint inspection.",
-    )
-    correction_reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        label="Why the publication date is being corrected",
-        help_text="Needed only if you change the date published: it moves the statutory due "
-        "date of every response to this report.",
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -138,12 +136,14 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.is_new = self.instance.pk is None
         if self.is_new:
-            del self.fields["correction_reason"]
             if office is not None and not self.is_bound:
                 self.initial.setdefault("forces", [office.force_id])
+            # Django's blank choice reads "---------"; GOV.UK asks for a real question.
+            self.fields["report_type"].choices = [("", "Choose a type"), *ReportType.choices]
+        else:
+            for name in self.SHARED_FACTS:
+                del self.fields[name]
         self.fields["hmicfrs_url"].help_text = "Optional. Starts with https://"
-        # Django's blank choice reads "---------"; GOV.UK asks for a real question.
-        self.fields["report_type"].choices = [("", "Choose a type"), *ReportType.choices]
 
     def clean(self):
         data = super().clean()
@@ -153,27 +153,13 @@ class ReportForm(forms.ModelForm):
                 self.add_error("forces", "Select the one force a force-specific report covers")
             elif scope == Scope.MULTI_FORCE and len(forces) < 2:
                 self.add_error("forces", "Select the forces a multi-force report covers")
-        if (
-            not self.is_new
-            and data.get("published_on")
-            and data["published_on"] != self.initial_published_on
-            and not (data.get("correction_reason") or "").strip()
-        ):
-            self.add_error(
-                "correction_reason",
-                "Say why the publication date is being corrected: it moves the deadlines",
-            )
         return data
 
-    @property
-    def initial_published_on(self):
-        return self.initial.get("published_on")
-
     def detail_fields(self) -> dict:
-        """The model fields as typed, for report_create / report_update (not the date, which
-        has its own service on an existing report, nor the forces)."""
+        """The model fields as typed, for report_create / report_update (not the forces, nor,
+        on an existing report, the shared facts a correction changes)."""
         data = self.cleaned_data
-        names = [n for n in self.Meta.fields if n not in ("forces",)]
+        names = [n for n in self.Meta.fields if n != "forces" and n in self.fields]
         return {name: data[name] for name in names}
 
 

@@ -343,3 +343,72 @@ class ImportDraft(models.Model):
 
     def __str__(self):
         return self.source_name or f"Import {self.pk}"
+
+
+class ReportCorrection(models.Model):
+    """A correction of the facts a report shares with every body that responds to it: the
+    publication date (which starts every body's 56 days, s55(5A)), the type, the scope and the
+    forces covered. Made at once by someone who may change the report, or proposed by an office
+    and decided by the register maintainer (docs/decisions/0004-report-facts-ownership.md).
+
+    The corrected values are kept as proposed (blank or None: unchanged); `previous` keeps the
+    facts as they were when the correction was made, so history, emails, dashboards and the
+    public pages can say what changed. `responses.corrections` makes and decides corrections.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPLIED = "applied", "Made"
+        REJECTED = "rejected", "Not made"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="corrections")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    published_on = models.DateField("date published", null=True, blank=True)
+    report_type = models.CharField(max_length=30, choices=ReportType.choices, blank=True)
+    scope = models.CharField(max_length=20, choices=Scope.choices, blank=True)
+    forces = models.JSONField(
+        null=True, blank=True, help_text="Ids of the forces covered as corrected (None: unchanged)."
+    )
+    previous = models.JSONField(
+        default=dict, blank=True, help_text="The facts as they were when the correction was made."
+    )
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by_office = models.ForeignKey(
+        "accounts.PolicingBody",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_corrections",
+        help_text="The office that proposed or made it (none for the register maintainer).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "decided_at"], name="correction_status_decided")]
+
+    def __str__(self):
+        return f"Correction of {self.report} ({self.get_status_display().lower()})"
+
+    def proposed_facts(self) -> dict:
+        """{fact: corrected value} for the facts this correction changes."""
+        facts = {}
+        if self.published_on is not None:
+            facts["published_on"] = self.published_on
+        if self.report_type:
+            facts["report_type"] = self.report_type
+        if self.scope:
+            facts["scope"] = self.scope
+        if self.forces is not None:
+            facts["forces"] = sorted(self.forces)
+        return facts

@@ -3,17 +3,54 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 
-from core.dates import long_date
+from accounts.permissions import active_memberships, is_register_maintainer
 from core.events import emit
 from core.history import attribute
 from core.locking import check_version, fingerprint
 
-from .models import Finding, GradedJudgement, Report
+from .models import Finding, GradedJudgement, Report, Scope
 from .timescales import parse_timescale
+
+
+def report_change_refusal(*, report: Report, user) -> str:
+    """'' if `user` may change the facts `report` shares with every body that responds to it
+    (its details, judgements and findings); otherwise why not, in words they can act on.
+
+    The one rule (docs/decisions/0004-report-facts-ownership.md): the register maintainer may
+    change any report, and so may a superuser in the Django admin (the service's operators);
+    office staff may change a report that is not national and covers their office's force. A
+    national report concerns every body, so offices propose corrections to it instead.
+    """
+    if user is None or not user.is_authenticated:
+        return "Sign in to change a report."
+    if user.is_superuser or is_register_maintainer(user):
+        return ""
+    offices = [m.policing_body for m in active_memberships(user) if m.policing_body_id]
+    if not offices:
+        return "Only office staff and the register maintainer can change a report."
+    if report.scope == Scope.NATIONAL:
+        return (
+            "This is a national report: every office shares its details and findings, so only "
+            "the register maintainer can change them. Propose a correction instead."
+        )
+    covered = set(report.forces.values_list("pk", flat=True))
+    if not any(office.force_id in covered for office in offices):
+        return (
+            f"This report does not cover {offices[0].force.name}: only the offices whose forces "
+            "it covers can change it. Propose a correction instead."
+        )
+    return ""
+
+
+def check_may_change_report(*, report: Report, user) -> None:
+    """Raise PermissionDenied with the reason unless `user` may change `report`."""
+    refusal = report_change_refusal(report=report, user=user)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def report_create(*, acting_user, forces=(), reason: str = "Report recorded", **fields) -> Report:
@@ -41,12 +78,13 @@ def report_update(
     expected_version: str | None = None,
     **fields,
 ) -> Report:
-    """Edit a report's details (and, with `forces`, the forces it covers). A change of
-    publication date goes through `report_correct_publication_date`, because it moves the
-    statutory deadlines. A change of scope or forces can make the report concern more bodies:
-    whatever calls this then calls `responses.services.responses_create_for_report` in the same
-    transaction. With `expected_version` (from `report_version` when the editor opened
-    the page), a report changed since then is refused with `ConcurrentEditError`."""
+    """Edit a report's details (and, with `forces`, the forces it covers), if `acting_user`
+    may change the report (`report_change_refusal`). The facts a correction changes (the
+    publication date, which moves every body's statutory deadline, and the type, scope and
+    forces, which decide who must respond) go through `responses.corrections`, which also opens
+    the responses of bodies a wider report newly concerns. With `expected_version` (from
+    `report_version` when the editor opened the page), a report changed since then is refused
+    with `ConcurrentEditError`."""
     if "published_on" in fields and fields["published_on"] != report.published_on:
         raise ValidationError(
             {
@@ -55,6 +93,7 @@ def report_update(
         )
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
+        check_may_change_report(report=report, user=acting_user)
         check_version(
             expected=expected_version,
             current=report_version(report),
@@ -171,6 +210,7 @@ def findings_save_section(
     }[kind]
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
+        check_may_change_report(report=report, user=acting_user)
         _check_section(report, kind, expected_version, label)
         current = {f.pk: f for f in Finding.objects.filter(report=report, kind=kind)}
         unknown = [i.pk for i in items if i.pk is not None and i.pk not in current]
@@ -295,6 +335,7 @@ def judgements_save(
     reorder), refused if they changed since the editor opened the page."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
+        check_may_change_report(report=report, user=acting_user)
         _check_section(report, "judgements", expected_version, "graded judgements")
         current = {j.pk: j for j in GradedJudgement.objects.filter(report=report)}
         if any(i.pk is not None and i.pk not in current for i in items):
@@ -398,29 +439,3 @@ def judgement_add(*, report: Report, area: str, grade: str, acting_user) -> Grad
         attribute(judgement, acting_user=acting_user, reason="Graded judgement added")
         judgement.save()
     return judgement
-
-
-def report_correct_publication_date(
-    *, report: Report, published_on: date, reason: str, acting_user
-) -> Report:
-    """Correct the publication date and move every response's statutory deadline with it
-    (s55(5A) counts from the day the report is published)."""
-    from responses.services import response_recompute_due_date
-
-    if not reason.strip():
-        raise ValidationError({"published_on": "Say why the publication date is being corrected."})
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        old = report.published_on
-        report.published_on = published_on
-        attribute(
-            report,
-            acting_user=acting_user,
-            reason=f"Publication date corrected from {long_date(old)}: {reason}",
-        )
-        report.save(update_fields=["published_on"])
-        for finding in report.findings.recommendations():
-            finding_update(finding=finding, acting_user=acting_user, reason="Timescale recomputed")
-        for response in report.responses.all():
-            response_recompute_due_date(response=response, acting_user=acting_user, reason=reason)
-    return report

@@ -6,7 +6,7 @@ An office sees the reports covering its force and national reports; any other id
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -38,7 +38,7 @@ from .services import (
     SectionItem,
     findings_save_section,
     judgements_save,
-    report_correct_publication_date,
+    report_change_refusal,
     report_create,
     report_update,
     report_version,
@@ -112,34 +112,43 @@ def report_create_view(request):
     )
 
 
+def _refused(request, report):
+    """The page saying why this office may not change the report (403), or None if it may
+    (`inspections.services.report_change_refusal`, the one rule)."""
+    refusal = report_change_refusal(report=report, user=request.user)
+    if not refusal:
+        return None
+    return render(
+        request,
+        "inspections/report_locked.html",
+        {"page_title": f"You cannot change {report.title}", "report": report, "refusal": refusal},
+        status=403,
+    )
+
+
 @office_required()
 def report_edit(request, pk):
+    """The report's descriptive details. Its shared facts (publication date, type, scope,
+    forces) change through a correction (corrections:new), shown read-only here."""
     report = _report_for(request, pk)
+    refused = _refused(request, report)
+    if refused is not None:
+        return refused
     version = report_version(report)
     form = ReportForm(_posted(request), instance=_fresh(report), initial={"version": version})
     problems, conflict = [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = form.detail_fields()
-        new_date = fields.pop("published_on")
         try:
-            with transaction.atomic():
-                report_update(
-                    report=report,
-                    acting_user=request.user,
-                    forces=data["forces"],
-                    expected_version=data["version"] or None,
-                    **fields,
-                )
-                if new_date != report.published_on:
-                    report_correct_publication_date(
-                        report=report,
-                        published_on=new_date,
-                        reason=data["correction_reason"],
-                        acting_user=request.user,
-                    )
-                # A wider scope or more forces: the bodies now concerned get their responses.
-                responses_create_for_report(report=report, acting_user=request.user)
+            report_update(
+                report=report,
+                acting_user=request.user,
+                expected_version=data["version"] or None,
+                **fields,
+            )
+        except PermissionDenied as error:
+            problems = [str(error)]
         except ConcurrentEditError as error:
             conflict = {"message": str(error), "current": _fresh(report)}
             data = request.POST.copy()
@@ -171,7 +180,10 @@ def _fresh(report):
 
 def _report_page_context(request, report, **extra):
     page = selectors.ReportPage(report, office=request.office)
+    refusal = report_change_refusal(report=report, user=request.user)
     return {
+        "may_change": not refusal,
+        "refusal": refusal,
         "page_title": report.title,
         "report": report,
         "page": page,
@@ -300,6 +312,9 @@ def _number_blank_references(items: list[SectionItem], prefix: str) -> None:
 @office_required()
 def report_section(request, pk, section):
     report = _report_for(request, pk)
+    refused = _refused(request, report)
+    if refused is not None:
+        return refused
     if section == "judgements":
         kind, noun, heading = "judgements", "judgement", "Graded judgements"
     elif section in SECTION_SLUGS:

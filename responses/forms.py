@@ -11,10 +11,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import Force
 from accounts.selectors import force_contributors
 from core.dates import long_date
 from core.forms import GovukDateField
 from inspections.forms import MARKUP_HINT
+from inspections.models import ReportType, Scope
 
 from . import deadlines
 from .models import Explanation
@@ -298,3 +300,96 @@ class CopiesForm(LockedForm):
             self.fields["panel"].label = f"Sent to the {policing_body.scrutiny_body_name}"
         else:
             del self.fields["panel"]
+
+
+class ReportCorrectionForm(forms.Form):
+    """A correction of a report's shared facts as typed. Starts from the report's current
+    facts; `changed_facts` gives only those the person changed, so a proposal decided later
+    never puts back a fact someone else corrected in between."""
+
+    published_on = GovukDateField(
+        label="Date published",
+        help_text="The day HMICFRS published the report, for example 7 1 2020. Every office's "
+        "56 days start on this day.",
+    )
+    report_type = forms.ChoiceField(
+        choices=ReportType.choices,
+        label="Type of report",
+        error_messages={"required": "Select the type of report"},
+    )
+    scope = forms.ChoiceField(
+        choices=Scope.choices,
+        widget=forms.RadioSelect,
+        label="Scope",
+        error_messages={"required": "Select the scope"},
+    )
+    forces = forms.ModelMultipleChoiceField(
+        queryset=Force.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Forces the report covers",
+        help_text="One force for a force-specific report, two or more for a multi-force report. "
+        "A national report covers every force: leave these empty.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why the report is being corrected",
+        help_text="Every office that responds to the report sees this, in its response's "
+        "history and in the email telling it of the correction.",
+        max_length=2000,
+        error_messages={"required": "Enter why the report is being corrected"},
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        self.report = report
+        self.current = {
+            "published_on": report.published_on,
+            "report_type": report.report_type,
+            "scope": report.scope,
+            "forces": sorted(report.forces.values_list("pk", flat=True)),
+        }
+        super().__init__(*args, initial=dict(self.current), **kwargs)
+
+    def changed_facts(self) -> dict:
+        """{fact: corrected value} for the facts that differ from the report's now."""
+        data = self.cleaned_data
+        typed = {
+            "published_on": data["published_on"],
+            "report_type": data["report_type"],
+            "scope": data["scope"],
+            "forces": sorted(f.pk for f in data["forces"]),
+        }
+        return {name: value for name, value in typed.items() if value != self.current[name]}
+
+    def clean(self):
+        data = super().clean()
+        if self.is_valid_so_far() and not self.changed_facts():
+            raise forms.ValidationError(
+                "Change at least one of the date published, the type, the scope or the forces"
+            )
+        return data
+
+    def is_valid_so_far(self) -> bool:
+        return all(name in self.cleaned_data for name in ("published_on", "report_type", "scope"))
+
+
+class CorrectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Make the correction"), ("decline", "Do not make it")],
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages={"required": "Select whether to make the correction"},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Note to the office that proposed it",
+        help_text="Needed if you do not make the correction: say why.",
+        max_length=2000,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not (data.get("note") or "").strip():
+            self.add_error("note", "Say why the correction is not being made")
+        return data

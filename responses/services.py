@@ -152,17 +152,6 @@ def _set_due_dates(response: Response, published_on: date) -> None:
     )
 
 
-def response_recompute_due_date(*, response: Response, acting_user, reason: str) -> Response:
-    """Recompute the due dates after the report's publication date was corrected."""
-    _require_text(reason, "Say why the publication date was corrected.")
-    with transaction.atomic():
-        response = _locked(response)
-        _set_due_dates(response, response.report.published_on)
-        return _save(
-            response, acting_user=acting_user, reason=reason, fields=["due_date", "publish_by"]
-        )
-
-
 def response_invite_force(
     *, response: Response, invited_on: date, reply_by: date, acting_user, force_contact=None
 ) -> Response:

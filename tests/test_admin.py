@@ -284,22 +284,21 @@ def test_finding_added_on_the_report_page_derives_its_timescale(admin_client, da
 
 
 @pytest.mark.django_db
-def test_correcting_the_publication_date_needs_a_reason_and_moves_the_deadline(admin_client, data):
+def test_a_reports_shared_facts_are_read_only_and_point_to_a_correction(admin_client, data):
+    # The admin used to correct the date on the change page; a correction of a report's shared
+    # facts is now its own recorded action (/corrections/), which also tells every office.
     report, response = data["report"], data["response"]
     url = _url(Report, "change", report.pk)
-    posted = change_form_data(admin_client.get(url)) | {"published_on": "2024-01-05"}
+    page = admin_client.get(url)
+    posted = change_form_data(page) | {"published_on": "2024-01-05", "scope": "national"}
 
-    refused = admin_client.post(url, posted)
-    assert refused.status_code == 200
-    assert Report.objects.get(pk=report.pk).published_on == NORFOLK_PUBLISHED
-
-    posted["publication_date_correction_reason"] = "HMICFRS published it later than recorded."
     result = admin_client.post(url, posted)
 
     assert result.status_code == 302, result.context["adminform"].form.errors
-    assert Report.objects.get(pk=report.pk).published_on == date(2024, 1, 5)
-    assert Response.objects.get(pk=response.pk).due_date == date(2024, 2, 29)
-    assert Finding.objects.get(pk=data["recommendation"].pk).target_date == date(2024, 7, 5)
+    assert reverse("corrections:new", args=[report.pk]) in page.text
+    saved = Report.objects.get(pk=report.pk)
+    assert (saved.published_on, saved.scope) == (NORFOLK_PUBLISHED, "force")
+    assert Response.objects.get(pk=response.pk).due_date == date(2020, 3, 2)
 
 
 @pytest.mark.django_db
@@ -427,22 +426,6 @@ def test_explanations_edited_on_the_response_page_go_through_the_service(
         Response.objects.get(pk=response.pk).history.values_list("history_change_reason", flat=True)
     )
     assert "Explanation saved" in reasons
-
-
-@pytest.mark.django_db
-def test_publication_date_correction_is_recorded_with_its_reason(admin_client, data):
-    report = data["report"]
-    url = _url(Report, "change", report.pk)
-    posted = change_form_data(admin_client.get(url)) | {
-        "published_on": "2020-01-08",
-        "publication_date_correction_reason": "Published a day later.",
-    }
-
-    admin_client.post(url, posted)
-
-    reasons = list(report.history.values_list("history_change_reason", flat=True))
-    assert reasons[0] == "Publication date corrected from 7 January 2020: Published a day later."
-    assert "Date published" not in " ".join(r or "" for r in reasons)
 
 
 @pytest.mark.django_db

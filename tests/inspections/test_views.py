@@ -310,21 +310,27 @@ def test_editing_the_details_saves_them_and_the_forces(client, drafter, cdi):
     assert cdi.summary == "Requires improvement."
 
 
-def test_correcting_the_publication_date_needs_a_reason_and_moves_the_deadline(
+def test_the_publication_date_is_corrected_on_its_own_page_with_a_reason(
     client, drafter, norfolk, cdi
 ):
+    # The edit page used to take a new date with a reason; the date is now one of the shared
+    # facts a correction changes (recorded, in every response's history, told to each office).
     response = make_response(report=cdi, body=norfolk, acting_user=drafter)
     client.force_login(drafter)
     edit = reverse("inspections:report-edit", args=[cdi.pk])
     version = re.search(r'name="version" value="([^"]+)"', client.get(edit).content.decode())[1]
-    moved = details(published_on_day="8", version=version)
 
-    refused = client.post(edit, moved)
-
-    assert "Say why the publication date is being corrected" in errors_in_summary(refused.content)
+    client.post(edit, details(published_on_day="8", version=version))
     assert Report.objects.get(pk=cdi.pk).published_on == date(2020, 1, 7)
 
-    page = client.post(edit, moved | {"correction_reason": "HMICFRS published a day later."})
+    correct = reverse("corrections:new", args=[cdi.pk])
+    moved = details(published_on_day="8")
+    refused = client.post(correct, moved)
+
+    assert "Enter why the report is being corrected" in errors_in_summary(refused.content)
+    assert Report.objects.get(pk=cdi.pk).published_on == date(2020, 1, 7)
+
+    page = client.post(correct, moved | {"reason": "HMICFRS published a day later."})
 
     assert page.status_code == 302
     assert Report.objects.get(pk=cdi.pk).published_on == date(2020, 1, 8)

@@ -8,9 +8,9 @@ from django.test import RequestFactory
 from icalendar import Calendar
 
 from accounts.models import Membership
-from inspections.services import report_correct_publication_date
 from reminders import services
 from reminders.models import CalendarToken, Delivery, Reminder, ReminderRule, SendStatus
+from responses.corrections import report_correct
 from tests.factories import ReportFactory, make_response, office_user, policing_body
 
 from .conftest import DUE, REPLY_BY, at_seven
@@ -244,7 +244,7 @@ def test_the_feed_moves_an_event_when_its_date_changes(client, invited, people, 
     token = _create_feed(client, people["drafter"])
     uid = f"response-{invited.pk}-due@127.0.0.1"
     before = _events(_feed(client, token))[uid]
-    report_correct_publication_date(
+    report_correct(
         report=report,
         published_on=date(2020, 1, 9),
         reason="HMICFRS published it two days later than recorded.",

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from inspections.models import Finding, ReportType
-from inspections.services import finding_add, report_correct_publication_date, report_create
+from inspections.services import finding_add, report_create
+from responses.corrections import report_correct
 from responses.models import Explanation, Response, ResponseVersion, Status
 from responses.services import (
     response_amend,
@@ -740,7 +741,7 @@ def test_text_cannot_be_edited_while_awaiting_approval(flow):
 def test_correcting_the_publication_date_moves_every_responses_due_date(response, report, drafter):
     suffolk_response = make_response(report=report, body=policing_body("suffolk-pcc"))
 
-    report_correct_publication_date(
+    correction = report_correct(
         report=report,
         published_on=date(2020, 1, 8),
         reason="HMICFRS published a day later than logged.",
@@ -750,13 +751,17 @@ def test_correcting_the_publication_date_moves_every_responses_due_date(response
     for moved in Response.objects.filter(pk__in=[response.pk, suffolk_response.pk]):
         assert (moved.due_date, moved.publish_by) == (date(2020, 3, 3), date(2020, 3, 3))
         latest = moved.history.first()
-        assert latest.history_change_reason == "HMICFRS published a day later than logged."
+        assert latest.history_change_reason == (
+            "Report corrected: HMICFRS published a day later than logged."
+        )
         assert latest.history_user == drafter
     report.refresh_from_db()
     assert report.published_on == date(2020, 1, 8)
     assert report.history.first().history_change_reason == (
-        "Publication date corrected from 7 January 2020: HMICFRS published a day later than logged."
+        "Corrected: HMICFRS published a day later than logged."
     )
+    # What it was before is kept on the correction (the history shows it as a change too).
+    assert correction.previous["published_on"] == "2020-01-07"
 
 
 def test_correcting_the_publication_date_moves_relative_recommendation_timescales(report, drafter):
@@ -769,7 +774,7 @@ def test_correcting_the_publication_date_moves_relative_recommendation_timescale
     )
     assert recommendation.target_date == date(2020, 7, 7)
 
-    report_correct_publication_date(
+    report_correct(
         report=report, published_on=date(2020, 1, 8), reason="Logged wrongly.", acting_user=drafter
     )
 
@@ -779,7 +784,7 @@ def test_correcting_the_publication_date_moves_relative_recommendation_timescale
 
 def test_correcting_the_publication_date_needs_a_reason(response, report, drafter):
     with pytest.raises(ValidationError):
-        report_correct_publication_date(
+        report_correct(
             report=report, published_on=date(2020, 1, 8), reason=" ", acting_user=drafter
         )
 

@@ -1,0 +1,360 @@
+"""Corrections of the facts a report shares with every body that responds to it.
+
+A report's publication date starts every body's 56 days (Police Act 1996 s55(5A)); its type,
+scope and forces say what it is and whom it concerns. One office's correction can therefore move
+another body's deadline, so these facts change only here, never by editing the report
+(docs/decisions/0004-report-facts-ownership.md):
+
+- `report_correct`: someone who may change the report (`inspections.services.
+  report_change_refusal`: the register maintainer, or an office whose force a force-specific or
+  multi-force report covers) makes the correction at once.
+- `report_correction_propose`: any office that works with the report (a national one
+  included) proposes a correction; `report_correction_decide`: someone who may change the report
+  (for a national report, the register maintainer) makes it or declines it, with a note.
+
+Making a correction records the facts before and after (`ReportCorrection.previous`), writes the
+report's history, recomputes the recommendations' timescales and every response's due date, and
+writes a history entry on every response to the report saying who corrected what and why. After
+commit, `CORRECTION_HOOKS` run with the correction's id: the public copy is refreshed
+(`public.tasks`) and every office with a response is emailed (`reminders`, a `CorrectionNotice`
+row per person); each office's dashboard shows the notice (`responses.dashboard`). Both are
+recorded work: the public copy is stale until it matches the response (`public.services.
+stale_response_ids`) and notices are rows, so the periodic catch-ups finish what a failed hook
+left.
+"""
+
+import logging
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Force
+from accounts.permissions import active_memberships
+from core.history import attribute
+from inspections.models import Report, ReportCorrection, ReportType, Scope
+from inspections.services import check_may_change_report, finding_update
+
+from .models import Response
+from .selectors import long_date
+from .services import _locked, _save, _set_due_dates, responses_create_for_report
+
+logger = logging.getLogger(__name__)
+
+#: The shared facts a correction may change, in the order they are described.
+FACTS = ("published_on", "report_type", "scope", "forces")
+
+#: Longest history reason the history tables keep.
+_HISTORY_REASON_LENGTH = 100
+
+
+def _facts_of(report: Report) -> dict:
+    """The report's shared facts as JSON-ready values (dates as ISO text, forces as ids)."""
+    return {
+        "published_on": report.published_on.isoformat(),
+        "report_type": report.report_type,
+        "scope": report.scope,
+        "forces": sorted(report.forces.values_list("pk", flat=True)),
+    }
+
+
+def _wanted(*, published_on, report_type, scope, forces) -> dict:
+    facts = {}
+    if published_on is not None:
+        facts["published_on"] = published_on
+    if report_type:
+        if report_type not in ReportType.values:
+            raise ValidationError({"report_type": "Choose a type of report."})
+        facts["report_type"] = report_type
+    if scope:
+        if scope not in Scope.values:
+            raise ValidationError({"scope": "Choose a scope."})
+        facts["scope"] = scope
+    if forces is not None:
+        facts["forces"] = sorted(getattr(f, "pk", f) for f in forces)
+    return facts
+
+
+def _changes(report: Report, wanted: dict) -> dict:
+    """{fact: (before, after)} for the facts `wanted` really changes, as JSON-ready values."""
+    before = _facts_of(report)
+    after = {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in wanted.items()
+    }
+    return {name: (before[name], after[name]) for name in after if after[name] != before[name]}
+
+
+def _check_facts(report: Report, wanted: dict) -> None:
+    """The corrected facts must still describe a report: a force-specific report covers one
+    force, a multi-force report two or more."""
+    scope = wanted.get("scope", report.scope)
+    forces = wanted.get("forces")
+    count = len(forces) if forces is not None else report.forces.count()
+    if scope == Scope.FORCE and count != 1:
+        raise ValidationError({"forces": "A force-specific report covers exactly one force."})
+    if scope == Scope.MULTI_FORCE and count < 2:
+        raise ValidationError({"forces": "A multi-force report covers two or more forces."})
+    if forces and Force.objects.filter(pk__in=forces).count() != len(set(forces)):
+        raise ValidationError({"forces": "Some of those forces do not exist."})
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why the report is being corrected: every office responding sees it."}
+        )
+    return reason
+
+
+def _short(text: str) -> str:
+    if len(text) <= _HISTORY_REASON_LENGTH:
+        return text
+    return text[: _HISTORY_REASON_LENGTH - 3].rstrip() + "..."
+
+
+def _office_of(user, report: Report):
+    """The user's office that works with `report` (covered by it, or any for a national one)."""
+    forces = None
+    for membership in active_memberships(user):
+        if not membership.policing_body_id:
+            continue
+        if report.scope == Scope.NATIONAL:
+            return membership.policing_body
+        if forces is None:
+            forces = set(report.forces.values_list("pk", flat=True))
+        if membership.policing_body.force_id in forces:
+            return membership.policing_body
+    return None
+
+
+def report_correct(
+    *,
+    report: Report,
+    acting_user,
+    reason: str,
+    published_on: date | None = None,
+    report_type: str = "",
+    scope: str = "",
+    forces=None,
+) -> ReportCorrection:
+    """Correct a report's shared facts at once (blank or None: unchanged). Refused with
+    PermissionDenied unless `acting_user` may change the report, and with ValidationError
+    without a reason or when nothing would change."""
+    reason = _require_reason(reason)
+    wanted = _wanted(published_on=published_on, report_type=report_type, scope=scope, forces=forces)
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        check_may_change_report(report=report, user=acting_user)
+        correction = ReportCorrection(
+            report=report,
+            reason=reason,
+            proposed_by=acting_user,
+            proposed_by_office=_office_of(acting_user, report),
+            **_as_fields(wanted),
+        )
+        _apply(correction, report=report, acting_user=acting_user)
+    return correction
+
+
+def _as_fields(wanted: dict) -> dict:
+    return {
+        "published_on": wanted.get("published_on"),
+        "report_type": wanted.get("report_type", ""),
+        "scope": wanted.get("scope", ""),
+        "forces": wanted.get("forces"),
+    }
+
+
+def report_correction_propose(
+    *,
+    report: Report,
+    acting_user,
+    reason: str,
+    published_on: date | None = None,
+    report_type: str = "",
+    scope: str = "",
+    forces=None,
+) -> ReportCorrection:
+    """Propose a correction of a report the acting user's office works with (one covering its
+    force, or a national report). Someone who may change the report decides it
+    (`report_correction_decide`); for a national report, the register maintainer."""
+    reason = _require_reason(reason)
+    wanted = _wanted(published_on=published_on, report_type=report_type, scope=scope, forces=forces)
+    office = _office_of(acting_user, report)
+    if office is None:
+        raise PermissionDenied(
+            "Only an office that works with this report can propose a correction."
+        )
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if not _changes(report, wanted):
+            raise ValidationError("The proposal changes nothing: the report already says that.")
+        _check_facts(report, wanted)
+        correction = ReportCorrection(
+            report=report,
+            reason=reason,
+            proposed_by=acting_user,
+            proposed_by_office=office,
+            **_as_fields(wanted),
+        )
+        attribute(correction, acting_user=acting_user, reason="Correction proposed")
+        correction.save()
+    return correction
+
+
+def report_correction_decide(
+    *, correction: ReportCorrection, acting_user, accept: bool, note: str = ""
+) -> ReportCorrection:
+    """Make a proposed correction (`accept`) or decline it; declining needs a note, which the
+    proposer sees. Only someone who may change the report decides."""
+    note = (note or "").strip()
+    if not accept and not note:
+        raise ValidationError({"note": "Say why the correction is not being made."})
+    with transaction.atomic():
+        correction = ReportCorrection.objects.select_for_update().get(pk=correction.pk)
+        report = Report.objects.select_for_update().get(pk=correction.report_id)
+        check_may_change_report(report=report, user=acting_user)
+        if correction.status != ReportCorrection.Status.PROPOSED:
+            raise ValidationError(
+                f"This correction has already been decided: {correction.get_status_display()}."
+            )
+        correction.decision_note = note
+        if accept:
+            _apply(correction, report=report, acting_user=acting_user)
+        else:
+            correction.status = ReportCorrection.Status.REJECTED
+            correction.decided_by = acting_user
+            correction.decided_at = timezone.now()
+            attribute(correction, acting_user=acting_user, reason=_short(f"Not made: {note}"))
+            correction.save()
+    return correction
+
+
+def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None:
+    """Make `correction` on the locked `report`: the report, its recommendations' timescales,
+    every response's due date and history, the correction's record; hooks after commit."""
+    wanted = correction.proposed_facts()
+    changes = _changes(report, wanted)
+    if not changes:
+        raise ValidationError("The correction changes nothing: the report already says that.")
+    _check_facts(report, wanted)
+    correction.previous = _facts_of(report)
+    for name in ("published_on", "report_type", "scope"):
+        if name in wanted:
+            setattr(report, name, wanted[name])
+    report.full_clean()
+    why = _short(f"Corrected: {correction.reason}")
+    attribute(report, acting_user=acting_user, reason=why)
+    report.save()
+    if "forces" in wanted:
+        report.forces.set(wanted["forces"])
+    if "published_on" in changes:
+        for finding in report.findings.recommendations():
+            finding_update(finding=finding, acting_user=acting_user, reason="Timescale recomputed")
+    if {"report_type", "scope", "forces"} & set(changes):
+        # A wider report concerns more bodies: each gets its response, as when it was recorded.
+        responses_create_for_report(report=report, acting_user=acting_user)
+
+    correction.status = ReportCorrection.Status.APPLIED
+    correction.decided_by = acting_user
+    correction.decided_at = timezone.now()
+    attribute(correction, acting_user=acting_user, reason="Correction made")
+    correction.save()
+
+    for response in Response.objects.filter(report=report).order_by("pk"):
+        response = _locked(response)
+        fields = []
+        if "published_on" in changes:
+            _set_due_dates(response, report.published_on)
+            fields = ["due_date", "publish_by"]
+        _save(
+            response,
+            acting_user=acting_user,
+            reason=_short(f"Report corrected: {correction.reason}"),
+            fields=fields,
+        )
+    correction_id = correction.pk
+    transaction.on_commit(lambda: _after_correction(correction_id))
+
+
+def _after_correction(correction_id: int) -> None:
+    """What follows a correction, after it commits: each hook only queues work. The work is
+    recorded (stale public copies, notice rows to create), so a hook that cannot queue (the
+    broker is down) is logged and its periodic catch-up does the work instead; the correction
+    itself has committed and must not turn into an error page."""
+    for hook in CORRECTION_HOOKS:
+        try:
+            hook(correction_id)
+        except Exception:
+            logger.exception(
+                "Could not queue %s after correction %s; its periodic catch-up will do it.",
+                getattr(hook, "__qualname__", hook),
+                correction_id,
+            )
+
+
+#: Callables run with a ReportCorrection id after each correction is made and committed
+#: (registered in `public.apps` and `reminders.apps`).
+CORRECTION_HOOKS: list = []
+
+
+# --- words ---------------------------------------------------------------------------------
+
+
+def _fact_text(name: str, value, forces_by_id: dict) -> str:
+    if value in (None, ""):
+        return "(none)"
+    if name == "published_on":
+        return long_date(date.fromisoformat(value))
+    if name == "report_type":
+        return str(ReportType(value).label)
+    if name == "scope":
+        return str(Scope(value).label)
+    if name == "forces":
+        return ", ".join(forces_by_id.get(pk, f"force {pk}") for pk in value) or "(none)"
+    return str(value)
+
+
+_FACT_LABELS = {
+    "published_on": "Date published",
+    "report_type": "Type of report",
+    "scope": "Scope",
+    "forces": "Forces covered",
+}
+
+
+def correction_changes(correction: ReportCorrection) -> list[tuple[str, str, str]]:
+    """(fact, before, after) in words: for a made correction, what it changed; for a proposal,
+    what it would change now."""
+    if correction.status == ReportCorrection.Status.APPLIED and correction.previous:
+        before = correction.previous
+    else:
+        before = _facts_of(correction.report)
+    after = {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in correction.proposed_facts().items()
+    }
+    ids = set(before.get("forces") or []) | set(after.get("forces") or [])
+    forces_by_id = dict(Force.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    return [
+        (
+            _FACT_LABELS[name],
+            _fact_text(name, before.get(name), forces_by_id),
+            _fact_text(name, after[name], forces_by_id),
+        )
+        for name in FACTS
+        if name in after and after[name] != before.get(name)
+    ]
+
+
+def correction_summary(correction: ReportCorrection) -> str:
+    """One sentence for emails, dashboards and the public page: 'Date published corrected
+    from 7 January 2020 to 8 January 2020.'"""
+    parts = [
+        f"{fact} corrected from {before} to {after}"
+        for fact, before, after in correction_changes(correction)
+    ]
+    return "; ".join(parts) + "." if parts else "No change."
