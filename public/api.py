@@ -194,6 +194,11 @@ class ResponseReportSerializer(serializers.Serializer):
     hmicfrs_url = serializers.CharField(source="report_url")
 
 
+class CorrectionNoteSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text="The day the correction was made.")
+    text = serializers.CharField(help_text="What was corrected, and what it moved.")
+
+
 class PublishedResponseSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="response_id")
     page_url = serializers.SerializerMethodField()
@@ -213,6 +218,11 @@ class PublishedResponseSerializer(serializers.ModelSerializer):
     version_published_on = serializers.DateField(source="latest_published_on")
     items = PublishedItemSerializer(many=True)
     versions = VersionSerializer(source="response.versions", many=True)
+    corrections = CorrectionNoteSerializer(
+        many=True,
+        help_text="Corrections of the report's shared facts (publication date, type, scope, "
+        "forces) since publication; the dates above already follow them.",
+    )
 
     class Meta:
         model = PublishedResponse
@@ -236,6 +246,7 @@ class PublishedResponseSerializer(serializers.ModelSerializer):
             "signatory_title",
             "items",
             "versions",
+            "corrections",
         ]
 
     def get_page_url(self, record) -> str:

@@ -28,5 +28,6 @@ class PublicConfig(AppConfig):
 
     def ready(self):
         # What the public site does after a publication or a tracker change is in
-        # config/events.py (`refresh_after_publication`, `public_progress_changed`).
+        # config/events.py (`refresh_after_publication`, `public_progress_changed`,
+        # `refresh_after_correction`).
         post_migrate.connect(_refresh_stale_copies, sender=self)

@@ -69,6 +69,8 @@ class ResponsesFeed(Feed):
             parts.append(f"Amended because: {version.reason}")
         if version.number == record.version_number and record.summary:
             parts.append(record.summary)
+        if version.number == record.version_number:
+            parts += [f"Correction of {note['on']}: {note['text']}" for note in record.corrections]
         return " ".join(parts)
 
     def item_link(self, version):
@@ -86,6 +88,10 @@ class ResponsesFeed(Feed):
         return version.created_at
 
     def item_updateddate(self, version):
+        record = version.response.public_record
+        if version.number == record.version_number and record.corrections:
+            # A correction of the report changed what the entry says (its due date, its note).
+            return max(version.created_at, record.refreshed_at)
         return version.created_at
 
     def item_author_name(self, version):

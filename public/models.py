@@ -80,6 +80,14 @@ class PublishedResponse(models.Model):
     # the text columns instead). The GIN index is created by migration 0002 on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    # Corrections of the report's shared facts made since (responses.corrections), each
+    # {"on": ISO date, "text": what changed}: the page, feeds, API and CSV say so publicly.
+    # The report's date, type, due date and on-time verdict above already follow them.
+    corrections = models.JSONField(default=list, blank=True)
+    corrections_noted = models.PositiveIntegerField(
+        default=0, help_text="How many corrections of the report this copy has taken in."
+    )
+
     refreshed_at = models.DateTimeField(db_index=True)
     # When the office's tracker last changed what the page shows beside the published text
     # (an item's status, its public updates): part of the page's cache key, ETag and

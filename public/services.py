@@ -6,6 +6,13 @@ an amendment in progress), using `responses.pdf.document_for_version`, the same 
 that renders the frozen PDF and HTML snapshot. It runs after every publication
 (the event `response.published`, config/events.py) and from `manage.py public_refresh`.
 
+A correction of a report's shared facts (`responses.corrections`) makes every public copy of a
+response to it stale (`stale_response_ids`: the report's date or type, or the number of
+corrections made, differs from the copy's); `refresh_after_correction` queues their refresh
+(`public.tasks.refresh_stale_copies`), which the periodic catch-up also runs. The copy takes the
+report's date and type and the response's due date as corrected, and a public note of each
+correction.
+
 `public_progress_changed` runs after the tracker changes what a response page shows beside the
 published text (the event `tracker.public_progress_changed`, config/events.py).
 
@@ -17,20 +24,24 @@ public record (docs/decisions/0004-reverse-proxy-and-public-cache.md).
 
 import http.client
 import logging
+from datetime import date
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.markup import plain_text
+from inspections.models import ReportCorrection
 from responses import deadlines
+from responses.corrections import correction_summary
 from responses.models import Response, ResponseVersion
 from responses.pdf import document_for_version
+from responses.selectors import long_date
 
 from .models import PublishedItem, PublishedResponse
 
@@ -97,6 +108,7 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
         ]
 
         due = response.due_date
+        notes = _correction_notes(response.report)
         record, _ = PublishedResponse.objects.update_or_create(
             response=response,
             defaults={
@@ -106,7 +118,8 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
                 "report_id": response.report_id,
                 "report_title": report.title,
                 "report_published_on": response.report.published_on,
-                "report_type": report.report_type,
+                # The live report's shared facts: a correction of them shows at once.
+                "report_type": response.report.report_type,
                 "report_url": report.hmicfrs_url,
                 "due_date": due,
                 "first_published_on": first_published_on,
@@ -132,6 +145,8 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
                     *(item.explanation_text for _, item in items),
                     *(item.force_comment for _, item in items),
                 ),
+                "corrections": notes,
+                "corrections_noted": len(notes),
                 "refreshed_at": timezone.now(),
             },
         )
@@ -161,16 +176,56 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
     return record
 
 
+def _correction_notes(report) -> list[dict]:
+    """The public note of each correction made to the report's shared facts, oldest first."""
+    notes = []
+    for correction in ReportCorrection.objects.filter(
+        report=report, status=ReportCorrection.Status.APPLIED
+    ).order_by("decided_at", "pk"):
+        text = "The report's details were corrected. " + correction_summary(correction)
+        before = correction.previous.get("published_on")
+        if correction.published_on and before:
+            old_due = deadlines.statutory_due_date(date.fromisoformat(before))
+            new_due = deadlines.statutory_due_date(correction.published_on)
+            if old_due != new_due:
+                text += (
+                    f" The response's due date moved from "
+                    f"{long_date(old_due) if old_due else 'none'} to "
+                    f"{long_date(new_due) if new_due else 'none'}."
+                )
+        on = timezone.localdate(correction.decided_at)
+        notes.append({"on": on.isoformat(), "on_text": long_date(on), "text": text})
+    return notes
+
+
 def stale_response_ids() -> list[int]:
-    """Published responses whose public record is missing or older than their latest version."""
+    """Published responses whose public record is missing, older than their latest version, or
+    behind a correction of the report's shared facts (its date, its type, or a correction it
+    has not taken in)."""
     latest = (
         ResponseVersion.objects.filter(response=OuterRef("pk")).order_by("-number").values("pk")[:1]
     )
+    made = (
+        ReportCorrection.objects.filter(
+            report=OuterRef("report_id"), status=ReportCorrection.Status.APPLIED
+        )
+        .order_by()
+        .values("report")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Response.objects.published()
-        .annotate(latest_version_id=Subquery(latest))
+        .annotate(
+            latest_version_id=Subquery(latest),
+            corrections_made=Coalesce(Subquery(made), Value(0)),
+        )
         .filter(
-            Q(public_record__isnull=True) | ~Q(public_record__version_id=F("latest_version_id"))
+            Q(public_record__isnull=True)
+            | ~Q(public_record__version_id=F("latest_version_id"))
+            | ~Q(public_record__report_published_on=F("report__published_on"))
+            | ~Q(public_record__report_type=F("report__report_type"))
+            | ~Q(public_record__corrections_noted=F("corrections_made"))
         )
         .values_list("pk", flat=True)
     )
@@ -190,6 +245,15 @@ def refresh_after_publication(version_id: int) -> None:
     office until `manage.py events_replay` (or `public_refresh`) completes it."""
     response_id = ResponseVersion.objects.values_list("response_id", flat=True).get(pk=version_id)
     published_response_refresh(response_id=response_id)
+
+
+def refresh_after_correction(correction_id: int) -> None:
+    """The correction hook: queue the refresh of the public copies it made stale. Queuing is
+    all it does; if the queue is down, the copies stay stale (recorded in the tables) until the
+    periodic `refresh_stale_copies` or `manage.py public_refresh` brings them up to date."""
+    from . import tasks
+
+    tasks.refresh_stale_copies.delay()
 
 
 def public_progress_changed(*, policing_body_id: int, report_id: int) -> None:

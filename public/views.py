@@ -187,7 +187,13 @@ RESPONSE_CSV_HEADER = [
     "latest_version_published_on",
     "hmicfrs_report_url",
     "pdf_url",
+    "report_corrections",
 ]
+
+
+def corrections_text(record) -> str:
+    """The public notes of corrections of the report, for one CSV cell."""
+    return " ".join(f"{note['on']}: {note['text']}" for note in record.corrections)
 
 
 def response_csv_rows(records):
@@ -210,6 +216,7 @@ def response_csv_rows(records):
             record.latest_published_on.isoformat(),
             record.report_url,
             (site + url) if (url := pdf_url(record.response_id, record.version_number)) else "",
+            corrections_text(record),
         ]
 
 

@@ -283,3 +283,26 @@ def render_digest_email(*, recipient, items: list[DigestItem], day: date) -> tup
     text = render_to_string("emails/reminders/digest.txt", context)
     html = render_to_string("emails/reminders/digest.html", context)
     return subject, text, html
+
+
+def render_correction_email(*, recipient, notice, summary: str, day: date) -> tuple:
+    """(subject, plain text, HTML) of the email telling an office that a correction of a
+    report's shared facts changed its response (laid out as a one-reminder email)."""
+    correction = notice.correction
+    response = notice.response
+    who = correction.decided_by.display_name if correction.decided_by else "Someone"
+    sentences = [f"{who} corrected the report's details. {summary}"]
+    if response.due_date and correction.published_on:
+        sentences.append(
+            f"{response.policing_body.short_name}'s response is now due "
+            f"{long_date(response.due_date)}."
+        )
+    sentences.append(f"Why: {correction.reason}")
+    item = DigestItem(
+        heading=response.report.title,
+        sentences=sentences,
+        url=response_url(response),
+        urgent=bool(correction.published_on),
+    )
+    subject = f"{response.report.title}: the report's details were corrected"
+    return render_reminder_email(recipient=recipient, item=item, subject=subject, day=day)

@@ -382,3 +382,42 @@ class CalendarToken(models.Model):
         """A new secret for the address, and the hash to store."""
         token = secrets.token_urlsafe(32)
         return token, _hash(token)
+
+
+class CorrectionNotice(models.Model):
+    """One email telling one person in an office that a correction of a report's shared facts
+    (`inspections.ReportCorrection`) changed their office's response: its due date, its history.
+
+    One row per (correction, response, person), so creating the notices twice (the hook after
+    the correction and the hourly catch-up) makes each once; the status (READY -> SENDING ->
+    SENT / FAILED) makes a second send harmless, as for a `Reminder`.
+    """
+
+    correction = models.ForeignKey(
+        "inspections.ReportCorrection", on_delete=models.CASCADE, related_name="notices"
+    )
+    response = models.ForeignKey(
+        "responses.Response", on_delete=models.CASCADE, related_name="correction_notices"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="correction_notices"
+    )
+    status = models.CharField(max_length=10, choices=SendStatus.choices, default=SendStatus.READY)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    email = models.EmailField(blank=True, help_text="The address it was sent to.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["correction", "response", "recipient"],
+                name="one_correction_notice_per_response_and_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"Correction notice for {self.response} to {self.recipient}"

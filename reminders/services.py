@@ -42,6 +42,7 @@ from responses.models import Explanation, Response, ResponseVersion
 from . import emails, policy
 from .models import (
     CalendarToken,
+    CorrectionNotice,
     Delivery,
     Digest,
     Reminder,
@@ -852,3 +853,120 @@ def calendar_token_create(*, user) -> str:
 def calendar_token_revoke(*, user) -> int:
     """Stop the person's calendar feed address working (it then gives 404)."""
     return CalendarToken.objects.filter(user=user).active().update(revoked_at=timezone.now())
+
+
+# --- notices of corrections to a report's shared facts -------------------------------------
+
+#: The hourly catch-up creates and sends the notices of corrections made this recently.
+CORRECTION_CATCH_UP = timedelta(days=7)
+
+
+def correction_notices_create(*, correction_id: int) -> list[int]:
+    """A `CorrectionNotice` for every person in every office with a response to the corrected
+    report (any office role), except the person who made the correction. Idempotent (the
+    unique constraint); returns the ids of the notices still to send."""
+    from inspections.models import ReportCorrection
+
+    correction = ReportCorrection.objects.filter(
+        pk=correction_id, status=ReportCorrection.Status.APPLIED
+    ).first()
+    if correction is None:
+        return []
+    memberships = Membership.objects.filter(
+        role__in=Membership.OFFICE_ROLES,
+        is_active=True,
+        user__is_active=True,
+        policing_body__responses__report_id=correction.report_id,
+    ).exclude(user_id=correction.decided_by_id)
+    rows = {
+        (response_id, user_id)
+        for response_id, user_id in memberships.values_list(
+            "policing_body__responses__id", "user_id"
+        )
+    }
+    CorrectionNotice.objects.bulk_create(
+        [
+            CorrectionNotice(correction=correction, response_id=response_id, recipient_id=user_id)
+            for response_id, user_id in sorted(rows)
+        ],
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+    return list(
+        CorrectionNotice.objects.filter(correction=correction)
+        .filter(_claimable())
+        .values_list("id", flat=True)
+    )
+
+
+def correction_notices_catch_up(*, now: datetime) -> list[int]:
+    """The notices of recent corrections still to send (creating any the hook did not)."""
+    from inspections.models import ReportCorrection
+
+    recent = ReportCorrection.objects.filter(
+        status=ReportCorrection.Status.APPLIED, decided_at__gte=now - CORRECTION_CATCH_UP
+    ).values_list("pk", flat=True)
+    ids = []
+    for correction_id in recent:
+        ids += correction_notices_create(correction_id=correction_id)
+    return ids
+
+
+def enqueue_correction_notices(notice_ids) -> None:
+    """One task per notice; enqueuing twice is harmless (the send claims its row)."""
+    from . import tasks
+
+    for notice_id in notice_ids:
+        tasks.send_correction_notice.delay(notice_id)
+
+
+def correction_notice_send(*, notice_id: int, now=None) -> str:
+    """Send one correction notice. Returns its new status, or '' when another worker had
+    already claimed it (or it was sent). Re-raises mail errors after recording them."""
+    from responses.corrections import correction_summary
+
+    now = now or timezone.now()
+    claimed = CorrectionNotice.objects.filter(_claimable(), pk=notice_id).update(
+        status=SendStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return ""
+    notice = CorrectionNotice.objects.select_related(
+        "recipient",
+        "correction__decided_by",
+        "correction__report",
+        "response__policing_body",
+        "response__report",
+    ).get(pk=notice_id)
+    user = notice.recipient
+    if (
+        not user.is_active
+        or not user.memberships.filter(
+            policing_body_id=notice.response.policing_body_id,
+            role__in=Membership.OFFICE_ROLES,
+            is_active=True,
+        ).exists()
+    ):
+        _finish(
+            CorrectionNotice,
+            [notice.pk],
+            SendStatus.CANCELLED,
+            error="Not sent: the person no longer works in the office.",
+        )
+        return SendStatus.CANCELLED
+    if not user.email:
+        _finish(CorrectionNotice, [notice.pk], SendStatus.FAILED, error=_no_address(user))
+        return SendStatus.FAILED
+    subject, text, html = emails.render_correction_email(
+        recipient=user,
+        notice=notice,
+        summary=correction_summary(notice.correction),
+        day=timezone.localdate(now),
+    )
+    try:
+        _send(to=user.email, subject=subject, text=text, html=html)
+    except MAIL_ERRORS as error:
+        _finish(CorrectionNotice, [notice.pk], SendStatus.FAILED, error=_describe(error))
+        raise
+    _finish(CorrectionNotice, [notice.pk], SendStatus.SENT, sent_at=now, email=user.email)
+    return SendStatus.SENT

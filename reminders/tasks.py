@@ -29,6 +29,8 @@ def sweep():
     """Create the reminders due now and enqueue their sends."""
     now = timezone.now()
     result = services.reminders_sweep(today=timezone.localdate(now), now=now)
+    # Notices of corrections whose hook did not run (a queue that was down) catch up here.
+    services.enqueue_correction_notices(services.correction_notices_catch_up(now=now))
     return {"due": result.due, "digests": len(result.digests), "individual": len(result.individual)}
 
 
@@ -52,6 +54,25 @@ def send_reminder(reminder_id: int):
 )
 def send_digest(digest_id: int):
     return services.digest_send(digest_id=digest_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), max_retries=3, retry_backoff=10)
+def notify_correction(correction_id: int):
+    """Create the notices of a correction of a report's shared facts and enqueue their sends."""
+    ids = services.correction_notices_create(correction_id=correction_id)
+    services.enqueue_correction_notices(ids)
+    return len(ids)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=services.MAIL_ERRORS,
+    retry_backoff=RETRY_BACKOFF,
+    retry_backoff_max=600,
+    max_retries=MAX_RETRIES,
+)
+def send_correction_notice(notice_id: int):
+    return services.correction_notice_send(notice_id=notice_id)
 
 
 @worker_ready.connect

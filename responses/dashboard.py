@@ -9,17 +9,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import F
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.permissions import (
     APPROVER_ROLES,
+    force_ids,
     has_office_role,
+    is_register_maintainer,
     member_required,
     user_office,
 )
 from core.dates import long_date
-from inspections.models import Finding
+from inspections.models import Finding, ReportCorrection
 
 from . import deadlines
 from .models import Explanation, Response, Status
@@ -29,6 +31,37 @@ from .selectors import response_outstanding, responses_visible_to
 DUE_SOON_DAYS = 14
 #: "Recently published": within this many days.
 RECENT_DAYS = 30
+#: Corrections of the office's reports are noticed on the dashboard for this many days.
+CORRECTION_NOTICE_DAYS = 30
+
+
+@dataclass
+class CorrectionNotice:
+    """A correction of the shared facts of a report this office responds to."""
+
+    correction: ReportCorrection
+    response: Response
+    summary: str
+
+
+def correction_notices(*, body, today: date) -> list[CorrectionNotice]:
+    """Corrections made in the last CORRECTION_NOTICE_DAYS to reports the office responds to,
+    newest first (one query, plus one for the names of forces if a correction moved them)."""
+    from .corrections import correction_summary
+
+    since = today - timedelta(days=CORRECTION_NOTICE_DAYS)
+    responses = {r.report_id: r for r in Response.objects.for_body(body).select_related("report")}
+    corrections = ReportCorrection.objects.filter(
+        report_id__in=list(responses),
+        status=ReportCorrection.Status.APPLIED,
+        decided_at__date__gte=since,
+    ).select_related("report", "decided_by")
+    return [
+        CorrectionNotice(
+            correction=c, response=responses[c.report_id], summary=correction_summary(c)
+        )
+        for c in corrections.order_by("-decided_at", "-pk")
+    ]
 
 
 @dataclass
@@ -129,6 +162,7 @@ def office_dashboard(*, body, user, today: date) -> dict:
         .order_by("-published_on", "pk")
     )
     is_approver = has_office_role(user, body, *APPROVER_ROLES)
+    corrections = correction_notices(body=body, today=today)
     awaiting_approval = [r for r in rows if r.response.status == Status.AWAITING_APPROVAL]
     return {
         "rows": rows,
@@ -137,6 +171,8 @@ def office_dashboard(*, body, user, today: date) -> dict:
         "is_approver": is_approver,
         "recently_published": recently_published,
         "recent_days": RECENT_DAYS,
+        "corrections": corrections,
+        "correction_days": CORRECTION_NOTICE_DAYS,
         "due_soon_days": DUE_SOON_DAYS,
         "counts": {
             "open": len(rows),
@@ -191,8 +227,22 @@ def force_dashboard(*, user, today: date) -> dict:
     return {"to_do": to_do, "others": [r for r in rows if r.response.pk not in to_do_ids]}
 
 
-@member_required
 def dashboard(request):
+    """The office's or the force's dashboard; the register maintainer, in neither, goes to the
+    corrections."""
+    user = request.user
+    if (
+        user.is_authenticated
+        and is_register_maintainer(user)
+        and user_office(user) is None
+        and not force_ids(user)
+    ):
+        return redirect("corrections:list")
+    return _member_dashboard(request)
+
+
+@member_required
+def _member_dashboard(request):
     today = timezone.localdate()
     office = user_office(request.user)
     if office is not None:
