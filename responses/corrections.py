@@ -45,9 +45,6 @@ logger = logging.getLogger(__name__)
 #: The shared facts a correction may change, in the order they are described.
 FACTS = ("published_on", "report_type", "scope", "forces")
 
-#: Longest history reason the history tables keep.
-_HISTORY_REASON_LENGTH = 100
-
 
 def _facts_of(report: Report) -> dict:
     """The report's shared facts as JSON-ready values (dates as ISO text, forces as ids)."""
@@ -107,12 +104,6 @@ def _require_reason(reason: str) -> str:
             {"reason": "Say why the report is being corrected: every office responding sees it."}
         )
     return reason
-
-
-def _short(text: str) -> str:
-    if len(text) <= _HISTORY_REASON_LENGTH:
-        return text
-    return text[: _HISTORY_REASON_LENGTH - 3].rstrip() + "..."
 
 
 def _office_of(user, report: Report):
@@ -228,7 +219,7 @@ def report_correction_decide(
             correction.status = ReportCorrection.Status.REJECTED
             correction.decided_by = acting_user
             correction.decided_at = timezone.now()
-            attribute(correction, acting_user=acting_user, reason=_short(f"Not made: {note}"))
+            attribute(correction, acting_user=acting_user, reason=f"Not made: {note}")
             correction.save()
     return correction
 
@@ -246,7 +237,7 @@ def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None
         if name in wanted:
             setattr(report, name, wanted[name])
     report.full_clean()
-    why = _short(f"Corrected: {correction.reason}")
+    why = f"Corrected: {correction.reason}"
     attribute(report, acting_user=acting_user, reason=why)
     report.save()
     if "forces" in wanted:
@@ -273,7 +264,7 @@ def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None
         _save(
             response,
             acting_user=acting_user,
-            reason=_short(f"Report corrected: {correction.reason}"),
+            reason=f"Report corrected: {correction.reason}",
             fields=fields,
         )
     correction_id = correction.pk
