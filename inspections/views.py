@@ -3,6 +3,8 @@ report page and its history. Every change goes through `inspections.services`; e
 page through `inspections.selectors`.
 
 An office sees the reports covering its force and national reports; any other id gives 404.
+The register maintainer (no office) opens and changes any report's page, details and sections
+(for national reports, only they can: `inspections.services.report_change_refusal`).
 """
 
 from django.contrib import messages
@@ -14,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import office_required
+from accounts.permissions import office_or_maintainer_required, office_required
 from core.errors import DomainError
 from core.locking import ConcurrentEditError
 from responses.models import Response
@@ -126,7 +128,7 @@ def _refused(request, report):
     )
 
 
-@office_required()
+@office_or_maintainer_required
 def report_edit(request, pk):
     """The report's descriptive details. Its shared facts (publication date, type, scope,
     forces) change through a correction (corrections:new), shown read-only here."""
@@ -196,7 +198,7 @@ def _report_page_context(request, report, **extra):
     }
 
 
-@office_required()
+@office_or_maintainer_required
 def report_detail(request, pk):
     report = _report_for(request, pk)
     return render(request, "inspections/report_detail.html", _report_page_context(request, report))
@@ -222,7 +224,7 @@ def report_start_response(request, pk):
     return redirect("responses:detail", pk=response.pk)
 
 
-@office_required()
+@office_or_maintainer_required
 def report_history(request, pk):
     report = _report_for(request, pk)
     return render(
@@ -309,7 +311,7 @@ def _number_blank_references(items: list[SectionItem], prefix: str) -> None:
         used.add(candidate)
 
 
-@office_required()
+@office_or_maintainer_required
 def report_section(request, pk, section):
     report = _report_for(request, pk)
     refused = _refused(request, report)

@@ -88,7 +88,7 @@ NORFOLK_ADMIN = (302, 403, 403, 200, 403, 403, 403, 403)
 PUBLIC = (200, 200, 200, 200, 200, 200, 200, 200)
 #: A POST that changes a Norfolk import draft and goes back to its preview.
 ON_NORFOLK_DRAFT = (302, 302, 302, 302, 403, 404, 403, 403)
-#: Office staff and the register maintainer, about a Norfolk report's correction.
+#: Office staff and the register maintainer, about a Norfolk report or its correction.
 NORFOLK_REPORT_FACTS = (302, 200, 200, 200, 403, 404, 403, 200)
 
 
@@ -168,14 +168,15 @@ TABLE: dict[str, Expect] = {
     # --- inspections: reports ----------------------------------------------------------------
     "inspections:report-list": Expect(OFFICE),
     "inspections:report-create": Expect(OFFICE),
-    "inspections:report-detail": Expect(NORFOLK_OBJECT),
-    "inspections:report-edit": Expect(NORFOLK_OBJECT),
-    "inspections:report-history": Expect(NORFOLK_OBJECT),
+    # A report's own pages: the register maintainer keeps every report.
+    "inspections:report-detail": Expect(NORFOLK_REPORT_FACTS),
+    "inspections:report-edit": Expect(NORFOLK_REPORT_FACTS),
+    "inspections:report-history": Expect(NORFOLK_REPORT_FACTS),
     # The report already has Norfolk's response: starting another sends back to the report.
     "inspections:start-response": Expect(
         row(302, 302, 302, 302, 403, 404, 403, 403), method="post"
     ),
-    "inspections:report-section": Expect(NORFOLK_OBJECT),
+    "inspections:report-section": Expect(NORFOLK_REPORT_FACTS),
     # --- importer ------------------------------------------------------------------------------
     "importer:start": Expect(OFFICE),
     "importer:preview": Expect(NORFOLK_OBJECT),

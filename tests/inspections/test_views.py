@@ -345,12 +345,10 @@ def test_a_2000_character_correction_reason_is_kept_whole_in_every_history(
         :2000
     ].strip()
     client.force_login(drafter)
-    edit = reverse("inspections:report-edit", args=[cdi.pk])
-    version = re.search(r'name="version" value="([^"]+)"', client.get(edit).content.decode())[1]
+    # The date is corrected on the correction page (it used to be the edit page).
+    correct = reverse("corrections:new", args=[cdi.pk])
 
-    page = client.post(
-        edit, details(published_on_day="8", version=version) | {"correction_reason": reason}
-    )
+    page = client.post(correct, details(published_on_day="8") | {"reason": reason})
 
     assert page.status_code == 302
     assert cdi.history.first().history_change_reason.endswith(reason)

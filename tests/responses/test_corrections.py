@@ -358,3 +358,25 @@ def test_proposing_through_the_page_moves_nothing(client, offices, national):
     assert proposal.status == ReportCorrection.Status.PROPOSED
     assert proposal.proposed_facts() == {"published_on": CORRECTED}
     assert {r.due_date for r in Response.objects.filter(report=national)} == {date(2020, 3, 2)}
+
+
+def test_the_register_maintainer_edits_a_national_reports_findings(client, offices, national):
+    maintainer = register_maintainer()
+    recommendation = national.findings.get()
+
+    findings_save_section(
+        report=national,
+        kind=Finding.Kind.RECOMMENDATION,
+        items=[SectionItem(pk=recommendation.pk, values={"text": "Vet every officer again."})],
+        acting_user=maintainer,
+    )
+    client.force_login(maintainer)
+    page = client.get(reverse("inspections:report-section", args=[national.pk, "recommendations"]))
+    client.force_login(offices["suffolk_drafter"])
+    refused = client.get(
+        reverse("inspections:report-section", args=[national.pk, "recommendations"])
+    )
+
+    assert national.findings.get().text == "Vet every officer again."
+    assert page.status_code == 200
+    assert refused.status_code == 403
