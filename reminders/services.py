@@ -872,18 +872,22 @@ def correction_notices_create(*, correction_id: int) -> list[int]:
     ).first()
     if correction is None:
         return []
-    memberships = Membership.objects.filter(
-        role__in=Membership.OFFICE_ROLES,
-        is_active=True,
-        user__is_active=True,
-        policing_body__responses__report_id=correction.report_id,
-    ).exclude(user_id=correction.decided_by_id)
-    rows = {
-        (response_id, user_id)
-        for response_id, user_id in memberships.values_list(
-            "policing_body__responses__id", "user_id"
+    responses = dict(
+        Response.objects.filter(report_id=correction.report_id).values_list(
+            "policing_body_id", "id"
         )
-    }
+    )
+    people = (
+        Membership.objects.filter(
+            role__in=Membership.OFFICE_ROLES,
+            is_active=True,
+            user__is_active=True,
+            policing_body_id__in=list(responses),
+        )
+        .exclude(user_id=correction.decided_by_id)
+        .values_list("policing_body_id", "user_id")
+    )
+    rows = {(responses[body_id], user_id) for body_id, user_id in people}
     CorrectionNotice.objects.bulk_create(
         [
             CorrectionNotice(correction=correction, response_id=response_id, recipient_id=user_id)

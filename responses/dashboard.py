@@ -36,7 +36,7 @@ CORRECTION_NOTICE_DAYS = 30
 
 
 @dataclass
-class CorrectionNotice:
+class CorrectionNote:
     """A correction of the shared facts of a report this office responds to."""
 
     correction: ReportCorrection
@@ -44,7 +44,7 @@ class CorrectionNotice:
     summary: str
 
 
-def correction_notices(*, body, today: date) -> list[CorrectionNotice]:
+def correction_notices(*, body, today: date) -> list[CorrectionNote]:
     """Corrections made in the last CORRECTION_NOTICE_DAYS to reports the office responds to,
     newest first (one query, plus one for the names of forces if a correction moved them)."""
     from .corrections import correction_summary
@@ -57,9 +57,7 @@ def correction_notices(*, body, today: date) -> list[CorrectionNotice]:
         decided_at__date__gte=since,
     ).select_related("report", "decided_by")
     return [
-        CorrectionNotice(
-            correction=c, response=responses[c.report_id], summary=correction_summary(c)
-        )
+        CorrectionNote(correction=c, response=responses[c.report_id], summary=correction_summary(c))
         for c in corrections.order_by("-decided_at", "-pk")
     ]
 

@@ -380,3 +380,22 @@ def test_the_register_maintainer_edits_a_national_reports_findings(client, offic
     assert national.findings.get().text == "Vet every officer again."
     assert page.status_code == 200
     assert refused.status_code == 403
+
+
+def test_notices_go_only_to_the_offices_responding_to_the_corrected_report(offices, national):
+    other = ReportFactory(forces=[force("norfolk")])
+    make_response(report=other, body=offices["norfolk"])
+    lone = ReportFactory(scope=Scope.NATIONAL, forces=[])
+    only_suffolk = make_response(report=lone, body=offices["suffolk"])
+    maintainer = register_maintainer()
+
+    correction = report_correct(
+        report=lone, published_on=CORRECTED, reason="Date.", acting_user=maintainer
+    )
+    correction_notices_catch_up(now=correction.decided_at)
+
+    notices = CorrectionNotice.objects.filter(correction=correction)
+    suffolk_people = {m.user for m in Membership.objects.filter(policing_body=offices["suffolk"])}
+    assert {n.response for n in notices} == {only_suffolk}
+    assert {n.recipient for n in notices} == suffolk_people
+    assert offices["norfolk_drafter"] not in suffolk_people
