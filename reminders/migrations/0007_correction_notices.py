@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0005_report_corrections'),
+        ('inspections', '0006_report_corrections'),
         ('reminders', '0006_history_reason_of_any_length'),
         ('responses', '0002_history_reason_of_any_length'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_register_maintainer'),
-        ('inspections', '0004_rederive_recommendation_timescales'),
+        ('inspections', '0005_report_s55_decided_per_body'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
