@@ -276,17 +276,18 @@ def test_recording_a_national_report_opens_a_response_for_every_body(client, dra
     assert set(report.responses.values_list("status", flat=True)) == {Status.NOT_STARTED}
 
 
-def test_a_force_added_on_the_details_page_gets_its_response(client, drafter, norfolk, cdi):
+def test_a_force_added_by_a_correction_gets_its_response(client, drafter, norfolk, cdi):
+    # The forces a report covers are a shared fact: they change through a correction (they
+    # used to change on the details page).
     client.force_login(drafter)
-    edit = reverse("inspections:report-edit", args=[cdi.pk])
-    version = re.search(r'name="version" value="([^"]+)"', client.get(edit).content.decode())[1]
+    correct = reverse("corrections:new", args=[cdi.pk])
 
     page = client.post(
-        edit,
+        correct,
         details(
             scope=Scope.MULTI_FORCE,
             forces=[str(force("norfolk").pk), str(force("suffolk").pk)],
-            version=version,
+            reason="The report covers Suffolk too.",
         ),
     )
 
