@@ -30,6 +30,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from accounts.models import Membership
+from accounts.selectors import person_namer
 from core.dates import long_date
 from inspections.inspectorate import inspectorate_on
 from responses.selectors import copies_to, latest_version, response_outstanding
@@ -290,7 +291,8 @@ def render_correction_email(*, recipient, notice, summary: str, day: date) -> tu
     report's shared facts changed its response (laid out as a one-reminder email)."""
     correction = notice.correction
     response = notice.response
-    who = correction.decided_by.display_name if correction.decided_by else "Someone"
+    # Named as every page names people to this person (another organisation's as its name).
+    who = person_namer(viewer=recipient, people=[correction.decided_by])(correction.decided_by)
     sentences = [f"{who} corrected the report's details. {summary}"]
     if response.due_date and correction.published_on:
         sentences.append(

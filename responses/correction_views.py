@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_register_maintainer, office_or_maintainer_required
+from accounts.selectors import person_namer
 from inspections.models import Report, ReportCorrection, Scope
 from inspections.selectors import reports_visible_to_office
 from inspections.services import report_change_refusal
@@ -37,6 +38,18 @@ def _reports(request):
     return reports_visible_to_office(request.office)
 
 
+def _named(request, corrections):
+    """Name who proposed and decided each correction as every page names people to this
+    viewer (`accounts.selectors.person_namer`: another organisation's people as its name)."""
+    corrections = list(corrections)
+    people = {c.proposed_by for c in corrections} | {c.decided_by for c in corrections}
+    name = person_namer(viewer=request.user, people=people - {None})
+    for correction in corrections:
+        correction.proposer_name = name(correction.proposed_by)
+        correction.decider_name = name(correction.decided_by) if correction.decided_by else ""
+    return corrections
+
+
 def _corrections(request):
     return ReportCorrection.objects.filter(report__in=_reports(request)).select_related(
         "report", "proposed_by", "proposed_by_office", "decided_by"
@@ -51,8 +64,10 @@ def correction_list(request):
     maintainer = is_register_maintainer(request.user)
     context = {
         "page_title": "Corrections to reports",
-        "proposed": list(corrections.filter(status=ReportCorrection.Status.PROPOSED)),
-        "decided": list(corrections.exclude(status=ReportCorrection.Status.PROPOSED)[:50]),
+        "proposed": _named(request, corrections.filter(status=ReportCorrection.Status.PROPOSED)),
+        "decided": _named(
+            request, corrections.exclude(status=ReportCorrection.Status.PROPOSED)[:50]
+        ),
         "maintainer": maintainer,
     }
     if maintainer:
@@ -124,6 +139,7 @@ def _decision_context(request, correction, form=None, problems=()):
         correction.status == ReportCorrection.Status.PROPOSED
         and not report_change_refusal(report=correction.report, user=request.user)
     )
+    _named(request, [correction])
     return {
         "page_title": f"Correction of {correction.report.title}",
         "correction": correction,

@@ -20,6 +20,7 @@ from accounts.permissions import (
     member_required,
     user_office,
 )
+from accounts.selectors import person_namer
 from core.dates import long_date
 from inspections.models import Finding, ReportCorrection
 
@@ -42,11 +43,15 @@ class CorrectionNote:
     correction: ReportCorrection
     response: Response
     summary: str
+    #: Who made it, as `accounts.selectors.person_namer` names them to the office.
+    made_by: str
 
 
-def correction_notices(*, body, today: date) -> list[CorrectionNote]:
+def correction_notices(*, body, user, today: date) -> list[CorrectionNote]:
     """Corrections made in the last CORRECTION_NOTICE_DAYS to reports the office responds to,
-    newest first (one query, plus one for the names of forces if a correction moved them)."""
+    newest first (two queries, one more for who made them when there are any, and one for the
+    names of forces if a correction moved them). Who made each is named as `person_namer`
+    says to `user` (another organisation's people as their organisation)."""
     from .corrections import correction_summary
 
     since = today - timedelta(days=CORRECTION_NOTICE_DAYS)
@@ -56,9 +61,18 @@ def correction_notices(*, body, today: date) -> list[CorrectionNote]:
         status=ReportCorrection.Status.APPLIED,
         decided_at__date__gte=since,
     ).select_related("report", "decided_by")
+    corrections = list(corrections.order_by("-decided_at", "-pk"))
+    if not corrections:
+        return []
+    name = person_namer(viewer=user, people={c.decided_by for c in corrections})
     return [
-        CorrectionNote(correction=c, response=responses[c.report_id], summary=correction_summary(c))
-        for c in corrections.order_by("-decided_at", "-pk")
+        CorrectionNote(
+            correction=c,
+            response=responses[c.report_id],
+            summary=correction_summary(c),
+            made_by=name(c.decided_by),
+        )
+        for c in corrections
     ]
 
 
@@ -160,7 +174,7 @@ def office_dashboard(*, body, user, today: date) -> dict:
         .order_by("-published_on", "pk")
     )
     is_approver = has_office_role(user, body, *APPROVER_ROLES)
-    corrections = correction_notices(body=body, today=today)
+    corrections = correction_notices(body=body, user=user, today=today)
     awaiting_approval = [r for r in rows if r.response.status == Status.AWAITING_APPROVAL]
     return {
         "rows": rows,

@@ -109,6 +109,8 @@ KIND_BY_SEGMENT = {
     "invitation": "invitation_token",
     "emails": "outgoing_email",
     "work": "event_delivery",
+    "report": "report",
+    "corrections": "correction",
 }
 #: Query parameters that carry an object's id into a page, per URL name.
 QUERY_KINDS = {
@@ -159,6 +161,7 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
     from reminders.services import calendar_token_create
+    from responses.corrections import report_correction_propose
     from responses.services import (
         explanation_save,
         response_amend,
@@ -328,6 +331,13 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         logo_alt_text="Norfolk PCC",
         logo=SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png"),
     )
+    # A proposed correction of Norfolk's own report: only the offices it concerns see it.
+    correction = report_correction_propose(
+        report=report,
+        acting_user=drafter,
+        reason=marked("correction reason"),
+        published_on=report.published_on - timedelta(days=1),
+    )
     payload = draft.payload
     responses = [open_response.pk, amending.pk]
     invitation = invitation_create(
@@ -338,6 +348,7 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         acting_user=admin,
     )
     return {
+        "correction": [correction.pk],
         "membership": list(body.memberships.values_list("pk", flat=True)),
         "report": [report.pk, old.pk],
         "report_section": ["recommendations", "areas-for-improvement"],

@@ -272,7 +272,9 @@ def test_a_correction_emails_every_office_with_a_response(offices, national, eag
     assert suffolk_mail.subject == (
         "Vetting, misconduct and misogyny: the report's details were corrected"
     )
-    assert "Rita Register corrected the report's details" in suffolk_mail.body
+    # The maintainer is named as their role: another organisation's people are never named.
+    assert "Register maintainer corrected the report's details" in suffolk_mail.body
+    assert "Rita" not in suffolk_mail.body
     assert "from Tuesday 7 January 2020 to Thursday 9 January 2020" in suffolk_mail.body
     assert "now due Wednesday 4 March 2020" in suffolk_mail.body
     assert "HMICFRS published it on 9 January." in suffolk_mail.body
@@ -399,3 +401,20 @@ def test_notices_go_only_to_the_offices_responding_to_the_corrected_report(offic
     assert {n.response for n in notices} == {only_suffolk}
     assert {n.recipient for n in notices} == suffolk_people
     assert offices["norfolk_drafter"] not in suffolk_people
+
+
+def test_another_offices_proposer_is_named_as_their_office(client, offices, national):
+    proposal = report_correction_propose(
+        report=national,
+        published_on=CORRECTED,
+        reason="HMICFRS's page says 9 January.",
+        acting_user=offices["suffolk_drafter"],
+    )
+    client.force_login(offices["norfolk_drafter"])
+
+    page = client.get(reverse("corrections:detail", args=[proposal.pk])).content.decode()
+    listing = client.get(reverse("corrections:list")).content.decode()
+
+    for html in (page, listing):
+        assert offices["suffolk_drafter"].display_name not in html
+        assert offices["suffolk"].office_name in html
