@@ -35,13 +35,13 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.dates import long_date
 from core.markup import plain_text
 from inspections.models import ReportCorrection
 from responses import deadlines
 from responses.corrections import correction_summary
 from responses.models import Response, ResponseVersion
 from responses.pdf import document_for_version
-from responses.selectors import long_date
 
 from .models import PublishedItem, PublishedResponse
 
@@ -190,8 +190,8 @@ def _correction_notes(report) -> list[dict]:
             if old_due != new_due:
                 text += (
                     f" The response's due date moved from "
-                    f"{long_date(old_due) if old_due else 'none'} to "
-                    f"{long_date(new_due) if new_due else 'none'}."
+                    f"{long_date(old_due, weekday=True) if old_due else 'none'} to "
+                    f"{long_date(new_due, weekday=True) if new_due else 'none'}."
                 )
         on = timezone.localdate(correction.decided_at)
         notes.append({"on": on.isoformat(), "on_text": long_date(on), "text": text})

@@ -297,7 +297,7 @@ def render_correction_email(*, recipient, notice, summary: str, day: date) -> tu
     if response.due_date and correction.published_on:
         sentences.append(
             f"{response.policing_body.short_name}'s response is now due "
-            f"{long_date(response.due_date)}."
+            f"{long_date(response.due_date, weekday=True)}."
         )
     sentences.append(f"Why: {correction.reason}")
     item = DigestItem(

@@ -3,7 +3,7 @@
 A report's publication date starts every body's 56 days (Police Act 1996 s55(5A)); its type,
 scope and forces say what it is and whom it concerns. One office's correction can therefore move
 another body's deadline, so these facts change only here, never by editing the report
-(docs/decisions/0004-report-facts-ownership.md):
+(docs/decisions/0005-report-facts-ownership.md):
 
 - `report_correct`: someone who may change the report (`inspections.services.
   report_change_refusal`: the register maintainer, or an office whose force a force-specific or
@@ -32,12 +32,12 @@ from django.utils import timezone
 
 from accounts.models import Force
 from accounts.permissions import active_memberships
+from core.dates import long_date
 from core.history import attribute
 from inspections.models import Report, ReportCorrection, ReportType, Scope
 from inspections.services import check_may_change_report, finding_update
 
 from .models import Response
-from .selectors import long_date
 from .services import _locked, _save, _set_due_dates, responses_create_for_report
 
 logger = logging.getLogger(__name__)
@@ -299,7 +299,7 @@ def _fact_text(name: str, value, forces_by_id: dict) -> str:
     if value in (None, ""):
         return "(none)"
     if name == "published_on":
-        return long_date(date.fromisoformat(value))
+        return long_date(date.fromisoformat(value), weekday=True)
     if name == "report_type":
         return str(ReportType(value).label)
     if name == "scope":

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('public', '0003_progress_changed_at'),
+        ('public', '0004_proxy_refresh'),
     ]
 
     operations = [
