@@ -15,7 +15,12 @@ each other (tracking and the public site follow publication without `responses` 
 them). The setting `S55_EVENTS` names this module; `core` imports it by that name.
 """
 
-from public.services import public_progress_changed, refresh_after_publication
+from public.services import (
+    public_progress_changed,
+    refresh_after_correction,
+    refresh_after_publication,
+)
+from reminders.services import notify_after_correction
 from responses.notifications import send_force_comments_submitted, send_force_invitation
 from responses.pdf import freeze_after_publication
 from responses.services import responses_reopen_after_findings_change
@@ -44,6 +49,11 @@ TRACKER_PUBLIC_PROGRESS_CHANGED = "tracker.public_progress_changed"
 #: (`inspections.services`). Arguments: report_id, acting_user_id, change (in words).
 REPORT_FINDINGS_CHANGED = "report.findings_changed"
 
+#: A correction of a report's shared facts (publication date, type, scope, forces) was made
+#: (`responses.corrections`): every response's due date and history already follow it.
+#: Arguments: correction_id.
+REPORT_CORRECTED = "report.corrected"
+
 SUBSCRIBERS = {
     REPORT_FINDINGS_CHANGED: (
         # Send every response awaiting approval or approved back to drafting, and email the
@@ -65,6 +75,12 @@ SUBSCRIBERS = {
     RESPONSE_FORCE_COMMENTS_SUBMITTED: (
         # Email the office's drafters that the force's comments are in (late or not).
         send_force_comments_submitted,
+    ),
+    REPORT_CORRECTED: (
+        # Email each person in every office with a response (a CorrectionNotice row each).
+        notify_after_correction,
+        # Refresh the public copies it made stale: dates, on-time verdict, the public note.
+        refresh_after_correction,
     ),
     TRACKER_PUBLIC_PROGRESS_CHANGED: (
         # Move the public page's cache key, ETag and Last-Modified on.

@@ -337,11 +337,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "core.tasks.sweep",
         "schedule": crontab(minute="*/5"),
     },
-    # Public copies left stale (a correction or publication whose queued refresh was lost).
-    "public-refresh-stale-copies": {
-        "task": "public.tasks.refresh_stale_copies",
-        "schedule": crontab(minute="*/10"),
-    },
 }
 # Reminders have a queue of their own, so a backlog of other work (PDFs) never delays them.
 # Every worker consumes both queues (in turn) unless started with -Q.

@@ -8,8 +8,8 @@ that renders the frozen PDF and HTML snapshot. It runs after every publication
 
 A correction of a report's shared facts (`responses.corrections`) makes every public copy of a
 response to it stale (`stale_response_ids`: the report's date or type, or the number of
-corrections made, differs from the copy's); `refresh_after_correction` queues their refresh
-(`public.tasks.refresh_stale_copies`), which the periodic catch-up also runs. The copy takes the
+corrections made, differs from the copy's); `refresh_after_correction`, the event's subscriber
+(config/events.py), refreshes them, and `manage.py public_refresh` finds any left. The copy takes the
 report's date and type and the response's due date as corrected, and a public note of each
 correction.
 
@@ -247,13 +247,11 @@ def refresh_after_publication(version_id: int) -> None:
     published_response_refresh(response_id=response_id)
 
 
-def refresh_after_correction(correction_id: int) -> None:
-    """The correction hook: queue the refresh of the public copies it made stale. Queuing is
-    all it does; if the queue is down, the copies stay stale (recorded in the tables) until the
-    periodic `refresh_stale_copies` or `manage.py public_refresh` brings them up to date."""
-    from . import tasks
-
-    tasks.refresh_stale_copies.delay()
+def refresh_after_correction(*, correction_id: int) -> int:
+    """The "report.corrected" subscriber (config/events.py): refresh the public copies the
+    correction made stale (`stale_response_ids`), each of which queues the proxy's refresh.
+    Runs in a worker; idempotent. Returns how many copies were refreshed."""
+    return published_responses_refresh()
 
 
 def public_progress_changed(*, policing_body_id: int, report_id: int) -> None:

@@ -3,12 +3,6 @@
 `proxy_refresh` replaces the reverse proxy's cached copies of the pages a publication,
 amendment, correction or progress change altered (queued on commit by public/services.py); a
 worker that starts queues any refresh still owed (a proxy or queue that was down).
-
-`refresh_stale_copies` brings every stale public copy up to date (a publication whose hook
-failed, a correction of a report's shared facts). It is queued after each correction
-(`public.services.refresh_after_correction`) and run by beat as a catch-up
-(config/settings.py, CELERY_BEAT_SCHEDULE), so a copy left stale by a queue that was down
-catches up without anyone running `manage.py public_refresh`.
 """
 
 import logging
@@ -21,7 +15,6 @@ from django.db import DatabaseError
 from .services import (
     ProxyRefreshFailed,
     proxy_pages_refresh,
-    published_responses_refresh,
     stale_at_proxy_response_ids,
 )
 
@@ -49,12 +42,6 @@ def proxy_refresh_owed() -> int:
     for response_id in ids:
         proxy_refresh.delay(response_id)
     return len(ids)
-
-
-@shared_task(acks_late=True, autoretry_for=(DatabaseError,), max_retries=5, retry_backoff=5)
-def refresh_stale_copies() -> int:
-    """Refresh every stale public copy; returns how many were refreshed."""
-    return published_responses_refresh()
 
 
 @worker_ready.connect

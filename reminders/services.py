@@ -36,7 +36,8 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from core import outbox
-from inspections.models import Finding
+from inspections.models import Finding, ReportCorrection
+from responses.corrections import correction_summary
 from responses.models import Explanation, Response, ResponseVersion
 
 from . import emails, policy
@@ -865,8 +866,6 @@ def correction_notices_create(*, correction_id: int) -> list[int]:
     """A `CorrectionNotice` for every person in every office with a response to the corrected
     report (any office role), except the person who made the correction. Idempotent (the
     unique constraint); returns the ids of the notices still to send."""
-    from inspections.models import ReportCorrection
-
     correction = ReportCorrection.objects.filter(
         pk=correction_id, status=ReportCorrection.Status.APPLIED
     ).first()
@@ -903,10 +902,16 @@ def correction_notices_create(*, correction_id: int) -> list[int]:
     )
 
 
+def notify_after_correction(*, correction_id: int) -> int:
+    """The "report.corrected" subscriber (config/events.py): create the correction's notices
+    and queue their sends. Returns how many are to send."""
+    ids = correction_notices_create(correction_id=correction_id)
+    enqueue_correction_notices(ids)
+    return len(ids)
+
+
 def correction_notices_catch_up(*, now: datetime) -> list[int]:
     """The notices of recent corrections still to send (creating any the hook did not)."""
-    from inspections.models import ReportCorrection
-
     recent = ReportCorrection.objects.filter(
         status=ReportCorrection.Status.APPLIED, decided_at__gte=now - CORRECTION_CATCH_UP
     ).values_list("pk", flat=True)
@@ -927,8 +932,6 @@ def enqueue_correction_notices(notice_ids) -> None:
 def correction_notice_send(*, notice_id: int, now=None) -> str:
     """Send one correction notice. Returns its new status, or '' when another worker had
     already claimed it (or it was sent). Re-raises mail errors after recording them."""
-    from responses.corrections import correction_summary
-
     now = now or timezone.now()
     claimed = CorrectionNotice.objects.filter(_claimable(), pk=notice_id).update(
         status=SendStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1

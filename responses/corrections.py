@@ -14,16 +14,14 @@ another body's deadline, so these facts change only here, never by editing the r
 
 Making a correction records the facts before and after (`ReportCorrection.previous`), writes the
 report's history, recomputes the recommendations' timescales and every response's due date, and
-writes a history entry on every response to the report saying who corrected what and why. After
-commit, `CORRECTION_HOOKS` run with the correction's id: the public copy is refreshed
-(`public.tasks`) and every office with a response is emailed (`reminders`, a `CorrectionNotice`
-row per person); each office's dashboard shows the notice (`responses.dashboard`). Both are
-recorded work: the public copy is stale until it matches the response (`public.services.
-stale_response_ids`) and notices are rows, so the periodic catch-ups finish what a failed hook
-left.
+writes a history entry on every response to the report saying who corrected what and why, and
+emits the event "report.corrected" (config/events.py lists what follows: every office with a
+response is emailed, through `reminders`' `CorrectionNotice` rows, one per person, and the
+public copies are refreshed, by `public`); each office's dashboard shows the notice
+(`responses.dashboard`). The event's deliveries are recorded in the correction's transaction,
+run in workers after commit, retried and replayed if they fail.
 """
 
-import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,14 +31,13 @@ from django.utils import timezone
 from accounts.models import Force
 from accounts.permissions import active_memberships
 from core.dates import long_date
+from core.events import emit
 from core.history import attribute
 from inspections.models import Report, ReportCorrection, ReportType, Scope
 from inspections.services import check_may_change_report, finding_update
 
 from .models import Response
 from .services import _locked, _save, _set_due_dates, responses_create_for_report
-
-logger = logging.getLogger(__name__)
 
 #: The shared facts a correction may change, in the order they are described.
 FACTS = ("published_on", "report_type", "scope", "forces")
@@ -267,29 +264,8 @@ def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None
             reason=f"Report corrected: {correction.reason}",
             fields=fields,
         )
-    correction_id = correction.pk
-    transaction.on_commit(lambda: _after_correction(correction_id))
-
-
-def _after_correction(correction_id: int) -> None:
-    """What follows a correction, after it commits: each hook only queues work. The work is
-    recorded (stale public copies, notice rows to create), so a hook that cannot queue (the
-    broker is down) is logged and its periodic catch-up does the work instead; the correction
-    itself has committed and must not turn into an error page."""
-    for hook in CORRECTION_HOOKS:
-        try:
-            hook(correction_id)
-        except Exception:
-            logger.exception(
-                "Could not queue %s after correction %s; its periodic catch-up will do it.",
-                getattr(hook, "__qualname__", hook),
-                correction_id,
-            )
-
-
-#: Callables run with a ReportCorrection id after each correction is made and committed
-#: (registered in `public.apps` and `reminders.apps`).
-CORRECTION_HOOKS: list = []
+    # What follows (each office told, the public copies refreshed) is in config/events.py.
+    emit("report.corrected", correction_id=correction.pk)
 
 
 # --- words ---------------------------------------------------------------------------------

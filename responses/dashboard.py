@@ -25,6 +25,7 @@ from core.dates import long_date
 from inspections.models import Finding, ReportCorrection
 
 from . import deadlines
+from .corrections import correction_summary
 from .models import Explanation, Response, Status
 from .selectors import response_outstanding, responses_visible_to
 
@@ -52,8 +53,6 @@ def correction_notices(*, body, user, today: date) -> list[CorrectionNote]:
     newest first (two queries, one more for who made them when there are any, and one for the
     names of forces if a correction moved them). Who made each is named as `person_namer`
     says to `user` (another organisation's people as their organisation)."""
-    from .corrections import correction_summary
-
     since = today - timedelta(days=CORRECTION_NOTICE_DAYS)
     responses = {r.report_id: r for r in Response.objects.for_body(body).select_related("report")}
     corrections = ReportCorrection.objects.filter(

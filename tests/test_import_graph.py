@@ -37,8 +37,8 @@ PACKAGES = [*LAYERS, COMPOSITION_ROOT]
 KNOWN = {
     # The report pages, the report admin and the importer's confirm open the responses a
     # report calls for, in the same transaction (responses_create_for_report), and show this
-    # office's response; correcting the publication date moves the responses' due dates, and a
-    # finding a response has answered cannot be removed. Way out: the report pages and the
+    # office's response; a finding a response has answered cannot be removed. (Correcting the
+    # publication date moved to responses.corrections.) Way out: the report pages and the
     # importer move up beside the responses they open (or a "report recorded" event with a
     # subscriber that runs in the same transaction), and the two services move to responses.
     ("inspections.admin", "responses.services"),
@@ -46,7 +46,6 @@ KNOWN = {
     ("inspections.importer.services", "responses.services"),
     ("inspections.selectors", "responses.models"),
     ("inspections.services", "responses.models"),
-    ("inspections.services", "responses.services"),
     ("inspections.views", "responses.models"),
     ("inspections.views", "responses.services"),
     # A service queues a task on commit and the task calls the service: the publication

@@ -130,7 +130,9 @@ TABLE: dict[str, Expect] = {
     "accounts:sso-callback": Expect(row(400, 400, 400, 400, 400, 400, 400, 400)),
     # "You do not have access yet": for the signed-in with no role; others go to their start.
     "accounts:no-access": Expect(row(302, 302, 302, 302, 302, 302, 200, 403)),
-    "accounts:sign-out-everywhere": Expect(row(302, 302, 302, 302, 302, 302, 302, 302), method="post"),
+    "accounts:sign-out-everywhere": Expect(
+        row(302, 302, 302, 302, 302, 302, 302, 302), method="post"
+    ),
     # Choosing Norfolk's office: its staff may; anyone without a role there is refused (400),
     # Suffolk's drafter included: the switcher never widens access.
     "accounts:office-switch": Expect(
@@ -245,7 +247,9 @@ TABLE: dict[str, Expect] = {
     "reminders:list": Expect(OFFICE),
     "reminders:send-again": Expect(row(302, 302, 302, 302, 403, 404, 403, 403), method="post"),
     "reminders:emails": Expect(OFFICE),
-    "reminders:email-send-again": Expect(row(302, 302, 302, 302, 403, 404, 403, 403), method="post"),
+    "reminders:email-send-again": Expect(
+        row(302, 302, 302, 302, 403, 404, 403, 403), method="post"
+    ),
     "reminders:work-try-again": Expect(row(302, 302, 302, 302, 403, 404, 403, 403), method="post"),
     "reminders:preferences": Expect(MEMBER),
     "reminders:calendar": Expect(MEMBER),

@@ -10,13 +10,8 @@ def test_the_sweep_runs_at_seven_london_time_and_every_hour():
     schedule = {
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
-    # The public copies' catch-up (public.tasks.refresh_stale_copies) has its own entry.
-    assert set(schedule) == {"reminders.tasks.sweep", "public.tasks.refresh_stale_copies"}
-    entries = [
-        e["schedule"]
-        for e in settings.CELERY_BEAT_SCHEDULE.values()
-        if e["task"] == "reminders.tasks.sweep"
-    ]
+    assert set(schedule) == {"reminders.tasks.sweep"}
+    entries = [e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
     assert crontab(hour=7, minute=0) in entries
     assert crontab(minute=30) in entries
     assert settings.CELERY_TIMEZONE == "Europe/London"

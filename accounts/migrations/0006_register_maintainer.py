@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_scrutiny_body_name'),
+        ('accounts', '0005_identity_providers'),
     ]
 
     operations = [
