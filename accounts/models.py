@@ -190,7 +190,7 @@ class Membership(models.Model):
 
     The register maintainer keeps the facts of reports that every office shares (publication
     date, type, scope, forces, findings) for national reports, and decides the corrections
-    offices propose (docs/decisions/0005-report-facts-ownership.md). It is granted in the
+    offices propose (docs/decisions/0009-report-facts-ownership.md). It is granted in the
     Django admin, to people of the national body that hosts the service.
     """
 

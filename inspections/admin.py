@@ -5,7 +5,7 @@ A recommendation's timescale kind and target date are always derived from its ti
 (publication date, type, scope, forces) are read-only on an existing report's change page: they
 change only through a correction (/corrections/, `responses.corrections`), which moves every
 response's deadline, writes each response's history and tells each office
-(docs/decisions/0005-report-facts-ownership.md). Saving a new report opens the responses of the
+(docs/decisions/0009-report-facts-ownership.md). Saving a new report opens the responses of the
 bodies it concerns (`responses_create_for_report`), as the report pages do.
 """
 

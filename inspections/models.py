@@ -349,7 +349,7 @@ class ReportCorrection(models.Model):
     """A correction of the facts a report shares with every body that responds to it: the
     publication date (which starts every body's 56 days, s55(5A)), the type, the scope and the
     forces covered. Made at once by someone who may change the report, or proposed by an office
-    and decided by the register maintainer (docs/decisions/0005-report-facts-ownership.md).
+    and decided by the register maintainer (docs/decisions/0009-report-facts-ownership.md).
 
     The corrected values are kept as proposed (blank or None: unchanged); `previous` keeps the
     facts as they were when the correction was made, so history, emails, dashboards and the

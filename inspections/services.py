@@ -20,7 +20,7 @@ def report_change_refusal(*, report: Report, user) -> str:
     """'' if `user` may change the facts `report` shares with every body that responds to it
     (its details, judgements and findings); otherwise why not, in words they can act on.
 
-    The one rule (docs/decisions/0005-report-facts-ownership.md): the register maintainer may
+    The one rule (docs/decisions/0009-report-facts-ownership.md): the register maintainer may
     change any report, and so may a superuser in the Django admin (the service's operators);
     office staff may change a report that is not national and covers their office's force. A
     national report concerns every body, so offices propose corrections to it instead.

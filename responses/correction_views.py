@@ -1,7 +1,7 @@
 """Staff pages for corrections of a report's shared facts (publication date, type, scope,
 forces): proposing or making one, the list, one correction and deciding it. Every change goes
 through `responses.corrections`; who may change a report is `inspections.services.
-report_change_refusal` (docs/decisions/0005-report-facts-ownership.md).
+report_change_refusal` (docs/decisions/0009-report-facts-ownership.md).
 
 Office staff see the corrections of the reports their office works with (those covering its
 force, and national ones); the register maintainer sees every report and correction. Any other

@@ -3,7 +3,7 @@
 A report's publication date starts every body's 56 days (Police Act 1996 s55(5A)); its type,
 scope and forces say what it is and whom it concerns. One office's correction can therefore move
 another body's deadline, so these facts change only here, never by editing the report
-(docs/decisions/0005-report-facts-ownership.md):
+(docs/decisions/0009-report-facts-ownership.md):
 
 - `report_correct`: someone who may change the report (`inspections.services.
   report_change_refusal`: the register maintainer, or an office whose force a force-specific or
