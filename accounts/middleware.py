@@ -60,7 +60,12 @@ def remember_office(request, response, office) -> None:
 def idle_timeout_minutes(user) -> int:
     """How long this person may stay idle: the shortest timeout of the organisations they
     belong to (`idle_timeout_minutes` on the office or force), else `S55_IDLE_TIMEOUT_MINUTES`."""
-    timeouts = [(m.policing_body or m.force).idle_timeout_minutes for m in all_memberships(user)]
+    # A national membership (the register maintainer's) has no organisation of its own.
+    timeouts = [
+        (m.policing_body or m.force).idle_timeout_minutes
+        for m in all_memberships(user)
+        if m.policing_body_id or m.force_id
+    ]
     return min(timeouts, default=settings.S55_IDLE_TIMEOUT_MINUTES)
 
 
