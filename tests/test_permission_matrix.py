@@ -139,7 +139,7 @@ TABLE: dict[str, Expect] = {
         row(302, 302, 302, 302, 400, 400, 400, 400), method="post", data=OFFICE_ID, cross_org=False
     ),
     # The language switcher: anyone, signed in or not, goes back to the page in English.
-    "accounts:language": Expect(row(302, 302, 302, 302, 302, 302, 302), cross_org=False),
+    "accounts:language": Expect(row(302, 302, 302, 302, 302, 302, 302, 302), cross_org=False),
     "accounts:password-reset": Expect(PUBLIC),
     "accounts:password-reset-sent": Expect(PUBLIC),
     # An invalid link shows "This link has expired" (200) to anyone.

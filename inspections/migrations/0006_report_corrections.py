@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0008_register_maintainer'),
+        ('accounts', '0010_register_maintainer'),
         ('inspections', '0005_report_s55_decided_per_body'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_invitations'),
+        ('accounts', '0009_user_language'),
     ]
 
     operations = [
