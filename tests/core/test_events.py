@@ -177,3 +177,19 @@ def test_the_sweep_a_worker_runs_when_it_starts_takes_everything_pending(monkeyp
 
     assert tasks.sweep(lost_after_seconds=0) == {"deliveries": 2, "emails": 0}
     assert sorted(offered) == sorted(pending)
+
+
+def test_the_architecture_note_lists_what_follows_publication_as_the_registry_does():
+    """docs/architecture.md's "What happens when a response is published" names the
+    subscribers of `response.published` in config/events.py, in the same order."""
+    import re
+    from pathlib import Path
+
+    note = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
+    section = note.split("### What happens when a response is published", 1)[1].split("\n#", 1)[0]
+    listed = re.findall(r"^\d+\. `([a-z_.]+)`", section, flags=re.MULTILINE)
+    registered = [
+        events.subscriber_name(s)
+        for s in project_events.SUBSCRIBERS[project_events.RESPONSE_PUBLISHED]
+    ]
+    assert listed == registered
