@@ -19,8 +19,8 @@ from tests.conftest import require
 
 WELSH = Path(settings.BASE_DIR) / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 
-#: Templates whose every word is marked for translation. The staff templates, the response
-#: page, statistics, the API documentation and the 403/413/500 pages are not yet
+#: Templates whose every word is marked for translation. The staff templates, statistics,
+#: the API documentation and the 403/413/500 pages are not yet
 #: (docs/i18n.md, "What is left"); add each here as it is done.
 TRANSLATED_TEMPLATES = [
     "base.html",
@@ -37,6 +37,7 @@ TRANSLATED_TEMPLATES = [
     "public/_response_summary.html",
     "public/home.html",
     "public/response_list.html",
+    "public/response_detail.html",
     "public/open_data.html",
     "public/accessibility.html",
     "public/accessibility_staff.html",

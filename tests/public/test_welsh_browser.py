@@ -42,6 +42,13 @@ def test_the_welsh_public_pages_pass_axe_with_valid_languages(demo, live_server,
         # The two language rules named by the Welsh Language Standards issue, run on their own.
         rules = axe(page, tags=["wcag2a", "wcag2aa"])
         assert not [v for v in rules if v["id"] in ("html-lang-valid", "valid-lang")], name
+    # A published response's page, reached from the Welsh list.
+    page.goto(live_server.url + "/cy/published/?q=PEEL")
+    page.locator(".app-result h3 a").first.click()
+    assert page.url.startswith(live_server.url + "/cy/published/")
+    assert page.locator("h1 span[lang='en-GB']").count() == 1
+    assert page.locator(".app-published-response[lang='en-GB']").count() == 1
+    assert_accessible(axe, page, "cy response")
 
 
 def test_the_switcher_returns_to_the_same_page_in_the_other_language(demo, live_server, page):
