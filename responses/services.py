@@ -30,6 +30,7 @@ from .workflow import (
     ConcurrentEditError,
     WorkflowError,
     check_action,
+    check_may_record_published,
     check_transition,
 )
 
@@ -761,6 +762,7 @@ def response_import_published(
     if unknown:
         raise WorkflowError(f"Unknown copy recipient: {', '.join(sorted(unknown))}.")
     check_report_attracts_s55(report)
+    check_may_record_published(user=acting_user, policing_body_id=policing_body.pk)
     problems = []
     if published_on < report.published_on:
         problems.append(

@@ -71,6 +71,12 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "reinstate": OFFICE_STAFF,
 }
 
+#: Recording a response the office published before it used the product
+#: (`response_import_published`) puts its text on the public site as published: the office's
+#: sign-off, like "publish", though it is outside the transition table.
+RECORD_PUBLISHED = "record a published response"
+RECORD_PUBLISHED_ROLES = SIGN_OFF
+
 #: Statuses in which the office's own text can still be edited.
 EDITABLE_STATUSES = frozenset({Status.NOT_STARTED, Status.AWAITING_FORCE, Status.DRAFTING})
 
@@ -134,6 +140,15 @@ def _roles_in_words(roles: frozenset[str]) -> str:
     labels = [role.label.removeprefix("OPCC ") for role in Role if role in roles]
     named = [f"an {label}" if label[0] in "aeiou" else f"a {label}" for label in labels]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+
+
+def check_may_record_published(*, user, policing_body_id: int) -> None:
+    """Raise unless `user` holds a sign-off role in the office (`RECORD_PUBLISHED_ROLES`)."""
+    if not _office_roles(user, policing_body_id) & RECORD_PUBLISHED_ROLES:
+        raise ActionNotAllowed(
+            f"Only {_roles_in_words(RECORD_PUBLISHED_ROLES)} in this office can "
+            f"{RECORD_PUBLISHED}."
+        )
 
 
 def check_action(current: str, target: Status, action: str, *, user, policing_body_id: int) -> None:

@@ -15,11 +15,11 @@ from tests.factories import ReportFactory
 pytestmark = pytest.mark.django_db
 
 
-def _import(report, norfolk, drafter, **overrides):
+def _import(report, norfolk, approver, **overrides):
     arguments = {
         "report": report,
         "policing_body": norfolk,
-        "acting_user": drafter,
+        "acting_user": approver,
         "published_on": date(2020, 2, 20),
         "office_comments": "I welcome the report.",
         "force_comments": "The force accepts it.",
@@ -29,8 +29,8 @@ def _import(report, norfolk, drafter, **overrides):
     return response_import_published(**(arguments | overrides))
 
 
-def test_it_is_published_on_its_original_date_and_marked_imported(report, norfolk, drafter):
-    response = _import(report, norfolk, drafter)
+def test_it_is_published_on_its_original_date_and_marked_imported(report, norfolk, approver):
+    response = _import(report, norfolk, approver)
     assert response.status == Status.PUBLISHED
     assert response.imported
     assert response.published_on == date(2020, 2, 20)
@@ -39,43 +39,43 @@ def test_it_is_published_on_its_original_date_and_marked_imported(report, norfol
     assert (version.number, version.published_on, version.published_by) == (
         1,
         date(2020, 2, 20),
-        drafter,
+        approver,
     )
     assert response.force_comments == "The force accepts it."
     assert response.signatory_title == norfolk.holder_title
 
 
-def test_history_names_the_user_and_says_imported(report, norfolk, drafter):
-    response = _import(report, norfolk, drafter)
+def test_history_names_the_user_and_says_imported(report, norfolk, approver):
+    response = _import(report, norfolk, approver)
     (record,) = response.history.all()
     assert (record.history_user, record.history_change_reason, record.status) == (
-        drafter,
+        approver,
         "Imported",
         Status.PUBLISHED,
     )
 
 
 def test_the_workflow_guards_are_not_applied_to_what_was_already_published(
-    report, norfolk, drafter
+    report, norfolk, approver
 ):
     """No invitation (s55(4)), no explanations (s55(5B)) and no late reason (s55(5A)): the
     response was published before the office used the product."""
-    late = _import(report, norfolk, drafter, published_on=date(2020, 3, 10))
+    late = _import(report, norfolk, approver, published_on=date(2020, 3, 10))
     assert late.force_invited_on is None and late.explanations.count() == 0
     assert late.late_reason == "" and late.published_on > late.due_date
 
 
-def test_a_late_import_counts_as_late(report, norfolk, drafter):
-    response = _import(report, norfolk, drafter, published_on=date(2020, 3, 3))
+def test_a_late_import_counts_as_late(report, norfolk, approver):
+    response = _import(report, norfolk, approver, published_on=date(2020, 3, 3))
     assert response.published_on > response.due_date
 
 
-def test_explanations_and_copies_come_with_it(report, norfolk, drafter):
+def test_explanations_and_copies_come_with_it(report, norfolk, approver):
     r1 = report.findings.recommendations().first()
     response = _import(
         report,
         norfolk,
-        drafter,
+        approver,
         copies={"hmicfrs": date(2020, 2, 21), "panel": date(2020, 2, 24)},
         explanations=[(r1, "action_proposed", "I will monitor it.", "Accepted.")],
     )
@@ -104,28 +104,28 @@ def test_explanations_and_copies_come_with_it(report, norfolk, drafter):
         ({"copies": {"press": date(2020, 2, 21)}}, "Unknown copy recipient"),
     ],
 )
-def test_what_is_still_checked(report, norfolk, drafter, overrides, message):
+def test_what_is_still_checked(report, norfolk, approver, overrides, message):
     with pytest.raises(WorkflowError, match=message):
-        _import(report, norfolk, drafter, **overrides)
+        _import(report, norfolk, approver, **overrides)
     assert not Response.objects.exists()
 
 
-def test_only_one_response_per_office_and_report(report, norfolk, drafter):
-    _import(report, norfolk, drafter)
+def test_only_one_response_per_office_and_report(report, norfolk, approver):
+    _import(report, norfolk, approver)
     with pytest.raises(WorkflowError, match="already has a response"):
-        _import(report, norfolk, drafter)
+        _import(report, norfolk, approver)
 
 
-def test_never_for_a_report_without_a_section_55_duty(norfolk, drafter):
+def test_never_for_a_report_without_a_section_55_duty(norfolk, approver):
     fire = ReportFactory(report_type=ReportType.FIRE)
     with pytest.raises(WorkflowError, match="does not need a Section 55 response"):
-        _import(fire, norfolk, drafter)
+        _import(fire, norfolk, approver)
 
 
-def test_an_explanation_for_another_reports_finding_is_refused(report, norfolk, drafter):
+def test_an_explanation_for_another_reports_finding_is_refused(report, norfolk, approver):
     other = ReportFactory()
     from tests.factories import RecommendationFactory
 
     stranger = RecommendationFactory(report=other)
     with pytest.raises(WorkflowError, match="different report"):
-        _import(report, norfolk, drafter, explanations=[(stranger, "", "Text", "")])
+        _import(report, norfolk, approver, explanations=[(stranger, "", "Text", "")])

@@ -207,14 +207,14 @@ def _office_drafter(slug):
     return office_user(policing_body(slug))
 
 
-def test_an_imported_response_fills_in_the_one_opened_with_the_report(drafter, norfolk):
+def test_an_imported_response_fills_in_the_one_opened_with_the_report(drafter, approver, norfolk):
     report = _record(drafter, forces=[force("norfolk")])
     opened = Response.objects.get(report=report, policing_body=norfolk)
 
     imported = response_import_published(
         report=report,
         policing_body=norfolk,
-        acting_user=drafter,
+        acting_user=approver,
         published_on=date(2024, 2, 20),
         office_comments="The commissioner welcomes the report.",
     )
@@ -229,7 +229,9 @@ def test_an_imported_response_fills_in_the_one_opened_with_the_report(drafter, n
     assert saved.versions.count() == 1
 
 
-def test_an_import_is_refused_where_the_body_recorded_that_it_need_not_respond(drafter, norfolk):
+def test_an_import_is_refused_where_the_body_recorded_that_it_need_not_respond(
+    drafter, approver, norfolk
+):
     report = _record(drafter, forces=[force("norfolk")])
     response_mark_not_required(
         response=Response.objects.get(report=report),
@@ -241,7 +243,7 @@ def test_an_import_is_refused_where_the_body_recorded_that_it_need_not_respond(d
         response_import_published(
             report=report,
             policing_body=norfolk,
-            acting_user=drafter,
+            acting_user=approver,
             published_on=date(2024, 2, 20),
             office_comments="The commissioner welcomes the report.",
         )

@@ -132,7 +132,7 @@ def test_the_signatory_defaults_to_the_holder_the_admin_recorded(flow, norfolk):
 
 
 def test_an_imported_response_without_signatory_or_every_explanation_has_no_placeholder(
-    norfolk, drafter
+    norfolk, approver
 ):
     norfolk.holder_name = ""
     norfolk.save()
@@ -142,7 +142,7 @@ def test_an_imported_response_without_signatory_or_every_explanation_has_no_plac
     imported = response_import_published(
         report=report,
         policing_body=norfolk,
-        acting_user=drafter,
+        acting_user=approver,
         published_on=date(2019, 4, 1),
         office_comments="The commissioner welcomes the report.",
     )

@@ -51,3 +51,13 @@ def drafter(reference_data):
     from tests.factories import office_user, policing_body
 
     return office_user(policing_body("norfolk-pcc"), Membership.Role.OPCC_DRAFTER)
+
+
+@pytest.fixture
+def approver(reference_data):
+    """An approver in Norfolk's office: recording a response already published is the office's
+    sign-off (`responses.workflow.RECORD_PUBLISHED_ROLES`)."""
+    from accounts.models import Membership
+    from tests.factories import office_user, policing_body
+
+    return office_user(policing_body("norfolk-pcc"), Membership.Role.OPCC_APPROVER)

@@ -44,10 +44,10 @@ def _no_violations(check_axe, page):
     assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
 
 
-def test_a_drafter_imports_the_reference_document_without_javascript(
-    no_js_page, client, live_server, screenshot_dir, drafter
+def test_an_approver_imports_the_reference_document_without_javascript(
+    no_js_page, client, live_server, screenshot_dir, approver
 ):
-    page = _sign_in(no_js_page, client, live_server, drafter)
+    page = _sign_in(no_js_page, client, live_server, approver)
     page.goto(f"{live_server.url}/import/")
     page.get_by_label("Paste the text").fill(fixture_text(NORFOLK))
     page.get_by_role("button", name="Read the document").click()

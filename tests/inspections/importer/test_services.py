@@ -109,16 +109,16 @@ def test_confirm_lists_every_problem(norfolk_office, drafter):
     assert not Report.objects.exists()
 
 
-def test_the_reference_document_imports_as_the_demo_has_it(norfolk_office, drafter, settings):
+def test_the_reference_document_imports_as_the_demo_has_it(norfolk_office, approver, settings):
     # The demo sets five passwords; the production hasher would take seconds for each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     build_demo(password="demo-password-123")
     demo_report = Report.objects.get(title=demo.TITLE)
     demo_response = Response.objects.get(report=demo_report, policing_body=norfolk_office)
 
-    draft = _norfolk_draft(norfolk_office, drafter)
-    draft = _set_response_date(draft, drafter, demo.RESPONSE_PUBLISHED_ON.isoformat())
-    draft = import_draft_confirm(draft=draft, acting_user=drafter)  # a new report, not the demo's
+    draft = _norfolk_draft(norfolk_office, approver)
+    draft = _set_response_date(draft, approver, demo.RESPONSE_PUBLISHED_ON.isoformat())
+    draft = import_draft_confirm(draft=draft, acting_user=approver)  # a new report, not the demo's
     report = draft.report
     assert draft.status == ImportDraft.Status.CONFIRMED and report != demo_report
 
@@ -181,19 +181,29 @@ def test_the_reference_document_imports_as_the_demo_has_it(norfolk_office, draft
     assert "- [x] Response published on the OPCCN website" in response.internal_notes
 
 
-def test_confirm_records_history_as_imported_by_the_user(norfolk_office, drafter):
-    draft = _set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20")
-    draft = import_draft_confirm(draft=draft, acting_user=drafter)
+def test_confirm_records_history_as_imported_by_the_user(norfolk_office, approver):
+    draft = _set_response_date(_norfolk_draft(norfolk_office, approver), approver, "2020-02-20")
+    draft = import_draft_confirm(draft=draft, acting_user=approver)
     report = draft.report
     record = report.history.get()
-    assert (record.history_user, record.history_change_reason) == (drafter, "Imported")
+    assert (record.history_user, record.history_change_reason) == (approver, "Imported")
     finding_reasons = {f.history.get().history_change_reason for f in report.findings.all()}
     assert finding_reasons == {"Imported"}
     response = report.responses.get()
     assert (response.history.get().history_user, response.history.get().history_change_reason) == (
-        drafter,
+        approver,
         "Imported",
     )
+
+
+def test_a_drafter_cannot_record_a_published_response_by_importing_it(norfolk_office, drafter):
+    """Security 16.6: what the public reads as published is the office's sign-off."""
+    draft = _set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20")
+    with pytest.raises(DraftError, match="Only an approver or an admin in this office can record"):
+        import_draft_confirm(draft=draft, acting_user=drafter)
+    draft.refresh_from_db()
+    assert draft.status == ImportDraft.Status.OPEN
+    assert not Response.objects.filter(imported=True).exists()
 
 
 def test_importing_only_the_report(norfolk_office, drafter):
@@ -211,28 +221,30 @@ def test_importing_only_the_report(norfolk_office, drafter):
     assert not response.imported
 
 
-def test_a_response_to_a_report_already_recorded(norfolk_office, drafter):
-    first = _set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20")
-    report = import_draft_confirm(draft=first, acting_user=drafter).report
+def test_a_response_to_a_report_already_recorded(norfolk_office, approver):
+    first = _set_response_date(_norfolk_draft(norfolk_office, approver), approver, "2020-02-20")
+    report = import_draft_confirm(draft=first, acting_user=approver).report
     suffolk = policing_body("suffolk-pcc")
-    suffolk_drafter = office_user(suffolk, Membership.Role.OPCC_DRAFTER)
+    suffolk_approver = office_user(suffolk, Membership.Role.OPCC_APPROVER)
     second = _set_response_date(
-        _norfolk_draft(suffolk, suffolk_drafter), suffolk_drafter, "2020-02-25"
+        _norfolk_draft(suffolk, suffolk_approver), suffolk_approver, "2020-02-25"
     )
-    second = import_draft_confirm(draft=second, acting_user=suffolk_drafter, existing_report=report)
+    second = import_draft_confirm(
+        draft=second, acting_user=suffolk_approver, existing_report=report
+    )
     assert second.report == report
     assert Report.objects.count() == 1 and report.findings.count() == 22
     assert report.responses.get(policing_body=suffolk).published_on == date(2020, 2, 25)
 
 
-def test_an_office_cannot_import_a_second_response_to_a_report(norfolk_office, drafter):
+def test_an_office_cannot_import_a_second_response_to_a_report(norfolk_office, approver):
     report = import_draft_confirm(
-        draft=_set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20"),
-        acting_user=drafter,
+        draft=_set_response_date(_norfolk_draft(norfolk_office, approver), approver, "2020-02-20"),
+        acting_user=approver,
     ).report
-    again = _set_response_date(_norfolk_draft(norfolk_office, drafter), drafter, "2020-02-20")
+    again = _set_response_date(_norfolk_draft(norfolk_office, approver), approver, "2020-02-20")
     with pytest.raises(DraftError, match="already has a response to this report"):
-        import_draft_confirm(draft=again, acting_user=drafter, existing_report=report)
+        import_draft_confirm(draft=again, acting_user=approver, existing_report=report)
     again.refresh_from_db()
     assert again.status == ImportDraft.Status.OPEN
 

@@ -28,6 +28,12 @@ def staff(client, drafter):
     return client
 
 
+@pytest.fixture
+def signing_off(client, approver):
+    client.force_login(approver)
+    return client
+
+
 def _paste(client, text) -> ImportDraft:
     response = client.post(START, {"text": text})
     assert response.status_code == 302, response.content.decode()[:500]
@@ -319,9 +325,9 @@ def test_the_forms_for_report_judgements_and_response(staff):
     assert "Date published must be a real date" in _page(bad_date)
 
 
-def test_confirming_the_reference_document(staff):
-    draft = _paste(staff, fixture_text(NORFOLK))
-    refused = _post(staff, draft, "confirm")
+def test_confirming_the_reference_document(signing_off):
+    draft = _paste(signing_off, fixture_text(NORFOLK))
+    refused = _post(signing_off, draft, "confirm")
     assert refused.status_code == 400
     assert "Enter the date the response was published" in _page(refused)
     response_form = {
@@ -335,8 +341,8 @@ def test_confirming_the_reference_document(staff):
         "force_comments_author_role": "Deputy Chief Constable of Norfolk Constabulary",
         "ticked": [c["id"] for c in draft.payload["response"]["checklist"]],
     }
-    assert _post(staff, draft, "response", data=response_form).status_code == 302
-    confirmed = _post(staff, draft, "confirm")
+    assert _post(signing_off, draft, "response", data=response_form).status_code == 302
+    confirmed = _post(signing_off, draft, "confirm")
     report = Report.objects.get()
     assert confirmed.status_code == 302
     assert confirmed.url == reverse("inspections:report-detail", args=[report.pk])
@@ -347,8 +353,8 @@ def test_confirming_the_reference_document(staff):
         True,
     )
     # The finished draft now leads to the report, and cannot be changed.
-    assert staff.get(_url(draft, "preview")).url == confirmed.url
-    assert _post(staff, draft, "item-action", "i1", "delete").status_code == 404
+    assert signing_off.get(_url(draft, "preview")).url == confirmed.url
+    assert _post(signing_off, draft, "item-action", "i1", "delete").status_code == 404
 
 
 def test_a_report_already_recorded_is_offered(staff):
@@ -400,3 +406,23 @@ def test_an_unexpected_failure_is_a_message_not_a_server_error(staff, monkeypatc
     assert response.status_code == 400
     assert "Something went wrong reading this document, and it has been logged" in _page(response)
     assert "a bug in the parser" in caplog.text  # logged for the administrators
+
+
+def test_a_drafter_cannot_record_a_published_response_by_importing_it(staff):
+    """Security 16.6: the importer is no way round the office's sign-off."""
+    draft = _paste(staff, fixture_text(NORFOLK))
+    response_form = {
+        "include": "on",
+        "published_on_day": "20",
+        "published_on_month": "2",
+        "published_on_year": "2020",
+        "office_comments": draft.payload["response"]["office_comments"]["text"],
+        "ticked": [],
+    }
+    assert _post(staff, draft, "response", data=response_form).status_code == 302
+    refused = _post(staff, draft, "confirm")
+    assert refused.status_code == 400
+    assert "Only an approver or an admin in this office can record a published response" in (
+        _page(refused)
+    )
+    assert not Response.objects.filter(imported=True).exists()
