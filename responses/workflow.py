@@ -146,8 +146,7 @@ def check_may_record_published(*, user, policing_body_id: int) -> None:
     """Raise unless `user` holds a sign-off role in the office (`RECORD_PUBLISHED_ROLES`)."""
     if not _office_roles(user, policing_body_id) & RECORD_PUBLISHED_ROLES:
         raise ActionNotAllowed(
-            f"Only {_roles_in_words(RECORD_PUBLISHED_ROLES)} in this office can "
-            f"{RECORD_PUBLISHED}."
+            f"Only {_roles_in_words(RECORD_PUBLISHED_ROLES)} in this office can {RECORD_PUBLISHED}."
         )
 
 
