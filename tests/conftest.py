@@ -229,6 +229,14 @@ def _tasks_run_inline(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("broker") or not _django_ready():
         yield
         return
+    # The project's Celery app is the one tasks bind to (`shared_task`, `current_app`): a test
+    # that started a worker or pointed an app at its own broker must not leave another app
+    # current, or a later test's `.delay` would ignore its settings (task_always_eager) and go
+    # to a connection pool that test closed.
+    from config.celery import app as celery_app
+
+    celery_app.set_current()
+    celery_app.set_default()
     with tasks_inline():
         yield
 

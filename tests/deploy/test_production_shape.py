@@ -6,8 +6,8 @@ addresses and paths are replaced. The processes: nginx (proxy), gunicorn with DJ
 (web), a Celery worker, one Celery beat, Redis (redis), the migrations (migrate) and a real SMTP
 server (aiosmtpd) standing in for the outside mail server. PostgreSQL (db) is the server the
 suite already uses, with a database of this test's own. The journey: an office drafter signs in,
-invites the force (the force's contributor receives the email at the SMTP server), publishes an
-approved response; the public page and the PDF are seen through the proxy, the proxy's copies of
+invites the force (the force's contributor receives the email at the SMTP server), the approver
+publishes an approved response; the public page and the PDF are seen through the proxy, the proxy's copies of
 the lists are refreshed by the worker, and the pages are still served with gunicorn stopped.
 
 The data before the journey is the demo (`manage.py load_demo`), plus one response taken to
@@ -402,8 +402,16 @@ def test_a_journey_through_the_proxy(production):
     )
     assert "invites your comments" in invitation[0]["Subject"]
 
-    # Publish the approved response.
-    status, _headers, body = drafter.submit(f"/responses/{production.approved}/publish/")
+    # Publish the approved response: the office's sign-off, so the approver does it
+    # (responses.workflow.ACTION_ROLES); the drafter is refused.
+    assert drafter.get(f"/responses/{production.approved}/publish/")[0] == 403
+    approver = production.browser()
+    status, _headers, body = approver.submit(
+        "/accounts/sign-in/", username="approver", password=PASSWORD
+    )
+    assert status == 200
+    assert "Sign out" in body.decode()
+    status, _headers, body = approver.submit(f"/responses/{production.approved}/publish/")
     assert status == 200
     assert "Published" in body.decode()
 

@@ -20,8 +20,8 @@ from inspections.services import (
     finding_add,
     finding_update,
     findings_save_section,
-    report_correct_publication_date,
 )
+from responses.corrections import report_correct
 from responses.models import Status
 from responses.services import publication_problems
 from responses.workflow import WorkflowError
@@ -156,9 +156,7 @@ def test_correcting_the_publication_date_does_not_send_an_approved_response_back
 ):
     flow.drive(Status.APPROVED)
 
-    report_correct_publication_date(
-        report=report, published_on=date(2020, 1, 6), reason="Typo", acting_user=drafter
-    )
+    report_correct(report=report, published_on=date(2020, 1, 6), reason="Typo", acting_user=drafter)
 
     assert flow.refreshed().status == Status.APPROVED
 

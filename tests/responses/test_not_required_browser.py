@@ -96,9 +96,10 @@ def test_the_suffolk_drafter_cannot_switch_off_norfolks_national_report(
     assert ours.inner_text() == "Not started"
     _no_violations(axe, page)
 
-    # The report's details hold no switch that would decide for every office.
+    # A national report's shared facts are not Suffolk's to change (only the register
+    # maintainer's, docs/decisions/0009), and no page holds a switch deciding for every office.
     page.goto(live_server.url + reverse("inspections:report-edit", args=[report.pk]))
-    assert page.locator("h1").inner_text() == "Report details"
+    assert page.locator("h1").inner_text() == "You cannot change this report"
     assert page.get_by_label("A Section 55 response is required").count() == 0
     assert page.get_by_text("Why no Section 55 response is required").count() == 0
 
