@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, ProtectedError
+from django.utils import timezone
 
 from accounts.permissions import active_memberships, is_register_maintainer
 from core.events import emit
@@ -301,6 +302,7 @@ def _findings_changed(report: Report, acting_user, changes: list[str]) -> None:
             report_id=report.pk,
             acting_user_id=getattr(acting_user, "pk", None),
             change="; ".join(changes),
+            changed_at=timezone.now().isoformat(),
         )
 
 

@@ -6,7 +6,7 @@ optimistic-lock version. Statutory references are to the Police Act 1996 s55 as 
 Policing and Crime Act 2017 s37.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -545,7 +545,7 @@ def response_approve(
 
 
 def responses_reopen_after_findings_change(
-    *, report_id: int, acting_user_id: int | None, change: str
+    *, report_id: int, acting_user_id: int | None, change: str, changed_at: str | None = None
 ) -> list[Response]:
     """Subscriber of "report.findings_changed" (config/events.py): the report's findings were
     added, edited, re-classified, moved or removed (`inspections.services`).
@@ -557,7 +557,9 @@ def responses_reopen_after_findings_change(
     response is left alone: what was published stays as published, and an amendment is the
     office's decision. Runs in a worker just after the change commits; `response_publish`
     re-checks every guard in any case, so nothing unexplained is published meanwhile.
-    Idempotent: a response already back in drafting is not touched again."""
+    Idempotent: a response already back in drafting is not touched again. Only a response
+    submitted before the change (`changed_at`, ISO 8601) is sent back: one submitted after it,
+    while this ran late in a worker, was checked against the findings as they now stand."""
     acting_user = get_user_model().objects.filter(pk=acting_user_id).first()
     reopened = []
     responses = (
@@ -566,6 +568,10 @@ def responses_reopen_after_findings_change(
         .filter(report_id=report_id, status__in=(Status.AWAITING_APPROVAL, Status.APPROVED))
         .order_by("pk")
     )
+    if changed_at:
+        responses = responses.filter(
+            submitted_for_approval_at__lte=datetime.fromisoformat(changed_at)
+        )
     for response in responses:
         check_transition(response.status, Status.DRAFTING, "send back")
         response.status = Status.DRAFTING

@@ -198,12 +198,13 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 @contextlib.contextmanager
 def tasks_inline() -> Iterator[None]:
     """The broker is the outer edge: what a worker would do after a commit (run an event's
-    subscribers, send the stored emails) runs here, in this process, when the on_commit
+    subscribers, send the stored emails and the correction notices) runs here, in this process, when the on_commit
     callbacks run (`django_capture_on_commit_callbacks(execute=True)` or a real commit). A
     failure is recorded on its row and not raised, as in a worker."""
     from unittest import mock
 
     from core import events, outbox
+    from reminders import services as reminder_services
 
     def run_deliveries(delivery_ids) -> None:
         for delivery_id in delivery_ids:
@@ -215,9 +216,15 @@ def tasks_inline() -> Iterator[None]:
             with contextlib.suppress(*outbox.MAIL_ERRORS):
                 outbox.email_send(email_id=email_id)
 
+    def send_correction_notices(notice_ids) -> None:
+        for notice_id in notice_ids:
+            with contextlib.suppress(*outbox.MAIL_ERRORS):
+                reminder_services.correction_notice_send(notice_id=notice_id)
+
     with (
         mock.patch.object(events, "enqueue", run_deliveries),
         mock.patch.object(outbox, "enqueue_emails", send_emails),
+        mock.patch.object(reminder_services, "enqueue_correction_notices", send_correction_notices),
     ):
         yield
 

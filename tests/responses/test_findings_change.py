@@ -9,7 +9,7 @@ tests run the worker's part inline when the change's on_commit callbacks run
 (tests/conftest.py `tasks_inline`).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -23,7 +23,7 @@ from inspections.services import (
 )
 from responses.corrections import report_correct
 from responses.models import Status
-from responses.services import publication_problems
+from responses.services import publication_problems, responses_reopen_after_findings_change
 from responses.workflow import WorkflowError
 from tests.factories import RecommendationFactory
 
@@ -149,6 +149,34 @@ def test_a_response_being_drafted_or_published_is_left_alone(
     assert unchanged.status == status
     assert unchanged.lock_version == version
     assert not OutgoingEmail.objects.filter(kind="response_sent_back").exists()
+
+
+def test_a_response_submitted_after_the_change_is_not_sent_back_when_the_worker_runs_late(
+    flow, report, drafter
+):
+    """The subscriber runs in a worker, possibly long after the change: a response submitted
+    (and approved) since was checked against the findings as they now stand."""
+    flow.drive(Status.APPROVED)
+    submitted_at = flow.refreshed().submitted_for_approval_at
+
+    reopened = responses_reopen_after_findings_change(
+        report_id=report.pk,
+        acting_user_id=drafter.pk,
+        change="Recommendation added: R3",
+        changed_at=(submitted_at - timedelta(minutes=1)).isoformat(),
+    )
+
+    assert reopened == []
+    assert flow.refreshed().status == Status.APPROVED
+    # The same change made after the submission sends it back.
+    reopened = responses_reopen_after_findings_change(
+        report_id=report.pk,
+        acting_user_id=drafter.pk,
+        change="Recommendation added: R3",
+        changed_at=(submitted_at + timedelta(minutes=1)).isoformat(),
+    )
+    assert [r.pk for r in reopened] == [flow.refreshed().pk]
+    assert flow.refreshed().status == Status.DRAFTING
 
 
 def test_correcting_the_publication_date_does_not_send_an_approved_response_back(
