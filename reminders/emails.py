@@ -33,6 +33,7 @@ from accounts.models import Membership
 from accounts.selectors import person_namer
 from core.dates import long_date
 from inspections.inspectorate import inspectorate_on
+from responses.corrections import closed_as_not_concerned
 from responses.selectors import copies_to, latest_version, response_outstanding
 
 from . import policy
@@ -298,6 +299,11 @@ def render_correction_email(*, recipient, notice, summary: str, day: date) -> tu
         sentences.append(
             f"{response.policing_body.short_name}'s response is now due "
             f"{long_date(response.due_date, weekday=True)}."
+        )
+    if {"scope", "forces"} & set(correction.proposed_facts()) and closed_as_not_concerned(response):
+        sentences.append(
+            f"The report no longer concerns {response.policing_body.force.name}: "
+            f"{response.policing_body.short_name}'s response is closed as not required."
         )
     sentences.append(f"Why: {correction.reason}")
     item = DigestItem(

@@ -36,7 +36,7 @@ from core.history import attribute
 from inspections.models import Report, ReportCorrection, ReportType, Scope
 from inspections.services import check_may_change_report, finding_update
 
-from .models import Response
+from .models import Response, Status
 from .services import _locked, _save, _set_due_dates, responses_create_for_report
 
 #: The shared facts a correction may change, in the order they are described.
@@ -242,6 +242,7 @@ def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None
     if "published_on" in changes:
         for finding in report.findings.recommendations():
             finding_update(finding=finding, acting_user=acting_user, reason="Timescale recomputed")
+    leaving = _no_longer_concerned(report, correction) if {"scope", "forces"} & set(changes) else {}
     if {"report_type", "scope", "forces"} & set(changes):
         # A wider report concerns more bodies: each gets its response, as when it was recorded.
         responses_create_for_report(report=report, acting_user=acting_user)
@@ -255,17 +256,74 @@ def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None
     for response in Response.objects.filter(report=report).order_by("pk"):
         response = _locked(response)
         fields = []
+        reason = f"Report corrected: {correction.reason}"
         if "published_on" in changes:
             _set_due_dates(response, report.published_on)
             fields = ["due_date", "publish_by"]
-        _save(
-            response,
-            acting_user=acting_user,
-            reason=f"Report corrected: {correction.reason}",
-            fields=fields,
-        )
+        if response.pk in leaving:
+            response.status = Status.NOT_REQUIRED
+            response.not_required_reason = leaving[response.pk]
+            fields += ["status", "not_required_reason"]
+            reason = f"{reason} Closed as not required: no longer concerned."
+        _save(response, acting_user=acting_user, reason=reason, fields=fields)
     # What follows (each office told, the public copies refreshed) is in config/events.py.
     emit("report.corrected", correction_id=correction.pk)
+
+
+def has_work(response: Response) -> bool:
+    """Has the office done anything on `response`? Anything past "not started" (the force
+    invited, drafting, approval, publication), or any text written in it while not started."""
+    if response.status != Status.NOT_STARTED:
+        return True
+    texts = (
+        response.office_comments,
+        response.reply_to_force,
+        response.force_comments,
+        response.internal_notes,
+    )
+    return any(t.strip() for t in texts) or (
+        response.explanations.exclude(text="", force_comment="").exists()
+    )
+
+
+def closed_as_not_concerned(response: Response) -> bool:
+    """Was `response` closed because its report, corrected, no longer concerns its body?"""
+    return (
+        response.status == Status.NOT_REQUIRED
+        and not response.report.bodies_concerned().filter(pk=response.policing_body_id).exists()
+    )
+
+
+def _no_longer_concerned(report: Report, correction: ReportCorrection) -> dict[int, str]:
+    """{response id: why it is closed} for the open responses of bodies the narrowed report
+    (its scope or forces corrected) no longer concerns. Only a response nobody has worked on is
+    closed, as not required with the correction's reason; if any such body's office has worked
+    on its response (or published it), the correction is refused, saying which and why: that
+    office decides first (marks its response not required, or asks for the force to stay)."""
+    concerned = report.bodies_concerned().values("pk")
+    leaving = list(
+        Response.objects.filter(report=report)
+        .exclude(policing_body__in=concerned)
+        .exclude(status=Status.NOT_REQUIRED)
+        .select_related("policing_body__force")
+        .order_by("policing_body__name")
+    )
+    busy = [r for r in leaving if has_work(r)]
+    if busy:
+        raise ValidationError(
+            [
+                f"The corrected report would no longer concern {r.policing_body.force.name}, "
+                f"but {r.policing_body.short_name} has already worked on its response "
+                f"({r.get_status_display().lower()}). Ask the office to mark its response not "
+                "required first, or keep the force in the report."
+                for r in busy
+            ]
+        )
+    return {
+        r.pk: f"The report no longer concerns {r.policing_body.force.name} (corrected: "
+        f"{correction.reason})"
+        for r in leaving
+    }
 
 
 # --- words ---------------------------------------------------------------------------------

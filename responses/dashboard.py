@@ -25,7 +25,7 @@ from core.dates import long_date
 from inspections.models import Finding, ReportCorrection
 
 from . import deadlines
-from .corrections import correction_summary
+from .corrections import closed_as_not_concerned, correction_summary
 from .models import Explanation, Response, Status
 from .selectors import response_outstanding, responses_visible_to
 
@@ -46,6 +46,8 @@ class CorrectionNote:
     summary: str
     #: Who made it, as `accounts.selectors.person_namer` names them to the office.
     made_by: str
+    #: The corrected report no longer concerns the office's force: its response was closed.
+    closed: bool = False
 
 
 def correction_notices(*, body, user, today: date) -> list[CorrectionNote]:
@@ -70,6 +72,8 @@ def correction_notices(*, body, user, today: date) -> list[CorrectionNote]:
             response=responses[c.report_id],
             summary=correction_summary(c),
             made_by=name(c.decided_by),
+            closed=bool({"scope", "forces"} & set(c.proposed_facts()))
+            and closed_as_not_concerned(responses[c.report_id]),
         )
         for c in corrections
     ]

@@ -24,7 +24,8 @@ from responses.corrections import (
     report_correction_propose,
 )
 from responses.dashboard import office_dashboard
-from responses.models import Response
+from responses.models import Response, Status
+from responses.services import response_start_drafting
 from tests.factories import (
     MembershipFactory,
     RecommendationFactory,
@@ -418,3 +419,121 @@ def test_another_offices_proposer_is_named_as_their_office(client, offices, nati
     for html in (page, listing):
         assert offices["suffolk_drafter"].display_name not in html
         assert offices["suffolk"].office_name in html
+
+
+# --- a narrowed report: bodies it no longer concerns -------------------------------------------
+
+
+@pytest.fixture
+def norfolk_and_suffolk(offices):
+    """A multi-force report covering Norfolk and Suffolk, each with a "not started" response."""
+    report = ReportFactory(
+        title="Joint review of two forces",
+        scope=Scope.MULTI_FORCE,
+        forces=[force("norfolk"), force("suffolk")],
+    )
+    for name in ("norfolk", "suffolk"):
+        make_response(report=report, body=offices[name], acting_user=offices[f"{name}_drafter"])
+    return report
+
+
+def test_narrowing_a_report_closes_the_untouched_response_of_a_body_it_no_longer_concerns(
+    client, offices, norfolk_and_suffolk, eager
+):
+    report = norfolk_and_suffolk
+    maintainer = register_maintainer()
+
+    committed(
+        report_correct,
+        report=report,
+        scope=Scope.FORCE,
+        forces=[force("norfolk")],
+        reason="Only Norfolk was inspected.",
+        acting_user=maintainer,
+    )
+
+    norfolk = Response.objects.get(report=report, policing_body=offices["norfolk"])
+    suffolk = Response.objects.get(report=report, policing_body=offices["suffolk"])
+    assert norfolk.status == Status.NOT_STARTED
+    assert suffolk.status == Status.NOT_REQUIRED
+    assert suffolk.not_required_reason == (
+        "The report no longer concerns Suffolk Constabulary (corrected: Only Norfolk was "
+        "inspected.)"
+    )
+    latest = suffolk.history.first()
+    assert latest.history_user == maintainer
+    assert latest.history_change_reason == (
+        "Report corrected: Only Norfolk was inspected. Closed as not required: no longer concerned."
+    )
+    suffolk_mail = next(m for m in mail.outbox if m.to == ["suffolk@example.org"])
+    assert "The report no longer concerns Suffolk Constabulary" in suffolk_mail.body
+    norfolk_mail = next(m for m in mail.outbox if m.to == ["norfolk@example.org"])
+    assert "no longer concerns" not in norfolk_mail.body
+    client.force_login(offices["suffolk_drafter"])
+    dashboard = client.get(reverse("responses:dashboard")).content.decode()
+    assert "your response is closed as not required" in dashboard
+
+
+def test_narrowing_a_national_report_is_refused_while_a_body_it_leaves_has_worked_on_it(
+    offices, national
+):
+    suffolk = Response.objects.get(report=national, policing_body=offices["suffolk"])
+    response_start_drafting(response=suffolk, acting_user=offices["suffolk_drafter"])
+    maintainer = register_maintainer()
+
+    with pytest.raises(ValidationError) as refused:
+        report_correct(
+            report=national,
+            scope=Scope.FORCE,
+            forces=[force("norfolk")],
+            reason="It was about Norfolk only.",
+            acting_user=maintainer,
+        )
+
+    assert refused.value.messages == [
+        "The corrected report would no longer concern Suffolk Constabulary, but Suffolk OPCC "
+        "has already worked on its response (drafting). Ask the office to mark its response "
+        "not required first, or keep the force in the report."
+    ]
+    national.refresh_from_db()
+    assert national.scope == Scope.NATIONAL
+    assert not ReportCorrection.objects.exists()
+    assert {r.status for r in national.responses.all()} == {Status.NOT_STARTED, Status.DRAFTING}
+
+
+def test_text_written_in_a_not_started_response_counts_as_work(offices, norfolk_and_suffolk):
+    suffolk = Response.objects.get(report=norfolk_and_suffolk, policing_body=offices["suffolk"])
+    Response.objects.filter(pk=suffolk.pk).update(office_comments="Our first thoughts.")
+
+    with pytest.raises(
+        ValidationError, match=r"Suffolk OPCC has already worked on its response \(not started\)"
+    ):
+        report_correct(
+            report=norfolk_and_suffolk,
+            scope=Scope.FORCE,
+            forces=[force("norfolk")],
+            reason="Only Norfolk.",
+            acting_user=offices["norfolk_drafter"],
+        )
+
+
+def test_a_proposal_that_would_drop_a_body_with_work_cannot_be_made(offices, norfolk_and_suffolk):
+    suffolk = Response.objects.get(report=norfolk_and_suffolk, policing_body=offices["suffolk"])
+    response_start_drafting(response=suffolk, acting_user=offices["suffolk_drafter"])
+    proposal = report_correction_propose(
+        report=norfolk_and_suffolk,
+        forces=[force("norfolk"), force("essex")],
+        reason="Essex, not Suffolk.",
+        acting_user=offices["norfolk_drafter"],
+    )
+    maintainer = register_maintainer()
+
+    with pytest.raises(ValidationError, match="no longer concern Suffolk Constabulary"):
+        report_correction_decide(correction=proposal, acting_user=maintainer, accept=True)
+
+    proposal.refresh_from_db()
+    assert proposal.status == ReportCorrection.Status.PROPOSED
+    assert sorted(norfolk_and_suffolk.forces.values_list("slug", flat=True)) == [
+        "norfolk",
+        "suffolk",
+    ]
