@@ -125,6 +125,14 @@ class PolicingBody(models.Model):
             "the shortest of a person's organisations applies)."
         ),
     )
+    share_open_work_nationally = models.BooleanField(
+        "share the status of open work with national read-only staff",
+        default=False,
+        help_text=(
+            "When on, people with the national read-only role see the status and dates of this "
+            "office's open responses and tracker items (never the draft text). Off by default."
+        ),
+    )
     no_force_comments_text = models.CharField(
         "what a published response says when the chief officer submitted no comments",
         max_length=300,
@@ -186,12 +194,18 @@ class StatutoryRecipient(models.Model):
 
 class Membership(models.Model):
     """A person's role in an organisation: an office (OPCC roles), a force (force contributor),
-    or the national register of reports (register maintainer, in no one office or force).
+    or the national register of reports (register maintainer, in no one office or force), or a
+    national body's read-only view (national read-only, in no office or force either).
 
     The register maintainer keeps the facts of reports that every office shares (publication
     date, type, scope, forces, findings) for national reports, and decides the corrections
     offices propose (docs/decisions/0009-report-facts-ownership.md). It is granted in the
     Django admin, to people of the national body that hosts the service.
+
+    The national read-only role is for staff of a national body (the association that hosts the
+    service, an inspectorate liaison): they see what is published and, for the offices that
+    opted in (`PolicingBody.share_open_work_nationally`), the status of their open responses and
+    tracker items; they never draft or change anything (docs/decisions/0010-national-register-links-themes.md).
     """
 
     class Role(models.TextChoices):
@@ -200,8 +214,11 @@ class Membership(models.Model):
         OPCC_ADMIN = "opcc_admin", "OPCC admin"
         FORCE_CONTRIBUTOR = "force_contributor", "Force contributor"
         REGISTER_MAINTAINER = "register_maintainer", "Register maintainer"
+        NATIONAL_VIEWER = "national_viewer", "National read-only"
 
     OFFICE_ROLES = (Role.OPCC_DRAFTER, Role.OPCC_APPROVER, Role.OPCC_ADMIN)
+    #: Roles held in no office or force: the register maintainer's and the national read-only.
+    NATIONAL_ROLES = (Role.REGISTER_MAINTAINER, Role.NATIONAL_VIEWER)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -231,7 +248,9 @@ class Membership(models.Model):
                         role="force_contributor", force__isnull=False, policing_body__isnull=True
                     )
                     | models.Q(
-                        role="register_maintainer", force__isnull=True, policing_body__isnull=True
+                        role__in=["register_maintainer", "national_viewer"],
+                        force__isnull=True,
+                        policing_body__isnull=True,
                     )
                 ),
             ),
@@ -247,7 +266,7 @@ class Membership(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=models.Q(role="register_maintainer"),
+                condition=models.Q(role__in=["register_maintainer", "national_viewer"]),
                 name="membership_unique_national_role",
             ),
         ]
@@ -262,6 +281,36 @@ class Membership(models.Model):
 
 #: What a national membership (the register maintainer's) belongs to, in words.
 NATIONAL_REGISTER = "The national register of reports"
+
+
+class PlanPriority(models.Model):
+    """One priority of an office's Police and Crime Plan, as data the office admin maintains:
+    recommendations and tracker items are tagged with them, the tracker filters by them and
+    panel packs group by them. Retired priorities stay (their tags are history) but are no
+    longer offered."""
+
+    policing_body = models.ForeignKey(
+        PolicingBody, on_delete=models.CASCADE, related_name="plan_priorities"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("offered for tagging", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["policing_body", "position", "title", "id"]
+        verbose_name = "Police and Crime Plan priority"
+        verbose_name_plural = "Police and Crime Plan priorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policing_body", "title"], name="plan_priority_unique_title_per_office"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
 
 
 class IdentityProvider(models.Model):

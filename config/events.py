@@ -24,7 +24,7 @@ from reminders.services import notify_after_correction
 from responses.notifications import send_force_comments_submitted, send_force_invitation
 from responses.pdf import freeze_after_publication
 from responses.services import responses_reopen_after_findings_change
-from tracking.services import track_after_publication
+from tracking.services import track_after_publication, track_linked_once
 
 #: The office published a response, or a new version of it after an amendment
 #: (`responses.services.response_publish`), or recorded one it published before it used the
@@ -54,6 +54,10 @@ REPORT_FINDINGS_CHANGED = "report.findings_changed"
 #: Arguments: correction_id.
 REPORT_CORRECTED = "report.corrected"
 
+#: Someone linked a recommendation to the one it repeats, is carried over from or supersedes
+#: (`inspections.links.finding_link_create`). Arguments: link_id.
+FINDING_LINKED = "finding.linked"
+
 SUBSCRIBERS = {
     REPORT_FINDINGS_CHANGED: (
         # Send every response awaiting approval or approved back to drafting, and email the
@@ -81,6 +85,10 @@ SUBSCRIBERS = {
         notify_after_correction,
         # Refresh the public copies it made stale: dates, on-time verdict, the public note.
         refresh_after_correction,
+    ),
+    FINDING_LINKED: (
+        # Wherever an office tracks both recommendations, track them once (tracked_with).
+        track_linked_once,
     ),
     TRACKER_PUBLIC_PROGRESS_CHANGED: (
         # Move the public page's cache key, ETag and Last-Modified on.

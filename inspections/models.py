@@ -9,6 +9,8 @@ reordering and re-classifying are simple.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Force, PolicingBody
@@ -214,6 +216,28 @@ class GradedJudgement(models.Model):
             )
 
 
+class Theme(models.Model):
+    """One theme of policing from the maintained list (seeded from HMICFRS's own areas:
+    vulnerability, crime data integrity, vetting, custody...; `inspections/themes.py`).
+    Recommendations and tracker items are tagged with themes; the register and each office's
+    tracker filter by them, and panel packs group by them. A retired theme stays on what it
+    tagged but is no longer offered."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField("offered for tagging", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class FindingQuerySet(models.QuerySet):
     def recommendations(self):
         return self.filter(kind=Finding.Kind.RECOMMENDATION)
@@ -264,6 +288,11 @@ class Finding(models.Model):
         related_name="recommendations",
         limit_choices_to={"kind": "cause_of_concern"},
     )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="findings")
+    # Each office tags with its own plan's priorities; an office sees and changes only its own.
+    plan_priorities = models.ManyToManyField(
+        "accounts.PlanPriority", blank=True, related_name="findings"
+    )
 
     history = HistoricalRecords()
     objects = FindingQuerySet.as_manager()
@@ -299,6 +328,49 @@ class Finding(models.Model):
     def addressee_labels_for(self, body) -> list[str]:
         """The addressees as `body` reads them (see `addressee_label`)."""
         return [addressee_label(a, body=body) for a in self.addressees]
+
+
+class FindingLink(models.Model):
+    """The same recommendation in two reports: `finding` repeats, is carried over from, or
+    supersedes `linked_to` (the older or national one). Made by a person, never automatically
+    (suggestions come from `inspections.links.link_suggestions`), by `finding_link_create`,
+    which also refuses a link that would close a cycle; the database refuses a link to itself
+    and a second link between the same two recommendations, either way round.
+
+    A linked recommendation may be answered by reference to the body's explanation of the
+    other one (`responses.models.Explanation.refers_to`), and an office tracks the two once
+    (`tracking.models.TrackerItem.tracked_with`)."""
+
+    class Kind(models.TextChoices):
+        REPEATS_NATIONAL = "repeats_national", "Repeats a national recommendation"
+        CARRIED_OVER = "carried_over", "Carried over from a previous inspection"
+        SUPERSEDES = "supersedes", "Supersedes an earlier recommendation"
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="links_from")
+    linked_to = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="links_to")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="finding_link_not_to_itself", condition=~Q(finding=F("linked_to"))
+            ),
+            models.UniqueConstraint(
+                Least("finding", "linked_to"),
+                Greatest("finding", "linked_to"),
+                name="finding_link_one_per_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.finding} {self.get_kind_display().lower()}: {self.linked_to}"
 
 
 class ImportDraft(models.Model):

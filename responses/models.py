@@ -184,6 +184,17 @@ class Explanation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
     text = models.TextField(blank=True)
     force_comment = models.TextField(blank=True)
+    # "See our response to ...": the body's explanation of a linked recommendation
+    # (inspections.models.FindingLink) that answers this one too. It satisfies s55(5B) only
+    # once that explanation is published (`reference_problem`, checked at publication).
+    refers_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referenced_by",
+        help_text="The body's explanation of a linked recommendation that answers this one.",
+    )
 
     history = HistoricalRecords()
 
@@ -200,8 +211,49 @@ class Explanation(models.Model):
 
     @property
     def is_complete(self) -> bool:
-        """An explanation satisfies s55(5B) when it says what kind of action and why."""
-        return bool(self.kind) and bool(self.text.strip())
+        """An explanation is written when it says what kind of action and why, or when it
+        answers by reference to the body's explanation of a linked recommendation (which must
+        itself be published before this one can be: `reference_problem`)."""
+        return bool(self.refers_to_id) or (bool(self.kind) and bool(self.text.strip()))
+
+    @property
+    def answers_by_reference(self) -> bool:
+        return bool(self.refers_to_id)
+
+    @property
+    def reference_label(self) -> str:
+        """What an answer by reference points at, in words: "R1 of Vetting, misconduct and
+        misogyny in the police service"."""
+        target = self.refers_to
+        return f"{target.finding.reference or 'the linked recommendation'} of {target.response.report.title}"
+
+    @property
+    def reference_sentence(self) -> str:
+        """The published words of an answer by reference (what the public copy, the CSV and the
+        API carry as the explanation)."""
+        return f"See our response to {self.reference_label}."
+
+    def reference_problem(self) -> str:
+        """Why an answer by reference does not (yet) satisfy s55(5B), or "" when it does: the
+        explanation it refers to must be published (its response has a published version) and
+        itself complete. The one rule, used by `responses.services.publication_problems`."""
+        if not self.refers_to_id:
+            return ""
+        target = self.refers_to
+        name = self.finding.reference or "A recommendation"
+        where = self.reference_label
+        if not (target.kind and target.text.strip()):
+            return (
+                f"{name} answers by reference to the explanation of {where}, which has no "
+                "explanation of its own yet (s55(5B))."
+            )
+        if not target.response.versions.exists():
+            return (
+                f"{name} answers by reference to the explanation of {where}, which is not "
+                "published yet: publish that response first, or write this explanation in full "
+                "(s55(5B))."
+            )
+        return ""
 
 
 class ResponseVersion(models.Model):

@@ -36,6 +36,7 @@ from urllib.parse import quote, unquote, urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
@@ -244,7 +245,29 @@ class Item:
         return "" if reference in plain else reference
 
     @property
+    def answered_by_reference(self) -> bool:
+        return bool(self.explanation and self.explanation.refers_to_id)
+
+    @property
+    def referenced_explanation(self):
+        """For an answer by reference: the explanation it refers to (of the body's response to
+        a linked recommendation), else None."""
+        return self.explanation.refers_to if self.answered_by_reference else None
+
+    @property
+    def reference_url(self) -> str:
+        """The public page of the response an answer by reference points at."""
+        target = self.referenced_explanation
+        if target is None:
+            return ""
+        return reverse("public:response", kwargs={"pk": target.response_id}) + (
+            f"#recommendation-{target.finding_id}"
+        )
+
+    @property
     def explanation_text(self) -> str:
+        if self.answered_by_reference:
+            return self.explanation.reference_sentence
         return self.explanation.text.strip() if self.explanation else ""
 
     @property
@@ -255,6 +278,9 @@ class Item:
 
     @property
     def kind_label(self) -> str:
+        if self.answered_by_reference:
+            target = self.referenced_explanation
+            return target.get_kind_display() if target.kind else ""
         if self.explanation and self.explanation.kind:
             return self.explanation.get_kind_display()
         return ""

@@ -14,11 +14,13 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership
+from accounts.permissions import has_office_role
 from accounts.selectors import force_contributors
 from core.dates import long_date
 from core.events import emit
 from core.history import attribute
 from core.locking import bump_lock_version, check_version
+from inspections.links import linked_ids
 from inspections.models import Finding
 
 from . import deadlines
@@ -359,12 +361,81 @@ def explanation_save(
         if text is not None:
             explanation.kind = kind
             explanation.text = text
+            # Writing the explanation in full replaces an answer by reference.
+            explanation.refers_to = None
         if force_comment is not None:
             explanation.force_comment = force_comment
         attribute(
             explanation,
             acting_user=acting_user,
             reason=f"Explanation for {finding.reference or 'a finding'} saved",
+        )
+        explanation.save()
+        _save(response, acting_user=acting_user, reason="Explanation saved", fields=[])
+    return explanation
+
+
+def reference_options(response: Response, finding: Finding) -> list[Explanation]:
+    """The body's own explanations of the recommendations linked to `finding`
+    (inspections.models.FindingLink, either way round) that an answer by reference may point
+    at: written in full (not themselves by reference), in another of the body's responses."""
+    linked = linked_ids([finding.pk]).get(finding.pk, set())
+    return [
+        e
+        for e in Explanation.objects.filter(
+            finding_id__in=linked,
+            response__policing_body_id=response.policing_body_id,
+            refers_to__isnull=True,
+        )
+        .exclude(response=response)
+        .select_related("finding", "response__report")
+        .order_by("response__report__published_on", "finding__position")
+        if e.kind and e.text.strip()
+    ]
+
+
+def explanation_answer_by_reference(
+    *,
+    response: Response,
+    finding: Finding,
+    refers_to: Explanation,
+    acting_user,
+    expected_lock_version: int | None = None,
+) -> Explanation:
+    """Answer a recommendation by reference ("see our response to ...") to the body's own
+    explanation of a linked recommendation (`reference_options`). It satisfies s55(5B) only
+    once that explanation is published: publishing re-checks it (`publication_problems`).
+    Writing the explanation in full later (`explanation_save`) replaces the reference."""
+    if finding.report_id != response.report_id:
+        raise WorkflowError("That recommendation belongs to a different report.")
+    if finding.kind != Finding.Kind.RECOMMENDATION:
+        raise WorkflowError("Only a recommendation can be answered by reference.")
+    if refers_to.pk not in {e.pk for e in reference_options(response, finding)}:
+        raise WorkflowError(
+            "A recommendation can be answered by reference only to your office's own written "
+            "explanation of a recommendation linked to it."
+        )
+    with transaction.atomic():
+        response = _locked(response)
+        _check_lock(response, expected_lock_version)
+        if not has_office_role(acting_user, response.policing_body_id):
+            raise WorkflowError("Only the office's own staff can write its explanations.")
+        if response.status not in EDITABLE_STATUSES:
+            raise WorkflowError(
+                f"The response is {response.get_status_display().lower()}: send it back to "
+                "drafting (or amend it) before changing explanations."
+            )
+        explanation = Explanation.objects.select_for_update().filter(
+            response=response, finding=finding
+        ).first() or Explanation(response=response, finding=finding)
+        explanation.refers_to = refers_to
+        explanation.kind = ""
+        explanation.text = ""
+        attribute(
+            explanation,
+            acting_user=acting_user,
+            reason=f"{finding.reference or 'A recommendation'} answered by reference to "
+            f"{explanation.reference_label}",
         )
         explanation.save()
         _save(response, acting_user=acting_user, reason="Explanation saved", fields=[])
@@ -682,20 +753,32 @@ def response_publish(
     return response
 
 
+def _reference_problems(response: Response) -> list[str]:
+    """s55(5B) for answers by reference: each must point at a published explanation of a
+    linked recommendation (`Explanation.reference_problem`, the one rule)."""
+    by_reference = Explanation.objects.filter(
+        response=response, refers_to__isnull=False, finding__kind=Finding.Kind.RECOMMENDATION
+    ).select_related("finding", "refers_to__finding", "refers_to__response__report")
+    return [p for p in (e.reference_problem() for e in by_reference) if p]
+
+
 def publication_problems(
     response: Response, *, published_on: date, late_reason: str = ""
 ) -> list[str]:
     """Everything that stops `response` being published on `published_on`, each in words a
     person can act on. Publishing re-checks every guard, whatever happened since approval (the
     report's findings may have changed): the body's comments (s55(5)), an explanation for every
-    recommendation (s55(5B)), the chief officer invited (s55(4)), a reason when late (s55(5A)),
-    and who signs it (`Response.signatory_name`, `signatory_title`). docs/law.md lists them."""
+    recommendation (s55(5B)), each answer by reference pointing at a published explanation of a
+    linked recommendation (s55(5B)), the chief officer invited (s55(4)), a reason when late
+    (s55(5A)), and who signs it (`Response.signatory_name`, `signatory_title`). docs/law.md
+    lists them."""
     problems = []
     if not response.office_comments.strip():
         problems.append(_office_comments_sentence(response, "publishing"))
     names = _unexplained(response)
     if names:
         problems.append(_explanations_sentence(names, "publish it"))
+    problems.extend(_reference_problems(response))
     if not response.force_invited_on:
         problems.append("The chief officer must be invited to comment before publication (s55(4)).")
     if published_on < response.report.published_on:

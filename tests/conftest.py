@@ -151,6 +151,7 @@ def screenshot_dir() -> Path:
 REFERENCE_DATA = [
     ("accounts.migrations.0002_reference_data", "accounts", "PolicingBody"),
     ("reminders.migrations.0002_default_policy", "reminders", "ReminderRule"),
+    ("inspections.migrations.0008_themes_reference_data", "inspections", "Theme"),
 ]
 
 

@@ -8,8 +8,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 
-from inspections.models import Finding, Report, ReportType
+from accounts.models import PlanPriority
+from inspections.models import Finding, Report, ReportType, Theme
 
+from .models import TrackerItem
 from .rag import Rag, Status
 from .selectors import not_updated_since_q, overdue_q, rag_rank_expression, with_list_columns
 
@@ -58,6 +60,19 @@ class TrackerFilter(django_filters.FilterSet):
         empty_label="Both",
     )
     area = django_filters.ChoiceFilter(label="Area", field_name="area", empty_label="All areas")
+    theme = django_filters.ModelChoiceFilter(
+        label="Theme",
+        method="filter_theme",
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        empty_label="All themes",
+    )
+    priority = django_filters.ModelChoiceFilter(
+        label="Police and Crime Plan priority",
+        method="filter_priority",
+        queryset=PlanPriority.objects.none(),
+        empty_label="All priorities",
+    )
     owner = django_filters.ChoiceFilter(
         label="Owner",
         method="filter_owner",
@@ -95,6 +110,9 @@ class TrackerFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, today: date, **kwargs):
         self.user = user
         self.today = today
+        # Linked recommendations are tracked once: an item tracked with another is listed under
+        # that one (`TrackerItem.tracked_with`), never as a row of its own.
+        queryset = queryset.filter(tracked_with__isnull=True)
         base = queryset
         queryset = with_list_columns(queryset, today=today).annotate(
             rag_rank=rag_rank_expression(today),
@@ -112,6 +130,9 @@ class TrackerFilter(django_filters.FilterSet):
             .values_list("area", flat=True)
             .distinct()
         ]
+        self.filters["priority"].queryset = PlanPriority.objects.filter(
+            policing_body_id__in=base.values("policing_body_id")
+        ).order_by("policing_body__name", "position", "title")
         people = (
             get_user_model()
             # Two semi-joins on the lead columns: joining the people to their items both ways
@@ -148,6 +169,35 @@ class TrackerFilter(django_filters.FilterSet):
                 Q(finding__text__icontains=word) | Q(finding__reference__icontains=word)
             )
         return queryset
+
+    def filter_theme(self, queryset, name, value):
+        """The item's own themes or its recommendation's (a semi-join: no duplicate rows)."""
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(
+                pk__in=TrackerItem.themes.through.objects.filter(theme=value).values(
+                    "trackeritem_id"
+                )
+            )
+            | Q(finding__in=Finding.themes.through.objects.filter(theme=value).values("finding_id"))
+        )
+
+    def filter_priority(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(
+                pk__in=TrackerItem.plan_priorities.through.objects.filter(
+                    planpriority=value
+                ).values("trackeritem_id")
+            )
+            | Q(
+                finding__in=Finding.plan_priorities.through.objects.filter(
+                    planpriority=value
+                ).values("finding_id")
+            )
+        )
 
     def filter_owner(self, queryset, name, value):
         if value == ME:

@@ -110,6 +110,20 @@ class TrackerItem(models.Model):
     area = models.CharField(
         max_length=200, blank=True, help_text='The area of policing, e.g. "Crime data integrity".'
     )
+    themes = models.ManyToManyField("inspections.Theme", blank=True, related_name="tracker_items")
+    plan_priorities = models.ManyToManyField(
+        "accounts.PlanPriority", blank=True, related_name="tracker_items"
+    )
+    # Linked recommendations (inspections.models.FindingLink) are tracked once: this item's
+    # progress is the progress of the item it is tracked with, shown on both responses.
+    tracked_with = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="also_tracks",
+        help_text="The office's item for a linked recommendation whose progress this one shares.",
+    )
     tracked_on = models.DateField(help_text="The day tracking started.")
     # The latest date of any of its progress updates (None until the first).
     last_update_on = models.DateField(null=True, blank=True)
@@ -127,7 +141,11 @@ class TrackerItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["finding", "policing_body"], name="one_tracker_item_per_finding_and_body"
-            )
+            ),
+            models.CheckConstraint(
+                name="tracker_item_not_tracked_with_itself",
+                condition=Q(tracked_with__isnull=True) | ~Q(tracked_with=F("id")),
+            ),
         ]
 
     def __str__(self):

@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -135,13 +136,21 @@ def with_list_columns(qs, *, today: date):
     latest = ProgressUpdate.objects.filter(item=OuterRef("pk")).order_by(
         "-date", "-created_at", "-id"
     )
-    return qs.select_related(
-        "finding__report", "policing_body__force", "office_lead", "force_lead"
-    ).annotate(
-        rag=rag_expression(today),
-        last_activity=last_activity_expression(),
-        latest_update_text=Subquery(latest.values("text")[:1]),
-        latest_update_date=Subquery(latest.values("date")[:1]),
+    return (
+        qs.select_related("finding__report", "policing_body__force", "office_lead", "force_lead")
+        # The linked recommendations tracked with each item (one query for the page).
+        .prefetch_related(
+            Prefetch(
+                "also_tracks",
+                queryset=TrackerItem.objects.select_related("finding__report").order_by("pk"),
+            )
+        )
+        .annotate(
+            rag=rag_expression(today),
+            last_activity=last_activity_expression(),
+            latest_update_text=Subquery(latest.values("text")[:1]),
+            latest_update_date=Subquery(latest.values("date")[:1]),
+        )
     )
 
 
@@ -418,7 +427,8 @@ def public_progress_for_response(response) -> dict[int, dict]:
                                           "is_correction": bool}, ...]}}
 
     Only the office that wrote the response; the status and the updates as `tracking.publicity`
-    has them: what the office wrote or approved, never the force's proposals waiting for it;
+    has them: what the office wrote or approved, never the force's proposals waiting for it
+    (for an item tracked with a linked one, that one's: the work is tracked once);
     updates marked public, oldest first, never one that a correction withdrew (the correction is
     the record; it is shown if it is public itself). No names of staff. Findings the office
     does not track are absent. Two queries. Call it only for a published response.
@@ -426,10 +436,13 @@ def public_progress_for_response(response) -> dict[int, dict]:
     items = list(
         TrackerItem.objects.filter(
             policing_body_id=response.policing_body_id, finding__report_id=response.report_id
-        ).only("id", "finding_id", "status")
+        ).only("id", "finding_id", "status", "tracked_with_id")
     )
+    # Linked recommendations are tracked once: an item tracked with another shows that one's
+    # progress (`TrackerItem.tracked_with`, one level: `track_linked_once` keeps it so).
+    source = {i.pk: i.tracked_with_id or i.pk for i in items}
     updates = list(
-        ProgressUpdate.objects.filter(item__in=[i.pk for i in items])
+        ProgressUpdate.objects.filter(item__in=set(source.values()))
         .only("id", "item_id", "date", "text", "status_to", "is_public", "corrects_id")
         .annotate(decision=F("public_proposal__decision"))
         .order_by("date", "created_at", "id")
@@ -440,7 +453,7 @@ def public_progress_for_response(response) -> dict[int, dict]:
         by_item.setdefault(update.item_id, []).append(update)
     progress = {}
     for item in items:
-        mine = by_item.get(item.pk, [])
+        mine = by_item.get(source[item.pk], [])
         status = publicity.public_status(mine, decisions)
         progress[item.finding_id] = {
             "status": status.value,

@@ -26,6 +26,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Membership, PolicingBody
@@ -34,7 +35,7 @@ from core.dates import long_date
 from core.events import emit
 from core.history import attribute
 from inspections.inspectorate import inspectorate_on
-from inspections.models import Finding
+from inspections.models import Finding, FindingLink
 from responses.models import ResponseVersion
 
 from . import evidence, packs
@@ -141,7 +142,37 @@ def _concerns(report, body: PolicingBody) -> bool:
 # --- Creating items --------------------------------------------------------------------------
 
 
+def _root(item: TrackerItem) -> TrackerItem:
+    """The item whose progress `item` shows: itself, or the one it is tracked with."""
+    seen = set()
+    while item.tracked_with_id and item.pk not in seen:
+        seen.add(item.pk)
+        item = item.tracked_with
+    return item
+
+
+def _linked_item(finding, body_id: int) -> TrackerItem | None:
+    """The office's existing item for a recommendation linked to `finding` (either way round;
+    the older, linked-to one first), as the item to track `finding` with, or None."""
+    links = FindingLink.objects.filter(Q(finding=finding) | Q(linked_to=finding)).order_by(
+        "created_at", "id"
+    )
+    for link in links:
+        other = link.linked_to_id if link.finding_id == finding.pk else link.finding_id
+        item = (
+            TrackerItem.objects.filter(finding_id=other, policing_body_id=body_id)
+            .select_related("tracked_with")
+            .first()
+        )
+        if item is not None:
+            return _root(item)
+    return None
+
+
 def _create_item(*, finding, body, acting_user, reason: str, today: date) -> TrackerItem:
+    """Linked recommendations are tracked once: a new item for a recommendation linked to one
+    the office tracks already is tracked with that item (`TrackerItem.tracked_with`). Its tags
+    start as the recommendation's themes and the office's plan priorities on it."""
     item = TrackerItem(
         finding=finding,
         policing_body=body,
@@ -149,10 +180,78 @@ def _create_item(*, finding, body, acting_user, reason: str, today: date) -> Tra
         area=default_area(finding.report),
         tracked_on=today,
         created_by=acting_user,
+        tracked_with=_linked_item(finding, body.pk),
     )
     attribute(item, acting_user=acting_user, reason=reason)
     item.save()
+    item.themes.set(finding.themes.all())
+    item.plan_priorities.set(finding.plan_priorities.filter(policing_body=body))
     _public_progress_changed(item)
+    return item
+
+
+def track_linked_once(link_id: int) -> list[TrackerItem]:
+    """Subscriber of `finding.linked` (config/events.py): wherever an office tracks both
+    recommendations of a new link, its item for the linking recommendation is tracked with the
+    item for the one it repeats, is carried over from or supersedes, so the work is tracked once
+    and both responses' pages show the same progress. Items tracked with the joined item follow
+    it. Idempotent: an item already tracked with another is left alone. Returns the items joined."""
+    link = FindingLink.objects.filter(pk=link_id).first()
+    if link is None:  # removed since: nothing to join
+        return []
+    joined = []
+    secondaries = TrackerItem.objects.filter(finding_id=link.finding_id, tracked_with__isnull=True)
+    for secondary in secondaries:
+        with transaction.atomic():
+            secondary = _locked(secondary)
+            primary = TrackerItem.objects.filter(
+                finding_id=link.linked_to_id, policing_body_id=secondary.policing_body_id
+            ).first()
+            if primary is None or secondary.tracked_with_id:
+                continue
+            primary = _root(primary)
+            if primary.pk == secondary.pk:
+                continue
+            for item in [secondary, *TrackerItem.objects.filter(tracked_with=secondary)]:
+                item.tracked_with = primary
+                attribute(
+                    item,
+                    acting_user=link.created_by,
+                    reason=f"Tracked with {primary.label} of {primary.finding.report.title} "
+                    "(the same recommendation)",
+                )
+                item.save(update_fields=["tracked_with", "updated_at"])
+            _public_progress_changed(secondary)
+            joined.append(secondary)
+    return joined
+
+
+def tracker_item_set_tags(
+    *, item: TrackerItem, acting_user, themes=(), plan_priorities=()
+) -> TrackerItem:
+    """Tag an item with themes (the maintained list) and the office's own Police and Crime
+    Plan priorities. Only the office's staff; only active themes and the office's own active
+    priorities may be added (ones already on the item may stay)."""
+    _require_office(acting_user, item.policing_body_id, "tag its tracker items")
+    with transaction.atomic():
+        item = _locked(item)
+        themes = list(themes)
+        priorities = list(plan_priorities)
+        kept_themes = set(item.themes.values_list("pk", flat=True))
+        kept_priorities = set(item.plan_priorities.values_list("pk", flat=True))
+        for theme in themes:
+            if not theme.is_active and theme.pk not in kept_themes:
+                raise TrackingError(f"The theme {theme.name} is no longer offered.")
+        for priority in priorities:
+            if priority.policing_body_id != item.policing_body_id:
+                raise TrackingError("Use your own office's Police and Crime Plan priorities.")
+            if not priority.is_active and priority.pk not in kept_priorities:
+                raise TrackingError(f"The priority {priority.title} is no longer offered.")
+        item.themes.set(themes)
+        item.plan_priorities.set(priorities)
+        names = ", ".join([t.name for t in themes] + [p.title for p in priorities]) or "none"
+        attribute(item, acting_user=acting_user, reason=f"Tags changed: {names}")
+        item.save(update_fields=["updated_at"])
     return item
 
 
@@ -289,6 +388,12 @@ def _add_update(
     up to date. A force update that would change the public page waits for the office (a
     pending `PublicProposal`); anything else public takes effect at once. The caller holds the
     item's lock."""
+    if item.tracked_with_id:
+        primary = _root(item)
+        raise TrackingError(
+            f"{item.label} is tracked with {primary.label} of {primary.finding.report.title} "
+            "(the same recommendation): add progress there, and it shows on both."
+        )
     update = ProgressUpdate(
         item=item,
         kind=kind,
