@@ -420,3 +420,29 @@ class InvitationPasswordForm(SetPasswordForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     field_order = ["full_name", "new_password1", "new_password2"]
+
+
+class PlanPriorityForm(forms.Form):
+    title = forms.CharField(label="Priority", max_length=200)
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanPriorityEditForm(PlanPriorityForm):
+    is_active = forms.BooleanField(
+        label="Offer this priority for tagging",
+        required=False,
+        help_text="Untick to retire it: it stays on what it tagged.",
+    )
+
+
+class NationalSharingForm(forms.Form):
+    share = forms.BooleanField(
+        label="Share the status of our open work with national read-only staff",
+        required=False,
+        help_text=(
+            "They then see the status and dates of the office's open responses and tracker "
+            "items, never draft text or notes. Published responses are public anyway."
+        ),
+    )

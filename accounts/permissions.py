@@ -7,6 +7,9 @@
   only that office's roles, so nothing of the other office shows while acting for this one.
 - A register maintainer (a national role, in no office) keeps the shared facts of national
   reports and decides the corrections offices propose (the correction pages only).
+- National read-only staff (a national role, in no office) see published material and, for
+  the offices that opted in (`PolicingBody.share_open_work_nationally`), the status and dates
+  of their open responses and tracker items (the national view only); they never draft.
 - A force contributor sees only the responses to their force that the office has invited the
   force to comment on (s55(4)), and only what the office shared: the report, the invitation, the
   reply-by date and the force's own comments, never the office's draft text or internal notes.
@@ -117,6 +120,13 @@ def is_register_maintainer(user) -> bool:
     return any(m.role == Membership.Role.REGISTER_MAINTAINER for m in active_memberships(user))
 
 
+def is_national_viewer(user) -> bool:
+    """Does the user hold the national read-only role (staff of a national body: they see
+    published material and, where offices opt in, the status of their open work; they never
+    draft or change anything)?"""
+    return any(m.role == Membership.Role.NATIONAL_VIEWER for m in active_memberships(user))
+
+
 def user_office(user):
     """The office (PolicingBody) the user acts for, or None. A person in several offices acts
     for the one chosen in the header (`act_for_office`), else the first by name."""
@@ -186,6 +196,10 @@ def _office_or_maintainer_test(user) -> bool:
     return user_office(user) is not None or is_register_maintainer(user)
 
 
+def _national_viewer_test(user) -> bool:
+    return is_national_viewer(user)
+
+
 def _decorator(test):
     def decorator(view):
         @wraps(view)
@@ -217,6 +231,9 @@ force_required = _decorator(_force_test)
 #: View decorator: office staff or the register maintainer (the pages about a report's shared
 #: facts and their corrections).
 office_or_maintainer_required = _decorator(_office_or_maintainer_test)
+
+#: View decorator: the national read-only role (the national view of offices' open work).
+national_viewer_required = _decorator(_national_viewer_test)
 
 #: View decorator: office staff or a force contributor (pages both may open, e.g. a response,
 #: which then checks `can_see_office_drafts` for what to show).

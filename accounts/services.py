@@ -19,8 +19,8 @@ from core.history import attribute
 from core.sealed import seal
 
 from .forms import PasswordResetForm
-from .models import ExternalIdentity, IdentityProvider, Membership, PolicingBody
-from .permissions import OFFICE_ROLES
+from .models import ExternalIdentity, IdentityProvider, Membership, PlanPriority, PolicingBody
+from .permissions import OFFICE_ROLES, has_office_role
 
 logger = logging.getLogger(__name__)
 
@@ -343,3 +343,93 @@ def external_identity_link(*, provider: IdentityProvider, subject: str, user, ac
                 "Identity at %s linked to account %s by %s", provider.name, user.pk, acting_user
             )
     return identity
+
+
+# --- The office's Police and Crime Plan priorities and national sharing --------------------------
+
+
+class OfficeSettingsError(DomainError):
+    """A change to an office's settings the rules do not allow."""
+
+
+def _require_office_admin(acting_user, body: PolicingBody, what: str) -> None:
+    if not has_office_role(acting_user, body, Membership.Role.OPCC_ADMIN):
+        raise OfficeSettingsError(f"Only the office's admin can {what}.")
+
+
+def plan_priority_create(
+    *, body: PolicingBody, acting_user, title: str, description: str = ""
+) -> PlanPriority:
+    """Add a priority of the office's Police and Crime Plan (office admin only), offered last."""
+    _require_office_admin(acting_user, body, "change the Police and Crime Plan priorities")
+    title = (title or "").strip()
+    if not title:
+        raise OfficeSettingsError("Enter the priority's title.")
+    with transaction.atomic():
+        PolicingBody.objects.select_for_update().get(pk=body.pk)
+        if PlanPriority.objects.filter(policing_body=body, title__iexact=title).exists():
+            raise OfficeSettingsError(f"The plan already has a priority called {title}.")
+        last = PlanPriority.objects.filter(policing_body=body).order_by("-position").first()
+        priority = PlanPriority(
+            policing_body=body,
+            title=title,
+            description=(description or "").strip(),
+            position=(last.position + 1) if last else 1,
+        )
+        attribute(priority, acting_user=acting_user, reason="Priority added by the office admin")
+        priority.save()
+    return priority
+
+
+def plan_priority_update(
+    *, priority: PlanPriority, acting_user, title: str, description: str, is_active: bool
+) -> PlanPriority:
+    """Rename, describe, retire or restore a priority (office admin only). A retired priority
+    stays on what it tagged and is no longer offered."""
+    _require_office_admin(
+        acting_user, priority.policing_body, "change the Police and Crime Plan priorities"
+    )
+    title = (title or "").strip()
+    if not title:
+        raise OfficeSettingsError("Enter the priority's title.")
+    with transaction.atomic():
+        priority = PlanPriority.objects.select_for_update().get(pk=priority.pk)
+        clash = PlanPriority.objects.filter(
+            policing_body_id=priority.policing_body_id, title__iexact=title
+        ).exclude(pk=priority.pk)
+        if clash.exists():
+            raise OfficeSettingsError(f"The plan already has a priority called {title}.")
+        reason = "Priority changed by the office admin"
+        if priority.is_active and not is_active:
+            reason = "Priority retired by the office admin"
+        elif not priority.is_active and is_active:
+            reason = "Priority offered again by the office admin"
+        priority.title = title
+        priority.description = (description or "").strip()
+        priority.is_active = is_active
+        attribute(priority, acting_user=acting_user, reason=reason)
+        priority.save()
+    return priority
+
+
+def policing_body_set_national_sharing(
+    *, body: PolicingBody, acting_user, share: bool
+) -> PolicingBody:
+    """Opt the office in to (or out of) showing the status and dates of its open responses and
+    tracker items to national read-only staff (office admin only; off by default). Published
+    material is public anyway; draft text is never shared."""
+    _require_office_admin(acting_user, body, "change what the office shares nationally")
+    with transaction.atomic():
+        body = PolicingBody.objects.select_for_update().get(pk=body.pk)
+        body.share_open_work_nationally = share
+        attribute(
+            body,
+            acting_user=acting_user,
+            reason=(
+                "Open work shared with national read-only staff"
+                if share
+                else "Open work no longer shared with national read-only staff"
+            ),
+        )
+        body.save(update_fields=["share_open_work_nationally"])
+    return body

@@ -60,4 +60,7 @@ urlpatterns = [
     ),
     path("invitation/<str:token>/", views.invitation_accept_view, name="invitation-accept"),
     path("office/branding/", views.office_branding, name="office-branding"),
+    path("office/priorities/", views.office_priorities, name="office-priorities"),
+    path("office/priorities/<int:pk>/", views.office_priority_edit, name="office-priority-edit"),
+    path("office/sharing/", views.office_sharing, name="office-sharing"),
 ]

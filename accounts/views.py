@@ -44,7 +44,14 @@ from .invitations import (
     invitation_revoke,
 )
 from .middleware import SSO_PROVIDER, remember_office
-from .models import IdentityProvider, Invitation, InvitationEmail, Membership, PolicingBody
+from .models import (
+    IdentityProvider,
+    Invitation,
+    InvitationEmail,
+    Membership,
+    PlanPriority,
+    PolicingBody,
+)
 from .permissions import (
     all_memberships,
     force_ids,
@@ -846,3 +853,83 @@ def office_logo(request, name):
     response["Content-Disposition"] = "inline"
     patch_cache_control(response, public=True, max_age=LOGO_MAX_AGE)
     return response
+
+
+# --- the Police and Crime Plan's priorities and national sharing -----------------------------------
+
+
+@_admin_required
+def office_priorities(request):
+    """The office's Police and Crime Plan priorities (to tag recommendations and tracker items
+    with) and whether its open work is shared with national read-only staff."""
+    body = request.office
+    form = forms.PlanPriorityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_priority_create(
+                body=body,
+                acting_user=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            )
+        except services.OfficeSettingsError as error:
+            form.add_error("title", error.problems[0])
+        else:
+            messages.success(request, "The priority has been added.")
+            return redirect("accounts:office-priorities")
+    return render(
+        request,
+        "accounts/office_priorities.html",
+        {
+            "body": body,
+            "form": form,
+            "priorities": list(PlanPriority.objects.filter(policing_body=body)),
+            "sharing_form": forms.NationalSharingForm(
+                initial={"share": body.share_open_work_nationally}
+            ),
+        },
+    )
+
+
+@_admin_required
+def office_priority_edit(request, pk: int):
+    priority = get_object_or_404(PlanPriority, pk=pk, policing_body=request.office)
+    form = forms.PlanPriorityEditForm(
+        request.POST or None,
+        initial={
+            "title": priority.title,
+            "description": priority.description,
+            "is_active": priority.is_active,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_priority_update(
+                priority=priority,
+                acting_user=request.user,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except services.OfficeSettingsError as error:
+            form.add_error("title", error.problems[0])
+        else:
+            messages.success(request, "The priority has been saved.")
+            return redirect("accounts:office-priorities")
+    return render(
+        request,
+        "accounts/office_priority_edit.html",
+        {"body": request.office, "form": form, "priority": priority},
+    )
+
+
+@require_POST
+@_admin_required
+def office_sharing(request):
+    form = forms.NationalSharingForm(request.POST)
+    form.is_valid()  # a checkbox: absent means no
+    services.policing_body_set_national_sharing(
+        body=request.office, acting_user=request.user, share=form.cleaned_data.get("share", False)
+    )
+    messages.success(request, "What the office shares nationally has been saved.")
+    return redirect("accounts:office-priorities")

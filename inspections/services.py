@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.permissions import active_memberships, is_register_maintainer
 from core.events import emit
 from core.history import attribute
 from core.locking import check_version, fingerprint
 
-from .models import Finding, GradedJudgement, Report, Scope
+from .models import Finding, GradedJudgement, Report, Scope, Theme
 from .timescales import parse_timescale
 
 
@@ -441,3 +442,77 @@ def judgement_add(*, report: Report, area: str, grade: str, acting_user) -> Grad
         attribute(judgement, acting_user=acting_user, reason="Graded judgement added")
         judgement.save()
     return judgement
+
+
+# --- Themes and the offices' plan priorities ----------------------------------------------------
+
+
+def finding_set_themes(*, finding: Finding, acting_user, themes) -> Finding:
+    """Tag a recommendation (or any finding) with themes from the maintained list. Themes are
+    a fact every office shares, so whoever may change the report may tag it
+    (`report_change_refusal`); a retired theme may stay but not be added."""
+    themes = list(themes)
+    check_may_change_report(report=finding.report, user=acting_user)
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
+        kept = set(finding.themes.values_list("pk", flat=True))
+        retired = [t.name for t in themes if not t.is_active and t.pk not in kept]
+        if retired:
+            raise ValidationError(f"No longer offered: {', '.join(retired)}.")
+        finding.themes.set(themes)
+        attribute(
+            finding,
+            acting_user=acting_user,
+            reason=f"Themes: {', '.join(t.name for t in themes) or 'none'}",
+        )
+        finding.save()
+    return finding
+
+
+def finding_set_plan_priorities(*, finding: Finding, body, acting_user, priorities) -> Finding:
+    """Tag a recommendation with `body`'s own Police and Crime Plan priorities (its staff only;
+    other offices' tags on the same recommendation are theirs and stay as they are)."""
+    priorities = list(priorities)
+    if not any(m.policing_body_id == body.pk for m in active_memberships(acting_user)):
+        raise PermissionDenied("Only the office's staff can tag with its plan's priorities.")
+    if any(p.policing_body_id != body.pk for p in priorities):
+        raise ValidationError("Use your own office's Police and Crime Plan priorities.")
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().get(pk=finding.pk)
+        theirs = list(finding.plan_priorities.exclude(policing_body=body))
+        kept = set(finding.plan_priorities.filter(policing_body=body).values_list("pk", flat=True))
+        retired = [p.title for p in priorities if not p.is_active and p.pk not in kept]
+        if retired:
+            raise ValidationError(f"No longer offered: {', '.join(retired)}.")
+        finding.plan_priorities.set([*theirs, *priorities])
+        attribute(
+            finding,
+            acting_user=acting_user,
+            reason=f"{body.short_name}'s plan priorities: "
+            f"{', '.join(p.title for p in priorities) or 'none'}",
+        )
+        finding.save()
+    return finding
+
+
+def theme_save(*, acting_user, theme=None, name: str, description: str = "", is_active=True):
+    """Add or change a theme of the maintained list (the register maintainer, or a superuser
+    in the admin). Retiring keeps it on what it tagged."""
+    if not (acting_user.is_superuser or is_register_maintainer(acting_user)):
+        raise PermissionDenied("Only the register maintainer keeps the list of themes.")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("Enter the theme's name.")
+    with transaction.atomic():
+        if theme is None:
+            last = Theme.objects.order_by("-position").first()
+            theme = Theme(slug=slugify(name)[:50], position=(last.position + 1) if last else 1)
+        else:
+            theme = Theme.objects.select_for_update().get(pk=theme.pk)
+        theme.name = name
+        theme.description = (description or "").strip()
+        theme.is_active = is_active
+        theme.full_clean()
+        attribute(theme, acting_user=acting_user, reason="Theme saved")
+        theme.save()
+    return theme

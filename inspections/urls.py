@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/history/", views.report_history, name="report-history"),
     path("<int:pk>/start-response/", views.report_start_response, name="start-response"),
     path("<int:pk>/sections/<slug:section>/", views.report_section, name="report-section"),
+    path("<int:pk>/findings/<int:finding_pk>/links/", views.finding_links, name="finding-links"),
 ]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from core.locking import ConcurrentEditError
 from responses.models import Response
 from responses.services import response_create, responses_create_for_report
 
-from . import selectors
+from . import links, selectors
 from .forms import (
     ITEM_NOUN,
     REFERENCE_PREFIX,
@@ -35,7 +36,8 @@ from .forms import (
     section_formset,
     split_pasted,
 )
-from .models import Addressee, Finding, GradedJudgement
+from .links import finding_link_create, finding_link_remove
+from .models import Addressee, Finding, FindingLink, GradedJudgement
 from .services import (
     SectionItem,
     findings_save_section,
@@ -415,4 +417,62 @@ def _causes(report):
         Finding.objects.filter(report=report, kind=Finding.Kind.CAUSE_OF_CONCERN).order_by(
             "position", "id"
         )
+    )
+
+
+# --- The same recommendation in other reports ----------------------------------------------------
+
+
+@office_or_maintainer_required
+def finding_links(request, pk, finding_pk):
+    """A recommendation's links to the same recommendation in other reports, and suggestions
+    (same force, similar text) for a person to confirm: nothing is linked until they do. POST
+    confirms a link (`linked_to`, `kind`) or removes one (`remove`, `reason`)."""
+    report = _report_for(request, pk)
+    finding = get_object_or_404(
+        Finding.objects.recommendations().select_related("report"), pk=finding_pk, report=report
+    )
+    problems = []
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                link = get_object_or_404(
+                    FindingLink.objects.filter(Q(finding=finding) | Q(linked_to=finding)),
+                    pk=request.POST["remove"],
+                )
+                finding_link_remove(
+                    link=link, acting_user=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, "The link has been removed.")
+            else:
+                other = get_object_or_404(
+                    links.suggestion_candidates(finding), pk=request.POST.get("linked_to") or 0
+                )
+                finding_link_create(
+                    finding=finding,
+                    linked_to=other,
+                    kind=request.POST.get("kind", ""),
+                    acting_user=request.user,
+                )
+                messages.success(
+                    request,
+                    f"{finding.reference or 'The recommendation'} is now linked to "
+                    f"{other.reference or 'a recommendation'} of {other.report.title}.",
+                )
+            return redirect("inspections:finding-links", pk=report.pk, finding_pk=finding.pk)
+        except DomainError as error:
+            problems = error.problems
+    return render(
+        request,
+        "inspections/finding_links.html",
+        {
+            "page_title": f"Links of {finding.reference or 'a recommendation'}",
+            "report": report,
+            "finding": finding,
+            "links": links.links_of(finding),
+            "suggestions": links.link_suggestions(finding),
+            "kinds": FindingLink.Kind.choices,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
     )

@@ -16,6 +16,7 @@ from accounts.permissions import (
     APPROVER_ROLES,
     force_ids,
     has_office_role,
+    is_national_viewer,
     is_register_maintainer,
     member_required,
     user_office,
@@ -253,6 +254,8 @@ def dashboard(request):
         and not force_ids(user)
     ):
         return redirect("corrections:list")
+    if user.is_authenticated and is_national_viewer(user) and user_office(user) is None:
+        return redirect("tracking:national")
     return _member_dashboard(request)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership
-from accounts.permissions import has_office_role
+from accounts.permissions import force_ids, has_office_role
 from accounts.selectors import force_contributors
 from core.dates import long_date
 from core.events import emit
@@ -342,6 +342,12 @@ def explanation_save(
         raise WorkflowError("Only recommendations and areas for improvement take an explanation.")
     if kind and kind not in Explanation.Kind.values:
         raise WorkflowError(f"Unknown kind of explanation: {kind}.")
+    if not (
+        has_office_role(acting_user, response.policing_body_id)
+        or response.policing_body.force_id in force_ids(acting_user)
+    ):
+        # Nobody else writes here: not another office, not national read-only staff.
+        raise WorkflowError("Only the office's staff and its force can write explanations.")
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)

@@ -46,6 +46,11 @@ urlpatterns = [
     ),
     path("<int:pk>/findings/<int:finding_pk>/", views.explanation, name="explanation"),
     path(
+        "<int:pk>/findings/<int:finding_pk>/by-reference/",
+        views.explanation_by_reference,
+        name="explanation-by-reference",
+    ),
+    path(
         "<int:pk>/findings/<int:finding_pk>/not-for-local-action/",
         views.not_for_local_action,
         name="not-for-local-action",

@@ -514,7 +514,52 @@ def explanation(request, pk, finding_pk):
             total=len(rows),
             next_row=rows[index + 1] if index + 1 < len(rows) else None,
             force_replied=_force_replied(response),
+            reference_options=(
+                services.reference_options(response, row.finding)
+                if is_rec and response.status in EDITABLE_STATUSES
+                else []
+            ),
         ),
+    )
+
+
+@office_required()
+@require_POST
+def explanation_by_reference(request, pk, finding_pk):
+    """Answer a recommendation by reference to the office's explanation of a linked one
+    (`services.explanation_answer_by_reference`)."""
+    response = _office_response(request, pk)
+    page = _page(response)
+    row = _row_or_404(page, finding_pk)
+    url = reverse("responses:explanation", args=[response.pk, finding_pk])
+    target = next(
+        (
+            e
+            for e in services.reference_options(response, row.finding)
+            if str(e.pk) == request.POST.get("refers_to", "")
+        ),
+        None,
+    )
+    try:
+        if target is None:
+            raise WorkflowError("Choose the explanation to refer to.")
+        services.explanation_answer_by_reference(
+            response=response,
+            finding=row.finding,
+            refers_to=target,
+            acting_user=request.user,
+            expected_lock_version=request.POST.get("lock_version") or None,
+        )
+    except WorkflowError as error:
+        for problem in error.problems:
+            messages.error(request, problem)
+        return redirect(url)
+    messages.success(
+        request,
+        f"{row.label} is answered by reference to {target.finding.reference or 'the linked recommendation'} of {target.response.report.title}.",
+    )
+    return redirect(
+        reverse("responses:recommendations", args=[response.pk]) + f"#finding-{finding_pk}"
     )
 
 

@@ -7,6 +7,7 @@ comment on it), a published response under amendment (the same again, and the am
 reason), the tracker (private progress updates, the closure proposal, an evidence file's name,
 the leads' area, the force's proposed public text), the reminders (a failed send's error), the
 office's outbox (a failed email's subject, words and error; a failed piece of follow-up work),
+its Police and Crime Plan priorities,
 and the names of its people (another
 organisation sees them as their office, docs/security.md). A second marker goes in what is the
 office's alone, which even Norfolk's own force must not see: internal notes, an import draft,
@@ -15,8 +16,9 @@ a panel pack's title, the reminders and the outbox.
 Then every URL of the staff application, found from the URL resolver (with those outside any
 namespace, such as the offices' logos), is requested with the ids
 of Norfolk's objects in it: as a Suffolk drafter, approver and admin, as a Suffolk Constabulary
-contributor (another force), and as a Norfolk Constabulary contributor (who may see the shared
-work but not the office-only marker). A marker anywhere in a body (pages, CSV, the cells of an
+contributor (another force), as national read-only staff (Norfolk has not opted in to share its
+open work), and as a Norfolk Constabulary contributor (who may see the shared work but not the
+office-only marker). A marker anywhere in a body (pages, CSV, the cells of an
 XLSX, the text of a PDF, a calendar) or in a header (a download's file name) fails the test, and
 so does any 5xx. Each other organisation also POSTs a form full of plausible fields to every
 address that names Norfolk's objects, and must write nothing (the SQL it runs is watched).
@@ -56,8 +58,10 @@ from accounts.models import Membership
 from responses.models import Explanation, Status
 from tests.factories import (
     AfiFactory,
+    MembershipFactory,
     RecommendationFactory,
     ReportFactory,
+    UserFactory,
     force_user,
     make_response,
     office_user,
@@ -111,6 +115,7 @@ KIND_BY_SEGMENT = {
     "work": "event_delivery",
     "report": "report",
     "corrections": "correction",
+    "priorities": "plan_priority",
 }
 #: Query parameters that carry an object's id into a page, per URL name.
 QUERY_KINDS = {
@@ -156,7 +161,7 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     argument (every id or slug of Norfolk's of that kind)."""
     from accounts.invitation_emails import invitation_token
     from accounts.invitations import invitation_create
-    from accounts.services import policing_body_update_branding
+    from accounts.services import plan_priority_create, policing_body_update_branding
     from core.models import DeliveryStatus, EmailStatus, EventDelivery, OutgoingEmail
     from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
@@ -347,7 +352,11 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         role=Membership.Role.FORCE_CONTRIBUTOR,
         acting_user=admin,
     )
+    priority = plan_priority_create(
+        body=body, acting_user=admin, title=marked("plan priority"), description=marked("aim")
+    )
     return {
+        "plan_priority": [priority.pk],
         "correction": [correction.pk],
         "membership": list(body.memberships.values_list("pk", flat=True)),
         "report": [report.pk, old.pk],
@@ -605,6 +614,14 @@ def viewers(settings, tmp_path):
         "Suffolk OPCC approver": office_user(suffolk, Role.OPCC_APPROVER, username="s-approver"),
         "Suffolk OPCC admin": office_user(suffolk, Role.OPCC_ADMIN, username="s-admin"),
         "Suffolk Constabulary": force_user(suffolk.force, username="s-force"),
+        # National read-only staff: Norfolk has not opted in to share its open work (the
+        # default), and what it shares is statuses and dates, never text.
+        "National read-only": MembershipFactory(
+            user=UserFactory(username="national"),
+            role=Role.NATIONAL_VIEWER,
+            policing_body=None,
+            force=None,
+        ).user,
     }
     watching = {who: (user, (MARKER, OFFICE_ONLY)) for who, user in others.items()}
     watching["Norfolk Constabulary"] = (

@@ -7,7 +7,8 @@ from demo-like data for two offices (Norfolk and Suffolk) built through the real
 Roles: anonymous, Norfolk OPCC drafter, approver and admin, a Norfolk Constabulary contributor,
 a Suffolk OPCC drafter, a superuser with no organisation (the Django admin is theirs; the
 staff application is not), and the register maintainer (a national role in no office or force:
-the corrections of reports only, every office's). Every request runs in a savepoint that is rolled back, so a POST that
+the corrections of reports only, every office's), and national read-only staff (in no office
+either: the national view of the open work offices share, nothing else). Every request runs in a savepoint that is rolled back, so a POST that
 succeeds (approving, discarding) does not change what the next request sees.
 
 Outcomes: 200 the page; 302 a redirect (to sign in for anonymous people, or the page's own
@@ -65,31 +66,35 @@ ROLES = (
     "suffolk",
     "superuser",
     "maintainer",
+    "national",
 )
 
 # Short names for the table's rows:
-# (anonymous, drafter, approver, admin, force, suffolk, superuser, maintainer)
+# (anonymous, drafter, approver, admin, force, suffolk, superuser, maintainer, national)
 #: Any signed-in person.
-SIGNED_IN = (302, 200, 200, 200, 200, 200, 200, 200)
-#: Office staff of any office; the force, the superuser and the maintainer are refused.
-OFFICE = (302, 200, 200, 200, 403, 200, 403, 403)
+SIGNED_IN = (302, 200, 200, 200, 200, 200, 200, 200, 200)
+#: Office staff of any office; the force, the superuser, the maintainer and national
+#: read-only staff are refused.
+OFFICE = (302, 200, 200, 200, 403, 200, 403, 403, 403)
 #: Anyone in an office or a force (not the organisation-less superuser nor the maintainer).
-MEMBER = (302, 200, 200, 200, 200, 200, 403, 403)
+MEMBER = (302, 200, 200, 200, 200, 200, 403, 403, 403)
 #: Office staff, about a Norfolk object: Suffolk's staff get 404.
-NORFOLK_OBJECT = (302, 200, 200, 200, 403, 404, 403, 403)
+NORFOLK_OBJECT = (302, 200, 200, 200, 403, 404, 403, 403, 403)
 #: A sign-off action on a Norfolk response: Norfolk's approver and admin only
 #: (responses.workflow.ACTION_ROLES).
-NORFOLK_SIGN_OFF = (302, 403, 200, 200, 403, 404, 403, 403)
+NORFOLK_SIGN_OFF = (302, 403, 200, 200, 403, 404, 403, 403, 403)
 #: Office staff and the Norfolk force, about a Norfolk object.
-NORFOLK_MEMBER_OBJECT = (302, 200, 200, 200, 200, 404, 403, 403)
+NORFOLK_MEMBER_OBJECT = (302, 200, 200, 200, 200, 404, 403, 403, 403)
 #: The office admin of Norfolk only.
-NORFOLK_ADMIN = (302, 403, 403, 200, 403, 403, 403, 403)
+NORFOLK_ADMIN = (302, 403, 403, 200, 403, 403, 403, 403, 403)
 #: A page anyone may open without signing in.
-PUBLIC = (200, 200, 200, 200, 200, 200, 200, 200)
+PUBLIC = (200, 200, 200, 200, 200, 200, 200, 200, 200)
 #: A POST that changes a Norfolk import draft and goes back to its preview.
-ON_NORFOLK_DRAFT = (302, 302, 302, 302, 403, 404, 403, 403)
+ON_NORFOLK_DRAFT = (302, 302, 302, 302, 403, 404, 403, 403, 403)
 #: Office staff and the register maintainer, about a Norfolk report or its correction.
-NORFOLK_REPORT_FACTS = (302, 200, 200, 200, 403, 404, 403, 200)
+NORFOLK_REPORT_FACTS = (302, 200, 200, 200, 403, 404, 403, 200, 403)
+#: The national read-only view of the offices' shared open work: national read-only staff only.
+NATIONAL_VIEW = (302, 403, 403, 403, 403, 403, 403, 403, 200)
 
 
 def DRAFT_VERSION(office):  # noqa: N802 - reads as a constant in the table
@@ -120,26 +125,29 @@ TABLE: dict[str, Expect] = {
     # --- accounts ------------------------------------------------------------------------------
     "accounts:account": Expect(SIGNED_IN),
     # Signed-in people are sent on from the sign-in page (redirect_authenticated_user).
-    "accounts:sign-in": Expect(row(200, 302, 302, 302, 302, 302, 302, 302)),
-    "accounts:sign-out": Expect(row(302, 302, 302, 302, 302, 302, 302, 302), method="post"),
+    "accounts:sign-in": Expect(row(200, 302, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:sign-out": Expect(row(302, 302, 302, 302, 302, 302, 302, 302, 302), method="post"),
     # With no sign-out of a provider to offer, the page sends everyone home.
-    "accounts:signed-out": Expect(row(302, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:signed-out": Expect(row(302, 302, 302, 302, 302, 302, 302, 302, 302)),
     # No organisation here has its own provider: there is nothing to start.
-    "accounts:sso-start": Expect(row(404, 404, 404, 404, 404, 404, 404, 404), method="post"),
+    "accounts:sso-start": Expect(row(404, 404, 404, 404, 404, 404, 404, 404, 404), method="post"),
     # Without a state this browser started, the provider's answer is refused for anyone.
-    "accounts:sso-callback": Expect(row(400, 400, 400, 400, 400, 400, 400, 400)),
+    "accounts:sso-callback": Expect(row(400, 400, 400, 400, 400, 400, 400, 400, 400)),
     # "You do not have access yet": for the signed-in with no role; others go to their start.
-    "accounts:no-access": Expect(row(302, 302, 302, 302, 302, 302, 200, 302)),
+    "accounts:no-access": Expect(row(302, 302, 302, 302, 302, 302, 200, 302, 302)),
     "accounts:sign-out-everywhere": Expect(
-        row(302, 302, 302, 302, 302, 302, 302, 302), method="post"
+        row(302, 302, 302, 302, 302, 302, 302, 302, 302), method="post"
     ),
     # Choosing Norfolk's office: its staff may; anyone without a role there is refused (400),
     # Suffolk's drafter included: the switcher never widens access.
     "accounts:office-switch": Expect(
-        row(302, 302, 302, 302, 400, 400, 400, 400), method="post", data=OFFICE_ID, cross_org=False
+        row(302, 302, 302, 302, 400, 400, 400, 400, 400),
+        method="post",
+        data=OFFICE_ID,
+        cross_org=False,
     ),
     # The language switcher: anyone, signed in or not, goes back to the page in English.
-    "accounts:language": Expect(row(302, 302, 302, 302, 302, 302, 302, 302), cross_org=False),
+    "accounts:language": Expect(row(302, 302, 302, 302, 302, 302, 302, 302, 302), cross_org=False),
     "accounts:password-reset": Expect(PUBLIC),
     "accounts:password-reset-sent": Expect(PUBLIC),
     # An invalid link shows "This link has expired" (200) to anyone.
@@ -148,21 +156,26 @@ TABLE: dict[str, Expect] = {
     "accounts:password-change": Expect(SIGNED_IN),
     "accounts:two-factor-setup": Expect(SIGNED_IN),
     # Nobody has an authenticator app here, so verifying sends them to set one up.
-    "accounts:two-factor-verify": Expect(row(302, 302, 302, 302, 302, 302, 302, 302)),
+    "accounts:two-factor-verify": Expect(row(302, 302, 302, 302, 302, 302, 302, 302, 302)),
     "accounts:office-users": Expect(NORFOLK_ADMIN),
     "accounts:office-user-add": Expect(NORFOLK_ADMIN),
     "accounts:office-user-deactivate": Expect(NORFOLK_ADMIN),
     "accounts:office-user-reset-two-factor": Expect(
-        row(302, 403, 403, 302, 403, 403, 403, 403), method="post"
+        row(302, 403, 403, 302, 403, 403, 403, 403, 403), method="post"
     ),
     "accounts:office-branding": Expect(NORFOLK_ADMIN),
+    "accounts:office-priorities": Expect(NORFOLK_ADMIN),
+    "accounts:office-priority-edit": Expect(NORFOLK_ADMIN),
+    "accounts:office-sharing": Expect(
+        row(302, 403, 403, 302, 403, 403, 403, 403, 403), method="post", cross_org=False
+    ),
     "accounts:office-invitations": Expect(NORFOLK_ADMIN),
     "accounts:office-invitation-create": Expect(NORFOLK_ADMIN),
     "accounts:office-invitation-resend": Expect(
-        row(302, 403, 403, 302, 403, 403, 403, 403), method="post"
+        row(302, 403, 403, 302, 403, 403, 403, 403, 403), method="post"
     ),
     "accounts:office-invitation-revoke": Expect(
-        row(302, 403, 403, 302, 403, 403, 403, 403), method="post"
+        row(302, 403, 403, 302, 403, 403, 403, 403, 403), method="post"
     ),
     # The link in the email: whoever holds it sees whom it invites (signed in or not); accepting
     # needs the invitation's address (tests/accounts/test_invitations.py).
@@ -176,9 +189,11 @@ TABLE: dict[str, Expect] = {
     "inspections:report-history": Expect(NORFOLK_REPORT_FACTS),
     # The report already has Norfolk's response: starting another sends back to the report.
     "inspections:start-response": Expect(
-        row(302, 302, 302, 302, 403, 404, 403, 403), method="post"
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
     ),
     "inspections:report-section": Expect(NORFOLK_REPORT_FACTS),
+    # A recommendation's links to the same one in other reports, and the suggestions.
+    "inspections:finding-links": Expect(NORFOLK_REPORT_FACTS),
     # --- importer ------------------------------------------------------------------------------
     "importer:start": Expect(OFFICE),
     "importer:preview": Expect(NORFOLK_OBJECT),
@@ -193,16 +208,17 @@ TABLE: dict[str, Expect] = {
     "importer:text-action": Expect(ON_NORFOLK_DRAFT, method="post", data=DRAFT_VERSION),
     # Restoring text that was never discarded: the preview says so (409 Conflict).
     "importer:restore": Expect(
-        row(302, 409, 409, 409, 403, 404, 403, 403), method="post", data=DRAFT_VERSION
+        row(302, 409, 409, 409, 403, 404, 403, 403, 403), method="post", data=DRAFT_VERSION
     ),
     # The report's date is missing, so confirming shows the preview with what to fix.
     "importer:confirm": Expect(
-        row(302, 400, 400, 400, 403, 404, 403, 403), method="post", data=DRAFT_VERSION
+        row(302, 400, 400, 400, 403, 404, 403, 403, 403), method="post", data=DRAFT_VERSION
     ),
     "importer:discard": Expect(ON_NORFOLK_DRAFT, method="post", data=DRAFT_VERSION),
     # --- responses -----------------------------------------------------------------------------
     # The register maintainer has no dashboard: sent to the corrections.
-    "responses:dashboard": Expect(row(302, 200, 200, 200, 200, 200, 403, 302)),
+    # National read-only staff have none either: sent to the national view.
+    "responses:dashboard": Expect(row(302, 200, 200, 200, 200, 200, 403, 302, 302)),
     "responses:detail": Expect(NORFOLK_MEMBER_OBJECT),
     "responses:history": Expect(NORFOLK_OBJECT),
     "responses:invite": Expect(NORFOLK_OBJECT),
@@ -213,8 +229,12 @@ TABLE: dict[str, Expect] = {
     "responses:recommendations": Expect(NORFOLK_OBJECT),
     "responses:afis": Expect(NORFOLK_OBJECT),
     "responses:explanation": Expect(NORFOLK_OBJECT),
+    # Nothing linked to refer to: the explanation page says so.
+    "responses:explanation-by-reference": Expect(
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
+    ),
     "responses:not-for-local-action": Expect(
-        row(302, 302, 302, 302, 403, 404, 403, 403), method="post"
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
     ),
     "responses:start-drafting": Expect(NORFOLK_OBJECT),
     "responses:submit": Expect(NORFOLK_OBJECT),
@@ -226,31 +246,33 @@ TABLE: dict[str, Expect] = {
     "responses:reinstate": Expect(NORFOLK_OBJECT),
     "responses:amend": Expect(NORFOLK_SIGN_OFF),
     # The force's own page: the force contributor only.
-    "responses:force-edit": Expect(row(302, 403, 403, 403, 200, 403, 403, 403)),
+    "responses:force-edit": Expect(row(302, 403, 403, 403, 200, 403, 403, 403, 403)),
     # --- corrections of a report's shared facts ----------------------------------------------
-    "corrections:list": Expect(row(302, 200, 200, 200, 403, 200, 403, 200)),
+    "corrections:list": Expect(row(302, 200, 200, 200, 403, 200, 403, 200, 403)),
     "corrections:new": Expect(NORFOLK_REPORT_FACTS),
     "corrections:detail": Expect(NORFOLK_REPORT_FACTS),
     # Declining Norfolk's proposal: Norfolk's staff may change Norfolk's report, and so may the
     # maintainer; it goes back to the correction's page.
     "corrections:decide": Expect(
-        row(302, 302, 302, 302, 403, 404, 403, 302),
+        row(302, 302, 302, 302, 403, 404, 403, 302, 403),
         method="post",
         data={"decision": "decline", "note": "Checked: the date is right."},
     ),
     # --- pdf -----------------------------------------------------------------------------------
     # A draft's preview: the office only (never the force: it shows the office's draft text).
-    "pdf:preview": Expect(row(302, 200, 200, 200, 403, 404, 403, 403)),
+    "pdf:preview": Expect(row(302, 200, 200, 200, 403, 404, 403, 403, 403)),
     # A published version's frozen PDF is public.
     "pdf:version": Expect(PUBLIC, cross_org=False),
     # --- reminders -----------------------------------------------------------------------------
     "reminders:list": Expect(OFFICE),
-    "reminders:send-again": Expect(row(302, 302, 302, 302, 403, 404, 403, 403), method="post"),
+    "reminders:send-again": Expect(row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"),
     "reminders:emails": Expect(OFFICE),
     "reminders:email-send-again": Expect(
-        row(302, 302, 302, 302, 403, 404, 403, 403), method="post"
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
     ),
-    "reminders:work-try-again": Expect(row(302, 302, 302, 302, 403, 404, 403, 403), method="post"),
+    "reminders:work-try-again": Expect(
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
+    ),
     "reminders:preferences": Expect(MEMBER),
     "reminders:calendar": Expect(MEMBER),
     # The feed is opened by calendar apps with the secret in the address, without signing in.
@@ -260,7 +282,7 @@ TABLE: dict[str, Expect] = {
     "tracking:export-csv": Expect(MEMBER),
     "tracking:export-xlsx": Expect(MEMBER),
     # Opened with GET and nothing chosen, it goes back to the tracker list.
-    "tracking:bulk-change": Expect(row(302, 302, 302, 302, 403, 302, 403, 403)),
+    "tracking:bulk-change": Expect(row(302, 302, 302, 302, 403, 302, 403, 403, 403)),
     "tracking:item-detail": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:item-edit": Expect(NORFOLK_OBJECT),
     "tracking:update-add": Expect(NORFOLK_MEMBER_OBJECT),
@@ -272,11 +294,12 @@ TABLE: dict[str, Expect] = {
     "tracking:evidence-download": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:response-tracking": Expect(NORFOLK_OBJECT),
     "tracking:track": Expect(
-        row(302, 302, 302, 302, 403, 404, 403, 403), method="post", data={"finding": "all"}
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post", data={"finding": "all"}
     ),
     "tracking:pack-list": Expect(OFFICE),
     "tracking:pack-create": Expect(OFFICE),
     "tracking:pack-download": Expect(NORFOLK_OBJECT),
+    "tracking:national": Expect(NATIONAL_VIEW),
 }
 
 
@@ -344,11 +367,13 @@ class Office:
     invitation: object
     invitation_token: str
     correction: object
+    priority: object
 
 
 def build_office(slug: str, *, drafter, approver) -> Office:
     from accounts.invitation_emails import invitation_token
     from accounts.invitations import invitation_create
+    from accounts.services import plan_priority_create
     from core.models import EmailStatus, EventDelivery, OutgoingEmail
     from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
@@ -503,6 +528,9 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         invitation=invitation,
         invitation_token=invitation_token(invitation.emails.get().nonce),
         correction=correction,
+        priority=plan_priority_create(
+            body=body, acting_user=inviter, title=f"{body.short_name}: safer streets"
+        ),
     )
 
 
@@ -531,6 +559,12 @@ def world(django_user_model, monkeypatch):
         "maintainer": MembershipFactory(
             user=UserFactory(username="maintainer"),
             role=Membership.Role.REGISTER_MAINTAINER,
+            policing_body=None,
+            force=None,
+        ).user,
+        "national": MembershipFactory(
+            user=UserFactory(username="national"),
+            role=Membership.Role.NATIONAL_VIEWER,
             policing_body=None,
             force=None,
         ).user,
@@ -591,6 +625,15 @@ def url_kwargs(name: str, office: Office) -> dict:
             "pk": office.response.pk,
             "finding_pk": office.recommendation.pk,
         },
+        "responses:explanation-by-reference": {
+            "pk": office.response.pk,
+            "finding_pk": office.recommendation.pk,
+        },
+        "inspections:finding-links": {
+            "pk": office.report.pk,
+            "finding_pk": office.recommendation.pk,
+        },
+        "accounts:office-priority-edit": {"pk": office.priority.pk},
         "pdf:preview": {"pk": office.response.pk},
         "pdf:version": {"pk": office.published.pk, "number": 1},
         "reminders:send-again": {"pk": office.reminder.pk},
@@ -678,7 +721,10 @@ def test_every_role_on_every_staff_url(world):
         other = reverse(name, kwargs=url_kwargs(name, offices["suffolk"]))
         for role, own in zip(ROLES, expect.codes, strict=True):
             # The register maintainer is national: every office's reports are theirs to see.
-            if role in ("anonymous", "suffolk", "superuser", "maintainer") or own == 403:
+            if (
+                role in ("anonymous", "suffolk", "superuser", "maintainer", "national")
+                or own == 403
+            ):
                 continue
             got = request_as(sessions, role, expect, other, offices["suffolk"])
             if got != 404:

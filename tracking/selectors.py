@@ -27,10 +27,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Membership
+from accounts.models import Membership, PolicingBody
 from accounts.permissions import force_ids, office_roles
 from core.history import timeline
 from inspections.models import Finding
+from responses.models import Response
 
 from . import publicity
 from .models import (
@@ -537,3 +538,48 @@ def items_needing_reminders(*, day: date, stale_days: int, repeat_days: int):
         if reasons:
             due.append((item, reasons))
     return due
+
+
+# --- The national read-only view -----------------------------------------------------------------
+
+
+@dataclass
+class SharedOffice:
+    body: object
+    responses: list
+    items: list
+
+
+def national_open_work(*, today: date) -> list[SharedOffice]:
+    """What national read-only staff see beyond the public site: for each office that opted in
+    (`PolicingBody.share_open_work_nationally`), its open responses (report, status, due date)
+    and its active tracker items (recommendation, status, target date, RAG). Statuses and dates
+    only: never draft text, notes or progress updates. Offices that did not opt in are absent.
+    Three queries whatever the number of offices."""
+    bodies = list(
+        PolicingBody.objects.filter(share_open_work_nationally=True)
+        .select_related("force")
+        .order_by("name")
+    )
+    ids = [b.pk for b in bodies]
+    responses: dict[int, list] = {}
+    for response in (
+        Response.objects.open()
+        .filter(policing_body_id__in=ids)
+        .select_related("report")
+        .only(
+            "id", "status", "due_date", "policing_body_id", "report__title", "report__published_on"
+        )
+        .order_by("due_date", "id")
+    ):
+        responses.setdefault(response.policing_body_id, []).append(response)
+    items: dict[int, list] = {}
+    for item in (
+        TrackerItem.objects.active()
+        .filter(policing_body_id__in=ids, tracked_with__isnull=True)
+        .select_related("finding__report")
+        .annotate(rag=rag_expression(today))
+        .order_by("target_date", "id")
+    ):
+        items.setdefault(item.policing_body_id, []).append(item)
+    return [SharedOffice(b, responses.get(b.pk, []), items.get(b.pk, [])) for b in bodies]

@@ -25,4 +25,6 @@ urlpatterns = [
     path("packs/", views.pack_list, name="pack-list"),
     path("packs/new/", views.pack_create, name="pack-create"),
     path("packs/<int:pk>/pdf/", views.pack_download, name="pack-download"),
+    # National read-only staff: the open work of the offices that share it.
+    path("national/", views.national, name="national"),
 ]

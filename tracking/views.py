@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import (
     has_office_role,
     member_required,
+    national_viewer_required,
     office_required,
     office_roles,
     user_office,
@@ -51,6 +52,7 @@ from .selectors import (
     force_people,
     get_item_for,
     items_visible_to,
+    national_open_work,
     office_people,
     packs_for_office,
     pending_public_proposal_count,
@@ -656,3 +658,20 @@ def pack_download(request, pk):
     response["Content-Disposition"] = f'attachment; filename="{packs.pack_filename(pack)}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- The national read-only view ----------------------------------------------------------------
+
+
+@national_viewer_required
+def national(request):
+    """For national read-only staff: the status of the open work of the offices that opted in
+    (`tracking.selectors.national_open_work`). Read-only: no form, no action."""
+    return render(
+        request,
+        "tracking/national.html",
+        {
+            "page_title": "Open work shared by offices",
+            "offices": national_open_work(today=_today()),
+        },
+    )
