@@ -205,7 +205,7 @@ class Membership(models.Model):
     The national read-only role is for staff of a national body (the association that hosts the
     service, an inspectorate liaison): they see what is published and, for the offices that
     opted in (`PolicingBody.share_open_work_nationally`), the status of their open responses and
-    tracker items; they never draft or change anything (docs/decisions/0010-national-register-links-themes.md).
+    tracker items; they never draft or change anything (docs/decisions/0010-linked-recommendations-themes-national-role.md).
     """
 
     class Role(models.TextChoices):
