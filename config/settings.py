@@ -138,9 +138,12 @@ if DATABASE_URL:
         # The pages' queries run in milliseconds on a database that fits in memory (or on SSD):
         # no JIT (a misestimated query was compiled for 0.8 s before it ran), and index lookups
         # priced as the cheap reads they are (the tracker list's queries: 115 ms to 40-70 ms).
+        # No parallel workers either: starting them cost more than a page query's few
+        # milliseconds of work (the tracker's page of keys: 24 ms with one, 9 ms without), and
+        # the web workers already keep every core busy under load.
         # Measured with bench/staff_load.py; see docs/benchmarks.md.
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-            "-c jit=off -c random_page_cost=1.1"
+            "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
         )
 else:
     DATABASES = {

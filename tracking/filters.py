@@ -36,13 +36,17 @@ class TrackerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_search",
-        help_text="Words in the recommendation or its reference.",
+        help_text="Words in the recommendation, its reference or its report's title.",
     )
+    # Set by links to one report's items (the response's "Track recommendations" page), not
+    # chosen from a list: an office tracks hundreds of reports over the years (465 in ten
+    # years at national scale), a list too long to use that cost more than the rest of the
+    # page to build (bench/staff_load.py). The search box finds a report by its title.
     report = django_filters.ModelChoiceFilter(
         label="Report",
         field_name="finding__report",
         queryset=Report.objects.none(),
-        empty_label="All reports",
+        widget=forms.HiddenInput,
     )
     report_type = django_filters.ChoiceFilter(
         label="Report type",
@@ -80,7 +84,12 @@ class TrackerFilter(django_filters.FilterSet):
         help_text="Office or force lead.",
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Status", choices=Status.choices, widget=forms.CheckboxSelectMultiple
+        label="Status",
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        # A column of the item itself: no join that could repeat a row, so no DISTINCT (which
+        # made PostgreSQL sort every matching row's columns before counting them).
+        distinct=False,
     )
     rag = django_filters.MultipleChoiceFilter(
         label="RAG rating",
@@ -119,10 +128,11 @@ class TrackerFilter(django_filters.FilterSet):
             status_rank=_status_rank(),
         )
         super().__init__(data, queryset, **kwargs)
-        # A semi-join, not a join and DISTINCT (which sorted every item's report row first).
+        # Only to check a chosen report (one query, and only when one is chosen): a semi-join,
+        # not a join and DISTINCT (which sorted every item's report row first).
         self.filters["report"].queryset = Report.objects.filter(
             pk__in=base.values("finding__report_id")
-        ).order_by("-published_on", "title")
+        )
         self.filters["area"].extra["choices"] = [
             (a, a)
             for a in base.exclude(area="")
@@ -166,7 +176,9 @@ class TrackerFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         for word in value.split()[:10]:
             queryset = queryset.filter(
-                Q(finding__text__icontains=word) | Q(finding__reference__icontains=word)
+                Q(finding__text__icontains=word)
+                | Q(finding__reference__icontains=word)
+                | Q(finding__report__title__icontains=word)
             )
         return queryset
 

@@ -12,7 +12,6 @@ progress update, an evidence file or a panel pack: a correction is a new update.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from accounts.permissions import (
     office_roles,
     user_office,
 )
+from core.pagination import KeysFirstPaginator
 from core.uploads import body_limit
 from inspections.models import Finding
 from responses.permissions import get_response_for
@@ -103,10 +103,11 @@ def _filtered(request):
 @member_required
 def item_list(request):
     tracker, today = _filtered(request)
-    paginator = Paginator(tracker.qs, PAGE_SIZE)
+    paginator = KeysFirstPaginator(tracker.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = _query_without(request, "page")
     is_office = bool(office_roles(request.user))
+    chosen = tracker.form.cleaned_data.get("report") if tracker.form.is_valid() else None
     return render(
         request,
         "tracking/item_list.html",
@@ -117,6 +118,8 @@ def item_list(request):
             "page_obj": page,
             "rows": [Row(item, today) for item in page],
             "query": query,
+            "report": chosen,
+            "all_reports_query": _query_without(request, "page", "report"),
             "is_office": is_office,
             "office": user_office(request.user),
             "rag_colours": {r.value: r.colour for r in Rag},

@@ -12,6 +12,8 @@
 - `{% pagination_items page as items %}`: page links with ellipses (used by govuk/pagination.html).
 """
 
+from functools import lru_cache
+
 from django import template
 from django.forms import BaseForm, BaseFormSet
 from django.template.loader import render_to_string
@@ -21,7 +23,14 @@ register = template.Library()
 
 def render_tag(text, colour: str = "grey") -> str:
     """A GOV.UK tag (govuk/tag.html) with `text` in `colour`."""
-    return render_to_string("govuk/tag.html", {"text": str(text or ""), "colour": colour})
+    return _tag(str(text or ""), colour)
+
+
+@lru_cache(maxsize=512)
+def _tag(text: str, colour: str) -> str:
+    # The same few tags appear on every row of a list (a status and a RAG rating on each of
+    # the tracker's 50 rows): rendering the template once per text and colour, not per row.
+    return render_to_string("govuk/tag.html", {"text": text, "colour": colour})
 
 
 @register.filter

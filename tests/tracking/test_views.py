@@ -1,6 +1,8 @@
 """Tracker pages: scoping per organisation, updates with evidence, closure, append-only,
 bulk change, "Track this", panel packs."""
 
+import csv
+import io
 from datetime import timedelta
 from html import unescape
 
@@ -387,6 +389,88 @@ def test_bulk_change_keeps_a_long_reason_without_a_status_change(client, items, 
 
     assert done.status_code == 302
     assert items[0].history.first().history_change_reason == reason.strip()
+
+
+# --- The list's report filter --------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_reports(items, norfolk, drafter):
+    """Norfolk tracks a second report's recommendation besides the three items of `report`."""
+    from tests.factories import ReportFactory
+    from tracking.services import tracker_item_create
+
+    other = ReportFactory(title="Norfolk custody inspection 2021", forces=[norfolk.force])
+    extra = tracker_item_create(
+        finding=RecommendationFactory(report=other), policing_body=norfolk, acting_user=drafter
+    )
+    return other, extra
+
+
+def test_a_link_lists_one_reports_items_and_names_it(client, two_reports, items, drafter):
+    other, extra = two_reports
+
+    page = _client(client, drafter).get(_url("item-list") + f"?report={other.pk}")
+
+    assert [row.item.pk for row in page.context["rows"]] == [extra.pk]
+    text = unescape(page.content.decode())
+    assert f"Only the items of {other.title}." in text
+    assert "Show every report's items" in text
+
+
+def test_the_filter_form_does_not_list_every_report(client, two_reports, items, report, drafter):
+    other, _ = two_reports
+
+    page = _client(client, drafter).get(_url("item-list"))
+
+    html = page.content.decode()
+    assert f'<option value="{other.pk}"' not in html
+    assert f'<option value="{report.pk}"' not in html
+    assert 'name="report"' in html  # kept (empty) so that other filters keep a chosen report
+
+
+def test_search_finds_items_by_their_reports_title(client, two_reports, items, drafter):
+    _, extra = two_reports
+
+    page = _client(client, drafter).get(_url("item-list") + "?q=custody")
+
+    assert [row.item.pk for row in page.context["rows"]] == [extra.pk]
+
+
+def test_another_offices_report_lists_nothing(client, items, suffolk_item, drafter):
+    suffolk_report = suffolk_item.finding.report_id
+
+    page = _client(client, drafter).get(_url("item-list") + f"?report={suffolk_report}")
+
+    assert page.context["rows"] == []
+    assert page.context["form"].errors
+
+
+def test_the_track_page_links_to_the_reports_items(client, items, report, norfolk, drafter):
+    response = make_response(report=report, body=norfolk, acting_user=drafter)
+
+    page = _client(client, drafter).get(_url("response-tracking", response.pk))
+
+    assert f'href="/tracker/?report={report.pk}"' in page.content.decode()
+
+
+def test_the_list_pages_keep_the_sorted_order_across_pages(
+    client, two_reports, items, drafter, monkeypatch
+):
+    from tracking import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client = _client(client, drafter)
+    everything = client.get(_url("export-csv") + "?sort=report").content.decode("utf-8-sig")
+    exported = [row["Reference"] for row in csv.DictReader(io.StringIO(everything))]
+
+    shown = []
+    for number in (1, 2):
+        page = client.get(_url("item-list") + f"?sort=report&page={number}")
+        shown += [row.item.finding.reference for row in page.context["rows"]]
+
+    assert shown == exported
+    assert len(shown) == 4
 
 
 # --- Track this --------------------------------------------------------------------------------------
