@@ -153,10 +153,12 @@ class TrackerFilter(django_filters.FilterSet):
             )
             .order_by("full_name", "username")
         )
+        #: {id: name} of everyone who leads any of these items (for the exports' lead columns).
+        self.lead_names = {p.pk: p.display_name for p in people}
         self.filters["owner"].extra["choices"] = [
             (ME, "Me"),
             (NOBODY, "No office lead"),
-            *[(str(p.pk), p.display_name) for p in people],
+            *[(str(pk), name) for pk, name in self.lead_names.items()],
         ]
 
     @property

@@ -12,7 +12,7 @@ progress update, an evidence file or a panel pack: a correction is a new update.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -139,10 +139,14 @@ def export(request, fmt: str):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    rows = exports.rows_for(tracker.qs, today=today)
+    rows = exports.rows_for(tracker.qs, today=today, lead_names=tracker.lead_names)
     if fmt == "csv":
-        response = HttpResponse(
-            exports.to_csv(rows).encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        # Streamed: the first rows leave while the rest are read (with a byte order mark
+        # first, so that Excel reads the file as UTF-8).
+        lines = exports.csv_lines(rows)
+        response = StreamingHttpResponse(
+            (("\ufeff" + line if n == 0 else line).encode() for n, line in enumerate(lines)),
+            content_type="text/csv; charset=utf-8",
         )
     else:
         response = HttpResponse(

@@ -1,6 +1,7 @@
 """CSV and XLSX exports hold exactly the rows the tracker list shows with the same filters and
 sorting (every page of it), and never let a cell become a spreadsheet formula."""
 
+import codecs
 import csv
 import io
 
@@ -26,7 +27,10 @@ def _csv(client, query: str) -> list[dict]:
     response = client.get(reverse("tracking:export-csv") + "?" + query)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="tracker-')
-    text = response.content.decode("utf-8-sig")
+    assert response.streaming  # rows leave as they are read, whatever their number
+    body = b"".join(response.streaming_content)
+    assert body.startswith(codecs.BOM_UTF8)  # so that Excel reads it as UTF-8
+    text = body.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 

@@ -461,7 +461,8 @@ def test_the_list_pages_keep_the_sorted_order_across_pages(
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     client = _client(client, drafter)
-    everything = client.get(_url("export-csv") + "?sort=report").content.decode("utf-8-sig")
+    export = client.get(_url("export-csv") + "?sort=report")
+    everything = b"".join(export.streaming_content).decode("utf-8-sig")
     exported = [row["Reference"] for row in csv.DictReader(io.StringIO(everything))]
 
     shown = []
