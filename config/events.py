@@ -19,6 +19,7 @@ from public.services import (
     public_progress_changed,
     refresh_after_correction,
     refresh_after_publication,
+    refresh_after_withdrawal,
 )
 from reminders.services import notify_after_correction
 from responses.notifications import send_force_comments_submitted, send_force_invitation
@@ -30,6 +31,10 @@ from tracking.services import track_after_publication, track_linked_once
 #: (`responses.services.response_publish`), or recorded one it published before it used the
 #: product (`response_import_published`). Arguments: version_id.
 RESPONSE_PUBLISHED = "response.published"
+
+#: The office withdrew the latest published version of a response from the public site
+#: (`responses.services.response_withdraw`). Arguments: version_id.
+RESPONSE_WITHDRAWN = "response.withdrawn"
 
 #: The office invited the chief officer's comments under s55(4)
 #: (`responses.services.response_invite_force`). Arguments: response_id, lock_version.
@@ -71,6 +76,12 @@ SUBSCRIBERS = {
         track_after_publication,
         # Copy the published version into the public site's tables (its page, search, API).
         refresh_after_publication,
+    ),
+    RESPONSE_WITHDRAWN: (
+        # Drop the withdrawn text from the public site's tables and take in the public note
+        # (its page, PDF and API answer 410 with it; feeds, search, CSV follow), then replace
+        # the proxy's copies of its pages.
+        refresh_after_withdrawal,
     ),
     RESPONSE_FORCE_INVITED: (
         # Email the force's contributors: the invitation, the reply-by date, a link.

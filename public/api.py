@@ -175,14 +175,22 @@ class PublishedItemSerializer(serializers.ModelSerializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    pdf_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField(
+        help_text="Empty for a withdrawn version: its address answers 410 with the note."
+    )
+    withdrawn = serializers.SerializerMethodField(help_text="The version was withdrawn.")
 
     class Meta:
         model = ResponseVersion
-        fields = ["number", "published_on", "reason", "pdf_url", "pdf_sha256"]
+        fields = ["number", "published_on", "reason", "pdf_url", "pdf_sha256", "withdrawn"]
 
     def get_pdf_url(self, version) -> str:
+        if version.withdrawn_at:
+            return ""
         return _absolute(pdf_url(version.response_id, version.number))
+
+    def get_withdrawn(self, version) -> bool:
+        return version.withdrawn_at is not None
 
 
 class ResponseReportSerializer(serializers.Serializer):
@@ -197,6 +205,13 @@ class ResponseReportSerializer(serializers.Serializer):
 class CorrectionNoteSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="The day the correction was made.")
     text = serializers.CharField(help_text="What was corrected, and what it moved.")
+
+
+class WithdrawalNoteSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version withdrawn.")
+    published_on = serializers.DateField(help_text="The day that version was published.")
+    on = serializers.DateField(help_text="The day it was withdrawn.")
+    reason = serializers.CharField(help_text="Why it was withdrawn.")
 
 
 class PublishedResponseSerializer(serializers.ModelSerializer):
@@ -223,6 +238,15 @@ class PublishedResponseSerializer(serializers.ModelSerializer):
         help_text="Corrections of the report's shared facts (publication date, type, scope, "
         "forces) since publication; the dates above already follow them.",
     )
+    withdrawn_on = serializers.DateField(
+        allow_null=True,
+        help_text="Set while the latest version is withdrawn: its text is no longer published "
+        "(the texts and items are empty) and this response's own address answers 410 with "
+        "the note.",
+    )
+    withdrawals = WithdrawalNoteSerializer(
+        many=True, help_text="The public note of each withdrawn version."
+    )
 
     class Meta:
         model = PublishedResponse
@@ -247,6 +271,8 @@ class PublishedResponseSerializer(serializers.ModelSerializer):
             "items",
             "versions",
             "corrections",
+            "withdrawn_on",
+            "withdrawals",
         ]
 
     def get_page_url(self, record) -> str:
@@ -530,7 +556,11 @@ class RecommendationViewSet(SharedCacheMixin, StrictQueryMixin, viewsets.ReadOnl
     ),
     retrieve=extend_schema(
         summary="One published response",
-        responses={200: PublishedResponseSerializer, **_DETAIL},
+        description=(
+            "A response whose latest version was withdrawn answers 410 Gone with the same "
+            "fields: the statutory record (its dates) and the note of the withdrawal, no text."
+        ),
+        responses={200: PublishedResponseSerializer, 410: PublishedResponseSerializer, **_DETAIL},
     ),
 )
 class PublishedResponseViewSet(SharedCacheMixin, StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
@@ -557,3 +587,9 @@ class PublishedResponseViewSet(SharedCacheMixin, StrictQueryMixin, viewsets.Read
                 ),
             )
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        answer = super().retrieve(request, *args, **kwargs)
+        if answer.data.get("withdrawn_on"):
+            answer.status_code = 410
+        return answer

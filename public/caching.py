@@ -62,7 +62,9 @@ def shared_cache_headers(request: HttpRequest, response: HttpResponse) -> HttpRe
     """Public answers may be kept by browsers and shared caches (with their ETag and
     Last-Modified for revalidation); an answer made for a session, or carrying a message, is
     private and never kept by a shared cache."""
-    if is_cacheable(request) and response.status_code in (200, 304):
+    # A 410 (a withdrawn version, with its public note) is kept like a page, so the proxy's
+    # refresh replaces its copy of what was withdrawn (public.services.proxy_gone_paths).
+    if is_cacheable(request) and response.status_code in (200, 304, 410):
         patch_cache_control(
             response,
             public=True,

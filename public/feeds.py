@@ -1,7 +1,8 @@
 """Atom feeds of new and amended published responses: the whole site, and one per office.
 
 Each entry is one published version (version 1 is the first publication, later versions are
-amendments with their reason), so a subscriber sees an amendment as a new entry. Entries come from
+amendments with their reason), so a subscriber sees an amendment as a new entry. A withdrawn
+version's entry is updated to its public note (what was withdrawn, why, when) and nothing else. Entries come from
 the public tables only. Both feeds answer conditional requests (ETag / Last-Modified).
 """
 
@@ -56,6 +57,8 @@ class ResponsesFeed(Feed):
     def item_title(self, version):
         record = version.response.public_record
         name = record.policing_body.short_name
+        if version.withdrawn_at:
+            return f"{name} response to {record.report_title} (withdrawn: version {version.number})"
         if version.number == 1:
             return f"{name} response to {record.report_title}"
         return f"{name} response to {record.report_title} (amended: version {version.number})"
@@ -65,6 +68,15 @@ class ResponsesFeed(Feed):
         parts = [
             f"Published on {long_date(version.published_on)} by the {record.policing_body.name}."
         ]
+        if version.withdrawn_at:
+            # The public note only: nothing of the withdrawn text.
+            return " ".join(
+                [
+                    *parts,
+                    f"Version {version.number} was withdrawn on "
+                    f"{long_date(version.withdrawn_at)}. Why: {version.withdrawal_reason}",
+                ]
+            )
         if version.number > 1 and version.reason:
             parts.append(f"Amended because: {version.reason}")
         if version.number == record.version_number and record.summary:
@@ -88,6 +100,8 @@ class ResponsesFeed(Feed):
         return version.created_at
 
     def item_updateddate(self, version):
+        if version.withdrawn_at:
+            return version.withdrawn_at
         record = version.response.public_record
         if version.number == record.version_number and record.corrections:
             # A correction of the report changed what the entry says (its due date, its note).

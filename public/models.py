@@ -9,6 +9,8 @@ copies that version's content, as it stood when it was published (`responses.pdf
 statistics read these tables only, so an amendment in progress can never leak.
 """
 
+from datetime import date
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
@@ -88,6 +90,16 @@ class PublishedResponse(models.Model):
         default=0, help_text="How many corrections of the report this copy has taken in."
     )
 
+    # Withdrawn versions (responses.services.response_withdraw), each {"version": number,
+    # "published_on": ISO date, "on": ISO date withdrawn, "reason": why}: the public notes.
+    # `withdrawn_on` is set while the latest version is withdrawn: the page, its PDF and the API then answer 410 with the note, and this copy
+    # holds none of the withdrawn text (only the statutory record: the dates and the verdict).
+    withdrawals = models.JSONField(default=list, blank=True)
+    withdrawals_noted = models.PositiveIntegerField(
+        default=0, help_text="How many withdrawn versions this copy has taken in."
+    )
+    withdrawn_on = models.DateField(null=True, blank=True)
+
     refreshed_at = models.DateTimeField(db_index=True)
     # When the office's tracker last changed what the page shows beside the published text
     # (an item's status, its public updates): part of the page's cache key, ETag and
@@ -118,6 +130,29 @@ class PublishedResponse(models.Model):
     @property
     def is_on_time(self) -> bool | None:
         return None if self.days_late is None else self.days_late == 0
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_on is not None
+
+    @property
+    def withdrawal_notes(self) -> list[dict]:
+        """The public note of each withdrawn version, oldest first, its dates as dates (each
+        page writes them in its own language)."""
+        return [
+            {
+                **note,
+                "on_date": date.fromisoformat(note["on"]),
+                "published_date": date.fromisoformat(note["published_on"]),
+            }
+            for note in self.withdrawals
+        ]
+
+    @property
+    def withdrawal(self) -> dict | None:
+        """The public note of the withdrawn latest version, or None."""
+        notes = self.withdrawal_notes
+        return notes[-1] if self.is_withdrawn and notes else None
 
     @property
     def inspectorate(self) -> InspectorateName:

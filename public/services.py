@@ -99,14 +99,15 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
             .values_list("published_on", flat=True)
             .first()
         )
-        document = document_for_version(version)
-        frozen = document.response
-        report = document.report
-        items = [(PublishedItem.Kind.RECOMMENDATION, item) for item in document.recommendations] + [
-            (PublishedItem.Kind.AREA_FOR_IMPROVEMENT, item)
-            for item in document.areas_for_improvement
-        ]
+        withdrawals = _withdrawal_notes(response)
+        if version.is_withdrawn:
+            # Nothing of the withdrawn text is kept: only the statutory record and the note.
+            text = _withdrawn_texts(response)
+            items = []
+        else:
+            text, items = _published_texts(version)
 
+        report_title, report_url = text.pop("report_title"), text.pop("report_url")
         due = response.due_date
         notes = _correction_notes(response.report)
         record, _ = PublishedResponse.objects.update_or_create(
@@ -116,37 +117,25 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
                 "version_number": version.number,
                 "policing_body_id": response.policing_body_id,
                 "report_id": response.report_id,
-                "report_title": report.title,
+                "report_title": report_title,
                 "report_published_on": response.report.published_on,
                 # The live report's shared facts: a correction of them shows at once.
                 "report_type": response.report.report_type,
-                "report_url": report.hmicfrs_url,
+                "report_url": report_url,
                 "due_date": due,
                 "first_published_on": first_published_on,
                 "latest_published_on": version.published_on,
                 "days_late": (
                     deadlines.days_late(due=due, published_on=first_published_on) if due else None
                 ),
-                "office_comments": frozen.office_comments,
-                "force_comments": (
-                    "" if frozen.force_comments_none_submitted else frozen.force_comments
-                ),
-                "force_comments_none_submitted": frozen.force_comments_none_submitted,
-                "force_comments_author": document.chief_officer_comments_author,
-                "reply_to_force": frozen.reply_to_force,
-                "signatory_name": document.signatory_name,
-                "signatory_title": document.signatory_title,
-                "summary": _summary(frozen.office_comments),
-                "recommendations_text": _join(*(item.finding.text for _, item in items)),
-                "response_text": _join(
-                    frozen.office_comments,
-                    "" if frozen.force_comments_none_submitted else frozen.force_comments,
-                    frozen.reply_to_force,
-                    *(item.explanation_text for _, item in items),
-                    *(item.force_comment for _, item in items),
-                ),
+                **text,
                 "corrections": notes,
                 "corrections_noted": len(notes),
+                "withdrawals": withdrawals,
+                "withdrawals_noted": len(withdrawals),
+                "withdrawn_on": (
+                    timezone.localdate(version.withdrawn_at) if version.is_withdrawn else None
+                ),
                 "refreshed_at": timezone.now(),
             },
         )
@@ -176,6 +165,72 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
     return record
 
 
+def _published_texts(version: ResponseVersion) -> tuple[dict, list]:
+    """The public record's text fields and (kind, item) pairs for a published version, as it
+    stood when it was published (`document_for_version`)."""
+    document = document_for_version(version)
+    frozen = document.response
+    items = [(PublishedItem.Kind.RECOMMENDATION, item) for item in document.recommendations] + [
+        (PublishedItem.Kind.AREA_FOR_IMPROVEMENT, item) for item in document.areas_for_improvement
+    ]
+    force_comments = "" if frozen.force_comments_none_submitted else frozen.force_comments
+    text = {
+        "report_title": document.report.title,
+        "report_url": document.report.hmicfrs_url,
+        "office_comments": frozen.office_comments,
+        "force_comments": force_comments,
+        "force_comments_none_submitted": frozen.force_comments_none_submitted,
+        "force_comments_author": document.chief_officer_comments_author,
+        "reply_to_force": frozen.reply_to_force,
+        "signatory_name": document.signatory_name,
+        "signatory_title": document.signatory_title,
+        "summary": _summary(frozen.office_comments),
+        "recommendations_text": _join(*(item.finding.text for _, item in items)),
+        "response_text": _join(
+            frozen.office_comments,
+            force_comments,
+            frozen.reply_to_force,
+            *(item.explanation_text for _, item in items),
+            *(item.force_comment for _, item in items),
+        ),
+    }
+    return text, items
+
+
+def _withdrawn_texts(response: Response) -> dict:
+    """The public record's text fields while its latest version is withdrawn: the report's
+    own facts (published by the inspectorate) and nothing of the office's withdrawn text."""
+    return {
+        "report_title": response.report.title,
+        "report_url": response.report.hmicfrs_url,
+        "office_comments": "",
+        "force_comments": "",
+        "force_comments_none_submitted": False,
+        "force_comments_author": "",
+        "reply_to_force": "",
+        "signatory_name": "",
+        "signatory_title": "",
+        "summary": "",
+        "recommendations_text": "",
+        "response_text": "",
+    }
+
+
+def _withdrawal_notes(response: Response) -> list[dict]:
+    """The public note of each withdrawn version of the response, oldest first."""
+    return [
+        {
+            "version": version.number,
+            "published_on": version.published_on.isoformat(),
+            "on": timezone.localdate(version.withdrawn_at).isoformat(),
+            "reason": version.withdrawal_reason,
+        }
+        for version in ResponseVersion.objects.filter(response=response, withdrawn_at__isnull=False)
+        .only("number", "published_on", "withdrawn_at", "withdrawal_reason")
+        .order_by("number")
+    ]
+
+
 def _correction_notes(report) -> list[dict]:
     """The public note of each correction made to the report's shared facts, oldest first."""
     notes = []
@@ -201,7 +256,7 @@ def _correction_notes(report) -> list[dict]:
 def stale_response_ids() -> list[int]:
     """Published responses whose public record is missing, older than their latest version, or
     behind a correction of the report's shared facts (its date, its type, or a correction it
-    has not taken in)."""
+    has not taken in) or behind a withdrawal of one of its versions."""
     latest = (
         ResponseVersion.objects.filter(response=OuterRef("pk")).order_by("-number").values("pk")[:1]
     )
@@ -214,11 +269,19 @@ def stale_response_ids() -> list[int]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    withdrawn = (
+        ResponseVersion.objects.filter(response=OuterRef("pk"), withdrawn_at__isnull=False)
+        .order_by()
+        .values("response")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Response.objects.published()
         .annotate(
             latest_version_id=Subquery(latest),
             corrections_made=Coalesce(Subquery(made), Value(0)),
+            versions_withdrawn=Coalesce(Subquery(withdrawn), Value(0)),
         )
         .filter(
             Q(public_record__isnull=True)
@@ -226,6 +289,7 @@ def stale_response_ids() -> list[int]:
             | ~Q(public_record__report_published_on=F("report__published_on"))
             | ~Q(public_record__report_type=F("report__report_type"))
             | ~Q(public_record__corrections_noted=F("corrections_made"))
+            | ~Q(public_record__withdrawals_noted=F("versions_withdrawn"))
         )
         .values_list("pk", flat=True)
     )
@@ -243,6 +307,14 @@ def refresh_after_publication(version_id: int) -> None:
     """Subscriber of `response.published` (config/events.py; runs in a worker after the
     publication commits). A failure is recorded on its delivery, retried, and shown to the
     office until `manage.py events_replay` (or `public_refresh`) completes it."""
+    response_id = ResponseVersion.objects.values_list("response_id", flat=True).get(pk=version_id)
+    published_response_refresh(response_id=response_id)
+
+
+def refresh_after_withdrawal(version_id: int) -> None:
+    """Subscriber of `response.withdrawn` (config/events.py): the copy drops the withdrawn
+    version's text and takes in its public note, so the page, the feeds, search and the API
+    answer with the note; then the proxy's copies of its pages are replaced. Idempotent."""
     response_id = ResponseVersion.objects.values_list("response_id", flat=True).get(pk=version_id)
     published_response_refresh(response_id=response_id)
 
@@ -310,6 +382,21 @@ def proxy_paths(record: PublishedResponse) -> list[str]:
     return paths
 
 
+def proxy_gone_paths(record: PublishedResponse) -> set[str]:
+    """Of `proxy_paths`, those that answer "410 Gone" because the latest version is withdrawn:
+    the response's page, its PDF and the API's copy of it."""
+    if not record.is_withdrawn:
+        return set()
+    gone = {
+        reverse("pdf:version", kwargs={"pk": record.response_id, "number": record.version_number})
+    }
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            gone.add(reverse("public:response", kwargs={"pk": record.response_id}))
+            gone.add(reverse("public:api-response-detail", kwargs={"id": record.response_id}))
+    return gone
+
+
 def _proxy_get(path: str) -> int:
     """GET the path from the proxy's refresh listener, as a visitor to the public address
     would (the same Host), and return the status."""
@@ -345,13 +432,14 @@ def proxy_pages_refresh(*, response_id: int) -> int:
         return 0  # already refreshed since the last change (a task queued twice)
     started = timezone.now()
     problems = []
+    gone = proxy_gone_paths(record)
     for path in proxy_paths(record):
         try:
             status = _proxy_get(path)
         except OSError as error:
             problems.append(f"{path}: {error}")
         else:
-            if status != 200:
+            if status != (410 if path in gone else 200):
                 problems.append(f"{path}: HTTP {status}")
     records = PublishedResponse.objects.filter(pk=record.pk)
     if problems:

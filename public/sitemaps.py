@@ -36,9 +36,12 @@ class PublishedResponseSitemap(Sitemap):
     x_default = True
 
     def items(self):
-        return PublishedResponse.objects.only(
-            "response_id", "refreshed_at", "progress_changed_at"
-        ).order_by("response_id")
+        # A withdrawn response's page answers 410: not a page to index.
+        return (
+            PublishedResponse.objects.filter(withdrawn_on__isnull=True)
+            .only("response_id", "refreshed_at", "progress_changed_at")
+            .order_by("response_id")
+        )
 
     def location(self, record):
         return reverse("public:response", kwargs={"pk": record.response_id})

@@ -243,6 +243,7 @@ def _page_state(request, pk: int) -> dict | None:
                 "progress_changed_at",
                 "version__html_sha256",
                 "version__pdf_sha256",
+                "withdrawn_on",
                 # Moves when copies are recorded (s55(6)): the page shows them live.
                 "response__lock_version",
             )
@@ -305,6 +306,8 @@ def response_detail(request, pk: int):
     if state is None:
         raise Http404("No published response has that number.")
     stamp = _etag(request, pk)
+    if state["withdrawn_on"] is not None:
+        return withdrawn_page(request, selectors.published_record(pk))
 
     def page():
         record = selectors.published_record(pk)
@@ -312,7 +315,8 @@ def response_detail(request, pk: int):
             raise Http404("No published response has that number.")
         versions = selectors.published_versions(pk)
         for version in versions:
-            version.download_url = pdf_url(pk, version.number)
+            # A withdrawn version's PDF answers 410 with its note: no link to it.
+            version.download_url = "" if version.withdrawn_at else pdf_url(pk, version.number)
         latest = versions[-1] if versions else None
         body = record.policing_body
         return render(
@@ -339,6 +343,26 @@ def response_detail(request, pk: int):
         )
 
     return cached_page(request, stamp=stamp, render=page)
+
+
+def withdrawn_page(request, record: PublishedResponse):
+    """410 Gone, with the public note: which version was withdrawn, why and when, and the
+    statutory record that stays (the response was published on its date)."""
+    body = record.policing_body
+    return render(
+        request,
+        "public/response_withdrawn.html",
+        {
+            "page_title": _("Withdrawn: %(body)s response to %(title)s")
+            % {"body": body.short_name, "title": record.report_title},
+            "record": record,
+            "body": body,
+            "note": record.withdrawal,
+            "on_time_text": on_time_text(record),
+            "office_feed_url": reverse("public:office-feed", kwargs={"slug": body.slug}),
+        },
+        status=410,
+    )
 
 
 # --- Statistics ------------------------------------------------------------------------------

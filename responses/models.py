@@ -28,6 +28,9 @@ class Status(models.TextChoices):
     APPROVED = "approved", "Approved"
     PUBLISHED = "published", "Published"
     NOT_REQUIRED = "not_required", "Not required"
+    #: The latest published version was withdrawn from the public site (`response_withdraw`);
+    #: the statutory record of the publication stays, and an amendment can replace it.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
     @property
     def colour(self) -> str:
@@ -40,6 +43,7 @@ class Status(models.TextChoices):
             "approved": "turquoise",
             "published": "green",
             "not_required": "grey",
+            "withdrawn": "red",
         }[self.value]
 
 
@@ -284,6 +288,16 @@ class ResponseVersion(models.Model):
     copy_chief_officer_on = models.DateField(
         "copy sent to the chief officer", null=True, blank=True
     )
+    # Withdrawal (`responses.services.response_withdraw`): the version's page and PDF are no
+    # longer served; a public note says what was withdrawn, why and when. The frozen bytes stay
+    # for the office's record. The publication itself (its date) stays on the statutory record.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(
+        blank=True, help_text="Published: why the version was withdrawn."
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     html_snapshot = models.TextField(blank=True)
     html_sha256 = models.CharField(max_length=64, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
@@ -292,11 +306,19 @@ class ResponseVersion(models.Model):
     class Meta:
         ordering = ["response", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["response", "number"], name="one_version_number")
+            models.UniqueConstraint(fields=["response", "number"], name="one_version_number"),
+            models.CheckConstraint(
+                name="withdrawal_has_reason",
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+            ),
         ]
 
     def __str__(self):
         return f"{self.response} (version {self.number})"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def statutory_copies_sent(self) -> bool:

@@ -14,8 +14,10 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_see_office_drafts, member_required
@@ -51,6 +53,8 @@ def version(request, pk, number):
         response_id=pk,
         number=number,
     )
+    if frozen.withdrawn_at:
+        return withdrawn(request, frozen)
     if not frozen.pdf_sha256:
         # Its task has not run yet (or failed): render it now, once, under the row lock.
         frozen = version_freeze(version_id=frozen.pk)
@@ -71,6 +75,33 @@ def version(request, pk, number):
     http["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(frozen.pdf_sha256)).decode()}:"
     # The bytes of a version never change.
     http["Cache-Control"] = "public, max-age=86400"
+    return http
+
+
+def withdrawn(request, frozen: ResponseVersion) -> HttpResponse:
+    """410 Gone, with the public note: which version was withdrawn, why and when. Public and
+    cacheable like the PDF it replaces, so the proxy's refresh replaces its copy of the bytes."""
+    response = frozen.response
+    http = render(
+        request,
+        "pdf/withdrawn.html",
+        {
+            "page_title": _("Withdrawn: %(body)s response to %(title)s")
+            % {"body": response.policing_body.short_name, "title": response.report.title},
+            "version": frozen,
+            "body": response.policing_body,
+            "report": response.report,
+            "note": {
+                "version": frozen.number,
+                "on": timezone.localdate(frozen.withdrawn_at).isoformat(),
+                "on_date": timezone.localdate(frozen.withdrawn_at),
+                "published_date": frozen.published_on,
+                "reason": frozen.withdrawal_reason,
+            },
+        },
+        status=410,
+    )
+    http["Cache-Control"] = "public, max-age=300"
     return http
 
 

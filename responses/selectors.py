@@ -490,6 +490,14 @@ class ResponsePage:
             if not roles & SIGN_OFF:
                 return "Approved: waiting for an approver or the office's admin to publish it."
             return "Approved: publish it on the office's website and record the date and address."
+        if status == Status.WITHDRAWN:
+            version = self.latest_version
+            return (
+                f"Version {version.number} was withdrawn: its page and PDF show the public note "
+                "instead. Amend the response to publish a corrected version."
+                if version
+                else "Withdrawn: amend the response to publish a corrected version."
+            )
         version = self.latest_version
         missing = [name for name, sent_on in copies_to(version) if not sent_on] if version else []
         if missing:

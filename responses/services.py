@@ -955,8 +955,9 @@ def _untouched(response: Response) -> bool:
 
 
 def response_amend(*, response: Response, reason: str, acting_user) -> Response:
-    """Reopen a published response for amendment. The published version stays public until the
-    amended one is published; the original publication date is kept."""
+    """Reopen a published (or withdrawn) response for amendment. The published version stays
+    public until the amended one is published (a withdrawn one stays withdrawn); the original
+    publication date is kept."""
     reason = _require_text(reason, "Say why the published response is being amended.")
     with transaction.atomic():
         response = _locked(response)
@@ -971,6 +972,46 @@ def response_amend(*, response: Response, reason: str, acting_user) -> Response:
             reason=f"Amendment started: {reason}",
             fields=["status", "amendment_reason", "approved_by", "approved_at"],
         )
+
+
+def response_withdraw(*, response: Response, reason: str, acting_user) -> ResponseVersion:
+    """Withdraw the latest published version from the public site (for example, personal data
+    published by mistake). Its page and PDF answer "410 Gone" with a public note of what was
+    withdrawn, why and when; the frozen bytes stay for the office's record.
+
+    The statutory record stays: the response was published on its date (s55(5A) is judged on
+    the first publication, `Response.published_on`, which does not move), and its s55(6) copies
+    stay recorded. A corrected version is published as an amendment ("amend", then "publish").
+    The approver's sign-off (`ACTION_ROLES`), with a reason, which is published; in the history.
+    What follows (the public copies): the event "response.withdrawn", config/events.py."""
+    reason = _require_text(
+        reason, "Say why the version is being withdrawn: the reason is published with the note."
+    )
+    with transaction.atomic():
+        response = _locked(response)
+        _check_action(response, Status.WITHDRAWN, "withdraw", acting_user)
+        version = (
+            ResponseVersion.objects.select_for_update()
+            .filter(response=response)
+            .defer("pdf", "html_snapshot")
+            .order_by("-number")
+            .first()
+        )
+        if version is None or version.is_withdrawn:
+            raise WorkflowError("There is no published version of this response to withdraw.")
+        version.withdrawn_at = timezone.now()
+        version.withdrawal_reason = reason
+        version.withdrawn_by = acting_user
+        version.save(update_fields=["withdrawn_at", "withdrawal_reason", "withdrawn_by"])
+        response.status = Status.WITHDRAWN
+        _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Version {version.number} withdrawn: {reason}",
+            fields=["status"],
+        )
+        emit("response.withdrawn", office_id=response.policing_body_id, version_id=version.pk)
+    return version
 
 
 def response_mark_not_required(*, response: Response, reason: str, acting_user) -> Response:

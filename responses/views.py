@@ -723,6 +723,19 @@ REASON_ACTIONS = {
         "Start the amendment",
         "The response is open for amendment.",
     ),
+    "withdraw": (
+        "withdraw",
+        services.response_withdraw,
+        "Withdraw the published version",
+        "Why is it being withdrawn?",
+        "Its page and PDF stop being served at once. This reason is published in a note with "
+        "the date, in place of the text, so write it for the public (for example: personal "
+        "data was published by mistake). That the response was published on its date stays "
+        "on the record; you can then amend it and publish a corrected version.",
+        "Withdraw this version",
+        "Withdrawn: the public page now shows the note. Amend the response to publish a "
+        "corrected version.",
+    ),
 }
 
 
@@ -749,7 +762,7 @@ def reason_action(request, pk, action):
             form=form,
             problems=problems,
             button=button,
-            warning=action in ("not-required",),
+            warning=action in ("not-required", "withdraw"),
         ),
     )
 

@@ -41,6 +41,8 @@ TRANSITIONS: dict[tuple[Status, Status], str] = {
     (Status.APPROVED, Status.DRAFTING): "send back",
     (Status.APPROVED, Status.PUBLISHED): "publish",
     (Status.PUBLISHED, Status.DRAFTING): "amend",
+    (Status.PUBLISHED, Status.WITHDRAWN): "withdraw",
+    (Status.WITHDRAWN, Status.DRAFTING): "amend",
     (Status.NOT_STARTED, Status.NOT_REQUIRED): "mark as not required",
     (Status.AWAITING_FORCE, Status.NOT_REQUIRED): "mark as not required",
     (Status.DRAFTING, Status.NOT_REQUIRED): "mark as not required",
@@ -55,7 +57,7 @@ SIGN_OFF = frozenset({Role.OPCC_APPROVER, Role.OPCC_ADMIN})
 
 #: action -> the roles, in the response's own office, that may take it. Drafters prepare the
 #: response; approving it, sending it back, publishing it and reopening what was published are
-#: the office's sign-off. A role held in another office, or a force contributor's, never counts.
+#: the office's sign-off, and so is withdrawing what was published. A role held in another office, or a force contributor's, never counts.
 #: (The force's submitting its comments moves a response awaiting them on to drafting: that is
 #: the consequence of the force's reply, not an office action, and is not in this table.)
 #: tests/responses/test_action_roles.py is generated from this table.
@@ -67,6 +69,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "send back": SIGN_OFF,
     "publish": SIGN_OFF,
     "amend": SIGN_OFF,
+    "withdraw": SIGN_OFF,
     "mark as not required": OFFICE_STAFF,
     "reinstate": OFFICE_STAFF,
 }

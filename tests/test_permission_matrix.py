@@ -245,6 +245,7 @@ TABLE: dict[str, Expect] = {
     "responses:not-required": Expect(NORFOLK_OBJECT),
     "responses:reinstate": Expect(NORFOLK_OBJECT),
     "responses:amend": Expect(NORFOLK_SIGN_OFF),
+    "responses:withdraw": Expect(NORFOLK_SIGN_OFF),
     # The force's own page: the force contributor only.
     "responses:force-edit": Expect(row(302, 403, 403, 403, 200, 403, 403, 403, 403)),
     # --- corrections of a report's shared facts ----------------------------------------------

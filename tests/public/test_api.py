@@ -52,6 +52,7 @@ def test_published_responses_show_their_published_version_only(client):
             "reason": "",
             "pdf_url": detail["versions"][0]["pdf_url"],
             "pdf_sha256": detail["versions"][0]["pdf_sha256"],
+            "withdrawn": False,
         }
     ]
     assert detail["page_url"].endswith(f"/published/{response.pk}/")

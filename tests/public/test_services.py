@@ -31,9 +31,17 @@ from .conftest import publish, run_on_commit
 pytestmark = pytest.mark.django_db
 
 
-def amend_and_publish(response, *, office_comments: str, reason: str, published_on: date):
+def amend_and_publish(
+    response,
+    *,
+    office_comments: str,
+    reason: str,
+    published_on: date,
+    already_amended: bool = False,
+):
     drafter, approver = response.drafter, response.approver
-    response = response_amend(response=response, reason=reason, acting_user=approver)
+    if not already_amended:
+        response = response_amend(response=response, reason=reason, acting_user=approver)
     response = response_update_text(
         response=response, acting_user=drafter, office_comments=office_comments
     )

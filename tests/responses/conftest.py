@@ -20,6 +20,7 @@ from responses.services import (
     response_start_drafting,
     response_submit_for_approval,
     response_update_text,
+    response_withdraw,
 )
 from tests.factories import (
     AfiFactory,
@@ -113,6 +114,13 @@ class Flow:
             "amend": lambda r: response_amend(
                 response=r, reason="Corrected a date in R2.", acting_user=as_user or self.approver
             ),
+            "withdraw": lambda r: (
+                response_withdraw(
+                    response=r,
+                    reason="Personal data was published by mistake.",
+                    acting_user=as_user or self.approver,
+                ).response
+            ),
             "mark as not required": lambda r: response_mark_not_required(
                 response=r,
                 reason="Covered by the national report.",
@@ -135,6 +143,7 @@ class Flow:
         "send back",
         "publish",
         "amend",
+        "withdraw",
         "mark as not required",
         "reinstate",
     )
@@ -154,6 +163,7 @@ class Flow:
             (Status.AWAITING_APPROVAL, lambda: self.do("submit for approval")),
             (Status.APPROVED, lambda: self.do("approve")),
             (Status.PUBLISHED, lambda: self.do("publish")),
+            (Status.WITHDRAWN, lambda: self.do("withdraw")),
         ]
         for reached, step in route:
             if self.response.status == status:

@@ -113,6 +113,7 @@ ACTION_PAGES = {
     "send back": ("responses:send-back", Status.APPROVED),
     "publish": ("responses:publish", Status.APPROVED),
     "amend": ("responses:amend", Status.PUBLISHED),
+    "withdraw": ("responses:withdraw", Status.PUBLISHED),
     "mark as not required": ("responses:not-required", Status.DRAFTING),
     "reinstate": ("responses:reinstate", Status.NOT_REQUIRED),
 }

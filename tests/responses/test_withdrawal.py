@@ -1,0 +1,100 @@
+"""Withdrawing a published version (responses.services.response_withdraw): the approver's
+decision, with a reason that is published, in the history; the statutory record stays; a
+corrected version is published as an amendment."""
+
+import pytest
+
+from core.models import EventDelivery
+from responses.models import ResponseVersion, Status
+from responses.services import response_withdraw
+from responses.workflow import ActionNotAllowed, WorkflowError
+
+from .conftest import PUBLISHED_ON
+
+pytestmark = pytest.mark.django_db
+
+REASON = "The name of a victim was published by mistake."
+
+
+def test_withdrawing_marks_the_latest_version_and_keeps_the_publication_date(flow):
+    flow.drive(Status.PUBLISHED)
+
+    version = response_withdraw(response=flow.response, reason=REASON, acting_user=flow.approver)
+
+    response = flow.refreshed()
+    assert response.status == Status.WITHDRAWN
+    assert response.published_on == PUBLISHED_ON
+    assert response.published_late is False
+    version.refresh_from_db()
+    assert version.number == 1
+    assert version.withdrawn_at is not None
+    assert version.withdrawal_reason == REASON
+    assert version.withdrawn_by == flow.approver
+    assert version.published_on == PUBLISHED_ON
+
+
+def test_withdrawal_is_in_the_history_with_who_and_why(flow):
+    flow.drive(Status.PUBLISHED)
+
+    response_withdraw(response=flow.response, reason=REASON, acting_user=flow.approver)
+
+    latest = flow.refreshed().history.first()
+    assert latest.history_change_reason == f"Version 1 withdrawn: {REASON}"
+    assert latest.history_user == flow.approver
+    assert latest.status == Status.WITHDRAWN
+
+
+def test_withdrawal_needs_a_reason(flow):
+    flow.drive(Status.PUBLISHED)
+
+    with pytest.raises(WorkflowError, match="Say why the version is being withdrawn"):
+        response_withdraw(response=flow.response, reason="  ", acting_user=flow.approver)
+
+    assert flow.refreshed().status == Status.PUBLISHED
+    assert not ResponseVersion.objects.filter(withdrawn_at__isnull=False).exists()
+
+
+def test_a_drafter_cannot_withdraw(flow):
+    flow.drive(Status.PUBLISHED)
+
+    with pytest.raises(ActionNotAllowed, match="an approver or an admin"):
+        response_withdraw(response=flow.response, reason=REASON, acting_user=flow.drafter)
+
+    assert flow.refreshed().status == Status.PUBLISHED
+
+
+def test_withdrawal_emits_the_event_the_public_copies_follow(flow):
+    flow.drive(Status.PUBLISHED)
+
+    version = response_withdraw(response=flow.response, reason=REASON, acting_user=flow.approver)
+
+    deliveries = EventDelivery.objects.filter(event="response.withdrawn")
+    assert [d.arguments for d in deliveries] == [{"version_id": version.pk}]
+    assert deliveries.get().subscriber.endswith("refresh_after_withdrawal")
+
+
+def test_a_corrected_version_is_published_as_an_amendment_and_the_withdrawn_one_stays_withdrawn(
+    flow,
+):
+    flow.drive(Status.WITHDRAWN)
+
+    flow.do("amend")
+    flow.write_text("The commissioner welcomes the report (corrected).")
+    flow.do("submit for approval")
+    flow.do("approve")
+    flow.do("publish")
+
+    response = flow.refreshed()
+    assert response.status == Status.PUBLISHED
+    assert response.published_on == PUBLISHED_ON
+    first, second = ResponseVersion.objects.filter(response=response).order_by("number")
+    assert first.withdrawn_at is not None
+    assert second.withdrawn_at is None
+    assert second.reason == "Corrected a date in R2."
+
+
+def test_a_withdrawn_response_cannot_be_withdrawn_again(flow):
+    flow.drive(Status.WITHDRAWN)
+
+    with pytest.raises(WorkflowError, match="cannot withdraw a response that is withdrawn"):
+        response_withdraw(response=flow.response, reason=REASON, acting_user=flow.approver)
