@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('responses', '0005_copies_per_version'),
+        ('responses', '0006_explanation_by_reference'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
