@@ -22,6 +22,7 @@ from public.services import (
     refresh_after_withdrawal,
 )
 from reminders.services import notify_after_correction
+from responses.corrections import record_findings_correction
 from responses.notifications import send_force_comments_submitted, send_force_invitation
 from responses.pdf import freeze_after_publication
 from responses.services import responses_reopen_after_findings_change
@@ -54,6 +55,11 @@ TRACKER_PUBLIC_PROGRESS_CHANGED = "tracker.public_progress_changed"
 #: (`inspections.services`). Arguments: report_id, acting_user_id, change (in words).
 REPORT_FINDINGS_CHANGED = "report.findings_changed"
 
+#: A change of a report's findings that other bodies' responses follow was recorded as a
+#: correction (`inspections.services._findings_changed`: a reason, who, what changed), made
+#: at once or from an office's proposal. Arguments: correction_id.
+REPORT_FINDINGS_CORRECTED = "report.findings_corrected"
+
 #: A correction of a report's shared facts (publication date, type, scope, forces) was made
 #: (`responses.corrections`): every response's due date and history already follow it.
 #: Arguments: correction_id.
@@ -68,6 +74,15 @@ SUBSCRIBERS = {
         # Send every response awaiting approval or approved back to drafting, and email the
         # drafter who submitted it (s55(5B): it no longer explains every recommendation).
         responses_reopen_after_findings_change,
+    ),
+    REPORT_FINDINGS_CORRECTED: (
+        # A line in every response's history (every status): who changed which findings, why.
+        record_findings_correction,
+        # Email each person in every office with a response (a CorrectionNotice row each).
+        notify_after_correction,
+        # Add the public note to each published response's page (its findings stay as
+        # published).
+        refresh_after_correction,
     ),
     RESPONSE_PUBLISHED: (
         # Freeze the version: the HTML snapshot now, the PDF queued for rendering.

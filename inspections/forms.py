@@ -294,9 +294,24 @@ class PasteForm(forms.Form):
         label="Add several at once",
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        label="Why the findings are being changed",
+        help_text="Other offices respond to this report: each sees this in its response's "
+        "history and is told by email and on its dashboard.",
+    )
+    proposal = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, noun: str = "item", allow_paste: bool = True, **kwargs):
+    def __init__(
+        self, *args, noun: str = "item", allow_paste: bool = True, shared: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if not shared:
+            # Only this office's response follows these findings: no correction to record.
+            del self.fields["reason"]
+            del self.fields["proposal"]
         if not allow_paste:
             # Judgements have two parts (area and grade): a line of text is not one.
             del self.fields["paste"]

@@ -420,7 +420,8 @@ class ImportDraft(models.Model):
 class ReportCorrection(models.Model):
     """A correction of the facts a report shares with every body that responds to it: the
     publication date (which starts every body's 56 days, s55(5A)), the type, the scope and the
-    forces covered. Made at once by someone who may change the report, or proposed by an office
+    forces covered; or of its findings (what every body must explain, s55(5B)), once other
+    bodies respond to it. Made at once by someone who may change the report, or proposed by an office
     and decided by the register maintainer (docs/decisions/0009-report-facts-ownership.md).
 
     The corrected values are kept as proposed (blank or None: unchanged); `previous` keeps the
@@ -443,6 +444,14 @@ class ReportCorrection(models.Model):
     )
     previous = models.JSONField(
         default=dict, blank=True, help_text="The facts as they were when the correction was made."
+    )
+    findings_proposed = models.TextField(
+        blank=True,
+        help_text="A proposed correction of the findings: what the office says is wrong in them.",
+    )
+    findings_changed = models.TextField(
+        blank=True,
+        help_text="A correction of the findings as made: what was added, edited, moved or removed.",
     )
     reason = models.TextField()
     proposed_by = models.ForeignKey(
@@ -471,6 +480,12 @@ class ReportCorrection(models.Model):
 
     def __str__(self):
         return f"Correction of {self.report} ({self.get_status_display().lower()})"
+
+    @property
+    def is_findings(self) -> bool:
+        """A correction of the report's findings (its recommendations, areas for improvement
+        and the rest), rather than of its shared facts."""
+        return bool(self.findings_proposed or self.findings_changed)
 
     def proposed_facts(self) -> dict:
         """{fact: corrected value} for the facts this correction changes."""

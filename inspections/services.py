@@ -14,7 +14,7 @@ from core.events import emit
 from core.history import attribute
 from core.locking import check_version, fingerprint
 
-from .models import Finding, GradedJudgement, Report, Scope, Theme
+from .models import Finding, GradedJudgement, Report, ReportCorrection, Scope, Theme
 from .timescales import parse_timescale
 
 
@@ -196,12 +196,18 @@ def findings_save_section(
     items: list[SectionItem],
     acting_user,
     expected_version: str | None = None,
+    reason: str = "",
+    proposal: ReportCorrection | None = None,
 ) -> list[Finding]:
     """Save one section of a report (its key findings, causes of concern, recommendations,
     AFIs or practice) as the editor left it: add, change, remove and reorder in one
     transaction. Refused with `ConcurrentEditError` if the section changed since the editor
     opened it, and with `ValidationError` if it would remove a finding that a response has
-    already answered (its explanation would be lost)."""
+    already answered (its explanation would be lost).
+
+    When other bodies respond to the report, a change is a correction of shared findings:
+    `reason` is required and the change is recorded (`_findings_changed`); `proposal`, an
+    office's proposed findings correction of this report, is the correction it makes."""
     kind = Finding.Kind(kind)
     label = {
         Finding.Kind.KEY_FINDING: "key findings",
@@ -235,7 +241,7 @@ def findings_save_section(
                 values["text"] = (values["text"] or "").strip()
             if item.pk is None:
                 finding = Finding(report=report, kind=kind, **values)
-                reason = f"{kind.label} added"
+                what = f"{kind.label} added"
             else:
                 finding = current[item.pk]
                 before = [getattr(finding, name) for name in values]
@@ -250,28 +256,30 @@ def findings_save_section(
                     if old != getattr(finding, name)
                 }
                 moved_only = changed <= {"position"}
-                reason = f"{kind.label} {'moved' if moved_only else 'edited'}"
+                what = f"{kind.label} {'moved' if moved_only else 'edited'}"
             _apply_timescale(finding, report.published_on)
             finding.full_clean()
-            attribute(finding, acting_user=acting_user, reason=reason)
+            attribute(finding, acting_user=acting_user, reason=what)
             finding.save()
             saved.append(finding)
-            changes.append(f"{reason}: {finding.reference or _excerpt(finding.text)}")
-        _findings_changed(report, acting_user, changes)
+            changes.append(f"{what}: {finding.reference or _excerpt(finding.text)}")
+        _findings_changed(report, acting_user, changes, reason=reason, proposal=proposal)
     return saved
 
 
 def finding_remove(*, finding: Finding, acting_user, reason: str = "") -> None:
     """Remove one finding (the admin's report page). Refused with `ValidationError`, as on the
-    report's section pages, if a response has answered it or it is being tracked."""
+    report's section pages, if a response has answered it or it is being tracked. `reason`
+    says why (required when other bodies respond to the report: `_findings_changed`)."""
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
-        reason = reason or f"{finding.get_kind_display()} removed"
-        _remove([finding], acting_user=acting_user, reason=reason)
+        what = f"{finding.get_kind_display()} removed"
+        _remove([finding], acting_user=acting_user, reason=reason or what)
         _findings_changed(
             finding.report,
             acting_user,
-            [f"{reason}: {finding.reference or _excerpt(finding.text)}"],
+            [f"{what}: {finding.reference or _excerpt(finding.text)}"],
+            reason=reason,
         )
 
 
@@ -294,17 +302,84 @@ def _excerpt(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 3].rstrip() + "..."
 
 
-def _findings_changed(report: Report, acting_user, changes: list[str]) -> None:
+def _findings_changed(
+    report: Report,
+    acting_user,
+    changes: list[str],
+    *,
+    reason: str = "",
+    proposal: ReportCorrection | None = None,
+) -> ReportCorrection | None:
     """Say that the report's findings changed ("report.findings_changed", config/events.py): a
-    response submitted for approval, or approved, no longer answers them as they stand."""
-    if changes:
-        emit(
-            "report.findings_changed",
-            report_id=report.pk,
-            acting_user_id=getattr(acting_user, "pk", None),
-            change="; ".join(changes),
-            changed_at=timezone.now().isoformat(),
+    response submitted for approval, or approved, no longer answers them as they stand.
+
+    When a body other than the acting person's own office responds to the report (a national
+    or multi-force report, or the register maintainer changing any report), the change is a
+    correction of shared findings, like a correction of the shared facts
+    (docs/decisions/0009-report-facts-ownership.md): it needs a reason, it is recorded as a
+    `ReportCorrection` (who, when, why, what changed), and "report.findings_corrected" follows
+    (a line in every response's history, each office told, the public notes). Returns it."""
+    if not changes:
+        return None
+    change = "; ".join(changes)
+    emit(
+        "report.findings_changed",
+        report_id=report.pk,
+        acting_user_id=getattr(acting_user, "pk", None),
+        change=change,
+        changed_at=timezone.now().isoformat(),
+    )
+    if not findings_shared(report=report, user=acting_user):
+        return None  # only the acting office's own response follows these findings
+    offices = _offices_of(acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": "Say why the findings are being changed: every other office "
+                "responding to this report sees it in its response's history."
+            }
         )
+    now = timezone.now()
+    if proposal is not None:
+        correction = ReportCorrection.objects.select_for_update().get(pk=proposal.pk)
+        if (
+            correction.report_id != report.pk
+            or correction.status != ReportCorrection.Status.PROPOSED
+            or not correction.findings_proposed
+        ):
+            raise ValidationError(
+                "That proposal is not an open findings correction of this report."
+            )
+    else:
+        covered = set(report.forces.values_list("pk", flat=True))
+        correction = ReportCorrection(
+            report=report,
+            proposed_by=acting_user,
+            proposed_by_office=next(
+                (o for o in offices if report.scope == Scope.NATIONAL or o.force_id in covered),
+                None,
+            ),
+        )
+    correction.reason = reason
+    correction.findings_changed = change
+    correction.status = ReportCorrection.Status.APPLIED
+    correction.decided_by = acting_user
+    correction.decided_at = now
+    attribute(correction, acting_user=acting_user, reason="Findings corrected")
+    correction.save()
+    emit("report.findings_corrected", correction_id=correction.pk)
+    return correction
+
+
+def findings_shared(*, report: Report, user) -> bool:
+    """Does a body other than `user`'s own office(s) respond to `report`? Then a change of its
+    findings is a correction of shared findings (`_findings_changed`): reason required."""
+    return report.responses.exclude(policing_body__in=_offices_of(user)).exists()
+
+
+def _offices_of(user) -> list:
+    return [m.policing_body for m in active_memberships(user) if m.policing_body_id]
 
 
 def _refuse_answered(findings: list[Finding]) -> None:
@@ -393,9 +468,17 @@ def _apply_timescale(finding: Finding, published_on: date) -> None:
 
 
 def finding_add(
-    *, report: Report, kind: str, text: str, acting_user, position: int | None = None, **fields
+    *,
+    report: Report,
+    kind: str,
+    text: str,
+    acting_user,
+    position: int | None = None,
+    why: str = "",
+    **fields,
 ) -> Finding:
-    """Add a finding; a recommendation's timescale text gives its kind and target date."""
+    """Add a finding; a recommendation's timescale text gives its kind and target date. `why`
+    is required when other bodies respond to the report (`_findings_changed`)."""
     with transaction.atomic():
         if position is None:
             position = Finding.objects.filter(report=report).count() + 1
@@ -405,7 +488,9 @@ def finding_add(
         reason = f"{finding.get_kind_display()} added"
         attribute(finding, acting_user=acting_user, reason=reason)
         finding.save()
-        _findings_changed(report, acting_user, [f"{reason}: {finding.reference or _excerpt(text)}"])
+        _findings_changed(
+            report, acting_user, [f"{reason}: {finding.reference or _excerpt(text)}"], reason=why
+        )
     return finding
 
 
@@ -415,6 +500,8 @@ _ANSWERED_FIELDS = ("kind", "reference", "text", "addressees", "timescale_text",
 
 
 def finding_update(*, finding: Finding, acting_user, reason: str = "", **fields) -> Finding:
+    """Change one finding; `reason` is its history reason, and says why when other bodies
+    respond to the report (then required: `_findings_changed`)."""
     with transaction.atomic():
         finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
         before = [getattr(finding, name) for name in _ANSWERED_FIELDS]
@@ -422,14 +509,15 @@ def finding_update(*, finding: Finding, acting_user, reason: str = "", **fields)
             setattr(finding, name, value)
         _apply_timescale(finding, finding.report.published_on)
         finding.full_clean()
-        reason = reason or f"{finding.get_kind_display()} edited"
-        attribute(finding, acting_user=acting_user, reason=reason)
+        what = f"{finding.get_kind_display()} edited"
+        attribute(finding, acting_user=acting_user, reason=reason or what)
         finding.save()
         if before != [getattr(finding, name) for name in _ANSWERED_FIELDS]:
             _findings_changed(
                 finding.report,
                 acting_user,
-                [f"{reason}: {finding.reference or _excerpt(finding.text)}"],
+                [f"{what}: {finding.reference or _excerpt(finding.text)}"],
+                reason=reason,
             )
     return finding
 

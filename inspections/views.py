@@ -37,10 +37,11 @@ from .forms import (
     split_pasted,
 )
 from .links import finding_link_create, finding_link_remove
-from .models import Addressee, Finding, FindingLink, GradedJudgement
+from .models import Addressee, Finding, FindingLink, GradedJudgement, ReportCorrection
 from .services import (
     SectionItem,
     findings_save_section,
+    findings_shared,
     judgements_save,
     report_change_refusal,
     report_create,
@@ -340,10 +341,15 @@ def report_section(request, pk, section):
         form_kwargs = {"kind": kind, "causes": causes}
     initial = _initial(kind, rows)
     problems, conflict = [], None
+    shared = kind != "judgements" and findings_shared(report=report, user=request.user)
+    proposal = _findings_proposal(
+        report, request.POST.get("proposal") or request.GET.get("proposal")
+    )
+    options = {"noun": noun, "allow_paste": kind != "judgements", "shared": shared}
 
     if request.method == "POST":
         formset = formset_class(request.POST, initial=initial, form_kwargs=form_kwargs)
-        paste = PasteForm(request.POST, noun=noun, allow_paste=kind != "judgements")
+        paste = PasteForm(request.POST, **options)
         if formset.is_valid() and paste.is_valid():
             items = _items(kind, formset, split_pasted(paste.cleaned_data.get("paste", "")))
             expected = paste.cleaned_data["version"] or None
@@ -362,12 +368,14 @@ def report_section(request, pk, section):
                         items=items,
                         acting_user=request.user,
                         expected_version=expected,
+                        reason=paste.cleaned_data.get("reason", ""),
+                        proposal=proposal if shared else None,
                     )
             except ConcurrentEditError as error:
                 data = request.POST.copy()
                 data["version"] = section_version(report, kind)
                 formset = formset_class(data, initial=initial, form_kwargs=form_kwargs)
-                paste = PasteForm(data, noun=noun, allow_paste=kind != "judgements")
+                paste = PasteForm(data, **options)
                 conflict = {
                     "message": str(error),
                     "current": _section_rows(report, kind),
@@ -375,7 +383,17 @@ def report_section(request, pk, section):
             except ValidationError as error:
                 problems = error.messages
             else:
-                messages.success(request, f"{heading} saved.")
+                if shared:
+                    messages.success(
+                        request,
+                        f"{heading} saved. The change is recorded as a correction of the "
+                        "findings: every response to the report has it in its history, and each "
+                        "office is being told.",
+                    )
+                else:
+                    messages.success(request, f"{heading} saved.")
+                if proposal is not None and shared:
+                    return redirect("corrections:detail", pk=proposal.pk)
                 if "add_another" in request.POST:
                     url = reverse("inspections:report-section", args=[report.pk, section])
                     return redirect(f"{url}?add=1#add-{section}")
@@ -384,11 +402,10 @@ def report_section(request, pk, section):
                 )
     else:
         formset = formset_class(initial=initial, form_kwargs=form_kwargs)
-        paste = PasteForm(
-            initial={"version": section_version(report, kind)},
-            noun=noun,
-            allow_paste=kind != "judgements",
-        )
+        initial_paste = {"version": section_version(report, kind)}
+        if proposal is not None:
+            initial_paste.update(reason=proposal.reason, proposal=proposal.pk)
+        paste = PasteForm(initial=initial_paste, **options)
     saved = {row.pk: row for row in rows}
     for form in formset.forms:
         form.saved = saved.get(form.initial.get("pk")) if kind != "judgements" else None
@@ -408,7 +425,27 @@ def report_section(request, pk, section):
             "problems": problems,
             "conflict": conflict,
             "is_recommendations": kind == Finding.Kind.RECOMMENDATION,
+            "shared": shared,
+            "proposal": proposal if shared else None,
         },
+    )
+
+
+def _findings_proposal(report, pk):
+    """The open proposal of a findings correction of `report` named by the page, if any."""
+    try:
+        pk = int(pk or 0)
+    except ValueError:
+        return None
+    if not pk:
+        return None
+    return (
+        ReportCorrection.objects.filter(
+            pk=pk, report=report, status=ReportCorrection.Status.PROPOSED
+        )
+        .exclude(findings_proposed="")
+        .select_related("proposed_by_office")
+        .first()
     )
 
 

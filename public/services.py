@@ -237,6 +237,17 @@ def _correction_notes(report) -> list[dict]:
     for correction in ReportCorrection.objects.filter(
         report=report, status=ReportCorrection.Status.APPLIED
     ).order_by("decided_at", "pk"):
+        if correction.is_findings:
+            # The published response keeps the findings it answered (its version is frozen):
+            # say so, rather than let the report's findings change silently under it.
+            text = (
+                "HMICFRS's findings in this report were corrected in the register. "
+                + correction_summary(correction)
+                + " The response above answers the findings as they stood when it was published."
+            )
+            on = timezone.localdate(correction.decided_at)
+            notes.append({"on": on.isoformat(), "on_text": long_date(on), "text": text})
+            continue
         text = "The report's details were corrected. " + correction_summary(correction)
         before = correction.previous.get("published_on")
         if correction.published_on and before:

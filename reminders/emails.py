@@ -294,7 +294,13 @@ def render_correction_email(*, recipient, notice, summary: str, day: date) -> tu
     response = notice.response
     # Named as every page names people to this person (another organisation's as its name).
     who = person_namer(viewer=recipient, people=[correction.decided_by])(correction.decided_by)
-    sentences = [f"{who} corrected the report's details. {summary}"]
+    what = "findings" if correction.is_findings else "details"
+    sentences = [f"{who} corrected the report's {what}. {summary}"]
+    if correction.is_findings:
+        sentences.append(
+            "Check your response's explanations against the findings as they stand now; a "
+            "published response keeps the findings it answered."
+        )
     if response.due_date and correction.published_on:
         sentences.append(
             f"{response.policing_body.short_name}'s response is now due "
@@ -312,5 +318,5 @@ def render_correction_email(*, recipient, notice, summary: str, day: date) -> tu
         url=response_url(response),
         urgent=bool(correction.published_on),
     )
-    subject = f"{response.report.title}: the report's details were corrected"
+    subject = f"{response.report.title}: the report's {what} were corrected"
     return render_reminder_email(recipient=recipient, item=item, subject=subject, day=day)

@@ -26,8 +26,9 @@ from .corrections import (
     report_correct,
     report_correction_decide,
     report_correction_propose,
+    report_findings_correction_propose,
 )
-from .forms import CorrectionDecisionForm, ReportCorrectionForm
+from .forms import CorrectionDecisionForm, FindingsCorrectionForm, ReportCorrectionForm
 
 REPORTS_PER_PAGE = 25
 
@@ -134,6 +135,60 @@ def correction_new(request, pk):
     )
 
 
+@office_or_maintainer_required
+def correction_new_findings(request, pk):
+    """Propose a correction of a report's findings (an office that may not change them: a
+    national report, or another office's). Someone who may change the report is sent to the
+    report's sections, where a change is recorded as the correction."""
+    report = get_object_or_404(_reports(request), pk=pk)
+    refusal = report_change_refusal(report=report, user=request.user)
+    if not refusal:
+        messages.info(
+            request, "You can change this report's findings yourself: open a section below."
+        )
+        return redirect("inspections:report-detail", pk=report.pk)
+    form = FindingsCorrectionForm(request.POST or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = report_findings_correction_propose(
+                report=report,
+                acting_user=request.user,
+                findings=form.cleaned_data["findings"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            problems = error.messages if isinstance(error, ValidationError) else [str(error)]
+        else:
+            messages.success(
+                request,
+                "Correction of the findings proposed. The register maintainer decides it; you "
+                "will see the decision here.",
+            )
+            return redirect("corrections:detail", pk=correction.pk)
+    return render(
+        request,
+        "corrections/new_findings.html",
+        {
+            "page_title": f"Propose a correction to the findings of {report.title}",
+            "report": report,
+            "form": form,
+            "problems": problems,
+            "refusal": refusal,
+        },
+    )
+
+
+#: The report's sections a findings correction can be made in (slug, heading).
+FINDINGS_SECTIONS = (
+    ("recommendations", "Recommendations"),
+    ("areas-for-improvement", "Areas for improvement"),
+    ("causes-of-concern", "Causes of concern"),
+    ("key-findings", "Key findings"),
+    ("practice", "Innovative or promising practice"),
+)
+
+
 def _decision_context(request, correction, form=None, problems=()):
     may_decide = (
         correction.status == ReportCorrection.Status.PROPOSED
@@ -145,7 +200,9 @@ def _decision_context(request, correction, form=None, problems=()):
         "correction": correction,
         "changes": correction_changes(correction),
         "may_decide": may_decide,
-        "form": form or (CorrectionDecisionForm() if may_decide else None),
+        "sections": FINDINGS_SECTIONS if may_decide and correction.findings_proposed else (),
+        "form": form
+        or (CorrectionDecisionForm(findings=correction.is_findings) if may_decide else None),
         "problems": list(problems),
     }
 
@@ -162,7 +219,7 @@ def correction_decide(request, pk):
     correction = get_object_or_404(_corrections(request), pk=pk)
     if report_change_refusal(report=correction.report, user=request.user):
         raise PermissionDenied("Only the register maintainer can decide this correction.")
-    form = CorrectionDecisionForm(request.POST)
+    form = CorrectionDecisionForm(request.POST, findings=correction.is_findings)
     problems = []
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"

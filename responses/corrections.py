@@ -210,6 +210,11 @@ def report_correction_decide(
                 f"This correction has already been decided: {correction.get_status_display()}."
             )
         correction.decision_note = note
+        if accept and correction.findings_proposed:
+            raise ValidationError(
+                "A correction of the findings is made in the report's sections: open the "
+                "section from this proposal, change it and save, and the proposal is made."
+            )
         if accept:
             _apply(correction, report=report, acting_user=acting_user)
         else:
@@ -268,6 +273,73 @@ def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None
         _save(response, acting_user=acting_user, reason=reason, fields=fields)
     # What follows (each office told, the public copies refreshed) is in config/events.py.
     emit("report.corrected", correction_id=correction.pk)
+
+
+def record_findings_correction(*, correction_id: int) -> int:
+    """Subscriber of "report.findings_corrected" (config/events.py): a correction of a report's
+    findings was made in the report's sections (`inspections.services._findings_changed`,
+    which cannot reach the responses). Every response to the report, whatever its status (not
+    started, published and not required included), gets a history line saying who changed
+    which findings and why. A published response's text is not touched: its public page keeps
+    the findings it answered and notes the correction (`public.services`). Idempotent: a
+    response whose history already has the line is skipped. Returns how many were written."""
+    correction = (
+        ReportCorrection.objects.select_related("decided_by")
+        .filter(pk=correction_id, status=ReportCorrection.Status.APPLIED)
+        .exclude(findings_changed="")
+        .first()
+    )
+    if correction is None:
+        return 0
+    reason = findings_history_reason(correction)
+    written = 0
+    for response in Response.objects.filter(report_id=correction.report_id).order_by("pk"):
+        if response.history.filter(
+            history_change_reason=reason, history_date__gte=correction.decided_at
+        ).exists():
+            continue
+        _save(_locked(response), acting_user=correction.decided_by, reason=reason, fields=[])
+        written += 1
+    return written
+
+
+def findings_history_reason(correction: ReportCorrection) -> str:
+    """The line a findings correction writes in every response's history."""
+    return f"Report's findings corrected ({correction.findings_changed}). Why: {correction.reason}"
+
+
+def report_findings_correction_propose(
+    *, report: Report, acting_user, findings: str, reason: str
+) -> ReportCorrection:
+    """Propose a correction of the findings of a report the acting user's office works with
+    but may not change (a national report, or one of another office's force): `findings` says
+    what is wrong in them, `reason` why. Nothing changes yet: someone who may change the
+    report makes it in the report's sections, naming the proposal (`inspections.services.
+    findings_save_section(proposal=...)`), or declines it with a note
+    (`report_correction_decide`)."""
+    reason = _require_reason(reason)
+    findings = (findings or "").strip()
+    if not findings:
+        raise ValidationError(
+            {"findings": "Say what is wrong in the findings: which one, and what it should say."}
+        )
+    office = _office_of(acting_user, report)
+    if office is None:
+        raise PermissionDenied(
+            "Only an office that works with this report can propose a correction."
+        )
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        correction = ReportCorrection(
+            report=report,
+            reason=reason,
+            findings_proposed=findings,
+            proposed_by=acting_user,
+            proposed_by_office=office,
+        )
+        attribute(correction, acting_user=acting_user, reason="Findings correction proposed")
+        correction.save()
+    return correction
 
 
 def has_work(response: Response) -> bool:
@@ -377,7 +449,12 @@ def correction_changes(correction: ReportCorrection) -> list[tuple[str, str, str
 
 def correction_summary(correction: ReportCorrection) -> str:
     """One sentence for emails, dashboards and the public page: 'Date published corrected
-    from 7 January 2020 to 8 January 2020.'"""
+    from 7 January 2020 to 8 January 2020.', or 'Findings corrected: Recommendation edited:
+    R3.' (for a proposal of the findings, 'Findings correction proposed: ...')."""
+    if correction.findings_changed:
+        return f"Findings corrected: {correction.findings_changed}."
+    if correction.findings_proposed:
+        return f"Findings correction proposed: {correction.findings_proposed}"
     parts = [
         f"{fact} corrected from {before} to {after}"
         for fact, before, after in correction_changes(correction)

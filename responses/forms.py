@@ -302,6 +302,28 @@ class CopiesForm(LockedForm):
             del self.fields["panel"]
 
 
+class FindingsCorrectionForm(forms.Form):
+    """A proposed correction of a report's findings, in words: which finding is wrong and
+    what it should say (the register maintainer makes it in the report's sections)."""
+
+    findings = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What is wrong in the findings",
+        help_text="Name each recommendation, area for improvement or other finding (for example "
+        "R3) and say what it should be: its words, its kind, its place, or that it is missing.",
+        max_length=10000,
+        error_messages={"required": "Enter what is wrong in the findings"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why",
+        help_text="For example, what HMICFRS's published report says. Every office that "
+        "responds to the report sees this if the correction is made.",
+        max_length=2000,
+        error_messages={"required": "Enter why the findings should be corrected"},
+    )
+
+
 class ReportCorrectionForm(forms.Form):
     """A correction of a report's shared facts as typed. Starts from the report's current
     facts; `changed_facts` gives only those the person changed, so a proposal decided later
@@ -387,6 +409,12 @@ class CorrectionDecisionForm(forms.Form):
         help_text="Needed if you do not make the correction: say why.",
         max_length=2000,
     )
+
+    def __init__(self, *args, findings: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if findings:
+            # A findings correction is made in the report's sections, not here.
+            self.fields["decision"].choices = [("decline", "Do not make it")]
 
     def clean(self):
         data = super().clean()

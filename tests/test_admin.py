@@ -309,6 +309,8 @@ def test_report_page_shows_data_warnings(admin_client, admin_user, data):
         text="Victims are not kept informed.",
         reference="CoC 2",
         acting_user=admin_user,
+        # The superuser is not Norfolk's office: Norfolk's response follows these findings.
+        why="Missed when the report was recorded.",
     )
 
     page = admin_client.get(_url(Report, "change", data["report"].pk))

@@ -252,6 +252,9 @@ TABLE: dict[str, Expect] = {
     "corrections:list": Expect(row(302, 200, 200, 200, 403, 200, 403, 200, 403)),
     "corrections:new": Expect(NORFOLK_REPORT_FACTS),
     "corrections:detail": Expect(NORFOLK_REPORT_FACTS),
+    # Proposing a correction of the findings: Norfolk's staff and the maintainer may change
+    # Norfolk's report's findings themselves, so they are sent to the report's page.
+    "corrections:new-findings": Expect(row(302, 302, 302, 302, 403, 404, 403, 302)),
     # Declining Norfolk's proposal: Norfolk's staff may change Norfolk's report, and so may the
     # maintainer; it goes back to the correction's page.
     "corrections:decide": Expect(
@@ -651,6 +654,7 @@ def url_kwargs(name: str, office: Office) -> dict:
         "tracking:track": {"pk": office.published.pk},
         "tracking:pack-download": {"pk": office.pack.pk},
         "corrections:new": {"pk": office.report.pk},
+        "corrections:new-findings": {"pk": office.report.pk},
     }
     if name in by_name:
         return by_name[name]

@@ -136,10 +136,13 @@ def _add_findings(report, items, user):
     return added
 
 
-def _record(*, acting_user, **fields):
-    """Record a report as the report pages do: the bodies it concerns get their responses."""
+def _record(*, acting_user, open_responses=True, **fields):
+    """Record a report as the report pages do: the bodies it concerns get their responses
+    (without `open_responses`, the caller opens them once the findings are in, as the importer
+    does: findings changed once other offices respond are a correction of shared findings)."""
     report = report_create(acting_user=acting_user, **fields)
-    responses_create_for_report(report=report, acting_user=acting_user)
+    if open_responses:
+        responses_create_for_report(report=report, acting_user=acting_user)
     return report
 
 
@@ -380,6 +383,7 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         published_on=today - timedelta(days=20),
         report_type=ReportType.NATIONAL_THEMATIC,
         scope=Scope.NATIONAL,
+        open_responses=False,
     )
     _add_findings(
         thematic,
@@ -422,8 +426,9 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         ],
         drafter,
     )
-    # Recording it opened every office's response (national: it concerns them all): each is
+    # Recording it opens every office's response (national: it concerns them all): each is
     # not started, with its clock running, until that office starts it or records why not.
+    responses_create_for_report(report=thematic, acting_user=drafter)
 
     # Published late, with a reason: PEEL 2021/22.
     late = _report(

@@ -372,6 +372,7 @@ def test_the_register_maintainer_edits_a_national_reports_findings(client, offic
         kind=Finding.Kind.RECOMMENDATION,
         items=[SectionItem(pk=recommendation.pk, values={"text": "Vet every officer again."})],
         acting_user=maintainer,
+        reason="HMICFRS's report says 'again'.",
     )
     client.force_login(maintainer)
     page = client.get(reverse("inspections:report-section", args=[national.pk, "recommendations"]))
