@@ -254,7 +254,7 @@ TABLE: dict[str, Expect] = {
     "corrections:detail": Expect(NORFOLK_REPORT_FACTS),
     # Proposing a correction of the findings: Norfolk's staff and the maintainer may change
     # Norfolk's report's findings themselves, so they are sent to the report's page.
-    "corrections:new-findings": Expect(row(302, 302, 302, 302, 403, 404, 403, 302)),
+    "corrections:new-findings": Expect(row(302, 302, 302, 302, 403, 404, 403, 302, 403)),
     # Declining Norfolk's proposal: Norfolk's staff may change Norfolk's report, and so may the
     # maintainer; it goes back to the correction's page.
     "corrections:decide": Expect(
