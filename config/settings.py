@@ -283,6 +283,8 @@ S55_IDLE_TIMEOUT_MINUTES = int(os.environ.get("S55_IDLE_TIMEOUT_MINUTES", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# The page for a refused form, in the person's language (core/views.py).
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -19,6 +19,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext as _
 
 from core.dates import long_date
 
@@ -307,7 +308,7 @@ class GovukDateField(forms.Field):
                 raise self._error("must be a real date", "invalid", parts=[part])
         if not re.fullmatch(r"\d{4}", year):
             raise ValidationError(
-                "Year must include 4 numbers", code="year", params={"parts": ["year"]}
+                _("Year must include 4 numbers"), code="year", params={"parts": ["year"]}
             )
         try:
             return datetime.date(numbers["year"], numbers["month"], numbers["day"])
@@ -317,7 +318,9 @@ class GovukDateField(forms.Field):
     def validate(self, value):
         if value is None and self.required:
             raise ValidationError(
-                f"Enter {_sentence_case_start(self.name_in_messages)}", code="required"
+                _("Enter %(sentence_case_start)s")
+                % {"sentence_case_start": _sentence_case_start(self.name_in_messages)},
+                code="required",
             )
         if value is None:
             return

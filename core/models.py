@@ -18,23 +18,27 @@ the policing body whose office sees the row on its pages (blank: only the operat
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class DeliveryStatus(models.TextChoices):
-    READY = "ready", "Waiting to run"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    READY = "ready", gettext_lazy("Waiting to run")
+    DONE = "done", gettext_lazy("Done")
+    FAILED = "failed", gettext_lazy("Failed")
 
 
 class EventDelivery(models.Model):
     """One subscriber's work after one event (see the module docstring)."""
 
-    event = models.CharField(max_length=60, help_text="The domain event, e.g. response.published.")
+    event = models.CharField(
+        max_length=60, help_text=gettext_lazy("The domain event, e.g. response.published.")
+    )
     subscriber = models.CharField(
-        max_length=200, help_text="The dotted path of the function that reacts to it."
+        max_length=200, help_text=gettext_lazy("The dotted path of the function that reacts to it.")
     )
     key = models.CharField(
-        max_length=200, help_text="The event's arguments as text: what this delivery is about."
+        max_length=200,
+        help_text=gettext_lazy("The event's arguments as text: what this delivery is about."),
     )
     arguments = models.JSONField(default=dict)
     office_id = models.PositiveIntegerField(null=True, blank=True)
@@ -42,7 +46,7 @@ class EventDelivery(models.Model):
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.READY
     )
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True, help_text="Why the last attempt failed.")
+    error = models.TextField(blank=True, help_text=gettext_lazy("Why the last attempt failed."))
     created_at = models.DateTimeField(auto_now_add=True)
     attempted_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -71,10 +75,10 @@ class EventDelivery(models.Model):
 
 
 class EmailStatus(models.TextChoices):
-    READY = "ready", "Ready to send"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    READY = "ready", gettext_lazy("Ready to send")
+    SENDING = "sending", gettext_lazy("Sending")
+    SENT = "sent", gettext_lazy("Sent")
+    FAILED = "failed", gettext_lazy("Failed")
 
     @property
     def colour(self) -> str:
@@ -85,9 +89,12 @@ class EmailStatus(models.TextChoices):
 class OutgoingEmail(models.Model):
     """One email to one person, stored as it is sent (see the module docstring)."""
 
-    kind = models.CharField(max_length=60, help_text="What the email is, e.g. force_invitation.")
+    kind = models.CharField(
+        max_length=60, help_text=gettext_lazy("What the email is, e.g. force_invitation.")
+    )
     key = models.CharField(
-        max_length=200, help_text="What occasioned it; unique with the kind and the address."
+        max_length=200,
+        help_text=gettext_lazy("What occasioned it; unique with the kind and the address."),
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

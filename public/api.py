@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -235,8 +236,7 @@ class PublishedResponseSerializer(serializers.ModelSerializer):
     versions = VersionSerializer(source="response.versions", many=True)
     corrections = CorrectionNoteSerializer(
         many=True,
-        help_text="Corrections of the report's shared facts (publication date, type, scope, "
-        "forces) since publication; the dates above already follow them.",
+        help_text="Corrections of the report's shared facts (publication date, type, scope, forces) since publication; the dates above already follow them.",
     )
     withdrawn_on = serializers.DateField(
         allow_null=True,
@@ -302,7 +302,7 @@ class StrictBooleanField(forms.Field):
             return None
         if value in ("true", "false"):
             return value == "true"
-        raise forms.ValidationError("Enter true or false.")
+        raise forms.ValidationError(_("Enter true or false."))
 
 
 class StrictBooleanFilter(filters.BooleanFilter):
@@ -354,7 +354,7 @@ class StrictFilterSet(filters.FilterSet):
         typed = (filters.NumberFilter, filters.BooleanFilter, filters.ChoiceFilter, SlugFilter)
         for name, declared in self.filters.items():
             if isinstance(declared, typed) and name in self.data and self.data.get(name) == "":
-                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
                 valid = False
         return valid
 
@@ -424,9 +424,12 @@ class StrictQueryMixin:
         problems = {}
         for name in request.query_params:
             if name not in allowed:
-                problems[name] = [f"Unknown parameter. Allowed: {', '.join(sorted(allowed))}."]
+                problems[name] = [
+                    _("Unknown parameter. Allowed: %(allowed)s.")
+                    % {"allowed": ", ".join(sorted(allowed))}
+                ]
             elif len(request.query_params.getlist(name)) > 1:
-                problems[name] = ["Give this parameter once."]
+                problems[name] = [_("Give this parameter once.")]
         if problems:
             raise ValidationError(problems)
 
@@ -460,7 +463,7 @@ class Pagination(pagination.PageNumberPagination):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        f"Enter a whole number from 1 to {self.max_page_size}."
+                        _("Enter a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
                     ]
                 }
             )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.generators import SchemaGenerator
 
@@ -135,7 +136,7 @@ def api_docs(request):
             request,
             "public/api_docs.html",
             {
-                "page_title": "Open data API",
+                "page_title": _("Open data API"),
                 "meta_description": info.get("description", ""),
                 "info": info,
                 "operations": operations,

@@ -11,6 +11,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from accounts.models import PolicingBody
@@ -36,8 +38,8 @@ class PlainSummaryAtom1Feed(Atom1Feed):
 
 class ResponsesFeed(Feed):
     feed_type = PlainSummaryAtom1Feed
-    title = "Published Section 55 responses"
-    subtitle = (
+    title = gettext_lazy("Published Section 55 responses")
+    subtitle = gettext_lazy(
         "New and amended responses by local policing bodies in England and Wales to HMICFRS "
         "inspection reports, published under section 55 of the Police Act 1996."
     )
@@ -49,7 +51,7 @@ class ResponsesFeed(Feed):
         return reverse("public:feed")
 
     def author_name(self):
-        return "Section 55 Tracker"
+        return _("Section 55 Tracker")
 
     def items(self):
         return selectors.feed_versions(limit=FEED_LENGTH)
@@ -60,13 +62,21 @@ class ResponsesFeed(Feed):
         if version.withdrawn_at:
             return f"{name} response to {record.report_title} (withdrawn: version {version.number})"
         if version.number == 1:
-            return f"{name} response to {record.report_title}"
-        return f"{name} response to {record.report_title} (amended: version {version.number})"
+            return _("%(body)s response to %(title)s") % {
+                "body": name,
+                "title": record.report_title,
+            }
+        return _("%(body)s response to %(title)s (amended: version %(number)s)") % {
+            "body": name,
+            "title": record.report_title,
+            "number": version.number,
+        }
 
     def item_description(self, version):
         record = version.response.public_record
         parts = [
-            f"Published on {long_date(version.published_on)} by the {record.policing_body.name}."
+            _("Published on %(date)s by the %(body)s.")
+            % {"date": long_date(version.published_on), "body": record.policing_body.name}
         ]
         if version.withdrawn_at:
             # The public note only: nothing of the withdrawn text.
@@ -78,11 +88,14 @@ class ResponsesFeed(Feed):
                 ]
             )
         if version.number > 1 and version.reason:
-            parts.append(f"Amended because: {version.reason}")
+            parts.append(_("Amended because: %(reason)s") % {"reason": version.reason})
         if version.number == record.version_number and record.summary:
             parts.append(record.summary)
         if version.number == record.version_number:
-            parts += [f"Correction of {note['on']}: {note['text']}" for note in record.corrections]
+            parts += [
+                _("Correction of %(on)s: %(text)s") % {"on": note["on"], "text": note["text"]}
+                for note in record.corrections
+            ]
         return " ".join(parts)
 
     def item_link(self, version):
@@ -117,13 +130,13 @@ class OfficeResponsesFeed(ResponsesFeed):
         return get_object_or_404(PolicingBody, slug=slug)
 
     def title(self, office):
-        return f"Section 55 responses published by the {office.name}"
+        return _("Section 55 responses published by the %(body)s") % {"body": office.name}
 
     def subtitle(self, office):
-        return (
-            f"New and amended responses of the {office.name} to HMICFRS inspection reports, "
+        return _(
+            "New and amended responses of the %(body)s to HMICFRS inspection reports, "
             "published under section 55 of the Police Act 1996."
-        )
+        ) % {"body": office.name}
 
     def link(self, office):
         return reverse("public:response-list") + f"?office={office.slug}"
@@ -148,7 +161,9 @@ def _feed_last_modified(request, slug=None):
 
 def _feed_etag(request, slug=None):
     newest = _feed_last_modified(request, slug)
-    return f"feed-{slug or 'all'}-{int(newest.timestamp() * 1000)}" if newest else None
+    if not newest:
+        return None
+    return f"feed-{get_language()}-{slug or 'all'}-{int(newest.timestamp() * 1000)}"
 
 
 def _own_last_modified(view):

@@ -18,6 +18,8 @@ WELSH_PAGES = {
     "no-results": "/cy/published/?q=xylophone",
     "filter-error": "/cy/published/?year=1066",
     "open-data": "/cy/open-data/",
+    "statistics": "/cy/statistics/",
+    "api-docs": "/cy/api/docs/",
     "accessibility": "/cy/accessibility/",
     "accessibility-staff": "/cy/accessibility/staff/",
     "not-found": "/cy/published/999999/",

@@ -70,11 +70,6 @@ def english_sentences() -> list[str]:
     return sorted(pieces)
 
 
-#: Public pages whose templates are not translated yet (docs/i18n.md, "What is left"):
-#: statistics and the API documentation. Remove each as it is done.
-NOT_YET_TRANSLATED = {"public:statistics", "public:api-docs"}
-
-
 def welsh_public_pages(response) -> list[str]:
     english = [
         ("public:home", {}, ""),
@@ -84,15 +79,15 @@ def welsh_public_pages(response) -> list[str]:
         ("public:response-list", {}, "?year=1066"),
         ("public:response", {"pk": response.pk}, ""),
         ("public:statistics", {}, ""),
+        ("public:statistics", {}, "?year=2020"),
+        ("public:statistics", {}, "?year=1066"),
         ("public:open-data", {}, ""),
         ("public:api-docs", {}, ""),
         ("public:accessibility", {}, ""),
         ("public:accessibility-staff", {}, ""),
     ]
     return [
-        translate_url(reverse(name, kwargs=kwargs) + query, "cy")
-        for name, kwargs, query in english
-        if name not in NOT_YET_TRANSLATED
+        translate_url(reverse(name, kwargs=kwargs) + query, "cy") for name, kwargs, query in english
     ]
 
 
@@ -146,3 +141,51 @@ def test_the_day_count_is_in_each_language_with_the_same_numbers():
         assert day_of_period_label(12) == "Diwrnod 12 o 56"
     with translation.override("en-gb"):
         assert day_of_period_label(12) == "Day 12 of 56"
+
+
+def test_the_error_pages_are_in_welsh(client, rf):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    # 500 is rendered without a request or context, in the language active for the request.
+    with translation.override("cy"):
+        html = render_to_string("500.html")
+    assert '<html lang="cy"' in html and "Mae'n ddrwg gennym, mae problem" in html
+    assert 'href="/cy/"' in html
+    assert not [s for s in english_sentences() if s in interface_text(html)]
+    with translation.override("en-gb"):
+        assert '<html lang="en-GB"' in render_to_string("500.html")
+
+    # A form refused by the CSRF check: the page in the browser's chosen language.
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies["s55_language"] = "cy"
+    refused = strict.post(reverse("accounts:sign-in"), {"username": "a", "password": "b"})
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert '<html lang="cy"' in html and "Nid oedd modd anfon eich ffurflen" in html
+    assert not [s for s in english_sentences() if s in interface_text(html)]
+    english = Client(enforce_csrf_checks=True).post(reverse("accounts:sign-in"), {})
+    assert "Your form could not be sent" in english.content.decode()
+
+
+def test_one_atom_feed_per_language(client):
+    publish(title="Custody inspection")
+    welsh = client.get("/cy/feeds/responses.atom").content.decode()
+    assert 'xml:lang="cy"' in welsh
+    assert "<title>Ymatebion Adran 55 a gyhoeddwyd</title>" in welsh
+    assert "response to" not in welsh and "Ymateb " in welsh and "/cy/published/" in welsh
+    english = client.get("/feeds/responses.atom").content.decode()
+    assert 'xml:lang="en-gb"' in english
+    assert "<title>Published Section 55 responses</title>" in english
+    assert "/cy/" not in english
+
+
+def test_api_errors_are_in_the_address_s_language(client):
+    welsh = client.get("/cy/api/responses/?ofice=x&page_size=0").json()
+    assert welsh["ofice"] == [welsh["ofice"][0]] and welsh["ofice"][0].startswith(
+        "Paramedr anhysbys"
+    )
+    english = client.get("/api/responses/?ofice=x").json()
+    assert english["ofice"][0].startswith("Unknown parameter")
