@@ -8,6 +8,7 @@ object and for objects saved through its inlines.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.history import attribute
@@ -232,17 +233,18 @@ class IdentityProviderForm(forms.ModelForm):
     """The client secret is typed here and stored encrypted; it is never shown back."""
 
     client_secret = forms.CharField(
-        label="Client secret",
+        label=gettext_lazy("Client secret"),
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=(
-            "Stored encrypted. Leave blank to keep the stored secret. Not needed when the "
-            "environment variable above is set."
+            gettext_lazy(
+                "Stored encrypted. Leave blank to keep the stored secret. Not needed when the environment variable above is set."
+            )
         ),
     )
     remove_client_secret = forms.BooleanField(
-        label="Remove the stored client secret", required=False
+        label=gettext_lazy("Remove the stored client secret"), required=False
     )
 
     class Meta:

@@ -5,8 +5,14 @@ import io
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.i18n import recipient_language
 
 from .models import IdentityProvider, Membership, PolicingBody
 from .selectors import (
@@ -15,9 +21,8 @@ from .selectors import (
     password_refused_by,
 )
 
-STRENGTH_HINT = (
-    "At least 8 characters. Not only numbers, not a common password and not like your name or "
-    "email address. A few unrelated words together make a good password."
+STRENGTH_HINT = gettext_lazy(
+    "At least 8 characters. Not only numbers, not a common password and not like your name or email address. A few unrelated words together make a good password."
 )
 
 
@@ -26,20 +31,23 @@ class SignInForm(auth_forms.AuthenticationForm):
 
     error_messages = {
         "invalid_login": (
-            "The username or password is not right. Check them and try again, or reset your "
-            "password. After 5 failed attempts signing in is paused for 15 minutes."
+            gettext_lazy(
+                "The username or password is not right. Check them and try again, or reset your password. After 5 failed attempts signing in is paused for 15 minutes."
+            )
         ),
-        "inactive": "This account has been closed. Ask your office's admin.",
+        "inactive": gettext_lazy("This account has been closed. Ask your office's admin."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Username or email address"
-        self.fields["username"].error_messages["required"] = "Enter your username or email address"
+        self.fields["username"].label = _("Username or email address")
+        self.fields["username"].error_messages["required"] = _(
+            "Enter your username or email address"
+        )
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "spellcheck": "false", "autofocus": False}
         )
-        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
     def confirm_login_allowed(self, user):
@@ -49,8 +57,10 @@ class SignInForm(auth_forms.AuthenticationForm):
         provider = password_refused_by(user)
         if provider is not None:
             raise forms.ValidationError(
-                f"{provider.organisation} signs in with its own accounts: use "
-                f'"Sign in with {provider.name}" instead of a password.',
+                _(
+                    '%(organisation)s signs in with its own accounts: use "Sign in with %(name)s" instead of a password.'
+                )
+                % {"organisation": provider.organisation, "name": provider.name},
                 code="password_not_allowed",
             )
 
@@ -74,18 +84,20 @@ class SingleSignOnForm(forms.Form):
     domain, or chosen from the list."""
 
     email = forms.EmailField(
-        label="Work email address",
+        label=gettext_lazy("Work email address"),
         required=False,
         error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.org"
+            "invalid": gettext_lazy(
+                "Enter an email address in the correct format, like name@example.org"
+            )
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     provider = forms.ModelChoiceField(
-        label="Or choose your organisation",
+        label=gettext_lazy("Or choose your organisation"),
         queryset=IdentityProvider.objects.none(),
         required=False,
-        empty_label="Choose your organisation",
+        empty_label=gettext_lazy("Choose your organisation"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -103,11 +115,12 @@ class SingleSignOnForm(forms.Form):
             if provider is None:
                 self.add_error(
                     "email",
-                    "Your organisation does not sign in to this service with its own accounts. "
-                    "Sign in with your username and password instead",
+                    _(
+                        "Your organisation does not sign in to this service with its own accounts. Sign in with your username and password instead"
+                    ),
                 )
         elif provider is None:
-            self.add_error("email", "Enter your work email address, or choose your organisation")
+            self.add_error("email", _("Enter your work email address, or choose your organisation"))
         cleaned["provider"] = provider
         return cleaned
 
@@ -129,30 +142,35 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             if auth_forms._unicode_ci_compare(email, getattr(user, email_field))
         )
 
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Each account's email in the language its person chose (core.i18n)."""
+        with translation.override(recipient_language(context.get("user"))):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
-        email.label = "Email address"
-        email.help_text = "The address your office gave when your account was created."
+        email.label = _("Email address")
+        email.help_text = _("The address your office gave when your account was created.")
         email.error_messages.update(
             {
-                "required": "Enter your email address",
-                "invalid": "Enter an email address in the correct format, like name@example.org",
+                "required": _("Enter your email address"),
+                "invalid": _("Enter an email address in the correct format, like name@example.org"),
             }
         )
 
 
 class _NewPasswordMixin:
     def _dress_new_password(self):
-        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].label = _("New password")
         self.fields["new_password1"].help_text = STRENGTH_HINT
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].label = "Confirm the new password"
+        self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
+        self.fields["new_password2"].label = _("Confirm the new password")
         self.fields["new_password2"].help_text = ""
-        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.fields["new_password2"].error_messages["required"] = _("Enter the new password again")
         self.error_messages = {
             **self.error_messages,
-            "password_mismatch": "The two passwords do not match",
+            "password_mismatch": _("The two passwords do not match"),
         }
 
 
@@ -165,20 +183,22 @@ class SetPasswordForm(_NewPasswordMixin, auth_forms.SetPasswordForm):
 class PasswordChangeForm(_NewPasswordMixin, auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["old_password"].label = "Current password"
-        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        self.fields["old_password"].label = _("Current password")
+        self.fields["old_password"].error_messages["required"] = _("Enter your current password")
         self.error_messages = {
             **self.error_messages,
-            "password_incorrect": "Your current password is not right",
+            "password_incorrect": _("Your current password is not right"),
         }
         self._dress_new_password()
 
 
 class TwoFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code from your authenticator app",
-        help_text="The 6-digit code the app shows now. It changes every 30 seconds.",
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        label=gettext_lazy("Code from your authenticator app"),
+        help_text=gettext_lazy("The 6-digit code the app shows now. It changes every 30 seconds."),
+        error_messages={
+            "required": gettext_lazy("Enter the 6-digit code from your authenticator app")
+        },
         widget=forms.TextInput(
             attrs={
                 "class": "govuk-input--width-5",
@@ -192,39 +212,43 @@ class TwoFactorCodeForm(forms.Form):
     def clean_code(self):
         code = re.sub(r"\s+", "", self.cleaned_data["code"])
         if not re.fullmatch(r"\d{6}", code):
-            raise forms.ValidationError("The code must be 6 numbers, like 123456")
+            raise forms.ValidationError(_("The code must be 6 numbers, like 123456"))
         return code
 
 
 OFFICE_ROLE_CHOICES = [
-    (Membership.Role.OPCC_DRAFTER, "Drafter: writes responses"),
-    (Membership.Role.OPCC_APPROVER, "Approver: signs off and publishes responses"),
-    (Membership.Role.OPCC_ADMIN, "Admin: manages the office's people and branding"),
+    (Membership.Role.OPCC_DRAFTER, gettext_lazy("Drafter: writes responses")),
+    (Membership.Role.OPCC_APPROVER, gettext_lazy("Approver: signs off and publishes responses")),
+    (Membership.Role.OPCC_ADMIN, gettext_lazy("Admin: manages the office's people and branding")),
 ]
 
 
 class OfficeUserAddForm(forms.Form):
     full_name = forms.CharField(
-        label="Full name",
+        label=gettext_lazy("Full name"),
         max_length=200,
-        error_messages={"required": "Enter the person's full name"},
+        error_messages={"required": gettext_lazy("Enter the person's full name")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     email = forms.EmailField(
-        label="Email address",
-        help_text="We will send an email to this address with a link to set a password.",
+        label=gettext_lazy("Email address"),
+        help_text=gettext_lazy(
+            "We will send an email to this address with a link to set a password."
+        ),
         error_messages={
-            "required": "Enter the person's email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": gettext_lazy("Enter the person's email address"),
+            "invalid": gettext_lazy(
+                "Enter an email address in the correct format, like name@example.org"
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=200, required=False)
     role = forms.ChoiceField(
-        label="Role",
+        label=gettext_lazy("Role"),
         choices=OFFICE_ROLE_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the person's role"},
+        error_messages={"required": gettext_lazy("Choose the person's role")},
     )
 
 
@@ -264,7 +288,7 @@ def contrast_with_white(colour: str) -> float:
 
 
 class BrandingForm(forms.ModelForm):
-    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+    remove_logo = forms.BooleanField(label=gettext_lazy("Remove the current logo"), required=False)
 
     class Meta:
         model = PolicingBody
@@ -275,35 +299,50 @@ class BrandingForm(forms.ModelForm):
             "logo",
             "logo_alt_text",
             "accent_colour",
+            "force_email_language",
         ]
         labels = {
-            "holder_name": "Name of the holder of the office",
-            "holder_title": "Title of the holder of the office",
+            "holder_name": gettext_lazy("Name of the holder of the office"),
+            "holder_title": gettext_lazy("Title of the holder of the office"),
             "no_force_comments_text": (
-                "What a published response says when the chief officer submitted no comments"
+                gettext_lazy(
+                    "What a published response says when the chief officer submitted no comments"
+                )
             ),
-            "logo": "Logo",
-            "logo_alt_text": "Text alternative for the logo",
-            "accent_colour": "Accent colour",
+            "logo": gettext_lazy("Logo"),
+            "logo_alt_text": gettext_lazy("Text alternative for the logo"),
+            "accent_colour": gettext_lazy("Accent colour"),
+            "force_email_language": gettext_lazy("Language of the office's emails to its force"),
         }
         help_texts = {
+            "force_email_language": gettext_lazy(
+                "The invitations to comment on a response, and to join the service, sent to "
+                "the force's contributors. If you choose none, each person gets them in the "
+                "language they chose."
+            ),
             "holder_name": (
-                "Filled in as the person signing each response, e.g. Giles Orpen-Smellie. "
-                "A response cannot be published without a signatory."
+                gettext_lazy(
+                    "Filled in as the person signing each response, e.g. Giles Orpen-Smellie. A response cannot be published without a signatory."
+                )
             ),
-            "holder_title": "Shown under the signature, e.g. Police and Crime Commissioner.",
+            "holder_title": gettext_lazy(
+                "Shown under the signature, e.g. Police and Crime Commissioner."
+            ),
             "no_force_comments_text": (
-                "Leave blank for: The Chief Constable did not submit comments. Drafts may say "
-                "that comments are still awaited; a published response never does."
+                gettext_lazy(
+                    "Leave blank for: The Chief Constable did not submit comments. Drafts may say that comments are still awaited; a published response never does."
+                )
             ),
-            "logo": "A PNG or JPEG file, up to 1 MB and 2000 by 2000 pixels.",
+            "logo": gettext_lazy("A PNG or JPEG file, up to 1 MB and 2000 by 2000 pixels."),
             "logo_alt_text": (
-                "What the logo says, for people who cannot see it, e.g. "
-                "Norfolk Police and Crime Commissioner."
+                gettext_lazy(
+                    "What the logo says, for people who cannot see it, e.g. Norfolk Police and Crime Commissioner."
+                )
             ),
             "accent_colour": (
-                "A # followed by 6 hexadecimal digits, like #1d70b8. Used for headings in the "
-                "PDF, so it must be dark enough to read on white."
+                gettext_lazy(
+                    "A # followed by 6 hexadecimal digits, like #1d70b8. Used for headings in the PDF, so it must be dark enough to read on white."
+                )
             ),
         }
         widgets = {
@@ -311,15 +350,20 @@ class BrandingForm(forms.ModelForm):
                 attrs={"class": "govuk-input--width-10", "spellcheck": "false"}
             ),
             "logo": forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+            "force_email_language": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["force_email_language"].choices = [
+            ("", gettext_lazy("Each person's own choice (English if they have made none)")),
+            *settings.LANGUAGES,
+        ]
         self.fields["holder_name"].required = False
-        self.fields["holder_title"].error_messages["required"] = (
+        self.fields["holder_title"].error_messages["required"] = _(
             "Enter the title of the holder of the office"
         )
-        self.fields["accent_colour"].error_messages["required"] = "Enter the accent colour"
+        self.fields["accent_colour"].error_messages["required"] = _("Enter the accent colour")
         if not (self.instance and self.instance.logo):
             del self.fields["remove_logo"]
 
@@ -329,17 +373,20 @@ class BrandingForm(forms.ModelForm):
             return logo
         if logo.size > LOGO_MAX_BYTES:
             raise forms.ValidationError(
-                f"The logo must be smaller than 1 MB; this file is {logo.size / 1048576:.1f} MB"
+                _("The logo must be smaller than 1 MB; this file is %(size)s MB")
+                % {"size": f"{logo.size / 1048576:.1f}"}
             )
         image = getattr(logo, "image", None)
         image_format = getattr(image, "format", None)
         if image_format not in LOGO_FORMATS:
-            raise forms.ValidationError("The logo must be a PNG or JPEG file")
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG file"))
         width, height = image.size
         if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
             raise forms.ValidationError(
-                f"The logo must be at most {LOGO_MAX_PIXELS} by {LOGO_MAX_PIXELS} pixels; "
-                f"this one is {width} by {height}"
+                _(
+                    "The logo must be at most %(max)s by %(max)s pixels; this one is %(width)s by %(height)s"
+                )
+                % {"max": LOGO_MAX_PIXELS, "width": width, "height": height}
             )
         logo.name = "logo" + LOGO_FORMATS[image_format]
         return logo
@@ -348,13 +395,16 @@ class BrandingForm(forms.ModelForm):
         colour = self.cleaned_data["accent_colour"].strip()
         if not HEX_COLOUR.fullmatch(colour):
             raise forms.ValidationError(
-                "Enter the accent colour as a # followed by 6 hexadecimal digits, like #1d70b8"
+                _("Enter the accent colour as a # followed by 6 hexadecimal digits, like #1d70b8")
             )
         ratio = contrast_with_white(colour)
         if ratio < 4.5:
             raise forms.ValidationError(
-                f"The accent colour is too light to read on white (contrast {ratio:.1f} to 1; "
-                "it must be at least 4.5 to 1). Choose a darker colour"
+                _(
+                    "The accent colour is too light to read on white (contrast %(ratio)s to 1; "
+                    "it must be at least 4.5 to 1). Choose a darker colour"
+                )
+                % {"ratio": f"{ratio:.1f}"}
             )
         return colour.lower()
 
@@ -363,7 +413,7 @@ class BrandingForm(forms.ModelForm):
         new_logo = self.files.get(self.add_prefix("logo"))
         keeps_logo = bool(self.instance.logo) and not cleaned.get("remove_logo")
         if (new_logo or keeps_logo) and not (cleaned.get("logo_alt_text") or "").strip():
-            self.add_error("logo_alt_text", "Enter a text alternative for the logo")
+            self.add_error("logo_alt_text", _("Enter a text alternative for the logo"))
         return cleaned
 
     @property
@@ -378,34 +428,53 @@ class InvitationForm(forms.Form):
     """An office admin invites a person: office staff, or a contributor for the office's force."""
 
     full_name = forms.CharField(
-        label="Full name",
+        label=gettext_lazy("Full name"),
         max_length=200,
-        error_messages={"required": "Enter the person's full name"},
+        error_messages={"required": gettext_lazy("Enter the person's full name")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     email = forms.EmailField(
-        label="Email address",
-        help_text="We will email a link to accept the invitation to this address.",
+        label=gettext_lazy("Email address"),
+        help_text=gettext_lazy("We will email a link to accept the invitation to this address."),
         error_messages={
-            "required": "Enter the person's email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": gettext_lazy("Enter the person's email address"),
+            "invalid": gettext_lazy(
+                "Enter an email address in the correct format, like name@example.org"
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
-        label="Role",
+        label=gettext_lazy("Role"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the person's role"},
+        error_messages={"required": gettext_lazy("Choose the person's role")},
+    )
+
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the invitation email"),
+        choices=[
+            (
+                "",
+                gettext_lazy(
+                    "For a force contributor, the language chosen for the force's emails; "
+                    "for office staff, English"
+                ),
+            ),
+            *settings.LANGUAGES,
+        ],
+        required=False,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, body: PolicingBody, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].initial = ""
         self.fields["role"].choices = [
             *OFFICE_ROLE_CHOICES,
             (
                 Membership.Role.FORCE_CONTRIBUTOR,
-                f"Force contributor for {body.force.name}: answers the office's invitations "
-                "to comment",
+                _("Force contributor for %(force)s: answers the office's invitations to comment")
+                % {"force": body.force.name},
             ),
         ]
 
@@ -414,9 +483,9 @@ class InvitationPasswordForm(SetPasswordForm):
     """Accepting an invitation without an account: your name and a new password."""
 
     full_name = forms.CharField(
-        label="Your full name",
+        label=gettext_lazy("Your full name"),
         max_length=200,
-        error_messages={"required": "Enter your full name"},
+        error_messages={"required": gettext_lazy("Enter your full name")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     field_order = ["full_name", "new_password1", "new_password2"]

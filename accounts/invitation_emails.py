@@ -14,8 +14,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
+
+from core.i18n import recipient_language
 
 from .models import Invitation, InvitationEmail
 
@@ -78,12 +81,15 @@ def _message(invitation: Invitation, token: str) -> EmailMultiAlternatives:
         "accept_url": invitation_url(token),
         "expires_at": invitation.expires_at,
     }
-    message = EmailMultiAlternatives(
-        subject=f"You are invited to {invitation.organisation} on Section 55 Tracker",
-        body=render_to_string("accounts/emails/invitation_link.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(
-        render_to_string("accounts/emails/invitation_link.html", context), "text/html"
-    )
+    # In the language chosen for the invitation (the person has no account to hold a choice).
+    with translation.override(recipient_language(None, fallback=invitation.language)):
+        message = EmailMultiAlternatives(
+            subject=gettext("You are invited to %(organisation)s on Section 55 Tracker")
+            % {"organisation": invitation.organisation},
+            body=render_to_string("accounts/emails/invitation_link.txt", context),
+            to=[invitation.email],
+        )
+        message.attach_alternative(
+            render_to_string("accounts/emails/invitation_link.html", context), "text/html"
+        )
     return message

@@ -17,9 +17,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.history import attribute
+from core.i18n import recipient_language
 
 from . import tasks
 from .invitation_emails import invitation_token, token_hash
@@ -60,25 +62,38 @@ def _new_link(invitation: Invitation, *, now) -> InvitationEmail:
 
 def _check_admin(acting_user, body: PolicingBody) -> None:
     if not has_office_role(acting_user, body, Membership.Role.OPCC_ADMIN):
-        raise InvitationError(f"Only an admin of {body.office_name} can invite people to it.")
+        raise InvitationError(
+            _("Only an admin of %(office_name)s can invite people to it.")
+            % {"office_name": body.office_name}
+        )
 
 
 def invitation_create(
-    *, body: PolicingBody, email: str, full_name: str, role: str, acting_user, force=None
+    *,
+    body: PolicingBody,
+    email: str,
+    full_name: str,
+    role: str,
+    acting_user,
+    force=None,
+    language: str = "",
 ) -> Invitation:
     """Invite the person at `email` to take `role`: in `body`'s office, or, for a force
-    contributor, in the office's own force (`force`, if given, must be that one)."""
+    contributor, in the office's own force (`force`, if given, must be that one). The email is
+    in `language`; if none is given, a contributor's is in the language the office chose for
+    its force (`PolicingBody.force_email_language`), anyone else's in English."""
     if role not in Membership.Role.values:
-        raise InvitationError("Choose a role.")
+        raise InvitationError(_("Choose a role."))
     contributor = role == Membership.Role.FORCE_CONTRIBUTOR
     if contributor:
         if force is not None and force.pk != body.force_id:
             raise InvitationError(
-                f"An office can only invite contributors for its own force, {body.force.name}."
+                _("An office can only invite contributors for its own force, %(name)s.")
+                % {"name": body.force.name}
             )
         force = body.force
     elif force is not None:
-        raise InvitationError("Office roles are in the office, not in a force.")
+        raise InvitationError(_("Office roles are in the office, not in a force."))
     email = get_user_model().objects.normalize_email(email.strip())
     now = timezone.now()
     with transaction.atomic():
@@ -88,7 +103,7 @@ def invitation_create(
         if Membership.objects.filter(
             user__email__iexact=email, role=role, is_active=True, **organisation
         ).exists():
-            raise InvitationError(f"{email} already has this role.")
+            raise InvitationError(_("%(email)s already has this role.") % {"email": email})
         pending = Invitation.objects.filter(
             policing_body=body,
             force=force,
@@ -100,8 +115,10 @@ def invitation_create(
         )
         if pending.exists():
             raise InvitationError(
-                f"{email} has already been invited to this role. Send the invitation again "
-                "from the list of invitations if they cannot find it."
+                _(
+                    "%(email)s has already been invited to this role. Send the invitation again from the list of invitations if they cannot find it."
+                )
+                % {"email": email}
             )
         invitation = Invitation(
             policing_body=body,
@@ -110,6 +127,9 @@ def invitation_create(
             email=email,
             full_name=full_name.strip(),
             invited_by=acting_user,
+            language=recipient_language(
+                None, fallback=language or (body.force_email_language if contributor else "")
+            ),
         )
         attribute(invitation, acting_user=acting_user, reason="Invited")
         _new_link(invitation, now=now)
@@ -133,7 +153,10 @@ def invitation_resend(*, invitation: Invitation, acting_user) -> Invitation:
         _check_admin(acting_user, invitation.policing_body)
         state = invitation.state_at(now)
         if state not in (State.PENDING, State.EXPIRED):
-            raise InvitationError(f"This invitation is {state.label.lower()}: it cannot be sent.")
+            raise InvitationError(
+                _("This invitation is %(lower)s: it cannot be sent.")
+                % {"lower": state.label.lower()}
+            )
         attribute(invitation, acting_user=acting_user, reason="Sent again with a new link")
         _new_link(invitation, now=now)
     return invitation
@@ -147,7 +170,9 @@ def invitation_revoke(*, invitation: Invitation, acting_user) -> Invitation:
         _check_admin(acting_user, invitation.policing_body)
         state = invitation.state_at(now)
         if state not in (State.PENDING, State.EXPIRED):
-            raise InvitationError(f"This invitation is {state.label.lower()} already.")
+            raise InvitationError(
+                _("This invitation is %(lower)s already.") % {"lower": state.label.lower()}
+            )
         invitation.revoked_at = now
         attribute(invitation, acting_user=acting_user, reason="Withdrawn")
         invitation.save(update_fields=["revoked_at"])
@@ -177,29 +202,33 @@ def invitation_accept(
     with transaction.atomic():
         found = invitation_for_token(token)
         if found is None:
-            raise InvitationError("This invitation link is not valid.")
+            raise InvitationError(_("This invitation link is not valid."))
         invitation = _locked(found)
         state = invitation.state_at(now)
         if state == State.ACCEPTED:
-            raise InvitationError("This invitation has already been used.")
+            raise InvitationError(_("This invitation has already been used."))
         if state == State.REVOKED:
-            raise InvitationError("This invitation has been withdrawn.")
+            raise InvitationError(_("This invitation has been withdrawn."))
         if state == State.EXPIRED:
             raise InvitationError(
-                "This invitation has expired. Ask the office's admin to send it again."
+                _("This invitation has expired. Ask the office's admin to send it again.")
             )
         if user is not None:
             user = User.objects.select_for_update().get(pk=user.pk)
             if user.email.lower() != invitation.email.lower() or not user.is_active:
                 raise InvitationError(
-                    f"This invitation is for {invitation.email}. Sign out, then open the link "
-                    "again and sign in with that address."
+                    _(
+                        "This invitation is for %(email)s. Sign out, then open the link again and sign in with that address."
+                    )
+                    % {"email": invitation.email}
                 )
         else:
             if not can_set_password(invitation):
                 raise InvitationError(
-                    f"There is already an account for {invitation.email}: sign in first, then "
-                    "open the link again."
+                    _(
+                        "There is already an account for %(email)s: sign in first, then open the link again."
+                    )
+                    % {"email": invitation.email}
                 )
             user = User.objects.filter(email__iexact=invitation.email).order_by("pk").first()
             if user is None:
@@ -232,6 +261,10 @@ def invitation_accept(
         membership.save()
         invitation.accepted_at = now
         invitation.accepted_by = user
+        if not user.language:
+            # The language the invitation was written in becomes the person's choice.
+            user.language = invitation.language
+            user.save(update_fields=["language"])
         attribute(invitation, acting_user=user, reason="Accepted")
         invitation.save(update_fields=["accepted_at", "accepted_by"])
         forget_memberships(user)

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from .permissions import (
@@ -129,8 +130,10 @@ class CurrentOrganisationMiddleware:
         logout(request)
         messages.info(
             request,
-            f"You were signed out because you had done nothing for {minutes} minutes. "
-            "Sign in again to carry on.",
+            _(
+                "You were signed out because you had done nothing for %(minutes)s minutes. Sign in again to carry on."
+            )
+            % {"minutes": minutes},
         )
         if _is_staff_path(request.path_info):
             return redirect_to_login(request.get_full_path())

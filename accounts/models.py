@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -39,8 +40,8 @@ class Force(models.Model):
     """A territorial police force of England and Wales."""
 
     class Country(models.TextChoices):
-        ENGLAND = "england", "England"
-        WALES = "wales", "Wales"
+        ENGLAND = "england", gettext_lazy("England")
+        WALES = "wales", gettext_lazy("Wales")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200, unique=True)
@@ -49,7 +50,9 @@ class Force(models.Model):
     chief_officer_title = models.CharField(
         max_length=100,
         default="Chief Constable",
-        help_text='"Chief Constable" everywhere except the Met and the City of London.',
+        help_text=gettext_lazy(
+            '"Chief Constable" everywhere except the Met and the City of London.'
+        ),
     )
     chief_officer_name = models.CharField(max_length=200, blank=True)
     chief_officer_email = models.EmailField(blank=True)
@@ -57,8 +60,9 @@ class Force(models.Model):
         default=60,
         validators=[MinValueValidator(5), MaxValueValidator(480)],
         help_text=(
-            "Minutes without a request after which a signed-in member is signed out (5 to 480; "
-            "the shortest of a person's organisations applies)."
+            gettext_lazy(
+                "Minutes without a request after which a signed-in member is signed out (5 to 480; the shortest of a person's organisations applies)."
+            )
         ),
     )
 
@@ -75,26 +79,32 @@ class PolicingBody(models.Model):
     """The local policing body that oversees one force and owes it the s55 response."""
 
     class Kind(models.TextChoices):
-        PCC = "pcc", "Police and Crime Commissioner"
-        PFCC = "pfcc", "Police, Fire and Crime Commissioner"
-        MAYOR = "mayor", "Combined-authority mayor"
-        MOPAC = "mopac", "Mayor's Office for Policing and Crime"
-        COMMON_COUNCIL = "common_council", "Common Council of the City of London"
+        PCC = "pcc", gettext_lazy("Police and Crime Commissioner")
+        PFCC = "pfcc", gettext_lazy("Police, Fire and Crime Commissioner")
+        MAYOR = "mayor", gettext_lazy("Combined-authority mayor")
+        MOPAC = "mopac", gettext_lazy("Mayor's Office for Policing and Crime")
+        COMMON_COUNCIL = "common_council", gettext_lazy("Common Council of the City of London")
 
     force = models.OneToOneField(Force, on_delete=models.PROTECT, related_name="policing_body")
     slug = models.SlugField(unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     name = models.CharField(
         max_length=200,
-        help_text="The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'.",
+        help_text=gettext_lazy(
+            "The body as it signs, e.g. 'Norfolk Police and Crime Commissioner'."
+        ),
     )
-    office_name = models.CharField(max_length=200, help_text="The office that does the work.")
+    office_name = models.CharField(
+        max_length=200, help_text=gettext_lazy("The office that does the work.")
+    )
     short_name = models.CharField(max_length=100)
     holder_title = models.CharField(
-        max_length=100, help_text='e.g. "Police and Crime Commissioner".'
+        max_length=100, help_text=gettext_lazy('e.g. "Police and Crime Commissioner".')
     )
     holder_name = models.CharField(
-        max_length=200, blank=True, help_text="Who signs the office's responses by default."
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("Who signs the office's responses by default."),
     )
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
@@ -102,27 +112,29 @@ class PolicingBody(models.Model):
         max_length=200,
         blank=True,
         help_text=(
-            "The body that scrutinises this one and is sent its responses, e.g. 'Norfolk Police "
-            "and Crime Panel', 'Essex Police, Fire and Crime Panel' or 'London Assembly Police "
-            "and Crime Committee'. Blank where there is none (the City of London: the Common "
-            "Council is itself the body)."
+            gettext_lazy(
+                "The body that scrutinises this one and is sent its responses, e.g. 'Norfolk Police and Crime Panel', 'Essex Police, Fire and Crime Panel' or 'London Assembly Police and Crime Committee'. Blank where there is none (the City of London: the Common Council is itself the body)."
+            )
         ),
     )
-    panel_email = models.EmailField(blank=True, help_text="The scrutiny body's address.")
+    panel_email = models.EmailField(
+        blank=True, help_text=gettext_lazy("The scrutiny body's address.")
+    )
     logo = models.ImageField(upload_to="logos/", blank=True)
     logo_alt_text = models.CharField(max_length=200, blank=True)
     accent_colour = models.CharField(
         max_length=7,
         default="#1d70b8",
-        help_text="A hex colour such as #1d70b8, used in the PDF template.",
+        help_text=gettext_lazy("A hex colour such as #1d70b8, used in the PDF template."),
     )
     require_two_factor = models.BooleanField(default=False)
     idle_timeout_minutes = models.PositiveSmallIntegerField(
         default=60,
         validators=[MinValueValidator(5), MaxValueValidator(480)],
         help_text=(
-            "Minutes without a request after which a signed-in member is signed out (5 to 480; "
-            "the shortest of a person's organisations applies)."
+            gettext_lazy(
+                "Minutes without a request after which a signed-in member is signed out (5 to 480; the shortest of a person's organisations applies)."
+            )
         ),
     )
     share_open_work_nationally = models.BooleanField(
@@ -137,15 +149,26 @@ class PolicingBody(models.Model):
         "what a published response says when the chief officer submitted no comments",
         max_length=300,
         blank=True,
-        help_text='Blank: "The Chief Constable did not submit comments." (with the force\'s '
-        "title for its chief officer).",
+        help_text=gettext_lazy(
+            'Blank: "The Chief Constable did not submit comments." (with the force\'s title for its chief officer).'
+        ),
+    )
+    #: The language of the office's emails to its force (the s55(4) invitation to comment, and
+    #: invitations to the force's contributors): the office chooses it for its force; blank,
+    #: each contributor's own choice (`User.language`), else English.
+    force_email_language = models.CharField(
+        gettext_lazy("language of emails to the force"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "policing bodies"
+        verbose_name_plural = gettext_lazy("policing bodies")
 
     def __str__(self):
         return self.name
@@ -170,11 +193,13 @@ class PolicingBody(models.Model):
 
 #: A report's recommendations to all local policing bodies, named for each kind of body.
 ADDRESSEE_LABELS = {
-    PolicingBody.Kind.PCC: "Police and crime commissioners",
-    PolicingBody.Kind.PFCC: "Police, fire and crime commissioners",
-    PolicingBody.Kind.MAYOR: "Mayors exercising police and crime commissioner functions",
-    PolicingBody.Kind.MOPAC: "The Mayor's Office for Policing and Crime",
-    PolicingBody.Kind.COMMON_COUNCIL: "The Common Council of the City of London",
+    PolicingBody.Kind.PCC: gettext_lazy("Police and crime commissioners"),
+    PolicingBody.Kind.PFCC: gettext_lazy("Police, fire and crime commissioners"),
+    PolicingBody.Kind.MAYOR: gettext_lazy(
+        "Mayors exercising police and crime commissioner functions"
+    ),
+    PolicingBody.Kind.MOPAC: gettext_lazy("The Mayor's Office for Policing and Crime"),
+    PolicingBody.Kind.COMMON_COUNCIL: gettext_lazy("The Common Council of the City of London"),
 }
 
 
@@ -209,12 +234,12 @@ class Membership(models.Model):
     """
 
     class Role(models.TextChoices):
-        OPCC_DRAFTER = "opcc_drafter", "OPCC drafter"
-        OPCC_APPROVER = "opcc_approver", "OPCC approver"
-        OPCC_ADMIN = "opcc_admin", "OPCC admin"
-        FORCE_CONTRIBUTOR = "force_contributor", "Force contributor"
-        REGISTER_MAINTAINER = "register_maintainer", "Register maintainer"
-        NATIONAL_VIEWER = "national_viewer", "National read-only"
+        OPCC_DRAFTER = "opcc_drafter", gettext_lazy("OPCC drafter")
+        OPCC_APPROVER = "opcc_approver", gettext_lazy("OPCC approver")
+        OPCC_ADMIN = "opcc_admin", gettext_lazy("OPCC admin")
+        FORCE_CONTRIBUTOR = "force_contributor", gettext_lazy("Force contributor")
+        REGISTER_MAINTAINER = "register_maintainer", gettext_lazy("Register maintainer")
+        NATIONAL_VIEWER = "national_viewer", gettext_lazy("National read-only")
 
     OFFICE_ROLES = (Role.OPCC_DRAFTER, Role.OPCC_APPROVER, Role.OPCC_ADMIN)
     #: Roles held in no office or force: the register maintainer's and the national read-only.
@@ -333,33 +358,42 @@ class IdentityProvider(models.Model):
     )
     name = models.CharField(
         max_length=200,
-        help_text='The organisation as people know it: the button reads "Sign in with <name>".',
+        help_text=gettext_lazy(
+            'The organisation as people know it: the button reads "Sign in with <name>".'
+        ),
     )
     issuer = models.URLField(
         help_text=(
-            "The provider's issuer, exactly as in its discovery document, e.g. "
-            "https://login.microsoftonline.com/<tenant id>/v2.0 for Entra ID."
+            gettext_lazy(
+                "The provider's issuer, exactly as in its discovery document, e.g. https://login.microsoftonline.com/<tenant id>/v2.0 for Entra ID."
+            )
         )
     )
-    client_id = models.CharField(max_length=255, help_text="The application (client) id.")
+    client_id = models.CharField(
+        max_length=255, help_text=gettext_lazy("The application (client) id.")
+    )
     client_secret_env = models.CharField(
         max_length=100,
         blank=True,
         help_text=(
-            "The name of an environment variable holding the client secret. Leave blank to "
-            "store the secret (encrypted) instead."
+            gettext_lazy(
+                "The name of an environment variable holding the client secret. Leave blank to store the secret (encrypted) instead."
+            )
         ),
     )
     client_secret_sealed = models.TextField(blank=True, editable=False)
     allowed_email_domains = models.TextField(
         help_text=(
-            "The email domains of the organisation's people, one a line (e.g. norfolk-pcc.gov.uk). "
-            "Nobody else signs in through this provider."
+            gettext_lazy(
+                "The email domains of the organisation's people, one a line (e.g. norfolk-pcc.gov.uk). Nobody else signs in through this provider."
+            )
         )
     )
     passwords_allowed = models.BooleanField(
         default=True,
-        help_text="Untick once everyone signs in with the provider: passwords are then refused.",
+        help_text=gettext_lazy(
+            "Untick once everyone signs in with the provider: passwords are then refused."
+        ),
     )
     is_active = models.BooleanField(default=True)
 
@@ -384,10 +418,16 @@ class IdentityProvider(models.Model):
         parts = urlsplit(self.issuer or "")
         loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
         if self.issuer and parts.scheme != "https" and not loopback:
-            raise ValidationError({"issuer": "The issuer must be an https:// address."})
+            raise ValidationError(
+                {"issuer": gettext_lazy("The issuer must be an https:// address.")}
+            )
         if not self.email_domains:
             raise ValidationError(
-                {"allowed_email_domains": "Enter at least one email domain, like example.gov.uk."}
+                {
+                    "allowed_email_domains": gettext_lazy(
+                        "Enter at least one email domain, like example.gov.uk."
+                    )
+                }
             )
 
     @property
@@ -425,13 +465,15 @@ class ExternalIdentity(models.Model):
     issuer = models.CharField(max_length=255)
     subject = models.CharField(max_length=255)
     email = models.CharField(
-        max_length=254, blank=True, help_text="The address the provider gave at the last sign-in."
+        max_length=254,
+        blank=True,
+        help_text=gettext_lazy("The address the provider gave at the last sign-in."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_signed_in_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "external identities"
+        verbose_name_plural = gettext_lazy("external identities")
         constraints = [
             models.UniqueConstraint(
                 fields=["issuer", "subject"], name="external_identity_unique_subject"
@@ -453,16 +495,18 @@ class Invitation(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Withdrawn"
+        PENDING = "pending", gettext_lazy("Pending")
+        ACCEPTED = "accepted", gettext_lazy("Accepted")
+        EXPIRED = "expired", gettext_lazy("Expired")
+        REVOKED = "revoked", gettext_lazy("Withdrawn")
 
     policing_body = models.ForeignKey(
         PolicingBody,
         on_delete=models.CASCADE,
         related_name="invitations",
-        help_text="The office that invites (for a force contributor, the office of that force).",
+        help_text=gettext_lazy(
+            "The office that invites (for a force contributor, the office of that force)."
+        ),
     )
     force = models.ForeignKey(
         Force,
@@ -470,18 +514,20 @@ class Invitation(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="invitations",
-        help_text="For a force contributor: the force, always the office's own.",
+        help_text=gettext_lazy("For a force contributor: the force, always the office's own."),
     )
     role = models.CharField(max_length=20, choices=Membership.Role.choices)
     email = models.EmailField()
     full_name = models.CharField(max_length=200)
-    token_hash = models.CharField(max_length=64, unique=True, help_text="sha256 of the token.")
+    token_hash = models.CharField(
+        max_length=64, unique=True, help_text=gettext_lazy("sha256 of the token.")
+    )
     expires_at = models.DateTimeField()
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(help_text="When the current link was made.")
+    sent_at = models.DateTimeField(help_text=gettext_lazy("When the current link was made."))
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -491,6 +537,9 @@ class Invitation(models.Model):
         related_name="invitations_accepted",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: The language of the invitation's email (the invited person has no account yet to hold a
+    #: choice); becomes the person's language when they accept, if they have none.
+    language = models.CharField(max_length=10, default="en-gb", choices=settings.LANGUAGES)
 
     history = HistoricalRecords()
 
@@ -535,10 +584,10 @@ class InvitationEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        READY = "ready", "Ready to send"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Not sent: the invitation changed"
+        READY = "ready", gettext_lazy("Ready to send")
+        SENT = "sent", gettext_lazy("Sent")
+        FAILED = "failed", gettext_lazy("Failed")
+        CANCELLED = "cancelled", gettext_lazy("Not sent: the invitation changed")
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="emails")
     nonce = models.CharField(max_length=64, unique=True)

@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urlsplit
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
@@ -85,8 +86,10 @@ def client_secret(provider: IdentityProvider) -> str:
         value = os.environ.get(provider.client_secret_env, "")
         if not value:
             raise SignInError(
-                f"Single sign-on for {provider.name} is not set up completely (its client "
-                "secret is missing). Sign in with your password, or tell the service administrator."
+                _(
+                    "Single sign-on for %(name)s is not set up completely (its client secret is missing). Sign in with your password, or tell the service administrator."
+                )
+                % {"name": provider.name}
             )
         return value
     if not provider.client_secret_sealed:
@@ -95,8 +98,10 @@ def client_secret(provider: IdentityProvider) -> str:
         return unseal(provider.client_secret_sealed)
     except UnsealError as error:
         raise SignInError(
-            f"Single sign-on for {provider.name} cannot be used at the moment. Tell the service "
-            "administrator (the stored client secret needs entering again)."
+            _(
+                "Single sign-on for %(name)s cannot be used at the moment. Tell the service administrator (the stored client secret needs entering again)."
+            )
+            % {"name": provider.name}
         ) from error
 
 
@@ -112,8 +117,10 @@ def _get_json(url: str, *, what: str, provider: IdentityProvider) -> dict:
     except (requests.RequestException, ValueError) as error:
         logger.warning("OIDC %s for %s at %s failed: %s", what, provider.name, url, error)
         raise SignInError(
-            f"{provider.name}'s sign-in service did not answer. Try again in a few minutes, or "
-            "sign in with your password if your organisation allows it."
+            _(
+                "%(name)s's sign-in service did not answer. Try again in a few minutes, or sign in with your password if your organisation allows it."
+            )
+            % {"name": provider.name}
         ) from error
 
 
@@ -133,8 +140,10 @@ def provider_metadata(provider: IdentityProvider) -> dict:
                 provider.issuer,
             )
             raise SignInError(
-                f"{provider.name}'s sign-in service is not set up as expected. Tell the "
-                "service administrator."
+                _(
+                    "%(name)s's sign-in service is not set up as expected. Tell the service administrator."
+                )
+                % {"name": provider.name}
             )
         cache.set(key, metadata, METADATA_TTL)
     return metadata
@@ -222,11 +231,15 @@ def complete(provider: IdentityProvider, *, pending: Pending, code: str, redirec
     except Exception as error:  # Authlib raises OAuthError, requests its own errors
         logger.warning("OIDC token exchange with %s failed: %s", provider.name, error)
         raise SignInError(
-            f"{provider.name} did not confirm your sign-in. Try signing in again."
+            _("%(name)s did not confirm your sign-in. Try signing in again.")
+            % {"name": provider.name}
         ) from error
     id_token = token.get("id_token")
     if not id_token:
-        raise SignInError(f"{provider.name} did not confirm who you are. Try signing in again.")
+        raise SignInError(
+            _("%(name)s did not confirm who you are. Try signing in again.")
+            % {"name": provider.name}
+        )
     return validate_id_token(provider, id_token, nonce=pending.nonce)
 
 
@@ -252,12 +265,14 @@ def validate_id_token(provider: IdentityProvider, id_token: str, *, nonce: str) 
         ).validate(claims)
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
         if len(audiences) > 1 and claims.get("azp") != provider.client_id:
-            raise SignInError("The ID token was issued to another application as well.")
+            raise SignInError(_("The ID token was issued to another application as well."))
     except JoseError as error:
         logger.warning("OIDC ID token from %s refused: %s", provider.name, error)
         raise SignInError(
-            f"Your sign-in with {provider.name} could not be checked, so it was refused. Try "
-            "signing in again; if it keeps happening, tell the service administrator."
+            _(
+                "Your sign-in with %(name)s could not be checked, so it was refused. Try signing in again; if it keeps happening, tell the service administrator."
+            )
+            % {"name": provider.name}
         ) from error
     return claims
 

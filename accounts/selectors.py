@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from .models import IdentityProvider, Membership
 from .permissions import has_office_role, user_force, user_office
@@ -48,7 +49,7 @@ def force_contributors(force):
 # --- How a person is named to another organisation ----------------------------------------------
 
 #: Shown for someone who belongs to no office or force (an administrator of the service).
-NO_ORGANISATION_LABEL = "A Section 55 Tracker administrator"
+NO_ORGANISATION_LABEL = gettext_lazy("A Section 55 Tracker administrator")
 
 
 def _organisation_force_id(membership) -> int | None:

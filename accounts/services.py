@@ -11,9 +11,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import i18n
 from core.errors import DomainError
 from core.history import attribute
 from core.sealed import seal
@@ -55,7 +57,7 @@ def membership_add(
     (`accounts.invitations`), and join when they accept.
     """
     if role not in OFFICE_ROLES:
-        raise MembershipError("Choose a role in the office.")
+        raise MembershipError(_("Choose a role in the office."))
     User = get_user_model()
     email = User.objects.normalize_email(email.strip())
     with transaction.atomic():
@@ -78,19 +80,26 @@ def membership_add(
             )
             if elsewhere:
                 raise MembershipError(
-                    f"{email} already belongs to another organisation. Invite them instead "
-                    "(Invitations, on the people page): once they accept, they work for your "
-                    "office as well and choose which office they act for."
+                    _(
+                        "%(email)s already belongs to another organisation. Invite them instead (Invitations, on the people page): once they accept, they work for your office as well and choose which office they act for."
+                    )
+                    % {"email": email}
                 )
             if not user.is_active:
                 raise MembershipError(
-                    f"The account for {email} has been closed. Ask the service administrator "
-                    "to reopen it."
+                    _(
+                        "The account for %(email)s has been closed. Ask the service administrator to reopen it."
+                    )
+                    % {"email": email}
                 )
         membership = Membership.objects.filter(user=user, role=role, policing_body=body).first()
         if membership is not None and membership.is_active:
             raise MembershipError(
-                f"{user.display_name} already has the role {membership.get_role_display()} here."
+                _("%(display_name)s already has the role %(get_role_display)s here.")
+                % {
+                    "display_name": user.display_name,
+                    "get_role_display": membership.get_role_display(),
+                }
             )
         if membership is None:
             membership = Membership(user=user, role=role, policing_body=body)
@@ -115,7 +124,7 @@ def membership_deactivate(
             return membership
         if membership.user_id == acting_user.pk and membership.role == Membership.Role.OPCC_ADMIN:
             raise MembershipError(
-                "You cannot remove your own admin role. Ask another admin of your office."
+                _("You cannot remove your own admin role. Ask another admin of your office.")
             )
         membership.is_active = False
         attribute(membership, acting_user=acting_user, reason=reason)
@@ -187,10 +196,11 @@ def policing_body_update_branding(
     remove_logo: bool = False,
     holder_title: str | None = None,
     no_force_comments_text: str | None = None,
+    force_email_language: str | None = None,
 ) -> PolicingBody:
     """Change the office's holder (name and title: the default signatory of its responses),
     what its published responses say when the chief officer submitted no comments, its accent
-    colour and logo (validated by the form)."""
+    colour and logo (validated by the form), and the language of its emails to its force."""
     with transaction.atomic():
         body = PolicingBody.objects.select_for_update().get(pk=body.pk)
         old_logo = body.logo.name if body.logo else ""
@@ -200,6 +210,10 @@ def policing_body_update_branding(
         if no_force_comments_text is not None:
             body.no_force_comments_text = no_force_comments_text.strip()
         body.accent_colour = accent_colour.lower()
+        if force_email_language is not None:
+            if force_email_language and not i18n.is_supported(force_email_language):
+                raise ValueError(f"Unknown language {force_email_language!r}")
+            body.force_email_language = force_email_language
         body.logo_alt_text = logo_alt_text.strip()
         if logo is not None:
             body.logo.save(f"{body.slug}-logo{_extension(logo.name)}", logo, save=False)
@@ -292,12 +306,16 @@ def external_identity_sign_in(*, provider: IdentityProvider, claims: dict):
     subject = str(claims.get("sub") or "")
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip()
     if not subject:
-        raise SingleSignOnRefused(f"{provider.name} did not say who you are.")
+        raise SingleSignOnRefused(_("%(name)s did not say who you are.") % {"name": provider.name})
     if not provider.allows_email(email):
         raise SingleSignOnRefused(
-            f"Your account ({email or 'with no email address'}) is not one of "
-            f"{provider.name}'s addresses that may sign in here. Sign in with the account your "
-            "organisation gave you for this service."
+            _(
+                "Your account (%(email)s) is not one of %(name)s's addresses that may sign in here. Sign in with the account your organisation gave you for this service."
+            )
+            % {
+                "email": email or _("with no email address"),
+                "name": provider.name,
+            }
         )
     User = get_user_model()
     with transaction.atomic():
@@ -320,7 +338,7 @@ def external_identity_sign_in(*, provider: IdentityProvider, claims: dict):
             )
             logger.info("New account %s from %s's first sign-in", user.pk, provider.name)
         elif not identity.user.is_active:
-            raise SingleSignOnRefused("This account has been closed. Ask your office's admin.")
+            raise SingleSignOnRefused(_("This account has been closed. Ask your office's admin."))
         identity.email = email
         identity.last_signed_in_at = timezone.now()
         identity.save()
@@ -337,7 +355,10 @@ def external_identity_link(*, provider: IdentityProvider, subject: str, user, ac
             defaults={"user": user, "provider": provider, "email": user.email},
         )
         if identity.user_id != user.pk:
-            raise SingleSignOnRefused(f"{provider.name}'s subject {subject} is someone else's.")
+            raise SingleSignOnRefused(
+                _("%(name)s's subject %(subject)s is someone else's.")
+                % {"name": provider.name, "subject": subject}
+            )
         if created:
             logger.info(
                 "Identity at %s linked to account %s by %s", provider.name, user.pk, acting_user

@@ -20,17 +20,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse, reverse_lazy, translate_url
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.encoding import force_bytes
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import i18n
+from core.i18n import recipient_language
 from core.uploads import body_limit
 
 from . import forms, oidc, selectors, services, tasks
@@ -128,7 +131,7 @@ class SignOutView(auth_views.LogoutView):
                 provider, post_logout_redirect_uri=request.build_absolute_uri("/")
             )
         response = super().post(request, *args, **kwargs)
-        messages.success(request, "You have signed out.")
+        messages.success(request, gettext("You have signed out."))
         if end_session:
             request.session[_SIGNED_OUT] = {"name": provider_name, "url": end_session}
             return redirect("accounts:signed-out")
@@ -207,18 +210,22 @@ def sso_callback(request):
     if saved is None:
         return _sso_failed(
             request,
-            "This sign-in link has already been used or was not started in this browser. "
-            "Start again from the sign-in page.",
+            gettext(
+                "This sign-in link has already been used or was not started in this browser. "
+                "Start again from the sign-in page."
+            ),
         )
     pending = oidc.Pending.from_session(saved)
     provider = IdentityProvider.objects.filter(pk=pending.provider_id, is_active=True).first()
     if provider is None or pending.expired:
-        return _sso_failed(request, "The sign-in took too long. Start again from the sign-in page.")
+        return _sso_failed(
+            request, gettext("The sign-in took too long. Start again from the sign-in page.")
+        )
     if request.GET.get("error"):
         return _sso_failed(
             request,
-            f"{provider.name} did not sign you in ({request.GET['error']}). Start again from "
-            "the sign-in page.",
+            gettext("%(name)s did not sign you in (%(error)s). Start again from the sign-in page.")
+            % {"name": provider.name, "error": request.GET["error"]},
         )
     try:
         claims = oidc.complete(
@@ -305,7 +312,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "Your password has been changed.")
+        messages.success(self.request, gettext("Your password has been changed."))
         return response
 
 
@@ -335,8 +342,12 @@ def sign_out_everywhere(request):
     logout(request)
     messages.success(
         request,
-        f"You have signed out everywhere ({ended} {'session' if ended == 1 else 'sessions'} "
-        "ended). Sign in again to carry on.",
+        ngettext(
+            "You have signed out everywhere (%(ended)s session ended). Sign in again to carry on.",
+            "You have signed out everywhere (%(ended)s sessions ended). Sign in again to carry on.",
+            ended,
+        )
+        % {"ended": ended},
     )
     return redirect("accounts:sign-in")
 
@@ -354,7 +365,10 @@ def office_switch(request):
         return render(request, "accounts/office_switch_refused.html", status=400)
     response = redirect("responses:dashboard")
     remember_office(request, response, office)
-    messages.success(request, f"You are now acting for {office.office_name}.")
+    messages.success(
+        request,
+        gettext("You are now acting for %(office_name)s.") % {"office_name": office.office_name},
+    )
     return response
 
 
@@ -407,7 +421,14 @@ def _qr_svg(url: str) -> str:
     svg = image.to_string(encoding="unicode")
     # qrcode's SVG is generated from the URL's bits only (paths and numbers), never from text.
     return mark_safe(  # noqa: S308
-        svg.replace("<svg ", '<svg role="img" aria-label="QR code for your authenticator app" ', 1)
+        svg.replace(
+            "<svg ",
+            format_html(
+                '<svg role="img" aria-label="{}" ',
+                gettext("QR code for your authenticator app"),
+            ),
+            1,
+        )
     )
 
 
@@ -417,7 +438,7 @@ def two_factor_setup(request):
     key), then enter a code. A GET only reads: it never creates a device, so a link or a
     prefetch cannot replace the key someone is about to scan."""
     if _has_confirmed_device(request.user):
-        messages.info(request, "Two-factor sign-in is already set up for your account.")
+        messages.info(request, gettext("Two-factor sign-in is already set up for your account."))
         return redirect("accounts:account")
     next_url = _next_url(request, "")
     if request.method == "POST" and request.POST.get("action") == "start":
@@ -440,7 +461,7 @@ def two_factor_setup(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            messages.success(request, "Two-factor sign-in is set up.")
+            messages.success(request, gettext("Two-factor sign-in is set up."))
             return redirect(_next_url(request, reverse("accounts:account")))
         form.add_error("code", _WRONG_CODE)
     key = b32encode(device.bin_key).decode()
@@ -456,7 +477,7 @@ def two_factor_setup(request):
     )
 
 
-_WRONG_CODE = (
+_WRONG_CODE = gettext_lazy(
     "The code is not right. Enter the code the app shows now; if it still fails, check that the "
     "time on your phone is set automatically"
 )
@@ -558,8 +579,14 @@ def office_user_add(request):
             _send_invitation(request, membership, created=created)
             messages.success(
                 request,
-                f"{membership.user.display_name} now has the role {membership.get_role_display()}. "
-                f"We have emailed {membership.user.email}.",
+                gettext(
+                    "%(display_name)s now has the role %(get_role_display)s. We have emailed %(email)s."
+                )
+                % {
+                    "display_name": membership.user.display_name,
+                    "get_role_display": membership.get_role_display(),
+                    "email": membership.user.email,
+                },
             )
             return redirect("accounts:office-users")
     return render(request, "accounts/office_user_add.html", {"form": form, "body": body})
@@ -587,15 +614,19 @@ def _send_invitation(request, membership: Membership, *, created: bool) -> None:
         "sign_in_url": request.build_absolute_uri(reverse("accounts:sign-in")),
         "created": created,
     }
-    subject = f"You have been added to {membership.policing_body.short_name} on Section 55 Tracker"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("accounts/emails/invitation.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(
-        render_to_string("accounts/emails/invitation.html", context), "text/html"
-    )
+    # In the person's language; a person who has not chosen one gets the admin's.
+    with translation.override(recipient_language(user, fallback=translation.get_language())):
+        subject = gettext("You have been added to %(body)s on Section 55 Tracker") % {
+            "body": membership.policing_body.short_name
+        }
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("accounts/emails/invitation.txt", context),
+            to=[user.email],
+        )
+        message.attach_alternative(
+            render_to_string("accounts/emails/invitation.html", context), "text/html"
+        )
     transaction.on_commit(message.send)
 
 
@@ -613,7 +644,11 @@ def office_user_deactivate(request, pk: int):
         else:
             messages.success(
                 request,
-                f"{membership.user.display_name} no longer has the role {membership.get_role_display()}.",
+                gettext("%(display_name)s no longer has the role %(get_role_display)s.")
+                % {
+                    "display_name": membership.user.display_name,
+                    "get_role_display": membership.get_role_display(),
+                },
             )
             return redirect("accounts:office-users")
     return render(
@@ -634,17 +669,23 @@ def office_user_reset_two_factor(request, pk: int):
     if removed:
         messages.success(
             request,
-            f"{membership.user.display_name}'s authenticator app has been removed. They will "
-            "set up a new one when they next sign in.",
+            gettext(
+                "%(display_name)s's authenticator app has been removed. They will set up a new one when they next sign in."
+            )
+            % {"display_name": membership.user.display_name},
         )
     else:
-        messages.info(request, f"{membership.user.display_name} had no authenticator app.")
+        messages.info(
+            request,
+            gettext("%(display_name)s had no authenticator app.")
+            % {"display_name": membership.user.display_name},
+        )
     return redirect("accounts:office-users")
 
 
 @body_limit(
     lambda: forms.LOGO_MAX_BYTES + 512 * 1024,
-    message="The logo must be smaller than 1 MB: choose a smaller PNG or JPEG file.",
+    message=gettext_lazy("The logo must be smaller than 1 MB: choose a smaller PNG or JPEG file."),
 )
 @_admin_required
 def office_branding(request):
@@ -662,10 +703,11 @@ def office_branding(request):
             no_force_comments_text=data["no_force_comments_text"],
             accent_colour=data["accent_colour"],
             logo_alt_text=data["logo_alt_text"],
+            force_email_language=data.get("force_email_language", ""),
             logo=form.new_logo,
             remove_logo=data.get("remove_logo", False),
         )
-        messages.success(request, "The office's branding has been saved.")
+        messages.success(request, gettext("The office's branding has been saved."))
         return redirect("accounts:office-branding")
     if request.method == "POST":
         body.refresh_from_db()  # validating the form changed the instance in memory
@@ -718,11 +760,16 @@ def office_invitation_create(request):
                 full_name=data["full_name"],
                 role=data["role"],
                 acting_user=request.user,
+                language=data.get("language") or "",
             )
         except InvitationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"We have emailed an invitation to {invitation.email}.")
+            messages.success(
+                request,
+                gettext("We have emailed an invitation to %(email)s.")
+                % {"email": invitation.email},
+            )
             return redirect("accounts:office-invitations")
     return render(request, "accounts/office_invitation_create.html", {"form": form, "body": body})
 
@@ -740,7 +787,10 @@ def office_invitation_resend(request, pk: int):
     except InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"We have emailed a new link to {invitation.email}.")
+        messages.success(
+            request,
+            gettext("We have emailed a new link to %(email)s.") % {"email": invitation.email},
+        )
     return redirect("accounts:office-invitations")
 
 
@@ -753,7 +803,11 @@ def office_invitation_revoke(request, pk: int):
     except InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+        messages.success(
+            request,
+            gettext("The invitation to %(email)s has been withdrawn.")
+            % {"email": invitation.email},
+        )
     return redirect("accounts:office-invitations")
 
 
@@ -799,7 +853,11 @@ def invitation_accept_view(request, token: str):
                     remember_office(request, response, membership.policing_body)
                 messages.success(
                     request,
-                    f"You are now {membership.get_role_display()} for {membership.organisation}.",
+                    gettext("You are now %(get_role_display)s for %(organisation)s.")
+                    % {
+                        "get_role_display": membership.get_role_display(),
+                        "organisation": membership.organisation,
+                    },
                 )
                 return response
     sign_in_url = f"{reverse('accounts:sign-in')}?{urlencode({'next': request.path})}"

@@ -123,3 +123,15 @@ def language_alternates(request) -> list[dict]:
     default = translate_url(here, settings.LANGUAGE_CODE)
     alternates.append({"hreflang": "x-default", "href": request.build_absolute_uri(default)})
     return alternates
+
+
+def recipient_language(user=None, *, fallback: str | None = None) -> str:
+    """The language of an email to `user`: the one they chose (`User.language`), else
+    `fallback` (e.g. the language the office chose for its force), else English. Emails are
+    rendered inside `translation.override(recipient_language(...))`, whoever causes them."""
+    code = getattr(user, "language", "") if user is not None else ""
+    if is_supported(code):
+        return code
+    if fallback and is_supported(fallback):
+        return fallback
+    return settings.LANGUAGE_CODE
