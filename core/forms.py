@@ -345,3 +345,17 @@ class GovukDateField(forms.Field):
             return True
         initial = self.to_python(initial) if not isinstance(initial, datetime.date) else initial
         return initial != data
+
+
+class ContentLanguageSelect(forms.Select):
+    """A select whose options are names people gave (offices, forces, people): on a page in
+    another language each option but the blank one carries `lang="en-GB"` (the names'
+    language, core.i18n.CONTENT_LANGUAGE), so screen readers pronounce them as written."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        from . import i18n
+
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value not in ("", None) and i18n.content_lang_attribute():
+            option["attrs"] = {**option["attrs"], "lang": i18n.html_lang(i18n.CONTENT_LANGUAGE)}
+        return option

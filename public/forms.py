@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ContentLanguageSelect
+
 from .selectors import MAX_QUERY_LENGTH, FilterChoices, ListFilters
 
 
@@ -21,7 +23,9 @@ class ResponseFilterForm(forms.Form):
         label=_("Year the report was published"), required=False, coerce=int, empty_value=None
     )
     report_type = forms.ChoiceField(label=_("Type of report"), required=False)
-    office = forms.ChoiceField(label=_("Policing body"), required=False)
+    office = forms.ChoiceField(
+        label=_("Policing body"), required=False, widget=ContentLanguageSelect
+    )
 
     def __init__(self, *args, choices: FilterChoices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +48,9 @@ class StatisticsFilterForm(forms.Form):
     year = forms.TypedChoiceField(
         label=_("Year the report was published"), required=False, coerce=int, empty_value=None
     )
-    office = forms.ChoiceField(label=_("Policing body"), required=False)
+    office = forms.ChoiceField(
+        label=_("Policing body"), required=False, widget=ContentLanguageSelect
+    )
 
     def __init__(self, *args, years: list[int], offices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
