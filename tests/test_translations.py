@@ -32,6 +32,7 @@ NOT_YET_TRANSLATED = {
     "corrections/detail.html",
     "corrections/list.html",
     "corrections/new.html",
+    "corrections/new_findings.html",
     "emails/force_comments_submitted.html",
     "emails/force_comments_submitted.txt",
     "emails/force_invitation.html",
