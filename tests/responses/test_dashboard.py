@@ -256,6 +256,67 @@ def test_force_dashboard_marks_a_late_reply(client, norfolk, drafter):
     assert "Late 3 days ago" in soup.get_text(" ", strip=True)
 
 
+def _invited(norfolk, drafter, number, *, answered: bool):
+    """A response the force was invited to comment on `number` days before 8 January 2020,
+    answered (comments recorded) or still waiting for them."""
+    response = open_response(
+        norfolk, drafter, published_on=date(2019, 1, 7), title=f"Invited {number:02d}"
+    )
+    invited_on = date(2020, 1, 8) - timedelta(days=number)
+    response_invite_force(
+        response=response,
+        invited_on=invited_on,
+        reply_by=invited_on + timedelta(days=20),
+        acting_user=drafter,
+    )
+    if answered:
+        response_record_force_comments(
+            response=response, acting_user=drafter, text="Comments.", received_on=invited_on
+        )
+    return response
+
+
+def _titles(section):
+    return [a.get_text(strip=True) for a in section.find_next("ul").find_all("a", href=True)]
+
+
+def test_force_dashboard_lists_every_response_to_do_and_pages_the_rest(client, norfolk, drafter):
+    for number in range(25):
+        _invited(norfolk, drafter, number, answered=True)
+    for number in range(30, 33):
+        _invited(norfolk, drafter, number, answered=False)
+    contributor = force_user(norfolk.force)
+
+    soup = page(client, contributor)
+
+    to_do = soup.find("h2", string=lambda t: t and t.startswith("To do"))
+    assert to_do.get_text(strip=True) == "To do (3)"
+    assert sorted(_titles(to_do)) == ["Invited 30", "Invited 31", "Invited 32"]
+    done = soup.find(id="sent-or-closed")
+    assert done.get_text(strip=True) == "Sent or closed (25)"
+    # Newest invitation first, twenty to a page.
+    assert _titles(done) == [f"Invited {n:02d}" for n in range(20)]
+    assert soup.select_one(".govuk-pagination")
+
+    second = BeautifulSoup(client.get(URL + "?page=2").content, "html.parser")
+    assert _titles(second.find(id="sent-or-closed")) == [f"Invited {n:02d}" for n in range(20, 25)]
+    assert len(_titles(second.find("h2", string=lambda t: t and t.startswith("To do")))) == 3
+
+
+def test_force_dashboard_costs_the_same_with_ten_times_the_history(client, norfolk, drafter):
+    contributor = force_user(norfolk.force)
+    for number in range(3):
+        _invited(norfolk, drafter, number, answered=True)
+    _invited(norfolk, drafter, 40, answered=False)
+    few = _queries_for_dashboard(client, contributor)
+
+    for number in range(3, 30):
+        _invited(norfolk, drafter, number, answered=True)
+    _invited(norfolk, drafter, 41, answered=False)
+
+    assert _queries_for_dashboard(client, contributor) == few
+
+
 def _queries_for_dashboard(client, user) -> int:
     client.force_login(user)
     with CaptureQueriesContext(connection) as context:
