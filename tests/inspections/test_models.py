@@ -262,3 +262,19 @@ def test_only_a_recommendation_can_belong_to_a_cause_of_concern(staff, report):
         )
 
     assert "cause_of_concern" in refused.value.message_dict
+
+
+def test_covering_force_lists_each_report_once_whoever_else_it_covers(db):
+    from accounts.models import Force
+    from inspections.models import Scope
+    from tests.factories import ReportFactory
+
+    norfolk, suffolk = Force.objects.get(slug="norfolk"), Force.objects.get(slug="suffolk")
+    both = ReportFactory(title="Norfolk and Suffolk", forces=[norfolk, suffolk])
+    national = ReportFactory(title="National", scope=Scope.NATIONAL, forces=[norfolk, suffolk])
+    ReportFactory(title="Suffolk only", forces=[suffolk])
+
+    covering = Report.objects.covering_force(norfolk).order_by("title")
+
+    assert list(covering) == [national, both]
+    assert covering.count() == 2
