@@ -54,19 +54,28 @@ class CorrectionNote:
 
 def correction_notices(*, body, user, today: date) -> list[CorrectionNote]:
     """Corrections made in the last CORRECTION_NOTICE_DAYS to reports the office responds to,
-    newest first (two queries, one more for who made them when there are any, and one for the
-    names of forces if a correction moved them). Who made each is named as `person_namer`
-    says to `user` (another organisation's people as their organisation)."""
+    newest first (one query; when there are any, one for their responses, one for who made
+    them and one for the names of forces if a correction moved them). Who made each is named
+    as `person_namer` says to `user` (another organisation's people as their organisation).
+
+    The office's responses are a semi-join, not loaded: an office has hundreds over ten years
+    (465 at national scale) and the notices concern a handful."""
     since = today - timedelta(days=CORRECTION_NOTICE_DAYS)
-    responses = {r.report_id: r for r in Response.objects.for_body(body).select_related("report")}
+    own = Response.objects.for_body(body)
     corrections = ReportCorrection.objects.filter(
-        report_id__in=list(responses),
+        report_id__in=own.values("report_id"),
         status=ReportCorrection.Status.APPLIED,
         decided_at__date__gte=since,
     ).select_related("report", "decided_by")
     corrections = list(corrections.order_by("-decided_at", "-pk"))
     if not corrections:
         return []
+    responses = {
+        r.report_id: r
+        for r in own.filter(report_id__in={c.report_id for c in corrections}).select_related(
+            "report"
+        )
+    }
     name = person_namer(viewer=user, people={c.decided_by for c in corrections})
     return [
         CorrectionNote(
@@ -146,8 +155,9 @@ def office_dashboard(*, body, user, today: date) -> dict:
     ).only("pk", "report_id"):
         recommendations[finding.report_id].append(finding)
     explanations: dict[int, list[Explanation]] = {r.pk: [] for r in open_responses}
+    # Everything `Explanation.is_complete` reads (a deferred refers_to cost a query a row).
     for explanation in Explanation.objects.filter(response__in=open_responses).only(
-        "pk", "response_id", "finding_id", "kind", "text"
+        "pk", "response_id", "finding_id", "kind", "text", "refers_to_id"
     ):
         explanations[explanation.response_id].append(explanation)
 
