@@ -19,7 +19,7 @@ from inspections.forms import MARKUP_HINT
 from inspections.models import ReportType, Scope
 
 from . import deadlines
-from .models import Explanation
+from .models import Explanation, Redaction
 
 
 class LockedForm(forms.Form):
@@ -420,4 +420,43 @@ class CorrectionDecisionForm(forms.Form):
         data = super().clean()
         if data.get("decision") == "decline" and not (data.get("note") or "").strip():
             self.add_error("note", "Say why the correction is not being made")
+        return data
+
+
+class RedactionForm(forms.Form):
+    """Mark a passage of a text to be published as redacted (`services.redaction_add`)."""
+
+    field = forms.ChoiceField(label="Which text is the passage in?", widget=forms.RadioSelect)
+    passage = forms.CharField(
+        label="Passage to redact",
+        help_text="Copy it exactly from the text: every place it appears is redacted.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reason = forms.ChoiceField(
+        label="Why is it redacted?",
+        help_text='The public sees the reason in its place, for example "[redacted: personal '
+        'data]".',
+        choices=[(value, label.capitalize()) for value, label in Redaction.Reason.choices],
+        widget=forms.RadioSelect,
+    )
+    other_reason = forms.CharField(
+        label="If other, the reason to show",
+        help_text="Published in the marker: a few words, no names.",
+        required=False,
+        max_length=100,
+    )
+
+    def __init__(self, *args, texts: dict[str, tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [
+            (key, label[0].upper() + label[1:]) for key, (label, _text) in texts.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("reason") == Redaction.Reason.OTHER
+            and not data.get("other_reason", "").strip()
+        ):
+            self.add_error("other_reason", "Enter the reason to show")
         return data

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PolicingBody
 from inspections.models import Finding, Report
 
-from . import deadlines
+from . import deadlines, redaction
 
 
 class Status(models.TextChoices):
@@ -298,6 +298,9 @@ class ResponseVersion(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The redactions in force when this version was published, frozen ({"field", "passage",
+    # "marker"}, responses/redaction.py): its document, PDF and public copy are built with them.
+    redactions = models.JSONField(default=list, blank=True, editable=False)
     html_snapshot = models.TextField(blank=True)
     html_sha256 = models.CharField(max_length=64, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
@@ -324,3 +327,53 @@ class ResponseVersion(models.Model):
     def statutory_copies_sent(self) -> bool:
         """s55(6): both copies the statute requires (HMICFRS, the Home Secretary) recorded."""
         return bool(self.copy_hmicfrs_on and self.copy_home_secretary_on)
+
+
+class Redaction(models.Model):
+    """A passage of a text the office will publish, shown to the public as "[redacted: reason]"
+    (responses/redaction.py; docs/decisions/0011-redaction-storage.md). The staff pages and the
+    history keep the text whole."""
+
+    class Reason(models.TextChoices):
+        PERSONAL_DATA = "personal_data", "personal data"
+        OPERATIONALLY_SENSITIVE = "operationally_sensitive", "operationally sensitive"
+        LEGAL_ADVICE = "legal_advice", "legal advice"
+        OTHER = "other", "other"
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="redactions")
+    #: Which text: a key of `redaction.RESPONSE_FIELDS`, or "explanation:<finding id>",
+    #: "force_comment:<finding id>".
+    field = models.CharField(max_length=40)
+    passage = models.TextField()
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    other_reason = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["response", "field", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="other_redaction_reason_has_text",
+                condition=~Q(reason="other") | ~Q(other_reason=""),
+            ),
+            models.CheckConstraint(name="redaction_has_passage", condition=~Q(passage="")),
+        ]
+
+    def __str__(self):
+        return f"Redaction ({self.reason_label}) in {self.field} of {self.response}"
+
+    @property
+    def reason_label(self) -> str:
+        return self.other_reason if self.reason == self.Reason.OTHER else self.get_reason_display()
+
+    @property
+    def marker(self) -> str:
+        return redaction.marker(self.reason_label)
+
+    def marked(self) -> redaction.Marked:
+        return redaction.Marked(self.field, self.passage, self.marker)

@@ -24,6 +24,7 @@ statutory document must never change silently. So:
   never reach an earlier version's file. See docs/decisions/0003-pdf-rendering.md.
 """
 
+import copy
 import hashlib
 import logging
 import re
@@ -45,7 +46,7 @@ from core.dates import long_date
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Report
 
-from . import deadlines, statute
+from . import deadlines, redaction, statute
 from .models import Explanation, Response, ResponseVersion, Status
 
 logger = logging.getLogger(__name__)
@@ -514,18 +515,21 @@ def _assemble(
 
 
 def document_for_preview(response: Response) -> ResponseDocument:
-    """The response as it is now. A draft (anything not published, including an amendment in
+    """The response as it is now, with the redactions marked now applied. A draft (anything not published, including an amendment in
     progress) carries the DRAFT mark; a published response shows its latest version's date."""
     response = Response.objects.select_related("report", "policing_body__force").get(pk=response.pk)
     versions = list(response.versions.defer("pdf", "html_snapshot").order_by("number"))
     is_draft = response.status != Status.PUBLISHED or not versions
+    # The preview shows what the public would see: the redactions marked now, applied.
+    marks = [row.marked().as_json() for row in response.redactions.order_by("pk")]
+    previewed, explanations = _redacted(response, list(response.explanations.all()), marks)
     return _assemble(
-        response=response,
+        response=previewed,
         body=response.policing_body,
         force=response.policing_body.force,
         report=response.report,
         findings=list(response.report.findings.all()),
-        explanations=list(response.explanations.all()),
+        explanations=explanations,
         version=None if is_draft else versions[-1],
         first_published_on=versions[0].published_on if versions else None,
         is_draft=is_draft,
@@ -558,6 +562,36 @@ def _rows_as_of(model, when, current_rows, **filters):
     return list(rows.values())
 
 
+def _redacted(response, explanations, frozen_redactions):
+    """Copies of the response and its explanations with the version's frozen redactions
+    applied (responses/redaction.py): the document of a published version, so its PDF, its
+    HTML snapshot and the public copy, never holds a redacted passage. The rows themselves are
+    left alone (they are never saved from here)."""
+    marks = redaction.from_json(frozen_redactions)
+    if not marks:
+        return response, explanations
+    response = copy.copy(response)
+    for name in redaction.RESPONSE_FIELDS:
+        setattr(
+            response,
+            name,
+            redaction.apply(getattr(response, name), redaction.for_field(marks, name)),
+        )
+    redacted = []
+    for explanation in explanations:
+        explanation = copy.copy(explanation)
+        finding_id = explanation.finding_id
+        explanation.text = redaction.apply(
+            explanation.text, redaction.for_field(marks, redaction.explanation_key(finding_id))
+        )
+        explanation.force_comment = redaction.apply(
+            explanation.force_comment,
+            redaction.for_field(marks, redaction.explanation_key(finding_id, force=True)),
+        )
+        redacted.append(explanation)
+    return response, redacted
+
+
 def document_for_version(version: ResponseVersion) -> ResponseDocument:
     """The response as it stood when `version` was published (its row was created inside the
     publishing transaction, after every text change the approval covered)."""
@@ -585,6 +619,7 @@ def document_for_version(version: ResponseVersion) -> ResponseDocument:
         .order_by("number")
         .first()
     )
+    response, explanations = _redacted(response, explanations, version.redactions)
     return _assemble(
         response=response,
         body=body,

@@ -23,16 +23,18 @@ from core.locking import bump_lock_version, check_version
 from inspections.links import linked_ids
 from inspections.models import Finding
 
-from . import deadlines
-from .models import Explanation, Response, ResponseVersion, Status
+from . import deadlines, redaction
+from .models import Explanation, Redaction, Response, ResponseVersion, Status
 from .notifications import send_sent_back
 from .workflow import (
     EDITABLE_STATUSES,
     FORCE_COMMENT_STATUSES,
+    REDACTION_STATUSES,
     ConcurrentEditError,
     WorkflowError,
     check_action,
     check_may_record_published,
+    check_may_redact,
     check_transition,
 )
 
@@ -753,6 +755,8 @@ def response_publish(
             published_on=published_on,
             reason=reason,
             published_by=acting_user,
+            # What the public sees of this version is redacted with these, for good.
+            redactions=[mark.as_json() for mark in redactions_in_force(response)],
         ).pk
         # What follows (the frozen PDF, tracking, the public copy): config/events.py.
         emit("response.published", office_id=response.policing_body_id, version_id=version_id)
@@ -802,6 +806,11 @@ def publication_problems(
             f"Publishing on {long_date(published_on)} is {days} day{'s' if days != 1 else ''} "
             f"after the due date ({long_date(response.due_date)}): record the reason it is late."
         )
+    problems += [
+        f"A redacted passage of {label} is no longer in its text (it was edited since it was "
+        "marked): mark the passage to redact again, or remove that redaction."
+        for label in stale_redaction_labels(response)
+    ]
     if not (response.signatory_name.strip() and response.signatory_title.strip()):
         problems.append(
             "Enter the name and title of the person who signs the response (the office's admin "
@@ -1126,3 +1135,127 @@ def _copies_text(version: ResponseVersion) -> str:
         if (when := getattr(version, name))
     ]
     return ", ".join(sent) or "none"
+
+
+# --- Redaction (responses/redaction.py) -------------------------------------------------------
+
+
+def redactable_texts(response: Response) -> dict[str, tuple[str, str]]:
+    """Every text of the response that will be published and can carry a redaction, as it is
+    now: {key: (its name for people, its text)}, empty texts left out (responses/redaction.py
+    names the keys)."""
+    texts = {
+        key: (label, getattr(response, key) or "")
+        for key, label in redaction.RESPONSE_FIELDS.items()
+    }
+    for explanation in Explanation.objects.filter(response=response).select_related("finding"):
+        finding = explanation.finding
+        name = finding.reference or f"a {finding.get_kind_display().lower()}"
+        texts[redaction.explanation_key(finding.pk)] = (
+            f"the explanation for {name}",
+            explanation.text,
+        )
+        texts[redaction.explanation_key(finding.pk, force=True)] = (
+            f"the force's comment on {name}",
+            explanation.force_comment,
+        )
+    return {key: value for key, value in texts.items() if value[1].strip()}
+
+
+def redactions_in_force(response: Response) -> list[redaction.Marked]:
+    return [r.marked() for r in Redaction.objects.filter(response=response).order_by("pk")]
+
+
+def stale_redaction_labels(response: Response) -> list[str]:
+    """The names of the texts with a redacted passage no longer in them (`redaction.is_stale`)."""
+    texts = redactable_texts(response)
+    labels = []
+    for row in Redaction.objects.filter(response=response).order_by("pk"):
+        label, text = texts.get(row.field, (row.field, ""))
+        if redaction.is_stale(text, row.passage) and label not in labels:
+            labels.append(label)
+    return labels
+
+
+def _check_may_redact(response: Response, acting_user) -> None:
+    check_may_redact(user=acting_user, policing_body_id=response.policing_body_id)
+    if response.status not in REDACTION_STATUSES:
+        raise WorkflowError(
+            f"The response is {response.get_status_display().lower()}: redactions can be "
+            "marked while it is being written or read for approval. "
+            + (
+                "Send it back to drafting first."
+                if response.status == Status.APPROVED
+                else "Amend it to change what the next version shows."
+            )
+        )
+
+
+def redaction_add(
+    *,
+    response: Response,
+    field: str,
+    passage: str,
+    reason: str,
+    other_reason: str = "",
+    acting_user,
+) -> Redaction:
+    """Mark `passage` of the text `field` as redacted for `reason` (`Redaction.Reason`; "other"
+    needs `other_reason`, which is published in the marker). The passage must be in the text as
+    it is now; every occurrence of it is covered. Office staff, while the response is written
+    or read for approval; in the history of the response and of the redaction."""
+    passage = (passage or "").strip()
+    other_reason = (other_reason or "").strip()
+    if reason not in Redaction.Reason.values:
+        raise WorkflowError("Choose why the passage is redacted.")
+    if reason == Redaction.Reason.OTHER and not other_reason:
+        raise WorkflowError("Say why the passage is redacted: it is shown in the marker.")
+    if reason != Redaction.Reason.OTHER:
+        other_reason = ""
+    if not passage:
+        raise WorkflowError("Enter the passage to redact, exactly as it is in the text.")
+    with transaction.atomic():
+        response = _locked(response)
+        _check_may_redact(response, acting_user)
+        try:
+            redaction.parse_key(field)
+        except ValueError:
+            raise WorkflowError("Choose which text the passage is in.") from None
+        texts = redactable_texts(response)
+        if field not in texts:
+            raise WorkflowError("That text is empty or not part of this response.")
+        label, text = texts[field]
+        if redaction.is_stale(text, passage):
+            raise WorkflowError(
+                f"That passage is not in {label}: copy it exactly from the text (the same "
+                "words, spaces and punctuation)."
+            )
+        if Redaction.objects.filter(response=response, field=field, passage=passage).exists():
+            raise WorkflowError(f"That passage of {label} is already redacted.")
+        row = Redaction(
+            response=response,
+            field=field,
+            passage=passage,
+            reason=reason,
+            other_reason=other_reason,
+            created_by=acting_user,
+        )
+        history_reason = f"Passage of {label} redacted ({row.reason_label})"
+        attribute(row, acting_user=acting_user, reason=history_reason)
+        row.save()
+        _save(response, acting_user=acting_user, reason=history_reason, fields=[])
+    return row
+
+
+def redaction_remove(*, redaction_id: int, acting_user) -> None:
+    """Remove a redaction: the passage is published as written. Same people and statuses as
+    `redaction_add`; in the history."""
+    with transaction.atomic():
+        row = Redaction.objects.select_related("response").get(pk=redaction_id)
+        response = _locked(row.response)
+        _check_may_redact(response, acting_user)
+        label = redactable_texts(response).get(row.field, (row.field, ""))[0]
+        history_reason = f"Redaction of a passage of {label} removed ({row.reason_label})"
+        attribute(row, acting_user=acting_user, reason=history_reason)
+        row.delete()
+        _save(response, acting_user=acting_user, reason=history_reason, fields=[])

@@ -70,6 +70,12 @@ urlpatterns = [
     ),
     path("<int:pk>/reinstate/", views.reason_action, {"action": "reinstate"}, name="reinstate"),
     path("<int:pk>/amend/", views.reason_action, {"action": "amend"}, name="amend"),
+    path("<int:pk>/redactions/", views.redactions, name="redactions"),
+    path(
+        "<int:pk>/redactions/<int:redaction_pk>/remove/",
+        views.redaction_remove,
+        name="redaction-remove",
+    ),
     path("<int:pk>/withdraw/", views.reason_action, {"action": "withdraw"}, name="withdraw"),
     # The force's page.
     path("<int:pk>/force/", views.force_edit, name="force-edit"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -36,7 +36,7 @@ from core.dates import long_date
 from inspections.models import Finding
 from inspections.selectors import ReportPage
 
-from . import deadlines, notifications, services
+from . import deadlines, notifications, redaction, services
 from .forms import (
     ApproveForm,
     CopiesForm,
@@ -46,6 +46,7 @@ from .forms import (
     InviteForm,
     PublishForm,
     ReasonForm,
+    RedactionForm,
     TextSectionForm,
 )
 from .models import Explanation, Response, Status
@@ -60,6 +61,7 @@ from .selectors import (
 )
 from .workflow import (
     EDITABLE_STATUSES,
+    REDACTION_STATUSES,
     ConcurrentEditError,
     WorkflowError,
     actions_allowed,
@@ -678,6 +680,7 @@ def approve(request, pk):
             form=form,
             problems=problems,
             force_replied=_force_replied(response),
+            **redactions_context(response, services.redactable_texts(response)),
         ),
     )
 
@@ -737,6 +740,73 @@ REASON_ACTIONS = {
         "corrected version.",
     ),
 }
+
+
+@office_required()
+def redactions(request, pk):
+    """Passages of the texts to be published marked as redacted (responses/redaction.py): the
+    list, what the public will see of each text that has one, and the form to mark another."""
+    response = _office_response(request, pk)
+    texts = services.redactable_texts(response)
+    form = RedactionForm(_posted(request), texts=texts)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.redaction_add(
+                response=response,
+                field=data["field"],
+                passage=data["passage"],
+                reason=data["reason"],
+                other_reason=data["other_reason"],
+                acting_user=request.user,
+            )
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(request, "The passage is redacted in what the public will see.")
+            return redirect("responses:redactions", pk=response.pk)
+    return render(
+        request,
+        "responses/redactions.html",
+        _base_context(
+            response,
+            page_title="Redactions",
+            form=form,
+            problems=problems,
+            **redactions_context(response, texts),
+            may_redact=response.status in REDACTION_STATUSES,
+        ),
+    )
+
+
+def redactions_context(response, texts) -> dict:
+    """The redactions and, for each text that has one, the text as the public will see it."""
+    rows = list(response.redactions.order_by("field", "pk"))
+    stale = set(services.stale_redaction_labels(response))
+    for row in rows:
+        row.text_label = texts.get(row.field, (row.field, ""))[0]
+        row.stale = row.text_label in stale
+    previews = []
+    for key, (label, text) in texts.items():
+        marks = [row.marked() for row in rows if row.field == key]
+        if marks:
+            previews.append({"label": label, "text": redaction.apply(text, marks)})
+    return {"redactions": rows, "redacted_previews": previews, "stale_redactions": stale}
+
+
+@office_required()
+@require_POST
+def redaction_remove(request, pk, redaction_pk):
+    response = _office_response(request, pk)
+    row = get_object_or_404(response.redactions, pk=redaction_pk)
+    try:
+        services.redaction_remove(redaction_id=row.pk, acting_user=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The redaction is removed: the passage will be published.")
+    return redirect("responses:redactions", pk=response.pk)
 
 
 @office_required()

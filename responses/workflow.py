@@ -80,8 +80,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 RECORD_PUBLISHED = "record a published response"
 RECORD_PUBLISHED_ROLES = SIGN_OFF
 
+#: Marking a passage of the text to be published as redacted (`redaction_add`,
+#: `redaction_remove`): the office's staff, while the text can change and while the approver
+#: reads it; once approved, what the approver saw is fixed (send it back first).
+REDACT = "mark redactions"
+REDACT_ROLES = OFFICE_STAFF
+
 #: Statuses in which the office's own text can still be edited.
 EDITABLE_STATUSES = frozenset({Status.NOT_STARTED, Status.AWAITING_FORCE, Status.DRAFTING})
+
+#: Statuses in which redactions can be marked or removed.
+REDACTION_STATUSES = EDITABLE_STATUSES | {Status.AWAITING_APPROVAL}
 
 #: Statuses in which the force's comments can still be recorded.
 FORCE_COMMENT_STATUSES = frozenset({Status.AWAITING_FORCE, Status.DRAFTING})
@@ -151,6 +160,14 @@ def check_may_record_published(*, user, policing_body_id: int) -> None:
         raise ActionNotAllowed(
             f"Only {_roles_in_words(RECORD_PUBLISHED_ROLES)} in this office can {RECORD_PUBLISHED}."
         )
+
+
+def check_may_redact(*, user, policing_body_id: int) -> None:
+    """Raise unless `user` is on the office's staff (`REDACT_ROLES`)."""
+    if not _office_roles(user, policing_body_id) & REDACT_ROLES and not getattr(
+        user, "is_superuser", False
+    ):
+        raise ActionNotAllowed(f"Only {_roles_in_words(REDACT_ROLES)} in this office can {REDACT}.")
 
 
 def check_action(current: str, target: Status, action: str, *, user, policing_body_id: int) -> None:

@@ -246,6 +246,10 @@ TABLE: dict[str, Expect] = {
     "responses:reinstate": Expect(NORFOLK_OBJECT),
     "responses:amend": Expect(NORFOLK_SIGN_OFF),
     "responses:withdraw": Expect(NORFOLK_SIGN_OFF),
+    "responses:redactions": Expect(NORFOLK_OBJECT),
+    "responses:redaction-remove": Expect(
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
+    ),
     # The force's own page: the force contributor only.
     "responses:force-edit": Expect(row(302, 403, 403, 403, 200, 403, 403, 403, 403)),
     # --- corrections of a report's shared facts ----------------------------------------------
@@ -372,6 +376,7 @@ class Office:
     invitation_token: str
     correction: object
     priority: object
+    redaction: object = None
 
 
 def build_office(slug: str, *, drafter, approver) -> Office:
@@ -414,6 +419,20 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         response=response,
         invited_on=published_on + timedelta(days=1),
         reply_by=today + timedelta(days=7),
+        acting_user=drafter,
+    )
+
+    # A passage of its comments marked as redacted.
+    from responses.services import redaction_add
+
+    response = response_update_text(
+        response=response, acting_user=drafter, office_comments="We met Ms Example about it."
+    )
+    redaction = redaction_add(
+        response=response,
+        field="office_comments",
+        passage="Ms Example",
+        reason="personal_data",
         acting_user=drafter,
     )
 
@@ -504,6 +523,7 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         acting_user=inviter,
     )
     return Office(
+        redaction=redaction,
         body=body,
         drafter=drafter,
         report=report,
@@ -639,6 +659,10 @@ def url_kwargs(name: str, office: Office) -> dict:
         },
         "accounts:office-priority-edit": {"pk": office.priority.pk},
         "pdf:preview": {"pk": office.response.pk},
+        "responses:redaction-remove": {
+            "pk": office.response.pk,
+            "redaction_pk": office.redaction.pk,
+        },
         "pdf:version": {"pk": office.published.pk, "number": 1},
         "reminders:send-again": {"pk": office.reminder.pk},
         "reminders:email-send-again": {"pk": office.email.pk},

@@ -8,13 +8,18 @@ report's internal fields, and from the tracker: private progress updates, a publ
 private correction withdrew, the items' leads and the authors of public updates, and the force's
 text that the office has not approved (public updates and a closure proposal waiting for the
 office, one the office declined, one it published in its own words, and a correction that would
-withdraw approved text). Then every public URL is fetched, found from the URL resolver (with
+withdraw approved text), and every text field of a published response whose passages the office
+marked as redacted (the office's comments, its reply, the force's comments, an explanation and
+the force's comment beside it). Then every public URL is fetched, found from the URL resolver (with
 every id and slug in the database, published or not), the sitemap, and the links on each page,
-and the marker must appear nowhere: pages, feeds, API, CSV, sitemap, PDF files.
+and the marker must appear nowhere: pages, feeds, API, CSV, sitemap, PDF files (their text read
+with both pypdf and pdftotext), nor in the search index.
 """
 
 import io
 import re
+import shutil
+import subprocess
 from collections import deque
 from datetime import date
 from urllib.parse import urldefrag, urlsplit
@@ -29,15 +34,18 @@ from public.services import published_responses_refresh
 from responses.models import Response, ResponseVersion
 from responses.services import (
     explanation_save,
+    redaction_add,
     response_amend,
     response_approve,
     response_invite_force,
     response_mark_not_required,
+    response_publish,
     response_record_force_comments,
     response_send_back,
     response_submit_for_approval,
     response_update_text,
 )
+from tests.conftest import require
 from tests.factories import (
     RecommendationFactory,
     ReportFactory,
@@ -56,11 +64,13 @@ from tracking.services import (
     tracker_items_bulk_update,
 )
 
-from .conftest import publish
+from .conftest import publish, run_on_commit
 
 pytestmark = pytest.mark.django_db
 
 MARKER = "QZXV7731"
+#: What a redacted passage is published as (responses/redaction.py).
+REDACTED = "[redacted: personal data]"
 #: The text of a public progress update: it must appear (the progress section is live).
 PUBLIC_PROGRESS = "The crime recording audit is half done."
 #: The office's words, published in place of the force's: they must appear.
@@ -218,11 +228,82 @@ def planted():
                 is_public=True,
             )
 
+    # H: published with a redacted passage in every text field.
+    redacted = _published_with_redactions(norfolk)
+
     # The command that repairs the public copies runs during the amendment.
     published_responses_refresh(
         response_ids=Response.objects.published().values_list("pk", flat=True)
     )
-    return {"amending": amending, "late": late}
+    return {"amending": amending, "late": late, "redacted": redacted}
+
+
+def _published_with_redactions(body):
+    """A response published with a marker in a passage of every text field that will be
+    published, each passage marked as redacted before approval."""
+    drafter = office_user(body, Membership.Role.OPCC_DRAFTER)
+    approver = office_user(body, Membership.Role.OPCC_APPROVER)
+    report = ReportFactory(forces=[body.force], title="Redacted inspection")
+    recommendation = RecommendationFactory(report=report, text="Improve the custody records.")
+    response = make_response(report=report, body=body, acting_user=drafter)
+    response = response_invite_force(
+        response=response,
+        invited_on=date(2020, 1, 7),
+        reply_by=date(2020, 1, 20),
+        acting_user=drafter,
+    )
+    texts = {
+        "force_comments": f"The force thanks {marked('redacted in force comments')} for help.",
+        "office_comments": f"We met {marked('redacted in office comments')} in custody.",
+        "reply_to_force": f"We thank {marked('redacted in the reply')} too.",
+        "explanation": f"Reviewed with {marked('redacted in an explanation')}.",
+        "force_comment": f"Agreed with {marked('redacted in a force comment')}.",
+    }
+    response = response_record_force_comments(
+        response=response,
+        acting_user=drafter,
+        text=texts["force_comments"],
+        received_on=date(2020, 1, 20),
+        author_name="A Chief",
+        author_role="Chief Constable",
+    )
+    explanation_save(
+        response=response,
+        finding=recommendation,
+        kind="action_proposed",
+        text=texts["explanation"],
+        force_comment=texts["force_comment"],
+        acting_user=drafter,
+    )
+    response = response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments=texts["office_comments"],
+        reply_to_force=texts["reply_to_force"],
+    )
+    fields = {
+        "force_comments": "force_comments",
+        "office_comments": "office_comments",
+        "reply_to_force": "reply_to_force",
+        "explanation": f"explanation:{recommendation.pk}",
+        "force_comment": f"force_comment:{recommendation.pk}",
+    }
+    for name, field in fields.items():
+        passage = re.search(rf"{MARKER} .*? {MARKER}", texts[name]).group(0)
+        redaction_add(
+            response=response,
+            field=field,
+            passage=passage,
+            reason="personal_data",
+            acting_user=drafter,
+        )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(
+        response=response, acting_user=approver, signatory_name="Giles Orpen-Smellie"
+    )
+    return run_on_commit(
+        response_publish, response=response, published_on=date(2020, 2, 20), acting_user=approver
+    )
 
 
 def _track_with_everything(response) -> None:
@@ -402,8 +483,19 @@ def _body_text(response) -> str:
     if response.get("Content-Type", "").startswith("application/pdf"):
         from pypdf import PdfReader
 
-        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+        text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+        return text + "\n" + _pdftotext(content)
     return content.decode("utf-8", errors="replace")
+
+
+def _pdftotext(content: bytes) -> str:
+    """The PDF's text as poppler's pdftotext reads it (a second reader: a passage one reader
+    misses in a tagged PDF, the other may not)."""
+    pdftotext = shutil.which("pdftotext")
+    require(pdftotext is not None, "pdftotext (poppler-utils) is not installed")
+    return subprocess.run(  # noqa: S603 - our own PDF bytes on stdin, a fixed command
+        [pdftotext, "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode("utf-8", errors="replace")
 
 
 def _links(text: str) -> list[str]:
@@ -475,6 +567,19 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     assert "In progress</strong>" in amending_html
     assert statuses[reverse("public:api-response-detail", args=[amending.pk])] == 200
     assert statuses[reverse("public:response", args=[planted["late"].pk])] == 200
+    # The redacted response is public, with the marker in place of every redacted passage.
+    redacted = planted["redacted"]
+    redacted_html = client.get(reverse("public:response", args=[redacted.pk])).content.decode()
+    assert redacted_html.count(REDACTED) == 5
+    assert (
+        client.get(reverse("public:api-response-detail", args=[redacted.pk]))
+        .content.decode()
+        .count(REDACTED)
+        == 5
+    )
+    pdf = client.get(reverse("pdf:version", args=[redacted.pk, 1]))
+    assert statuses.get(reverse("pdf:version", args=[redacted.pk, 1])) == 200
+    assert REDACTED in _body_text(pdf).replace("\n", " ")
     for url in ("/", "/published/", "/statistics/", "/feeds/responses.atom", "/sitemap.xml"):
         assert statuses[url] == 200, url
     unpublished = Response.objects.exclude(pk__in=PublishedResponse.objects.values("response_id"))
@@ -496,3 +601,20 @@ def test_searching_for_unpublished_text_finds_nothing(client, planted):
         assert "0 published responses found" in page, word
         assert api["count"] == 0, word
         assert csv_body.count("\n") == 1, word  # the header only
+
+
+def test_the_search_index_holds_no_redacted_passage(planted):
+    """The stored search text and, on PostgreSQL, the search vector of the redacted response
+    hold none of its redacted passages (the public copy is built redacted)."""
+    record = PublishedResponse.objects.get(response=planted["redacted"])
+    assert "Reviewed with [redacted: personal data]." in record.response_text
+    assert MARKER not in record.response_text + record.summary + record.office_comments
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        vector = PublishedResponse.objects.raw(
+            "SELECT id, search_vector::text AS words FROM public_publishedresponse WHERE id = %s",
+            [record.pk],
+        )[0].words
+        assert "redact" in vector
+        assert MARKER.lower() not in vector
