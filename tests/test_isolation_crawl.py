@@ -93,6 +93,7 @@ KIND_BY_ARGUMENT = {
     "section": "report_section",
     "uidb64": "reset_uid",
     "code": "language",
+    "redaction_pk": "redaction",
 }
 #: ...or else by the path segment before it (`pk` and `token` say nothing by themselves).
 KIND_BY_SEGMENT = {
@@ -218,6 +219,15 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     )
     open_response = written(open_response, "open response")
     _explain_everything(open_response, findings, acting_user=drafter, label="open response")
+    from responses.services import redaction_add
+
+    redaction = redaction_add(
+        response=open_response,
+        field="office_comments",
+        passage=marked("open response office comments"),
+        reason="personal_data",
+        acting_user=drafter,
+    )
 
     # A response published with plain text (public by now), then amended with marked text.
     old = ReportFactory(published_on=today - timedelta(days=40), forces=[body.force])
@@ -357,6 +367,7 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     )
     return {
         "plan_priority": [priority.pk],
+        "redaction": [redaction.pk],
         "correction": [correction.pk],
         "membership": list(body.memberships.values_list("pk", flat=True)),
         "report": [report.pk, old.pk],
