@@ -145,6 +145,11 @@ class ReportForm(forms.ModelForm):
                 del self.fields[name]
         self.fields["hmicfrs_url"].help_text = "Optional. Starts with https://"
 
+    def validate_constraints(self):
+        """A second record of a shared report is refused by the service, which names the
+        record to use and the office's open response (`inspections.services.duplicate_of`),
+        not by the form's bare "constraint is violated"."""
+
     def clean(self):
         data = super().clean()
         scope, forces = data.get("scope"), data.get("forces")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Greatest, Least, Lower
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Force, PolicingBody
@@ -155,6 +155,24 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        constraints = [
+            # One record of each report shared by several bodies, so one clock for all of
+            # them (docs/decisions/0009): `inspections.services.duplicate_of` refuses a second
+            # with a link to the first; these make two concurrent requests unable to both
+            # insert one.
+            models.UniqueConstraint(
+                Lower("title"),
+                "published_on",
+                "report_type",
+                condition=Q(scope__in=("national", "multi_force")),
+                name="one_shared_report_per_title_date_and_type",
+            ),
+            models.UniqueConstraint(
+                Lower("hmicfrs_url"),
+                condition=Q(scope__in=("national", "multi_force")) & ~Q(hmicfrs_url=""),
+                name="one_shared_report_per_hmicfrs_url",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -4,12 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.permissions import active_memberships, is_register_maintainer
+from core.dates import long_date
 from core.events import emit
 from core.history import attribute
 from core.locking import check_version, fingerprint
@@ -55,17 +56,89 @@ def check_may_change_report(*, report: Report, user) -> None:
         raise PermissionDenied(refusal)
 
 
+#: Reports that several bodies respond to: each is recorded once, so all share one clock.
+SHARED_SCOPES = (Scope.NATIONAL, Scope.MULTI_FORCE)
+
+
+class DuplicateReportError(ValidationError):
+    """The report is already recorded (`duplicate_of`); `report` is the record to use."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(
+            f"This report is already recorded: “{report.title}”, "
+            f"{report.get_scope_display().lower()}, published {long_date(report.published_on)}. "
+            "Every office responds to that record, so its 56 days run once for everyone: open "
+            "it instead of recording it again.",
+            code="duplicate_report",
+        )
+
+
+def _url_variants(url: str) -> set[str]:
+    url = (url or "").strip().rstrip("/")
+    return {url, url + "/"} if url else set()
+
+
+def duplicate_of(report: Report) -> Report | None:
+    """The report already recorded that `report` (saved or not) would repeat, if any.
+
+    A report several bodies respond to (national or multi-force: `SHARED_SCOPES`) is the same
+    report as another shared one with the same HMICFRS address, or with the same title (case
+    and spacing aside), publication date and type. Recording it twice would give each body two
+    clocks and two responses to one report. The database's unique constraints on `Report`
+    hold the same rule against two requests at once. Force-specific reports are each office's
+    own (an office records its force's report once; titles repeat across forces)."""
+    if report.scope not in SHARED_SCOPES:
+        return None
+    same = Q(
+        title__iexact=" ".join(report.title.split()),
+        published_on=report.published_on,
+        report_type=report.report_type,
+    )
+    for url in _url_variants(report.hmicfrs_url):
+        same |= Q(hmicfrs_url__iexact=url)
+    return (
+        Report.objects.filter(scope__in=SHARED_SCOPES)
+        .filter(same)
+        .exclude(pk=report.pk)
+        .order_by("pk")
+        .first()
+    )
+
+
+def report_save(report: Report, *, acting_user, reason: str) -> Report:
+    """Save `report` with its history reason, refusing a duplicate of a shared report
+    (`duplicate_of`, then the unique constraints if another request recorded it meanwhile)
+    with `DuplicateReportError`. Every service that saves a report's details calls this."""
+    existing = duplicate_of(report)
+    if existing is not None:
+        raise DuplicateReportError(existing)
+    attribute(report, acting_user=acting_user, reason=reason)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as error:
+        # Another request recorded the same report after our check and committed first.
+        existing = duplicate_of(report)
+        if existing is None:
+            raise
+        raise DuplicateReportError(existing) from error
+    return report
+
+
 def report_create(*, acting_user, forces=(), reason: str = "Report recorded", **fields) -> Report:
-    """Record a report (and, with `forces`, the forces it covers).
+    """Record a report (and, with `forces`, the forces it covers). A report several bodies
+    respond to that is already recorded is refused with `DuplicateReportError`, naming it.
 
     The responses it calls for are opened by `responses.services.responses_create_for_report`,
     which whatever records a report calls in the same transaction (this room cannot: responses
     depend on reports, not the other way round)."""
+    if "title" in fields:
+        fields["title"] = " ".join((fields["title"] or "").split())
     report = Report(**fields)
-    report.full_clean()
+    report.full_clean(validate_constraints=False)
     with transaction.atomic():
-        attribute(report, acting_user=acting_user, reason=reason)
-        report.save()
+        report_save(report, acting_user=acting_user, reason=reason)
         if forces:
             report.forces.set(forces)
     return report
@@ -105,9 +178,8 @@ def report_update(
         )
         for name, value in fields.items():
             setattr(report, name, value)
-        report.full_clean()
-        attribute(report, acting_user=acting_user, reason=reason)
-        report.save()
+        report.full_clean(validate_constraints=False)
+        report_save(report, acting_user=acting_user, reason=reason)
         if forces is not None:
             report.forces.set(forces)
     return report

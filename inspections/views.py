@@ -39,6 +39,7 @@ from .forms import (
 from .links import finding_link_create, finding_link_remove
 from .models import Addressee, Finding, FindingLink, GradedJudgement, ReportCorrection
 from .services import (
+    DuplicateReportError,
     SectionItem,
     findings_save_section,
     findings_shared,
@@ -91,7 +92,7 @@ def report_list(request):
 @office_required()
 def report_create_view(request):
     form = ReportForm(_posted(request), office=request.office)
-    problems = []
+    problems, duplicate = [], None
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -101,6 +102,14 @@ def report_create_view(request):
                     **form.detail_fields(),
                 )
                 responses_create_for_report(report=report, acting_user=request.user)
+        except DuplicateReportError as error:
+            problems = error.messages
+            duplicate = {
+                "report": error.report,
+                "response": Response.objects.filter(
+                    report=error.report, policing_body=request.office
+                ).first(),
+            }
         except ValidationError as error:
             problems = error.messages
         else:
@@ -113,7 +122,13 @@ def report_create_view(request):
     return render(
         request,
         "inspections/report_form.html",
-        {"page_title": "Record a report", "form": form, "problems": problems, "report": None},
+        {
+            "page_title": "Record a report",
+            "form": form,
+            "problems": problems,
+            "report": None,
+            "duplicate": duplicate,
+        },
     )
 
 

@@ -34,7 +34,7 @@ from core.dates import long_date
 from core.events import emit
 from core.history import attribute
 from inspections.models import Report, ReportCorrection, ReportType, Scope
-from inspections.services import check_may_change_report, finding_update
+from inspections.services import check_may_change_report, finding_update, report_save
 
 from .models import Response, Status
 from .services import _locked, _save, _set_due_dates, responses_create_for_report
@@ -238,10 +238,10 @@ def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None
     for name in ("published_on", "report_type", "scope"):
         if name in wanted:
             setattr(report, name, wanted[name])
-    report.full_clean()
-    why = f"Corrected: {correction.reason}"
-    attribute(report, acting_user=acting_user, reason=why)
-    report.save()
+    report.full_clean(validate_constraints=False)
+    # A correction must not turn the report into a second record of another (same title, date
+    # and type, or address): refused, naming the record to use.
+    report_save(report, acting_user=acting_user, reason=f"Corrected: {correction.reason}")
     if "forces" in wanted:
         report.forces.set(wanted["forces"])
     if "published_on" in changes:

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from django.db.models import Q
+
 from inspections.models import ImportDraft, Report
 
 
@@ -20,13 +22,19 @@ def drafts_for(body):
 
 
 def matching_reports(payload: dict) -> list[Report]:
-    """Reports already recorded with the draft's title and publication date (a national report
-    another office has recorded, or this office's own earlier import)."""
-    title = payload["report"]["title"].strip()
+    """Reports already recorded with the draft's title and publication date, or its HMICFRS
+    address (a national report another office has recorded, or this office's own earlier
+    import). A shared report cannot be recorded twice (`inspections.services.duplicate_of`),
+    so the preview offers these first."""
+    title = " ".join(payload["report"]["title"].split())
+    url = (payload["report"].get("hmicfrs_url") or "").strip().rstrip("/")
+    same = Q(pk__in=[])
     try:
         published_on = date.fromisoformat(payload["report"]["published_on"])
     except ValueError:
-        return []
-    if not title:
-        return []
-    return list(Report.objects.filter(title__iexact=title, published_on=published_on)[:5])
+        published_on = None
+    if title and published_on:
+        same |= Q(title__iexact=title, published_on=published_on)
+    if url:
+        same |= Q(hmicfrs_url__iexact=url) | Q(hmicfrs_url__iexact=url + "/")
+    return list(Report.objects.filter(same).order_by("pk")[:5])
