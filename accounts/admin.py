@@ -20,6 +20,7 @@ from .models import (
     IdentityProvider,
     Invitation,
     Membership,
+    PlanPriority,
     PolicingBody,
     StatutoryRecipient,
     User,
@@ -149,6 +150,28 @@ class PolicingBodyAdmin(AttributedHistoryAdmin):
     search_fields = ["name", "short_name", "office_name", "slug", "force__name"]
     autocomplete_fields = ["force"]
     prepopulated_fields = {"slug": ["name"]}
+    # The office's own choice, made by its admin (`policing_body_set_national_sharing`).
+    readonly_fields = ["share_open_work_nationally"]
+
+
+@admin.register(PlanPriority)
+class PlanPriorityAdmin(SimpleHistoryAdmin):
+    """Read-only: each office's admin keeps its plan's priorities on the office's own page
+    (`plan_priority_create`, `plan_priority_update`)."""
+
+    list_display = ["title", "policing_body", "position", "is_active"]
+    list_filter = ["is_active", "policing_body"]
+    list_select_related = ["policing_body"]
+    search_fields = ["title", "policing_body__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Invitation)

@@ -23,13 +23,15 @@ from responses.services import responses_create_for_report
 from .models import (
     Addressee,
     Finding,
+    FindingLink,
     GradedJudgement,
     Inspectorate,
     Report,
     ReportCorrection,
+    Theme,
 )
 from .selectors import report_data_warnings
-from .services import finding_derive_timescale, finding_remove
+from .services import finding_derive_timescale, finding_remove, theme_save
 
 
 class FindingForm(forms.ModelForm):
@@ -307,6 +309,50 @@ class ReportCorrectionAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     list_select_related = ["report", "proposed_by", "proposed_by_office"]
     search_fields = ["report__title", "reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    """The maintained list of themes, saved through `theme_save` (the register maintainer's
+    or a superuser's). Never deleted: retire a theme instead (it stays on what it tagged)."""
+
+    list_display = ["name", "slug", "position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "description"]
+    fields = ["name", "description", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        saved = theme_save(
+            acting_user=request.user,
+            theme=obj if change else None,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data.get("description", ""),
+            is_active=form.cleaned_data.get("is_active", True),
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FindingLink)
+class FindingLinkAdmin(SimpleHistoryAdmin):
+    """Read-only: links are confirmed and removed (with a reason) on the recommendation's page,
+    through `inspections.links`, which refuses self-links, duplicates and cycles."""
+
+    list_display = ["finding", "kind", "linked_to", "created_by", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["finding", "linked_to", "created_by"]
+    search_fields = ["finding__text", "linked_to__text", "finding__report__title"]
 
     def has_add_permission(self, request):
         return False
