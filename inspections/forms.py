@@ -11,9 +11,10 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms import formset_factory
 
-from accounts.models import Force
+from accounts.models import Force, PlanPriority
 from core.forms import GovukDateField
 
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     Report,
     ReportType,
     Scope,
+    Theme,
 )
 
 #: Shown under every long-text box that is rendered with the safe markup (core.markup).
@@ -388,3 +390,45 @@ class ReportFilterForm(forms.Form):
             ("none", "No response started"),
             *Status.choices,
         ]
+
+
+class TagsForm(forms.Form):
+    """Themes (the maintained list) and the office's Police and Crime Plan priorities, for a
+    recommendation or a tracker item. Offers the active ones plus any already chosen (a retired
+    tag may stay but not be added). `themes=None` leaves the themes out (someone who may not
+    change the report's shared facts)."""
+
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes",
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        label="Police and Crime Plan priorities",
+        queryset=PlanPriority.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Your office's own plan; its admin keeps the list.",
+    )
+
+    def __init__(
+        self, *args, chosen_themes=(), body=None, chosen_priorities=(), with_themes=True, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        theme_ids = [t.pk for t in chosen_themes]
+        priority_ids = [p.pk for p in chosen_priorities]
+        if with_themes:
+            self.fields["themes"].queryset = Theme.objects.filter(
+                models.Q(is_active=True) | models.Q(pk__in=theme_ids)
+            )
+            self.initial.setdefault("themes", theme_ids)
+        else:
+            del self.fields["themes"]
+        if body is not None:
+            self.fields["priorities"].queryset = PlanPriority.objects.filter(
+                models.Q(is_active=True) | models.Q(pk__in=priority_ids), policing_body=body
+            )
+            self.initial.setdefault("priorities", priority_ids)
+        else:
+            del self.fields["priorities"]

@@ -9,6 +9,7 @@ from django.db.models import Max, ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.models import PlanPriority
 from accounts.permissions import active_memberships, is_register_maintainer
 from core.dates import long_date
 from core.events import emit
@@ -611,7 +612,7 @@ def finding_set_themes(*, finding: Finding, acting_user, themes) -> Finding:
     """Tag a recommendation (or any finding) with themes from the maintained list. Themes are
     a fact every office shares, so whoever may change the report may tag it
     (`report_change_refusal`); a retired theme may stay but not be added."""
-    themes = list(themes)
+    themes = list(Theme.objects.filter(pk__in=[t.pk for t in themes]))  # as saved now
     check_may_change_report(report=finding.report, user=acting_user)
     with transaction.atomic():
         finding = Finding.objects.select_for_update().select_related("report").get(pk=finding.pk)
@@ -632,7 +633,7 @@ def finding_set_themes(*, finding: Finding, acting_user, themes) -> Finding:
 def finding_set_plan_priorities(*, finding: Finding, body, acting_user, priorities) -> Finding:
     """Tag a recommendation with `body`'s own Police and Crime Plan priorities (its staff only;
     other offices' tags on the same recommendation are theirs and stay as they are)."""
-    priorities = list(priorities)
+    priorities = list(PlanPriority.objects.filter(pk__in=[p.pk for p in priorities]))
     if not any(m.policing_body_id == body.pk for m in active_memberships(acting_user)):
         raise PermissionDenied("Only the office's staff can tag with its plan's priorities.")
     if any(p.policing_body_id != body.pk for p in priorities):

@@ -32,6 +32,7 @@ from .forms import (
     PasteForm,
     ReportFilterForm,
     ReportForm,
+    TagsForm,
     _plural,
     section_formset,
     split_pasted,
@@ -41,6 +42,8 @@ from .models import Addressee, Finding, FindingLink, GradedJudgement, ReportCorr
 from .services import (
     DuplicateReportError,
     SectionItem,
+    finding_set_plan_priorities,
+    finding_set_themes,
     findings_save_section,
     findings_shared,
     judgements_save,
@@ -524,6 +527,61 @@ def finding_links(request, pk, finding_pk):
             "links": links.links_of(finding),
             "suggestions": links.link_suggestions(finding),
             "kinds": FindingLink.Kind.choices,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
+@office_or_maintainer_required
+def finding_tags(request, pk, finding_pk):
+    """A recommendation's themes (a shared fact: whoever may change the report) and the acting
+    office's own plan priorities."""
+    report = _report_for(request, pk)
+    finding = get_object_or_404(
+        Finding.objects.select_related("report"), pk=finding_pk, report=report
+    )
+    office = request.office
+    may_theme = not report_change_refusal(report=report, user=request.user)
+    mine = list(finding.plan_priorities.filter(policing_body=office)) if office else []
+    form = TagsForm(
+        request.POST or None,
+        with_themes=may_theme,
+        chosen_themes=list(finding.themes.all()),
+        body=office,
+        chosen_priorities=mine,
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            if may_theme:
+                finding_set_themes(
+                    finding=finding, acting_user=request.user, themes=form.cleaned_data["themes"]
+                )
+            if office is not None:
+                finding_set_plan_priorities(
+                    finding=finding,
+                    body=office,
+                    acting_user=request.user,
+                    priorities=form.cleaned_data["priorities"],
+                )
+        except (ValidationError, PermissionDenied) as error:
+            problems = list(getattr(error, "messages", None) or [str(error)])
+        else:
+            messages.success(request, "The tags have been saved.")
+            return redirect(
+                reverse("inspections:report-detail", args=[report.pk]) + f"#finding-{finding.pk}"
+            )
+    return render(
+        request,
+        "inspections/finding_tags.html",
+        {
+            "page_title": f"Themes and priorities of {finding.reference or 'a finding'}",
+            "report": report,
+            "finding": finding,
+            "form": form,
+            "may_theme": may_theme,
+            "themes": list(finding.themes.all()),
             "problems": problems,
         },
         status=400 if problems else 200,

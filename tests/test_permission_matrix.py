@@ -194,6 +194,7 @@ TABLE: dict[str, Expect] = {
     "inspections:report-section": Expect(NORFOLK_REPORT_FACTS),
     # A recommendation's links to the same one in other reports, and the suggestions.
     "inspections:finding-links": Expect(NORFOLK_REPORT_FACTS),
+    "inspections:finding-tags": Expect(NORFOLK_REPORT_FACTS),
     # --- importer ------------------------------------------------------------------------------
     "importer:start": Expect(OFFICE),
     "importer:preview": Expect(NORFOLK_OBJECT),
@@ -293,6 +294,7 @@ TABLE: dict[str, Expect] = {
     "tracking:bulk-change": Expect(row(302, 302, 302, 302, 403, 302, 403, 403, 403)),
     "tracking:item-detail": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:item-edit": Expect(NORFOLK_OBJECT),
+    "tracking:item-tags": Expect(NORFOLK_OBJECT),
     "tracking:update-add": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:closure-propose": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:closure-decide": Expect(NORFOLK_OBJECT),
@@ -654,6 +656,10 @@ def url_kwargs(name: str, office: Office) -> dict:
             "finding_pk": office.recommendation.pk,
         },
         "inspections:finding-links": {
+            "pk": office.report.pk,
+            "finding_pk": office.recommendation.pk,
+        },
+        "inspections:finding-tags": {
             "pk": office.report.pk,
             "finding_pk": office.recommendation.pk,
         },

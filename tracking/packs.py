@@ -93,6 +93,16 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
     user_ids |= {u.author_id for ups in updates.values() for u in ups}
     users = get_user_model().objects.in_bulk([pk for pk in user_ids if pk])
 
+    themes, priorities = _tags(items, findings, body)
+    # Linked recommendations are tracked once: an item tracked with another is shown under it.
+    also: dict[int, list[str]] = {}
+    for item in items:
+        if item.tracked_with_id:
+            finding = findings[item.finding_id]
+            also.setdefault(item.tracked_with_id, []).append(
+                f"{finding.reference or finding.get_kind_display()}, {finding.report.title}"
+            )
+
     previous_items = {row["id"]: row for row in previous.data["items"]} if previous else {}
     previous_statuses = (
         {int(k): v for k, v in previous.data.get("statuses", {}).items()} if previous else {}
@@ -134,7 +144,7 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
                     "in_pack": status in ACTIVE_STATUSES,
                 }
             )
-        if status not in ACTIVE_STATUSES:
+        if status not in ACTIVE_STATUSES or item.tracked_with_id:
             continue
         rag = rag_for(status=status, target_date=item.target_date, today=as_at)
         rows.append(
@@ -154,6 +164,9 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
                 "target_date": item.target_date,
                 "overdue": is_overdue(status=status, target_date=item.target_date, today=as_at),
                 "area": item.area,
+                "themes": themes.get(item.pk, []),
+                "priorities": priorities.get(item.pk, []),
+                "also_answers": also.get(item.pk, []),
                 "office_lead": _name(users, item.office_lead_id),
                 "force_lead": _name(users, item.force_lead_id),
                 "latest_update": (
@@ -207,12 +220,70 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
             "rag": rag_counts,
         },
         "items": rows,
+        # The open items grouped by theme and by the office's plan priorities (an item with
+        # several tags is in each group; one with none in "Not tagged").
+        "by_theme": _groups(rows, "themes"),
+        "by_priority": _groups(rows, "priorities"),
         "changes": changes,
         # Every tracked item's status on the date, so the next pack can say what changed.
         "statuses": {str(k): v for k, v in statuses.items()},
     }
     # Round-trip through JSON now, so what is rendered is exactly what is stored.
     return json.loads(canonical_json(data))
+
+
+def _tags(items, findings, body) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """{item id: theme names} and {item id: the office's plan priority titles}: the item's own
+    tags and its recommendation's, as they are when the pack is made (four queries)."""
+    item_ids = [i.pk for i in items]
+    by_finding: dict[int, list[int]] = {}
+    for item in items:
+        by_finding.setdefault(item.finding_id, []).append(item.pk)
+    themes: dict[int, set[str]] = {}
+    priorities: dict[int, set[str]] = {}
+    for item_id, name in TrackerItem.themes.through.objects.filter(
+        trackeritem_id__in=item_ids
+    ).values_list("trackeritem_id", "theme__name"):
+        themes.setdefault(item_id, set()).add(name)
+    for finding_id, name in Finding.themes.through.objects.filter(
+        finding_id__in=list(findings)
+    ).values_list("finding_id", "theme__name"):
+        for item_id in by_finding.get(finding_id, []):
+            themes.setdefault(item_id, set()).add(name)
+    for item_id, title in TrackerItem.plan_priorities.through.objects.filter(
+        trackeritem_id__in=item_ids
+    ).values_list("trackeritem_id", "planpriority__title"):
+        priorities.setdefault(item_id, set()).add(title)
+    for finding_id, title in Finding.plan_priorities.through.objects.filter(
+        finding_id__in=list(findings), planpriority__policing_body_id=body.pk
+    ).values_list("finding_id", "planpriority__title"):
+        for item_id in by_finding.get(finding_id, []):
+            priorities.setdefault(item_id, set()).add(title)
+    return (
+        {k: sorted(v) for k, v in themes.items()},
+        {k: sorted(v) for k, v in priorities.items()},
+    )
+
+
+def _groups(rows: list[dict], key: str) -> list[dict]:
+    """[{"name", "count", "overdue", "labels"}] for each tag of `key` among `rows`, by name,
+    with the untagged last."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        for name in row[key] or ["Not tagged"]:
+            groups.setdefault(name, []).append(row)
+    names = sorted(n for n in groups if n != "Not tagged") + (
+        ["Not tagged"] if "Not tagged" in groups else []
+    )
+    return [
+        {
+            "name": name,
+            "count": len(groups[name]),
+            "overdue": sum(1 for r in groups[name] if r["overdue"]),
+            "labels": [f"{r['label']}, {r['report_title']}" for r in groups[name]],
+        }
+        for name in names
+    ]
 
 
 # --- The PDF ---------------------------------------------------------------------------------
@@ -247,6 +318,11 @@ def display_data(data: dict) -> dict:
             else None
         ),
         "items": items,
+        # Packs made before themes and priorities existed have neither grouping.
+        "groupings": [
+            ("By theme", data.get("by_theme", [])),
+            ("By Police and Crime Plan priority", data.get("by_priority", [])),
+        ],
         "rag_rows": [
             {"label": r.label, "count": rag.get(r.value, 0)}
             for r in sorted(Rag, key=RAG_ORDER.get)

@@ -29,13 +29,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Membership, PolicingBody
+from accounts.models import Membership, PlanPriority, PolicingBody
 from accounts.permissions import force_ids, has_office_role
 from core.dates import long_date
 from core.events import emit
 from core.history import attribute
 from inspections.inspectorate import inspectorate_on
-from inspections.models import Finding, FindingLink
+from inspections.models import Finding, FindingLink, Theme
 from responses.models import ResponseVersion
 
 from . import evidence, packs
@@ -235,8 +235,9 @@ def tracker_item_set_tags(
     _require_office(acting_user, item.policing_body_id, "tag its tracker items")
     with transaction.atomic():
         item = _locked(item)
-        themes = list(themes)
-        priorities = list(plan_priorities)
+        # As saved now (a priority may have been retired since the page was opened).
+        themes = list(Theme.objects.filter(pk__in=[t.pk for t in themes]))
+        priorities = list(PlanPriority.objects.filter(pk__in=[p.pk for p in plan_priorities]))
         kept_themes = set(item.themes.values_list("pk", flat=True))
         kept_priorities = set(item.plan_priorities.values_list("pk", flat=True))
         for theme in themes:

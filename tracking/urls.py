@@ -11,6 +11,7 @@ urlpatterns = [
     path("bulk/", views.bulk_change, name="bulk-change"),
     path("<int:pk>/", views.item_detail, name="item-detail"),
     path("<int:pk>/details/", views.item_edit, name="item-edit"),
+    path("<int:pk>/tags/", views.item_tags, name="item-tags"),
     path("<int:pk>/updates/new/", views.update_add, name="update-add"),
     path("<int:pk>/closure/", views.closure_propose, name="closure-propose"),
     path("<int:pk>/closure/<int:proposal_pk>/", views.closure_decide, name="closure-decide"),

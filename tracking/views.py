@@ -29,6 +29,7 @@ from accounts.permissions import (
 )
 from core.pagination import KeysFirstPaginator
 from core.uploads import body_limit
+from inspections.forms import TagsForm
 from inspections.models import Finding
 from responses.permissions import get_response_for
 
@@ -283,6 +284,43 @@ def item_edit(request, pk):
         "tracking/item_edit.html",
         {
             "page_title": "Change leads, target date or area",
+            "item": item,
+            "form": form,
+            "problems": problems,
+        },
+    )
+
+
+@office_required()
+def item_tags(request, pk):
+    """The item's themes and the office's plan priorities (`tracker_item_set_tags`)."""
+    item = get_item_for(request.user, pk)
+    _require_office_for(request, item)
+    form = TagsForm(
+        request.POST or None,
+        chosen_themes=list(item.themes.all()),
+        body=item.policing_body,
+        chosen_priorities=list(item.plan_priorities.all()),
+    )
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tracker_item_set_tags(
+                item=item,
+                acting_user=request.user,
+                themes=form.cleaned_data["themes"],
+                plan_priorities=form.cleaned_data["priorities"],
+            )
+        except TrackingError as error:
+            problems = error.problems
+        else:
+            messages.success(request, "The item's themes and priorities have been saved.")
+            return redirect(_item_url(item))
+    return render(
+        request,
+        "tracking/item_tags.html",
+        {
+            "page_title": "Themes and priorities",
             "item": item,
             "form": form,
             "problems": problems,
