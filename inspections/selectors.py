@@ -126,7 +126,11 @@ class ReportPage:
         self.report = report
         self.forces = list(report.forces.all())
         self.judgements = list(report.judgements.all())
-        findings = list(Finding.objects.filter(report=report).order_by("position", "id"))
+        findings = list(
+            Finding.objects.filter(report=report)
+            .prefetch_related("themes")
+            .order_by("position", "id")
+        )
         self.by_kind = {kind: [f for f in findings if f.kind == kind] for kind in SECTION_KINDS}
         causes = {f.pk: f for f in self.by_kind[Finding.Kind.CAUSE_OF_CONCERN]}
         self.recommendations_by_cause = {pk: [] for pk in causes}

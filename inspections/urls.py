@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/start-response/", views.report_start_response, name="start-response"),
     path("<int:pk>/sections/<slug:section>/", views.report_section, name="report-section"),
     path("<int:pk>/findings/<int:finding_pk>/links/", views.finding_links, name="finding-links"),
+    path("<int:pk>/findings/<int:finding_pk>/tags/", views.finding_tags, name="finding-tags"),
 ]
