@@ -239,8 +239,8 @@ class Explanation(models.Model):
 
     def reference_problem(self) -> str:
         """Why an answer by reference does not (yet) satisfy s55(5B), or "" when it does: the
-        explanation it refers to must be published (its response has a published version) and
-        itself complete. The one rule, used by `responses.services.publication_problems`."""
+        explanation it refers to must be published (its response's latest version is published
+        and not withdrawn) and itself complete. The one rule, used by `responses.services.publication_problems`."""
         if not self.refers_to_id:
             return ""
         target = self.refers_to
@@ -251,11 +251,18 @@ class Explanation(models.Model):
                 f"{name} answers by reference to the explanation of {where}, which has no "
                 "explanation of its own yet (s55(5B))."
             )
-        if not target.response.versions.exists():
+        latest = target.response.versions.order_by("-number").only("withdrawn_at").first()
+        if latest is None:
             return (
                 f"{name} answers by reference to the explanation of {where}, which is not "
                 "published yet: publish that response first, or write this explanation in full "
                 "(s55(5B))."
+            )
+        if latest.is_withdrawn:
+            return (
+                f"{name} answers by reference to the explanation of {where}, whose published "
+                "version was withdrawn: publish its corrected version first, or write this "
+                "explanation in full (s55(5B))."
             )
         return ""
 

@@ -24,6 +24,7 @@ from responses.services import (
     response_record_force_comments,
     response_submit_for_approval,
     response_update_text,
+    response_withdraw,
 )
 from responses.workflow import WorkflowError
 from tests.factories import (
@@ -257,3 +258,20 @@ def test_a_link_made_after_both_are_tracked_joins_the_items(reports, office):
         finding=original, policing_body=office.body
     )
     assert "Tracked with" in secondary.history.first().history_change_reason
+
+
+def test_a_reference_to_a_withdrawn_explanation_cannot_be_published(linked, office):
+    national, peel, original, copy = linked
+    national_response = office.publish(office.approve(office.prepare(national)), date(2022, 12, 1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response_withdraw(
+            response=national_response,
+            reason="Personal data published by mistake.",
+            acting_user=office.approver,
+        )
+    peel_response = office.prepare(peel, explain=False)
+    _by_reference(office, peel_response, copy)
+    peel_response = office.approve(peel_response.__class__.objects.get(pk=peel_response.pk))
+    problems = publication_problems(peel_response, published_on=date(2023, 7, 1))
+    assert len(problems) == 1
+    assert "whose published version was withdrawn" in problems[0]
