@@ -151,7 +151,7 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
                 text=item.finding.text,
                 addressees=list(item.finding.addressees or []),
                 timescale_text=item.finding.timescale_text,
-                explanation_kind=item.explanation.kind if item.explanation else "",
+                explanation_kind=item.explanation_kind,
                 explanation=item.explanation_text,
                 force_comment=item.force_comment,
             )

@@ -266,6 +266,14 @@ class Item:
         )
 
     @property
+    def explanation_kind(self) -> str:
+        """The kind of action explained; for an answer by reference, the referenced one's (the
+        same action answers both recommendations)."""
+        if self.answered_by_reference:
+            return self.referenced_explanation.kind
+        return self.explanation.kind if self.explanation else ""
+
+    @property
     def explanation_text(self) -> str:
         if self.answered_by_reference:
             return self.explanation.reference_sentence

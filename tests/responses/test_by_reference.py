@@ -164,7 +164,8 @@ def test_once_the_referenced_explanation_is_published_the_answer_is_published_wi
     assert item.explanation == (
         f"See our response to {original.reference} of Vetting, misconduct and misogyny."
     )
-    assert item.explanation_kind == ""
+    # The register and the statistics count it as the action it refers to.
+    assert item.explanation_kind == Explanation.Kind.ACTION_PROPOSED
     snapshot = peel_response.versions.get().html_snapshot
     assert "Answered by reference: see our response to" in snapshot
     assert f'href="/published/{national_response.pk}/#recommendation-{original.pk}"' in snapshot
