@@ -7,9 +7,7 @@ as an explicit string cell, so an update's text can never become a formula.
 """
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
-from copy import copy
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +15,7 @@ from django.utils import timezone
 
 from inspections.models import Finding, ReportType
 
+from . import xlsx
 from .rag import Rag, Status
 from .selectors import is_overdue
 
@@ -152,64 +151,16 @@ def to_csv(rows: Iterable[list]) -> str:
 
 
 def to_xlsx(rows: Iterable[list], *, title: str = "Tracker") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    # Write-only: rows are streamed out as they are appended, with their styles on the cells
-    # (a national export of 1,700 rows cost 2.6 s the usual way; bench/staff_load.py).
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-
-    def style(**attributes):
-        # A cell's style is an index into the workbook's style tables; registering it by
-        # setting attributes hashes every part of it, which cost more than writing the cell
-        # itself. Each style is registered once here and its index copied to the cells.
-        model = WriteOnlyCell(sheet)
-        for name, value in attributes.items():
-            setattr(model, name, value)
-        return model._style
-
-    text = style(alignment=Alignment(wrap_text=True, vertical="top"))
-    top = style(alignment=Alignment(vertical="top"))
-    day = style(alignment=Alignment(vertical="top"), number_format="d mmm yyyy")
-
-    def cell(value):
-        if value is None or value == "":
-            return None  # no cell at all
-        if isinstance(value, str):
-            # Control characters pasted from other programs are not allowed in XLSX text.
-            written = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-            # openpyxl turns any string starting with "=" into a formula: say it is text.
-            written.data_type = "s"
-            written._style = copy(text)
-        else:
-            written = WriteOnlyCell(sheet, value=value)
-            written._style = copy(day if isinstance(value, date) else top)
-        return written
-
-    bold = Font(bold=True)
-    headings = []
-    for heading in HEADINGS:
-        headings.append(WriteOnlyCell(sheet, value=heading))
-        headings[-1].font = bold
-    sheet.append(headings)
-    count = 0
-    for values in rows:
-        sheet.append([cell(value) for value in values])
-        count += 1
-    # Written out when the workbook is saved, so it can be set once the rows are counted.
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADINGS))}{count + 1}"
-    workbook.properties.creator = "Section 55 Tracker"
-    workbook.properties.created = timezone.now().replace(tzinfo=None)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """The rows under the headings, in a sheet with the columns' widths, the heading row bold,
+    frozen and filtered (tracking/xlsx.py writes the file)."""
+    return xlsx.write(
+        rows,
+        headings=HEADINGS,
+        widths=[c.width for c in COLUMNS],
+        title=title,
+        creator="Section 55 Tracker",
+        created=timezone.now(),
+    )
 
 
 def filename(extension: str, *, today: date) -> str:
