@@ -11,8 +11,9 @@
    progress updates. Four staff per office and a contributor per force.
 2. Query count and CPU milliseconds of each page in the web process (Django's test client,
    median of runs): the office dashboard (/responses/, the office's task list), the force's task
-   list (/responses/ as a force contributor), the report list, a response's history tab, the
-   tracker list unfiltered and with filters, and the tracker exports (CSV, Excel) with filters.
+   list (/responses/ as a force contributor, and a later page of it), the report list, a
+   response's history tab, the tracker list unfiltered, with filters and for one report, and
+   the tracker exports (CSV, Excel) with filters.
    Run at two scales: the query counts must not grow with the data.
 3. Starts gunicorn (`--workers`) and `--concurrency` threads, each signed in as a different
    office's drafter (a real session cookie) on a keep-alive connection, requesting each page
@@ -280,20 +281,26 @@ def generate(*, scale: float, seed: int = 55) -> None:
 def pages() -> dict[str, tuple[str, str]]:
     """{page: (username, path)}, for the first office and its force, inside Django."""
     from accounts.models import PolicingBody
-    from responses.models import Response
+    from responses.models import Response, Status
 
     body = PolicingBody.objects.filter(force__isnull=False).order_by("pk").first()
     response = Response.objects.filter(policing_body=body).order_by("-pk").first()
+    tracked = (
+        Response.objects.filter(policing_body=body, status=Status.PUBLISHED).order_by("-pk").first()
+    )
     drafter, force = f"{body.slug}-opcc_drafter", f"{body.slug}-force"
     filters = "status=open&status=in_progress&overdue=on&rag=red&sort=target"
     return {
         "office dashboard (task list)": (drafter, "/responses/"),
         "force task list": (force, "/responses/"),
+        "force task list, page 5": (force, "/responses/?page=5"),
         "report list": (drafter, "/reports/"),
         "report list, page 10": (drafter, "/reports/?page=10"),
         "history tab": (drafter, f"/responses/{response.pk}/history/"),
         "tracker list": (drafter, "/tracker/"),
         "tracker list, filtered": (drafter, f"/tracker/?{filters}"),
+        # One report's items: the link on a response's "Track recommendations" page.
+        "tracker list, one report": (drafter, f"/tracker/?report={tracked.report_id}"),
         "tracker export CSV, filtered": (drafter, f"/tracker/export.csv?{filters}"),
         "tracker export Excel, filtered": (drafter, f"/tracker/export.xlsx?{filters}"),
     }
