@@ -224,3 +224,55 @@ def test_postgresql_trigram_similarity_ranks_the_closest_text_first(national, pe
     assert [s.finding for s in suggestions] == [close, looser]
     assert suggestions[0].score > suggestions[1].score >= 0.3
     assert Report.objects.count() == 3
+
+
+@pytest.mark.usefixtures("postgres_required")
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_two_people_cannot_close_a_circle_between_them(monkeypatch):
+    """B -> C and C -> A, each fine alone, together close A -> B -> C -> A. Each check runs,
+    then waits (up to two seconds) for the other's: with link writes serialised by the advisory
+    lock, the second person's check waits for the first commit, sees it and refuses."""
+    import threading
+
+    from inspections import links
+
+    drafter = office_user(policing_body("norfolk-pcc"), Membership.Role.OPCC_DRAFTER)
+    a, b, c = (RecommendationFactory(report=ReportFactory()) for _ in range(3))
+    _link(a, b, drafter, FindingLink.Kind.CARRIED_OVER)
+
+    barrier = threading.Barrier(2)
+    checked = links._would_close_cycle
+
+    def slow_check(finding_id, linked_to_id):
+        found = checked(finding_id, linked_to_id)
+        try:
+            barrier.wait(timeout=2)
+        except threading.BrokenBarrierError:
+            pass
+        return found
+
+    monkeypatch.setattr(links, "_would_close_cycle", slow_check)
+    outcomes = []
+
+    def link(finding, linked_to):
+        try:
+            _link(finding, linked_to, drafter, FindingLink.Kind.CARRIED_OVER)
+            outcomes.append("linked")
+        except LinkError:
+            outcomes.append("refused")
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    threads = [
+        threading.Thread(target=link, args=(b, c)),
+        threading.Thread(target=link, args=(c, a)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["linked", "refused"]
+    assert FindingLink.objects.count() == 2
