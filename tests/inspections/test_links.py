@@ -232,6 +232,7 @@ def test_postgresql_two_people_cannot_close_a_circle_between_them(monkeypatch):
     """B -> C and C -> A, each fine alone, together close A -> B -> C -> A. Each check runs,
     then waits (up to two seconds) for the other's: with link writes serialised by the advisory
     lock, the second person's check waits for the first commit, sees it and refuses."""
+    import contextlib
     import threading
 
     from inspections import links
@@ -245,10 +246,8 @@ def test_postgresql_two_people_cannot_close_a_circle_between_them(monkeypatch):
 
     def slow_check(finding_id, linked_to_id):
         found = checked(finding_id, linked_to_id)
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=2)
-        except threading.BrokenBarrierError:
-            pass
         return found
 
     monkeypatch.setattr(links, "_would_close_cycle", slow_check)
