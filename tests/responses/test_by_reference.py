@@ -6,7 +6,8 @@ tracker tracks the two once, showing the same progress on both responses' public
 from datetime import date
 
 import pytest
-from django.test import TestCase
+from django.test import Client, TestCase
+from django.urls import reverse
 
 from accounts.models import Membership
 from inspections.links import finding_link_create
@@ -276,3 +277,21 @@ def test_a_reference_to_a_withdrawn_explanation_cannot_be_published(linked, offi
     problems = publication_problems(peel_response, published_on=date(2023, 7, 1))
     assert len(problems) == 1
     assert "whose published version was withdrawn" in problems[0]
+
+
+def test_the_offices_tracker_lists_linked_recommendations_once(linked, office):
+    national, peel, original, copy = linked
+    office.publish(office.approve(office.prepare(national)), date(2022, 12, 1))
+    office.publish(office.approve(office.prepare(peel)), date(2023, 7, 1))
+    primary = TrackerItem.objects.get(finding=original, policing_body=office.body)
+    secondary = TrackerItem.objects.get(finding=copy, policing_body=office.body)
+    client = Client()
+    client.force_login(office.drafter)
+
+    page = client.get(reverse("tracking:item-list"))
+
+    assert [row.item.pk for row in page.context["rows"]] == [primary.pk]
+    html = page.content.decode()
+    assert f'Also tracks <a class="govuk-link" href="/tracker/{secondary.pk}/">' in html
+    detail = client.get(reverse("tracking:item-detail", args=[secondary.pk])).content.decode()
+    assert "Tracked once with" in detail and "add progress there" in detail
