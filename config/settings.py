@@ -337,6 +337,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reminders.tasks.sweep",
         "schedule": crontab(minute=30),
     },
+    # Scheduled publications that are due: each claimed and published once by one sweep
+    # (responses.services.scheduled_publications_run), whatever the number of beats.
+    "responses-publish-scheduled": {
+        "task": "responses.tasks.publish_scheduled",
+        "schedule": crontab(minute="*"),
+    },
     # Subscribers and emails whose task was lost (broker down, worker killed): enqueue again.
     "events-sweep": {
         "task": "core.tasks.sweep",

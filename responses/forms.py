@@ -6,6 +6,8 @@ so a save over somebody else's newer change is refused (see `responses.views`). 
 through the project's GOV.UK field templates.
 """
 
+from datetime import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -275,6 +277,37 @@ class PublishForm(forms.Form):
         label="Their title",
         error_messages={"required": "Enter the title of the person signing the response"},
     )
+
+
+class ScheduleForm(forms.Form):
+    """When an approved response is to be published (`services.publication_schedule`)."""
+
+    day = GovukDateField(label="Date to publish", help_text="UK time. For example, 20 2 2026.")
+    at = forms.TimeField(
+        label="Time to publish",
+        help_text="UK time, on the 24-hour clock. For example, 09:30 or 14:00.",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        error_messages={"invalid": "Enter a time like 09:30 or 14:00"},
+    )
+    url = forms.URLField(
+        label="Address of the published response",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="The page on the office's website, if you know it already, starting https://",
+    )
+    late_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Why it will be published after the due date",
+        help_text="Needed only if that day is after the statutory due date.",
+    )
+
+    def publish_at(self):
+        """The aware date and time, in Europe/London (the project's time zone)."""
+        data = self.cleaned_data
+        naive = datetime.combine(data["day"], data["at"])
+        return timezone.make_aware(naive)
 
 
 class CopiesForm(LockedForm):

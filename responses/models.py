@@ -384,3 +384,58 @@ class Redaction(models.Model):
 
     def marked(self) -> redaction.Marked:
         return redaction.Marked(self.field, self.passage, self.marker)
+
+
+class ScheduledPublication(models.Model):
+    """An approved response to be published at a date and time (Europe/London), by the beat's
+    sweep (`responses.services.scheduled_publications_run`), exactly once.
+
+    READY -> RUNNING (claimed by one sweep, with its token) -> DONE (published, in the same
+    transaction as the publication), or FAILED (a guard refused it at that time: the office
+    sees why), or CANCELLED. A sweep that dies after claiming leaves the row RUNNING and
+    nothing published (the publication and DONE commit together); after `STUCK_AFTER` another
+    sweep claims it again. At most one READY or RUNNING row per response."""
+
+    class State(models.TextChoices):
+        READY = "ready", "Scheduled"
+        RUNNING = "running", "Publishing"
+        DONE = "done", "Published"
+        FAILED = "failed", "Not published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="scheduled_publications"
+    )
+    publish_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
+    url = models.URLField(max_length=500, blank=True)
+    late_reason = models.TextField(blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    version = models.ForeignKey(
+        ResponseVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["publish_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response"],
+                condition=Q(state__in=["ready", "running"]),
+                name="one_pending_schedule_per_response",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "publish_at"], name="schedule_due")]
+
+    def __str__(self):
+        return f"{self.response} at {self.publish_at:%Y-%m-%d %H:%M} ({self.state})"

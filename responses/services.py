@@ -6,10 +6,12 @@ optimistic-lock version. Statutory references are to the Police Act 1996 s55 as 
 Policing and Crime Act 2017 s37.
 """
 
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -24,18 +26,27 @@ from inspections.links import linked_ids
 from inspections.models import Finding
 
 from . import deadlines, redaction
-from .models import Explanation, Redaction, Response, ResponseVersion, Status
+from .models import (
+    Explanation,
+    Redaction,
+    Response,
+    ResponseVersion,
+    ScheduledPublication,
+    Status,
+)
 from .notifications import send_sent_back
 from .workflow import (
     EDITABLE_STATUSES,
     FORCE_COMMENT_STATUSES,
     REDACTION_STATUSES,
+    ActionNotAllowed,
     ConcurrentEditError,
     WorkflowError,
     check_action,
     check_may_record_published,
     check_may_redact,
     check_transition,
+    may_take,
 )
 
 
@@ -774,7 +785,7 @@ def _reference_problems(response: Response) -> list[str]:
 
 
 def publication_problems(
-    response: Response, *, published_on: date, late_reason: str = ""
+    response: Response, *, published_on: date, late_reason: str = "", scheduled: bool = False
 ) -> list[str]:
     """Everything that stops `response` being published on `published_on`, each in words a
     person can act on. Publishing re-checks every guard, whatever happened since approval (the
@@ -794,7 +805,7 @@ def publication_problems(
         problems.append("The chief officer must be invited to comment before publication (s55(4)).")
     if published_on < response.report.published_on:
         problems.append("The response cannot be published before the report.")
-    if published_on > timezone.localdate():
+    if published_on > timezone.localdate() and not scheduled:
         problems.append("The publication date cannot be in the future.")
     if (
         response.published_on is None
@@ -1260,3 +1271,164 @@ def redaction_remove(*, redaction_id: int, acting_user) -> None:
         attribute(row, acting_user=acting_user, reason=history_reason)
         row.delete()
         _save(response, acting_user=acting_user, reason=history_reason, fields=[])
+
+
+# --- Scheduled publication ------------------------------------------------------------------
+
+#: A claimed scheduled publication whose sweep has not finished after this long (its worker was
+#: killed, the machine restarted) is claimed again: nothing of it was published, because the
+#: publication and its DONE commit together.
+SCHEDULE_STUCK_AFTER = timedelta(minutes=10)
+
+
+def publication_schedule(
+    *,
+    response: Response,
+    publish_at: datetime,
+    acting_user,
+    url: str = "",
+    late_reason: str = "",
+) -> tuple[ScheduledPublication, list[str]]:
+    """Schedule an approved response to be published at `publish_at` (an aware date and time;
+    the publication date is its Europe/London day), or change the time of its schedule.
+    Returns the schedule and warnings a person should read.
+
+    The approver's sign-off ("publish", `ACTION_ROLES`). Every publication guard is checked
+    for that day now (`publication_problems`) and again when it runs: a day after the statutory
+    due date (s55(5A)) is refused without a reason for the lateness; a day after the publish-by
+    date (the last working day on or before it) is allowed with a warning. In the history."""
+    if timezone.is_naive(publish_at):
+        raise ValueError("publish_at must be an aware date and time")
+    with transaction.atomic():
+        response = _locked(response)
+        _check_action(response, Status.PUBLISHED, "publish", acting_user)
+        if publish_at <= timezone.now():
+            raise WorkflowError("Choose a date and time in the future, or publish it now.")
+        on = timezone.localdate(publish_at)
+        problems = publication_problems(
+            response, published_on=on, late_reason=late_reason, scheduled=True
+        )
+        if problems:
+            raise WorkflowError(" ".join(problems), problems=problems)
+        pending = ScheduledPublication.objects.select_for_update().filter(
+            response=response, state__in=(ScheduledPublication.State.READY, "running")
+        )
+        row = pending.first()
+        if row is not None and row.state == ScheduledPublication.State.RUNNING:
+            raise WorkflowError("It is being published now: it can no longer be changed.")
+        changed = row is not None
+        if row is None:
+            row = ScheduledPublication(response=response)
+        row.publish_at = publish_at
+        row.url = url.strip()
+        row.late_reason = late_reason.strip()
+        row.scheduled_by = acting_user
+        when = scheduled_time_text(publish_at)
+        reason = f"Publication {'moved to' if changed else 'scheduled for'} {when}"
+        attribute(row, acting_user=acting_user, reason=reason)
+        row.save()
+        _save(response, acting_user=acting_user, reason=reason, fields=[])
+    warnings = []
+    if response.publish_by and on > response.publish_by:
+        warnings.append(
+            f"{long_date(on, weekday=True)} is after the publish-by date "
+            f"({long_date(response.publish_by, weekday=True)}), the last working day on or "
+            "before the statutory due date."
+        )
+    return row, warnings
+
+
+def scheduled_time_text(when: datetime) -> str:
+    """ "Monday 2 March 2020 at 9:30am" in Europe/London."""
+    local = timezone.localtime(when)
+    hour = local.hour % 12 or 12
+    return f"{long_date(local.date(), weekday=True)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def publication_schedule_cancel(*, response: Response, acting_user) -> ScheduledPublication:
+    """Cancel the response's scheduled publication before it runs (the same sign-off)."""
+    with transaction.atomic():
+        response = _locked(response)
+        if not may_take(acting_user, "publish", policing_body_id=response.policing_body_id):
+            raise ActionNotAllowed("Only an approver or an admin in this office can publish.")
+        row = (
+            ScheduledPublication.objects.select_for_update()
+            .filter(response=response, state__in=("ready", "running"))
+            .first()
+        )
+        if row is None:
+            raise WorkflowError("There is no scheduled publication to cancel.")
+        if row.state != ScheduledPublication.State.READY:
+            raise WorkflowError("It is being published now: it can no longer be cancelled.")
+        row.state = ScheduledPublication.State.CANCELLED
+        reason = f"Scheduled publication ({scheduled_time_text(row.publish_at)}) cancelled"
+        attribute(row, acting_user=acting_user, reason=reason)
+        row.save()
+        _save(response, acting_user=acting_user, reason=reason, fields=[])
+    return row
+
+
+def _due_schedules(now: datetime) -> Q:
+    return Q(state=ScheduledPublication.State.READY, publish_at__lte=now) | Q(
+        state=ScheduledPublication.State.RUNNING, claimed_at__lt=now - SCHEDULE_STUCK_AFTER
+    )
+
+
+def scheduled_publications_run(*, now: datetime | None = None) -> list[int]:
+    """The beat's sweep (`responses.tasks.publish_scheduled`, every minute): publish every
+    scheduled publication that is due, each exactly once, however many sweeps run at the same
+    time. Each row is first claimed with one conditional UPDATE (READY, or RUNNING and stuck,
+    -> RUNNING with this sweep's token): of two sweeps, one claims it and the other's UPDATE
+    matches nothing. Returns the ids of the schedules this sweep published."""
+    now = now or timezone.now()
+    published = []
+    for schedule_id in ScheduledPublication.objects.filter(_due_schedules(now)).values_list(
+        "pk", flat=True
+    ):
+        token = uuid.uuid4()
+        claimed = ScheduledPublication.objects.filter(_due_schedules(now), pk=schedule_id).update(
+            state=ScheduledPublication.State.RUNNING,
+            claim=token,
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+        )
+        if claimed and scheduled_publication_publish(schedule_id=schedule_id, claim=token):
+            published.append(schedule_id)
+    return published
+
+
+def scheduled_publication_publish(*, schedule_id: int, claim: uuid.UUID) -> bool:
+    """Publish one claimed schedule (`response_publish`, as the person who scheduled it, on the
+    schedule's Europe/London day) and mark it DONE in the same transaction; False if another
+    sweep holds the claim now. A guard that refuses it then (sent back, a recommendation
+    added, the scheduler no longer an approver) marks it FAILED with the reason, shown on the
+    response's page; nothing is published."""
+    try:
+        with transaction.atomic():
+            row = (
+                ScheduledPublication.objects.select_for_update()
+                .select_related("response", "scheduled_by")
+                .get(pk=schedule_id)
+            )
+            if row.state != ScheduledPublication.State.RUNNING or row.claim != claim:
+                return False
+            response = response_publish(
+                response=row.response,
+                published_on=timezone.localdate(row.publish_at),
+                url=row.url,
+                late_reason=row.late_reason,
+                acting_user=row.scheduled_by,
+            )
+            row.state = ScheduledPublication.State.DONE
+            row.done_at = timezone.now()
+            row.version = (
+                response.versions.defer("pdf", "html_snapshot").order_by("-number").first()
+            )
+            attribute(row, acting_user=row.scheduled_by, reason="Published as scheduled")
+            row.save()
+            return True
+    except WorkflowError as error:
+        ScheduledPublication.objects.filter(
+            pk=schedule_id, claim=claim, state=ScheduledPublication.State.RUNNING
+        ).update(state=ScheduledPublication.State.FAILED, error=str(error))
+        return False

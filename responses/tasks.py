@@ -12,6 +12,7 @@ from django.db import DatabaseError
 
 from .models import ResponseVersion
 from .pdf import version_freeze
+from .services import scheduled_publications_run
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,14 @@ def freeze_missing_pdfs() -> int:
     for version_id in ids:
         freeze_version_pdf.delay(version_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def publish_scheduled() -> int:
+    """The beat's sweep of scheduled publications (every minute): publish what is due, each
+    exactly once however many beats or workers run it (`scheduled_publications_run`).
+    Returns how many this run published."""
+    return len(scheduled_publications_run())
 
 
 @worker_ready.connect

@@ -70,6 +70,8 @@ urlpatterns = [
     ),
     path("<int:pk>/reinstate/", views.reason_action, {"action": "reinstate"}, name="reinstate"),
     path("<int:pk>/amend/", views.reason_action, {"action": "amend"}, name="amend"),
+    path("<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("<int:pk>/schedule/cancel/", views.schedule_cancel, name="schedule-cancel"),
     path("<int:pk>/redactions/", views.redactions, name="redactions"),
     path(
         "<int:pk>/redactions/<int:redaction_pk>/remove/",

@@ -47,9 +47,10 @@ from .forms import (
     PublishForm,
     ReasonForm,
     RedactionForm,
+    ScheduleForm,
     TextSectionForm,
 )
-from .models import Explanation, Response, Status
+from .models import Explanation, Response, ScheduledPublication, Status
 from .permissions import can_edit_force_comments, get_response_for
 from .selectors import (
     ResponsePage,
@@ -218,8 +219,25 @@ def response_detail(request, pk):
             next_action=page.next_action(user=request.user, roles=roles, is_force=False),
             status=Status(response.status),
             may=actions_allowed(request.user, policing_body_id=response.policing_body_id),
+            schedule=(shown_schedule(response) if response.status == Status.APPROVED else None),
             tab="response",
         ),
+    )
+
+
+def shown_schedule(response):
+    """The schedule the response page shows: the pending one, else one that failed since the
+    last publication (the office must know it was not published)."""
+    return (
+        response.scheduled_publications.filter(
+            state__in=(
+                ScheduledPublication.State.READY,
+                ScheduledPublication.State.RUNNING,
+                ScheduledPublication.State.FAILED,
+            )
+        )
+        .order_by("-updated_at", "-pk")
+        .first()
     )
 
 
@@ -881,6 +899,75 @@ def publish(request, pk):
             response, page_title="Publish the response", form=form, problems=problems, late=late
         ),
     )
+
+
+@office_required()
+def schedule(request, pk):
+    """Schedule an approved response to be published at a date and time (UK time), or change
+    its schedule (`services.publication_schedule`); the beat's sweep publishes it."""
+    response = _action_response(request, pk, "publish")
+    pending = pending_schedule(response)
+    initial = {}
+    if pending is not None:
+        local = timezone.localtime(pending.publish_at)
+        initial = {
+            "day": local.date(),
+            "at": local.time(),
+            "url": pending.url,
+            "late_reason": pending.late_reason,
+        }
+    form = ScheduleForm(_posted(request), initial=initial)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row, warnings = services.publication_schedule(
+                response=response,
+                publish_at=form.publish_at(),
+                url=data["url"],
+                late_reason=data["late_reason"],
+                acting_user=request.user,
+            )
+        except WorkflowError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                f"Scheduled: it will be published on {services.scheduled_time_text(row.publish_at)}.",
+            )
+            for warning in warnings:
+                messages.warning(request, warning)
+            return _detail(response)
+    return render(
+        request,
+        "responses/schedule.html",
+        _base_context(
+            response,
+            page_title="Schedule the publication",
+            form=form,
+            problems=problems,
+            pending=pending,
+        ),
+    )
+
+
+def pending_schedule(response):
+    return response.scheduled_publications.filter(
+        state__in=(ScheduledPublication.State.READY, ScheduledPublication.State.RUNNING)
+    ).first()
+
+
+@office_required()
+@require_POST
+def schedule_cancel(request, pk):
+    response = _action_response(request, pk, "publish")
+    try:
+        services.publication_schedule_cancel(response=response, acting_user=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The scheduled publication is cancelled.")
+    return _detail(response)
 
 
 #: The copies belong to the published version, which keeps no history of its own: any save of

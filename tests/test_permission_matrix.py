@@ -248,6 +248,10 @@ TABLE: dict[str, Expect] = {
     "responses:amend": Expect(NORFOLK_SIGN_OFF),
     "responses:withdraw": Expect(NORFOLK_SIGN_OFF),
     "responses:redactions": Expect(NORFOLK_OBJECT),
+    "responses:schedule": Expect(NORFOLK_SIGN_OFF),
+    "responses:schedule-cancel": Expect(
+        row(302, 403, 302, 302, 403, 404, 403, 403, 403), method="post"
+    ),
     "responses:redaction-remove": Expect(
         row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
     ),

@@ -90,6 +90,7 @@ NOT_YET_TRANSLATED = {
     "responses/invite.html",
     "responses/publish.html",
     "responses/redactions.html",
+    "responses/schedule.html",
     "responses/start_drafting.html",
     "responses/submit.html",
     "responses/text_section.html",

@@ -12,7 +12,13 @@ def test_the_sweep_runs_at_seven_london_time_and_every_hour():
     by_task: dict[str, list] = {}
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         by_task.setdefault(entry["task"], []).append(entry["schedule"])
-    assert set(by_task) == {"reminders.tasks.sweep", "core.tasks.sweep"}
+    # And the scheduled publications' sweep, every minute (responses.tasks.publish_scheduled).
+    assert set(by_task) == {
+        "reminders.tasks.sweep",
+        "core.tasks.sweep",
+        "responses.tasks.publish_scheduled",
+    }
+    assert by_task["responses.tasks.publish_scheduled"] == [crontab(minute="*")]
     assert sorted(map(str, by_task["reminders.tasks.sweep"])) == sorted(
         map(str, [crontab(hour=7, minute=0), crontab(minute=30)])
     )
