@@ -121,6 +121,7 @@ def test_suggest_confirm_answer_by_reference_and_the_public_page_links_to_it(
     page.get_by_label("Our explanation of R5 of Vetting, misconduct and misogyny").check()
     page.get_by_role("button", name="Answer by reference").click()
     assert "R2 is answered by reference to R5" in page.inner_text("main")
+    assert "Answered by reference: see our response to R5 of Vetting" in page.inner_text("main")
     explanation = Explanation.objects.get(response=peel_response, finding=copy)
     assert explanation.refers_to.response == national_response
 
