@@ -538,3 +538,59 @@ def test_a_proposal_that_would_drop_a_body_with_work_cannot_be_made(offices, nor
         "norfolk",
         "suffolk",
     ]
+
+
+# --- issue 12's "done when", as the register maintainer ---------------------------------------
+
+
+def test_a_maintainers_correction_of_a_national_reports_date_reaches_every_office(
+    offices, national, eager
+):
+    """Every body's due date moves; every response's history says who corrected it and why;
+    every published response's public page shows the new due date and the correction; each
+    office's people are told by email and on the dashboard."""
+    from public.models import PublishedResponse
+    from public.services import published_responses_refresh
+
+    from .conftest import Flow
+
+    essex = policing_body("essex-pfcc")
+    make_response(report=national, body=essex)
+    for name in ("norfolk", "suffolk"):
+        Flow(
+            response=Response.objects.get(report=national, policing_body=offices[name]),
+            drafter=offices[f"{name}_drafter"],
+            approver=office_user(offices[name], Membership.Role.OPCC_APPROVER),
+        ).drive(Status.PUBLISHED)
+    published_responses_refresh()
+    maintainer = register_maintainer()
+    why = "HMICFRS published it on 9 January."
+
+    correction = committed(
+        report_correct,
+        report=national,
+        published_on=CORRECTED,
+        reason=why,
+        acting_user=maintainer,
+    )
+
+    responses = list(Response.objects.filter(report=national).select_related("policing_body"))
+    assert len(responses) == 3
+    for response in responses:
+        assert response.due_date == date(2020, 3, 4), response.policing_body
+        assert response.history.filter(
+            history_change_reason=f"Report corrected: {why}", history_user=maintainer
+        ).exists()
+        assert CorrectionNotice.objects.filter(correction=correction, response=response).exists()
+        dashboard = office_dashboard(
+            body=response.policing_body,
+            user=Membership.objects.filter(policing_body=response.policing_body).first().user,
+            today=date(2020, 1, 10),
+        )
+        assert [n.correction for n in dashboard["corrections"]] == [correction]
+    for name in ("norfolk", "suffolk"):
+        record = PublishedResponse.objects.get(
+            response__report=national, policing_body=offices[name]
+        )
+        assert record.due_date == date(2020, 3, 4)
+        assert "Date published corrected from" in record.corrections[0]["text"]
