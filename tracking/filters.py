@@ -123,10 +123,7 @@ class TrackerFilter(django_filters.FilterSet):
         # that one (`TrackerItem.tracked_with`), never as a row of its own.
         queryset = queryset.filter(tracked_with__isnull=True)
         base = queryset
-        queryset = with_list_columns(queryset, today=today).annotate(
-            rag_rank=rag_rank_expression(today),
-            status_rank=_status_rank(),
-        )
+        queryset = with_list_columns(queryset, today=today)
         super().__init__(data, queryset, **kwargs)
         # Only to check a chosen report (one query, and only when one is chosen): a semi-join,
         # not a join and DISTINCT (which sorted every item's report row first).
@@ -232,8 +229,14 @@ class TrackerFilter(django_filters.FilterSet):
         return queryset.filter(not_updated_since_q(self.today - timedelta(days=int(value) - 1)))
 
     def filter_sort(self, queryset, name, value):
-        _, ordering = SORTS.get(value or DEFAULT_SORT, SORTS[DEFAULT_SORT])
-        return queryset.order_by(*ordering)
+        key = value if value in SORTS else DEFAULT_SORT
+        # The ranks are built only for the sort that needs them: each is a CASE over every
+        # status, and resolving it cost more than a page's rows (bench/staff_load.py).
+        if key == "rag":
+            queryset = queryset.alias(rag_rank=rag_rank_expression(self.today))
+        elif key == "status":
+            queryset = queryset.alias(status_rank=_status_rank())
+        return queryset.order_by(*SORTS[key][1])
 
 
 def _status_rank():

@@ -474,6 +474,22 @@ def test_the_list_pages_keep_the_sorted_order_across_pages(
     assert len(shown) == 4
 
 
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("rag", ["R1", "R2", "AFI1"]), ("status", ["R2", "AFI1", "R1"])],
+)
+def test_the_list_sorts_by_rag_or_status(client, items, drafter, sort, expected):
+    # R1 is in progress and past its target date (red); R2 and AFI1 are open with no target
+    # date (amber), R2 first by id.
+    progress_update_add(
+        item=items[0], acting_user=drafter, text="Started.", status=Status.IN_PROGRESS
+    )
+
+    page = _client(client, drafter).get(_url("item-list") + f"?sort={sort}")
+
+    assert [row.item.finding.reference for row in page.context["rows"]] == expected
+
+
 # --- Track this --------------------------------------------------------------------------------------
 
 
