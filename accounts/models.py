@@ -55,6 +55,11 @@ class Force(models.Model):
         ),
     )
     chief_officer_name = models.CharField(max_length=200, blank=True)
+    # Welsh forms, for documents a bilingual body publishes in Welsh (blank: not needed).
+    name_cy = models.CharField("name in Welsh", max_length=200, blank=True)
+    chief_officer_title_cy = models.CharField(
+        "chief officer's title in Welsh", max_length=100, blank=True
+    )
     chief_officer_email = models.EmailField(blank=True)
     idle_timeout_minutes = models.PositiveSmallIntegerField(
         default=60,
@@ -106,6 +111,18 @@ class PolicingBody(models.Model):
         blank=True,
         help_text=gettext_lazy("Who signs the office's responses by default."),
     )
+    publishes_bilingually = models.BooleanField(
+        "publishes in Welsh and English",
+        default=False,
+        help_text=(
+            "The body is under a Welsh Language Standards compliance notice: every text it "
+            "publishes needs a Welsh and an English version (docs/law.md). Reference data: the "
+            "four Welsh bodies."
+        ),
+    )
+    name_cy = models.CharField("name in Welsh", max_length=200, blank=True)
+    office_name_cy = models.CharField("office's name in Welsh", max_length=200, blank=True)
+    holder_title_cy = models.CharField("holder's title in Welsh", max_length=100, blank=True)
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     scrutiny_body_name = models.CharField(

@@ -734,6 +734,8 @@ FORCES = [
         "short_name": "Dyfed-Powys",
         "country": "wales",
         "chief_officer_title": "Chief Constable",
+        "name_cy": "Heddlu Dyfed-Powys",
+        "chief_officer_title_cy": "Prif Gwnstabl",
         "body": {
             "slug": "dyfed-powys-pcc",
             "kind": PCC,
@@ -744,6 +746,10 @@ FORCES = [
             "website": "https://www.dyfedpowys-pcc.org.uk",
             "source": "https://www.dyfedpowys-pcc.org.uk",
             "scrutiny_body_name": "Dyfed-Powys Police and Crime Panel",
+            "publishes_bilingually": True,
+            "name_cy": "Comisiynydd Heddlu a Throseddu Dyfed-Powys",
+            "office_name_cy": "Swyddfa Comisiynydd Heddlu a Throseddu Dyfed-Powys",
+            "holder_title_cy": "Comisiynydd Heddlu a Throseddu",
         },
     },
     {
@@ -752,6 +758,8 @@ FORCES = [
         "short_name": "Gwent",
         "country": "wales",
         "chief_officer_title": "Chief Constable",
+        "name_cy": "Heddlu Gwent",
+        "chief_officer_title_cy": "Prif Gwnstabl",
         "body": {
             "slug": "gwent-pcc",
             "kind": PCC,
@@ -762,6 +770,10 @@ FORCES = [
             "website": "https://www.gwent.pcc.police.uk",
             "source": "https://www.gwent.pcc.police.uk",
             "scrutiny_body_name": "Gwent Police and Crime Panel",
+            "publishes_bilingually": True,
+            "name_cy": "Comisiynydd Heddlu a Throseddu Gwent",
+            "office_name_cy": "Swyddfa Comisiynydd Heddlu a Throseddu Gwent",
+            "holder_title_cy": "Comisiynydd Heddlu a Throseddu",
         },
     },
     {
@@ -770,6 +782,8 @@ FORCES = [
         "short_name": "North Wales",
         "country": "wales",
         "chief_officer_title": "Chief Constable",
+        "name_cy": "Heddlu Gogledd Cymru",
+        "chief_officer_title_cy": "Prif Gwnstabl",
         "body": {
             "slug": "north-wales-pcc",
             "kind": PCC,
@@ -780,6 +794,10 @@ FORCES = [
             "website": "https://www.northwales-pcc.gov.uk",
             "source": "https://www.northwales-pcc.gov.uk",
             "scrutiny_body_name": "North Wales Police and Crime Panel",
+            "publishes_bilingually": True,
+            "name_cy": "Comisiynydd Heddlu a Throseddu Gogledd Cymru",
+            "office_name_cy": "Swyddfa Comisiynydd Heddlu a Throseddu Gogledd Cymru",
+            "holder_title_cy": "Comisiynydd Heddlu a Throseddu",
         },
     },
     {
@@ -788,6 +806,8 @@ FORCES = [
         "short_name": "South Wales",
         "country": "wales",
         "chief_officer_title": "Chief Constable",
+        "name_cy": "Heddlu De Cymru",
+        "chief_officer_title_cy": "Prif Gwnstabl",
         "body": {
             "slug": "south-wales-pcc",
             "kind": PCC,
@@ -798,6 +818,10 @@ FORCES = [
             "website": "https://www.southwalescommissioner.org.uk",
             "source": "https://www.southwalescommissioner.org.uk",
             "scrutiny_body_name": "South Wales Police and Crime Panel",
+            "publishes_bilingually": True,
+            "name_cy": "Comisiynydd Heddlu a Throseddu De Cymru",
+            "office_name_cy": "Swyddfa Comisiynydd Heddlu a Throseddu De Cymru",
+            "holder_title_cy": "Comisiynydd Heddlu a Throseddu",
         },
     },
 ]

@@ -25,9 +25,16 @@ ACCESSION_OF_CHARLES_III = date(2022, 9, 8)
 class InspectorateName:
     full: str
     abbreviation: str
+    #: The Welsh name (docs/welsh-glossary.md): "Ei Mawrhydi" (EM) for Her Majesty, "Ei
+    #: Fawrhydi" (EF) for His Majesty; the abbreviation is kept, as on its Welsh pages.
+    full_cy: str = ""
 
     def __str__(self) -> str:
         return f"{self.full} ({self.abbreviation})"
+
+    @property
+    def welsh(self) -> str:
+        return f"{self.full_cy or self.full} ({self.abbreviation})"
 
 
 def inspectorate_on(day: date) -> InspectorateName:
@@ -35,8 +42,15 @@ def inspectorate_on(day: date) -> InspectorateName:
     before 19 July 2017, "... of Constabulary and Fire & Rescue Services (HMICFRS)" from that
     day, with "His Majesty's" from 8 September 2022."""
     majesty = "His" if day >= ACCESSION_OF_CHARLES_III else "Her"
+    mawrhydi = "EF" if majesty == "His" else "EM"
     if day < RENAMED_ON:
-        return InspectorateName(f"{majesty} Majesty's Inspectorate of Constabulary", "HMIC")
+        return InspectorateName(
+            f"{majesty} Majesty's Inspectorate of Constabulary",
+            "HMIC",
+            f"Arolygiaeth Cwnstabliaeth {mawrhydi}",
+        )
     return InspectorateName(
-        f"{majesty} Majesty's Inspectorate of Constabulary and Fire & Rescue Services", "HMICFRS"
+        f"{majesty} Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
+        "HMICFRS",
+        f"Arolygiaeth Cwnstabliaeth a Gwasanaethau Tân ac Achub {mawrhydi}",
     )

@@ -169,7 +169,15 @@ class PublishedItemSerializer(serializers.ModelSerializer):
             "explanation_kind_label",
             "explanation",
             "force_comment",
+            "explanation_cy",
+            "force_comment_cy",
         ]
+        extra_kwargs = {
+            "explanation_cy": {"help_text": "The explanation in Welsh (bilingual bodies only)."},
+            "force_comment_cy": {
+                "help_text": "The chief officer's comment in Welsh (bilingual bodies only)."
+            },
+        }
 
     def get_explanation_kind_label(self, item) -> str:
         return Explanation.Kind(item.explanation_kind).label if item.explanation_kind else ""
@@ -180,10 +188,28 @@ class VersionSerializer(serializers.ModelSerializer):
         help_text="Empty for a withdrawn version: its address answers 410 with the note."
     )
     withdrawn = serializers.SerializerMethodField(help_text="The version was withdrawn.")
+    pdf_url_cy = serializers.SerializerMethodField(
+        help_text="The Welsh PDF of a version published in Welsh and English; empty otherwise "
+        "and for a withdrawn version."
+    )
 
     class Meta:
         model = ResponseVersion
-        fields = ["number", "published_on", "reason", "pdf_url", "pdf_sha256", "withdrawn"]
+        fields = [
+            "number",
+            "published_on",
+            "reason",
+            "reason_cy",
+            "pdf_url",
+            "pdf_sha256",
+            "pdf_url_cy",
+            "pdf_cy_sha256",
+            "withdrawn",
+        ]
+        extra_kwargs = {
+            "reason_cy": {"help_text": "Why the version was amended, in Welsh."},
+            "pdf_cy_sha256": {"help_text": "SHA-256 of the Welsh PDF; empty if none."},
+        }
 
     def get_pdf_url(self, version) -> str:
         if version.withdrawn_at:
@@ -192,6 +218,11 @@ class VersionSerializer(serializers.ModelSerializer):
 
     def get_withdrawn(self, version) -> bool:
         return version.withdrawn_at is not None
+
+    def get_pdf_url_cy(self, version) -> str:
+        if version.withdrawn_at or not (version.html_cy_sha256 or version.pdf_cy_sha256):
+            return ""
+        return _absolute(pdf_url(version.response_id, version.number, welsh=True))
 
 
 class ResponseReportSerializer(serializers.Serializer):
@@ -234,6 +265,15 @@ class PublishedResponseSerializer(serializers.ModelSerializer):
     version_published_on = serializers.DateField(source="latest_published_on")
     items = PublishedItemSerializer(many=True)
     versions = VersionSerializer(source="response.versions", many=True)
+    bilingual = serializers.BooleanField(
+        help_text="Published in Welsh and English (Welsh Language Standards): the *_cy fields "
+        "hold the Welsh texts. False for a body that publishes in English only."
+    )
+    office_comments_cy = serializers.CharField(help_text="The body's comments in Welsh.")
+    force_comments_cy = serializers.CharField(help_text="The chief officer's comments in Welsh.")
+    reply_to_force_cy = serializers.CharField(
+        help_text="The body's reply to the chief officer's comments, in Welsh."
+    )
     corrections = CorrectionNoteSerializer(
         many=True,
         help_text="Corrections of the report's shared facts (publication date, type, scope, forces) since publication; the dates above already follow them.",
@@ -266,6 +306,10 @@ class PublishedResponseSerializer(serializers.ModelSerializer):
             "force_comments_none_submitted",
             "force_comments_author",
             "reply_to_force",
+            "bilingual",
+            "office_comments_cy",
+            "force_comments_cy",
+            "reply_to_force_cy",
             "signatory_name",
             "signatory_title",
             "items",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -87,10 +88,15 @@ class ResponsesFeed(Feed):
                     f"{long_date(version.withdrawn_at)}. Why: {version.withdrawal_reason}",
                 ]
             )
-        if version.number > 1 and version.reason:
-            parts.append(_("Amended because: %(reason)s") % {"reason": version.reason})
-        if version.number == record.version_number and record.summary:
-            parts.append(record.summary)
+        # The Welsh feed (/cy/feeds/...) carries the Welsh texts of a response published in
+        # Welsh and English.
+        welsh = record.bilingual and translation.get_language() == "cy"
+        reason = version.reason_cy if welsh and version.reason_cy else version.reason
+        if version.number > 1 and reason:
+            parts.append(_("Amended because: %(reason)s") % {"reason": reason})
+        summary = record.summary_in(translation.get_language())
+        if version.number == record.version_number and summary:
+            parts.append(summary)
         if version.number == record.version_number:
             parts += [
                 _("Correction of %(on)s: %(text)s") % {"on": note["on"], "text": note["text"]}

@@ -29,6 +29,10 @@ class PublishedResponseQuerySet(models.QuerySet):
             "reply_to_force",
             "recommendations_text",
             "response_text",
+            "office_comments_cy",
+            "force_comments_cy",
+            "reply_to_force_cy",
+            "response_text_cy",
             "search_vector",
         )
 
@@ -78,6 +82,16 @@ class PublishedResponse(models.Model):
     summary = models.TextField(blank=True, help_text="Plain text: the opening of the comments.")
     recommendations_text = models.TextField(blank=True)
     response_text = models.TextField(blank=True)
+
+    # A body that publishes bilingually (Welsh Language Standards): the version was published
+    # in Welsh and English (docs/decisions/0012), and these are its Welsh texts. False and
+    # empty for a body that publishes in English only.
+    bilingual = models.BooleanField(default=False)
+    office_comments_cy = models.TextField(blank=True)
+    force_comments_cy = models.TextField(blank=True)
+    reply_to_force_cy = models.TextField(blank=True)
+    summary_cy = models.TextField(blank=True)
+    response_text_cy = models.TextField(blank=True)
     # PostgreSQL only (filled by the refresh service there; NULL on SQLite, which searches
     # the text columns instead). The GIN index is created by migration 0002 on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -131,6 +145,13 @@ class PublishedResponse(models.Model):
     def is_on_time(self) -> bool | None:
         return None if self.days_late is None else self.days_late == 0
 
+    def summary_in(self, language: str) -> str:
+        """The summary for a page or feed in `language` (a Django code): the Welsh one where the
+        response was published in Welsh."""
+        if language == "cy" and self.bilingual and self.summary_cy:
+            return self.summary_cy
+        return self.summary
+
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_on is not None
@@ -182,6 +203,8 @@ class PublishedItem(models.Model):
     explanation_kind = models.CharField(max_length=20, choices=Explanation.Kind.choices, blank=True)
     explanation = models.TextField(blank=True)
     force_comment = models.TextField(blank=True)
+    explanation_cy = models.TextField(blank=True)
+    force_comment_cy = models.TextField(blank=True)
 
     class Meta:
         ordering = ["record", "position"]

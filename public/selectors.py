@@ -55,7 +55,10 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config="english")
+        # English words stemmed, and Welsh words as written (`search_vector_expression`).
+        query = SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
+            text, search_type="websearch", config="simple"
+        )
         matches = queryset.filter(search_vector=query)
         if count_matches(matches[: RANKED_MATCHES_LIMIT + 1]) > RANKED_MATCHES_LIMIT:
             # A word in nearly every response ("force"): ranking thousands of near-equal
@@ -72,6 +75,7 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
             Q(report_title__icontains=word)
             | Q(recommendations_text__icontains=word)
             | Q(response_text__icontains=word)
+            | Q(response_text_cy__icontains=word)
         )
     return queryset
 
@@ -180,8 +184,8 @@ def published_record(response_id: int) -> PublishedResponse | None:
     size), office and force, in one query."""
     return (
         PublishedResponse.objects.select_related("policing_body__force", "version")
-        .defer("version__pdf", "search_vector")
-        .annotate(pdf_size=Length("version__pdf"))
+        .defer("version__pdf", "version__pdf_cy", "search_vector")
+        .annotate(pdf_size=Length("version__pdf"), pdf_cy_size=Length("version__pdf_cy"))
         .filter(response_id=response_id)
         .first()
     )
@@ -191,8 +195,8 @@ def published_versions(response_id: int) -> list[ResponseVersion]:
     """Every published version, oldest first, with the PDF's size but not its bytes."""
     return list(
         ResponseVersion.objects.filter(response_id=response_id)
-        .defer("pdf", "html_snapshot")
-        .annotate(pdf_size=Length("pdf"))
+        .defer("pdf", "html_snapshot", "pdf_cy", "html_snapshot_cy")
+        .annotate(pdf_size=Length("pdf"), pdf_cy_size=Length("pdf_cy"))
         .order_by("number")
     )
 

@@ -41,7 +41,7 @@ from inspections.models import ReportCorrection
 from responses import deadlines
 from responses.corrections import correction_summary
 from responses.models import Response, ResponseVersion
-from responses.pdf import document_for_version
+from responses.pdf import document_for_version, version_languages
 
 from .models import PublishedItem, PublishedResponse
 
@@ -69,6 +69,9 @@ def search_vector_expression():
         SearchVector("report_title", weight="A", config="english")
         + SearchVector("recommendations_text", weight="B", config="english")
         + SearchVector("response_text", weight="C", config="english")
+        # Welsh text has no PostgreSQL stemmer: it is indexed word for word ("simple"), and
+        # the search asks in both configurations (`public.selectors.search`).
+        + SearchVector("response_text_cy", weight="C", config="simple")
     )
 
 
@@ -108,6 +111,7 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
             text, items = _published_texts(version)
 
         report_title, report_url = text.pop("report_title"), text.pop("report_url")
+        bilingual_items = text["bilingual"]
         due = response.due_date
         notes = _correction_notes(response.report)
         record, _ = PublishedResponse.objects.update_or_create(
@@ -154,6 +158,8 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
                 explanation_kind=item.explanation_kind,
                 explanation=item.explanation_text,
                 force_comment=item.force_comment,
+                explanation_cy=item.explanation_text_cy if bilingual_items else "",
+                force_comment_cy=item.force_comment_cy if bilingual_items else "",
             )
             for position, (kind, item) in enumerate(items, 1)
         )
@@ -194,6 +200,27 @@ def _published_texts(version: ResponseVersion) -> tuple[dict, list]:
             *(item.force_comment for _, item in items),
         ),
     }
+    # A version published in Welsh and English (docs/decisions/0012): its Welsh texts too.
+    is_bilingual = len(version_languages(version)) > 1
+    welsh = {
+        "office_comments_cy": frozen.office_comments_cy,
+        "force_comments_cy": ""
+        if frozen.force_comments_none_submitted
+        else frozen.force_comments_cy,
+        "reply_to_force_cy": frozen.reply_to_force_cy,
+    }
+    if not is_bilingual:
+        welsh = dict.fromkeys(welsh, "")
+    text |= {
+        "bilingual": is_bilingual,
+        **welsh,
+        "summary_cy": _summary(welsh["office_comments_cy"]),
+        "response_text_cy": _join(
+            *welsh.values(),
+            *(item.explanation_text_cy for _, item in items if is_bilingual),
+            *(item.force_comment_cy for _, item in items if is_bilingual),
+        ),
+    }
     return text, items
 
 
@@ -213,6 +240,12 @@ def _withdrawn_texts(response: Response) -> dict:
         "summary": "",
         "recommendations_text": "",
         "response_text": "",
+        "bilingual": False,
+        "office_comments_cy": "",
+        "force_comments_cy": "",
+        "reply_to_force_cy": "",
+        "summary_cy": "",
+        "response_text_cy": "",
     }
 
 
@@ -387,8 +420,10 @@ def proxy_paths(record: PublishedResponse) -> list[str]:
                 reverse("public:api-response-list"),
                 reverse("public:api-response-detail", kwargs={"id": record.response_id}),
             ]
+    pdf_kwargs = {"pk": record.response_id, "number": record.version_number}
+    if record.version.pdf_cy_sha256:
+        paths.insert(1, reverse("pdf:version-cy", kwargs=pdf_kwargs))
     if record.version.pdf_sha256:
-        pdf_kwargs = {"pk": record.response_id, "number": record.version_number}
         paths.insert(1, reverse("pdf:version", kwargs=pdf_kwargs))
     return paths
 
@@ -432,7 +467,12 @@ def proxy_pages_refresh(*, response_id: int) -> int:
         return 0
     record = (
         PublishedResponse.objects.select_related("policing_body", "version")
-        .defer("version__pdf", "version__html_snapshot")
+        .defer(
+            "version__pdf",
+            "version__html_snapshot",
+            "version__pdf_cy",
+            "version__html_snapshot_cy",
+        )
         .filter(response_id=response_id)
         .first()
     )

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -22,7 +23,9 @@ from django.views.decorators.http import condition, require_safe
 
 from accounts.models import PolicingBody
 from core.dates import long_date
+from core.i18n import content_lang_attribute
 from inspections.models import Addressee, ReportType, addressee_label
+from responses.bilingual import ENGLISH, WELSH
 from responses.deadlines import S55_COMMENCEMENT
 from responses.pdf import document_for_version, render_snapshot
 from responses.statute import duty_statement
@@ -35,10 +38,14 @@ from .models import PublishedItem, PublishedResponse
 PAGE_SIZE = 20
 
 
-def pdf_url(response_id: int, number: int) -> str:
-    """The public download of a version's frozen PDF ("" until the PDF room's URL exists)."""
+def pdf_url(response_id: int, number: int, *, welsh: bool = False) -> str:
+    """The public download of a version's frozen PDF, or of its Welsh document ("" until the
+    PDF room's URL exists)."""
     try:
-        return reverse("pdf:version", kwargs={"pk": response_id, "number": number})
+        return reverse(
+            "pdf:version-cy" if welsh else "pdf:version",
+            kwargs={"pk": response_id, "number": number},
+        )
     except NoReverseMatch:
         return ""
 
@@ -188,6 +195,8 @@ RESPONSE_CSV_HEADER = [
     "hmicfrs_report_url",
     "pdf_url",
     "report_corrections",
+    "published_in_welsh",
+    "pdf_url_cy",
 ]
 
 
@@ -217,6 +226,10 @@ def response_csv_rows(records):
             record.report_url,
             (site + url) if (url := pdf_url(record.response_id, record.version_number)) else "",
             corrections_text(record),
+            "yes" if record.bilingual else "no",
+            (site + pdf_url(record.response_id, record.version_number, welsh=True))
+            if record.bilingual
+            else "",
         ]
 
 
@@ -244,6 +257,7 @@ def _page_state(request, pk: int) -> dict | None:
                 "version__html_sha256",
                 "version__pdf_sha256",
                 "withdrawn_on",
+                "version__pdf_cy_sha256",
                 # Moves when copies are recorded (s55(6)): the page shows them live.
                 "response__lock_version",
             )
@@ -266,6 +280,7 @@ def _etag(request, pk: int) -> str | None:
             str(int(p.timestamp() * 1000)) if (p := state["progress_changed_at"]) else "0",
             (state["version__html_sha256"] or "none")[:16],
             (state["version__pdf_sha256"] or "none")[:16],
+            (state["version__pdf_cy_sha256"] or "none")[:16],
             str(state["response__lock_version"]),
             signed_in,
         ]
@@ -288,13 +303,15 @@ def demote_headings(html: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
 
 
-def response_body_html(record: PublishedResponse) -> str:
-    """The latest version's frozen HTML snapshot; if the PDF room has not stored it yet (it is
-    rendered after publication), the same template rendered from the data as it stood when the
+def response_body_html(record: PublishedResponse, *, welsh: bool = False) -> str:
+    """The latest version's frozen HTML snapshot (its Welsh one, with `welsh`, for a response
+    published in Welsh and English); if the PDF room has not stored it yet (it is rendered
+    after publication), the same template rendered from the data as it stood when the
     version was published (never the live draft of an amendment in progress)."""
-    snapshot = record.version.html_snapshot
+    snapshot = record.version.html_snapshot_cy if welsh else record.version.html_snapshot
     if not snapshot:
-        snapshot = render_snapshot(document_for_version(record.version))
+        language = WELSH if welsh else ENGLISH
+        snapshot = render_snapshot(document_for_version(record.version, language=language))
     return demote_headings(snapshot)
 
 
@@ -317,8 +334,13 @@ def response_detail(request, pk: int):
         for version in versions:
             # A withdrawn version's PDF answers 410 with its note: no link to it.
             version.download_url = "" if version.withdrawn_at else pdf_url(pk, version.number)
+            if not version.withdrawn_at and (version.html_cy_sha256 or version.pdf_cy_sha256):
+                version.download_url_cy = pdf_url(pk, version.number, welsh=True)
         latest = versions[-1] if versions else None
         body = record.policing_body
+        # The Welsh page of a response published in Welsh shows the Welsh document; otherwise
+        # the English one, marked as English on a Welsh page (never silently).
+        welsh = record.bilingual and translation.get_language() == "cy"
         return render(
             request,
             "public/response_detail.html",
@@ -333,11 +355,13 @@ def response_detail(request, pk: int):
                 "body": body,
                 "force": body.force,
                 "on_time_text": on_time_text(record),
-                "body_html": mark_safe(response_body_html(record)),  # noqa: S308 - our template, sanitised markup
+                "body_html": mark_safe(response_body_html(record, welsh=welsh)),  # noqa: S308 - our template, sanitised markup
+                "body_lang": "" if welsh else content_lang_attribute(),
                 "progress": selectors.published_progress(record),
                 "versions": versions,
                 "latest": latest,
                 "pdf_size": getattr(record, "pdf_size", None),
+                "pdf_cy_size": getattr(record, "pdf_cy_size", None),
                 "office_feed_url": reverse("public:office-feed", kwargs={"slug": body.slug}),
             },
         )
@@ -507,6 +531,8 @@ RECOMMENDATION_CSV_HEADER = [
     "explanation_kind",
     "explanation",
     "chief_officer_comment",
+    "explanation_cy",
+    "chief_officer_comment_cy",
 ]
 
 
@@ -531,6 +557,8 @@ def recommendations_csv(request):
             "explanation_kind",
             "explanation",
             "force_comment",
+            "explanation_cy",
+            "force_comment_cy",
         )
         .order_by("-record__first_published_on", "record_id", "position")
     )
@@ -557,6 +585,8 @@ def recommendations_csv(request):
                 item.get_explanation_kind_display() if item.explanation_kind else "",
                 item.explanation,
                 item.force_comment,
+                item.explanation_cy,
+                item.force_comment_cy,
             ]
 
     return csv_response("published-recommendations.csv", RECOMMENDATION_CSV_HEADER, rows())

@@ -6,11 +6,11 @@ so a save over somebody else's newer change is refused (see `responses.views`). 
 through the project's GOV.UK field templates.
 """
 
+import copy
 from datetime import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Force
@@ -38,6 +38,46 @@ def _long_text(label: str, *, required: bool = True, rows: int = 8, hint: str = 
         widget=forms.Textarea(attrs={"rows": rows}),
         strip=False,
     )
+
+
+def add_welsh(form, name: str, *, one_language_key: str | None = None) -> None:
+    """Give a text field of a bilingual body's form its Welsh twin, `<name>_cy`, shown side by
+    side with it (Welsh first, as the Welsh Language Standards prefer where both appear
+    together), each textarea marked with its `lang`; and, with `one_language_key`, the field
+    `<name>_one_language` for why this text is published in one language only
+    (`responses.services.response_record_one_language`). templates/govuk/form.html lays the
+    pair out in two columns."""
+    english = form.fields[name]
+    welsh = copy.deepcopy(english)
+    welsh.required = False
+    english.required = False
+    welsh.label = f"{english.label} in Welsh (Cymraeg)"
+    english.label = f"{english.label} in English"
+    welsh.widget.attrs["lang"] = "cy"
+    english.widget.attrs["lang"] = "en-GB"
+    welsh.language_pair = "start"
+    english.language_pair = "end"
+    english.is_page_heading = welsh.is_page_heading = False
+    english.label_size = welsh.label_size = "s"
+    fields = {}
+    for key, field in form.fields.items():
+        if key == name:
+            fields[f"{name}_cy"] = welsh
+        fields[key] = field
+        if key == name and one_language_key:
+            fields[f"{name}_one_language"] = forms.CharField(
+                label="If this text is published in one language only, why",
+                required=False,
+                help_text="For example: the force's comments, published as the force sent them. "
+                "Leave empty when both languages are published.",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+    form.fields = fields
+    form.bilingual = True
+
+
+def one_language_initial(response, key: str) -> str:
+    return str((response.one_language_reasons or {}).get(key, ""))
 
 
 class InviteForm(forms.Form):
@@ -120,7 +160,8 @@ class ForceCommentsForm(LockedForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("none_submitted") and not (data.get("text") or "").strip():
+        written = (data.get("text") or "").strip() or (data.get("text_cy") or "").strip()
+        if not data.get("none_submitted") and not written:
             self.add_error(
                 "text", "Enter the force's comments, or select that the force made no comments"
             )
@@ -168,11 +209,11 @@ class ExplanationForm(LockedForm):
             self.fields["kind"].label = "What is the response to this area for improvement?"
             self.fields["text"].label = "Response"
 
-    def clean_text(self):
-        text = self.cleaned_data["text"]
-        if not text.strip():
-            raise ValidationError("Enter the explanation")
-        return text
+    def clean(self):
+        data = super().clean()
+        if not ((data.get("text") or "").strip() or (data.get("text_cy") or "").strip()):
+            self.add_error("text", "Enter the explanation")
+        return data
 
 
 class ForceDraftForm(LockedForm):
@@ -239,11 +280,13 @@ class ReasonForm(forms.Form):
         self.fields["reason"].label = label
         self.fields["reason"].help_text = hint
 
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(f"Enter {self.fields['reason'].label.lower()}")
-        return reason
+    def clean(self):
+        data = super().clean()
+        data["reason"] = (data.get("reason") or "").strip()
+        written = data["reason"] or (data.get("reason_cy") or "").strip()
+        if not written and "reason" not in self.errors:
+            self.add_error("reason", f"Enter {self.fields['reason'].label.lower()}")
+        return data
 
 
 class PublishForm(forms.Form):

@@ -113,6 +113,17 @@ class Response(models.Model):
     office_comments = models.TextField(blank=True)
     reply_to_force = models.TextField(blank=True)
 
+    # Welsh versions of the texts the public reads, for a body that publishes bilingually
+    # (`PolicingBody.publishes_bilingually`, Welsh Language Standards; responses/bilingual.py).
+    # The unsuffixed fields are the English versions.
+    office_comments_cy = models.TextField("the office's comments in Welsh", blank=True)
+    reply_to_force_cy = models.TextField("reply to the force in Welsh", blank=True)
+    force_comments_cy = models.TextField("the force's comments in Welsh", blank=True)
+    not_required_reason_cy = models.TextField("why not required, in Welsh", blank=True)
+    amendment_reason_cy = models.TextField("why amended, in Welsh", blank=True)
+    #: {text key (responses.bilingual): why that text is published in one language only}.
+    one_language_reasons = models.JSONField(default=dict, blank=True)
+
     submitted_for_approval_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -154,7 +165,9 @@ class Response(models.Model):
             ),
             models.CheckConstraint(
                 name="not_required_has_reason",
-                condition=~Q(status="not_required") | ~Q(not_required_reason=""),
+                condition=~Q(status="not_required")
+                | ~Q(not_required_reason="")
+                | ~Q(not_required_reason_cy=""),
             ),
             models.CheckConstraint(
                 name="published_has_date",
@@ -199,6 +212,9 @@ class Explanation(models.Model):
         related_name="referenced_by",
         help_text="The body's explanation of a linked recommendation that answers this one.",
     )
+    # Welsh versions for a body that publishes bilingually (responses/bilingual.py).
+    text_cy = models.TextField("explanation in Welsh", blank=True)
+    force_comment_cy = models.TextField("the force's comment in Welsh", blank=True)
 
     history = HistoricalRecords()
 
@@ -215,10 +231,13 @@ class Explanation(models.Model):
 
     @property
     def is_complete(self) -> bool:
-        """An explanation is written when it says what kind of action and why, or when it
+        """An explanation is written when it says what kind of action and why (in either
+        language: whether both are needed is the bilingual guard's question), or when it
         answers by reference to the body's explanation of a linked recommendation (which must
         itself be published before this one can be: `reference_problem`)."""
-        return bool(self.refers_to_id) or (bool(self.kind) and bool(self.text.strip()))
+        return bool(self.refers_to_id) or (
+            bool(self.kind) and bool(self.text.strip() or self.text_cy.strip())
+        )
 
     @property
     def answers_by_reference(self) -> bool:
@@ -278,6 +297,7 @@ class ResponseVersion(models.Model):
     number = models.PositiveIntegerField()
     published_on = models.DateField()
     reason = models.TextField(blank=True, help_text="Why this version amends the previous one.")
+    reason_cy = models.TextField(blank=True, help_text="The same, in Welsh.")
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -312,6 +332,12 @@ class ResponseVersion(models.Model):
     html_sha256 = models.CharField(max_length=64, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # The Welsh document of a body that publishes bilingually (docs/decisions/0012), frozen
+    # the same way; empty for a body that publishes in English only.
+    html_snapshot_cy = models.TextField(blank=True)
+    html_cy_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_cy = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_cy_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["response", "number"]

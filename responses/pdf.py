@@ -39,14 +39,17 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Force, PolicingBody
 from core.dates import long_date
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Report
 
-from . import deadlines, redaction, statute
+from . import bilingual, deadlines, redaction, statute
 from .models import Explanation, Response, ResponseVersion, Status
 
 logger = logging.getLogger(__name__)
@@ -226,6 +229,52 @@ def safe_fetcher():
 
 
 @dataclass(frozen=True)
+class Shown:
+    """A text as a document in one language prints it: the text in the document's language,
+    or, where the office recorded why it is published in one language only (or nothing else
+    exists), the other language's text marked with its `lang`, with a note saying so. Never
+    another language silently."""
+
+    text: str
+    lang: str = ""
+    note: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    @property
+    def lang_attr(self) -> str:
+        return format_html(' lang="{}"', self.lang) if self.lang else ""
+
+
+def shown(language: str, english: str, welsh: str, *, reason: str = "") -> Shown:
+    """`english` or `welsh` as the document in `language` ("en" or "cy") prints it."""
+    texts = {bilingual.ENGLISH: (english or "").strip(), bilingual.WELSH: (welsh or "").strip()}
+    if texts[language]:
+        return Shown(texts[language])
+    other = bilingual.other(language)
+    if not texts[other]:
+        return Shown("")
+    note = ""
+    if reason:
+        # The document's own language names the other one ("Saesneg" / "Welsh").
+        name = bilingual.LANGUAGE_NAMES[other][2 if language == bilingual.WELSH else 1]
+        note = _("Published in %(language)s only: %(reason)s") % {
+            "language": name,
+            "reason": reason,
+        }
+    return Shown(texts[other], bilingual.html_tag(other), note)
+
+
+#: An explanation's kind as a document prints it, in the document's language.
+KIND_LABELS = {
+    Explanation.Kind.ACTION_TAKEN: gettext_noop("Action taken"),
+    Explanation.Kind.ACTION_PROPOSED: gettext_noop("Action proposed"),
+    Explanation.Kind.NO_ACTION: gettext_noop("No action"),
+}
+
+
+@dataclass(frozen=True)
 class Item:
     """A recommendation or an area for improvement (numbered in report order), with the
     office's explanation or response if any."""
@@ -237,6 +286,9 @@ class Item:
     show_force_comment: bool = True
     #: Who the recommendation is addressed to, named for the body responding.
     addressee_labels: tuple[str, ...] = ()
+    #: The language of the document printing it, and the office's one-language reasons.
+    language: str = bilingual.ENGLISH
+    reasons: dict = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
@@ -286,12 +338,40 @@ class Item:
         return self.explanation.force_comment.strip()
 
     @property
+    def explanation_text_cy(self) -> str:
+        return self.explanation.text_cy.strip() if self.explanation else ""
+
+    @property
+    def force_comment_cy(self) -> str:
+        if not (self.explanation and self.show_force_comment):
+            return ""
+        return self.explanation.force_comment_cy.strip()
+
+    @property
+    def explanation_shown(self) -> Shown:
+        return shown(
+            self.language,
+            self.explanation_text,
+            self.explanation_text_cy,
+            reason=self.reasons.get(f"explanation:{self.finding.pk}", ""),
+        )
+
+    @property
+    def force_comment_shown(self) -> Shown:
+        return shown(
+            self.language,
+            self.force_comment,
+            self.force_comment_cy,
+            reason=self.reasons.get(f"force_comment:{self.finding.pk}", ""),
+        )
+
+    @property
     def kind_label(self) -> str:
         if self.answered_by_reference:
             target = self.referenced_explanation
-            return target.get_kind_display() if target.kind else ""
+            return _(KIND_LABELS[target.kind]) if target.kind else ""
         if self.explanation and self.explanation.kind:
-            return self.explanation.get_kind_display()
+            return _(KIND_LABELS[self.explanation.kind])
         return ""
 
 
@@ -327,31 +407,115 @@ class ResponseDocument:
     is_frozen: bool = False
     generated_at: datetime = field(default_factory=timezone.now)
     checklist: list[ChecklistRow] = field(default_factory=list)
+    #: The language the document is in ("en" or "cy", `responses.bilingual`): a body that
+    #: publishes bilingually has one document in each (docs/decisions/0012).
+    language: str = bilingual.ENGLISH
+
+    @property
+    def lang_tag(self) -> str:
+        """`<html lang>`, and so the PDF's /Lang."""
+        return bilingual.html_tag(self.language)
+
+    @property
+    def is_welsh(self) -> bool:
+        return self.language == bilingual.WELSH
+
+    @property
+    def en_attr(self) -> str:
+        """` lang="en-GB"` on English words (the report's own title and findings, data kept in
+        English only) inside a Welsh document; nothing in an English one."""
+        return format_html(' lang="{}"', "en-GB") if self.is_welsh else ""
+
+    def _welsh_or(self, english: str, welsh: str) -> str:
+        return (welsh or "").strip() or english if self.is_welsh else english
+
+    @property
+    def body_name(self) -> str:
+        return self._welsh_or(self.body.name, self.body.name_cy)
+
+    @property
+    def office_name(self) -> str:
+        return self._welsh_or(self.body.office_name, self.body.office_name_cy)
+
+    @property
+    def holder_title(self) -> str:
+        return self._welsh_or(self.body.holder_title, self.body.holder_title_cy)
+
+    @property
+    def force_name(self) -> str:
+        return self._welsh_or(self.force.name, self.force.name_cy)
+
+    @property
+    def chief_officer_title(self) -> str:
+        return self._welsh_or(self.force.chief_officer_title, self.force.chief_officer_title_cy)
 
     @property
     def title(self) -> str:
-        return f"{self.body.name} response to {self.report.title}"
+        return _("%(body)s response to %(report)s") % {
+            "body": self.body_name,
+            "report": self.report.title,
+        }
 
     @property
     def heading(self) -> str:
-        return (
-            f"{self.body.name} response to inspections of {self.force.name} published by "
-            f"{self.report.inspectorate}"
-        )
+        return _("%(body)s response to inspections of %(force)s published by %(inspectorate)s") % {
+            "body": self.body_name,
+            "force": self.force_name,
+            "inspectorate": (
+                self.report.inspectorate.welsh if self.is_welsh else str(self.report.inspectorate)
+            ),
+        }
 
     @property
-    def duty_statement(self) -> str:
-        """The statutory sentence under the heading (`responses.statute`)."""
-        return statute.duty_statement(report_published_on=self.report.published_on)
+    def duty_statement(self) -> Shown:
+        """The statutory sentence under the heading (`responses.statute`), in the document's
+        language where the catalogue has it."""
+        english = statute.duty_statement(report_published_on=self.report.published_on)
+        translated = _(english)
+        if self.is_welsh and translated == english:
+            return Shown(english, "en-GB")
+        return Shown(translated)
 
     @property
     def subject(self) -> str:
-        return (
-            f"The response of the {self.body.holder_title} under section 55 of the Police Act "
-            f"1996 to the {self.report.inspectorate.abbreviation} report {self.report.title}, "
-            "published "
-            f"{long_date(self.report.published_on)}."
+        return _(
+            "The response of the %(holder)s under section 55 of the Police Act 1996 to the "
+            "%(inspectorate)s report %(report)s, published %(date)s."
+        ) % {
+            "holder": self.holder_title,
+            "inspectorate": self.report.inspectorate.abbreviation,
+            "report": self.report.title,
+            "date": long_date(self.report.published_on),
+        }
+
+    def _shown(self, key: str, english: str, welsh: str) -> Shown:
+        return shown(
+            self.language,
+            english,
+            welsh,
+            reason=bilingual.one_language_reason(self.response, key),
         )
+
+    @property
+    def office_comments(self) -> Shown:
+        r = self.response
+        return self._shown("office_comments", r.office_comments, r.office_comments_cy)
+
+    @property
+    def reply_to_force(self) -> Shown:
+        r = self.response
+        return self._shown("reply_to_force", r.reply_to_force, r.reply_to_force_cy)
+
+    @property
+    def force_comments(self) -> Shown:
+        r = self.response
+        return self._shown("force_comments", r.force_comments, r.force_comments_cy)
+
+    @property
+    def version_reason(self) -> Shown:
+        if self.version is None:
+            return Shown("")
+        return self._shown("amendment_reason", self.version.reason, self.version.reason_cy)
 
     @property
     def accent_colour(self) -> str:
@@ -390,10 +554,18 @@ class ResponseDocument:
         )
 
     @property
-    def no_force_comments_sentence(self) -> str:
+    def no_force_comments_sentence(self) -> Shown:
         """What the document says where the chief officer's comments are absent (the office's
-        words, `PolicingBody.no_force_comments_sentence`, as they stood for a frozen version)."""
-        return self.body.no_force_comments_sentence
+        words, `PolicingBody.no_force_comments_sentence`, as they stood for a frozen version;
+        in a Welsh document the default sentence in Welsh, the office's own words marked as
+        English)."""
+        if self.is_welsh:
+            if self.body.no_force_comments_text.strip():
+                return Shown(self.body.no_force_comments_text.strip(), "en-GB")
+            return Shown(
+                _("The %(title)s did not submit comments.") % {"title": self.chief_officer_title}
+            )
+        return Shown(self.body.no_force_comments_sentence)
 
     @property
     def signatory_name(self) -> str:
@@ -406,7 +578,9 @@ class ResponseDocument:
     @property
     def filename(self) -> str:
         if self.is_frozen:
-            return pdf_filename(self.body, self.report, version_number=self.version.number)
+            return pdf_filename(
+                self.body, self.report, version_number=self.version.number, language=self.language
+            )
         return pdf_filename(
             self.body,
             self.report,
@@ -428,7 +602,7 @@ def _checklist(response: Response, version: ResponseVersion | None, *, frozen: b
     the day of publication (HMIC before 19 July 2017); the scrutiny body is the body's own, and
     has no row where there is none."""
     if frozen:
-        return [ChecklistRow("Response published on the website", version.published_on)]
+        return [ChecklistRow(_("Response published on the website"), version.published_on)]
 
     def sent(name):
         return getattr(version, name) if version is not None else None
@@ -459,7 +633,9 @@ def _checklist(response: Response, version: ResponseVersion | None, *, frozen: b
     return rows
 
 
-def _items(findings, explanations_by_finding, kind, *, force_comments_received, body) -> list[Item]:
+def _items(
+    findings, explanations_by_finding, kind, *, force_comments_received, body, language, reasons
+) -> list[Item]:
     chosen = [f for f in findings if f.kind == kind]
     return [
         Item(
@@ -468,6 +644,8 @@ def _items(findings, explanations_by_finding, kind, *, force_comments_received, 
             explanations_by_finding.get(f.pk),
             show_force_comment=force_comments_received,
             addressee_labels=tuple(f.addressee_labels_for(body)),
+            language=language,
+            reasons=reasons,
         )
         for n, f in enumerate(chosen, 1)
     ]
@@ -491,11 +669,13 @@ def _assemble(
     first_published_on,
     is_draft,
     is_frozen=False,
+    language=bilingual.ENGLISH,
 ) -> ResponseDocument:
     findings = sorted(findings, key=lambda f: (f.position, f.pk))
     by_finding = {e.finding_id: e for e in explanations}
     Kind = Finding.Kind
     received = force_comments_received(response)
+    reasons = dict(response.one_language_reasons or {})
     document = ResponseDocument(
         response=response,
         body=body,
@@ -504,7 +684,13 @@ def _assemble(
         key_findings=[f for f in findings if f.kind == Kind.KEY_FINDING],
         causes_of_concern=[f for f in findings if f.kind == Kind.CAUSE_OF_CONCERN],
         recommendations=_items(
-            findings, by_finding, Kind.RECOMMENDATION, force_comments_received=received, body=body
+            findings,
+            by_finding,
+            Kind.RECOMMENDATION,
+            force_comments_received=received,
+            body=body,
+            language=language,
+            reasons=reasons,
         ),
         areas_for_improvement=_items(
             findings,
@@ -512,19 +698,24 @@ def _assemble(
             Kind.AREA_FOR_IMPROVEMENT,
             force_comments_received=received,
             body=body,
+            language=language,
+            reasons=reasons,
         ),
         version=version,
         first_published_on=first_published_on,
         is_draft=is_draft,
         is_frozen=is_frozen,
+        language=language,
     )
-    document.checklist = _checklist(response, version, frozen=is_frozen)
+    with translation.override(document_language(language)):
+        document.checklist = _checklist(response, version, frozen=is_frozen)
     return document
 
 
-def document_for_preview(response: Response) -> ResponseDocument:
-    """The response as it is now, with the redactions marked now applied. A draft (anything not published, including an amendment in
-    progress) carries the DRAFT mark; a published response shows its latest version's date."""
+def document_for_preview(response: Response, *, language=bilingual.ENGLISH) -> ResponseDocument:
+    """The response as it is now, in `language`, with the redactions marked now applied. A
+    draft (anything not published, including an amendment in progress) carries the DRAFT mark;
+    a published response shows its latest version's date."""
     response = Response.objects.select_related("report", "policing_body__force").get(pk=response.pk)
     versions = list(response.versions.defer("pdf", "html_snapshot").order_by("number"))
     is_draft = response.status != Status.PUBLISHED or not versions
@@ -541,6 +732,7 @@ def document_for_preview(response: Response) -> ResponseDocument:
         version=None if is_draft else versions[-1],
         first_published_on=versions[0].published_on if versions else None,
         is_draft=is_draft,
+        language=language,
     )
 
 
@@ -596,13 +788,25 @@ def _redacted(response, explanations, frozen_redactions):
             explanation.force_comment,
             redaction.for_field(marks, redaction.explanation_key(finding_id, force=True)),
         )
+        explanation.text_cy = redaction.apply(
+            explanation.text_cy,
+            redaction.for_field(marks, redaction.explanation_key(finding_id, welsh=True)),
+        )
+        explanation.force_comment_cy = redaction.apply(
+            explanation.force_comment_cy,
+            redaction.for_field(
+                marks, redaction.explanation_key(finding_id, force=True, welsh=True)
+            ),
+        )
         redacted.append(explanation)
     return response, redacted
 
 
-def document_for_version(version: ResponseVersion) -> ResponseDocument:
+def document_for_version(
+    version: ResponseVersion, *, language=bilingual.ENGLISH
+) -> ResponseDocument:
     """The response as it stood when `version` was published (its row was created inside the
-    publishing transaction, after every text change the approval covered)."""
+    publishing transaction, after every text change the approval covered), in `language`."""
     when = version.created_at
     current = Response.objects.select_related("report", "policing_body__force").get(
         pk=version.response_id
@@ -639,6 +843,7 @@ def document_for_version(version: ResponseVersion) -> ResponseDocument:
         first_published_on=first.published_on if first else version.published_on,
         is_draft=False,
         is_frozen=True,
+        language=language,
     )
 
 
@@ -653,21 +858,34 @@ def available_fonts() -> list[dict]:
     ]
 
 
-#: The language a response document is written and published in: English until a response
-#: can be published in Welsh too (docs/i18n.md). Its dates and fixed words follow it, not the
-#: language of the page or person that happens to render it.
+#: The language a response document is written and published in by default. A body that
+#: publishes bilingually has a Welsh document too (docs/decisions/0012). A document's dates
+#: and fixed words follow its own language, not the language of the page or person that
+#: happens to render it.
 DOCUMENT_LANGUAGE = "en-gb"
+
+
+def document_language(language: str) -> str:
+    """The Django language code a document in `language` ("en" or "cy") is rendered in."""
+    return "cy" if language == bilingual.WELSH else DOCUMENT_LANGUAGE
+
+
+def document_languages(body) -> tuple[str, ...]:
+    """The documents a body publishes: Welsh first, then English, for a bilingual body."""
+    if body.publishes_bilingually:
+        return (bilingual.WELSH, bilingual.ENGLISH)
+    return (bilingual.ENGLISH,)
 
 
 def render_snapshot(document: ResponseDocument) -> str:
     """The HTML snapshot: the body of the document, as the public page shows it."""
-    with translation.override(DOCUMENT_LANGUAGE):
+    with translation.override(document_language(document.language)):
         return render_to_string("pdf/response_body.html", {"doc": document})
 
 
 def render_document_html(document: ResponseDocument) -> str:
     """The whole printable HTML document that WeasyPrint turns into the PDF."""
-    with translation.override(DOCUMENT_LANGUAGE):
+    with translation.override(document_language(document.language)):
         return render_to_string(
             "pdf/response.html",
             {
@@ -690,20 +908,28 @@ def render_pdf(html: str, *, fetcher=None) -> bytes:
         raise PdfError(f"The PDF could not be rendered: {error}") from error
 
 
-def response_preview_pdf(response: Response) -> tuple[bytes, str]:
+def response_preview_pdf(response: Response, *, language=bilingual.ENGLISH) -> tuple[bytes, str]:
     """(PDF bytes, file name) of the response as it is now, for staff to check."""
-    document = document_for_preview(response)
+    document = document_for_preview(response, language=language)
     return render_pdf(render_document_html(document)), document.filename
 
 
 def pdf_filename(
-    body, report, *, version_number: int | None = None, preview_on=None, draft: bool = True
+    body,
+    report,
+    *,
+    version_number: int | None = None,
+    preview_on=None,
+    draft: bool = True,
+    language: str = bilingual.ENGLISH,
 ) -> str:
-    """ "norfolk-pcc-response-<report title>-version-1.pdf" for a published version; a preview
-    is "...-draft-2020-02-18.pdf", or "...-preview-2020-02-25.pdf" once published."""
+    """ "norfolk-pcc-response-<report title>-version-1.pdf" for a published version (a Welsh
+    document ends "-version-1-cy.pdf"); a preview is "...-draft-2020-02-18.pdf", or
+    "...-preview-2020-02-25.pdf" once published."""
     stem = f"{body.slug}-response-{slugify(report.title)[:80].rstrip('-')}"
     if version_number is not None:
-        return f"{stem}-version-{version_number}.pdf"
+        suffix = "-cy" if language == bilingual.WELSH else ""
+        return f"{stem}-version-{version_number}{suffix}.pdf"
     return f"{stem}-{'draft' if draft else 'preview'}-{preview_on:%Y-%m-%d}.pdf"
 
 
@@ -727,28 +953,55 @@ def version_freeze(*, version_id: int, pdf: bool = True) -> ResponseVersion:
             .select_related("response__report", "response__policing_body")
             .get(pk=version_id)
         )
-        need_snapshot = not version.html_sha256
-        need_pdf = pdf and not version.pdf_sha256
-        if not (need_snapshot or need_pdf):
-            return version
-        document = document_for_version(version)
         fields = []
-        if need_snapshot:
-            version.html_snapshot = render_snapshot(document)
-            version.html_sha256 = sha256(version.html_snapshot)
-            fields += ["html_snapshot", "html_sha256"]
-        if need_pdf:
-            version.pdf = render_pdf(render_document_html(document))
-            version.pdf_sha256 = sha256(version.pdf)
-            fields += ["pdf", "pdf_sha256"]
+        languages = version_languages(version)
+        for language in languages:
+            html_field, pdf_field = FROZEN_FIELDS[language]
+            need_snapshot = not getattr(version, f"{html_field[0]}")
+            need_pdf = pdf and not getattr(version, pdf_field[1])
+            if not (need_snapshot or need_pdf):
+                continue
+            document = document_for_version(version, language=language)
+            if need_snapshot:
+                snapshot = render_snapshot(document)
+                setattr(version, html_field[1], snapshot)
+                setattr(version, html_field[0], sha256(snapshot))
+                fields += [html_field[1], html_field[0]]
+            if need_pdf:
+                data = render_pdf(render_document_html(document))
+                setattr(version, pdf_field[0], data)
+                setattr(version, pdf_field[1], sha256(data))
+                fields += list(pdf_field)
+        if not fields:
+            return version
         version.save(update_fields=fields)
         logger.info("Stored %s of %s", ", ".join(fields), version)
         return version
 
 
+#: Where each language's frozen files are stored: ((snapshot hash, snapshot), (PDF, PDF hash)).
+FROZEN_FIELDS = {
+    bilingual.ENGLISH: (("html_sha256", "html_snapshot"), ("pdf", "pdf_sha256")),
+    bilingual.WELSH: (("html_cy_sha256", "html_snapshot_cy"), ("pdf_cy", "pdf_cy_sha256")),
+}
+
+
+def version_languages(version: ResponseVersion) -> tuple[str, ...]:
+    """The documents of a version: those of the body's languages when it was published (the
+    body as it stood then, from its history), so switching a body to bilingual later never
+    adds a Welsh document to a version published in English only."""
+    body = version.response.policing_body
+    then = _as_of(PolicingBody, body.pk, version.created_at, body)
+    return document_languages(then)
+
+
 def version_is_frozen(version: ResponseVersion) -> bool:
-    """Both files are stored (the PDF bytes and the HTML snapshot, with their hashes)."""
-    return bool(version.pdf_sha256 and version.html_sha256)
+    """Every file is stored (the PDF bytes and the HTML snapshot, with their hashes, in each
+    language the version is published in)."""
+    frozen = bool(version.pdf_sha256 and version.html_sha256)
+    if version.html_cy_sha256 or version.pdf_cy_sha256:
+        frozen = frozen and bool(version.html_cy_sha256 and version.pdf_cy_sha256)
+    return frozen
 
 
 def freeze_after_publication(version_id: int) -> None:

@@ -11,4 +11,11 @@ urlpatterns = [
     path("responses/<int:pk>/preview.pdf", pdf_views.preview, name="preview"),
     # pk: the response; number: its published version. Public: the frozen bytes.
     path("responses/<int:pk>/versions/<int:number>.pdf", pdf_views.version, name="version"),
+    # The Welsh document of a bilingual body's version (docs/decisions/0012).
+    path(
+        "responses/<int:pk>/versions/<int:number>-cy.pdf",
+        pdf_views.version,
+        {"language": "cy"},
+        name="version-cy",
+    ),
 ]

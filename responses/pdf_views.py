@@ -13,7 +13,7 @@ import base64
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -22,8 +22,9 @@ from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_see_office_drafts, member_required
 
+from .bilingual import ENGLISH, WELSH
 from .models import ResponseVersion
-from .pdf import pdf_filename, response_preview_pdf, sha256, version_freeze
+from .pdf import FROZEN_FIELDS, pdf_filename, response_preview_pdf, sha256, version_freeze
 from .permissions import get_response_for
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,10 @@ def preview(request, pk):
     response = get_response_for(request.user, pk)
     if not can_see_office_drafts(request.user, response):
         raise PermissionDenied("Only the office's staff can preview its response.")
-    data, filename = response_preview_pdf(response)
+    language = WELSH if request.GET.get("lang") == WELSH else ENGLISH
+    if language == WELSH and not response.policing_body.publishes_bilingually:
+        raise Http404("This office publishes in English only.")
+    data, filename = response_preview_pdf(response, language=language)
     http = HttpResponse(data, content_type="application/pdf")
     http["Content-Disposition"] = content_disposition_header(False, filename)
     http["Cache-Control"] = "private, no-store"
@@ -47,7 +51,7 @@ def preview(request, pk):
 
 
 @require_safe
-def version(request, pk, number):
+def version(request, pk, number, language=ENGLISH):
     frozen = get_object_or_404(
         ResponseVersion.objects.select_related("response__report", "response__policing_body"),
         response_id=pk,
@@ -55,24 +59,33 @@ def version(request, pk, number):
     )
     if frozen.withdrawn_at:
         return withdrawn(request, frozen)
-    if not frozen.pdf_sha256:
+    pdf_field, hash_field = FROZEN_FIELDS[language][1]
+    if language == WELSH and not (frozen.html_cy_sha256 or frozen.pdf_cy_sha256):
+        # A version published in English only has no Welsh document.
+        frozen = version_freeze(version_id=frozen.pk, pdf=False)
+        if not frozen.html_cy_sha256:
+            raise Http404("This version was published in English only.")
+    if not getattr(frozen, hash_field):
         # Its task has not run yet (or failed): render it now, once, under the row lock.
         frozen = version_freeze(version_id=frozen.pk)
-    etag = f'"{frozen.pdf_sha256}"'
+    digest = getattr(frozen, hash_field)
+    etag = f'"{digest}"'
     if etag in _etags(request.headers.get("If-None-Match", "")):
         return HttpResponseNotModified(headers={"ETag": etag})
-    data = bytes(frozen.pdf)
-    if sha256(data) != frozen.pdf_sha256:
+    data = bytes(getattr(frozen, pdf_field))
+    if sha256(data) != digest:
         logger.critical("%s: stored PDF does not match its SHA-256", frozen)
         raise FrozenFileCorrupted(f"The stored PDF of {frozen} does not match its SHA-256.")
     response = frozen.response
-    filename = pdf_filename(response.policing_body, response.report, version_number=frozen.number)
+    filename = pdf_filename(
+        response.policing_body, response.report, version_number=frozen.number, language=language
+    )
     http = HttpResponse(data, content_type="application/pdf")
     http["Content-Disposition"] = content_disposition_header(True, filename)
     http["Content-Length"] = str(len(data))
     http["ETag"] = etag
     # RFC 9530: the file's digest, to check against the SHA-256 printed on the page.
-    http["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(frozen.pdf_sha256)).decode()}:"
+    http["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(digest)).decode()}:"
     # The bytes of a version never change.
     http["Cache-Control"] = "public, max-age=86400"
     return http

@@ -21,15 +21,23 @@ RESPONSE_FIELDS = {
     "office_comments": "the office's comments",
     "reply_to_force": "the reply to the force's comments",
     "force_comments": "the force's comments",
+    # The Welsh versions a bilingual body publishes too (responses/bilingual.py): a passage is
+    # redacted in each language it is written in.
+    "office_comments_cy": "the office's comments in Welsh",
+    "reply_to_force_cy": "the reply to the force's comments in Welsh",
+    "force_comments_cy": "the force's comments in Welsh",
 }
 #: Per recommendation or area for improvement: "explanation:<finding id>" (the office's
 #: explanation) and "force_comment:<finding id>" (the force's comment beside it).
 EXPLANATION = "explanation"
 FORCE_COMMENT = "force_comment"
+#: Their Welsh versions (a bilingual body): "explanation_cy:<finding id>", ...
+WELSH_SUFFIX = "_cy"
 
 
-def explanation_key(finding_id: int, *, force: bool = False) -> str:
-    return f"{FORCE_COMMENT if force else EXPLANATION}:{finding_id}"
+def explanation_key(finding_id: int, *, force: bool = False, welsh: bool = False) -> str:
+    kind = FORCE_COMMENT if force else EXPLANATION
+    return f"{kind}{WELSH_SUFFIX if welsh else ''}:{finding_id}"
 
 
 def parse_key(key: str) -> tuple[str, int | None]:
@@ -38,7 +46,8 @@ def parse_key(key: str) -> tuple[str, int | None]:
     if key in RESPONSE_FIELDS:
         return key, None
     kind, _, finding_id = key.partition(":")
-    if kind in (EXPLANATION, FORCE_COMMENT) and finding_id.isdigit():
+    kinds = (EXPLANATION, FORCE_COMMENT)
+    if kind in (*kinds, *(k + WELSH_SUFFIX for k in kinds)) and finding_id.isdigit():
         return kind, int(finding_id)
     raise ValueError(f"Not a redactable text: {key!r}")
 

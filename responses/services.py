@@ -25,7 +25,7 @@ from core.locking import bump_lock_version, check_version
 from inspections.links import linked_ids
 from inspections.models import Finding
 
-from . import deadlines, redaction
+from . import bilingual, deadlines, redaction
 from .models import (
     Explanation,
     Redaction,
@@ -83,6 +83,23 @@ def _check_lock(response: Response, expected_lock_version: int | None) -> None:
         message="Someone else saved this response after you opened it. Your text has been "
         "kept: compare it with their change below, then save again.",
     )
+
+
+def _apply_one_language(response: Response, one_language: dict[str, str] | None) -> list[str]:
+    """Record or withdraw (an empty reason) why texts are published in one language only
+    ({text key: reason}, `responses.bilingual.PublicText.key`); the fields to save."""
+    if not one_language:
+        return []
+    reasons = dict(response.one_language_reasons or {})
+    for key, reason in one_language.items():
+        if (reason or "").strip():
+            reasons[key] = reason.strip()
+        else:
+            reasons.pop(key, None)
+    if reasons == (response.one_language_reasons or {}):
+        return []
+    response.one_language_reasons = reasons
+    return ["one_language_reasons"]
 
 
 def _require_text(value: str, message: str) -> str:
@@ -230,13 +247,16 @@ def response_record_force_comments(
     response: Response,
     acting_user,
     text: str = "",
+    text_cy: str = "",
     received_on: date,
     author_name: str = "",
     author_role: str = "",
     none_submitted: bool = False,
+    one_language: dict[str, str] | None = None,
     expected_lock_version: int | None = None,
 ) -> Response:
-    """Record the chief officer's comments (s55(5)(b)), or that none were submitted.
+    """Record the chief officer's comments (s55(5)(b)), or that none were submitted, as
+    received: in English (`text`), in Welsh (`text_cy`) or both.
 
     Once the force has replied, an office still awaiting the force moves on to drafting.
     Refused if somebody saved the response since the editor opened it (`expected_lock_version`).
@@ -250,12 +270,13 @@ def response_record_force_comments(
                 f"before the response goes for approval; it is {response.get_status_display().lower()}."
             )
         if none_submitted:
-            text = ""
-        else:
+            text = text_cy = ""
+        elif not (text_cy or "").strip():
             text = _require_text(
                 text, "Enter the force's comments, or record that none were submitted."
             )
-        response.force_comments = text
+        response.force_comments = (text or "").strip()
+        response.force_comments_cy = (text_cy or "").strip()
         response.force_comments_none_submitted = none_submitted
         response.force_comments_received_on = received_on
         response.force_comments_author_name = author_name.strip()
@@ -263,11 +284,13 @@ def response_record_force_comments(
         response.force_comments_submitted_at = timezone.now()
         fields = [
             "force_comments",
+            "force_comments_cy",
             "force_comments_none_submitted",
             "force_comments_received_on",
             "force_comments_author_name",
             "force_comments_author_role",
             "force_comments_submitted_at",
+            *_apply_one_language(response, one_language),
         ]
         if response.status == Status.AWAITING_FORCE:
             check_transition(response.status, Status.DRAFTING, "start drafting")
@@ -311,29 +334,86 @@ def response_update_text(
     office_comments: str | None = None,
     reply_to_force: str | None = None,
     internal_notes: str | None = None,
+    office_comments_cy: str | None = None,
+    reply_to_force_cy: str | None = None,
+    amendment_reason: str | None = None,
+    amendment_reason_cy: str | None = None,
+    one_language: dict[str, str] | None = None,
     reason: str = "Text edited",
 ) -> Response:
-    """Save the office's own text. Refused if somebody saved since the editor opened it."""
+    """Save the office's own text (the `_cy` arguments are the Welsh versions, for a body that
+    publishes bilingually; `amendment_reason` only while an amendment is in progress).
+    Refused if somebody saved since the editor opened it."""
+    public = {
+        "office_comments": office_comments,
+        "reply_to_force": reply_to_force,
+        "office_comments_cy": office_comments_cy,
+        "reply_to_force_cy": reply_to_force_cy,
+        "amendment_reason": amendment_reason,
+        "amendment_reason_cy": amendment_reason_cy,
+    }
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)
-        if response.status not in EDITABLE_STATUSES and (
-            office_comments is not None or reply_to_force is not None
+        if (amendment_reason is not None or amendment_reason_cy is not None) and (
+            response.published_on is None or response.status not in EDITABLE_STATUSES
+        ):
+            raise WorkflowError("The reason for an amendment can only change while amending.")
+        if amendment_reason is not None and not amendment_reason.strip():
+            raise WorkflowError("Say why the published response is being amended.")
+        if response.status not in EDITABLE_STATUSES and any(
+            value is not None for value in public.values()
         ):
             raise WorkflowError(
                 f"The response is {response.get_status_display().lower()}: send it back to "
                 "drafting (or amend it) before changing its text."
             )
         fields = []
-        for name, value in (
-            ("office_comments", office_comments),
-            ("reply_to_force", reply_to_force),
-            ("internal_notes", internal_notes),
-        ):
+        for name, value in (*public.items(), ("internal_notes", internal_notes)):
             if value is not None:
                 setattr(response, name, value)
                 fields.append(name)
+        fields += _apply_one_language(response, one_language)
         return _save(response, acting_user=acting_user, reason=reason, fields=fields)
+
+
+def response_record_one_language(
+    *,
+    response: Response,
+    key: str,
+    reason: str,
+    acting_user,
+    expected_lock_version: int | None = None,
+) -> Response:
+    """Record why one public text of a bilingual body's response (`key`, as
+    `responses.bilingual.PublicText.key`) is published in one language only, for example the
+    force's comments as the force sent them; an empty `reason` withdraws it, so publishing
+    again needs both languages (`responses.bilingual.translation_problems`)."""
+    valid = key in ("office_comments", "reply_to_force", "force_comments", "amendment_reason")
+    prefix, _, finding_id = key.partition(":")
+    if prefix in ("explanation", "force_comment") and finding_id.isdigit():
+        valid = Finding.objects.filter(pk=int(finding_id), report_id=response.report_id).exists()
+    if not valid:
+        raise WorkflowError("That is not a text of this response.")
+    with transaction.atomic():
+        response = _locked(response)
+        _check_lock(response, expected_lock_version)
+        if response.status not in EDITABLE_STATUSES:
+            raise WorkflowError(
+                f"The response is {response.get_status_display().lower()}: send it back to "
+                "drafting (or amend it) before changing how its texts are published."
+            )
+        reasons = dict(response.one_language_reasons or {})
+        if reason.strip():
+            reasons[key] = reason.strip()
+            history = f"Published in one language only ({key}): {reason.strip()}"
+        else:
+            reasons.pop(key, None)
+            history = f"Both languages needed again ({key})"
+        response.one_language_reasons = reasons
+        return _save(
+            response, acting_user=acting_user, reason=history, fields=["one_language_reasons"]
+        )
 
 
 def explanation_save(
@@ -344,6 +424,9 @@ def explanation_save(
     kind: str = "",
     text: str | None = None,
     force_comment: str | None = None,
+    text_cy: str | None = None,
+    force_comment_cy: str | None = None,
+    one_language: dict[str, str] | None = None,
     expected_lock_version: int | None = None,
 ) -> Explanation:
     """Save the body's explanation for a recommendation (s55(5B)) or its response to an AFI,
@@ -365,7 +448,7 @@ def explanation_save(
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)
-        office_text_changes = text is not None
+        office_text_changes = text is not None or text_cy is not None
         allowed = (
             EDITABLE_STATUSES if office_text_changes else FORCE_COMMENT_STATUSES | EDITABLE_STATUSES
         )
@@ -378,20 +461,30 @@ def explanation_save(
         explanation = Explanation.objects.select_for_update().filter(
             response=response, finding=finding
         ).first() or Explanation(response=response, finding=finding)
-        if text is not None:
+        if office_text_changes:
             explanation.kind = kind
+        if text is not None:
             explanation.text = text
             # Writing the explanation in full replaces an answer by reference.
             explanation.refers_to = None
+        if text_cy is not None:
+            explanation.text_cy = text_cy
         if force_comment is not None:
             explanation.force_comment = force_comment
+        if force_comment_cy is not None:
+            explanation.force_comment_cy = force_comment_cy
         attribute(
             explanation,
             acting_user=acting_user,
             reason=f"Explanation for {finding.reference or 'a finding'} saved",
         )
         explanation.save()
-        _save(response, acting_user=acting_user, reason="Explanation saved", fields=[])
+        _save(
+            response,
+            acting_user=acting_user,
+            reason="Explanation saved",
+            fields=_apply_one_language(response, one_language),
+        )
     return explanation
 
 
@@ -582,6 +675,11 @@ def _require_explanations(response: Response, action: str) -> None:
         )
 
 
+def _has_office_comments(response: Response) -> bool:
+    """s55(5)(a): the body's comments are written, in either language."""
+    return bool(response.office_comments.strip() or response.office_comments_cy.strip())
+
+
 def _office_comments_sentence(response: Response, action: str) -> str:
     return (
         f"Write the {response.policing_body.holder_title.lower()}'s comments before {action} "
@@ -593,9 +691,8 @@ def response_submit_for_approval(*, response: Response, acting_user) -> Response
     with transaction.atomic():
         response = _locked(response)
         _check_action(response, Status.AWAITING_APPROVAL, "submit for approval", acting_user)
-        _require_text(
-            response.office_comments, _office_comments_sentence(response, "submitting for approval")
-        )
+        if not _has_office_comments(response):
+            raise WorkflowError(_office_comments_sentence(response, "submitting for approval"))
         _require_explanations(response, "submit it for approval")
         response.status = Status.AWAITING_APPROVAL
         response.submitted_for_approval_by = acting_user
@@ -744,7 +841,9 @@ def response_publish(
             response.late_reason = late_reason.strip()
         number = response.versions.count() + 1
         reason = response.amendment_reason if not first else ""
+        reason_cy = response.amendment_reason_cy if not first else ""
         response.amendment_reason = ""
+        response.amendment_reason_cy = ""
         response = _save(
             response,
             acting_user=acting_user,
@@ -755,6 +854,7 @@ def response_publish(
                 "published_url",
                 "late_reason",
                 "amendment_reason",
+                "amendment_reason_cy",
                 "signatory_name",
                 "signatory_title",
             ],
@@ -766,6 +866,7 @@ def response_publish(
             number=number,
             published_on=published_on,
             reason=reason,
+            reason_cy=reason_cy,
             published_by=acting_user,
             # What the public sees of this version is redacted with these, for good.
             redactions=[mark.as_json() for mark in redactions_in_force(response)],
@@ -792,15 +893,21 @@ def publication_problems(
     report's findings may have changed): the body's comments (s55(5)), an explanation for every
     recommendation (s55(5B)), each answer by reference pointing at a published explanation of a
     linked recommendation (s55(5B)), the chief officer invited (s55(4)), a reason when late
-    (s55(5A)), and who signs it (`Response.signatory_name`, `signatory_title`). docs/law.md
-    lists them."""
+    (s55(5A)), who signs it (`Response.signatory_name`, `signatory_title`), and, for a body
+    that publishes bilingually, every public text in Welsh and English or a recorded reason
+    why not (Welsh Language Standards, `responses.bilingual`). docs/law.md lists them."""
     problems = []
-    if not response.office_comments.strip():
+    if not _has_office_comments(response):
         problems.append(_office_comments_sentence(response, "publishing"))
     names = _unexplained(response)
     if names:
         problems.append(_explanations_sentence(names, "publish it"))
     problems.extend(_reference_problems(response))
+    problems += bilingual.translation_problems(
+        response,
+        findings=list(Finding.objects.filter(report_id=response.report_id)),
+        explanations=list(Explanation.objects.filter(response=response)),
+    )
     if not response.force_invited_on:
         problems.append("The chief officer must be invited to comment before publication (s55(4)).")
     if published_on < response.report.published_on:
@@ -849,6 +956,10 @@ def response_import_published(
     explanations: list[tuple[Finding, str, str, str]] = (),
     internal_notes: str = "",
     reason: str = "Imported",
+    office_comments_cy: str = "",
+    force_comments_cy: str = "",
+    reply_to_force_cy: str = "",
+    explanations_cy: dict[int, tuple[str, str]] | None = None,
 ) -> Response:
     """Record a response the office published before it used this product, as published on
     its original date and marked `imported`, so the public archive and the on-time statistics
@@ -868,11 +979,17 @@ def response_import_published(
 
     `copies`: {key of COPY_FIELDS: date sent}. `explanations`: (finding, kind, text,
     force_comment) for recommendations and AFIs the response answered one by one.
+    Any text may come in Welsh too (the `_cy` arguments; `explanations_cy`: {finding id:
+    (explanation, force's comment) in Welsh}), or in Welsh only: what was published is
+    recorded as it was, so the bilingual publication guard is not applied either.
     """
-    office_comments = _require_text(
-        office_comments,
-        f"An imported response needs the {policing_body.holder_title.lower()}'s comments (s55(5)).",
-    )
+    if not office_comments_cy.strip():
+        office_comments = _require_text(
+            office_comments,
+            f"An imported response needs the {policing_body.holder_title.lower()}'s comments "
+            "(s55(5)).",
+        )
+    explanations_cy = explanations_cy or {}
     copies = copies or {}
     unknown = set(copies) - set(COPY_FIELDS)
     if unknown:
@@ -927,9 +1044,12 @@ def response_import_published(
             "published_on": published_on,
             "published_url": published_url.strip(),
             "imported": True,
-            "office_comments": office_comments,
+            "office_comments": office_comments.strip(),
             "reply_to_force": reply_to_force.strip(),
             "force_comments": force_comments.strip(),
+            "office_comments_cy": office_comments_cy.strip(),
+            "reply_to_force_cy": reply_to_force_cy.strip(),
+            "force_comments_cy": force_comments_cy.strip(),
             "force_comments_author_name": force_comments_author_name.strip(),
             "force_comments_author_role": force_comments_author_role.strip(),
             "signatory_name": signatory_name.strip() or policing_body.holder_name,
@@ -942,12 +1062,15 @@ def response_import_published(
         attribute(response, acting_user=acting_user, reason=reason)
         response.save()
         for finding, kind, text, force_comment in explanations:
+            text_cy, force_comment_cy = explanations_cy.get(finding.pk, ("", ""))
             explanation = Explanation(
                 response=response,
                 finding=finding,
                 kind=kind,
                 text=text.strip(),
                 force_comment=force_comment.strip(),
+                text_cy=text_cy.strip(),
+                force_comment_cy=force_comment_cy.strip(),
             )
             attribute(explanation, acting_user=acting_user, reason=reason)
             explanation.save()
@@ -969,29 +1092,47 @@ def _untouched(response: Response) -> bool:
         response.status == Status.NOT_STARTED
         and not any(
             getattr(response, name).strip()
-            for name in ("office_comments", "reply_to_force", "force_comments", "internal_notes")
+            for name in (
+                "office_comments",
+                "reply_to_force",
+                "force_comments",
+                "internal_notes",
+                "office_comments_cy",
+                "reply_to_force_cy",
+                "force_comments_cy",
+            )
         )
         and not response.explanations.exists()
     )
 
 
-def response_amend(*, response: Response, reason: str, acting_user) -> Response:
+def response_amend(
+    *, response: Response, reason: str, acting_user, reason_cy: str = ""
+) -> Response:
     """Reopen a published (or withdrawn) response for amendment. The published version stays
     public until the amended one is published (a withdrawn one stays withdrawn); the original
-    publication date is kept."""
+    publication date is kept. `reason_cy` is the reason in Welsh (a bilingual body needs it,
+    or a recorded reason why not, to publish)."""
     reason = _require_text(reason, "Say why the published response is being amended.")
     with transaction.atomic():
         response = _locked(response)
         _check_action(response, Status.DRAFTING, "amend", acting_user)
         response.status = Status.DRAFTING
         response.amendment_reason = reason
+        response.amendment_reason_cy = reason_cy.strip()
         response.approved_by = None
         response.approved_at = None
         return _save(
             response,
             acting_user=acting_user,
             reason=f"Amendment started: {reason}",
-            fields=["status", "amendment_reason", "approved_by", "approved_at"],
+            fields=[
+                "status",
+                "amendment_reason",
+                "amendment_reason_cy",
+                "approved_by",
+                "approved_at",
+            ],
         )
 
 
@@ -1035,22 +1176,51 @@ def response_withdraw(*, response: Response, reason: str, acting_user) -> Respon
     return version
 
 
-def response_mark_not_required(*, response: Response, reason: str, acting_user) -> Response:
-    reason = _require_text(
-        reason,
-        "Record why no response is required (for example, the force is clearly not the subject "
-        "of this national report, or a force-specific report carries the same recommendations).",
-    )
+def response_mark_not_required(
+    *,
+    response: Response,
+    reason: str,
+    acting_user,
+    reason_cy: str = "",
+    one_language_reason: str = "",
+) -> Response:
+    """Record that this body need not respond, with its reason: in English and Welsh for a body
+    that publishes bilingually (`reason_cy`), unless it records why the reason is given in one
+    language only (`one_language_reason`)."""
+    if not (reason_cy or "").strip():
+        reason = _require_text(
+            reason,
+            "Record why no response is required (for example, the force is clearly not the "
+            "subject of this national report, or a force-specific report carries the same "
+            "recommendations).",
+        )
     with transaction.atomic():
         response = _locked(response)
         _check_action(response, Status.NOT_REQUIRED, "mark as not required", acting_user)
+        problem = bilingual.not_required_problem(
+            response.policing_body,
+            reason=reason,
+            reason_cy=reason_cy,
+            one_language=one_language_reason,
+        )
+        if problem:
+            raise WorkflowError(problem)
+        reason = (reason or "").strip()
         response.status = Status.NOT_REQUIRED
         response.not_required_reason = reason
+        response.not_required_reason_cy = (reason_cy or "").strip()
+        fields = ["status", "not_required_reason", "not_required_reason_cy"]
+        if one_language_reason.strip():
+            response.one_language_reasons = {
+                **response.one_language_reasons,
+                "not_required_reason": one_language_reason.strip(),
+            }
+            fields.append("one_language_reasons")
         return _save(
             response,
             acting_user=acting_user,
-            reason=f"Marked not required: {reason}",
-            fields=["status", "not_required_reason"],
+            reason=f"Marked not required: {reason or reason_cy.strip()}",
+            fields=fields,
         )
 
 
@@ -1061,11 +1231,18 @@ def response_reinstate(*, response: Response, reason: str, acting_user) -> Respo
         _check_action(response, Status.NOT_STARTED, "reinstate", acting_user)
         response.status = Status.NOT_STARTED
         response.not_required_reason = ""
+        response.not_required_reason_cy = ""
+        response.one_language_reasons.pop("not_required_reason", None)
         return _save(
             response,
             acting_user=acting_user,
             reason=f"Reinstated: {reason}",
-            fields=["status", "not_required_reason"],
+            fields=[
+                "status",
+                "not_required_reason",
+                "not_required_reason_cy",
+                "one_language_reasons",
+            ],
         )
 
 
@@ -1170,6 +1347,14 @@ def redactable_texts(response: Response) -> dict[str, tuple[str, str]]:
         texts[redaction.explanation_key(finding.pk, force=True)] = (
             f"the force's comment on {name}",
             explanation.force_comment,
+        )
+        texts[redaction.explanation_key(finding.pk, welsh=True)] = (
+            f"the explanation for {name} in Welsh",
+            explanation.text_cy,
+        )
+        texts[redaction.explanation_key(finding.pk, force=True, welsh=True)] = (
+            f"the force's comment on {name} in Welsh",
+            explanation.force_comment_cy,
         )
     return {key: value for key, value in texts.items() if value[1].strip()}
 

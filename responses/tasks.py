@@ -9,6 +9,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 from django.db import DatabaseError
+from django.db.models import Q
 
 from .models import ResponseVersion
 from .pdf import version_freeze
@@ -35,7 +36,11 @@ def freeze_version_pdf(version_id: int) -> None:
 def freeze_missing_pdfs() -> int:
     """Queue the PDF of every published version that has none (a queue that was down when it
     was published, a render that failed). Returns how many were queued."""
-    ids = list(ResponseVersion.objects.filter(pdf_sha256="").values_list("pk", flat=True))
+    ids = list(
+        ResponseVersion.objects.filter(
+            Q(pdf_sha256="") | (~Q(html_cy_sha256="") & Q(pdf_cy_sha256=""))
+        ).values_list("pk", flat=True)
+    )
     for version_id in ids:
         freeze_version_pdf.delay(version_id)
     return len(ids)

@@ -49,6 +49,8 @@ from .forms import (
     RedactionForm,
     ScheduleForm,
     TextSectionForm,
+    add_welsh,
+    one_language_initial,
 )
 from .models import Explanation, Response, ScheduledPublication, Status
 from .permissions import can_edit_force_comments, get_response_for
@@ -339,6 +341,7 @@ def invite(request, pk):
 
 _FORCE_FIELDS = (
     "force_comments",
+    "force_comments_cy",
     "force_comments_none_submitted",
     "force_comments_received_on",
     "force_comments_author_name",
@@ -360,18 +363,33 @@ def force_comments(request, pk):
         "author_name": response.force_comments_author_name or force.chief_officer_name,
         "author_role": response.force_comments_author_role or force.chief_officer_title,
     }
+    bilingual = response.policing_body.publishes_bilingually
+    if bilingual:
+        initial |= {
+            "text_cy": response.force_comments_cy if submitted else "",
+            "text_one_language": one_language_initial(response, "force_comments"),
+        }
+
+    def make_form(data):
+        form = ForceCommentsForm(data, initial=initial)
+        if bilingual:
+            add_welsh(form, "text", one_language_key="force_comments")
+        return form
+
     edit = _edit(
         request,
         response,
-        make_form=lambda data: ForceCommentsForm(data, initial=initial),
+        make_form=make_form,
         save=lambda data, version: services.response_record_force_comments(
             response=response,
             acting_user=request.user,
             text=data["text"],
+            text_cy=data.get("text_cy", ""),
             received_on=data["received_on"],
             author_name=data["author_name"],
             author_role=data["author_role"],
             none_submitted=data["none_submitted"],
+            one_language=({"force_comments": data["text_one_language"]} if bilingual else None),
             expected_lock_version=version,
         ),
         fields=_FORCE_FIELDS,
@@ -417,17 +435,37 @@ def text_section(request, pk, field):
         hint = "For the office only: never published and never shown to the force."
     form_kwargs = {"label": label} | ({"hint": hint} if hint else {})
     initial = {"lock_version": response.lock_version, "text": getattr(response, field)}
+    # A public text of a body that publishes bilingually is written in Welsh and English.
+    bilingual = response.policing_body.publishes_bilingually and field != "internal_notes"
+    if bilingual:
+        initial |= {
+            "text_cy": getattr(response, f"{field}_cy"),
+            "text_one_language": one_language_initial(response, field),
+        }
+
+    def make_form(data):
+        form = TextSectionForm(data, initial=initial, **form_kwargs)
+        if bilingual:
+            add_welsh(form, "text", one_language_key=field)
+        return form
+
+    def save(data, version):
+        texts = {field: data["text"]}
+        if bilingual:
+            texts |= {
+                f"{field}_cy": data["text_cy"],
+                "one_language": {field: data["text_one_language"]},
+            }
+        return services.response_update_text(
+            response=response, acting_user=request.user, expected_lock_version=version, **texts
+        )
+
     edit = _edit(
         request,
         response,
-        make_form=lambda data: TextSectionForm(data, initial=initial, **form_kwargs),
-        save=lambda data, version: services.response_update_text(
-            response=response,
-            acting_user=request.user,
-            expected_lock_version=version,
-            **{field: data["text"]},
-        ),
-        fields=(field,),
+        make_form=make_form,
+        save=save,
+        fields=(field, f"{field}_cy") if bilingual else (field,),
     )
     if edit.saved:
         messages.success(request, done)
@@ -441,6 +479,7 @@ def text_section(request, pk, field):
         problems=edit.problems,
         conflict=edit.conflict,
         field=field,
+        heading=label,
     )
     if field == "reply_to_force":
         context["force_text"] = response.force_comments if _force_replied(response) else ""
@@ -494,11 +533,32 @@ def explanation(request, pk, finding_pk):
         "text": existing.text if existing else "",
         "force_comment": existing.force_comment if existing else "",
     }
-    edit = _edit(
-        request,
-        response,
-        make_form=lambda data: ExplanationForm(data, initial=initial, is_recommendation=is_rec),
-        save=lambda data, version: services.explanation_save(
+    bilingual = response.policing_body.publishes_bilingually
+    keys = {
+        "text": f"explanation:{row.finding.pk}",
+        "force_comment": f"force_comment:{row.finding.pk}",
+    }
+    if bilingual:
+        for name, key in keys.items():
+            initial[f"{name}_cy"] = getattr(existing, f"{name}_cy") if existing else ""
+            initial[f"{name}_one_language"] = one_language_initial(response, key)
+
+    def make_form(data):
+        form = ExplanationForm(data, initial=initial, is_recommendation=is_rec)
+        if bilingual:
+            for name, key in keys.items():
+                add_welsh(form, name, one_language_key=key)
+        return form
+
+    def save(data, version):
+        welsh = {}
+        if bilingual:
+            welsh = {
+                "text_cy": data["text_cy"],
+                "force_comment_cy": data["force_comment_cy"],
+                "one_language": {key: data[f"{name}_one_language"] for name, key in keys.items()},
+            }
+        return services.explanation_save(
             response=response,
             finding=row.finding,
             acting_user=request.user,
@@ -506,7 +566,14 @@ def explanation(request, pk, finding_pk):
             text=data["text"],
             force_comment=data["force_comment"],
             expected_lock_version=version,
-        ),
+            **welsh,
+        )
+
+    edit = _edit(
+        request,
+        response,
+        make_form=make_form,
+        save=save,
         finding=row.finding,
         findings=[row.finding],
     )
@@ -832,10 +899,25 @@ def reason_action(request, pk, action):
     workflow_action, service, title, label, hint, button, done = REASON_ACTIONS[action]
     response = _action_response(request, pk, workflow_action)
     form = ReasonForm(_posted(request), label=label, hint=hint)
+    # The reasons the public reads (not required, an amendment) come in Welsh and English
+    # from a body that publishes bilingually; a send-back or reinstatement stays internal.
+    welsh = action in ("not-required", "amend") and response.policing_body.publishes_bilingually
+    if welsh:
+        add_welsh(form, "reason", one_language_key="reason" if action == "not-required" else None)
     problems = []
     if request.method == "POST" and form.is_valid():
+        extra = {}
+        if welsh:
+            extra["reason_cy"] = form.cleaned_data["reason_cy"]
+        if welsh and action == "not-required":
+            extra["one_language_reason"] = form.cleaned_data["reason_one_language"]
         try:
-            service(response=response, reason=form.cleaned_data["reason"], acting_user=request.user)
+            service(
+                response=response,
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+                **extra,
+            )
         except WorkflowError as error:
             problems = error.problems
         else:

@@ -14,13 +14,15 @@ def load(apps, schema_editor):
     PolicingBody = apps.get_model("accounts", "PolicingBody")
     StatutoryRecipient = apps.get_model("accounts", "StatutoryRecipient")
     for entry in FORCES:
+        # As for the bodies below: only the keys the model has a field for (the Welsh names
+        # came with 0013).
+        force_fields = {f.name for f in Force._meta.get_fields()}
         force, _ = Force.objects.update_or_create(
             slug=entry["slug"],
             defaults={
-                "name": entry["name"],
-                "short_name": entry["short_name"],
-                "country": entry["country"],
-                "chief_officer_title": entry["chief_officer_title"],
+                key: value
+                for key, value in entry.items()
+                if key in force_fields and key not in ("slug", "body")
             },
         )
         body = entry["body"]

@@ -50,11 +50,16 @@ def test_published_responses_show_their_published_version_only(client):
             "number": 1,
             "published_on": "2020-02-20",
             "reason": "",
+            "reason_cy": "",
             "pdf_url": detail["versions"][0]["pdf_url"],
             "pdf_sha256": detail["versions"][0]["pdf_sha256"],
+            # Norfolk publishes in English only: no Welsh document.
+            "pdf_url_cy": "",
+            "pdf_cy_sha256": "",
             "withdrawn": False,
         }
     ]
+    assert detail["bilingual"] is False
     assert detail["page_url"].endswith(f"/published/{response.pk}/")
     assert "Draft words." not in str(listing) + str(detail)
     assert "Secret reason" not in str(listing) + str(detail)

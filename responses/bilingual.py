@@ -1,0 +1,190 @@
+"""Welsh and English publications: which texts of a response the public reads, and the one rule
+for when a bilingual body may publish them.
+
+The Welsh Language Standards (Welsh Language (Wales) Measure 2011; the standards for police
+bodies are in the Welsh Language Standards regulations of 2016) bind the four Welsh local
+policing bodies through their compliance notices: what they publish must be available in Welsh,
+and Welsh must not be treated less favourably than English. A body that publishes bilingually
+(`PolicingBody.publishes_bilingually`, reference data: the four Welsh bodies) therefore has a
+Welsh and an English version of every text the public reads (`public_texts`); publishing is
+refused while one is missing (`translation_problems`, one of `responses.services.
+publication_problems`), unless the office recorded why that text is published in one language
+only (`Response.one_language_reasons`, for example the force's own comments as received).
+
+A body that publishes in English only is not touched by any of this: its texts are the
+English fields, and `translation_problems` finds nothing.
+
+Pure: no queries. The caller passes the findings and explanations it has read.
+"""
+
+from dataclasses import dataclass
+
+from inspections.models import Finding
+
+ENGLISH = "en"
+WELSH = "cy"
+
+#: Each language a text can be published in: (code, BCP 47 tag, name in English, in Welsh).
+LANGUAGE_NAMES = {ENGLISH: ("en-GB", "English", "Saesneg"), WELSH: ("cy", "Welsh", "Cymraeg")}
+
+
+def html_tag(language: str) -> str:
+    """`lang` for an element in `language` ("en" or "cy")."""
+    return LANGUAGE_NAMES[language][0]
+
+
+def other(language: str) -> str:
+    return WELSH if language == ENGLISH else ENGLISH
+
+
+@dataclass(frozen=True)
+class PublicText:
+    """One text the public reads, in both languages. `key` names it in
+    `Response.one_language_reasons`: "office_comments", "reply_to_force", "force_comments",
+    "amendment_reason", "not_required_reason", "explanation:<finding id>" or
+    "force_comment:<finding id>"."""
+
+    key: str
+    label: str
+    english: str
+    welsh: str
+
+    def text(self, language: str) -> str:
+        return (self.welsh if language == WELSH else self.english).strip()
+
+    @property
+    def missing_language(self) -> str | None:
+        """The language it lacks when only one is written; None when both or neither are."""
+        en, cy = bool(self.english.strip()), bool(self.welsh.strip())
+        if en and not cy:
+            return WELSH
+        if cy and not en:
+            return ENGLISH
+        return None
+
+
+def _explanation_texts(findings, explanations, *, force_comments_shown: bool):
+    by_finding = {e.finding_id: e for e in explanations}
+    numbers = {Finding.Kind.RECOMMENDATION: 0, Finding.Kind.AREA_FOR_IMPROVEMENT: 0}
+    texts = []
+    for finding in sorted(findings, key=lambda f: (f.position, f.pk)):
+        if finding.kind not in numbers:
+            continue
+        numbers[finding.kind] += 1
+        explanation = by_finding.get(finding.pk)
+        if explanation is None:
+            continue
+        name = (
+            f"recommendation {numbers[finding.kind]}"
+            if finding.kind == Finding.Kind.RECOMMENDATION
+            else f"area for improvement {numbers[finding.kind]}"
+        )
+        if finding.reference.strip():
+            name += f" ({finding.reference.strip()})"
+        texts.append(
+            PublicText(
+                f"explanation:{finding.pk}",
+                f"the explanation for {name}",
+                explanation.text,
+                explanation.text_cy,
+            )
+        )
+        if force_comments_shown:
+            texts.append(
+                PublicText(
+                    f"force_comment:{finding.pk}",
+                    f"the force's comment on {name}",
+                    explanation.force_comment,
+                    explanation.force_comment_cy,
+                )
+            )
+    return texts
+
+
+def public_texts(response, *, findings, explanations) -> list[PublicText]:
+    """Every text of `response` the public would read if it were published now, in document
+    order: the office's comments (s55(5)(a)), the force's comments as received (s55(5)(b)),
+    the reply to them (s55(5)(c)), each explanation and the force's comment beside it
+    (s55(5B)), and the note of an amendment in progress."""
+    holder = response.policing_body.holder_title
+    received = bool(response.force_comments_submitted_at or response.force_comments_received_on)
+    texts = [
+        PublicText(
+            "office_comments",
+            f"the {holder}'s comments",
+            response.office_comments,
+            response.office_comments_cy,
+        )
+    ]
+    if received and not response.force_comments_none_submitted:
+        texts.append(
+            PublicText(
+                "force_comments",
+                "the force's comments",
+                response.force_comments,
+                response.force_comments_cy,
+            )
+        )
+    texts.append(
+        PublicText(
+            "reply_to_force",
+            "the reply to the force's comments",
+            response.reply_to_force,
+            response.reply_to_force_cy,
+        )
+    )
+    texts += _explanation_texts(findings, explanations, force_comments_shown=received)
+    if response.published_on is not None:
+        texts.append(
+            PublicText(
+                "amendment_reason",
+                "the reason for the amendment",
+                response.amendment_reason,
+                response.amendment_reason_cy,
+            )
+        )
+    return texts
+
+
+def one_language_reason(response, key: str) -> str:
+    return str((response.one_language_reasons or {}).get(key, "")).strip()
+
+
+def missing_texts(response, *, findings, explanations) -> list[PublicText]:
+    """The texts a bilingual body cannot publish yet: written in one language only, with no
+    recorded reason for that. Empty for a body that publishes in English only."""
+    if not response.policing_body.publishes_bilingually:
+        return []
+    return [
+        text
+        for text in public_texts(response, findings=findings, explanations=explanations)
+        if text.missing_language and not one_language_reason(response, text.key)
+    ]
+
+
+def translation_problems(response, *, findings, explanations) -> list[str]:
+    """One problem per missing text, in words the office can act on (Welsh Language
+    Standards; docs/law.md)."""
+    return [
+        f"The {LANGUAGE_NAMES[text.missing_language][1]} text of {text.label} is missing: "
+        f"{response.policing_body.name} publishes in Welsh and English, so add it, or record "
+        "why this text is published in one language only."
+        for text in missing_texts(response, findings=findings, explanations=explanations)
+    ]
+
+
+def not_required_problem(body, *, reason: str, reason_cy: str, one_language: str) -> str | None:
+    """A bilingual body's "not required" reason is public too: both languages, or why one."""
+    if not body.publishes_bilingually or one_language.strip():
+        return None
+    if reason.strip() and not reason_cy.strip():
+        return (
+            f"{body.name} publishes in Welsh and English: give the reason in Welsh too, or "
+            "record why it is given in one language only."
+        )
+    if reason_cy.strip() and not reason.strip():
+        return (
+            f"{body.name} publishes in Welsh and English: give the reason in English too, or "
+            "record why it is given in one language only."
+        )
+    return None
