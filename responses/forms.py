@@ -48,6 +48,7 @@ def add_welsh(form, name: str, *, one_language_key: str | None = None) -> None:
     (`responses.services.response_record_one_language`). templates/govuk/form.html lays the
     pair out in two columns."""
     english = form.fields[name]
+    base_label = str(english.label)
     welsh = copy.deepcopy(english)
     welsh.required = False
     english.required = False
@@ -66,7 +67,8 @@ def add_welsh(form, name: str, *, one_language_key: str | None = None) -> None:
         fields[key] = field
         if key == name and one_language_key:
             fields[f"{name}_one_language"] = forms.CharField(
-                label="If this text is published in one language only, why",
+                label=f"If {base_label[:1].lower()}{base_label[1:]} is published in one "
+                "language only, why",
                 required=False,
                 help_text="For example: the force's comments, published as the force sent them. "
                 "Leave empty when both languages are published.",

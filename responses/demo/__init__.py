@@ -28,6 +28,7 @@ from responses.services import (
     responses_create_for_report,
 )
 
+from . import dyfed_powys
 from . import norfolk_cdi_2019 as norfolk
 
 Kind = Finding.Kind
@@ -45,7 +46,25 @@ USERS = [
         "norfolk",
     ),
     ("other-drafter", "Sam Suffolk", "Policy Officer", Membership.Role.OPCC_DRAFTER, "suffolk-pcc"),
+    # The Welsh office, which publishes in Welsh and English (responses/demo/dyfed_powys.py).
+    (
+        "dp-drafter",
+        "Carys Evans",
+        "Swyddog Polisi",
+        Membership.Role.OPCC_DRAFTER,
+        "dyfed-powys-pcc",
+    ),
+    (
+        "dp-approver",
+        "Rhodri Price",
+        "Prif Weithredwr",
+        Membership.Role.OPCC_APPROVER,
+        "dyfed-powys-pcc",
+    ),
 ]
+
+#: Demo users who chose Welsh for the staff pages (`User.language`).
+WELSH_USERS = {"dp-drafter", "dp-approver"}
 
 
 def _users(password: str) -> dict:
@@ -61,6 +80,8 @@ def _users(password: str) -> dict:
             },
         )
         user.set_password(password)
+        if username in WELSH_USERS:
+            user.language = "cy"
         if username == "admin":
             user.is_staff = True
             user.is_superuser = True
@@ -125,6 +146,7 @@ def build_demo(*, password: str, logo: bool = True) -> bool:
         _norfolk_cdi(users, norfolk_body)
         today = timezone.localdate()
         _recent_reports(users, norfolk_body, suffolk_body, today)
+        _dyfed_powys(users, today)
     return True
 
 
@@ -492,4 +514,122 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         response=response,
         acting_user=users["other-drafter"],
         office_comments="Suffolk draft: not to be seen by other offices.",
+    )
+
+
+def _dyfed_powys(users, today):
+    """The Welsh office (it publishes in Welsh and English): a response published in both
+    languages 5 days ago, and a draft with one explanation still to be written in Welsh."""
+    drafter, approver = users["dp-drafter"], users["dp-approver"]
+    body = PolicingBody.objects.select_related("force").get(slug="dyfed-powys-pcc")
+    if not body.holder_name:
+        body.holder_name = dyfed_powys.HOLDER_NAME
+        body.save(update_fields=["holder_name"])
+
+    published = _report(
+        drafter,
+        body,
+        title=dyfed_powys.PUBLISHED_TITLE,
+        published_on=today - timedelta(days=40),
+        report_type=ReportType.PEEL_SPOTLIGHT,
+    )
+    recs = _welsh_recs(published, drafter, dyfed_powys.PUBLISHED_RECOMMENDATIONS)
+    response = _response(published, body)
+    response = response_invite_force(
+        response=response,
+        invited_on=published.published_on + timedelta(days=2),
+        reply_by=published.published_on + timedelta(days=20),
+        acting_user=drafter,
+    )
+    # The force sent its comments in both languages.
+    response = response_record_force_comments(
+        response=response,
+        acting_user=drafter,
+        text=dyfed_powys.FORCE_COMMENTS,
+        text_cy=dyfed_powys.FORCE_COMMENTS_CY,
+        received_on=published.published_on + timedelta(days=18),
+        author_role="Chief Constable of Dyfed-Powys Police",
+    )
+    for rec, (kind, text, text_cy) in zip(recs, dyfed_powys.EXPLANATIONS, strict=True):
+        explanation_save(
+            response=response,
+            finding=rec,
+            kind=kind,
+            text=text,
+            text_cy=text_cy,
+            acting_user=drafter,
+        )
+    response = response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments=dyfed_powys.OFFICE_COMMENTS,
+        office_comments_cy=dyfed_powys.OFFICE_COMMENTS_CY,
+        reply_to_force=dyfed_powys.REPLY_TO_FORCE,
+        reply_to_force_cy=dyfed_powys.REPLY_TO_FORCE_CY,
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(response=response, acting_user=approver)
+    response_publish(
+        response=response,
+        published_on=today - timedelta(days=5),
+        url="https://www.dyfedpowys-pcc.org.uk/",
+        acting_user=approver,
+    )
+
+    draft = _report(
+        drafter,
+        body,
+        title=dyfed_powys.DRAFT_TITLE,
+        published_on=today - timedelta(days=15),
+        report_type=ReportType.CUSTODY,
+        lead_inspectorate="hmicfrs",
+        participating_inspectorates=["hmi_prisons"],
+    )
+    recs = _welsh_recs(draft, drafter, dyfed_powys.DRAFT_RECOMMENDATIONS)
+    response = _response(draft, body)
+    response = response_invite_force(
+        response=response,
+        invited_on=draft.published_on + timedelta(days=1),
+        reply_by=draft.published_on + timedelta(days=14),
+        acting_user=drafter,
+    )
+    response = response_record_force_comments(
+        response=response,
+        acting_user=drafter,
+        none_submitted=True,
+        received_on=draft.published_on + timedelta(days=14),
+    )
+    for rec, (kind, text, text_cy) in zip(recs, dyfed_powys.DRAFT_EXPLANATIONS, strict=True):
+        explanation_save(
+            response=response,
+            finding=rec,
+            kind=kind,
+            text=text,
+            text_cy=text_cy,
+            acting_user=drafter,
+        )
+    response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments=dyfed_powys.DRAFT_OFFICE_COMMENTS,
+        office_comments_cy=dyfed_powys.DRAFT_OFFICE_COMMENTS_CY,
+    )
+
+
+def _welsh_recs(report, user, recommendations):
+    return _add_findings(
+        report,
+        [
+            (
+                Kind.RECOMMENDATION,
+                text,
+                {
+                    "reference": f"R{i}",
+                    "addressees": [Addressee.FORCE],
+                    "timescale_text": timescale,
+                },
+            )
+            for i, (text, timescale) in enumerate(recommendations, 1)
+        ],
+        user,
     )

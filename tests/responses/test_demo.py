@@ -238,3 +238,40 @@ def test_the_demo_office_signs_in_with_the_local_provider_and_robin_has_a_role(d
         == 1
     )
     assert not ExternalIdentity.objects.filter(subject=sso.NICO["sub"]).exists()
+
+
+def test_the_demo_has_a_welsh_office_with_a_bilingual_published_response_and_a_draft(demo):
+    from responses.bilingual import translation_problems
+    from responses.demo import dyfed_powys
+
+    responses = Response.objects.filter(policing_body__slug="dyfed-powys-pcc").exclude(
+        report__scope="national"
+    )
+    published = responses.get(report__title=dyfed_powys.PUBLISHED_TITLE)
+    draft = responses.get(report__title=dyfed_powys.DRAFT_TITLE)
+
+    assert published.policing_body.publishes_bilingually
+    assert published.status == Status.PUBLISHED
+    assert published.published_on <= published.due_date
+    assert published.office_comments_cy.startswith("Mae'r Comisiynydd yn croesawu")
+    assert all(e.text_cy for e in published.explanations.all())
+    version = published.versions.get()
+    assert version.reason_cy == ""  # a first publication has no amendment reason
+    assert draft.status == Status.DRAFTING
+    problems = translation_problems(
+        draft,
+        findings=list(draft.report.findings.all()),
+        explanations=list(draft.explanations.all()),
+    )
+    assert problems == [
+        "The Welsh text of the explanation for recommendation 2 (R2) is missing: Dyfed-Powys "
+        "Police and Crime Commissioner publishes in Welsh and English, so add it, or record "
+        "why this text is published in one language only."
+    ]
+    roles = {
+        (m.user.username, m.role)
+        for m in Membership.objects.filter(policing_body__slug="dyfed-powys-pcc")
+    }
+    assert {("dp-drafter", "opcc_drafter"), ("dp-approver", "opcc_approver")} <= roles
+    assert get_user_model().objects.get(username="dp-drafter").language == "cy"
+    assert "dp-drafter" in demo and "dp-approver" in demo

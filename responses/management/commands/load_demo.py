@@ -3,8 +3,9 @@
 The password is --password, else $S55_DEMO_PASSWORD, else one generated on the first run and
 remembered in var/demo-password. Idempotent: running it again changes nothing but the demo users' passwords (set to the given or
 remembered one). Creates the Norfolk CDI 2019 report and its published response, a few reports in
-other states relative to today, and demo users for the Norfolk office, Norfolk Constabulary and
-the Suffolk office. The Norfolk office also signs in with the local identity provider
+other states relative to today, the Dyfed-Powys office's response published in Welsh and
+English and its draft in progress, and demo users for the Norfolk office, Norfolk Constabulary,
+the Suffolk office and the Dyfed-Powys office. The Norfolk office also signs in with the local identity provider
 (responses/demo/single_sign_on.py).
 """
 
@@ -63,4 +64,6 @@ DEMO_USERS_TEXT = [
     ("admin", "Norfolk OPCC admin (also a superuser for /admin/)"),
     ("force", "Norfolk Constabulary contributor"),
     ("other-drafter", "Suffolk OPCC drafter (a different office)"),
+    ("dp-drafter", "Dyfed-Powys OPCC drafter (publishes in Welsh and English; pages in Welsh)"),
+    ("dp-approver", "Dyfed-Powys OPCC approver (publishes in Welsh and English; pages in Welsh)"),
 ]
