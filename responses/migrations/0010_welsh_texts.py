@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0013_welsh_publication'),
         ('inspections', '0006_report_corrections'),
-        ('responses', '0008_redaction'),
+        ('responses', '0009_scheduled_publication'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
