@@ -399,7 +399,11 @@ def report_section(request, pk, section):
                     "current": _section_rows(report, kind),
                 }
             except ValidationError as error:
-                problems = error.messages
+                if "reason" in getattr(error, "error_dict", {}) and "reason" in paste.fields:
+                    # Linked from the error summary to the field to fill in.
+                    paste.add_error("reason", error.error_dict["reason"])
+                else:
+                    problems = error.messages
             else:
                 if shared:
                     messages.success(

@@ -117,6 +117,15 @@ def test_suffolk_proposes_and_the_register_maintainer_corrects_a_national_report
     assert page.get_by_label("Why the findings are being changed").input_value() == WHY
     _check(page, axe, screenshot_dir, "findings-section")
     page.get_by_label("Timescale").first.fill("Within six months")
+    page.get_by_label("Why the findings are being changed").fill("")
+    page.get_by_role("button", name="Save and return to the report").click()
+    summary = page.locator(".govuk-error-summary")
+    assert "Say why the findings are being changed" in summary.inner_text()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.name") == "reason"
+    _check(page, axe, screenshot_dir, "findings-section-no-reason")
+    assert Finding.objects.get(pk=world["recommendation"].pk).timescale_text == ""
+    page.get_by_label("Why the findings are being changed").fill(WHY)
     page.get_by_role("button", name="Save and return to the report").click()
     page.wait_for_url(f"**/corrections/{proposal.pk}/")
     assert "recorded as a correction of the findings" in page.inner_text(
