@@ -17,6 +17,7 @@ from django_otp import user_has_device
 from .permissions import (
     act_for_office,
     all_memberships,
+    is_national_viewer,
     is_register_maintainer,
     user_force,
     user_offices,
@@ -91,8 +92,9 @@ SSO_PROVIDER = "oidc_provider_id"
 class CurrentOrganisationMiddleware:
     """Set `request.office` (the PolicingBody the signed-in person acts for, or None),
     `request.offices` (every office they may act for, for the header's switcher) and
-    `request.force` (the Force of a force contributor, or None) and `request.register_maintainer`
-    (holds the national register maintainer role). One query per request for a
+    `request.force` (the Force of a force contributor, or None), `request.register_maintainer`
+    (holds the national register maintainer role) and `request.national_viewer` (holds the
+    national read-only role). One query per request for a
     signed-in user (their active memberships, cached on the user for the permission checks).
 
     Also signs out a person idle for longer than their organisation allows: the session is
@@ -106,7 +108,7 @@ class CurrentOrganisationMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         request.office, request.offices, request.force = None, [], None
-        request.register_maintainer = False
+        request.register_maintainer = request.national_viewer = False
         if user is None or not user.is_authenticated:
             return self.get_response(request)
         now = int(time.time())
@@ -123,6 +125,7 @@ class CurrentOrganisationMiddleware:
         request.offices = user_offices(user)
         request.force = user_force(user)
         request.register_maintainer = is_register_maintainer(user)
+        request.national_viewer = is_national_viewer(user)
         return self.get_response(request)
 
     def _timed_out(self, request):

@@ -17,13 +17,15 @@ def _link(text: str, url_name: str, path: str):
     return {"text": text, "href": href, "current": current}
 
 
-#: (text, url name, who sees it: "staff" (signed in), "office" (OPCC staff), "register" (OPCC
-#: staff and the register maintainer) or "all")
+#: (text, url name, who sees it: "staff" (signed in), "member" (signed in, in an office or a
+#: force, or the register maintainer: not national read-only staff alone, who have none of
+#: these pages), "office" (OPCC staff), "register" (OPCC staff and the register maintainer)
+#: or "all")
 NAVIGATION = [
     (_("Dashboard"), "responses:dashboard", "staff"),
-    (_("Reports"), "inspections:report-list", "staff"),
+    (_("Reports"), "inspections:report-list", "member"),
     (_("Import"), "importer:start", "office"),
-    (_("Tracker"), "tracking:item-list", "staff"),
+    (_("Tracker"), "tracking:item-list", "member"),
     (_("Reminders"), "reminders:list", "office"),
     (_("Corrections"), "corrections:list", "register"),
     (_("Published responses"), "public:response-list", "all"),
@@ -51,7 +53,15 @@ def navigation(request):
             or getattr(request, "register_maintainer", False)
         ):
             continue
-        if audience == "staff" and not signed_in:
+        if audience in ("staff", "member") and not signed_in:
+            continue
+        if (
+            audience == "member"
+            and getattr(request, "national_viewer", False)
+            and getattr(request, "office", None) is None
+            and getattr(request, "force", None) is None
+            and not getattr(request, "register_maintainer", False)
+        ):
             continue
         link = _link(text, name, request.path)
         if link:

@@ -149,3 +149,15 @@ def test_national_read_only_staff_land_on_the_national_view(viewer):
     client = Client()
     client.force_login(viewer)
     assert client.get(reverse("responses:dashboard")).url == reverse("tracking:national")
+
+
+def test_the_header_offers_national_read_only_staff_only_pages_they_may_open(viewer):
+    client = Client()
+    client.force_login(viewer)
+    page = client.get(reverse("tracking:national"))
+    offered = [str(item["text"]) for item in page.context["nav_items"]]
+    assert "Reports" not in offered and "Tracker" not in offered and "Import" not in offered
+    assert {"Dashboard", "Published responses", "Sign out"} <= set(offered)
+    for item in page.context["nav_items"]:
+        if not item.get("post"):
+            assert client.get(item["href"], follow=True).status_code == 200, item["text"]
