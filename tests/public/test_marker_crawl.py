@@ -10,7 +10,9 @@ text that the office has not approved (public updates and a closure proposal wai
 office, one the office declined, one it published in its own words, and a correction that would
 withdraw approved text), and every text field of a published response whose passages the office
 marked as redacted (the office's comments, its reply, the force's comments, an explanation and
-the force's comment beside it). Then every public URL is fetched, found from the URL resolver (with
+the force's comment beside it), and for a body that publishes in Welsh and English the Welsh
+versions of all of these (an amendment in progress of a response published in both languages,
+and a response never published, written in both). Then every public URL is fetched, found from the URL resolver (with
 every id and slug in the database, published or not), the sitemap, and the links on each page,
 and the marker must appear nowhere: pages, feeds, API, CSV, sitemap, PDF files (their text read
 with both pypdf and pdftotext), nor in the search index.
@@ -149,6 +151,107 @@ def _draft_with_everything(body, *, stop_at: str):
     )
 
 
+#: Published Welsh text of the bilingual response: it must appear on its Welsh page.
+WELSH_PUBLISHED = "Mae'r Comisiynydd yn croesawu'r adroddiad."
+
+
+def _welsh_published_then_amending(body):
+    """A response of a body that publishes in Welsh and English, published in both, then
+    amended with a marker in every Welsh (and English) text."""
+    drafter = office_user(body, Membership.Role.OPCC_DRAFTER)
+    approver = office_user(body, Membership.Role.OPCC_APPROVER)
+    report = ReportFactory(forces=[body.force], title="Dyfed-Powys custody inspection")
+    finding = RecommendationFactory(report=report)
+    response = make_response(report=report, body=body, acting_user=drafter)
+    response = response_invite_force(
+        response=response,
+        invited_on=date(2020, 1, 7),
+        reply_by=date(2020, 1, 20),
+        acting_user=drafter,
+    )
+    response = response_record_force_comments(
+        response=response,
+        acting_user=drafter,
+        text="The force accepts the recommendation.",
+        text_cy="Mae'r heddlu'n derbyn yr argymhelliad.",
+        received_on=date(2020, 1, 20),
+    )
+    explanation_save(
+        response=response,
+        finding=finding,
+        kind="action_proposed",
+        text="The force will publish a plan.",
+        text_cy="Bydd yr heddlu'n cyhoeddi cynllun.",
+        acting_user=drafter,
+    )
+    response = response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments="The Commissioner welcomes the report.",
+        office_comments_cy=WELSH_PUBLISHED,
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(
+        response=response, acting_user=approver, signatory_name="Dafydd Llywelyn"
+    )
+    response = run_on_commit(
+        response_publish, response=response, published_on=date(2020, 2, 20), acting_user=approver
+    )
+    response = response_amend(
+        response=response,
+        reason=marked("amendment reason of a bilingual response"),
+        reason_cy=marked("rheswm y diwygiad"),
+        acting_user=approver,
+    )
+    response_record_force_comments(
+        response=response,
+        acting_user=drafter,
+        text=marked("force comments during a bilingual amendment"),
+        text_cy=marked("sylwadau'r heddlu yn ystod y diwygiad"),
+        received_on=date(2020, 3, 1),
+    )
+    explanation_save(
+        response=response,
+        finding=finding,
+        kind="no_action",
+        text=marked("explanation during a bilingual amendment"),
+        text_cy=marked("esboniad yn ystod y diwygiad"),
+        force_comment=marked("force comment during a bilingual amendment"),
+        force_comment_cy=marked("sylw'r heddlu yn ystod y diwygiad"),
+        acting_user=drafter,
+    )
+    return response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments=marked("office comments during a bilingual amendment"),
+        office_comments_cy=marked("sylwadau'r swyddfa yn ystod y diwygiad"),
+        reply_to_force_cy=marked("ymateb i'r heddlu yn ystod y diwygiad"),
+        amendment_reason_cy=marked("rheswm y diwygiad, wedi'i newid"),
+    )
+
+
+def _welsh_draft(body):
+    """A bilingual body's response never published, with a marker in every Welsh text."""
+    response = _draft_with_everything(body, stop_at="drafting")
+    drafter = office_user(body, Membership.Role.OPCC_DRAFTER)
+    finding = response.report.findings.recommendations().first()
+    explanation_save(
+        response=response,
+        finding=finding,
+        kind="action_proposed",
+        text_cy=marked("esboniad ymateb heb ei gyhoeddi"),
+        force_comment_cy=marked("sylw'r heddlu ar ymateb heb ei gyhoeddi"),
+        acting_user=drafter,
+    )
+    return response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments_cy=marked("sylwadau ymateb heb ei gyhoeddi"),
+        reply_to_force_cy=marked("ymateb i'r heddlu heb ei gyhoeddi"),
+        one_language={"force_comments": marked("rheswm un iaith")},
+    )
+
+
 @pytest.fixture
 def planted():
     norfolk = PolicingBody.objects.select_related("force").get(slug="norfolk-pcc")
@@ -231,11 +334,17 @@ def planted():
     # H: published with a redacted passage in every text field.
     redacted = _published_with_redactions(norfolk)
 
+    # I, J: a body that publishes in Welsh and English: published in both, then amending; and
+    # never published, written in both.
+    dyfed_powys = PolicingBody.objects.select_related("force").get(slug="dyfed-powys-pcc")
+    welsh = _welsh_published_then_amending(dyfed_powys)
+    _welsh_draft(dyfed_powys)
+
     # The command that repairs the public copies runs during the amendment.
     published_responses_refresh(
         response_ids=Response.objects.published().values_list("pk", flat=True)
     )
-    return {"amending": amending, "late": late, "redacted": redacted}
+    return {"amending": amending, "late": late, "redacted": redacted, "welsh": welsh}
 
 
 def _published_with_redactions(body):
@@ -582,8 +691,16 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     assert REDACTED in _body_text(pdf).replace("\n", " ")
     for url in ("/", "/published/", "/statistics/", "/feeds/responses.atom", "/sitemap.xml"):
         assert statuses[url] == 200, url
+    # The bilingual response: its Welsh page and Welsh PDF show what was published in Welsh.
+    welsh = Response.objects.get(pk=planted["welsh"].pk)
+    assert MARKER in welsh.office_comments_cy and MARKER in welsh.amendment_reason_cy
+    assert Response.objects.filter(office_comments_cy__contains=MARKER, published_on=None).exists()
+    welsh_page = translate_url(reverse("public:response", args=[welsh.pk]), "cy")
+    assert statuses[welsh_page] == 200
+    assert "Comisiynydd yn croesawu" in client.get(welsh_page).content.decode()
+    assert statuses[reverse("pdf:version-cy", args=[welsh.pk, 1])] == 200
     unpublished = Response.objects.exclude(pk__in=PublishedResponse.objects.values("response_id"))
-    assert unpublished.count() == 5
+    assert unpublished.count() == 6
     for response in unpublished:
         assert statuses[reverse("public:response", args=[response.pk])] == 404
         assert statuses[reverse("public:api-response-detail", args=[response.pk])] == 404
