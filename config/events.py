@@ -22,10 +22,11 @@ from public.services import (
     refresh_after_withdrawal,
 )
 from reminders.services import notify_after_correction
+from responses.copies import send_copies
 from responses.corrections import record_findings_correction
 from responses.notifications import send_force_comments_submitted, send_force_invitation
 from responses.pdf import freeze_after_publication
-from responses.services import responses_reopen_after_findings_change
+from responses.services import record_copy_sent, responses_reopen_after_findings_change
 from tracking.services import track_after_publication, track_linked_once
 
 #: The office published a response, or a new version of it after an amendment
@@ -36,6 +37,14 @@ RESPONSE_PUBLISHED = "response.published"
 #: The office withdrew the latest published version of a response from the public site
 #: (`responses.services.response_withdraw`). Arguments: version_id.
 RESPONSE_WITHDRAWN = "response.withdrawn"
+
+#: The office asked for the s55(6) copies of a published version to be sent by email
+#: (`responses.services.response_send_copies`). Arguments: version_id.
+RESPONSE_COPIES_REQUESTED = "response.copies_requested"
+
+#: An s55(6) copy's email was sent (`core.outbox.email_send`, kind "s55_copy"). Arguments:
+#: email_id.
+S55_COPY_SENT = "email.sent.s55_copy"
 
 #: The office invited the chief officer's comments under s55(4)
 #: (`responses.services.response_invite_force`). Arguments: response_id, lock_version.
@@ -97,6 +106,15 @@ SUBSCRIBERS = {
         # (its page, PDF and API answer 410 with it; feeds, search, CSV follow), then replace
         # the proxy's copies of its pages.
         refresh_after_withdrawal,
+    ),
+    RESPONSE_COPIES_REQUESTED: (
+        # Store one email per recipient (HMICFRS, the Home Secretary, the scrutiny body, the
+        # chief officer), the version's PDF attached, each sent once by the outbox.
+        send_copies,
+    ),
+    S55_COPY_SENT: (
+        # Set that recipient's copy date of the version from the day it was sent.
+        record_copy_sent,
     ),
     RESPONSE_FORCE_INVITED: (
         # Email the force's contributors: the invitation, the reply-by date, a link.

@@ -230,6 +230,11 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Email: console in development; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Section 55 Tracker <no-reply@localhost>")
+# s55(6): where copies of a published response go when an office sends them from the product
+# (responses/copies.py). Addresses change over time, so they are settings, never code: each
+# office's copies page shows them (docs/operations.md, "The s55(6) copies"). Empty: not sent.
+S55_COPY_HMICFRS_EMAIL = os.environ.get("S55_COPY_HMICFRS_EMAIL", "")
+S55_COPY_HOME_SECRETARY_EMAIL = os.environ.get("S55_COPY_HOME_SECRETARY_EMAIL", "")
 if os.environ.get("EMAIL_HOST") or PRODUCTION:
     MAILERS = {
         "default": {

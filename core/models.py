@@ -114,6 +114,14 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The Message-ID header it was sent with (set when it is sent): what the recipient's mail
+    # server logged, for an office asked to prove it sent something.
+    message_id = models.CharField(max_length=300, blank=True)
+    # One attachment (a published response's PDF), stored with the email so a retry sends the
+    # same bytes.
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import current_app
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import DNS_NAME, EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .events import emit, registry
 from .models import EmailStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,15 @@ class Email:
     text: str
     html: str = ""
     recipient_id: int | None = None
+    attachment_name: str = ""
+    attachment_type: str = ""
+    attachment: bytes | None = None
+
+
+#: After an email of one of these kinds is sent, the event "email.sent.<kind>" is emitted with
+#: its id, if config/events.py lists it (what the sending proves, e.g. the date an s55(6) copy
+#: went, is recorded by its subscriber).
+SENT_EVENT = "email.sent.{kind}"
 
 
 def describe_mail_error(error: BaseException) -> str:
@@ -72,6 +83,9 @@ def emails_create(*, kind: str, key: str, emails: list[Email], office_id: int | 
                     text=e.text,
                     html=e.html,
                     office_id=office_id,
+                    attachment_name=e.attachment_name,
+                    attachment_type=e.attachment_type,
+                    attachment=e.attachment,
                 )
                 for e in emails
             ],
@@ -110,22 +124,38 @@ def email_send(*, email_id: int, now=None) -> str:
     if not claimed:
         return ""
     email = OutgoingEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.to])
+    message_id = make_msgid(domain=DNS_NAME)
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text,
+        to=[email.to],
+        headers={"Message-ID": message_id},
+    )
     if email.html:
         message.attach_alternative(email.html, "text/html")
+    if email.attachment_name and email.attachment is not None:
+        message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
     try:
         message.send()
     except MAIL_ERRORS as error:
         _finish(email_id, EmailStatus.FAILED, error=describe_mail_error(error))
         raise
-    _finish(email_id, EmailStatus.SENT, sent_at=timezone.now())
+    with transaction.atomic():
+        _finish(email_id, EmailStatus.SENT, sent_at=timezone.now(), message_id=message_id)
+        event = SENT_EVENT.format(kind=email.kind)
+        if event in registry():
+            emit(event, office_id=email.office_id, email_id=email_id)
     return EmailStatus.SENT
 
 
-def _finish(email_id: int, status: str, *, error: str = "", sent_at=None) -> None:
+def _finish(
+    email_id: int, status: str, *, error: str = "", sent_at=None, message_id: str = ""
+) -> None:
     fields = {"status": status, "error": error}
     if sent_at is not None:
         fields["sent_at"] = sent_at
+    if message_id:
+        fields["message_id"] = message_id
     OutgoingEmail.objects.filter(pk=email_id, status=EmailStatus.SENDING).update(**fields)
 
 

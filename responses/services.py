@@ -22,10 +22,12 @@ from core.dates import long_date
 from core.events import emit
 from core.history import attribute
 from core.locking import bump_lock_version, check_version
+from core.models import OutgoingEmail
 from inspections.links import linked_ids
 from inspections.models import Finding
 
 from . import bilingual, deadlines, redaction
+from .copies import copy_addresses, parse_email_key
 from .models import (
     Explanation,
     Redaction,
@@ -39,10 +41,13 @@ from .workflow import (
     EDITABLE_STATUSES,
     FORCE_COMMENT_STATUSES,
     REDACTION_STATUSES,
+    SEND_COPIES,
+    SEND_COPIES_ROLES,
     ActionNotAllowed,
     ConcurrentEditError,
     WorkflowError,
     check_action,
+    check_may,
     check_may_record_published,
     check_may_redact,
     check_transition,
@@ -1617,3 +1622,73 @@ def scheduled_publication_publish(*, schedule_id: int, claim: uuid.UUID) -> bool
             pk=schedule_id, claim=claim, state=ScheduledPublication.State.RUNNING
         ).update(state=ScheduledPublication.State.FAILED, error=str(error))
         return False
+
+
+# --- The s55(6) copies sent from the product (responses/copies.py) ---------------------------
+
+
+def response_send_copies(
+    *, response: Response, acting_user, version_number: int | None = None
+) -> ResponseVersion:
+    """Send the s55(6) copies of a published version (the latest unless `version_number` says
+    which) by email: to HMICFRS and the Home Secretary, and to the scrutiny body and the chief
+    officer, at the addresses the copies page shows (`copies.copy_addresses`), one recorded
+    email each with the PDF attached. Each recipient's copy date is then set from the actual
+    sending. Asking again sends nothing twice. Any of the office's staff; in the history. What
+    follows: "response.copies_requested", config/events.py."""
+    with transaction.atomic():
+        response = _locked(response)
+        check_may(
+            user=acting_user,
+            action=SEND_COPIES,
+            roles=SEND_COPIES_ROLES,
+            policing_body_id=response.policing_body_id,
+        )
+        versions = ResponseVersion.objects.filter(response=response).defer("pdf", "html_snapshot")
+        version = (
+            versions.filter(number=version_number)
+            if version_number
+            else versions.order_by("-number")
+        ).first()
+        if version is None:
+            raise WorkflowError("Copies can only be sent once the response is published.")
+        if version.is_withdrawn:
+            raise WorkflowError(
+                f"Version {version.number} was withdrawn: publish a corrected version and send "
+                "its copies."
+            )
+        recipients = [a for a in copy_addresses(response.policing_body) if a.address]
+        if not recipients:
+            raise WorkflowError(
+                "No address is recorded for any copy: the office's admin adds the scrutiny body's "
+                "and the chief officer's, and the service's operator sets HMICFRS's and the Home "
+                "Secretary's."
+            )
+        _save(
+            response,
+            acting_user=acting_user,
+            reason=f"Copies of version {version.number} sent by email to "
+            + ", ".join(a.who for a in recipients),
+            fields=[],
+        )
+        emit(
+            "response.copies_requested", office_id=response.policing_body_id, version_id=version.pk
+        )
+    return version
+
+
+def record_copy_sent(email_id: int) -> ResponseVersion | None:
+    """Subscriber of "email.sent.s55_copy" (config/events.py): set the recipient's copy date of
+    the version to the day its email was sent (Europe/London), unless a date is already
+    recorded (by hand, or by an earlier email). Idempotent."""
+    email = OutgoingEmail.objects.get(pk=email_id)
+    version_id, recipient = parse_email_key(email.key)
+    version = ResponseVersion.objects.select_related("response").get(pk=version_id)
+    if recipient not in COPY_FIELDS or getattr(version, COPY_FIELDS[recipient]):
+        return version
+    return response_record_copies(
+        response=version.response,
+        acting_user=None,
+        version_number=version.number,
+        **{recipient: timezone.localdate(email.sent_at)},
+    )

@@ -70,6 +70,7 @@ urlpatterns = [
     ),
     path("<int:pk>/reinstate/", views.reason_action, {"action": "reinstate"}, name="reinstate"),
     path("<int:pk>/amend/", views.reason_action, {"action": "amend"}, name="amend"),
+    path("<int:pk>/copies/send/", views.send_copies, name="send-copies"),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("<int:pk>/schedule/cancel/", views.schedule_cancel, name="schedule-cancel"),
     path("<int:pk>/redactions/", views.redactions, name="redactions"),

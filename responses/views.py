@@ -33,9 +33,11 @@ from accounts.permissions import (
     office_roles,
 )
 from core.dates import long_date
+from core.models import OutgoingEmail
 from inspections.models import Finding
 from inspections.selectors import ReportPage
 
+from . import copies as s55_copies
 from . import deadlines, notifications, redaction, services
 from .forms import (
     ApproveForm,
@@ -984,6 +986,23 @@ def publish(request, pk):
 
 
 @office_required()
+@require_POST
+def send_copies(request, pk):
+    """s55(6): send the copies of the latest version by email (`services.response_send_copies`)."""
+    response = _office_response(request, pk)
+    try:
+        services.response_send_copies(response=response, acting_user=request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "The copies are being sent: each date is recorded when its email has gone.",
+        )
+    return redirect("responses:copies", pk=response.pk)
+
+
+@office_required()
 def schedule(request, pk):
     """Schedule an approved response to be published at a date and time (UK time), or change
     its schedule (`services.publication_schedule`); the beat's sweep publishes it."""
@@ -1091,6 +1110,14 @@ def copies(request, pk):
             response,
             page_title="Copies sent",
             version=version,
+            copy_addresses=s55_copies.copy_addresses(body),
+            copy_emails=(
+                OutgoingEmail.objects.filter(
+                    kind=s55_copies.KIND, key__startswith=s55_copies.email_key(version.pk, "")
+                ).order_by("pk")
+                if version
+                else []
+            ),
             conflict_version=latest_version(response) if edit.conflict else None,
             form=edit.form,
             problems=edit.problems,

@@ -89,6 +89,11 @@ REDACT_ROLES = OFFICE_STAFF
 #: Statuses in which the office's own text can still be edited.
 EDITABLE_STATUSES = frozenset({Status.NOT_STARTED, Status.AWAITING_FORCE, Status.DRAFTING})
 
+#: Sending the s55(6) copies of a published version by email from the product
+#: (`response_send_copies`): any of the office's staff, as recording them by hand is.
+SEND_COPIES = "send the copies"
+SEND_COPIES_ROLES = OFFICE_STAFF
+
 #: Statuses in which redactions can be marked or removed.
 REDACTION_STATUSES = EDITABLE_STATUSES | {Status.AWAITING_APPROVAL}
 
@@ -162,12 +167,17 @@ def check_may_record_published(*, user, policing_body_id: int) -> None:
         )
 
 
+def check_may(*, user, action: str, roles: frozenset[str], policing_body_id: int) -> None:
+    """Raise unless `user` holds one of `roles` in the office (a superuser with no membership
+    may take the steps open to all office staff, as in `actions_allowed`)."""
+    superuser = bool(getattr(user, "is_superuser", False)) and roles == OFFICE_STAFF
+    if not (_office_roles(user, policing_body_id) & roles or superuser):
+        raise ActionNotAllowed(f"Only {_roles_in_words(roles)} in this office can {action}.")
+
+
 def check_may_redact(*, user, policing_body_id: int) -> None:
     """Raise unless `user` is on the office's staff (`REDACT_ROLES`)."""
-    if not _office_roles(user, policing_body_id) & REDACT_ROLES and not getattr(
-        user, "is_superuser", False
-    ):
-        raise ActionNotAllowed(f"Only {_roles_in_words(REDACT_ROLES)} in this office can {REDACT}.")
+    check_may(user=user, action=REDACT, roles=REDACT_ROLES, policing_body_id=policing_body_id)
 
 
 def check_action(current: str, target: Status, action: str, *, user, policing_body_id: int) -> None:

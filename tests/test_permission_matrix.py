@@ -249,6 +249,9 @@ TABLE: dict[str, Expect] = {
     "responses:withdraw": Expect(NORFOLK_SIGN_OFF),
     "responses:redactions": Expect(NORFOLK_OBJECT),
     "responses:schedule": Expect(NORFOLK_SIGN_OFF),
+    "responses:send-copies": Expect(
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
+    ),
     "responses:schedule-cancel": Expect(
         row(302, 403, 302, 302, 403, 404, 403, 403, 403), method="post"
     ),

@@ -1,0 +1,130 @@
+"""The s55(6) copies sent from the product: one recorded email per recipient per published
+version, with the version's frozen PDF attached, a link to its public page and the PDF's
+SHA-256, to HMICFRS's and the Home Secretary's addresses (settings) and to the body's scrutiny
+body and chief officer (reference data its admin keeps: `PolicingBody.panel_email`,
+`Force.chief_officer_email`).
+
+`response_send_copies` (responses/services.py) emits "response.copies_requested"; its
+subscriber `send_copies` stores the emails (core/outbox.py: each sent once, retried, its
+Message-ID kept). When each is sent, "email.sent.s55_copy" runs
+`responses.services.record_copy_sent`, which sets
+that recipient's copy date on the version from the actual sending (`response_record_copies`),
+unless the office had already recorded one by hand.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from core.outbox import Email, emails_create
+
+from .pdf import pdf_filename, version_freeze
+
+#: The outbox's kind for these emails.
+KIND = "s55_copy"
+
+
+@dataclass(frozen=True)
+class CopyAddress:
+    key: str  # a key of services.COPY_FIELDS
+    who: str
+    address: str
+    source: str
+
+
+def copy_addresses(body) -> list[CopyAddress]:
+    """Where each copy of the body's responses goes, and where that address comes from, for
+    the office to check (its copies page) before anything is sent."""
+    addresses = [
+        CopyAddress(
+            "hmicfrs",
+            "HMICFRS (Section 55 responses)",
+            settings.S55_COPY_HMICFRS_EMAIL,
+            "the service's settings (S55_COPY_HMICFRS_EMAIL)",
+        ),
+        CopyAddress(
+            "home_secretary",
+            "The Home Secretary",
+            settings.S55_COPY_HOME_SECRETARY_EMAIL,
+            "the service's settings (S55_COPY_HOME_SECRETARY_EMAIL)",
+        ),
+    ]
+    if body.scrutiny_body_name:
+        addresses.append(
+            CopyAddress(
+                "panel",
+                f"The {body.scrutiny_body_name}",
+                body.panel_email,
+                "the office's details, kept by its admin",
+            )
+        )
+    addresses.append(
+        CopyAddress(
+            "chief_officer",
+            f"The {body.force.chief_officer_title} of {body.force.name}",
+            body.force.chief_officer_email,
+            "the force's details, kept by the office's admin",
+        )
+    )
+    return addresses
+
+
+def email_key(version_id: int, recipient: str) -> str:
+    return f"version-{version_id}:{recipient}"
+
+
+def parse_email_key(key: str) -> tuple[int, str]:
+    """(version id, recipient) of `email_key`."""
+    version_part, _, recipient = key.partition(":")
+    return int(version_part.removeprefix("version-")), recipient
+
+
+def send_copies(version_id: int) -> list[int]:
+    """Subscriber of "response.copies_requested" (config/events.py): store one email per
+    recipient with an address, the version's PDF attached (rendered now if its task has not
+    run), and send each after commit. Idempotent: an email already stored for a recipient of
+    this version is not stored again (the outbox's kind, key and address are unique)."""
+    version = version_freeze(version_id=version_id)
+    response = version.response
+    body = response.policing_body
+    page = settings.SITE_URL + reverse("public:response", kwargs={"pk": response.pk})
+    pdf = settings.SITE_URL + reverse(
+        "pdf:version", kwargs={"pk": response.pk, "number": version.number}
+    )
+    title = response.report.title
+    subject = f"Section 55 response: {body.name}, {title}"
+    if version.number > 1:
+        subject += f" (version {version.number})"
+    text = (
+        f"The {body.name} has published its response under section 55 of the Police Act 1996 "
+        f"to the inspection report {title} (published {response.report.published_on:%-d %B %Y})"
+        f". This is version {version.number}, published {version.published_on:%-d %B %Y}"
+        + (f", amended because: {version.reason}" if version.number > 1 and version.reason else "")
+        + ".\n\n"
+        f"The response: {page}\nThe PDF (attached): {pdf}\n"
+        f"SHA-256 of the PDF: {version.pdf_sha256}\n\n"
+        "This copy is sent under section 55(6) of the Police Act 1996.\n"
+    )
+    ids = []
+    for recipient in copy_addresses(body):
+        if not recipient.address:
+            continue
+        ids += emails_create(
+            kind=KIND,
+            key=email_key(version.pk, recipient.key),
+            emails=[
+                Email(
+                    to=recipient.address,
+                    subject=subject,
+                    text=text,
+                    attachment_name=pdf_filename(
+                        body, response.report, version_number=version.number
+                    ),
+                    attachment_type="application/pdf",
+                    attachment=bytes(version.pdf),
+                )
+            ],
+            office_id=body.pk,
+        )
+    return ids
