@@ -259,7 +259,8 @@ class ForceDraftForm(LockedForm):
 
     def check_submittable(self) -> None:
         data = self.cleaned_data
-        if not data.get("none_submitted") and not (data.get("text") or "").strip():
+        written = (data.get("text") or "").strip() or (data.get("text_cy") or "").strip()
+        if not data.get("none_submitted") and not written:
             self.add_error(
                 "text",
                 "Enter the chief officer's comments, or select that the force has no comments "

@@ -571,13 +571,15 @@ def response_save_force_draft(
     comments: dict | None = None,
     submit: bool = False,
     none_submitted: bool = False,
+    text_cy: str | None = None,
 ) -> Response:
     """Save the force's comments as a draft, before the force submits them to the office: its
     overall comments, who they are from, and its comment on each recommendation (`comments`,
     {Finding: text}). Refused once the force has submitted them (submission locks them) or
     when the office is no longer collecting them, and if somebody saved since the editor opened
     the page. With `submit`, the saved draft is submitted to the office in the same transaction
-    (`response_record_force_comments`, received today): both happen or neither."""
+    (`response_record_force_comments`, received today): both happen or neither. `text_cy`: the
+    comments in Welsh, for a body that publishes bilingually (in either language or both)."""
     comments = comments or {}
     if any(f.report_id != response.report_id for f in comments):
         raise WorkflowError("That recommendation belongs to a different report.")
@@ -618,17 +620,22 @@ def response_save_force_draft(
         response.force_comments = text
         response.force_comments_author_name = author_name.strip()
         response.force_comments_author_role = author_role.strip()
+        fields = ["force_comments", "force_comments_author_name", "force_comments_author_role"]
+        if text_cy is not None:
+            response.force_comments_cy = text_cy
+            fields.append("force_comments_cy")
         response = _save(
             response,
             acting_user=acting_user,
             reason="Force's draft comments saved",
-            fields=["force_comments", "force_comments_author_name", "force_comments_author_role"],
+            fields=fields,
         )
         if submit:
             response = response_record_force_comments(
                 response=response,
                 acting_user=acting_user,
                 text=text,
+                text_cy=response.force_comments_cy,
                 received_on=timezone.localdate(),
                 author_name=author_name,
                 author_role=author_role,

@@ -1130,6 +1130,7 @@ def copies(request, pk):
 
 _FORCE_DRAFT_FIELDS = (
     "force_comments",
+    "force_comments_cy",
     "force_comments_author_name",
     "force_comments_author_role",
 )
@@ -1155,14 +1156,22 @@ def force_edit(request, pk):
         "author_role": response.force_comments_author_role or force.chief_officer_title,
     } | {f"rec_{row.finding.pk}": row.force_comment for row in page.recommendations}
     submitting = request.POST.get("action") == "submit"
+    # A body that publishes bilingually: the force may write in Welsh, English or both.
+    bilingual = response.policing_body.publishes_bilingually
+    if bilingual:
+        initial["text_cy"] = response.force_comments_cy
 
-    form = ForceDraftForm(None, initial=initial, recommendations=page.recommendations)
+    def make_form(data):
+        form = ForceDraftForm(data, initial=initial, recommendations=page.recommendations)
+        if bilingual:
+            add_welsh(form, "text")
+        return form
+
+    form = make_form(None)
     edit = _edit(
         request,
         response,
-        make_form=lambda data: ForceDraftForm(
-            data, initial=initial, recommendations=page.recommendations
-        ),
+        make_form=make_form,
         check=lambda form: form.check_submittable() if submitting else None,
         save=lambda data, version: services.response_save_force_draft(
             response=response,
@@ -1174,6 +1183,7 @@ def force_edit(request, pk):
             comments=form.comments(data),
             submit=submitting,
             none_submitted=data["none_submitted"],
+            text_cy=data["text_cy"] if bilingual else None,
         ),
         fields=_FORCE_DRAFT_FIELDS,
         findings=[row.finding for row in page.recommendations],

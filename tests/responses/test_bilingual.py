@@ -369,3 +369,42 @@ def test_a_passage_of_a_welsh_text_is_redacted_in_the_welsh_document(welsh_flow)
     assert name not in version.html_snapshot
     assert "Cyfarfu" in version.html_snapshot_cy
     assert "Adolygwyd ar ôl i [redacted: personal data]" in version.html_snapshot_cy
+
+
+def test_the_force_of_a_bilingual_body_submits_its_comments_in_welsh(welsh_flow, client):
+    from django.urls import reverse
+
+    from responses.services import response_save_force_draft
+    from tests.factories import force_user
+
+    welsh_flow.do("invite the force")
+    contributor = force_user(welsh_flow.response.policing_body.force)
+    client.force_login(contributor)
+    page = client.get(reverse("responses:force-edit", args=[welsh_flow.response.pk]))
+    html = page.content.decode()
+    assert 'lang="cy"' in html and "in Welsh (Cymraeg)" in html
+
+    response = response_save_force_draft(
+        response=welsh_flow.refreshed(),
+        acting_user=contributor,
+        text_cy="Mae'r heddlu'n derbyn yr argymhellion.",
+        submit=True,
+    )
+
+    assert response.force_comments == ""
+    assert response.force_comments_cy == "Mae'r heddlu'n derbyn yr argymhellion."
+    assert response.force_comments_submitted_at is not None
+    assert response.status == Status.DRAFTING
+
+
+def test_the_force_of_an_english_only_body_sees_one_box(flow, client):
+    from django.urls import reverse
+
+    from tests.factories import force_user
+
+    flow.do("invite the force")
+    client.force_login(force_user(flow.response.policing_body.force))
+
+    html = client.get(reverse("responses:force-edit", args=[flow.response.pk])).content.decode()
+
+    assert "Welsh" not in html and 'lang="cy"' not in html.split("<main", 1)[1].split("</main>")[0]
