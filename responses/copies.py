@@ -15,7 +15,7 @@ unless the office had already recorded one by hand.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from core.outbox import Email, emails_create
 
@@ -80,6 +80,23 @@ def parse_email_key(key: str) -> tuple[int, str]:
     return int(version_part.removeprefix("version-")), recipient
 
 
+def _welsh_document_text(version) -> str:
+    """A version published in Welsh and English (docs/decisions/0012) was published as two
+    documents: the copy names the Welsh one too, with its page, PDF and SHA-256."""
+    if not version.pdf_cy_sha256:
+        return ""
+    kwargs = {"pk": version.response_id, "number": version.number}
+    page = settings.SITE_URL + translate_url(
+        reverse("public:response", kwargs={"pk": version.response_id}), "cy"
+    )
+    pdf = settings.SITE_URL + reverse("pdf:version-cy", kwargs=kwargs)
+    return (
+        "The response was published in Welsh and English. The Welsh version (Y fersiwn "
+        f"Gymraeg): {page}\nThe Welsh PDF: {pdf}\n"
+        f"SHA-256 of the Welsh PDF: {version.pdf_cy_sha256}\n\n"
+    )
+
+
 def send_copies(version_id: int) -> list[int]:
     """Subscriber of "response.copies_requested" (config/events.py): store one email per
     recipient with an address, the version's PDF attached (rendered now if its task has not
@@ -104,7 +121,8 @@ def send_copies(version_id: int) -> list[int]:
         + ".\n\n"
         f"The response: {page}\nThe PDF (attached): {pdf}\n"
         f"SHA-256 of the PDF: {version.pdf_sha256}\n\n"
-        "This copy is sent under section 55(6) of the Police Act 1996.\n"
+        + _welsh_document_text(version)
+        + "This copy is sent under section 55(6) of the Police Act 1996.\n"
     )
     ids = []
     for recipient in copy_addresses(body):

@@ -408,3 +408,25 @@ def test_the_force_of_an_english_only_body_sees_one_box(flow, client):
     html = client.get(reverse("responses:force-edit", args=[flow.response.pk])).content.decode()
 
     assert "Welsh" not in html and 'lang="cy"' not in html.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_the_copies_of_a_bilingual_version_name_its_welsh_document(
+    welsh_flow, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from responses.services import response_send_copies
+
+    settings.S55_COPY_HMICFRS_EMAIL = "s55@hmicfrs.example.org"
+    _write_both(welsh_flow)
+    _to_approved(welsh_flow)
+    welsh_flow.do("publish")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response_send_copies(response=welsh_flow.refreshed(), acting_user=welsh_flow.drafter)
+
+    version = welsh_flow.refreshed().versions.get()
+    (message,) = [m for m in mail.outbox if m.to == ["s55@hmicfrs.example.org"]]
+    assert f"SHA-256 of the Welsh PDF: {version.pdf_cy_sha256}" in message.body
+    assert f"/cy/published/{welsh_flow.response.pk}/" in message.body
+    assert f"/pdf/responses/{welsh_flow.response.pk}/versions/1-cy.pdf" in message.body
