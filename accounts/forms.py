@@ -492,26 +492,29 @@ class InvitationPasswordForm(SetPasswordForm):
 
 
 class PlanPriorityForm(forms.Form):
-    title = forms.CharField(label="Priority", max_length=200)
+    title = forms.CharField(label=gettext_lazy("Priority"), max_length=200)
     description = forms.CharField(
-        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Description (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class PlanPriorityEditForm(PlanPriorityForm):
     is_active = forms.BooleanField(
-        label="Offer this priority for tagging",
+        label=gettext_lazy("Offer this priority for tagging"),
         required=False,
-        help_text="Untick to retire it: it stays on what it tagged.",
+        help_text=gettext_lazy("Untick to retire it: it stays on what it tagged."),
     )
 
 
 class NationalSharingForm(forms.Form):
     share = forms.BooleanField(
-        label="Share the status of our open work with national read-only staff",
+        label=gettext_lazy("Share the status of our open work with national read-only staff"),
         required=False,
         help_text=(
-            "They then see the status and dates of the office's open responses and tracker "
-            "items, never draft text or notes. Published responses are public anyway."
+            gettext_lazy(
+                "They then see the status and dates of the office's open responses and tracker items, never draft text or notes. Published responses are public anyway."
+            )
         ),
     )

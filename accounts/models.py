@@ -115,9 +115,9 @@ class PolicingBody(models.Model):
         "publishes in Welsh and English",
         default=False,
         help_text=(
-            "The body is under a Welsh Language Standards compliance notice: every text it "
-            "publishes needs a Welsh and an English version (docs/law.md). Reference data: the "
-            "four Welsh bodies."
+            gettext_lazy(
+                "The body is under a Welsh Language Standards compliance notice: every text it publishes needs a Welsh and an English version (docs/law.md). Reference data: the four Welsh bodies."
+            )
         ),
     )
     name_cy = models.CharField("name in Welsh", max_length=200, blank=True)
@@ -158,8 +158,9 @@ class PolicingBody(models.Model):
         "share the status of open work with national read-only staff",
         default=False,
         help_text=(
-            "When on, people with the national read-only role see the status and dates of this "
-            "office's open responses and tracker items (never the draft text). Off by default."
+            gettext_lazy(
+                "When on, people with the national read-only role see the status and dates of this office's open responses and tracker items (never the draft text). Off by default."
+            )
         ),
     )
     no_force_comments_text = models.CharField(
@@ -343,8 +344,8 @@ class PlanPriority(models.Model):
 
     class Meta:
         ordering = ["policing_body", "position", "title", "id"]
-        verbose_name = "Police and Crime Plan priority"
-        verbose_name_plural = "Police and Crime Plan priorities"
+        verbose_name = gettext_lazy("Police and Crime Plan priority")
+        verbose_name_plural = gettext_lazy("Police and Crime Plan priorities")
         constraints = [
             models.UniqueConstraint(
                 fields=["policing_body", "title"], name="plan_priority_unique_title_per_office"

@@ -375,7 +375,7 @@ class OfficeSettingsError(DomainError):
 
 def _require_office_admin(acting_user, body: PolicingBody, what: str) -> None:
     if not has_office_role(acting_user, body, Membership.Role.OPCC_ADMIN):
-        raise OfficeSettingsError(f"Only the office's admin can {what}.")
+        raise OfficeSettingsError(_("Only the office's admin can %(what)s.") % {"what": what})
 
 
 def plan_priority_create(
@@ -385,11 +385,13 @@ def plan_priority_create(
     _require_office_admin(acting_user, body, "change the Police and Crime Plan priorities")
     title = (title or "").strip()
     if not title:
-        raise OfficeSettingsError("Enter the priority's title.")
+        raise OfficeSettingsError(_("Enter the priority's title."))
     with transaction.atomic():
         PolicingBody.objects.select_for_update().get(pk=body.pk)
         if PlanPriority.objects.filter(policing_body=body, title__iexact=title).exists():
-            raise OfficeSettingsError(f"The plan already has a priority called {title}.")
+            raise OfficeSettingsError(
+                _("The plan already has a priority called %(title)s.") % {"title": title}
+            )
         last = PlanPriority.objects.filter(policing_body=body).order_by("-position").first()
         priority = PlanPriority(
             policing_body=body,
@@ -412,14 +414,16 @@ def plan_priority_update(
     )
     title = (title or "").strip()
     if not title:
-        raise OfficeSettingsError("Enter the priority's title.")
+        raise OfficeSettingsError(_("Enter the priority's title."))
     with transaction.atomic():
         priority = PlanPriority.objects.select_for_update().get(pk=priority.pk)
         clash = PlanPriority.objects.filter(
             policing_body_id=priority.policing_body_id, title__iexact=title
         ).exclude(pk=priority.pk)
         if clash.exists():
-            raise OfficeSettingsError(f"The plan already has a priority called {title}.")
+            raise OfficeSettingsError(
+                _("The plan already has a priority called %(title)s.") % {"title": title}
+            )
         reason = "Priority changed by the office admin"
         if priority.is_active and not is_active:
             reason = "Priority retired by the office admin"

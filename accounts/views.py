@@ -933,7 +933,7 @@ def office_priorities(request):
         except services.OfficeSettingsError as error:
             form.add_error("title", error.problems[0])
         else:
-            messages.success(request, "The priority has been added.")
+            messages.success(request, gettext("The priority has been added."))
             return redirect("accounts:office-priorities")
     return render(
         request,
@@ -972,7 +972,7 @@ def office_priority_edit(request, pk: int):
         except services.OfficeSettingsError as error:
             form.add_error("title", error.problems[0])
         else:
-            messages.success(request, "The priority has been saved.")
+            messages.success(request, gettext("The priority has been saved."))
             return redirect("accounts:office-priorities")
     return render(
         request,
@@ -989,5 +989,5 @@ def office_sharing(request):
     services.policing_body_set_national_sharing(
         body=request.office, acting_user=request.user, share=form.cleaned_data.get("share", False)
     )
-    messages.success(request, "What the office shares nationally has been saved.")
+    messages.success(request, gettext("What the office shares nationally has been saved."))
     return redirect("accounts:office-priorities")

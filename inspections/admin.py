@@ -14,6 +14,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
@@ -39,7 +41,7 @@ class FindingForm(forms.ModelForm):
         choices=Addressee.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Recommendations only: who it is addressed to.",
+        help_text=gettext_lazy("Recommendations only: who it is addressed to."),
     )
 
     class Meta:
@@ -61,7 +63,7 @@ class FindingForm(forms.ModelForm):
         report = cleaned.get("report")
         report_id = report.pk if report is not None else self.instance.report_id
         if cause is not None and cause.report_id != report_id:
-            self.add_error("cause_of_concern", "Choose a cause of concern from the same report.")
+            self.add_error("cause_of_concern", _("Choose a cause of concern from the same report."))
         return cleaned
 
 
@@ -142,7 +144,7 @@ class ReportAdminForm(forms.ModelForm):
         choices=Inspectorate.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The other inspectorates in a joint inspection.",
+        help_text=gettext_lazy("The other inspectorates in a joint inspection."),
     )
 
     class Meta:

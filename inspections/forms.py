@@ -13,6 +13,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import formset_factory
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Force, PlanPriority
 from core.forms import GovukDateField
@@ -31,10 +33,8 @@ from .models import (
 )
 
 #: Shown under every long-text box that is rendered with the safe markup (core.markup).
-MARKUP_HINT = (
-    "Leave a blank line between paragraphs. Start a line with - for a bullet or 1. for a "
-    "numbered list. Put ** either side of words for bold. Write a link as "
-    "[link text](https://www.example.org). HTML is shown as typed, never run."
+MARKUP_HINT = gettext_lazy(
+    "Leave a blank line between paragraphs. Start a line with - for a bullet or 1. for a numbered list. Put ** either side of words for bold. Write a link as [link text](https://www.example.org). HTML is shown as typed, never run."
 )
 
 #: The sections of a report edited on their own page, by the slug in their URL.
@@ -55,6 +55,22 @@ ITEM_NOUN = {
     Finding.Kind.AREA_FOR_IMPROVEMENT: "area for improvement",
     Finding.Kind.PRACTICE: "example of innovative or promising practice",
 }
+#: The nouns above (and "judgement") in the page's language: singular, plural.
+NOUN_WORDS = {
+    "key finding": (gettext_lazy("key finding"), gettext_lazy("key findings")),
+    "cause of concern": (gettext_lazy("cause of concern"), gettext_lazy("causes of concern")),
+    "recommendation": (gettext_lazy("recommendation"), gettext_lazy("recommendations")),
+    "area for improvement": (
+        gettext_lazy("area for improvement"),
+        gettext_lazy("areas for improvement"),
+    ),
+    "example of innovative or promising practice": (
+        gettext_lazy("example of innovative or promising practice"),
+        gettext_lazy("examples of innovative or promising practice"),
+    ),
+    "judgement": (gettext_lazy("judgement"), gettext_lazy("judgements")),
+    "item": (gettext_lazy("item"), gettext_lazy("items")),
+}
 
 #: References given to new items left without one, so history and explanations can name them.
 REFERENCE_PREFIX = {
@@ -74,24 +90,26 @@ class ReportForm(forms.ModelForm):
     SHARED_FACTS = ("published_on", "report_type", "scope", "forces")
 
     published_on = GovukDateField(
-        label="Date published",
-        help_text="The day HMICFRS published the report, for example 7 1 2020. The 56 days "
-        "for the response start on this day.",
+        label=gettext_lazy("Date published"),
+        help_text=gettext_lazy(
+            "The day HMICFRS published the report, for example 7 1 2020. The 56 days for the response start on this day."
+        ),
     )
     forces = forms.ModelMultipleChoiceField(
         queryset=Force.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Forces the report covers",
-        help_text="One force for a force-specific report, two or more for a multi-force "
-        "report. A national report covers every force: leave these empty.",
+        label=gettext_lazy("Forces the report covers"),
+        help_text=gettext_lazy(
+            "One force for a force-specific report, two or more for a multi-force report. A national report covers every force: leave these empty."
+        ),
     )
     participating_inspectorates = forms.MultipleChoiceField(
         choices=[(c, label) for c, label in Inspectorate.choices if c != Inspectorate.HMICFRS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Other inspectorates taking part",
-        help_text="Only for a joint inspection.",
+        label=gettext_lazy("Other inspectorates taking part"),
+        help_text=gettext_lazy("Only for a joint inspection."),
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -111,20 +129,22 @@ class ReportForm(forms.ModelForm):
             "summary",
         ]
         labels = {
-            "title": "Title",
-            "hmicfrs_url": "Address of the report on the HMICFRS website",
-            "report_type": "Type of report",
-            "inspection_type_label": "Type of inspection, in the office's words",
-            "scope": "Scope",
-            "lead_inspectorate": "Lead inspectorate",
-            "grading_framework": "Grades used",
-            "summary": "Summary",
+            "title": gettext_lazy("Title"),
+            "hmicfrs_url": gettext_lazy("Address of the report on the HMICFRS website"),
+            "report_type": gettext_lazy("Type of report"),
+            "inspection_type_label": gettext_lazy("Type of inspection, in the office's words"),
+            "scope": gettext_lazy("Scope"),
+            "lead_inspectorate": gettext_lazy("Lead inspectorate"),
+            "grading_framework": gettext_lazy("Grades used"),
+            "summary": gettext_lazy("Summary"),
         }
         help_texts = {
-            "title": "As HMICFRS titles it, for example 'Norfolk Constabulary Crime Data "
-            "Integrity inspection 2019'.",
-            "inspection_type_label": "Optional. Shown on the published response as 'Type of "
-            "inspection', for example 'Thematic'.",
+            "title": gettext_lazy(
+                "As HMICFRS titles it, for example 'Norfolk Constabulary Crime Data Integrity inspection 2019'."
+            ),
+            "inspection_type_label": gettext_lazy(
+                "Optional. Shown on the published response as 'Type of inspection', for example 'Thematic'."
+            ),
             "summary": MARKUP_HINT,
         }
         widgets = {
@@ -141,11 +161,14 @@ class ReportForm(forms.ModelForm):
             if office is not None and not self.is_bound:
                 self.initial.setdefault("forces", [office.force_id])
             # Django's blank choice reads "---------"; GOV.UK asks for a real question.
-            self.fields["report_type"].choices = [("", "Choose a type"), *ReportType.choices]
+            self.fields["report_type"].choices = [
+                (_(""), _("Choose a type")),
+                *ReportType.choices,
+            ]
         else:
             for name in self.SHARED_FACTS:
                 del self.fields[name]
-        self.fields["hmicfrs_url"].help_text = "Optional. Starts with https://"
+        self.fields["hmicfrs_url"].help_text = _("Optional. Starts with https://")
 
     def validate_constraints(self):
         """A second record of a shared report is refused by the service, which names the
@@ -157,9 +180,9 @@ class ReportForm(forms.ModelForm):
         scope, forces = data.get("scope"), data.get("forces")
         if forces is not None:
             if scope == Scope.FORCE and len(forces) != 1:
-                self.add_error("forces", "Select the one force a force-specific report covers")
+                self.add_error("forces", _("Select the one force a force-specific report covers"))
             elif scope == Scope.MULTI_FORCE and len(forces) < 2:
-                self.add_error("forces", "Select the forces a multi-force report covers")
+                self.add_error("forces", _("Select the forces a multi-force report covers"))
         return data
 
     def detail_fields(self) -> dict:
@@ -174,16 +197,20 @@ class JudgementForm(forms.Form):
     pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
     area = forms.CharField(
         max_length=200,
-        label="Area",
-        help_text="For example 'Overall', 'Investigating crime' or 'Crime data integrity'.",
+        label=gettext_lazy("Area"),
+        help_text=gettext_lazy(
+            "For example 'Overall', 'Investigating crime' or 'Crime data integrity'."
+        ),
     )
-    grade = forms.ChoiceField(choices=[("", "Choose a grade"), *Grade.choices], label="Grade")
+    grade = forms.ChoiceField(
+        choices=[("", gettext_lazy("Choose a grade")), *Grade.choices], label=gettext_lazy("Grade")
+    )
 
     def __init__(self, *args, framework=None, **kwargs):
         super().__init__(*args, **kwargs)
         if framework:
             allowed = GRADES_BY_FRAMEWORK[GradingFramework(framework)]
-            self.fields["grade"].choices = [("", "Choose a grade")] + [
+            self.fields["grade"].choices = [(_(""), _("Choose a grade"))] + [
                 (g.value, g.label) for g in Grade if g in allowed
             ]
 
@@ -196,26 +223,30 @@ class FindingForm(forms.Form):
     reference = forms.CharField(
         max_length=30,
         required=False,
-        label="Reference",
+        label=gettext_lazy("Reference"),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
     )
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Text")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Text"))
     addressees = forms.MultipleChoiceField(
         choices=Addressee.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Addressed to",
+        label=gettext_lazy("Addressed to"),
     )
     timescale_text = forms.CharField(
         max_length=200,
         required=False,
-        label="Timescale",
-        help_text="As the report words it, for example 'immediately', 'within six months' or "
-        "'by 31 March 2021'. Leave empty if none is given.",
+        label=gettext_lazy("Timescale"),
+        help_text=gettext_lazy(
+            "As the report words it, for example 'immediately', 'within six months' or 'by 31 March 2021'. Leave empty if none is given."
+        ),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
     )
     cause_of_concern = forms.TypedChoiceField(
-        coerce=int, empty_value=None, required=False, label="Cause of concern it answers"
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label=gettext_lazy("Cause of concern it answers"),
     )
 
     def __init__(self, *args, kind=None, causes=(), **kwargs):
@@ -223,7 +254,7 @@ class FindingForm(forms.Form):
         self.kind = kind
         if kind == Finding.Kind.RECOMMENDATION:
             self.fields["addressees"].required = True
-            self.fields["addressees"].error_messages["required"] = (
+            self.fields["addressees"].error_messages["required"] = _(
                 "Select who the recommendation is addressed to"
             )
             self.fields["cause_of_concern"].choices = [("", "None")] + [
@@ -235,22 +266,21 @@ class FindingForm(forms.Form):
             for name in ("addressees", "timescale_text", "cause_of_concern"):
                 del self.fields[name]
         if kind in REFERENCE_PREFIX:
-            self.fields["reference"].help_text = (
-                f"Optional. Left empty, it is numbered {REFERENCE_PREFIX[kind]}1, "
-                f"{REFERENCE_PREFIX[kind]}2 and so on."
-            )
+            self.fields["reference"].help_text = _(
+                "Optional. Left empty, it is numbered %(value)s1, %(value)s2 and so on."
+            ) % {"value": REFERENCE_PREFIX[kind]}
         self.fields["text"].help_text = MARKUP_HINT
 
     def clean_addressees(self):
         addressees = self.cleaned_data.get("addressees") or []
         if self.kind == Finding.Kind.RECOMMENDATION and not addressees:
-            raise ValidationError("Select who the recommendation is addressed to")
+            raise ValidationError(_("Select who the recommendation is addressed to"))
         return addressees
 
 
 def _short(finding: Finding) -> str:
     text = re.sub(r"\s+", " ", finding.text).strip()
-    label = finding.reference or "Cause of concern"
+    label = finding.reference or _("Cause of concern")
     return f"{label}: {text[:70]}{'...' if len(text) > 70 else ''}"
 
 
@@ -265,11 +295,17 @@ class _SectionFormSet(forms.BaseFormSet):
         number = (index or 0) + 1
         form.number = number
         if "ORDER" in form.fields:
-            form.fields["ORDER"].label = f"Position of {self.noun} {number}"
+            form.fields["ORDER"].label = _("Position of %(noun)s %(number)s") % {
+                "noun": self.noun,
+                "number": number,
+            }
             form.fields["ORDER"].widget.attrs["class"] = "govuk-input--width-3"
-            form.fields["ORDER"].help_text = "Change the numbers to reorder, then save."
+            form.fields["ORDER"].help_text = _("Change the numbers to reorder, then save.")
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = f"Remove {self.noun} {number}"
+            form.fields["DELETE"].label = _("Remove %(noun)s %(number)s") % {
+                "noun": self.noun,
+                "number": number,
+            }
 
     def clean(self):
         super().clean()
@@ -279,7 +315,7 @@ class _SectionFormSet(forms.BaseFormSet):
             if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE")
         ]
         if any(o is not None and o < 1 for o in orders):
-            raise ValidationError("Positions must be 1 or more")
+            raise ValidationError(_("Positions must be 1 or more"))
 
 
 def section_formset(kind: str, *, extra: int = 1):
@@ -298,16 +334,17 @@ class PasteForm(forms.Form):
     paste = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        label="Add several at once",
+        label=gettext_lazy("Add several at once"),
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
-        label="Why the findings are being changed",
-        help_text="Other offices respond to this report: each sees this in its response's "
-        "history and is told by email and on its dashboard.",
+        label=gettext_lazy("Why the findings are being changed"),
+        help_text=gettext_lazy(
+            "Other offices respond to this report: each sees this in its response's history and is told by email and on its dashboard."
+        ),
     )
     proposal = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -323,28 +360,22 @@ class PasteForm(forms.Form):
             # Judgements have two parts (area and grade): a line of text is not one.
             del self.fields["paste"]
             return
-        self.fields["paste"].label = f"Add several {_plural(noun)} at once"
-        self.fields["paste"].help_text = (
-            f"Paste them here, one {noun} per line; they are added after the ones above when "
-            "you save. A line starting with - or • straight after another line is kept with it "
-            "as part of a list, unless every line is a list item, when each becomes its own "
-            f"{noun}."
-        )
+        self.fields["paste"].label = _("Add several %(plural)s at once") % {"plural": _plural(noun)}
+        self.fields["paste"].help_text = _(
+            "Paste them here, one %(noun)s per line; they are added after the ones above when you save. A line starting with - or • straight after another line is kept with it as part of a list, unless every line is a list item, when each becomes its own %(noun)s."
+        ) % {"noun": _singular(noun)}
         if noun == "recommendation":
-            self.fields["paste"].help_text += (
-                " Pasted recommendations are addressed to the force: after saving, change any "
-                "that are addressed to others."
+            self.fields["paste"].help_text += _(
+                " Pasted recommendations are addressed to the force: after saving, change any that are addressed to others."
             )
 
 
 def _plural(noun: str) -> str:
-    if noun.startswith("example of"):
-        return "examples of innovative or promising practice"
-    if noun.startswith("area for"):
-        return "areas for improvement"
-    if noun.startswith("cause of"):
-        return "causes of concern"
-    return noun + "s"
+    return str(NOUN_WORDS[noun][1]) if noun in NOUN_WORDS else noun + "s"
+
+
+def _singular(noun: str) -> str:
+    return str(NOUN_WORDS[noun][0]) if noun in NOUN_WORDS else noun
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•·–—]|\d+[.)])\s+")
@@ -374,20 +405,22 @@ def split_pasted(text: str) -> list[str]:
 class ReportFilterForm(forms.Form):
     """The report list's filters and search (GET)."""
 
-    q = forms.CharField(required=False, label="Search titles")
-    year = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Year")
-    report_type = forms.ChoiceField(required=False, label="Type")
-    status = forms.ChoiceField(required=False, label="Our response")
+    q = forms.CharField(required=False, label=gettext_lazy("Search titles"))
+    year = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label=gettext_lazy("Year")
+    )
+    report_type = forms.ChoiceField(required=False, label=gettext_lazy("Type"))
+    status = forms.ChoiceField(required=False, label=gettext_lazy("Our response"))
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         from responses.models import Status
 
-        self.fields["year"].choices = [("", "Any year")] + [(y, str(y)) for y in years]
-        self.fields["report_type"].choices = [("", "Any type"), *ReportType.choices]
+        self.fields["year"].choices = [(_(""), _("Any year"))] + [(y, str(y)) for y in years]
+        self.fields["report_type"].choices = [(_(""), _("Any type")), *ReportType.choices]
         self.fields["status"].choices = [
             ("", "Any"),
-            ("none", "No response started"),
+            ("none", _("No response started")),
             *Status.choices,
         ]
 
@@ -399,17 +432,17 @@ class TagsForm(forms.Form):
     change the report's shared facts)."""
 
     themes = forms.ModelMultipleChoiceField(
-        label="Themes",
+        label=gettext_lazy("Themes"),
         queryset=Theme.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     priorities = forms.ModelMultipleChoiceField(
-        label="Police and Crime Plan priorities",
+        label=gettext_lazy("Police and Crime Plan priorities"),
         queryset=PlanPriority.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Your office's own plan; its admin keeps the list.",
+        help_text=gettext_lazy("Your office's own plan; its admin keeps the list."),
     )
 
     def __init__(

@@ -25,6 +25,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.permissions import active_memberships, is_register_maintainer
 from core.errors import DomainError
@@ -114,13 +115,13 @@ def finding_link_create(
     different reports, an unknown kind, a link that exists (either way round), a link that would
     close a cycle, and a person who may not link them (`link_refusal`)."""
     if kind not in FindingLink.Kind.values:
-        raise LinkError(f"Unknown kind of link: {kind}.")
+        raise LinkError(_("Unknown kind of link: %(kind)s.") % {"kind": kind})
     if finding.pk == linked_to.pk:
-        raise LinkError("A recommendation cannot be linked to itself.")
+        raise LinkError(_("A recommendation cannot be linked to itself."))
     if finding.kind != Finding.Kind.RECOMMENDATION or linked_to.kind != Finding.Kind.RECOMMENDATION:
-        raise LinkError("Only recommendations can be linked.")
+        raise LinkError(_("Only recommendations can be linked."))
     if finding.report_id == linked_to.report_id:
-        raise LinkError("Link recommendations of different reports.")
+        raise LinkError(_("Link recommendations of different reports."))
     refusal = link_refusal(user=acting_user, finding=finding, linked_to=linked_to)
     if refusal:
         raise PermissionDenied(refusal)
@@ -129,11 +130,12 @@ def finding_link_create(
         if FindingLink.objects.filter(
             Q(finding=finding, linked_to=linked_to) | Q(finding=linked_to, linked_to=finding)
         ).exists():
-            raise LinkError("These two recommendations are already linked.")
+            raise LinkError(_("These two recommendations are already linked."))
         if _would_close_cycle(finding.pk, linked_to.pk):
             raise LinkError(
-                "That link would go round in a circle: the other recommendation is already "
-                "linked, directly or through others, to this one."
+                _(
+                    "That link would go round in a circle: the other recommendation is already linked, directly or through others, to this one."
+                )
             )
         link = FindingLink(finding=finding, linked_to=linked_to, kind=kind, created_by=acting_user)
         attribute(
@@ -145,7 +147,7 @@ def finding_link_create(
             with transaction.atomic():
                 link.save()
         except IntegrityError as error:  # the constraints, should a check above be bypassed
-            raise LinkError("These two recommendations are already linked.") from error
+            raise LinkError(_("These two recommendations are already linked.")) from error
         emit("finding.linked", link_id=link.pk)
     return link
 
@@ -155,7 +157,7 @@ def finding_link_remove(*, link: FindingLink, acting_user, reason: str) -> None:
     reference already written stay as they are: publishing re-checks them."""
     reason = (reason or "").strip()
     if not reason:
-        raise LinkError("Say why the link is removed.")
+        raise LinkError(_("Say why the link is removed."))
     refusal = link_refusal(user=acting_user, finding=link.finding, linked_to=link.linked_to)
     if refusal:
         raise PermissionDenied(refusal)

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least, Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Force, PolicingBody
@@ -19,18 +21,21 @@ from .inspectorate import InspectorateName, inspectorate_on
 
 
 class ReportType(models.TextChoices):
-    PEEL = "peel", "PEEL inspection"
-    PEEL_SPOTLIGHT = "peel_spotlight", "PEEL spotlight report"
-    CRIME_DATA_INTEGRITY = "cdi", "Crime data integrity"
-    NATIONAL_THEMATIC = "thematic", "National thematic inspection"
-    JOINT = "joint", "Joint inspection"
-    CHILD_PROTECTION = "child_protection", "Child protection inspection"
-    CUSTODY = "custody", "Custody inspection"
-    STATE_OF_POLICING = "state_of_policing", "State of Policing"
-    COMMISSIONED = "commissioned", "Commissioned inspection"
-    ACCELERATED_CAUSE_OF_CONCERN = "accelerated_coc", "Accelerated cause of concern letter"
-    FIRE = "fire", "Fire and rescue inspection"
-    OTHER = "other", "Other"
+    PEEL = "peel", gettext_lazy("PEEL inspection")
+    PEEL_SPOTLIGHT = "peel_spotlight", gettext_lazy("PEEL spotlight report")
+    CRIME_DATA_INTEGRITY = "cdi", gettext_lazy("Crime data integrity")
+    NATIONAL_THEMATIC = "thematic", gettext_lazy("National thematic inspection")
+    JOINT = "joint", gettext_lazy("Joint inspection")
+    CHILD_PROTECTION = "child_protection", gettext_lazy("Child protection inspection")
+    CUSTODY = "custody", gettext_lazy("Custody inspection")
+    STATE_OF_POLICING = "state_of_policing", gettext_lazy("State of Policing")
+    COMMISSIONED = "commissioned", gettext_lazy("Commissioned inspection")
+    ACCELERATED_CAUSE_OF_CONCERN = (
+        "accelerated_coc",
+        gettext_lazy("Accelerated cause of concern letter"),
+    )
+    FIRE = "fire", gettext_lazy("Fire and rescue inspection")
+    OTHER = "other", gettext_lazy("Other")
 
 
 #: Report types with no Section 55 duty for anyone: fire and rescue inspection reports (fire
@@ -41,33 +46,33 @@ REPORT_TYPES_WITHOUT_S55 = frozenset({ReportType.FIRE})
 
 
 class Scope(models.TextChoices):
-    FORCE = "force", "Force-specific"
-    MULTI_FORCE = "multi_force", "Multi-force"
-    NATIONAL = "national", "National"
+    FORCE = "force", gettext_lazy("Force-specific")
+    MULTI_FORCE = "multi_force", gettext_lazy("Multi-force")
+    NATIONAL = "national", gettext_lazy("National")
 
 
 class Inspectorate(models.TextChoices):
-    HMICFRS = "hmicfrs", "HMICFRS"
-    HMCPSI = "hmcpsi", "HM Crown Prosecution Service Inspectorate"
-    HMI_PRISONS = "hmi_prisons", "HM Inspectorate of Prisons"
-    HMI_PROBATION = "hmi_probation", "HM Inspectorate of Probation"
-    OFSTED = "ofsted", "Ofsted"
-    CQC = "cqc", "Care Quality Commission"
+    HMICFRS = "hmicfrs", gettext_lazy("HMICFRS")
+    HMCPSI = "hmcpsi", gettext_lazy("HM Crown Prosecution Service Inspectorate")
+    HMI_PRISONS = "hmi_prisons", gettext_lazy("HM Inspectorate of Prisons")
+    HMI_PROBATION = "hmi_probation", gettext_lazy("HM Inspectorate of Probation")
+    OFSTED = "ofsted", gettext_lazy("Ofsted")
+    CQC = "cqc", gettext_lazy("Care Quality Commission")
 
 
 class GradingFramework(models.TextChoices):
-    FOUR_GRADES = "four", "Four grades (to 2019)"
-    FIVE_GRADES = "five", "Five grades (PEEL 2021/22 onwards)"
-    NOT_GRADED = "none", "Not graded"
+    FOUR_GRADES = "four", gettext_lazy("Four grades (to 2019)")
+    FIVE_GRADES = "five", gettext_lazy("Five grades (PEEL 2021/22 onwards)")
+    NOT_GRADED = "none", gettext_lazy("Not graded")
 
 
 class Grade(models.TextChoices):
-    OUTSTANDING = "outstanding", "Outstanding"
-    GOOD = "good", "Good"
-    ADEQUATE = "adequate", "Adequate"
-    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
-    INADEQUATE = "inadequate", "Inadequate"
-    NOT_GRADED = "not_graded", "Not graded"
+    OUTSTANDING = "outstanding", gettext_lazy("Outstanding")
+    GOOD = "good", gettext_lazy("Good")
+    ADEQUATE = "adequate", gettext_lazy("Adequate")
+    REQUIRES_IMPROVEMENT = "requires_improvement", gettext_lazy("Requires improvement")
+    INADEQUATE = "inadequate", gettext_lazy("Inadequate")
+    NOT_GRADED = "not_graded", gettext_lazy("Not graded")
 
 
 GRADES_BY_FRAMEWORK = {
@@ -84,17 +89,19 @@ GRADES_BY_FRAMEWORK = {
 
 
 class Addressee(models.TextChoices):
-    FORCE = "force", "The force"
-    CHIEF_CONSTABLES = "chief_constables", "Chief constables"
+    FORCE = "force", gettext_lazy("The force")
+    CHIEF_CONSTABLES = "chief_constables", gettext_lazy("Chief constables")
     # Named for the body reading it where there is one (`addressee_label`): a mayor is no PCC.
     POLICING_BODIES = (
         "policing_bodies",
-        "Local policing bodies (police and crime commissioners and their equivalents)",
+        gettext_lazy(
+            "Local policing bodies (police and crime commissioners and their equivalents)"
+        ),
     )
-    HOME_OFFICE = "home_office", "The Home Office"
-    COLLEGE_OF_POLICING = "college_of_policing", "The College of Policing"
-    NPCC = "npcc", "The National Police Chiefs' Council"
-    OTHER = "other", "Others"
+    HOME_OFFICE = "home_office", gettext_lazy("The Home Office")
+    COLLEGE_OF_POLICING = "college_of_policing", gettext_lazy("The College of Policing")
+    NPCC = "npcc", gettext_lazy("The National Police Chiefs' Council")
+    OTHER = "other", gettext_lazy("Others")
 
 
 #: Addressees whose recommendations call for action by the force or its policing body.
@@ -127,13 +134,13 @@ class ReportQuerySet(models.QuerySet):
 
 class Report(models.Model):
     title = models.CharField(max_length=300)
-    hmicfrs_url = models.URLField("HMICFRS URL", max_length=500, blank=True)
-    published_on = models.DateField("date published")
+    hmicfrs_url = models.URLField(gettext_lazy("HMICFRS URL"), max_length=500, blank=True)
+    published_on = models.DateField(gettext_lazy("date published"))
     report_type = models.CharField(max_length=30, choices=ReportType.choices)
     inspection_type_label = models.CharField(
         max_length=100,
         blank=True,
-        help_text='How the office describes the type of inspection, e.g. "Thematic".',
+        help_text=gettext_lazy('How the office describes the type of inspection, e.g. "Thematic".'),
     )
     scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.FORCE)
     forces = models.ManyToManyField(Force, blank=True, related_name="reports")
@@ -143,7 +150,7 @@ class Report(models.Model):
     participating_inspectorates = models.JSONField(
         default=list,
         blank=True,
-        help_text="Codes of the other inspectorates in a joint inspection.",
+        help_text=gettext_lazy("Codes of the other inspectorates in a joint inspection."),
     )
     grading_framework = models.CharField(
         max_length=10, choices=GradingFramework.choices, default=GradingFramework.NOT_GRADED
@@ -215,7 +222,9 @@ class Report(models.Model):
 class GradedJudgement(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="judgements")
     position = models.PositiveIntegerField(default=0)
-    area = models.CharField(max_length=200, help_text='e.g. "Overall" or "Investigating crime".')
+    area = models.CharField(
+        max_length=200, help_text=gettext_lazy('e.g. "Overall" or "Investigating crime".')
+    )
     grade = models.CharField(max_length=30, choices=Grade.choices)
 
     history = HistoricalRecords()
@@ -248,7 +257,7 @@ class Theme(models.Model):
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
-    is_active = models.BooleanField("offered for tagging", default=True)
+    is_active = models.BooleanField(gettext_lazy("offered for tagging"), default=True)
 
     history = HistoricalRecords()
 
@@ -275,26 +284,28 @@ class FindingQuerySet(models.QuerySet):
 
 class Finding(models.Model):
     class Kind(models.TextChoices):
-        KEY_FINDING = "key_finding", "Key finding"
-        CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
-        RECOMMENDATION = "recommendation", "Recommendation"
-        AREA_FOR_IMPROVEMENT = "afi", "Area for improvement"
-        PRACTICE = "practice", "Innovative or promising practice"
+        KEY_FINDING = "key_finding", gettext_lazy("Key finding")
+        CAUSE_OF_CONCERN = "cause_of_concern", gettext_lazy("Cause of concern")
+        RECOMMENDATION = "recommendation", gettext_lazy("Recommendation")
+        AREA_FOR_IMPROVEMENT = "afi", gettext_lazy("Area for improvement")
+        PRACTICE = "practice", gettext_lazy("Innovative or promising practice")
 
     class TimescaleKind(models.TextChoices):
-        NONE = "none", "None given"
-        IMMEDIATE = "immediate", "Immediately"
-        WITHIN_PERIOD = "within_period", "Within a period"
-        BY_DATE = "by_date", "By a date"
-        UNRECOGNISED = "unrecognised", "Not recognised"
+        NONE = "none", gettext_lazy("None given")
+        IMMEDIATE = "immediate", gettext_lazy("Immediately")
+        WITHIN_PERIOD = "within_period", gettext_lazy("Within a period")
+        BY_DATE = "by_date", gettext_lazy("By a date")
+        UNRECOGNISED = "unrecognised", gettext_lazy("Not recognised")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField(default=0)
-    reference = models.CharField(max_length=30, blank=True, help_text='e.g. "R1" or "AFI 3".')
+    reference = models.CharField(
+        max_length=30, blank=True, help_text=gettext_lazy('e.g. "R1" or "AFI 3".')
+    )
     text = models.TextField()
     addressees = models.JSONField(
-        default=list, blank=True, help_text="Recommendations: who it is addressed to."
+        default=list, blank=True, help_text=gettext_lazy("Recommendations: who it is addressed to.")
     )
     timescale_text = models.CharField(max_length=200, blank=True)
     timescale_kind = models.CharField(
@@ -331,9 +342,11 @@ class Finding(models.Model):
         if bad:
             errors["addressees"] = f"Unknown addressee: {', '.join(bad)}."
         if self.kind != self.Kind.RECOMMENDATION and self.addressees:
-            errors["addressees"] = "Only recommendations have addressees."
+            errors["addressees"] = _("Only recommendations have addressees.")
         if self.cause_of_concern_id and self.kind != self.Kind.RECOMMENDATION:
-            errors["cause_of_concern"] = "Only a recommendation can belong to a cause of concern."
+            errors["cause_of_concern"] = _(
+                "Only a recommendation can belong to a cause of concern."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -363,9 +376,9 @@ class FindingLink(models.Model):
     (`tracking.models.TrackerItem.tracked_with`)."""
 
     class Kind(models.TextChoices):
-        REPEATS_NATIONAL = "repeats_national", "Repeats a national recommendation"
-        CARRIED_OVER = "carried_over", "Carried over from a previous inspection"
-        SUPERSEDES = "supersedes", "Supersedes an earlier recommendation"
+        REPEATS_NATIONAL = "repeats_national", gettext_lazy("Repeats a national recommendation")
+        CARRIED_OVER = "carried_over", gettext_lazy("Carried over from a previous inspection")
+        SUPERSEDES = "supersedes", gettext_lazy("Supersedes an earlier recommendation")
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="links_from")
     linked_to = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="links_to")
@@ -409,9 +422,9 @@ class ImportDraft(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CONFIRMED = "confirmed", "Confirmed"
-        DISCARDED = "discarded", "Discarded"
+        OPEN = "open", gettext_lazy("Open")
+        CONFIRMED = "confirmed", gettext_lazy("Confirmed")
+        DISCARDED = "discarded", gettext_lazy("Discarded")
 
     policing_body = models.ForeignKey(
         "accounts.PolicingBody", on_delete=models.CASCADE, related_name="import_drafts"
@@ -451,28 +464,36 @@ class ReportCorrection(models.Model):
     """
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        APPLIED = "applied", "Made"
-        REJECTED = "rejected", "Not made"
+        PROPOSED = "proposed", gettext_lazy("Proposed")
+        APPLIED = "applied", gettext_lazy("Made")
+        REJECTED = "rejected", gettext_lazy("Not made")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="corrections")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    published_on = models.DateField("date published", null=True, blank=True)
+    published_on = models.DateField(gettext_lazy("date published"), null=True, blank=True)
     report_type = models.CharField(max_length=30, choices=ReportType.choices, blank=True)
     scope = models.CharField(max_length=20, choices=Scope.choices, blank=True)
     forces = models.JSONField(
-        null=True, blank=True, help_text="Ids of the forces covered as corrected (None: unchanged)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Ids of the forces covered as corrected (None: unchanged)."),
     )
     previous = models.JSONField(
-        default=dict, blank=True, help_text="The facts as they were when the correction was made."
+        default=dict,
+        blank=True,
+        help_text=gettext_lazy("The facts as they were when the correction was made."),
     )
     findings_proposed = models.TextField(
         blank=True,
-        help_text="A proposed correction of the findings: what the office says is wrong in them.",
+        help_text=gettext_lazy(
+            "A proposed correction of the findings: what the office says is wrong in them."
+        ),
     )
     findings_changed = models.TextField(
         blank=True,
-        help_text="A correction of the findings as made: what was added, edited, moved or removed.",
+        help_text=gettext_lazy(
+            "A correction of the findings as made: what was added, edited, moved or removed."
+        ),
     )
     reason = models.TextField()
     proposed_by = models.ForeignKey(
@@ -484,7 +505,9 @@ class ReportCorrection(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="report_corrections",
-        help_text="The office that proposed or made it (none for the register maintainer).",
+        help_text=gettext_lazy(
+            "The office that proposed or made it (none for the register maintainer)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
@@ -497,10 +520,18 @@ class ReportCorrection(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "decided_at"], name="correction_status_decided")]
+        indexes = [
+            models.Index(
+                fields=["status", "decided_at"],
+                name="correction_status_decided",
+            )
+        ]
 
     def __str__(self):
-        return f"Correction of {self.report} ({self.get_status_display().lower()})"
+        return _("Correction of %(report)s (%(lower)s)") % {
+            "report": self.report,
+            "lower": self.get_status_display().lower(),
+        }
 
     @property
     def is_findings(self) -> bool:

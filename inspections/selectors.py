@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import person_namer
 from core.dates import long_date
@@ -28,8 +30,10 @@ def report_data_warnings(report: Report) -> list[str]:
         if cause.n == 0:
             label = cause.reference or f'"{cause.text[:60]}..."'
             warnings.append(
-                f"The cause of concern {label} has no recommendation linked to it. HMICFRS always "
-                "makes at least one: check the report and link or add it."
+                _(
+                    "The cause of concern %(label)s has no recommendation linked to it. HMICFRS always makes at least one: check the report and link or add it."
+                )
+                % {"label": label}
             )
     return warnings
 
@@ -154,11 +158,11 @@ class ReportPage:
 
 
 SECTION_HEADINGS = {
-    Finding.Kind.KEY_FINDING: "Key findings",
-    Finding.Kind.CAUSE_OF_CONCERN: "Causes of concern",
+    Finding.Kind.KEY_FINDING: gettext_lazy("Key findings"),
+    Finding.Kind.CAUSE_OF_CONCERN: gettext_lazy("Causes of concern"),
     Finding.Kind.RECOMMENDATION: "Recommendations",
-    Finding.Kind.AREA_FOR_IMPROVEMENT: "Areas for improvement",
-    Finding.Kind.PRACTICE: "Innovative or promising practice",
+    Finding.Kind.AREA_FOR_IMPROVEMENT: gettext_lazy("Areas for improvement"),
+    Finding.Kind.PRACTICE: gettext_lazy("Innovative or promising practice"),
 }
 
 
@@ -178,7 +182,7 @@ def report_history(report: Report, *, viewer):
         viewer=viewer,
         people={r.history_user for r in (*records, *finding_records, *judgement_records)},
     )
-    entries = timeline(records, what="Report details", name=name)
+    entries = timeline(records, what=_("Report details"), name=name)
     by_finding: dict[int, list] = {}
     for record in finding_records:
         by_finding.setdefault(record.id, []).append(record)
@@ -190,7 +194,7 @@ def report_history(report: Report, *, viewer):
             versions,
             ("text", "addressees", "timescale_text"),
         )
-    entries += timeline(judgement_records, what="Graded judgement", name=name)
+    entries += timeline(judgement_records, what=_("Graded judgement"), name=name)
     entries = readable_entries(entries)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

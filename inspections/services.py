@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import PlanPriority
 from accounts.permissions import active_memberships, is_register_maintainer
@@ -30,23 +31,21 @@ def report_change_refusal(*, report: Report, user) -> str:
     national report concerns every body, so offices propose corrections to it instead.
     """
     if user is None or not user.is_authenticated:
-        return "Sign in to change a report."
+        return _("Sign in to change a report.")
     if user.is_superuser or is_register_maintainer(user):
         return ""
     offices = [m.policing_body for m in active_memberships(user) if m.policing_body_id]
     if not offices:
-        return "Only office staff and the register maintainer can change a report."
+        return _("Only office staff and the register maintainer can change a report.")
     if report.scope == Scope.NATIONAL:
-        return (
-            "This is a national report: every office shares its details and findings, so only "
-            "the register maintainer can change them. Propose a correction instead."
+        return _(
+            "This is a national report: every office shares its details and findings, so only the register maintainer can change them. Propose a correction instead."
         )
     covered = set(report.forces.values_list("pk", flat=True))
     if not any(office.force_id in covered for office in offices):
-        return (
-            f"This report does not cover {offices[0].force.name}: only the offices whose forces "
-            "it covers can change it. Propose a correction instead."
-        )
+        return _(
+            "This report does not cover %(name)s: only the offices whose forces it covers can change it. Propose a correction instead."
+        ) % {"name": offices[0].force.name}
     return ""
 
 
@@ -296,7 +295,9 @@ def findings_save_section(
         current = {f.pk: f for f in Finding.objects.filter(report=report, kind=kind)}
         unknown = [i.pk for i in items if i.pk is not None and i.pk not in current]
         if unknown:
-            raise ValidationError(f"Some of the {label} no longer exist: reload the page.")
+            raise ValidationError(
+                _("Some of the %(label)s no longer exist: reload the page.") % {"label": label}
+            )
         removed = [current[i.pk] for i in items if i.pk is not None and i.delete]
         kept = [i for i in items if not i.delete]
         _remove(removed, acting_user=acting_user, reason=f"{kind.label} removed")
@@ -365,8 +366,13 @@ def _remove(findings: list[Finding], *, acting_user, reason: str) -> None:
         except ProtectedError as error:
             # Another room keeps records that must outlive it (e.g. tracking's progress).
             raise ValidationError(
-                f"{finding.reference or 'A finding'} cannot be removed: it is being tracked "
-                f"({len(error.protected_objects)} record(s) depend on it)."
+                _(
+                    "%(reference)s cannot be removed: it is being tracked (%(count)s record(s) depend on it)."
+                )
+                % {
+                    "reference": finding.reference or _("A finding"),
+                    "count": len(error.protected_objects),
+                }
             ) from error
 
 
@@ -422,7 +428,7 @@ def _findings_changed(
             or not correction.findings_proposed
         ):
             raise ValidationError(
-                "That proposal is not an open findings correction of this report."
+                _("That proposal is not an open findings correction of this report.")
             )
     else:
         covered = set(report.forces.values_list("pk", flat=True))
@@ -467,7 +473,7 @@ def _refuse_answered(findings: list[Finding]) -> None:
         .select_related("finding", "response__policing_body")
     )
     problems = [
-        f"{e.finding.reference or 'A finding'} cannot be removed: "
+        f"{e.finding.reference or _('A finding')} cannot be removed: "
         f"{e.response.policing_body.short_name}'s response has already answered it."
         for e in answered
     ]
@@ -490,7 +496,7 @@ def judgements_save(
         _check_section(report, "judgements", expected_version, "graded judgements")
         current = {j.pk: j for j in GradedJudgement.objects.filter(report=report)}
         if any(i.pk is not None and i.pk not in current for i in items):
-            raise ValidationError("Some of the judgements no longer exist: reload the page.")
+            raise ValidationError(_("Some of the judgements no longer exist: reload the page."))
         for item in items:
             if item.pk is not None and item.delete:
                 judgement = current[item.pk]
@@ -619,7 +625,7 @@ def finding_set_themes(*, finding: Finding, acting_user, themes) -> Finding:
         kept = set(finding.themes.values_list("pk", flat=True))
         retired = [t.name for t in themes if not t.is_active and t.pk not in kept]
         if retired:
-            raise ValidationError(f"No longer offered: {', '.join(retired)}.")
+            raise ValidationError(_("No longer offered: %(join)s.") % {"join": ", ".join(retired)})
         finding.themes.set(themes)
         attribute(
             finding,
@@ -637,14 +643,14 @@ def finding_set_plan_priorities(*, finding: Finding, body, acting_user, prioriti
     if not any(m.policing_body_id == body.pk for m in active_memberships(acting_user)):
         raise PermissionDenied("Only the office's staff can tag with its plan's priorities.")
     if any(p.policing_body_id != body.pk for p in priorities):
-        raise ValidationError("Use your own office's Police and Crime Plan priorities.")
+        raise ValidationError(_("Use your own office's Police and Crime Plan priorities."))
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
         theirs = list(finding.plan_priorities.exclude(policing_body=body))
         kept = set(finding.plan_priorities.filter(policing_body=body).values_list("pk", flat=True))
         retired = [p.title for p in priorities if not p.is_active and p.pk not in kept]
         if retired:
-            raise ValidationError(f"No longer offered: {', '.join(retired)}.")
+            raise ValidationError(_("No longer offered: %(join)s.") % {"join": ", ".join(retired)})
         finding.plan_priorities.set([*theirs, *priorities])
         attribute(
             finding,
@@ -663,7 +669,7 @@ def theme_save(*, acting_user, theme=None, name: str, description: str = "", is_
         raise PermissionDenied("Only the register maintainer keeps the list of themes.")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Enter the theme's name.")
+        raise ValidationError(_("Enter the theme's name."))
     with transaction.atomic():
         if theme is None:
             last = Theme.objects.order_by("-position").first()

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import office_or_maintainer_required, office_required
@@ -34,6 +35,7 @@ from .forms import (
     ReportForm,
     TagsForm,
     _plural,
+    _singular,
     section_formset,
     split_pasted,
 )
@@ -118,15 +120,16 @@ def report_create_view(request):
         else:
             messages.success(
                 request,
-                "Report recorded. Now add its graded judgements and findings: each section has "
-                "its own page below.",
+                _(
+                    "Report recorded. Now add its graded judgements and findings: each section has its own page below."
+                ),
             )
             return redirect("inspections:report-detail", pk=report.pk)
     return render(
         request,
         "inspections/report_form.html",
         {
-            "page_title": "Record a report",
+            "page_title": _("Record a report"),
             "form": form,
             "problems": problems,
             "report": None,
@@ -144,7 +147,11 @@ def _refused(request, report):
     return render(
         request,
         "inspections/report_locked.html",
-        {"page_title": f"You cannot change {report.title}", "report": report, "refusal": refusal},
+        {
+            "page_title": _("You cannot change %(title)s") % {"title": report.title},
+            "report": report,
+            "refusal": refusal,
+        },
         status=403,
     )
 
@@ -181,7 +188,7 @@ def report_edit(request, pk):
         except ValidationError as error:
             problems = error.messages
         else:
-            messages.success(request, "Report details saved.")
+            messages.success(request, _("Report details saved."))
             return redirect("inspections:report-detail", pk=report.pk)
     return render(
         request,
@@ -241,7 +248,7 @@ def report_start_response(request, pk):
             return redirect("responses:detail", pk=existing.pk)
         context = _report_page_context(request, report, problems=error.problems)
         return render(request, "inspections/report_detail.html", context, status=400)
-    messages.success(request, "Response started. The 56-day clock is shown below.")
+    messages.success(request, _("Response started. The 56-day clock is shown below."))
     return redirect("responses:detail", pk=response.pk)
 
 
@@ -252,7 +259,7 @@ def report_history(request, pk):
         request,
         "inspections/report_history.html",
         {
-            "page_title": f"History of {report.title}",
+            "page_title": _("History of %(title)s") % {"title": report.title},
             "report": report,
             "entries": selectors.report_history(report, viewer=request.user),
             "tab": "history",
@@ -339,12 +346,12 @@ def report_section(request, pk, section):
     if refused is not None:
         return refused
     if section == "judgements":
-        kind, noun, heading = "judgements", "judgement", "Graded judgements"
+        kind, noun, heading = "judgements", "judgement", _("Graded judgements")
     elif section in SECTION_SLUGS:
         kind = SECTION_SLUGS[section]
         noun, heading = ITEM_NOUN[kind], selectors.SECTION_HEADINGS[kind]
     else:
-        raise Http404("No such section")
+        raise Http404(_("No such section"))
     rows = _section_rows(report, kind)
     try:
         more = min(max(int(request.GET.get("add", "0")), 0), MAX_EXTRA_ROWS)
@@ -408,12 +415,13 @@ def report_section(request, pk, section):
                 if shared:
                     messages.success(
                         request,
-                        f"{heading} saved. The change is recorded as a correction of the "
-                        "findings: every response to the report has it in its history, and each "
-                        "office is being told.",
+                        _(
+                            "%(heading)s saved. The change is recorded as a correction of the findings: every response to the report has it in its history, and each office is being told."
+                        )
+                        % {"heading": heading},
                     )
                 else:
-                    messages.success(request, f"{heading} saved.")
+                    messages.success(request, _("%(heading)s saved.") % {"heading": heading})
                 if proposal is not None and shared:
                     return redirect("corrections:detail", pk=proposal.pk)
                 if "add_another" in request.POST:
@@ -440,7 +448,7 @@ def report_section(request, pk, section):
             "section": section,
             "kind": kind,
             "heading": heading,
-            "noun": noun,
+            "noun": _singular(noun),
             "nouns": _plural(noun),
             "formset": formset,
             "paste": paste,
@@ -502,7 +510,7 @@ def finding_links(request, pk, finding_pk):
                 finding_link_remove(
                     link=link, acting_user=request.user, reason=request.POST.get("reason", "")
                 )
-                messages.success(request, "The link has been removed.")
+                messages.success(request, _("The link has been removed."))
             else:
                 other = get_object_or_404(
                     links.suggestion_candidates(finding), pk=request.POST.get("linked_to") or 0
@@ -515,8 +523,12 @@ def finding_links(request, pk, finding_pk):
                 )
                 messages.success(
                     request,
-                    f"{finding.reference or 'The recommendation'} is now linked to "
-                    f"{other.reference or 'a recommendation'} of {other.report.title}.",
+                    _("%(reference)s is now linked to %(other_reference)s of %(title)s.")
+                    % {
+                        "reference": finding.reference or "The recommendation",
+                        "other_reference": other.reference or "a recommendation",
+                        "title": other.report.title,
+                    },
                 )
             return redirect("inspections:finding-links", pk=report.pk, finding_pk=finding.pk)
         except DomainError as error:
@@ -525,7 +537,8 @@ def finding_links(request, pk, finding_pk):
         request,
         "inspections/finding_links.html",
         {
-            "page_title": f"Links of {finding.reference or 'a recommendation'}",
+            "page_title": _("Links of %(reference)s")
+            % {"reference": finding.reference or _("a recommendation")},
             "report": report,
             "finding": finding,
             "links": links.links_of(finding),
@@ -572,7 +585,7 @@ def finding_tags(request, pk, finding_pk):
         except (ValidationError, PermissionDenied) as error:
             problems = list(getattr(error, "messages", None) or [str(error)])
         else:
-            messages.success(request, "The tags have been saved.")
+            messages.success(request, _("The tags have been saved."))
             return redirect(
                 reverse("inspections:report-detail", args=[report.pk]) + f"#finding-{finding.pk}"
             )

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from accounts.models import PolicingBody
 from inspections.inspectorate import InspectorateName, inspectorate_on
@@ -186,8 +187,11 @@ class PublishedItem(models.Model):
     explanation (s55(5B)) and any comment of the chief officer beside it."""
 
     class Kind(models.TextChoices):
-        RECOMMENDATION = Finding.Kind.RECOMMENDATION.value, "Recommendation"
-        AREA_FOR_IMPROVEMENT = Finding.Kind.AREA_FOR_IMPROVEMENT.value, "Area for improvement"
+        RECOMMENDATION = Finding.Kind.RECOMMENDATION.value, gettext_lazy("Recommendation")
+        AREA_FOR_IMPROVEMENT = (
+            Finding.Kind.AREA_FOR_IMPROVEMENT.value,
+            gettext_lazy("Area for improvement"),
+        )
 
     record = models.ForeignKey(PublishedResponse, on_delete=models.CASCADE, related_name="items")
     finding = models.ForeignKey(

@@ -13,6 +13,8 @@ the response leaves drafting. Explanations are saved with `explanation_save`.
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
 from core.locking import ConcurrentEditError, check_version
@@ -96,7 +98,7 @@ class ExplanationInlineForm(forms.ModelForm):
         finding = self.cleaned_data["finding"]
         if self.instance.pk and finding.pk != self.instance.finding_id:
             raise forms.ValidationError(
-                "An explanation stays with its recommendation: add a new row for another one."
+                _("An explanation stays with its recommendation: add a new row for another one.")
             )
         return finding
 
@@ -155,7 +157,7 @@ class ResponseVersionInline(admin.TabularInline):
 class ReasonForm(forms.Form):
     """The reason an admin action records in each response's history."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Reason"))
 
 
 class ResponseAdminForm(forms.ModelForm):

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_register_maintainer, office_or_maintainer_required
@@ -64,7 +66,7 @@ def correction_list(request):
     corrections = _corrections(request)
     maintainer = is_register_maintainer(request.user)
     context = {
-        "page_title": "Corrections to reports",
+        "page_title": _("Corrections to reports"),
         "proposed": _named(request, corrections.filter(status=ReportCorrection.Status.PROPOSED)),
         "decided": _named(
             request, corrections.exclude(status=ReportCorrection.Status.PROPOSED)[:50]
@@ -109,14 +111,16 @@ def correction_new(request, pk):
             if refusal:
                 messages.success(
                     request,
-                    "Correction proposed. The register maintainer decides it; you will see the "
-                    "decision here.",
+                    _(
+                        "Correction proposed. The register maintainer decides it; you will see the decision here."
+                    ),
                 )
             else:
                 messages.success(
                     request,
-                    "Correction made. Every response to the report has it in its history, and "
-                    "each office is being told by email and on its dashboard.",
+                    _(
+                        "Correction made. Every response to the report has it in its history, and each office is being told by email and on its dashboard."
+                    ),
                 )
             return redirect("corrections:detail", pk=correction.pk)
     return render(
@@ -144,7 +148,7 @@ def correction_new_findings(request, pk):
     refusal = report_change_refusal(report=report, user=request.user)
     if not refusal:
         messages.info(
-            request, "You can change this report's findings yourself: open a section below."
+            request, _("You can change this report's findings yourself: open a section below.")
         )
         return redirect("inspections:report-detail", pk=report.pk)
     form = FindingsCorrectionForm(request.POST or None)
@@ -162,15 +166,17 @@ def correction_new_findings(request, pk):
         else:
             messages.success(
                 request,
-                "Correction of the findings proposed. The register maintainer decides it; you "
-                "will see the decision here.",
+                _(
+                    "Correction of the findings proposed. The register maintainer decides it; you will see the decision here."
+                ),
             )
             return redirect("corrections:detail", pk=correction.pk)
     return render(
         request,
         "corrections/new_findings.html",
         {
-            "page_title": f"Propose a correction to the findings of {report.title}",
+            "page_title": _("Propose a correction to the findings of %(title)s")
+            % {"title": report.title},
             "report": report,
             "form": form,
             "problems": problems,
@@ -182,10 +188,10 @@ def correction_new_findings(request, pk):
 #: The report's sections a findings correction can be made in (slug, heading).
 FINDINGS_SECTIONS = (
     ("recommendations", "Recommendations"),
-    ("areas-for-improvement", "Areas for improvement"),
-    ("causes-of-concern", "Causes of concern"),
-    ("key-findings", "Key findings"),
-    ("practice", "Innovative or promising practice"),
+    ("areas-for-improvement", gettext_lazy("Areas for improvement")),
+    ("causes-of-concern", gettext_lazy("Causes of concern")),
+    ("key-findings", gettext_lazy("Key findings")),
+    ("practice", gettext_lazy("Innovative or promising practice")),
 )
 
 
@@ -196,7 +202,7 @@ def _decision_context(request, correction, form=None, problems=()):
     )
     _named(request, [correction])
     return {
-        "page_title": f"Correction of {correction.report.title}",
+        "page_title": _("Correction of %(title)s") % {"title": correction.report.title},
         "correction": correction,
         "changes": correction_changes(correction),
         "may_decide": may_decide,
@@ -218,7 +224,7 @@ def correction_detail(request, pk):
 def correction_decide(request, pk):
     correction = get_object_or_404(_corrections(request), pk=pk)
     if report_change_refusal(report=correction.report, user=request.user):
-        raise PermissionDenied("Only the register maintainer can decide this correction.")
+        raise PermissionDenied(_("Only the register maintainer can decide this correction."))
     form = CorrectionDecisionForm(request.POST, findings=correction.is_findings)
     problems = []
     if form.is_valid():
@@ -235,9 +241,9 @@ def correction_decide(request, pk):
         else:
             messages.success(
                 request,
-                "Correction made: each office responding is being told."
+                _("Correction made: each office responding is being told.")
                 if accept
-                else "Correction declined: the office that proposed it can see your note.",
+                else _("Correction declined: the office that proposed it can see your note."),
             )
             return redirect("corrections:detail", pk=correction.pk)
     context = _decision_context(request, correction, form=form, problems=problems)

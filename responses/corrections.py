@@ -27,6 +27,8 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Force
 from accounts.permissions import active_memberships
@@ -59,11 +61,11 @@ def _wanted(*, published_on, report_type, scope, forces) -> dict:
         facts["published_on"] = published_on
     if report_type:
         if report_type not in ReportType.values:
-            raise ValidationError({"report_type": "Choose a type of report."})
+            raise ValidationError({"report_type": _("Choose a type of report.")})
         facts["report_type"] = report_type
     if scope:
         if scope not in Scope.values:
-            raise ValidationError({"scope": "Choose a scope."})
+            raise ValidationError({"scope": _("Choose a scope.")})
         facts["scope"] = scope
     if forces is not None:
         facts["forces"] = sorted(getattr(f, "pk", f) for f in forces)
@@ -87,18 +89,18 @@ def _check_facts(report: Report, wanted: dict) -> None:
     forces = wanted.get("forces")
     count = len(forces) if forces is not None else report.forces.count()
     if scope == Scope.FORCE and count != 1:
-        raise ValidationError({"forces": "A force-specific report covers exactly one force."})
+        raise ValidationError({"forces": _("A force-specific report covers exactly one force.")})
     if scope == Scope.MULTI_FORCE and count < 2:
-        raise ValidationError({"forces": "A multi-force report covers two or more forces."})
+        raise ValidationError({"forces": _("A multi-force report covers two or more forces.")})
     if forces and Force.objects.filter(pk__in=forces).count() != len(set(forces)):
-        raise ValidationError({"forces": "Some of those forces do not exist."})
+        raise ValidationError({"forces": _("Some of those forces do not exist.")})
 
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
-            {"reason": "Say why the report is being corrected: every office responding sees it."}
+            {"reason": _("Say why the report is being corrected: every office responding sees it.")}
         )
     return reason
 
@@ -174,12 +176,12 @@ def report_correction_propose(
     office = _office_of(acting_user, report)
     if office is None:
         raise PermissionDenied(
-            "Only an office that works with this report can propose a correction."
+            _("Only an office that works with this report can propose a correction.")
         )
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if not _changes(report, wanted):
-            raise ValidationError("The proposal changes nothing: the report already says that.")
+            raise ValidationError(_("The proposal changes nothing: the report already says that."))
         _check_facts(report, wanted)
         correction = ReportCorrection(
             report=report,
@@ -200,20 +202,22 @@ def report_correction_decide(
     proposer sees. Only someone who may change the report decides."""
     note = (note or "").strip()
     if not accept and not note:
-        raise ValidationError({"note": "Say why the correction is not being made."})
+        raise ValidationError({"note": _("Say why the correction is not being made.")})
     with transaction.atomic():
         correction = ReportCorrection.objects.select_for_update().get(pk=correction.pk)
         report = Report.objects.select_for_update().get(pk=correction.report_id)
         check_may_change_report(report=report, user=acting_user)
         if correction.status != ReportCorrection.Status.PROPOSED:
             raise ValidationError(
-                f"This correction has already been decided: {correction.get_status_display()}."
+                _("This correction has already been decided: %(get_status_display)s.")
+                % {"get_status_display": correction.get_status_display()}
             )
         correction.decision_note = note
         if accept and correction.findings_proposed:
             raise ValidationError(
-                "A correction of the findings is made in the report's sections: open the "
-                "section from this proposal, change it and save, and the proposal is made."
+                _(
+                    "A correction of the findings is made in the report's sections: open the section from this proposal, change it and save, and the proposal is made."
+                )
             )
         if accept:
             _apply(correction, report=report, acting_user=acting_user)
@@ -232,7 +236,7 @@ def _apply(correction: ReportCorrection, *, report: Report, acting_user) -> None
     wanted = correction.proposed_facts()
     changes = _changes(report, wanted)
     if not changes:
-        raise ValidationError("The correction changes nothing: the report already says that.")
+        raise ValidationError(_("The correction changes nothing: the report already says that."))
     _check_facts(report, wanted)
     correction.previous = _facts_of(report)
     for name in ("published_on", "report_type", "scope"):
@@ -321,12 +325,12 @@ def report_findings_correction_propose(
     findings = (findings or "").strip()
     if not findings:
         raise ValidationError(
-            {"findings": "Say what is wrong in the findings: which one, and what it should say."}
+            {"findings": _("Say what is wrong in the findings: which one, and what it should say.")}
         )
     office = _office_of(acting_user, report)
     if office is None:
         raise PermissionDenied(
-            "Only an office that works with this report can propose a correction."
+            _("Only an office that works with this report can propose a correction.")
         )
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
@@ -384,10 +388,14 @@ def _no_longer_concerned(report: Report, correction: ReportCorrection) -> dict[i
     if busy:
         raise ValidationError(
             [
-                f"The corrected report would no longer concern {r.policing_body.force.name}, "
-                f"but {r.policing_body.short_name} has already worked on its response "
-                f"({r.get_status_display().lower()}). Ask the office to mark its response not "
-                "required first, or keep the force in the report."
+                _(
+                    "The corrected report would no longer concern %(name)s, but %(short_name)s has already worked on its response (%(lower)s). Ask the office to mark its response not required first, or keep the force in the report."
+                )
+                % {
+                    "name": r.policing_body.force.name,
+                    "short_name": r.policing_body.short_name,
+                    "lower": r.get_status_display().lower(),
+                }
                 for r in busy
             ]
         )
@@ -416,10 +424,10 @@ def _fact_text(name: str, value, forces_by_id: dict) -> str:
 
 
 _FACT_LABELS = {
-    "published_on": "Date published",
-    "report_type": "Type of report",
-    "scope": "Scope",
-    "forces": "Forces covered",
+    "published_on": gettext_lazy("Date published"),
+    "report_type": gettext_lazy("Type of report"),
+    "scope": gettext_lazy("Scope"),
+    "forces": gettext_lazy("Forces covered"),
 }
 
 

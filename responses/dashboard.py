@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.permissions import (
     APPROVER_ROLES,
@@ -111,13 +113,17 @@ class DashboardRow:
     @property
     def days_left_text(self) -> str:
         if self.days_left is None:
-            return "No statutory deadline"
+            return _("No statutory deadline")
         if self.days_left < 0:
             late = -self.days_left
-            return f"Overdue by {late} day{'s' if late != 1 else ''}"
+            return ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", late) % {
+                "days": late
+            }
         if self.days_left == 0:
-            return "Due today"
-        return f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+            return _("Due today")
+        return ngettext("%(days)s day left", "%(days)s days left", self.days_left) % {
+            "days": self.days_left
+        }
 
 
 def _waiting_on(response: Response, *, recommendations, explanations, today: date) -> list[str]:
@@ -125,10 +131,10 @@ def _waiting_on(response: Response, *, recommendations, explanations, today: dat
     status = response.status
     if status == Status.AWAITING_FORCE:
         reply_by = response.force_reply_by
-        text = "the force's comments"
+        text = _("the force's comments")
         if reply_by:
-            text += f" (reply by {long_date(reply_by)}"
-            text += ", now late)" if deadlines.is_late(due=reply_by, on=today) else ")"
+            text += _(" (reply by %(date)s") % {"date": long_date(reply_by)}
+            text += _(", now late)") if deadlines.is_late(due=reply_by, on=today) else _(")")
         return [text]
     if status == Status.AWAITING_APPROVAL:
         return ["approval"]
@@ -137,7 +143,7 @@ def _waiting_on(response: Response, *, recommendations, explanations, today: dat
     needed = response_outstanding(
         response, recommendations=recommendations, explanations=explanations
     )
-    return needed or ["submission for approval"]
+    return needed or [_("submission for approval")]
 
 
 def office_dashboard(*, body, user, today: date) -> dict:

@@ -12,6 +12,8 @@ from datetime import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Force
 from accounts.selectors import force_contributors
@@ -52,8 +54,8 @@ def add_welsh(form, name: str, *, one_language_key: str | None = None) -> None:
     welsh = copy.deepcopy(english)
     welsh.required = False
     english.required = False
-    welsh.label = f"{english.label} in Welsh (Cymraeg)"
-    english.label = f"{english.label} in English"
+    welsh.label = _("%(label)s in Welsh (Cymraeg)") % {"label": english.label}
+    english.label = _("%(label)s in English") % {"label": english.label}
     welsh.widget.attrs["lang"] = "cy"
     english.widget.attrs["lang"] = "en-GB"
     welsh.language_pair = "start"
@@ -67,11 +69,12 @@ def add_welsh(form, name: str, *, one_language_key: str | None = None) -> None:
         fields[key] = field
         if key == name and one_language_key:
             fields[f"{name}_one_language"] = forms.CharField(
-                label=f"If {base_label[:1].lower()}{base_label[1:]} is published in one "
-                "language only, why",
+                label=_("If %(lower)s%(value)s is published in one language only, why")
+                % {"lower": base_label[:1].lower(), "value": base_label[1:]},
                 required=False,
-                help_text="For example: the force's comments, published as the force sent them. "
-                "Leave empty when both languages are published.",
+                help_text=_(
+                    "For example: the force's comments, published as the force sent them. Leave empty when both languages are published."
+                ),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
     form.fields = fields
@@ -88,18 +91,19 @@ class InviteForm(forms.Form):
     the publish-by date); the office may choose any date."""
 
     invited_on = GovukDateField(
-        label="Date of the invitation",
-        help_text="Usually today. For example, 8 1 2020.",
+        label=gettext_lazy("Date of the invitation"),
+        help_text=gettext_lazy("Usually today. For example, 8 1 2020."),
         max_value=timezone.localdate,
     )
-    reply_by = GovukDateField(label="Reply by")
+    reply_by = GovukDateField(label=gettext_lazy("Reply by"))
     force_contact = forms.ModelChoiceField(
-        label="Who at the force answers",
+        label=gettext_lazy("Who at the force answers"),
         queryset=None,
         required=False,
-        empty_label="Every contributor of the force",
-        help_text="The invitation email goes to this person, with a link to the force's page "
-        "for this response. To add someone, invite them as a force contributor.",
+        empty_label=gettext_lazy("Every contributor of the force"),
+        help_text=gettext_lazy(
+            "The invitation email goes to this person, with a link to the force's page for this response. To add someone, invite them as a force contributor."
+        ),
     )
 
     def __init__(self, *args, response=None, **kwargs):
@@ -116,24 +120,25 @@ class InviteForm(forms.Form):
         )
         if response is not None and response.due_date:
             publish_by = deadlines.publish_by_date(response.due_date)
-            self.fields["reply_by"].help_text = (
-                "The date the force should send its comments by. We suggest "
-                f"{deadlines.FORCE_REPLY_LEAD_WORKING_DAYS} working days before the publish-by "
-                f"date of {long_date(publish_by)}, so there is time to write the "
-                "response. You can choose any date."
-            )
+            self.fields["reply_by"].help_text = _(
+                "The date the force should send its comments by. We suggest %(FORCE_REPLY_LEAD_WORKING_DAYS)s working days before the publish-by date of %(date)s, so there is time to write the response. You can choose any date."
+            ) % {
+                "FORCE_REPLY_LEAD_WORKING_DAYS": deadlines.FORCE_REPLY_LEAD_WORKING_DAYS,
+                "date": long_date(publish_by),
+            }
 
     def clean(self):
         data = super().clean()
         invited_on, reply_by = data.get("invited_on"), data.get("reply_by")
         if invited_on and reply_by and reply_by < invited_on:
-            self.add_error("reply_by", "Reply by must be the same as or after the invitation")
+            self.add_error("reply_by", _("Reply by must be the same as or after the invitation"))
         report = getattr(self.response, "report", None)
         if invited_on and report and invited_on < report.published_on:
             self.add_error(
                 "invited_on",
-                "Date of the invitation must be the same as or after the day the report was "
-                "published",
+                _(
+                    "Date of the invitation must be the same as or after the day the report was published"
+                ),
             )
         return data
 
@@ -143,21 +148,21 @@ class ForceCommentsForm(LockedForm):
 
     none_submitted = forms.BooleanField(
         required=False,
-        label="The force made no comments",
-        help_text="The chief officer's comments are optional in law (s55(5)(b)).",
+        label=gettext_lazy("The force made no comments"),
+        help_text=gettext_lazy("The chief officer's comments are optional in law (s55(5)(b))."),
     )
-    text = _long_text("The force's comments", required=False, rows=10)
-    received_on = GovukDateField(label="Date received", max_value=timezone.localdate)
+    text = _long_text(gettext_lazy("The force's comments"), required=False, rows=10)
+    received_on = GovukDateField(label=gettext_lazy("Date received"), max_value=timezone.localdate)
     author_name = forms.CharField(
         max_length=200,
         required=False,
-        label="Name of the person the comments are from",
+        label=gettext_lazy("Name of the person the comments are from"),
     )
     author_role = forms.CharField(
         max_length=200,
         required=False,
-        label="Their role",
-        help_text="For example, Chief Constable.",
+        label=gettext_lazy("Their role"),
+        help_text=gettext_lazy("For example, Chief Constable."),
     )
 
     def clean(self):
@@ -165,7 +170,7 @@ class ForceCommentsForm(LockedForm):
         written = (data.get("text") or "").strip() or (data.get("text_cy") or "").strip()
         if not data.get("none_submitted") and not written:
             self.add_error(
-                "text", "Enter the force's comments, or select that the force made no comments"
+                "text", _("Enter the force's comments, or select that the force made no comments")
             )
         return data
 
@@ -189,32 +194,35 @@ class ExplanationForm(LockedForm):
     kind = forms.ChoiceField(
         choices=Explanation.Kind.choices,
         widget=forms.RadioSelect,
-        label="What is the action?",
+        label=gettext_lazy("What is the action?"),
         required=True,
     )
     text = _long_text("Explanation", rows=8)
     force_comment = _long_text(
-        "The force's comment on it",
+        gettext_lazy("The force's comment on it"),
         required=False,
         rows=5,
-        hint="Optional. As the force gave it; shown beside the explanation. " + MARKUP_HINT,
+        hint=gettext_lazy("Optional. As the force gave it; shown beside the explanation. ")
+        + MARKUP_HINT,
     )
 
     def __init__(self, *args, is_recommendation: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if is_recommendation:
             self.fields["text"].help_text = (
-                "The action the commissioner has taken or proposes to take, or why no action "
-                "is taken (Police Act 1996 s55(5B)). " + MARKUP_HINT
+                _(
+                    "The action the commissioner has taken or proposes to take, or why no action is taken (Police Act 1996 s55(5B)). "
+                )
+                + MARKUP_HINT
             )
         else:
-            self.fields["kind"].label = "What is the response to this area for improvement?"
-            self.fields["text"].label = "Response"
+            self.fields["kind"].label = _("What is the response to this area for improvement?")
+            self.fields["text"].label = _("Response")
 
     def clean(self):
         data = super().clean()
         if not ((data.get("text") or "").strip() or (data.get("text_cy") or "").strip()):
-            self.add_error("text", "Enter the explanation")
+            self.add_error("text", _("Enter the explanation"))
         return data
 
 
@@ -222,20 +230,22 @@ class ForceDraftForm(LockedForm):
     """What the force writes: its overall comments and, if it wishes, a comment on each
     recommendation. Never the office's text."""
 
-    text = _long_text("Comments of the chief officer", required=False, rows=12)
+    text = _long_text(gettext_lazy("Comments of the chief officer"), required=False, rows=12)
     author_name = forms.CharField(
-        max_length=200, required=False, label="Name of the person the comments are from"
+        max_length=200,
+        required=False,
+        label=gettext_lazy("Name of the person the comments are from"),
     )
     author_role = forms.CharField(
         max_length=200,
         required=False,
-        label="Their role",
-        help_text="For example, Deputy Chief Constable.",
+        label=gettext_lazy("Their role"),
+        help_text=gettext_lazy("For example, Deputy Chief Constable."),
     )
     none_submitted = forms.BooleanField(
         required=False,
-        label="The force has no comments to make",
-        help_text="Only if you are submitting no comments at all.",
+        label=gettext_lazy("The force has no comments to make"),
+        help_text=gettext_lazy("Only if you are submitting no comments at all."),
     )
 
     def __init__(self, *args, recommendations=(), **kwargs):
@@ -243,7 +253,7 @@ class ForceDraftForm(LockedForm):
         self.recommendations = list(recommendations)
         for row in self.recommendations:
             self.fields[f"rec_{row.finding.pk}"] = _long_text(
-                f"Comment on {row.label}",
+                _("Comment on %(label)s") % {"label": row.label},
                 required=False,
                 rows=4,
                 hint="Optional. " + MARKUP_HINT,
@@ -263,20 +273,25 @@ class ForceDraftForm(LockedForm):
         if not data.get("none_submitted") and not written:
             self.add_error(
                 "text",
-                "Enter the chief officer's comments, or select that the force has no comments "
-                "to make",
+                _(
+                    "Enter the chief officer's comments, or select that the force has no comments to make"
+                ),
             )
 
 
 class ApproveForm(forms.Form):
     signatory_name = forms.CharField(
-        max_length=200, required=False, label="Name of the person signing the response"
+        max_length=200,
+        required=False,
+        label=gettext_lazy("Name of the person signing the response"),
     )
-    signatory_title = forms.CharField(max_length=200, required=False, label="Their title")
+    signatory_title = forms.CharField(
+        max_length=200, required=False, label=gettext_lazy("Their title")
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Reason")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Reason"))
 
     def __init__(self, *args, label: str = "Reason", hint: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -288,65 +303,79 @@ class ReasonForm(forms.Form):
         data["reason"] = (data.get("reason") or "").strip()
         written = data["reason"] or (data.get("reason_cy") or "").strip()
         if not written and "reason" not in self.errors:
-            self.add_error("reason", f"Enter {self.fields['reason'].label.lower()}")
+            self.add_error(
+                "reason", _("Enter %(lower)s") % {"lower": self.fields["reason"].label.lower()}
+            )
         return data
 
 
 class PublishForm(forms.Form):
     published_on = GovukDateField(
-        label="Date published",
-        help_text="The day the response went on the office's website. For example, 20 2 2020.",
+        label=gettext_lazy("Date published"),
+        help_text=gettext_lazy(
+            "The day the response went on the office's website. For example, 20 2 2020."
+        ),
         max_value=timezone.localdate,
     )
     url = forms.URLField(
-        label="Address of the published response",
+        label=gettext_lazy("Address of the published response"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="The page on the office's website, starting https://",
+        help_text=gettext_lazy("The page on the office's website, starting https://"),
     )
     late_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="Why it was published after the due date",
-        help_text="Needed only if it was published after the statutory due date.",
+        label=gettext_lazy("Why it was published after the due date"),
+        help_text=gettext_lazy("Needed only if it was published after the statutory due date."),
     )
     signatory_name = forms.CharField(
         max_length=200,
-        label="Name of the person signing the response",
-        help_text="As printed under the response. Filled in from the approval, or from the "
-        "holder's name the office's admin keeps.",
-        error_messages={"required": "Enter the name of the person signing the response"},
+        label=gettext_lazy("Name of the person signing the response"),
+        help_text=gettext_lazy(
+            "As printed under the response. Filled in from the approval, or from the holder's name the office's admin keeps."
+        ),
+        error_messages={
+            "required": gettext_lazy("Enter the name of the person signing the response")
+        },
     )
     signatory_title = forms.CharField(
         max_length=200,
-        label="Their title",
-        error_messages={"required": "Enter the title of the person signing the response"},
+        label=gettext_lazy("Their title"),
+        error_messages={
+            "required": gettext_lazy("Enter the title of the person signing the response")
+        },
     )
 
 
 class ScheduleForm(forms.Form):
     """When an approved response is to be published (`services.publication_schedule`)."""
 
-    day = GovukDateField(label="Date to publish", help_text="UK time. For example, 20 2 2026.")
+    day = GovukDateField(
+        label=gettext_lazy("Date to publish"),
+        help_text=gettext_lazy("UK time. For example, 20 2 2026."),
+    )
     at = forms.TimeField(
-        label="Time to publish",
-        help_text="UK time, on the 24-hour clock. For example, 09:30 or 14:00.",
+        label=gettext_lazy("Time to publish"),
+        help_text=gettext_lazy("UK time, on the 24-hour clock. For example, 09:30 or 14:00."),
         input_formats=["%H:%M", "%H.%M", "%H%M"],
-        error_messages={"invalid": "Enter a time like 09:30 or 14:00"},
+        error_messages={"invalid": gettext_lazy("Enter a time like 09:30 or 14:00")},
     )
     url = forms.URLField(
-        label="Address of the published response",
+        label=gettext_lazy("Address of the published response"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="The page on the office's website, if you know it already, starting https://",
+        help_text=gettext_lazy(
+            "The page on the office's website, if you know it already, starting https://"
+        ),
     )
     late_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="Why it will be published after the due date",
-        help_text="Needed only if that day is after the statutory due date.",
+        label=gettext_lazy("Why it will be published after the due date"),
+        help_text=gettext_lazy("Needed only if that day is after the statutory due date."),
     )
 
     def publish_at(self):
@@ -362,21 +391,31 @@ class CopiesForm(LockedForm):
     policing body: the scrutiny body is named from its data, and left out where it has none
     (the City of London)."""
 
-    hmicfrs = GovukDateField(label="Sent to HMICFRS", required=False, max_value=timezone.localdate)
+    hmicfrs = GovukDateField(
+        label=gettext_lazy("Sent to HMICFRS"), required=False, max_value=timezone.localdate
+    )
     home_secretary = GovukDateField(
-        label="Sent to the Home Secretary", required=False, max_value=timezone.localdate
+        label=gettext_lazy("Sent to the Home Secretary"),
+        required=False,
+        max_value=timezone.localdate,
     )
     panel = GovukDateField(
-        label="Sent to the scrutiny body", required=False, max_value=timezone.localdate
+        label=gettext_lazy("Sent to the scrutiny body"),
+        required=False,
+        max_value=timezone.localdate,
     )
     chief_officer = GovukDateField(
-        label="Sent to the chief officer", required=False, max_value=timezone.localdate
+        label=gettext_lazy("Sent to the chief officer"),
+        required=False,
+        max_value=timezone.localdate,
     )
 
     def __init__(self, *args, policing_body, **kwargs):
         super().__init__(*args, **kwargs)
         if policing_body.scrutiny_body_name:
-            self.fields["panel"].label = f"Sent to the {policing_body.scrutiny_body_name}"
+            self.fields["panel"].label = _("Sent to the %(scrutiny_body_name)s") % {
+                "scrutiny_body_name": policing_body.scrutiny_body_name
+            }
         else:
             del self.fields["panel"]
 
@@ -387,19 +426,21 @@ class FindingsCorrectionForm(forms.Form):
 
     findings = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
-        label="What is wrong in the findings",
-        help_text="Name each recommendation, area for improvement or other finding (for example "
-        "R3) and say what it should be: its words, its kind, its place, or that it is missing.",
+        label=gettext_lazy("What is wrong in the findings"),
+        help_text=gettext_lazy(
+            "Name each recommendation, area for improvement or other finding (for example R3) and say what it should be: its words, its kind, its place, or that it is missing."
+        ),
         max_length=10000,
-        error_messages={"required": "Enter what is wrong in the findings"},
+        error_messages={"required": gettext_lazy("Enter what is wrong in the findings")},
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why",
-        help_text="For example, what HMICFRS's published report says. Every office that "
-        "responds to the report sees this if the correction is made.",
+        label=gettext_lazy("Why"),
+        help_text=gettext_lazy(
+            "For example, what HMICFRS's published report says. Every office that responds to the report sees this if the correction is made."
+        ),
         max_length=2000,
-        error_messages={"required": "Enter why the findings should be corrected"},
+        error_messages={"required": gettext_lazy("Enter why the findings should be corrected")},
     )
 
 
@@ -409,36 +450,39 @@ class ReportCorrectionForm(forms.Form):
     never puts back a fact someone else corrected in between."""
 
     published_on = GovukDateField(
-        label="Date published",
-        help_text="The day HMICFRS published the report, for example 7 1 2020. Every office's "
-        "56 days start on this day.",
+        label=gettext_lazy("Date published"),
+        help_text=gettext_lazy(
+            "The day HMICFRS published the report, for example 7 1 2020. Every office's 56 days start on this day."
+        ),
     )
     report_type = forms.ChoiceField(
         choices=ReportType.choices,
-        label="Type of report",
-        error_messages={"required": "Select the type of report"},
+        label=gettext_lazy("Type of report"),
+        error_messages={"required": gettext_lazy("Select the type of report")},
     )
     scope = forms.ChoiceField(
         choices=Scope.choices,
         widget=forms.RadioSelect,
-        label="Scope",
-        error_messages={"required": "Select the scope"},
+        label=gettext_lazy("Scope"),
+        error_messages={"required": gettext_lazy("Select the scope")},
     )
     forces = forms.ModelMultipleChoiceField(
         queryset=Force.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Forces the report covers",
-        help_text="One force for a force-specific report, two or more for a multi-force report. "
-        "A national report covers every force: leave these empty.",
+        label=gettext_lazy("Forces the report covers"),
+        help_text=gettext_lazy(
+            "One force for a force-specific report, two or more for a multi-force report. A national report covers every force: leave these empty."
+        ),
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why the report is being corrected",
-        help_text="Every office that responds to the report sees this, in its response's "
-        "history and in the email telling it of the correction.",
+        label=gettext_lazy("Why the report is being corrected"),
+        help_text=gettext_lazy(
+            "Every office that responds to the report sees this, in its response's history and in the email telling it of the correction."
+        ),
         max_length=2000,
-        error_messages={"required": "Enter why the report is being corrected"},
+        error_messages={"required": gettext_lazy("Enter why the report is being corrected")},
     )
 
     def __init__(self, *args, report, **kwargs):
@@ -466,7 +510,7 @@ class ReportCorrectionForm(forms.Form):
         data = super().clean()
         if self.is_valid_so_far() and not self.changed_facts():
             raise forms.ValidationError(
-                "Change at least one of the date published, the type, the scope or the forces"
+                _("Change at least one of the date published, the type, the scope or the forces")
             )
         return data
 
@@ -476,16 +520,19 @@ class ReportCorrectionForm(forms.Form):
 
 class CorrectionDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("accept", "Make the correction"), ("decline", "Do not make it")],
+        choices=[
+            ("accept", gettext_lazy("Make the correction")),
+            ("decline", gettext_lazy("Do not make it")),
+        ],
         widget=forms.RadioSelect,
-        label="Your decision",
-        error_messages={"required": "Select whether to make the correction"},
+        label=gettext_lazy("Your decision"),
+        error_messages={"required": gettext_lazy("Select whether to make the correction")},
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="Note to the office that proposed it",
-        help_text="Needed if you do not make the correction: say why.",
+        label=gettext_lazy("Note to the office that proposed it"),
+        help_text=gettext_lazy("Needed if you do not make the correction: say why."),
         max_length=2000,
     )
 
@@ -493,34 +540,39 @@ class CorrectionDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if findings:
             # A findings correction is made in the report's sections, not here.
-            self.fields["decision"].choices = [("decline", "Do not make it")]
+            self.fields["decision"].choices = [("decline", _("Do not make it"))]
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "decline" and not (data.get("note") or "").strip():
-            self.add_error("note", "Say why the correction is not being made")
+            self.add_error("note", _("Say why the correction is not being made"))
         return data
 
 
 class RedactionForm(forms.Form):
     """Mark a passage of a text to be published as redacted (`services.redaction_add`)."""
 
-    field = forms.ChoiceField(label="Which text is the passage in?", widget=forms.RadioSelect)
+    field = forms.ChoiceField(
+        label=gettext_lazy("Which text is the passage in?"), widget=forms.RadioSelect
+    )
     passage = forms.CharField(
-        label="Passage to redact",
-        help_text="Copy it exactly from the text: every place it appears is redacted.",
+        label=gettext_lazy("Passage to redact"),
+        help_text=gettext_lazy(
+            "Copy it exactly from the text: every place it appears is redacted."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     reason = forms.ChoiceField(
-        label="Why is it redacted?",
-        help_text='The public sees the reason in its place, for example "[redacted: personal '
-        'data]".',
+        label=gettext_lazy("Why is it redacted?"),
+        help_text=gettext_lazy(
+            'The public sees the reason in its place, for example "[redacted: personal data]".'
+        ),
         choices=[(value, label.capitalize()) for value, label in Redaction.Reason.choices],
         widget=forms.RadioSelect,
     )
     other_reason = forms.CharField(
-        label="If other, the reason to show",
-        help_text="Published in the marker: a few words, no names.",
+        label=gettext_lazy("If other, the reason to show"),
+        help_text=gettext_lazy("Published in the marker: a few words, no names."),
         required=False,
         max_length=100,
     )
@@ -537,5 +589,5 @@ class RedactionForm(forms.Form):
             data.get("reason") == Redaction.Reason.OTHER
             and not data.get("other_reason", "").strip()
         ):
-            self.add_error("other_reason", "Enter the reason to show")
+            self.add_error("other_reason", _("Enter the reason to show"))
         return data

@@ -12,6 +12,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PolicingBody
@@ -21,16 +23,16 @@ from . import deadlines, redaction
 
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    AWAITING_FORCE = "awaiting_force", "Awaiting force comments"
-    DRAFTING = "drafting", "Drafting"
-    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    NOT_REQUIRED = "not_required", "Not required"
+    NOT_STARTED = "not_started", gettext_lazy("Not started")
+    AWAITING_FORCE = "awaiting_force", gettext_lazy("Awaiting force comments")
+    DRAFTING = "drafting", gettext_lazy("Drafting")
+    AWAITING_APPROVAL = "awaiting_approval", gettext_lazy("Awaiting approval")
+    APPROVED = "approved", gettext_lazy("Approved")
+    PUBLISHED = "published", gettext_lazy("Published")
+    NOT_REQUIRED = "not_required", gettext_lazy("Not required")
     #: The latest published version was withdrawn from the public site (`response_withdraw`);
     #: the statutory record of the publication stays, and an amendment can replace it.
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
     @property
     def colour(self) -> str:
@@ -98,7 +100,9 @@ class Response(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The force contributor the invitation to comment goes to (else every one).",
+        help_text=gettext_lazy(
+            "The force contributor the invitation to comment goes to (else every one)."
+        ),
     )
 
     # The chief officer's comments (optional in law: "any comments submitted").
@@ -142,12 +146,15 @@ class Response(models.Model):
     not_required_reason = models.TextField(blank=True)
     amendment_reason = models.TextField(blank=True)
     imported = models.BooleanField(
-        default=False, help_text="Published before the office used this product, then imported."
+        default=False,
+        help_text=gettext_lazy("Published before the office used this product, then imported."),
     )
 
     # s55(6) copies are of what was published, so they belong to each ResponseVersion.
 
-    internal_notes = models.TextField(blank=True, help_text="For the office only; never published.")
+    internal_notes = models.TextField(
+        blank=True, help_text=gettext_lazy("For the office only; never published.")
+    )
 
     # Optimistic locking: every service that changes the row increments it.
     lock_version = models.PositiveIntegerField(default=1)
@@ -192,9 +199,9 @@ class Explanation(models.Model):
     """The body's explanation for one recommendation (s55(5B)), or its response to an AFI."""
 
     class Kind(models.TextChoices):
-        ACTION_TAKEN = "action_taken", "Action taken"
-        ACTION_PROPOSED = "action_proposed", "Action proposed"
-        NO_ACTION = "no_action", "No action"
+        ACTION_TAKEN = "action_taken", gettext_lazy("Action taken")
+        ACTION_PROPOSED = "action_proposed", gettext_lazy("Action proposed")
+        NO_ACTION = "no_action", gettext_lazy("No action")
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="explanations")
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="explanations")
@@ -210,7 +217,9 @@ class Explanation(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="referenced_by",
-        help_text="The body's explanation of a linked recommendation that answers this one.",
+        help_text=gettext_lazy(
+            "The body's explanation of a linked recommendation that answers this one."
+        ),
     )
     # Welsh versions for a body that publishes bilingually (responses/bilingual.py).
     text_cy = models.TextField("explanation in Welsh", blank=True)
@@ -227,7 +236,7 @@ class Explanation(models.Model):
         ]
 
     def __str__(self):
-        return f"Explanation for {self.finding}"
+        return _("Explanation for %(finding)s") % {"finding": self.finding}
 
     @property
     def is_complete(self) -> bool:
@@ -266,23 +275,23 @@ class Explanation(models.Model):
         name = self.finding.reference or "A recommendation"
         where = self.reference_label
         if not (target.kind and target.text.strip()):
-            return (
-                f"{name} answers by reference to the explanation of {where}, which has no "
+            return _(
+                "%(name)s answers by reference to the explanation of %(where)s, which has no "
                 "explanation of its own yet (s55(5B))."
-            )
+            ) % {"name": name, "where": where}
         latest = target.response.versions.order_by("-number").only("withdrawn_at").first()
         if latest is None:
-            return (
-                f"{name} answers by reference to the explanation of {where}, which is not "
+            return _(
+                "%(name)s answers by reference to the explanation of %(where)s, which is not "
                 "published yet: publish that response first, or write this explanation in full "
                 "(s55(5B))."
-            )
+            ) % {"name": name, "where": where}
         if latest.is_withdrawn:
-            return (
-                f"{name} answers by reference to the explanation of {where}, whose published "
+            return _(
+                "%(name)s answers by reference to the explanation of %(where)s, whose published "
                 "version was withdrawn: publish its corrected version first, or write this "
                 "explanation in full (s55(5B))."
-            )
+            ) % {"name": name, "where": where}
         return ""
 
 
@@ -296,8 +305,10 @@ class ResponseVersion(models.Model):
     response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     published_on = models.DateField()
-    reason = models.TextField(blank=True, help_text="Why this version amends the previous one.")
-    reason_cy = models.TextField(blank=True, help_text="The same, in Welsh.")
+    reason = models.TextField(
+        blank=True, help_text=gettext_lazy("Why this version amends the previous one.")
+    )
+    reason_cy = models.TextField(blank=True, help_text=gettext_lazy("The same, in Welsh."))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -305,22 +316,22 @@ class ResponseVersion(models.Model):
     # s55(6): copies of *this* version to HMICFRS and the Home Secretary, and the practice
     # copies to the scrutiny body and the chief officer. An amendment is a new version, whose
     # copies are sent (and reminded about) again. Recorded by `response_record_copies`.
-    copy_hmicfrs_on = models.DateField("copy sent to HMICFRS", null=True, blank=True)
+    copy_hmicfrs_on = models.DateField(gettext_lazy("copy sent to HMICFRS"), null=True, blank=True)
     copy_home_secretary_on = models.DateField(
-        "copy sent to the Home Secretary", null=True, blank=True
+        gettext_lazy("copy sent to the Home Secretary"), null=True, blank=True
     )
     copy_panel_on = models.DateField(
-        "copy sent to the Police and Crime Panel", null=True, blank=True
+        gettext_lazy("copy sent to the Police and Crime Panel"), null=True, blank=True
     )
     copy_chief_officer_on = models.DateField(
-        "copy sent to the chief officer", null=True, blank=True
+        gettext_lazy("copy sent to the chief officer"), null=True, blank=True
     )
     # Withdrawal (`responses.services.response_withdraw`): the version's page and PDF are no
     # longer served; a public note says what was withdrawn, why and when. The frozen bytes stay
     # for the office's record. The publication itself (its date) stays on the statutory record.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(
-        blank=True, help_text="Published: why the version was withdrawn."
+        blank=True, help_text=gettext_lazy("Published: why the version was withdrawn.")
     )
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -368,9 +379,9 @@ class Redaction(models.Model):
     history keep the text whole."""
 
     class Reason(models.TextChoices):
-        PERSONAL_DATA = "personal_data", "personal data"
-        OPERATIONALLY_SENSITIVE = "operationally_sensitive", "operationally sensitive"
-        LEGAL_ADVICE = "legal_advice", "legal advice"
+        PERSONAL_DATA = "personal_data", gettext_lazy("personal data")
+        OPERATIONALLY_SENSITIVE = "operationally_sensitive", gettext_lazy("operationally sensitive")
+        LEGAL_ADVICE = "legal_advice", gettext_lazy("legal advice")
         OTHER = "other", "other"
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="redactions")
@@ -423,11 +434,11 @@ class ScheduledPublication(models.Model):
     sweep claims it again. At most one READY or RUNNING row per response."""
 
     class State(models.TextChoices):
-        READY = "ready", "Scheduled"
-        RUNNING = "running", "Publishing"
-        DONE = "done", "Published"
-        FAILED = "failed", "Not published"
-        CANCELLED = "cancelled", "Cancelled"
+        READY = "ready", gettext_lazy("Scheduled")
+        RUNNING = "running", gettext_lazy("Publishing")
+        DONE = "done", gettext_lazy("Published")
+        FAILED = "failed", gettext_lazy("Not published")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="scheduled_publications"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import Membership
 from accounts.permissions import force_ids, office_roles
@@ -56,9 +56,12 @@ def response_outstanding(
         needed.append(f"the {response.policing_body.holder_title.lower()}'s comments")
     missing = [r for r in recommendations if r.pk not in done]
     if missing:
-        needed.append(f"explanations for {len(missing)} of {len(recommendations)} recommendations")
+        needed.append(
+            gettext("explanations for %(count)s of %(count2)s recommendations")
+            % {"count": len(missing), "count2": len(recommendations)}
+        )
     if not response.force_invited_on:
-        needed.append("the invitation to the force")
+        needed.append(gettext("the invitation to the force"))
     return needed
 
 
@@ -115,44 +118,66 @@ def response_clock(response: Response, *, today: date) -> Clock:
     (practice, not law: s55(5A) counts calendar days, see responses.deadlines)."""
     due, publish_by = response.due_date, response.publish_by
     if response.status == Status.NOT_REQUIRED:
-        return Clock("not_required", "No response required", due=due, publish_by=publish_by)
+        return Clock(
+            "not_required", gettext("No response required"), due=due, publish_by=publish_by
+        )
     if response.published_on:
         if due is None:
-            text = f"Published on {long_date(response.published_on, weekday=True)}"
+            text = gettext("Published on %(date)s") % {
+                "date": long_date(response.published_on, weekday=True)
+            }
         elif deadlines.is_on_time(due=due, published_on=response.published_on):
-            text = f"Published on {long_date(response.published_on, weekday=True)}, on time (due {long_date(due, weekday=True)})"
+            text = gettext("Published on %(date)s, on time (due %(date2)s)") % {
+                "date": long_date(response.published_on, weekday=True),
+                "date2": long_date(due, weekday=True),
+            }
         else:
             late = deadlines.days_late(due=due, published_on=response.published_on)
-            text = (
-                f"Published on {long_date(response.published_on, weekday=True)}, {late} "
-                f"day{'s' if late != 1 else ''} after the due date ({long_date(due, weekday=True)})"
-            )
+            text = ngettext(
+                "Published on %(date)s, %(late)s day after the due date (%(due)s)",
+                "Published on %(date)s, %(late)s days after the due date (%(due)s)",
+                late,
+            ) % {
+                "date": long_date(response.published_on, weekday=True),
+                "late": late,
+                "due": long_date(due, weekday=True),
+            }
         return Clock("published", text, due=due, publish_by=publish_by)
     if due is None:
         return Clock(
             "no_deadline",
-            "No statutory deadline: the report was published before the 56-day rule came into "
-            f"force on {long_date(deadlines.S55_COMMENCEMENT)}",
+            gettext(
+                "No statutory deadline: the report was published before the 56-day rule came into force on %(date)s"
+            )
+            % {"date": long_date(deadlines.S55_COMMENCEMENT)},
         )
     day = deadlines.day_of_period(published_on=response.report.published_on, today=today)
     left = deadlines.days_left(due=due, today=today)
     if left < 0:
-        left_text = f"{-left} day{'s' if left != -1 else ''} overdue"
+        left_text = ngettext("%(days)s day overdue", "%(days)s days overdue", -left) % {
+            "days": -left
+        }
         state = "overdue"
     else:
-        left_text = "due today" if left == 0 else f"{left} day{'s' if left != 1 else ''} left"
+        left_text = (
+            gettext("due today")
+            if left == 0
+            else ngettext("%(days)s day left", "%(days)s days left", left) % {"days": left}
+        )
         state = "due_soon" if left <= DUE_SOON_DAYS else "running"
     if day < 1:
-        period = "The 56 days have not started"
+        period = gettext("The 56 days have not started")
     elif day > deadlines.PERIOD_DAYS:
-        period = f"The {deadlines.PERIOD_DAYS} days have ended"
+        period = gettext("The %(PERIOD_DAYS)s days have ended") % {
+            "PERIOD_DAYS": deadlines.PERIOD_DAYS
+        }
     else:
         period = day_of_period_label(day)
     parts = [
         period,
         f"due {long_date(due, weekday=True)}",
         left_text,
-        f"publish by {long_date(publish_by, weekday=True)}",
+        gettext("publish by %(date)s") % {"date": long_date(publish_by, weekday=True)},
     ]
     return Clock(state, " - ".join(parts), day=day, due=due, publish_by=publish_by, days_left=left)
 
@@ -197,11 +222,9 @@ def _and_list(items: list[str]) -> str:
 def not_for_local_action_text(row: FindingRow) -> str:
     """The one-click explanation for a recommendation addressed only to others (s55(5B) still
     asks for an explanation: a short "not for local action" is enough)."""
-    return (
-        f"Not for local action: this recommendation is addressed to {row.addressed_to}, not to "
-        "the force or its policing body. We will follow the national response and act on any "
-        "resulting guidance."
-    )
+    return gettext(
+        "Not for local action: this recommendation is addressed to %(addressed_to)s, not to the force or its policing body. We will follow the national response and act on any resulting guidance."
+    ) % {"addressed_to": row.addressed_to}
 
 
 @dataclass
@@ -218,7 +241,7 @@ class Task:
         "incomplete": "Incomplete",
         "optional": "Optional",
         "waiting": "Waiting",
-        "cannot_start": "Cannot start yet",
+        "cannot_start": gettext_lazy("Cannot start yet"),
     }
 
     @property
@@ -300,25 +323,30 @@ class ResponsePage:
 
         if r.force_invited_on:
             invite = Task(
-                "Invite the force to comment",
+                gettext("Invite the force to comment"),
                 "completed",
                 url("invite") if status in INVITE_FROM else "",
-                f"Invited on {long_date(r.force_invited_on)}; "
-                f"reply by {long_date(r.force_reply_by, weekday=True)}",
+                gettext("Invited on %(date)s; reply by %(date2)s")
+                % {
+                    "date": long_date(r.force_invited_on),
+                    "date2": long_date(r.force_reply_by, weekday=True),
+                },
             )
         elif status in INVITE_FROM:
-            invite = Task("Invite the force to comment", "incomplete", url("invite"))
+            invite = Task(gettext("Invite the force to comment"), "incomplete", url("invite"))
         else:
-            invite = Task("Invite the force to comment", "cannot_start")
+            invite = Task(gettext("Invite the force to comment"), "cannot_start")
         tasks.append(invite)
 
         if self.force_replied:
             received = r.force_comments_received_on
-            hint = "The force made no comments" if r.force_comments_none_submitted else ""
+            hint = gettext("The force made no comments") if r.force_comments_none_submitted else ""
             if received:
-                hint = (hint + "; " if hint else "") + (f"Received on {long_date(received)}")
+                hint = (hint + "; " if hint else "") + (
+                    gettext("Received on %(date)s") % {"date": long_date(received)}
+                )
             if self.force_replied_late:
-                hint += " (after the reply-by date)"
+                hint += gettext(" (after the reply-by date)")
             tasks.append(
                 Task(
                     f"{r.policing_body.force.chief_officer_title}'s comments",
@@ -333,7 +361,8 @@ class ResponsePage:
                     f"{r.policing_body.force.chief_officer_title}'s comments",
                     "waiting" if status == Status.AWAITING_FORCE else "optional",
                     url("force-comments"),
-                    f"Reply due by {long_date(r.force_reply_by, weekday=True)}"
+                    gettext("Reply due by %(date)s")
+                    % {"date": long_date(r.force_reply_by, weekday=True)}
                     if r.force_reply_by
                     else "",
                 )
@@ -352,7 +381,7 @@ class ResponsePage:
         )
         tasks.append(
             Task(
-                "Reply to the force's comments",
+                gettext("Reply to the force's comments"),
                 "completed" if r.reply_to_force.strip() else "optional",
                 url("reply-to-force") if editable else "",
             )
@@ -361,7 +390,7 @@ class ResponsePage:
         if total:
             tasks.append(
                 Task(
-                    "Explain the action on every recommendation",
+                    gettext("Explain the action on every recommendation"),
                     "completed" if self.explained == total else "incomplete",
                     url("recommendations"),
                     f"{self.explained} of {total} explained",
@@ -370,15 +399,15 @@ class ResponsePage:
         else:
             tasks.append(
                 Task(
-                    "Explain the action on every recommendation",
+                    gettext("Explain the action on every recommendation"),
                     "completed",
-                    hint="The report makes no recommendations",
+                    hint=gettext("The report makes no recommendations"),
                 )
             )
         if self.afis:
             tasks.append(
                 Task(
-                    "Respond to the areas for improvement",
+                    gettext("Respond to the areas for improvement"),
                     "completed" if self.afis_answered == len(self.afis) else "optional",
                     url("afis"),
                     f"{self.afis_answered} of {len(self.afis)} answered",
@@ -387,41 +416,41 @@ class ResponsePage:
 
         submitted = status in (Status.AWAITING_APPROVAL, Status.APPROVED, Status.PUBLISHED)
         if submitted:
-            tasks.append(Task("Submit for approval", "completed"))
+            tasks.append(Task(gettext("Submit for approval"), "completed"))
         elif status == Status.DRAFTING and not self.outstanding:
-            tasks.append(Task("Submit for approval", "incomplete", url("submit")))
+            tasks.append(Task(gettext("Submit for approval"), "incomplete", url("submit")))
         else:
             tasks.append(
                 Task(
-                    "Submit for approval",
+                    gettext("Submit for approval"),
                     "cannot_start",
                     hint=(
-                        "Still needed: " + "; ".join(self.outstanding)
+                        gettext("Still needed: ") + "; ".join(self.outstanding)
                         if self.outstanding
-                        else "Start drafting first"
+                        else gettext("Start drafting first")
                     ),
                 )
             )
 
         if status in (Status.APPROVED, Status.PUBLISHED):
-            tasks.append(Task("Approve or send back", "completed"))
+            tasks.append(Task(gettext("Approve or send back"), "completed"))
         elif status == Status.AWAITING_APPROVAL:
-            tasks.append(Task("Approve or send back", "incomplete", url("approve")))
+            tasks.append(Task(gettext("Approve or send back"), "incomplete", url("approve")))
         else:
-            tasks.append(Task("Approve or send back", "cannot_start"))
+            tasks.append(Task(gettext("Approve or send back"), "cannot_start"))
 
         if r.published_on and status == Status.PUBLISHED:
             tasks.append(
                 Task(
-                    "Publish the response",
+                    gettext("Publish the response"),
                     "completed",
-                    hint=f"Published on {long_date(r.published_on)}",
+                    hint=gettext("Published on %(date)s") % {"date": long_date(r.published_on)},
                 )
             )
         elif status == Status.APPROVED:
-            tasks.append(Task("Publish the response", "incomplete", url("publish")))
+            tasks.append(Task(gettext("Publish the response"), "incomplete", url("publish")))
         else:
-            tasks.append(Task("Publish the response", "cannot_start"))
+            tasks.append(Task(gettext("Publish the response"), "cannot_start"))
 
         version = self.latest_version
         if version is not None:
@@ -430,15 +459,22 @@ class ResponsePage:
             inspectorate = inspectorate_on(version.published_on).abbreviation
             tasks.append(
                 Task(
-                    "Record the copies sent",
+                    gettext("Record the copies sent"),
                     "completed" if done == len(sent) else "incomplete",
                     url("copies"),
-                    f"Version {version.number}: {done} of {len(sent)} recorded ({inspectorate} "
-                    "and the Home Secretary are required by s55(6))",
+                    gettext(
+                        "Version %(number)s: %(done)s of %(count)s recorded (%(inspectorate)s and the Home Secretary are required by s55(6))"
+                    )
+                    % {
+                        "number": version.number,
+                        "done": done,
+                        "count": len(sent),
+                        "inspectorate": inspectorate,
+                    },
                 )
             )
         else:
-            tasks.append(Task("Record the copies sent", "cannot_start"))
+            tasks.append(Task(gettext("Record the copies sent"), "cannot_start"))
         return tasks
 
     def next_action(self, *, user, roles: set[str], is_force: bool) -> str:
@@ -447,67 +483,93 @@ class ResponsePage:
         status = Status(r.status)
         if is_force:
             if r.force_comments_submitted_at or r.force_comments_none_submitted:
-                return (
+                return gettext(
                     "Your comments have been submitted to the office. There is nothing more to do."
                 )
             if status not in FORCE_COMMENT_STATUSES:
-                return "The office is no longer collecting the force's comments on this report."
-            if deadlines.is_late(due=r.force_reply_by, on=self.today):
-                return (
-                    f"The office asked for your comments by {long_date(r.force_reply_by, weekday=True)}. You "
-                    "can still add them and submit them to the office; they will be marked late."
+                return gettext(
+                    "The office is no longer collecting the force's comments on this report."
                 )
-            return "Add your comments and submit them to the office" + (
+            if deadlines.is_late(due=r.force_reply_by, on=self.today):
+                return gettext(
+                    "The office asked for your comments by %(date)s. You can still add them and submit them to the office; they will be marked late."
+                ) % {"date": long_date(r.force_reply_by, weekday=True)}
+            return gettext("Add your comments and submit them to the office") + (
                 f" by {long_date(r.force_reply_by, weekday=True)}." if r.force_reply_by else "."
             )
         if status == Status.NOT_REQUIRED:
-            return f"No response is required: {r.not_required_reason}"
+            return gettext("No response is required: %(not_required_reason)s") % {
+                "not_required_reason": r.not_required_reason
+            }
         if status == Status.NOT_STARTED:
-            return "Invite the force to comment, choosing the date you need its reply by."
+            return gettext("Invite the force to comment, choosing the date you need its reply by.")
         if status == Status.AWAITING_FORCE:
             return (
-                "Waiting for the force's comments"
+                gettext("Waiting for the force's comments")
                 + (
-                    f" (due by {long_date(r.force_reply_by, weekday=True)})"
+                    gettext(" (due by %(date)s)")
+                    % {"date": long_date(r.force_reply_by, weekday=True)}
                     if r.force_reply_by
                     else ""
                 )
-                + f". Meanwhile you can write the {r.policing_body.holder_title}'s comments "
-                "and the explanations."
+                + gettext(
+                    ". Meanwhile you can write the %(holder_title)s's comments and the explanations."
+                )
+                % {"holder_title": r.policing_body.holder_title}
             )
         if status == Status.DRAFTING:
             if self.outstanding:
-                return "Still needed before approval: " + "; ".join(self.outstanding) + "."
-            return "Everything is written: submit the response for approval."
+                return gettext("Still needed before approval: ") + "; ".join(self.outstanding) + "."
+            return gettext("Everything is written: submit the response for approval.")
         if status == Status.AWAITING_APPROVAL:
             approver = bool(roles & {Membership.Role.OPCC_APPROVER, Membership.Role.OPCC_ADMIN})
             if r.submitted_for_approval_by_id == getattr(user, "pk", None):
-                return "Waiting for another approver: you submitted it, so someone else must approve it."
+                return gettext(
+                    "Waiting for another approver: you submitted it, so someone else must approve it."
+                )
             if approver:
-                return "Read the response, then approve it or send it back with a reason."
-            return "Waiting for an approver to approve it or send it back."
+                return gettext("Read the response, then approve it or send it back with a reason.")
+            return gettext("Waiting for an approver to approve it or send it back.")
         if status == Status.APPROVED:
             if not roles & SIGN_OFF:
-                return "Approved: waiting for an approver or the office's admin to publish it."
-            return "Approved: publish it on the office's website and record the date and address."
+                return gettext(
+                    "Approved: waiting for an approver or the office's admin to publish it."
+                )
+            return gettext(
+                "Approved: publish it on the office's website and record the date and address."
+            )
         if status == Status.WITHDRAWN:
             version = self.latest_version
             return (
-                f"Version {version.number} was withdrawn: its page and PDF show the public note "
-                "instead. Amend the response to publish a corrected version."
+                gettext(
+                    "Version %(number)s was withdrawn: its page and PDF show the public note instead. Amend the response to publish a corrected version."
+                )
+                % {"number": version.number}
                 if version
-                else "Withdrawn: amend the response to publish a corrected version."
+                else gettext("Withdrawn: amend the response to publish a corrected version.")
             )
         version = self.latest_version
         missing = [name for name, sent_on in copies_to(version) if not sent_on] if version else []
         if missing:
             required = not version.statutory_copies_sent
             inspectorate = inspectorate_on(version.published_on).abbreviation
-            of = f" of version {version.number}" if version.number > 1 else ""
-            return f"Published: record when the copy{of} was sent to {_and_list(missing)}" + (
-                f" (s55(6) requires {inspectorate} and the Home Secretary)." if required else "."
+            of = (
+                gettext(" of version %(number)s") % {"number": version.number}
+                if version.number > 1
+                else ""
             )
-        return "Published and copies sent. Nothing more to do unless the response is amended."
+            return gettext("Published: record when the copy%(of)s was sent to %(and_list)s") % {
+                "of": of,
+                "and_list": _and_list(missing),
+            } + (
+                gettext(" (s55(6) requires %(inspectorate)s and the Home Secretary).")
+                % {"inspectorate": inspectorate}
+                if required
+                else "."
+            )
+        return gettext(
+            "Published and copies sent. Nothing more to do unless the response is amended."
+        )
 
 
 def copies_to(version: ResponseVersion) -> list[tuple[str, date | None]]:
@@ -518,11 +580,11 @@ def copies_to(version: ResponseVersion) -> list[tuple[str, date | None]]:
     inspectorate = inspectorate_on(version.published_on).abbreviation
     copies = [
         (inspectorate, version.copy_hmicfrs_on),
-        ("the Home Secretary", version.copy_home_secretary_on),
+        (gettext("the Home Secretary"), version.copy_home_secretary_on),
     ]
     if body.scrutiny_body_name:
         copies.append((f"the {body.scrutiny_body_name}", version.copy_panel_on))
-    copies.append(("the chief officer", version.copy_chief_officer_on))
+    copies.append((gettext("the chief officer"), version.copy_chief_officer_on))
     return copies
 
 
@@ -585,7 +647,7 @@ def last_change(response: Response, *, viewer, finding=None):
         return None, None
     user = record.history_user
     if user is None:
-        return "the system", record.history_date
+        return gettext("the system"), record.history_date
     return person_namer(viewer=viewer, people=[user])(user), record.history_date
 
 
@@ -619,7 +681,9 @@ def response_history(response: Response, *, viewer):
         kind = "Recommendation" if finding.kind == Finding.Kind.RECOMMENDATION else "AFI"
         label = finding.reference or f"{kind.lower()} at position {finding.position}"
         entries += with_first_values(
-            timeline(versions, what=f"Explanation for {label}", name=name),
+            timeline(
+                versions, what=gettext("Explanation for %(label)s") % {"label": label}, name=name
+            ),
             versions,
             ("kind", "text", "force_comment"),
         )

@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership
@@ -85,8 +87,9 @@ def _check_lock(response: Response, expected_lock_version: int | None) -> None:
         expected=expected_lock_version,
         current=response.lock_version,
         error=ConcurrentEditError,
-        message="Someone else saved this response after you opened it. Your text has been "
-        "kept: compare it with their change below, then save again.",
+        message=_(
+            "Someone else saved this response after you opened it. Your text has been kept: compare it with their change below, then save again."
+        ),
     )
 
 
@@ -120,8 +123,9 @@ def check_report_attracts_s55(report) -> None:
     "not required" status, with its reason (`response_mark_not_required`)."""
     if not report.attracts_s55:
         raise WorkflowError(
-            "This report does not need a Section 55 response: fire and rescue inspection "
-            "reports have no Section 55 duty."
+            _(
+                "This report does not need a Section 55 response: fire and rescue inspection reports have no Section 55 duty."
+            )
         )
 
 
@@ -136,7 +140,8 @@ def response_create(*, report, policing_body, acting_user, reason: str = "") -> 
     with transaction.atomic():
         if Response.objects.filter(report=report, policing_body=policing_body).exists():
             raise WorkflowError(
-                f"{policing_body.short_name} already has a response to this report."
+                _("%(short_name)s already has a response to this report.")
+                % {"short_name": policing_body.short_name}
             )
         response = Response(report=report, policing_body=policing_body)
         _set_due_dates(response, report.published_on)
@@ -199,17 +204,21 @@ def response_invite_force(
         response = _locked(response)
         _check_action(response, Status.AWAITING_FORCE, "invite the force", acting_user)
         if reply_by < invited_on:
-            raise WorkflowError("The reply-by date must be on or after the date of the invitation.")
+            raise WorkflowError(
+                _("The reply-by date must be on or after the date of the invitation.")
+            )
         if invited_on < response.report.published_on:
-            raise WorkflowError("The force cannot be invited before the report was published.")
+            raise WorkflowError(_("The force cannot be invited before the report was published."))
         force = response.policing_body.force
         if (
             force_contact is not None
             and not force_contributors(force).filter(pk=force_contact.pk).exists()
         ):
             raise WorkflowError(
-                f"{force_contact.display_name} is not a contributor for {force.name}: choose one "
-                "of the force's contributors, or invite them first."
+                _(
+                    "%(display_name)s is not a contributor for %(name)s: choose one of the force's contributors, or invite them first."
+                )
+                % {"display_name": force_contact.display_name, "name": force.name}
             )
         response.status = Status.AWAITING_FORCE
         response.force_invited_on = invited_on
@@ -271,14 +280,16 @@ def response_record_force_comments(
         _check_lock(response, expected_lock_version)
         if response.status not in FORCE_COMMENT_STATUSES:
             raise WorkflowError(
-                "The force's comments can only be recorded after the force has been invited and "
-                f"before the response goes for approval; it is {response.get_status_display().lower()}."
+                _(
+                    "The force's comments can only be recorded after the force has been invited and before the response goes for approval; it is %(lower)s."
+                )
+                % {"lower": response.get_status_display().lower()}
             )
         if none_submitted:
             text = text_cy = ""
         elif not (text_cy or "").strip():
             text = _require_text(
-                text, "Enter the force's comments, or record that none were submitted."
+                text, _("Enter the force's comments, or record that none were submitted.")
             )
         response.force_comments = (text or "").strip()
         response.force_comments_cy = (text_cy or "").strip()
@@ -363,15 +374,19 @@ def response_update_text(
         if (amendment_reason is not None or amendment_reason_cy is not None) and (
             response.published_on is None or response.status not in EDITABLE_STATUSES
         ):
-            raise WorkflowError("The reason for an amendment can only change while amending.")
+            raise WorkflowError(
+                gettext("The reason for an amendment can only change while amending.")
+            )
         if amendment_reason is not None and not amendment_reason.strip():
-            raise WorkflowError("Say why the published response is being amended.")
+            raise WorkflowError(gettext("Say why the published response is being amended."))
         if response.status not in EDITABLE_STATUSES and any(
             value is not None for value in public.values()
         ):
             raise WorkflowError(
-                f"The response is {response.get_status_display().lower()}: send it back to "
-                "drafting (or amend it) before changing its text."
+                _(
+                    "The response is %(lower)s: send it back to drafting (or amend it) before changing its text."
+                )
+                % {"lower": response.get_status_display().lower()}
             )
         fields = []
         for name, value in (*public.items(), ("internal_notes", internal_notes)):
@@ -399,14 +414,16 @@ def response_record_one_language(
     if prefix in ("explanation", "force_comment") and finding_id.isdigit():
         valid = Finding.objects.filter(pk=int(finding_id), report_id=response.report_id).exists()
     if not valid:
-        raise WorkflowError("That is not a text of this response.")
+        raise WorkflowError(gettext("That is not a text of this response."))
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)
         if response.status not in EDITABLE_STATUSES:
             raise WorkflowError(
-                f"The response is {response.get_status_display().lower()}: send it back to "
-                "drafting (or amend it) before changing how its texts are published."
+                gettext(
+                    "The response is %(lower)s: send it back to drafting (or amend it) before changing how its texts are published."
+                )
+                % {"lower": response.get_status_display().lower()}
             )
         reasons = dict(response.one_language_reasons or {})
         if reason.strip():
@@ -438,18 +455,20 @@ def explanation_save(
     and/or the force's comment beside it. Refused if somebody saved the response since the
     editor opened it (`expected_lock_version`)."""
     if finding.report_id != response.report_id:
-        raise WorkflowError("That recommendation belongs to a different report.")
+        raise WorkflowError(_("That recommendation belongs to a different report."))
     if finding.kind not in (Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT):
-        raise WorkflowError("Only recommendations and areas for improvement take an explanation.")
+        raise WorkflowError(
+            _("Only recommendations and areas for improvement take an explanation.")
+        )
     if kind and kind not in Explanation.Kind.values:
-        raise WorkflowError(f"Unknown kind of explanation: {kind}.")
+        raise WorkflowError(_("Unknown kind of explanation: %(kind)s.") % {"kind": kind})
     if not (
         has_office_role(acting_user, response.policing_body_id)
         or response.policing_body.force_id in force_ids(acting_user)
         or getattr(acting_user, "is_superuser", False)  # the admin: the service's operators
     ):
         # Nobody else writes here: not another office, not national read-only staff.
-        raise WorkflowError("Only the office's staff and its force can write explanations.")
+        raise WorkflowError(_("Only the office's staff and its force can write explanations."))
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)
@@ -459,8 +478,10 @@ def explanation_save(
         )
         if response.status not in allowed:
             raise WorkflowError(
-                f"The response is {response.get_status_display().lower()}: send it back to "
-                "drafting (or amend it) before changing explanations."
+                _(
+                    "The response is %(lower)s: send it back to drafting (or amend it) before changing explanations."
+                )
+                % {"lower": response.get_status_display().lower()}
             )
         # Not get_or_create: a new explanation's first history row must name who and why too.
         explanation = Explanation.objects.select_for_update().filter(
@@ -525,23 +546,26 @@ def explanation_answer_by_reference(
     once that explanation is published: publishing re-checks it (`publication_problems`).
     Writing the explanation in full later (`explanation_save`) replaces the reference."""
     if finding.report_id != response.report_id:
-        raise WorkflowError("That recommendation belongs to a different report.")
+        raise WorkflowError(_("That recommendation belongs to a different report."))
     if finding.kind != Finding.Kind.RECOMMENDATION:
-        raise WorkflowError("Only a recommendation can be answered by reference.")
+        raise WorkflowError(_("Only a recommendation can be answered by reference."))
     if refers_to.pk not in {e.pk for e in reference_options(response, finding)}:
         raise WorkflowError(
-            "A recommendation can be answered by reference only to your office's own written "
-            "explanation of a recommendation linked to it."
+            _(
+                "A recommendation can be answered by reference only to your office's own written explanation of a recommendation linked to it."
+            )
         )
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)
         if not has_office_role(acting_user, response.policing_body_id):
-            raise WorkflowError("Only the office's own staff can write its explanations.")
+            raise WorkflowError(_("Only the office's own staff can write its explanations."))
         if response.status not in EDITABLE_STATUSES:
             raise WorkflowError(
-                f"The response is {response.get_status_display().lower()}: send it back to "
-                "drafting (or amend it) before changing explanations."
+                _(
+                    "The response is %(lower)s: send it back to drafting (or amend it) before changing explanations."
+                )
+                % {"lower": response.get_status_display().lower()}
             )
         explanation = Explanation.objects.select_for_update().filter(
             response=response, finding=finding
@@ -582,19 +606,22 @@ def response_save_force_draft(
     comments in Welsh, for a body that publishes bilingually (in either language or both)."""
     comments = comments or {}
     if any(f.report_id != response.report_id for f in comments):
-        raise WorkflowError("That recommendation belongs to a different report.")
+        raise WorkflowError(_("That recommendation belongs to a different report."))
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)
         if response.force_comments_submitted_at or response.force_comments_none_submitted:
             raise WorkflowError(
-                "The force's comments have already been submitted to the office, so they can no "
-                "longer be changed here. Ask the office if something needs correcting."
+                _(
+                    "The force's comments have already been submitted to the office, so they can no longer be changed here. Ask the office if something needs correcting."
+                )
             )
         if response.status not in FORCE_COMMENT_STATUSES:
             raise WorkflowError(
-                "The office is no longer collecting the force's comments: the response is "
-                f"{response.get_status_display().lower()}."
+                _(
+                    "The office is no longer collecting the force's comments: the response is %(lower)s."
+                )
+                % {"lower": response.get_status_display().lower()}
             )
         existing = {
             e.finding_id: e
@@ -672,10 +699,9 @@ def _unexplained(response: Response) -> list[str]:
 
 
 def _explanations_sentence(names: list[str], action: str) -> str:
-    return (
-        f"Every recommendation needs an explanation before you can {action} "
-        f"(Police Act 1996 s55(5B)). Missing: {', '.join(names)}."
-    )
+    return _(
+        "Every recommendation needs an explanation before you can %(action)s (Police Act 1996 s55(5B)). Missing: %(join)s."
+    ) % {"action": action, "join": ", ".join(names)}
 
 
 def _require_explanations(response: Response, action: str) -> None:
@@ -683,7 +709,9 @@ def _require_explanations(response: Response, action: str) -> None:
     if names:
         raise WorkflowError(
             _explanations_sentence(names, action),
-            problems=[f"{n} has no explanation (what action, and why)" for n in names],
+            problems=[
+                _("%(n)s has no explanation (what action, and why)") % {"n": n} for n in names
+            ],
         )
 
 
@@ -693,10 +721,10 @@ def _has_office_comments(response: Response) -> bool:
 
 
 def _office_comments_sentence(response: Response, action: str) -> str:
-    return (
-        f"Write the {response.policing_body.holder_title.lower()}'s comments before {action} "
-        "(s55(5))."
-    )
+    return _("Write the %(lower)s's comments before %(action)s (s55(5)).") % {
+        "lower": response.policing_body.holder_title.lower(),
+        "action": action,
+    }
 
 
 def response_submit_for_approval(*, response: Response, acting_user) -> Response:
@@ -727,7 +755,7 @@ def response_approve(
         _check_action(response, Status.APPROVED, "approve", acting_user)
         if response.submitted_for_approval_by_id == acting_user.pk:
             raise WorkflowError(
-                "You submitted this response for approval, so someone else must approve it."
+                _("You submitted this response for approval, so someone else must approve it.")
             )
         _require_explanations(response, "approve it")
         body = response.policing_body
@@ -795,7 +823,7 @@ def responses_reopen_after_findings_change(
 
 
 def response_send_back(*, response: Response, reason: str, acting_user) -> Response:
-    reason = _require_text(reason, "Say why the response is being sent back.")
+    reason = _require_text(reason, _("Say why the response is being sent back."))
     with transaction.atomic():
         response = _locked(response)
         _check_action(response, Status.DRAFTING, "send back", acting_user)
@@ -921,11 +949,13 @@ def publication_problems(
         explanations=list(Explanation.objects.filter(response=response)),
     )
     if not response.force_invited_on:
-        problems.append("The chief officer must be invited to comment before publication (s55(4)).")
+        problems.append(
+            _("The chief officer must be invited to comment before publication (s55(4)).")
+        )
     if published_on < response.report.published_on:
-        problems.append("The response cannot be published before the report.")
+        problems.append(_("The response cannot be published before the report."))
     if published_on > timezone.localdate() and not scheduled:
-        problems.append("The publication date cannot be in the future.")
+        problems.append(_("The publication date cannot be in the future."))
     if (
         response.published_on is None
         and deadlines.is_late(due=response.due_date, on=published_on)
@@ -934,8 +964,14 @@ def publication_problems(
     ):
         days = deadlines.days_late(due=response.due_date, published_on=published_on)
         problems.append(
-            f"Publishing on {long_date(published_on)} is {days} day{'s' if days != 1 else ''} "
-            f"after the due date ({long_date(response.due_date)}): record the reason it is late."
+            ngettext(
+                "Publishing on %(date)s is %(days)s day after the due date (%(due)s): record "
+                "the reason it is late.",
+                "Publishing on %(date)s is %(days)s days after the due date (%(due)s): record "
+                "the reason it is late.",
+                days,
+            )
+            % {"date": long_date(published_on), "days": days, "due": long_date(response.due_date)}
         )
     problems += [
         f"A redacted passage of {label} is no longer in its text (it was edited since it was "
@@ -944,8 +980,9 @@ def publication_problems(
     ]
     if not (response.signatory_name.strip() and response.signatory_title.strip()):
         problems.append(
-            "Enter the name and title of the person who signs the response (the office's admin "
-            "can record the holder's name so that it is filled in)."
+            _(
+                "Enter the name and title of the person who signs the response (the office's admin can record the holder's name so that it is filled in)."
+            )
         )
     return problems
 
@@ -998,27 +1035,29 @@ def response_import_published(
     if not office_comments_cy.strip():
         office_comments = _require_text(
             office_comments,
-            f"An imported response needs the {policing_body.holder_title.lower()}'s comments "
-            "(s55(5)).",
+            _("An imported response needs the %(lower)s's comments (s55(5)).")
+            % {"lower": policing_body.holder_title.lower()},
         )
     explanations_cy = explanations_cy or {}
     copies = copies or {}
     unknown = set(copies) - set(COPY_FIELDS)
     if unknown:
-        raise WorkflowError(f"Unknown copy recipient: {', '.join(sorted(unknown))}.")
+        raise WorkflowError(
+            _("Unknown copy recipient: %(join)s.") % {"join": ", ".join(sorted(unknown))}
+        )
     check_report_attracts_s55(report)
     check_may_record_published(user=acting_user, policing_body_id=policing_body.pk)
     problems = []
     if published_on < report.published_on:
         problems.append(
-            f"The response cannot have been published ({long_date(published_on)}) before the "
-            f"report ({long_date(report.published_on)})."
+            _("The response cannot have been published (%(date)s) before the report (%(date2)s).")
+            % {"date": long_date(published_on), "date2": long_date(report.published_on)}
         )
     if published_on > timezone.localdate():
-        problems.append("The date the response was published cannot be in the future.")
+        problems.append(_("The date the response was published cannot be in the future."))
     problems += [
-        f"The date a copy was sent ({long_date(when)}) cannot be before the publication date "
-        f"({long_date(published_on)})."
+        _("The date a copy was sent (%(date)s) cannot be before the publication date (%(date2)s).")
+        % {"date": long_date(when), "date2": long_date(published_on)}
         for when in copies.values()
         if when and when < published_on
     ]
@@ -1037,14 +1076,20 @@ def response_import_published(
         )
         if response is not None and response.status == Status.NOT_REQUIRED:
             raise WorkflowError(
-                f"{policing_body.short_name} recorded that it need not respond to this report "
-                f"({response.not_required_reason}). Reinstate its response first if it did "
-                "publish one."
+                _(
+                    "%(short_name)s recorded that it need not respond to this report (%(not_required_reason)s). Reinstate its response first if it did publish one."
+                )
+                % {
+                    "short_name": policing_body.short_name,
+                    "not_required_reason": response.not_required_reason,
+                }
             )
         if response is not None and not _untouched(response):
             raise WorkflowError(
-                f"{policing_body.short_name} already has a response to this report: open it "
-                "instead of importing another."
+                _(
+                    "%(short_name)s already has a response to this report: open it instead of importing another."
+                )
+                % {"short_name": policing_body.short_name}
             )
         if response is None:
             response = Response(report=report, policing_body=policing_body)
@@ -1125,7 +1170,7 @@ def response_amend(
     public until the amended one is published (a withdrawn one stays withdrawn); the original
     publication date is kept. `reason_cy` is the reason in Welsh (a bilingual body needs it,
     or a recorded reason why not, to publish)."""
-    reason = _require_text(reason, "Say why the published response is being amended.")
+    reason = _require_text(reason, _("Say why the published response is being amended."))
     with transaction.atomic():
         response = _locked(response)
         _check_action(response, Status.DRAFTING, "amend", acting_user)
@@ -1159,7 +1204,7 @@ def response_withdraw(*, response: Response, reason: str, acting_user) -> Respon
     The approver's sign-off (`ACTION_ROLES`), with a reason, which is published; in the history.
     What follows (the public copies): the event "response.withdrawn", config/events.py."""
     reason = _require_text(
-        reason, "Say why the version is being withdrawn: the reason is published with the note."
+        reason, _("Say why the version is being withdrawn: the reason is published with the note.")
     )
     with transaction.atomic():
         response = _locked(response)
@@ -1172,7 +1217,7 @@ def response_withdraw(*, response: Response, reason: str, acting_user) -> Respon
             .first()
         )
         if version is None or version.is_withdrawn:
-            raise WorkflowError("There is no published version of this response to withdraw.")
+            raise WorkflowError(_("There is no published version of this response to withdraw."))
         version.withdrawn_at = timezone.now()
         version.withdrawal_reason = reason
         version.withdrawn_by = acting_user
@@ -1202,9 +1247,11 @@ def response_mark_not_required(
     if not (reason_cy or "").strip():
         reason = _require_text(
             reason,
-            "Record why no response is required (for example, the force is clearly not the "
-            "subject of this national report, or a force-specific report carries the same "
-            "recommendations).",
+            _(
+                "Record why no response is required (for example, the force is clearly not the "
+                "subject of this national report, or a force-specific report carries the same "
+                "recommendations)."
+            ),
         )
     with transaction.atomic():
         response = _locked(response)
@@ -1237,7 +1284,7 @@ def response_mark_not_required(
 
 
 def response_reinstate(*, response: Response, reason: str, acting_user) -> Response:
-    reason = _require_text(reason, "Say why the response is needed after all.")
+    reason = _require_text(reason, _("Say why the response is needed after all."))
     with transaction.atomic():
         response = _locked(response)
         _check_action(response, Status.NOT_STARTED, "reinstate", acting_user)
@@ -1283,7 +1330,9 @@ def response_record_copies(
     opened it (`expected_lock_version`)."""
     unknown = set(sent_on) - set(COPY_FIELDS)
     if unknown:
-        raise WorkflowError(f"Unknown copy recipient: {', '.join(sorted(unknown))}.")
+        raise WorkflowError(
+            _("Unknown copy recipient: %(join)s.") % {"join": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         response = _locked(response)
         _check_lock(response, expected_lock_version)
@@ -1298,15 +1347,22 @@ def response_record_copies(
             .first()
         )
         if version is None:
-            raise WorkflowError("Copies can only be recorded once the response is published.")
+            raise WorkflowError(_("Copies can only be recorded once the response is published."))
         body = response.policing_body
         if sent_on.get("panel") and not body.scrutiny_body_name:
             raise WorkflowError(
-                f"The {body.name} has no scrutiny body recorded, so no copy to one can be recorded."
+                _("The %(name)s has no scrutiny body recorded, so no copy to one can be recorded.")
+                % {"name": body.name}
             )
         problems = [
-            f"The date a copy was sent ({long_date(when)}) cannot be before the publication date "
-            f"of version {version.number} ({long_date(version.published_on)})."
+            _(
+                "The date a copy was sent (%(date)s) cannot be before the publication date of version %(number)s (%(date2)s)."
+            )
+            % {
+                "date": long_date(when),
+                "number": version.number,
+                "date2": long_date(version.published_on),
+            }
             for when in sent_on.values()
             if when and when < version.published_on
         ]
@@ -1416,31 +1472,35 @@ def redaction_add(
     passage = (passage or "").strip()
     other_reason = (other_reason or "").strip()
     if reason not in Redaction.Reason.values:
-        raise WorkflowError("Choose why the passage is redacted.")
+        raise WorkflowError(_("Choose why the passage is redacted."))
     if reason == Redaction.Reason.OTHER and not other_reason:
-        raise WorkflowError("Say why the passage is redacted: it is shown in the marker.")
+        raise WorkflowError(_("Say why the passage is redacted: it is shown in the marker."))
     if reason != Redaction.Reason.OTHER:
         other_reason = ""
     if not passage:
-        raise WorkflowError("Enter the passage to redact, exactly as it is in the text.")
+        raise WorkflowError(_("Enter the passage to redact, exactly as it is in the text."))
     with transaction.atomic():
         response = _locked(response)
         _check_may_redact(response, acting_user)
         try:
             redaction.parse_key(field)
         except ValueError:
-            raise WorkflowError("Choose which text the passage is in.") from None
+            raise WorkflowError(_("Choose which text the passage is in.")) from None
         texts = redactable_texts(response)
         if field not in texts:
-            raise WorkflowError("That text is empty or not part of this response.")
+            raise WorkflowError(_("That text is empty or not part of this response."))
         label, text = texts[field]
         if redaction.is_stale(text, passage):
             raise WorkflowError(
-                f"That passage is not in {label}: copy it exactly from the text (the same "
-                "words, spaces and punctuation)."
+                _(
+                    "That passage is not in %(label)s: copy it exactly from the text (the same words, spaces and punctuation)."
+                )
+                % {"label": label}
             )
         if Redaction.objects.filter(response=response, field=field, passage=passage).exists():
-            raise WorkflowError(f"That passage of {label} is already redacted.")
+            raise WorkflowError(
+                _("That passage of %(label)s is already redacted.") % {"label": label}
+            )
         row = Redaction(
             response=response,
             field=field,
@@ -1500,7 +1560,7 @@ def publication_schedule(
         response = _locked(response)
         _check_action(response, Status.PUBLISHED, "publish", acting_user)
         if publish_at <= timezone.now():
-            raise WorkflowError("Choose a date and time in the future, or publish it now.")
+            raise WorkflowError(_("Choose a date and time in the future, or publish it now."))
         on = timezone.localdate(publish_at)
         problems = publication_problems(
             response, published_on=on, late_reason=late_reason, scheduled=True
@@ -1512,7 +1572,7 @@ def publication_schedule(
         )
         row = pending.first()
         if row is not None and row.state == ScheduledPublication.State.RUNNING:
-            raise WorkflowError("It is being published now: it can no longer be changed.")
+            raise WorkflowError(_("It is being published now: it can no longer be changed."))
         changed = row is not None
         if row is None:
             row = ScheduledPublication(response=response)
@@ -1554,9 +1614,9 @@ def publication_schedule_cancel(*, response: Response, acting_user) -> Scheduled
             .first()
         )
         if row is None:
-            raise WorkflowError("There is no scheduled publication to cancel.")
+            raise WorkflowError(_("There is no scheduled publication to cancel."))
         if row.state != ScheduledPublication.State.READY:
-            raise WorkflowError("It is being published now: it can no longer be cancelled.")
+            raise WorkflowError(_("It is being published now: it can no longer be cancelled."))
         row.state = ScheduledPublication.State.CANCELLED
         reason = f"Scheduled publication ({scheduled_time_text(row.publish_at)}) cancelled"
         attribute(row, acting_user=acting_user, reason=reason)
@@ -1658,18 +1718,20 @@ def response_send_copies(
             else versions.order_by("-number")
         ).first()
         if version is None:
-            raise WorkflowError("Copies can only be sent once the response is published.")
+            raise WorkflowError(gettext("Copies can only be sent once the response is published."))
         if version.is_withdrawn:
             raise WorkflowError(
-                f"Version {version.number} was withdrawn: publish a corrected version and send "
-                "its copies."
+                gettext(
+                    "Version %(number)s was withdrawn: publish a corrected version and send its copies."
+                )
+                % {"number": version.number}
             )
         recipients = [a for a in copy_addresses(response.policing_body) if a.address]
         if not recipients:
             raise WorkflowError(
-                "No address is recorded for any copy: the office's admin adds the scrutiny body's "
-                "and the chief officer's, and the service's operator sets HMICFRS's and the Home "
-                "Secretary's."
+                gettext(
+                    "No address is recorded for any copy: the office's admin adds the scrutiny body's and the chief officer's, and the service's operator sets HMICFRS's and the Home Secretary's."
+                )
             )
         _save(
             response,

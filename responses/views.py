@@ -22,6 +22,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import (
@@ -101,7 +103,9 @@ def _action_response(request, pk, action: str) -> Response:
     may take `action` (`responses.workflow.ACTION_ROLES`; the service checks it again)."""
     response = _office_response(request, pk)
     if not may_take(request.user, action, policing_body_id=response.policing_body_id):
-        raise PermissionDenied(f"Your role in this office cannot {action} a response.")
+        raise PermissionDenied(
+            _("Your role in this office cannot %(action)s a response.") % {"action": action}
+        )
     return response
 
 
@@ -317,15 +321,18 @@ def invite(request, pk):
                 names = ", ".join(u.display_name for u in emailed)
                 messages.success(
                     request,
-                    f"The force has been invited to comment by {reply_by}. An email with a link "
-                    f"to this response has been sent to {names}.",
+                    _(
+                        "The force has been invited to comment by %(reply_by)s. An email with a link to this response has been sent to %(names)s."
+                    )
+                    % {"reply_by": reply_by, "names": names},
                 )
             else:
                 messages.warning(
                     request,
-                    f"The force has been invited to comment by {reply_by}, but nobody at "
-                    f"{response.policing_body.force.name} uses Section 55 Tracker, so no email "
-                    "was sent: send the invitation to the chief officer yourself.",
+                    _(
+                        "The force has been invited to comment by %(reply_by)s, but nobody at %(name)s uses Section 55 Tracker, so no email was sent: send the invitation to the chief officer yourself."
+                    )
+                    % {"reply_by": reply_by, "name": response.policing_body.force.name},
                 )
             return _detail(response)
     return render(
@@ -333,7 +340,7 @@ def invite(request, pk):
         "responses/invite.html",
         _base_context(
             response,
-            page_title="Invite the force to comment",
+            page_title=_("Invite the force to comment"),
             form=form,
             problems=problems,
             recipients=recipients,
@@ -397,14 +404,14 @@ def force_comments(request, pk):
         fields=_FORCE_FIELDS,
     )
     if edit.saved:
-        messages.success(request, "The force's comments have been recorded.")
+        messages.success(request, _("The force's comments have been recorded."))
         return _detail(response)
     return render(
         request,
         "responses/force_comments.html",
         _base_context(
             response,
-            page_title="The force's comments",
+            page_title=_("The force's comments"),
             form=edit.form,
             problems=edit.problems,
             conflict=edit.conflict,
@@ -414,9 +421,18 @@ def force_comments(request, pk):
 
 #: The office's own long texts, each on its own page: (field, label, success message).
 TEXT_SECTIONS = {
-    "office_comments": ("{holder}'s comments", "The {holder_lower}'s comments have been saved."),
-    "reply_to_force": ("Reply to the force's comments", "The reply to the force has been saved."),
-    "internal_notes": ("Internal notes", "The internal notes have been saved."),
+    "office_comments": (
+        gettext_lazy("{holder}'s comments"),
+        gettext_lazy("The {holder_lower}'s comments have been saved."),
+    ),
+    "reply_to_force": (
+        gettext_lazy("Reply to the force's comments"),
+        gettext_lazy("The reply to the force has been saved."),
+    ),
+    "internal_notes": (
+        gettext_lazy("Internal notes"),
+        gettext_lazy("The internal notes have been saved."),
+    ),
 }
 
 
@@ -425,7 +441,7 @@ def text_section(request, pk, field):
     """The office's comments (s55(5)(a)), its reply to the force's comments (s55(5)(c)) or its
     internal notes."""
     if field not in TEXT_SECTIONS:
-        raise Http404("No such section")
+        raise Http404(_("No such section"))
     response = _office_response(request, pk)
     holder = response.policing_body.holder_title
     label, done = (
@@ -434,7 +450,7 @@ def text_section(request, pk, field):
     )
     hint = None
     if field == "internal_notes":
-        hint = "For the office only: never published and never shown to the force."
+        hint = _("For the office only: never published and never shown to the force.")
     form_kwargs = {"label": label} | ({"hint": hint} if hint else {})
     initial = {"lock_version": response.lock_version, "text": getattr(response, field)}
     # A public text of a body that publishes bilingually is written in Welsh and English.
@@ -503,7 +519,7 @@ def finding_list(request, pk, kind):
         "responses/finding_list.html",
         _base_context(
             response,
-            page_title="Recommendations" if is_recs else "Areas for improvement",
+            page_title="Recommendations" if is_recs else _("Areas for improvement"),
             page=page,
             rows=page.recommendations if is_recs else page.afis,
             is_recommendations=is_recs,
@@ -516,7 +532,7 @@ def finding_list(request, pk, kind):
 def _row_or_404(page, finding_pk):
     row = page.row_for(finding_pk)
     if row is None:
-        raise Http404("That recommendation is not in this report")
+        raise Http404(_("That recommendation is not in this report"))
     return row
 
 
@@ -580,7 +596,9 @@ def explanation(request, pk, finding_pk):
         findings=[row.finding],
     )
     if edit.saved:
-        messages.success(request, f"The explanation for {row.label} has been saved.")
+        messages.success(
+            request, _("The explanation for %(label)s has been saved.") % {"label": row.label}
+        )
         target = "recommendations" if is_rec else "afis"
         return redirect(
             reverse(f"responses:{target}", args=[response.pk]) + f"#finding-{row.finding.pk}"
@@ -593,7 +611,7 @@ def explanation(request, pk, finding_pk):
         "responses/explanation.html",
         _base_context(
             response,
-            page_title=f"Explanation for {row.label}",
+            page_title=_("Explanation for %(label)s") % {"label": row.label},
             form=form,
             row=row,
             problems=problems,
@@ -631,7 +649,7 @@ def explanation_by_reference(request, pk, finding_pk):
     )
     try:
         if target is None:
-            raise WorkflowError("Choose the explanation to refer to.")
+            raise WorkflowError(_("Choose the explanation to refer to."))
         services.explanation_answer_by_reference(
             response=response,
             finding=row.finding,
@@ -645,7 +663,12 @@ def explanation_by_reference(request, pk, finding_pk):
         return redirect(url)
     messages.success(
         request,
-        f"{row.label} is answered by reference to {target.finding.reference or 'the linked recommendation'} of {target.response.report.title}.",
+        _("%(label)s is answered by reference to %(reference)s of %(title)s.")
+        % {
+            "label": row.label,
+            "reference": target.finding.reference or _("the linked recommendation"),
+            "title": target.response.report.title,
+        },
     )
     return redirect(
         reverse("responses:recommendations", args=[response.pk]) + f"#finding-{finding_pk}"
@@ -662,11 +685,17 @@ def not_for_local_action(request, pk, finding_pk):
     row = _row_or_404(page, finding_pk)
     url = reverse("responses:recommendations", args=[response.pk]) + f"#finding-{finding_pk}"
     if not row.only_for_others:
-        messages.error(request, f"{row.label} is addressed to the force: explain the action on it.")
+        messages.error(
+            request,
+            _("%(label)s is addressed to the force: explain the action on it.")
+            % {"label": row.label},
+        )
         return redirect(url)
     if row.explanation and row.explanation.text.strip():
         messages.error(
-            request, f"{row.label} already has an explanation: change it on its own page."
+            request,
+            _("%(label)s already has an explanation: change it on its own page.")
+            % {"label": row.label},
         )
         return redirect(url)
     try:
@@ -681,7 +710,9 @@ def not_for_local_action(request, pk, finding_pk):
         for problem in error.problems:
             messages.error(request, problem)
     else:
-        messages.success(request, f"{row.label} is explained as not for local action.")
+        messages.success(
+            request, _("%(label)s is explained as not for local action.") % {"label": row.label}
+        )
     return redirect(url)
 
 
@@ -698,12 +729,12 @@ def start_drafting(request, pk):
         except WorkflowError as error:
             problems = error.problems
         else:
-            messages.success(request, "Drafting started.")
+            messages.success(request, _("Drafting started."))
             return _detail(response)
     return render(
         request,
         "responses/start_drafting.html",
-        _base_context(response, page_title="Start drafting", problems=problems),
+        _base_context(response, page_title=_("Start drafting"), problems=problems),
     )
 
 
@@ -720,14 +751,15 @@ def submit(request, pk):
         else:
             messages.success(
                 request,
-                "Submitted for approval. Another member of the office with the approver role "
-                "can now approve it or send it back.",
+                _(
+                    "Submitted for approval. Another member of the office with the approver role can now approve it or send it back."
+                ),
             )
             return _detail(response)
     return render(
         request,
         "responses/submit.html",
-        _base_context(response, page_title="Submit for approval", page=page, problems=problems),
+        _base_context(response, page_title=_("Submit for approval"), page=page, problems=problems),
     )
 
 
@@ -755,14 +787,14 @@ def approve(request, pk):
         except WorkflowError as error:
             problems = error.problems
         else:
-            messages.success(request, "Approved. It can now be published.")
+            messages.success(request, _("Approved. It can now be published."))
             return _detail(response)
     return render(
         request,
         "responses/approve.html",
         _base_context(
             response,
-            page_title="Approve the response",
+            page_title=_("Approve the response"),
             page=page,
             form=form,
             problems=problems,
@@ -778,53 +810,55 @@ REASON_ACTIONS = {
     "send-back": (
         "send back",
         services.response_send_back,
-        "Send the response back to drafting",
-        "Why are you sending it back?",
-        "Say what needs to change. The drafters see this in the response's history.",
-        "Send back",
-        "Sent back to drafting.",
+        gettext_lazy("Send the response back to drafting"),
+        gettext_lazy("Why are you sending it back?"),
+        gettext_lazy("Say what needs to change. The drafters see this in the response's history."),
+        gettext_lazy("Send back"),
+        gettext_lazy("Sent back to drafting."),
     ),
     "not-required": (
         "mark as not required",
         services.response_mark_not_required,
-        "Mark the response as not required",
-        "Why is no response required?",
-        "For example: the force is clearly not the subject of this national report, or a "
-        "force-specific report carries the same recommendations and is answered instead.",
-        "Mark as not required",
-        "Marked as not required.",
+        gettext_lazy("Mark the response as not required"),
+        gettext_lazy("Why is no response required?"),
+        gettext_lazy(
+            "For example: the force is clearly not the subject of this national report, or a force-specific report carries the same recommendations and is answered instead."
+        ),
+        gettext_lazy("Mark as not required"),
+        gettext_lazy("Marked as not required."),
     ),
     "reinstate": (
         "reinstate",
         services.response_reinstate,
-        "Reinstate the response",
-        "Why is a response needed after all?",
+        gettext_lazy("Reinstate the response"),
+        gettext_lazy("Why is a response needed after all?"),
         "",
         "Reinstate",
-        "Reinstated: the response is not started.",
+        gettext_lazy("Reinstated: the response is not started."),
     ),
     "amend": (
         "amend",
         services.response_amend,
-        "Amend the published response",
-        "Why is the published response being amended?",
-        "The published version stays on the website until the amended one is published. The "
-        "reason is published with the new version.",
-        "Start the amendment",
-        "The response is open for amendment.",
+        gettext_lazy("Amend the published response"),
+        gettext_lazy("Why is the published response being amended?"),
+        gettext_lazy(
+            "The published version stays on the website until the amended one is published. The reason is published with the new version."
+        ),
+        gettext_lazy("Start the amendment"),
+        gettext_lazy("The response is open for amendment."),
     ),
     "withdraw": (
         "withdraw",
         services.response_withdraw,
-        "Withdraw the published version",
-        "Why is it being withdrawn?",
-        "Its page and PDF stop being served at once. This reason is published in a note with "
-        "the date, in place of the text, so write it for the public (for example: personal "
-        "data was published by mistake). That the response was published on its date stays "
-        "on the record; you can then amend it and publish a corrected version.",
-        "Withdraw this version",
-        "Withdrawn: the public page now shows the note. Amend the response to publish a "
-        "corrected version.",
+        gettext_lazy("Withdraw the published version"),
+        gettext_lazy("Why is it being withdrawn?"),
+        gettext_lazy(
+            "Its page and PDF stop being served at once. This reason is published in a note with the date, in place of the text, so write it for the public (for example: personal data was published by mistake). That the response was published on its date stays on the record; you can then amend it and publish a corrected version."
+        ),
+        gettext_lazy("Withdraw this version"),
+        gettext_lazy(
+            "Withdrawn: the public page now shows the note. Amend the response to publish a corrected version."
+        ),
     ),
 }
 
@@ -851,7 +885,7 @@ def redactions(request, pk):
         except WorkflowError as error:
             problems = error.problems
         else:
-            messages.success(request, "The passage is redacted in what the public will see.")
+            messages.success(request, _("The passage is redacted in what the public will see."))
             return redirect("responses:redactions", pk=response.pk)
     return render(
         request,
@@ -892,7 +926,7 @@ def redaction_remove(request, pk, redaction_pk):
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The redaction is removed: the passage will be published.")
+        messages.success(request, _("The redaction is removed: the passage will be published."))
     return redirect("responses:redactions", pk=response.pk)
 
 
@@ -971,8 +1005,9 @@ def publish(request, pk):
         else:
             messages.success(
                 request,
-                "Published. Now send copies to HMICFRS and the Home Secretary (s55(6)) and "
-                "record when you did.",
+                _(
+                    "Published. Now send copies to HMICFRS and the Home Secretary (s55(6)) and record when you did."
+                ),
             )
             return redirect("responses:copies", pk=response.pk)
     late = not response.published_on and deadlines.is_late(due=response.due_date, on=today)
@@ -980,7 +1015,7 @@ def publish(request, pk):
         request,
         "responses/publish.html",
         _base_context(
-            response, page_title="Publish the response", form=form, problems=problems, late=late
+            response, page_title=_("Publish the response"), form=form, problems=problems, late=late
         ),
     )
 
@@ -997,7 +1032,7 @@ def send_copies(request, pk):
     else:
         messages.success(
             request,
-            "The copies are being sent: each date is recorded when its email has gone.",
+            _("The copies are being sent: each date is recorded when its email has gone."),
         )
     return redirect("responses:copies", pk=response.pk)
 
@@ -1034,7 +1069,8 @@ def schedule(request, pk):
         else:
             messages.success(
                 request,
-                f"Scheduled: it will be published on {services.scheduled_time_text(row.publish_at)}.",
+                _("Scheduled: it will be published on %(scheduled_time_text)s.")
+                % {"scheduled_time_text": services.scheduled_time_text(row.publish_at)},
             )
             for warning in warnings:
                 messages.warning(request, warning)
@@ -1067,7 +1103,7 @@ def schedule_cancel(request, pk):
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The scheduled publication is cancelled.")
+        messages.success(request, _("The scheduled publication is cancelled."))
     return _detail(response)
 
 
@@ -1101,14 +1137,14 @@ def copies(request, pk):
         fields=_COPY_FIELDS,
     )
     if edit.saved:
-        messages.success(request, "The copies sent have been recorded.")
+        messages.success(request, _("The copies sent have been recorded."))
         return _detail(response)
     return render(
         request,
         "responses/copies.html",
         _base_context(
             response,
-            page_title="Copies sent",
+            page_title=_("Copies sent"),
             version=version,
             copy_addresses=s55_copies.copy_addresses(body),
             copy_emails=(
@@ -1143,9 +1179,9 @@ def force_edit(request, pk):
     the office's drafters). After the reply-by date they can still submit: it is marked late."""
     response = get_response_for(request.user, pk)
     if not is_force_contributor_for(request.user, response):
-        raise PermissionDenied("Only the force's contributors write the force's comments.")
+        raise PermissionDenied(_("Only the force's contributors write the force's comments."))
     if request.method == "GET" and not can_edit_force_comments(request.user, response):
-        messages.info(request, "The force's comments can no longer be changed here.")
+        messages.info(request, _("The force's comments can no longer be changed here."))
         return _detail(response)
     page = _page(response)
     force = response.policing_body.force
@@ -1194,20 +1230,20 @@ def force_edit(request, pk):
             late = deadlines.is_late(due=response.force_reply_by, on=_today())
             messages.success(
                 request,
-                "Your comments have been submitted to "
-                f"{response.policing_body.office_name}"
-                + (", after the reply-by date" if late else "")
-                + ". They can no longer be changed here.",
+                _("Your comments have been submitted to %(office_name)s")
+                % {"office_name": response.policing_body.office_name}
+                + (_(", after the reply-by date") if late else "")
+                + _(". They can no longer be changed here."),
             )
             return _detail(response)
-        messages.success(request, "Draft saved. Submit it to the office when it is ready.")
+        messages.success(request, _("Draft saved. Submit it to the office when it is ready."))
         return redirect("responses:force-edit", pk=response.pk)
     return render(
         request,
         "responses/force_edit.html",
         _base_context(
             response,
-            page_title="The force's comments",
+            page_title=_("The force's comments"),
             form=edit.form,
             problems=edit.problems,
             conflict=edit.conflict,

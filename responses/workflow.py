@@ -6,6 +6,8 @@ tables through `check_action` with the acting user. A refused change raises `Wor
 (`ActionNotAllowed` when the person lacks the role), whose message tells a person what to do.
 """
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Membership
 from core import locking
 from core.errors import DomainError
@@ -112,8 +114,10 @@ def check_transition(current: str, target: Status, action: str) -> None:
         return
     allowed = ", ".join(s.label.lower() for s in sources_for(target, action))
     raise WorkflowError(
-        f"You cannot {action} a response that is {current.label.lower()}. "
-        f"This is only possible when it is {allowed}."
+        _(
+            "You cannot %(action)s a response that is %(lower)s. This is only possible when it is %(allowed)s."
+        )
+        % {"action": action, "lower": current.label.lower(), "allowed": allowed}
     )
 
 

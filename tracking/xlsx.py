@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
+from django.utils.functional import Promise
+
 #: Characters XML 1.0 cannot hold (tab, line feed and carriage return are allowed).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system, as every reader counts it
@@ -83,6 +85,8 @@ def _cell(ref: str, value) -> str:
     """One cell's XML, or "" for an empty one."""
     if value is None or value == "":
         return ""
+    if isinstance(value, Promise):
+        value = str(value)  # a translated label, in the language of the request
     if isinstance(value, str):
         return f'<c r="{ref}" s="{_TEXT}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
     if isinstance(value, bool):

@@ -38,6 +38,8 @@ import copy
 import re
 from datetime import date
 
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
 from core.errors import DomainError
 
 from . import parser
@@ -54,11 +56,11 @@ __all__ = [
 PAYLOAD_VERSION = 1
 
 FINDING_KIND_LABELS = {
-    parser.KEY_FINDING: "Key finding",
-    parser.CAUSE_OF_CONCERN: "Cause of concern",
-    parser.RECOMMENDATION: "Recommendation",
-    parser.AFI: "Area for improvement",
-    parser.PRACTICE: "Innovative or promising practice",
+    parser.KEY_FINDING: gettext_lazy("Key finding"),
+    parser.CAUSE_OF_CONCERN: gettext_lazy("Cause of concern"),
+    parser.RECOMMENDATION: gettext_lazy("Recommendation"),
+    parser.AFI: gettext_lazy("Area for improvement"),
+    parser.PRACTICE: gettext_lazy("Innovative or promising practice"),
 }
 COMMENT_TARGETS = {
     "force_comments": "The chief officer's comments",
@@ -218,7 +220,10 @@ def _index(entries: list[dict], entry_id: str, what: str) -> int:
     for index, entry in enumerate(entries):
         if entry.get("id") == entry_id:
             return index
-    raise DraftError(f"That {what} is no longer in the draft: the page may be out of date.")
+    raise DraftError(
+        gettext("That %(what)s is no longer in the draft: the page may be out of date.")
+        % {"what": what}
+    )
 
 
 def find_item(payload: dict, item_id: str) -> dict:
@@ -312,14 +317,14 @@ def update_item(
     force_comment: str = "",
 ) -> None:
     if kind not in FINDING_KIND_LABELS:
-        raise DraftError("Choose what kind of item this is.")
+        raise DraftError(gettext("Choose what kind of item this is."))
     if not text.strip():
-        raise DraftError("Enter the text of the item, or delete it.")
+        raise DraftError(gettext("Enter the text of the item, or delete it."))
     bad = [a for a in addressees if a not in parser.ADDRESSEES]
     if bad:
-        raise DraftError(f"Unknown addressee: {', '.join(bad)}.")
+        raise DraftError(gettext("Unknown addressee: %(join)s.") % {"join": ", ".join(bad)})
     if explanation_kind not in EXPLANATION_KINDS:
-        raise DraftError("Choose a kind of explanation from the list.")
+        raise DraftError(gettext("Choose a kind of explanation from the list."))
     item = find_item(payload, item_id)
     if kind != item["kind"] and reference.strip() == item["reference"]:
         reference = next_reference(payload, kind, excluding=item_id)
@@ -342,7 +347,7 @@ def move_item(payload: dict, item_id: str, direction: str) -> None:
     index = _index(items, item_id, "item")
     other = index - 1 if direction == "up" else index + 1
     if direction not in ("up", "down") or not 0 <= other < len(items):
-        raise DraftError("That item cannot move further.")
+        raise DraftError(gettext("That item cannot move further."))
     items[index], items[other] = items[other], items[index]
 
 
@@ -351,7 +356,7 @@ def merge_item_with_next(payload: dict, item_id: str) -> None:
     items = payload["items"]
     index = _index(items, item_id, "item")
     if index + 1 >= len(items):
-        raise DraftError("This is the last item: there is nothing after it to merge with.")
+        raise DraftError(gettext("This is the last item: there is nothing after it to merge with."))
     first, second = items[index], items[index + 1]
     first["text"] = (first["text"].rstrip() + "\n\n" + second["text"].lstrip()).strip()
     first["spans"] = first["spans"] + [s for s in second["spans"] if s not in first["spans"]]
@@ -383,8 +388,10 @@ def split_item(payload: dict, item_id: str, text: str) -> None:
     parts = [part.strip() for part in _SPLIT_RE.split(text) if part.strip()]
     if len(parts) < 2:
         raise DraftError(
-            f"Put a line with only {SPLIT_MARK} where each new item should start, or use "
-            "“Change” to edit the text."
+            gettext(
+                "Put a line with only %(SPLIT_MARK)s where each new item should start, or use “Change” to edit the text."
+            )
+            % {"SPLIT_MARK": SPLIT_MARK}
         )
     items = payload["items"]
     index = _index(items, item_id, "item")
@@ -442,9 +449,9 @@ def unplace_item(payload: dict, item_id: str) -> None:
 def add_item(payload: dict, *, kind: str, text: str, after: str | None = None) -> dict:
     """A new item typed by staff (it has no source in the document)."""
     if kind not in FINDING_KIND_LABELS:
-        raise DraftError("Choose what kind of item to add.")
+        raise DraftError(gettext("Choose what kind of item to add."))
     if not text.strip():
-        raise DraftError("Enter the text of the new item.")
+        raise DraftError(gettext("Enter the text of the new item."))
     item = _blank_item(payload, kind, text.strip(), [], "added")
     item["reference"] = next_reference(payload, kind)
     items = payload["items"]
@@ -465,7 +472,7 @@ def _text_entry(payload: dict, entry_id: str) -> tuple[list[dict], int]:
         for index, entry in enumerate(payload[group]):
             if entry["id"] == entry_id:
                 return payload[group], index
-    raise DraftError("That text is no longer in the draft: the page may be out of date.")
+    raise DraftError(gettext("That text is no longer in the draft: the page may be out of date."))
 
 
 def place_text(payload: dict, entry_id: str, target: str) -> None:
@@ -487,7 +494,7 @@ def place_text(payload: dict, entry_id: str, target: str) -> None:
         payload["report"]["title"] = " ".join(text.split())[:300]
         payload["report"]["spans"]["title"] = entry["spans"]
     else:
-        raise DraftError("Choose where to place the text.")
+        raise DraftError(gettext("Choose where to place the text."))
     del group[index]
     _tidy(payload)
 
@@ -500,7 +507,9 @@ def split_text(payload: dict, entry_id: str, source: str) -> None:
     if len(spans) < 2:
         paragraphs = [p for p in re.split(r"\n\s*\n", entry["text"]) if p.strip()]
         if len(paragraphs) < 2:
-            raise DraftError("This text is a single paragraph: it cannot be split further.")
+            raise DraftError(
+                gettext("This text is a single paragraph: it cannot be split further.")
+            )
         pieces = [(paragraph.strip(), spans) for paragraph in paragraphs]
     else:
         pieces = [(_source_text(source, [span]), [span]) for span in spans]
@@ -595,7 +604,7 @@ def set_judgements(payload: dict, judgements: list[tuple[str, str, str]]) -> Non
                 )
             continue
         if grade not in parser.GRADES:
-            raise DraftError(f"Choose a grade for {area.strip()}.")
+            raise DraftError(gettext("Choose a grade for %(strip)s.") % {"strip": area.strip()})
         entry = existing.get(judgement_id) or {"id": _new_id(payload, "j"), "spans": []}
         entry = {**entry, "area": area.strip()[:200], "grade": grade}
         kept.append(entry)
@@ -674,26 +683,38 @@ def check_ready(payload: dict, *, today: date) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     report = payload["report"]
     if not report["title"].strip():
-        problems.append(("report-details", "Enter the report's title."))
+        problems.append(("report-details", gettext("Enter the report's title.")))
     published = _date(report["published_on"])
     if published is None:
-        problems.append(("report-details", "Enter the date HMICFRS published the report."))
+        problems.append(("report-details", gettext("Enter the date HMICFRS published the report.")))
     elif published > today:
         problems.append(
-            ("report-details", "The report's publication date cannot be in the future.")
+            (
+                "report-details",
+                gettext("The report's publication date cannot be in the future."),
+            )
         )
     if payload["not_placed"]:
         count = len(payload["not_placed"])
         problems.append(
             (
                 "not-placed",
-                f"Place or discard the {count} part{'s' if count != 1 else ''} of the text that "
-                "could not be placed.",
+                ngettext(
+                    "Place or discard the %(count)s part of the text that could not be placed.",
+                    "Place or discard the %(count)s parts of the text that could not be placed.",
+                    count,
+                )
+                % {"count": count},
             )
         )
     for item in payload["items"]:
         if not item["text"].strip():
-            problems.append((f"item-{item['id']}", "An item has no text: enter it or delete it."))
+            problems.append(
+                (
+                    "item-%(value)s" % {"value": item["id"]},
+                    gettext("An item has no text: enter it or delete it."),
+                )
+            )
     response = payload["response"]
     if response["include"]:
         response_date = _date(response["published_on"])
@@ -701,24 +722,32 @@ def check_ready(payload: dict, *, today: date) -> list[tuple[str, str]]:
             problems.append(
                 (
                     "response-details",
-                    "Enter the date the response was published: the document does not say, and "
-                    "the on-time record depends on it.",
+                    gettext(
+                        "Enter the date the response was published: the document does not say, and the on-time record depends on it."
+                    ),
                 )
             )
         elif published is not None and response_date < published:
             problems.append(
-                ("response-details", "The response cannot have been published before the report.")
+                (
+                    "response-details",
+                    gettext("The response cannot have been published before the report."),
+                )
             )
         elif response_date > today:
             problems.append(
-                ("response-details", "The date the response was published cannot be in the future.")
+                (
+                    "response-details",
+                    gettext("The date the response was published cannot be in the future."),
+                )
             )
         if not response["office_comments"]["text"].strip():
             problems.append(
                 (
                     "response-details",
-                    "The office's comments are empty: place them, or choose not to import a "
-                    "response.",
+                    gettext(
+                        "The office's comments are empty: place them, or choose not to import a response."
+                    ),
                 )
             )
     return problems

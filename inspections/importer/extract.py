@@ -19,6 +19,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 __all__ = [
     "MAX_BYTES",
     "MAX_TEXT_CHARACTERS",
@@ -37,7 +40,7 @@ MAX_TEXT_CHARACTERS = 2_000_000
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 MAX_PDF_PAGES = 600
 
-_SIZE_HINT = "Split the document, or paste only the parts you need."
+_SIZE_HINT = gettext_lazy("Split the document, or paste only the parts you need.")
 
 
 class ExtractionError(Exception):
@@ -69,7 +72,7 @@ def _finish(extracted: Extracted) -> Extracted:
     extracted.text = extracted.text.replace("\x00", "")
     if not extracted.text.strip():
         raise ExtractionError(
-            "There is no text in this document. Check it is the right one, or paste its text."
+            _("There is no text in this document. Check it is the right one, or paste its text.")
         )
     if len(extracted.text) > MAX_TEXT_CHARACTERS:
         raise ExtractionError(
@@ -84,10 +87,13 @@ def extract_pasted(text: str) -> Extracted:
     size = len(text.encode("utf-8", errors="replace"))
     if size > MAX_BYTES:
         raise ExtractionError(
-            f"The pasted text is {_megabytes(size)}; the most the importer takes is 2 MB. {_SIZE_HINT}"
+            _(
+                "The pasted text is %(megabytes)s; the most the importer takes is 2 MB. %(SIZE_HINT)s"
+            )
+            % {"megabytes": _megabytes(size), "SIZE_HINT": _SIZE_HINT}
         )
     if not text.strip():
-        raise ExtractionError("Paste the text of the report or response, or choose a file.")
+        raise ExtractionError(_("Paste the text of the report or response, or choose a file."))
     if looks_like_html(text):
         return _finish(_from_html(text))
     return _finish(Extracted(text, "text"))
@@ -112,10 +118,11 @@ _SIGNATURES = [
 def extract_upload(data: bytes, *, filename: str = "") -> Extracted:
     """Read an uploaded file of any kind, or raise ExtractionError with a helpful message."""
     if not data:
-        raise ExtractionError("The file is empty. Choose the file again, or paste the text.")
+        raise ExtractionError(_("The file is empty. Choose the file again, or paste the text."))
     if len(data) > MAX_BYTES:
         raise ExtractionError(
-            f"The file is {_megabytes(len(data))}; the most the importer takes is 2 MB. {_SIZE_HINT}"
+            _("The file is %(megabytes)s; the most the importer takes is 2 MB. %(SIZE_HINT)s")
+            % {"megabytes": _megabytes(len(data)), "SIZE_HINT": _SIZE_HINT}
         )
     head = data[:1024]
     if b"%PDF-" in head:
@@ -124,19 +131,23 @@ def extract_upload(data: bytes, *, filename: str = "") -> Extracted:
         return _finish(_from_zip(data))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ExtractionError(
-            "This is an older Word (.doc) or Office file. Open it in Word, save it as a .docx "
-            "or PDF, and upload that instead."
+            _(
+                "This is an older Word (.doc) or Office file. Open it in Word, save it as a .docx or PDF, and upload that instead."
+            )
         )
     if data.lstrip().startswith(b"{\\rtf"):
         raise ExtractionError(
-            "This is a Rich Text (.rtf) file. Open it in Word, save it as a .docx, and upload "
-            "that instead, or paste its text."
+            _(
+                "This is a Rich Text (.rtf) file. Open it in Word, save it as a .docx, and upload that instead, or paste its text."
+            )
         )
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
             raise ExtractionError(
-                f"This file is {what}, not a document the importer can read. Upload a Word "
-                "document (.docx), a PDF with text in it, a web page (.html) or a text file."
+                _(
+                    "This file is %(what)s, not a document the importer can read. Upload a Word document (.docx), a PDF with text in it, a web page (.html) or a text file."
+                )
+                % {"what": what}
             )
     text = _decode(data)
     if looks_like_html(text):
@@ -162,8 +173,9 @@ def _decode(data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError as error:
                 raise ExtractionError(
-                    "This file says it is Unicode text but is damaged. Open it and save it again "
-                    "as plain text (UTF-8), or paste its text."
+                    _(
+                        "This file says it is Unicode text but is damaged. Open it and save it again as plain text (UTF-8), or paste its text."
+                    )
                 ) from error
     try:
         text = data.decode("utf-8")
@@ -180,9 +192,8 @@ def _decode(data: bytes) -> str:
     return text
 
 
-_NOT_TEXT = (
-    "This file is not text, a Word document (.docx), a PDF or a web page, so the importer cannot "
-    "read it. Upload one of those, or paste the text."
+_NOT_TEXT = gettext_lazy(
+    "This file is not text, a Word document (.docx), a PDF or a web page, so the importer cannot read it. Upload one of those, or paste the text."
 )
 
 
@@ -193,8 +204,9 @@ def _from_zip(data: bytes) -> Extracted:
         unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise ExtractionError(
-            "This file looks like a Word document but is damaged. Open it in Word, save it again, "
-            "and upload it, or paste its text."
+            _(
+                "This file looks like a Word document but is damaged. Open it in Word, save it again, and upload it, or paste its text."
+            )
         ) from error
     if "word/document.xml" not in names:
         if "content.xml" in names:
@@ -206,11 +218,15 @@ def _from_zip(data: bytes) -> Extracted:
         else:
             what = "a ZIP archive"
         raise ExtractionError(
-            f"This file is {what}, not a Word document. Save the document as a .docx or PDF and "
-            "upload that, or paste its text."
+            _(
+                "This file is %(what)s, not a Word document. Save the document as a .docx or PDF and upload that, or paste its text."
+            )
+            % {"what": what}
         )
     if unpacked > MAX_UNPACKED_BYTES:
-        raise ExtractionError(f"This Word document is too large to read. {_SIZE_HINT}")
+        raise ExtractionError(
+            _("This Word document is too large to read. %(SIZE_HINT)s") % {"SIZE_HINT": _SIZE_HINT}
+        )
     return _from_docx(data)
 
 
@@ -246,8 +262,9 @@ def _from_docx(data: bytes) -> Extracted:
         raise
     except Exception as error:  # noqa: BLE001 - untrusted file, any parser failure
         raise ExtractionError(
-            "This Word document could not be read: it may be damaged or protected. Open it in "
-            "Word, save it again (or as a PDF) and upload that, or paste its text."
+            _(
+                "This Word document could not be read: it may be damaged or protected. Open it in Word, save it again (or as a PDF) and upload that, or paste its text."
+            )
         ) from error
     notes = []
     if "txbxContent" in body_xml:
@@ -357,17 +374,20 @@ def _from_pdf(data: bytes) -> Extracted:
         message = str(error).lower()
         if "password" in message or "encrypt" in message:
             raise ExtractionError(
-                "This PDF is protected by a password. Save an unprotected copy and upload that, "
-                "or paste its text."
+                _(
+                    "This PDF is protected by a password. Save an unprotected copy and upload that, or paste its text."
+                )
             ) from error
         raise ExtractionError(
-            "This PDF could not be read: it may be damaged. Open it, copy the text and paste it, "
-            "or save it again and upload the new copy."
+            _(
+                "This PDF could not be read: it may be damaged. Open it, copy the text and paste it, or save it again and upload the new copy."
+            )
         ) from error
     if not text.strip():
         raise ExtractionError(
-            "This PDF has no text in it that can be read: it is probably a scanned image. Paste "
-            "the text instead, or upload the Word version of the document."
+            _(
+                "This PDF has no text in it that can be read: it is probably a scanned image. Paste the text instead, or upload the Word version of the document."
+            )
         )
     notes = ["Text was read from the PDF's layout: check that paragraphs and lists came out right."]
     return Extracted(text.replace("\x0c", "\n\n"), "pdf", notes)
@@ -453,12 +473,15 @@ def _from_html(html: str) -> Extracted:
         _walk(root, out, [], (Comment, Doctype), NavigableString)
     except RecursionError as error:
         raise ExtractionError(
-            "This web page is nested too deeply to read. Copy its text from the browser and paste "
-            "that instead."
+            _(
+                "This web page is nested too deeply to read. Copy its text from the browser and paste that instead."
+            )
         ) from error
     except Exception as error:  # noqa: BLE001 - untrusted markup, any parser failure
         raise ExtractionError(
-            "This web page could not be read. Copy its text from the browser and paste that instead."
+            _(
+                "This web page could not be read. Copy its text from the browser and paste that instead."
+            )
         ) from error
     joined = "".join(out)
     joined = _BREAKS_RE.sub(lambda m: "\n\n" if _PARAGRAPH in m.group(0) else "\n", joined)

@@ -4,6 +4,8 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.forms import GovukDateField
 from inspections.models import Addressee, Grade, GradingFramework, ReportType, Scope
@@ -12,27 +14,29 @@ from . import draft as drafts
 from .extract import MAX_BYTES
 
 _EXPLANATION_KIND_CHOICES = [
-    ("", "Not given"),
-    ("action_taken", "Action taken"),
-    ("action_proposed", "Action proposed"),
-    ("no_action", "No action"),
+    ("", gettext_lazy("Not given")),
+    ("action_taken", gettext_lazy("Action taken")),
+    ("action_proposed", gettext_lazy("Action proposed")),
+    ("no_action", gettext_lazy("No action")),
 ]
 
 
 class ImportStartForm(forms.Form):
     text = forms.CharField(
-        label="Paste the text",
+        label=gettext_lazy("Paste the text"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
-        help_text="The whole document: an HMICFRS report or its summary page, or a response your "
-        "office published before. Up to 2 MB.",
+        help_text=gettext_lazy(
+            "The whole document: an HMICFRS report or its summary page, or a response your office published before. Up to 2 MB."
+        ),
     )
     upload = forms.FileField(
-        label="Or upload a file",
+        label=gettext_lazy("Or upload a file"),
         required=False,
-        help_text="A Word document (.docx), a PDF with text in it, a web page (.html) or a text "
-        "file, up to 2 MB.",
+        help_text=gettext_lazy(
+            "A Word document (.docx), a PDF with text in it, a web page (.html) or a text file, up to 2 MB."
+        ),
     )
 
     def clean(self):
@@ -46,37 +50,43 @@ class ImportStartForm(forms.Form):
                 "is 2 MB. Split the document, or paste only the parts you need.",
             )
         elif text.strip() and upload is not None:
-            self.add_error("text", "Paste the text or upload a file, not both.")
+            self.add_error("text", _("Paste the text or upload a file, not both."))
         elif not text.strip() and upload is None and "upload" not in self.errors:
-            self.add_error("text", "Paste the text of the document, or upload a file.")
+            self.add_error("text", _("Paste the text of the document, or upload a file."))
         return cleaned
 
 
 class ReportDetailsForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=300)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     published_on = GovukDateField(
-        label="Date published",
-        help_text="The day HMICFRS published the report, for example 7 1 2020.",
+        label=gettext_lazy("Date published"),
+        help_text=gettext_lazy("The day HMICFRS published the report, for example 7 1 2020."),
         max_value=timezone.localdate,
     )
-    report_type = forms.ChoiceField(label="Type of report", choices=ReportType.choices)
+    report_type = forms.ChoiceField(
+        label=gettext_lazy("Type of report"), choices=ReportType.choices
+    )
     inspection_type_label = forms.CharField(
-        label="Type of inspection, as your office describes it",
+        label=gettext_lazy("Type of inspection, as your office describes it"),
         max_length=100,
         required=False,
-        help_text='For example "Thematic".',
+        help_text=gettext_lazy('For example "Thematic".'),
     )
-    scope = forms.ChoiceField(label="Scope", choices=Scope.choices, widget=forms.RadioSelect)
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"), choices=Scope.choices, widget=forms.RadioSelect
+    )
     forces = forms.MultipleChoiceField(
-        label="Forces inspected",
+        label=gettext_lazy("Forces inspected"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave empty for a national report about all forces.",
+        help_text=gettext_lazy("Leave empty for a national report about all forces."),
     )
     grading_framework = forms.ChoiceField(
-        label="Grading", choices=GradingFramework.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Grading"), choices=GradingFramework.choices, widget=forms.RadioSelect
     )
-    hmicfrs_url = forms.URLField(label="HMICFRS web address", required=False, max_length=500)
+    hmicfrs_url = forms.URLField(
+        label=gettext_lazy("HMICFRS web address"), required=False, max_length=500
+    )
 
     def __init__(self, *args, force_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,19 +109,23 @@ class ReportDetailsForm(forms.Form):
 class JudgementForm(forms.Form):
     id = forms.CharField(required=False, widget=forms.HiddenInput)
     area = forms.CharField(
-        label="Area",
+        label=gettext_lazy("Area"),
         max_length=200,
         required=False,
-        help_text='For example "Investigating crime" or "Overall". Leave empty to remove it.',
+        help_text=gettext_lazy(
+            'For example "Investigating crime" or "Overall". Leave empty to remove it.'
+        ),
     )
     grade = forms.ChoiceField(
-        label="Grade", choices=[("", "Choose a grade"), *Grade.choices], required=False
+        label=gettext_lazy("Grade"),
+        choices=[("", gettext_lazy("Choose a grade")), *Grade.choices],
+        required=False,
     )
 
     def clean(self):
         cleaned = super().clean()
         if (cleaned.get("area") or "").strip() and not cleaned.get("grade"):
-            self.add_error("grade", "Choose the grade for this area.")
+            self.add_error("grade", _("Choose the grade for this area."))
         return cleaned
 
 
@@ -120,49 +134,59 @@ JudgementFormSet = forms.formset_factory(JudgementForm, extra=2, max_num=60)
 
 class ResponseDetailsForm(forms.Form):
     include = forms.BooleanField(
-        label="Import the response as published by the office",
+        label=gettext_lazy("Import the response as published by the office"),
         required=False,
-        help_text="Untick to import only the report.",
+        help_text=gettext_lazy("Untick to import only the report."),
     )
     published_on = GovukDateField(
-        label="Date the response was published",
+        label=gettext_lazy("Date the response was published"),
         required=False,
-        help_text="The day your office published it, for example 20 2 2020.",
+        help_text=gettext_lazy("The day your office published it, for example 20 2 2020."),
         max_value=timezone.localdate,
     )
     published_url = forms.URLField(
-        label="Web address of the published response", required=False, max_length=500
+        label=gettext_lazy("Web address of the published response"), required=False, max_length=500
     )
     office_comments = forms.CharField(
-        label="The office's comments", required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label=gettext_lazy("The office's comments"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     force_comments = forms.CharField(
-        label="The chief officer's comments",
+        label=gettext_lazy("The chief officer's comments"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     force_comments_author_name = forms.CharField(
-        label="Chief officer's comments: who gave them", max_length=200, required=False
+        label=gettext_lazy("Chief officer's comments: who gave them"),
+        max_length=200,
+        required=False,
     )
     force_comments_author_role = forms.CharField(
-        label="Chief officer's comments: their role", max_length=200, required=False
+        label=gettext_lazy("Chief officer's comments: their role"), max_length=200, required=False
     )
     reply_to_force = forms.CharField(
-        label="The office's reply to the chief officer's comments",
+        label=gettext_lazy("The office's reply to the chief officer's comments"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    signatory_name = forms.CharField(label="Signed by", max_length=200, required=False)
-    signatory_title = forms.CharField(label="Their title", max_length=200, required=False)
+    signatory_name = forms.CharField(
+        label=gettext_lazy("Signed by"), max_length=200, required=False
+    )
+    signatory_title = forms.CharField(
+        label=gettext_lazy("Their title"), max_length=200, required=False
+    )
     ticked = forms.MultipleChoiceField(
-        label="The office's checklist: what was done",
+        label=gettext_lazy("The office's checklist: what was done"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     copies_sent_on = GovukDateField(
-        label="Date the copies were sent",
+        label=gettext_lazy("Date the copies were sent"),
         required=False,
-        help_text="The document does not say; leave empty to record the publication date.",
+        help_text=gettext_lazy(
+            "The document does not say; leave empty to record the publication date."
+        ),
         max_value=timezone.localdate,
     )
 
@@ -179,7 +203,7 @@ class ResponseDetailsForm(forms.Form):
         if published and sent and sent < published:
             self.add_error(
                 "copies_sent_on",
-                "The copies cannot have been sent before the response was published.",
+                _("The copies cannot have been sent before the response was published."),
             )
         return cleaned
 
@@ -207,49 +231,51 @@ def _iso(value: date | None) -> str:
 
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What it is",
+        label=gettext_lazy("What it is"),
         choices=list(drafts.FINDING_KIND_LABELS.items()),
         widget=forms.RadioSelect,
     )
     reference = forms.CharField(
-        label="Reference",
+        label=gettext_lazy("Reference"),
         max_length=30,
         required=False,
-        help_text='For example "R1" or "AFI 3".',
+        help_text=gettext_lazy('For example "R1" or "AFI 3".'),
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     text = forms.CharField(
-        label="Text",
+        label=gettext_lazy("Text"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text='Bullets start with "- "; leave a blank line between paragraphs.',
+        help_text=gettext_lazy('Bullets start with "- "; leave a blank line between paragraphs.'),
     )
     addressees = forms.MultipleChoiceField(
-        label="Recommendations: addressed to",
+        label=gettext_lazy("Recommendations: addressed to"),
         choices=Addressee.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     timescale_text = forms.CharField(
-        label="Recommendations: timescale, as written",
+        label=gettext_lazy("Recommendations: timescale, as written"),
         max_length=200,
         required=False,
-        help_text='For example "immediately", "within six months" or "by 31 March 2025".',
+        help_text=gettext_lazy(
+            'For example "immediately", "within six months" or "by 31 March 2025".'
+        ),
     )
     cause = forms.ChoiceField(
-        label="Recommendations: belongs to the cause of concern", required=False
+        label=gettext_lazy("Recommendations: belongs to the cause of concern"), required=False
     )
     explanation_kind = forms.ChoiceField(
-        label="The office's explanation: kind",
+        label=gettext_lazy("The office's explanation: kind"),
         choices=_EXPLANATION_KIND_CHOICES,
         required=False,
     )
     explanation = forms.CharField(
-        label="The office's explanation for this item, if the response gave one",
+        label=gettext_lazy("The office's explanation for this item, if the response gave one"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     force_comment = forms.CharField(
-        label="The chief officer's comment on this item, if the response gave one",
+        label=gettext_lazy("The chief officer's comment on this item, if the response gave one"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -257,7 +283,10 @@ class ItemForm(forms.Form):
     def __init__(self, *args, causes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cause"].choices = [("", "None")] + [
-            (cause["id"], (cause["reference"] or "Cause of concern") + ": " + cause["text"][:80])
+            (
+                cause["id"],
+                (cause["reference"] or _("Cause of concern")) + ": " + cause["text"][:80],
+            )
             for cause in causes
         ]
         if not causes:
@@ -266,16 +295,16 @@ class ItemForm(forms.Form):
 
 class ItemAddForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What it is",
+        label=gettext_lazy("What it is"),
         choices=list(drafts.FINDING_KIND_LABELS.items()),
         widget=forms.RadioSelect,
     )
-    text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class SplitForm(forms.Form):
     text = forms.CharField(
-        label="Text, with a line of --- where each new item starts",
+        label=gettext_lazy("Text, with a line of --- where each new item starts"),
         widget=forms.Textarea(attrs={"rows": 14}),
         strip=False,
     )
@@ -284,17 +313,17 @@ class SplitForm(forms.Form):
 PLACE_CHOICES = [
     *drafts.FINDING_KIND_LABELS.items(),
     *drafts.COMMENT_TARGETS.items(),
-    ("title", "The report's title"),
+    ("title", gettext_lazy("The report's title")),
 ]
 
 
 class PlaceForm(forms.Form):
-    target = forms.ChoiceField(label="Place as", choices=PLACE_CHOICES)
+    target = forms.ChoiceField(label=gettext_lazy("Place as"), choices=PLACE_CHOICES)
 
 
 class ConfirmForm(forms.Form):
     report = forms.ChoiceField(
-        label="A report with this title and date is already recorded",
+        label=gettext_lazy("A report with this title and date is already recorded"),
         widget=forms.RadioSelect,
         required=True,
     )
@@ -302,6 +331,10 @@ class ConfirmForm(forms.Form):
     def __init__(self, *args, matches=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["report"].choices = [
-            (str(report.pk), f"Add the response to the report already recorded: {report.title}")
+            (
+                str(report.pk),
+                _("Add the response to the report already recorded: %(title)s")
+                % {"title": report.title},
+            )
             for report in matches
-        ] + [("new", "Create a new report from this document")]
+        ] + [("new", _("Create a new report from this document"))]

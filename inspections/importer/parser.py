@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from django.utils.translation import ngettext
+
 from inspections.timescales import parse_timescale
 
 __all__ = [
@@ -1538,8 +1540,14 @@ class _Reader:
         elif result.not_placed:
             count = len(result.not_placed)
             result.messages.append(
-                f"{count} part{'s' if count != 1 else ''} of the text could not be placed. "
-                'Each is listed under "Not placed": place it or discard it before you confirm.'
+                ngettext(
+                    "%(count)s part of the text could not be placed. Each is listed under "
+                    '"Not placed": place it or discard it before you confirm.',
+                    "%(count)s parts of the text could not be placed. Each is listed under "
+                    '"Not placed": place it or discard it before you confirm.',
+                    count,
+                )
+                % {"count": count}
             )
         if not result.title and self.source.strip():
             result.messages.append("No title was recognised: enter the report's title.")

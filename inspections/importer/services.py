@@ -17,6 +17,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Force
 from accounts.permissions import has_office_role
@@ -58,7 +59,9 @@ def force_names() -> list[parser.ForceName]:
 
 def _require_office(user, body) -> None:
     if not has_office_role(user, body):
-        raise DraftError("Only the office's drafters, approvers and admins can import documents.")
+        raise DraftError(
+            _("Only the office's drafters, approvers and admins can import documents.")
+        )
 
 
 def import_draft_create(

@@ -16,6 +16,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Force
@@ -49,9 +51,8 @@ logger = logging.getLogger(__name__)
 # --- Start: paste or upload ----------------------------------------------------------------
 
 
-_TOO_BIG = (
-    "That is more than the importer takes (2 MB). Split the document, or paste only the parts "
-    "you need."
+_TOO_BIG = gettext_lazy(
+    "That is more than the importer takes (2 MB). Split the document, or paste only the parts you need."
 )
 
 
@@ -64,7 +65,8 @@ def _start_page(request, form, *, problems=(), status=200):
             "form": form,
             "problems": list(problems),
             "drafts": selectors.open_drafts(office),
-            "page_title": ("Error: " if problems or form.errors else "") + "Import a document",
+            "page_title": (_("Error:") + " " if problems or form.errors else "")
+            + _("Import a document"),
         },
         status=status,
     )
@@ -112,11 +114,12 @@ def import_start(request):
         form.add_error("upload" if upload is not None else "text", str(error))
         return _start_page(request, form, status=400)
     except Exception:  # the promise is a message on the page for any input, never a 500
-        logger.exception("Import failed for %s", upload.name if upload else "pasted text")
+        logger.exception("Import failed for %s", upload.name if upload else _("pasted text"))
         form.add_error(
             "upload" if upload is not None else "text",
-            "Something went wrong reading this document, and it has been logged. Try pasting "
-            "its text instead, or ask your administrator.",
+            _(
+                "Something went wrong reading this document, and it has been logged. Try pasting its text instead, or ask your administrator."
+            ),
         )
         return _start_page(request, form, status=400)
     return redirect("importer:preview", pk=draft.pk)
@@ -132,7 +135,7 @@ def _draft_for(request, pk) -> ImportDraft:
 def _open_draft_for(request, pk) -> ImportDraft:
     draft = _draft_for(request, pk)
     if draft.status != ImportDraft.Status.OPEN:
-        raise Http404("This import is finished.")
+        raise Http404(_("This import is finished."))
     return draft
 
 
@@ -154,7 +157,7 @@ def _preview_context(draft: ImportDraft) -> dict:
     force_names = dict(Force.objects.filter(slug__in=report["forces"]).values_list("slug", "name"))
     items = []
     references = {
-        item["id"]: item["reference"] or "a cause of concern" for item in payload["items"]
+        item["id"]: item["reference"] or _("a cause of concern") for item in payload["items"]
     }
     for index, item in enumerate(payload["items"]):
         timescale = None
@@ -230,8 +233,8 @@ def _preview_context(draft: ImportDraft) -> dict:
 
 _SOURCE_KINDS = {
     "text": "text",
-    "html": "web page",
-    "docx": "Word document",
+    "html": gettext_lazy("web page"),
+    "docx": gettext_lazy("Word document"),
     "pdf": "PDF",
 }
 
@@ -254,7 +257,7 @@ _FRAMEWORK_LABELS = _labels(GradingFramework.choices)
 def _render_preview(request, draft, *, problems=(), status=200):
     context = _preview_context(draft)
     context["problems"] = list(problems)
-    context["page_title"] = ("Error: " if problems else "") + "Check the import"
+    context["page_title"] = (_("Error:") + " " if problems else "") + _("Check the import")
     return render(request, "importer/preview.html", context, status=status)
 
 
@@ -264,7 +267,7 @@ def draft_preview(request, pk):
     if draft.status == ImportDraft.Status.CONFIRMED and draft.report_id:
         return redirect("inspections:report-detail", pk=draft.report_id)
     if draft.status != ImportDraft.Status.OPEN:
-        raise Http404("This import was discarded.")
+        raise Http404(_("This import was discarded."))
     return _render_preview(request, draft)
 
 
@@ -320,9 +323,9 @@ def draft_details(request, pk):
         {
             "draft": draft,
             "form": form,
-            "heading": "Report details",
+            "heading": _("Report details"),
             "anchor": "report-details",
-            "page_title": ("Error: " if form.errors else "") + "Report details",
+            "page_title": (_("Error:") + " " if form.errors else "") + _("Report details"),
         },
         status=400 if form.errors else 200,
     )
@@ -363,7 +366,8 @@ def draft_judgements(request, pk):
         {
             "draft": draft,
             "formset": formset,
-            "page_title": ("Error: " if formset.total_error_count() else "") + "Graded judgements",
+            "page_title": (_("Error:") + " " if formset.total_error_count() else "")
+            + _("Graded judgements"),
         },
         status=400 if formset.total_error_count() else 200,
     )
@@ -394,9 +398,9 @@ def draft_response(request, pk):
         {
             "draft": draft,
             "form": form,
-            "heading": "The published response",
+            "heading": _("The published response"),
             "anchor": "response-details",
-            "page_title": ("Error: " if form.errors else "") + "The published response",
+            "page_title": (_("Error:") + " " if form.errors else "") + _("The published response"),
         },
         status=400 if form.errors else 200,
     )
@@ -445,7 +449,7 @@ def item_edit(request, pk, item_id):
             "item": item,
             "source": _source(draft, item["spans"]),
             "heading": f"Change {item['reference'] or drafts.FINDING_KIND_LABELS[item['kind']].lower()}",
-            "page_title": ("Error: " if form.errors else "") + "Change an item",
+            "page_title": (_("Error:") + " " if form.errors else "") + _("Change an item"),
         },
         status=400 if form.errors else 200,
     )
@@ -465,7 +469,7 @@ def item_add(request, pk):
                 kind=data["kind"],
                 text=data["text"],
                 anchor="items",
-                success="Item added at the end of the list.",
+                success=_("Item added at the end of the list."),
             )
     else:
         form = forms.ItemAddForm()
@@ -475,9 +479,9 @@ def item_add(request, pk):
         {
             "draft": draft,
             "form": form,
-            "heading": "Add an item",
+            "heading": _("Add an item"),
             "anchor": "items",
-            "page_title": ("Error: " if form.errors else "") + "Add an item",
+            "page_title": (_("Error:") + " " if form.errors else "") + _("Add an item"),
         },
         status=400 if form.errors else 200,
     )
@@ -518,7 +522,8 @@ def item_split(request, pk, item_id):
             "form": form,
             "item": item,
             "problems": problems,
-            "page_title": ("Error: " if form.errors or problems else "") + "Split an item",
+            "page_title": (_("Error:") + " " if form.errors or problems else "")
+            + _("Split an item"),
         },
         status=400 if form.errors or problems else 200,
     )
@@ -528,16 +533,16 @@ def item_split(request, pk, item_id):
 _ITEM_ACTIONS = {
     "up": (drafts.move_item, {"direction": "up"}, ""),
     "down": (drafts.move_item, {"direction": "down"}, ""),
-    "merge": (drafts.merge_item_with_next, {}, "Items merged."),
+    "merge": (drafts.merge_item_with_next, {}, gettext_lazy("Items merged.")),
     "delete": (
         drafts.delete_item,
         {},
-        "Item deleted. It is listed under “Discarded” if you need it back.",
+        gettext_lazy("Item deleted. It is listed under “Discarded” if you need it back."),
     ),
     "unplace": (
         drafts.unplace_item,
         {},
-        "Item moved to “Not placed”.",
+        gettext_lazy("Item moved to “Not placed”."),
     ),
 }
 
@@ -547,7 +552,7 @@ _ITEM_ACTIONS = {
 def item_action(request, pk, item_id, action):
     draft = _open_draft_for(request, pk)
     if action not in _ITEM_ACTIONS:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     correction, arguments, success = _ITEM_ACTIONS[action]
     anchor = f"item-{item_id}" if action in ("up", "down", "merge") else "items"
     return _change(
@@ -563,7 +568,7 @@ def text_action(request, pk, entry_id, action):
         form = forms.PlaceForm(request.POST)
         if not form.is_valid():
             return _render_preview(
-                request, draft, problems=["Choose where to place the text."], status=400
+                request, draft, problems=[_("Choose where to place the text.")], status=400
             )
         target = form.cleaned_data["target"]
         return _change(
@@ -573,7 +578,7 @@ def text_action(request, pk, entry_id, action):
             entry_id=entry_id,
             target=target,
             anchor="not-placed",
-            success=f"Placed as: {dict(forms.PLACE_CHOICES)[target]}.",
+            success=_("Placed as: %(value)s.") % {"value": dict(forms.PLACE_CHOICES)[target]},
         )
     if action == "split":
         return _change(
@@ -591,9 +596,9 @@ def text_action(request, pk, entry_id, action):
             drafts.discard_text,
             entry_id=entry_id,
             anchor="not-placed",
-            success="Text discarded. It is listed under “Discarded” if you need it back.",
+            success=_("Text discarded. It is listed under “Discarded” if you need it back."),
         )
-    raise Http404("No such action.")
+    raise Http404(_("No such action."))
 
 
 @office_required()
@@ -605,8 +610,9 @@ def text_discard_all(request, pk):
         draft,
         drafts.discard_all_text,
         anchor="not-placed",
-        success="All the text that was not placed has been discarded. It is listed under "
-        "“Discarded” if you need any of it back.",
+        success=_(
+            "All the text that was not placed has been discarded. It is listed under “Discarded” if you need any of it back."
+        ),
     )
 
 
@@ -636,7 +642,7 @@ def draft_confirm(request, pk):
             return _render_preview(
                 request,
                 draft,
-                problems=["Choose whether to add the response to the report already recorded."],
+                problems=[_("Choose whether to add the response to the report already recorded.")],
                 status=400,
             )
         choice = form.cleaned_data["report"]
@@ -655,8 +661,8 @@ def draft_confirm(request, pk):
     response_imported = draft.payload["response"]["include"]
     messages.success(
         request,
-        "Imported: the report"
-        + (" and the published response were" if response_imported else " was")
+        _("Imported: the report")
+        + (_(" and the published response were") if response_imported else _(" was"))
         + " created.",
     )
     return redirect("inspections:report-detail", pk=draft.report_id)
@@ -673,5 +679,5 @@ def draft_discard(request, pk):
     except DraftError as error:
         draft.refresh_from_db()
         return _render_preview(request, draft, problems=[str(error)], status=409)
-    messages.success(request, "The import was discarded. Nothing was created.")
+    messages.success(request, _("The import was discarded. Nothing was created."))
     return redirect("importer:start")
