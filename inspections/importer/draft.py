@@ -315,6 +315,8 @@ def update_item(
     explanation: str = "",
     explanation_kind: str = "",
     force_comment: str = "",
+    explanation_cy: str = "",
+    force_comment_cy: str = "",
 ) -> None:
     if kind not in FINDING_KIND_LABELS:
         raise DraftError(gettext("Choose what kind of item this is."))
@@ -338,6 +340,8 @@ def update_item(
         explanation=explanation.strip(),
         explanation_kind=explanation_kind,
         force_comment=force_comment.strip(),
+        explanation_cy=explanation_cy.strip(),
+        force_comment_cy=force_comment_cy.strip(),
     )
     _tidy(payload)
 
@@ -629,6 +633,8 @@ def set_response_details(payload: dict, cleaned: dict) -> None:
     response["force_comments"]["author_name"] = cleaned.get("force_comments_author_name", "")
     response["force_comments"]["author_role"] = cleaned.get("force_comments_author_role", "")
     response["reply_to_force"]["text"] = cleaned.get("reply_to_force", "").strip()
+    for name in ("office_comments", "force_comments", "reply_to_force"):
+        response[name]["text_cy"] = cleaned.get(f"{name}_cy", "").strip()
     response["signatory_name"] = cleaned.get("signatory_name", "")
     response["signatory_title"] = cleaned.get("signatory_title", "")
     ticked = set(cleaned.get("ticked") or [])
@@ -741,7 +747,8 @@ def check_ready(payload: dict, *, today: date) -> list[tuple[str, str]]:
                     gettext("The date the response was published cannot be in the future."),
                 )
             )
-        if not response["office_comments"]["text"].strip():
+        comments = response["office_comments"]
+        if not (comments["text"].strip() or comments.get("text_cy", "").strip()):
             problems.append(
                 (
                     "response-details",

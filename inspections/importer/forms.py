@@ -132,6 +132,28 @@ class JudgementForm(forms.Form):
 JudgementFormSet = forms.formset_factory(JudgementForm, extra=2, max_num=60)
 
 
+#: The Welsh version of a text the response published (a body that publishes in Welsh and
+#: English), beside its English box (`templates/govuk/form.html` lays the pair out).
+def _welsh_twins(form, names):
+    for name in names:
+        english = form.fields[name]
+        welsh = forms.CharField(
+            label=f"{english.label} (in Welsh, Cymraeg)",
+            required=False,
+            widget=forms.Textarea(
+                attrs={"rows": english.widget.attrs.get("rows", 4), "lang": "cy"}
+            ),
+        )
+        english.widget.attrs["lang"] = "en-GB"
+        welsh.language_pair, english.language_pair = "start", "end"
+        fields = {}
+        for key, field in form.fields.items():
+            if key == name:
+                fields[f"{name}_cy"] = welsh
+            fields[key] = field
+        form.fields = fields
+
+
 class ResponseDetailsForm(forms.Form):
     include = forms.BooleanField(
         label=gettext_lazy("Import the response as published by the office"),
@@ -195,6 +217,7 @@ class ResponseDetailsForm(forms.Form):
         self.fields["ticked"].choices = [(entry["id"], entry["text"]) for entry in checklist]
         if not checklist:
             del self.fields["ticked"]
+        _welsh_twins(self, ("office_comments", "force_comments", "reply_to_force"))
 
     def clean(self):
         cleaned = super().clean()
@@ -218,6 +241,9 @@ class ResponseDetailsForm(forms.Form):
             "force_comments_author_name": response["force_comments"].get("author_name", ""),
             "force_comments_author_role": response["force_comments"].get("author_role", ""),
             "reply_to_force": response["reply_to_force"]["text"],
+            "office_comments_cy": response["office_comments"].get("text_cy", ""),
+            "force_comments_cy": response["force_comments"].get("text_cy", ""),
+            "reply_to_force_cy": response["reply_to_force"].get("text_cy", ""),
             "signatory_name": response.get("signatory_name", ""),
             "signatory_title": response.get("signatory_title", ""),
             "ticked": [entry["id"] for entry in response["checklist"] if entry["ticked"]],
@@ -291,6 +317,7 @@ class ItemForm(forms.Form):
         ]
         if not causes:
             del self.fields["cause"]
+        _welsh_twins(self, ("explanation", "force_comment"))
 
 
 class ItemAddForm(forms.Form):

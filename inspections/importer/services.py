@@ -211,17 +211,34 @@ def _create_report(payload: dict, acting_user) -> tuple[Report, dict[str, Findin
     return report, created
 
 
-def _explanations(payload: dict, report: Report, created: dict[str, Finding] | None):
-    """(finding, kind, text, force comment) for items answered one by one in the response."""
+def _explanations(
+    payload: dict, report: Report, created: dict[str, Finding] | None, welsh: dict | None = None
+):
+    """(finding, kind, text, force comment) for items answered one by one in the response;
+    `welsh` is filled with {finding id: (explanation, force comment) in Welsh}."""
+    welsh = {} if welsh is None else welsh
     answered = [
         item
         for item in payload["items"]
         if item["kind"] in (parser.RECOMMENDATION, parser.AFI)
-        and (item.get("explanation") or item.get("force_comment"))
+        and any(
+            item.get(name)
+            for name in ("explanation", "force_comment", "explanation_cy", "force_comment_cy")
+        )
     ]
+
+    def remember(finding, item):
+        welsh[finding.pk] = (item.get("explanation_cy", ""), item.get("force_comment_cy", ""))
+        return finding
+
     if created is not None:
         return [
-            (created[i["id"]], i.get("explanation_kind", ""), i["explanation"], i["force_comment"])
+            (
+                remember(created[i["id"]], i),
+                i.get("explanation_kind", ""),
+                i["explanation"],
+                i["force_comment"],
+            )
             for i in answered
         ]
     existing = {
@@ -236,7 +253,7 @@ def _explanations(payload: dict, report: Report, created: dict[str, Finding] | N
         else:
             result.append(
                 (
-                    finding,
+                    remember(finding, item),
                     item.get("explanation_kind", ""),
                     item["explanation"],
                     item["force_comment"],
@@ -304,6 +321,8 @@ def import_draft_confirm(
                         if entry["ticked"] and entry["recipient"] in drafts.COPY_RECIPIENTS
                     }
                     force = response["force_comments"]
+                    welsh_explanations = {}
+                    explanations = _explanations(payload, report, created, welsh_explanations)
                     response_import_published(
                         report=report,
                         policing_body=draft.policing_body,
@@ -318,7 +337,11 @@ def import_draft_confirm(
                         signatory_title=response.get("signatory_title", ""),
                         published_url=response.get("published_url", ""),
                         copies=copies,
-                        explanations=_explanations(payload, report, created),
+                        explanations=explanations,
+                        explanations_cy=welsh_explanations,
+                        office_comments_cy=response["office_comments"].get("text_cy", ""),
+                        force_comments_cy=force.get("text_cy", ""),
+                        reply_to_force_cy=response["reply_to_force"].get("text_cy", ""),
                         internal_notes=_checklist_notes(draft, response),
                         reason=IMPORT_REASON,
                     )

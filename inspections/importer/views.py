@@ -436,6 +436,8 @@ def item_edit(request, pk, item_id):
                 explanation=data.get("explanation", ""),
                 explanation_kind=data.get("explanation_kind", ""),
                 force_comment=data.get("force_comment", ""),
+                explanation_cy=data.get("explanation_cy", ""),
+                force_comment_cy=data.get("force_comment_cy", ""),
                 anchor=f"item-{item_id}",
             )
     else:

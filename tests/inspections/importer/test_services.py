@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import Membership
 from inspections.importer import draft as drafts
+from inspections.importer import forms as drafts_forms
 from inspections.importer.draft import DraftError
 from inspections.importer.extract import ExtractionError
 from inspections.importer.services import (
@@ -270,3 +271,52 @@ def test_discarding_creates_nothing_and_closes_the_draft(norfolk_office, drafter
     with pytest.raises(DraftError, match="already been discarded"):
         import_draft_confirm(draft=draft, acting_user=drafter)
     assert not Report.objects.exists()
+
+
+def test_the_importer_takes_a_welsh_text_for_any_field(norfolk_office, approver):
+    """A response published in Welsh (a body that publishes in Welsh and English): each text of
+    the draft has a Welsh box, and confirming records the Welsh texts."""
+    draft = _set_response_date(_norfolk_draft(norfolk_office, approver), approver, "2020-02-20")
+    form_data = drafts_forms.ResponseDetailsForm.initial_from(draft.payload["response"])
+    form_data |= {
+        "include": True,
+        "published_on": date(2020, 2, 20),
+        "office_comments_cy": "Mae'r Comisiynydd yn croesawu'r adroddiad.",
+        "force_comments_cy": "Mae'r heddlu'n derbyn yr argymhellion.",
+        "reply_to_force_cy": "Diolch i'r Prif Gwnstabl.",
+    }
+    draft = import_draft_change(
+        draft=draft,
+        acting_user=approver,
+        change=lambda payload, _text: drafts.set_response_details(payload, form_data),
+    )
+    recommendation = next(i for i in draft.payload["items"] if i["kind"] == "recommendation")
+
+    def welsh_explanation(payload, _text):
+        item = drafts.find_item(payload, recommendation["id"])
+        fields = ("text", "reference", "addressees", "timescale_text", "cause", "explanation")
+        drafts.update_item(
+            payload,
+            item["id"],
+            kind=item["kind"],
+            **{name: item[name] for name in fields if name in item},
+            explanation_kind=item.get("explanation_kind", ""),
+            force_comment=item.get("force_comment", ""),
+            explanation_cy="Mae'r heddlu wedi cwblhau'r gwaith.",
+            force_comment_cy="Cytuno.",
+        )
+
+    draft = import_draft_change(draft=draft, acting_user=approver, change=welsh_explanation)
+    assert 'lang="cy"' in str(drafts_forms.ItemForm(initial={}))
+
+    draft = import_draft_confirm(draft=draft, acting_user=approver)
+
+    response = draft.report.responses.get(policing_body=norfolk_office)
+    assert response.office_comments_cy == "Mae'r Comisiynydd yn croesawu'r adroddiad."
+    assert response.force_comments_cy == "Mae'r heddlu'n derbyn yr argymhellion."
+    assert response.reply_to_force_cy == "Diolch i'r Prif Gwnstabl."
+    explanation = response.explanations.get(finding__reference=recommendation["reference"])
+    assert (explanation.text_cy, explanation.force_comment_cy) == (
+        "Mae'r heddlu wedi cwblhau'r gwaith.",
+        "Cytuno.",
+    )
