@@ -1,7 +1,7 @@
 """Demo data, built only through the domain services so that history and guards are real."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -17,6 +17,9 @@ from responses.models import Response
 from responses.pdf import safe_accent
 from responses.services import (
     explanation_save,
+    publication_schedule,
+    redaction_add,
+    response_amend,
     response_approve,
     response_invite_force,
     response_publish,
@@ -25,6 +28,7 @@ from responses.services import (
     response_start_drafting,
     response_submit_for_approval,
     response_update_text,
+    response_withdraw,
     responses_create_for_report,
 )
 
@@ -146,6 +150,7 @@ def build_demo(*, password: str, logo: bool = True) -> bool:
         _norfolk_cdi(users, norfolk_body)
         today = timezone.localdate()
         _recent_reports(users, norfolk_body, suffolk_body, today)
+        _publishing(users, norfolk_body, today)
         _dyfed_powys(users, today)
     return True
 
@@ -514,6 +519,123 @@ def _recent_reports(users, norfolk_body, suffolk_body, today):
         response=response,
         acting_user=users["other-drafter"],
         office_comments="Suffolk draft: not to be seen by other offices.",
+    )
+
+
+#: The demo's redacted passage, withdrawn version and scheduled response (issue: publishing as
+#: offices do it): titles, so tests and people can find them.
+REDACTED_TITLE = "Norfolk Constabulary: an inspection of how the police treat victims of crime"
+REDACTED_PASSAGE = "Mrs Jean Example of Thorpe St Andrew"
+WITHDRAWN_TITLE = "Norfolk Constabulary: an inspection of police vetting"
+SCHEDULED_TITLE = "Norfolk Constabulary: an inspection of roads policing"
+
+
+def _ready_to_approve(users, body, *, title, published_on, office_comments):
+    drafter, force_user = users["drafter"], users["force"]
+    report = _report(drafter, body, title=title, published_on=published_on)
+    recs = _simple_recs(report, drafter, 1)
+    response = response_invite_force(
+        response=_response(report, body),
+        invited_on=published_on + timedelta(days=1),
+        reply_by=published_on + timedelta(days=21),
+        acting_user=drafter,
+    )
+    response = response_record_force_comments(
+        response=response,
+        acting_user=force_user,
+        text="The Constabulary accepts the recommendation.",
+        received_on=published_on + timedelta(days=20),
+        author_name="Paul Sanford",
+        author_role="Chief Constable",
+    )
+    explanation_save(
+        response=response,
+        finding=recs[0],
+        kind="action_proposed",
+        text="The Commissioner will review the force's plan at the accountability forum.",
+        acting_user=drafter,
+    )
+    return response_update_text(
+        response=response, acting_user=drafter, office_comments=office_comments
+    )
+
+
+def _publishing(users, body, today):
+    """A published response with a redacted passage, a version withdrawn and replaced, and an
+    approved response scheduled for tomorrow morning."""
+    drafter, approver = users["drafter"], users["approver"]
+
+    # A redacted passage: the public sees "[redacted: personal data]".
+    response = _ready_to_approve(
+        users,
+        body,
+        title=REDACTED_TITLE,
+        published_on=today - timedelta(days=40),
+        office_comments=(
+            f"I met {REDACTED_PASSAGE}, whose experience of reporting a burglary shows why "
+            "this report matters, and I will hold the Chief Constable to account for every "
+            "recommendation."
+        ),
+    )
+    redaction_add(
+        response=response,
+        field="office_comments",
+        passage=REDACTED_PASSAGE,
+        reason="personal_data",
+        acting_user=drafter,
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(response=response, acting_user=approver)
+    response_publish(
+        response=response, published_on=today - timedelta(days=2), acting_user=approver
+    )
+
+    # A version withdrawn (a name published by mistake) and a corrected one published.
+    response = _ready_to_approve(
+        users,
+        body,
+        title=WITHDRAWN_TITLE,
+        published_on=today - timedelta(days=45),
+        office_comments="I thank PC Alan Sample for his account of the vetting backlog.",
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(response=response, acting_user=approver)
+    response = response_publish(
+        response=response, published_on=today - timedelta(days=6), acting_user=approver
+    )
+    response_withdraw(
+        response=response,
+        reason="An officer's name was published by mistake.",
+        acting_user=approver,
+    )
+    response = response_amend(
+        response=response, reason="The officer's name is removed.", acting_user=approver
+    )
+    response = response_update_text(
+        response=response,
+        acting_user=drafter,
+        office_comments="I thank the officers who explained the vetting backlog to my office.",
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(response=response, acting_user=approver)
+    response_publish(
+        response=response, published_on=today - timedelta(days=3), acting_user=approver
+    )
+
+    # Approved, and scheduled for 09:30 tomorrow (UK time).
+    response = _ready_to_approve(
+        users,
+        body,
+        title=SCHEDULED_TITLE,
+        published_on=today - timedelta(days=30),
+        office_comments="I welcome this report on roads policing.",
+    )
+    response = response_submit_for_approval(response=response, acting_user=drafter)
+    response = response_approve(response=response, acting_user=approver)
+    publication_schedule(
+        response=response,
+        publish_at=timezone.make_aware(datetime.combine(today + timedelta(days=1), time(9, 30))),
+        acting_user=approver,
     )
 
 

@@ -275,3 +275,29 @@ def test_the_demo_has_a_welsh_office_with_a_bilingual_published_response_and_a_d
     assert {("dp-drafter", "opcc_drafter"), ("dp-approver", "opcc_approver")} <= roles
     assert get_user_model().objects.get(username="dp-drafter").language == "cy"
     assert "dp-drafter" in demo and "dp-approver" in demo
+
+
+def test_the_demo_shows_a_redaction_a_withdrawn_and_replaced_version_and_a_schedule(demo):
+    from responses.demo import (
+        REDACTED_PASSAGE,
+        REDACTED_TITLE,
+        SCHEDULED_TITLE,
+        WITHDRAWN_TITLE,
+    )
+    from responses.models import ScheduledPublication
+    from responses.pdf import document_for_version
+
+    redacted = Response.objects.get(report__title=REDACTED_TITLE)
+    assert REDACTED_PASSAGE in redacted.office_comments
+    document = document_for_version(redacted.versions.get())
+    assert REDACTED_PASSAGE not in document.response.office_comments
+    assert "[redacted: personal data]" in document.response.office_comments
+
+    withdrawn = Response.objects.get(report__title=WITHDRAWN_TITLE)
+    first, second = withdrawn.versions.order_by("number")
+    assert first.withdrawn_at is not None and second.withdrawn_at is None
+    assert withdrawn.status == Status.PUBLISHED
+
+    scheduled = Response.objects.get(report__title=SCHEDULED_TITLE)
+    assert scheduled.status == Status.APPROVED
+    assert scheduled.scheduled_publications.get().state == ScheduledPublication.State.READY
