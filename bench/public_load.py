@@ -236,6 +236,13 @@ def generate(*, reports: int, per_report: int, published: int, seed: int = 55) -
                     PublishedItem(
                         record=record,
                         finding=finding,
+                        response_id=record.response_id,
+                        policing_body_id=record.policing_body_id,
+                        report_id=record.report_id,
+                        report_title=record.report_title,
+                        report_url=record.report_url,
+                        report_published_on=record.report_published_on,
+                        report_type=record.report_type,
                         kind="recommendation",
                         position=position,
                         number=position,

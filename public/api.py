@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -22,12 +24,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response as DRFResponse
+from rest_framework.views import APIView
 
 from accounts.models import Force, PolicingBody
-from inspections.models import Finding, GradedJudgement, Report, ReportType, Scope
+from inspections.models import Addressee, Finding, GradedJudgement, Report, ReportType, Scope
 from responses.models import Explanation, Response, ResponseVersion
 
-from . import selectors
+from . import register, selectors, trends
 from .caching import shared_cache_headers
 from .models import PublishedItem, PublishedResponse
 from .views import pdf_url
@@ -640,3 +644,257 @@ class PublishedResponseViewSet(SharedCacheMixin, StrictQueryMixin, viewsets.Read
         if answer.data.get("withdrawn_on"):
             answer.status_code = 410
         return answer
+
+
+# --- The recommendation register ----------------------------------------------------------------
+
+
+class RegisterFilterSet(StrictFilterSet):
+    """The register page's filters (public/register.py), under the same names."""
+
+    q = SearchFilter(
+        method="filter_register",
+        max_length=selectors.MAX_QUERY_LENGTH,
+        help_text="Full-text search over the recommendation, the report's title and the "
+        "body's explanation.",
+    )
+    office = SlugFilter(method="filter_register", help_text="A policing body's slug.")
+    force = SlugFilter(method="filter_register", help_text="A force's slug.")
+    report_type = filters.ChoiceFilter(choices=ReportType.choices, method="filter_register")
+    year = YearFilter(
+        method="filter_register", help_text="Year the report was published.", **YEAR_RANGE
+    )
+    report = IdFilter(method="filter_register", help_text="A report's id.", **ID_RANGE)
+    status = filters.ChoiceFilter(
+        choices=register.STATUS_CHOICES,
+        method="filter_register",
+        help_text="The progress status the body published; not_tracked: none published.",
+    )
+    addressee = filters.ChoiceFilter(choices=Addressee.choices, method="filter_register")
+    overdue = StrictBooleanFilter(
+        method="filter_register",
+        help_text="Past the target date its timescale gives and not complete, closed or "
+        "superseded (as the body published its progress).",
+    )
+    kind = filters.ChoiceFilter(choices=PublishedItem.Kind.choices, method="filter_register")
+    theme = SlugFilter(method="filter_register", help_text="A theme's slug.")
+    sort = filters.ChoiceFilter(
+        choices=[(value, label) for value, (label, _o) in register.SORTS.items()],
+        method="filter_register",
+        help_text="Default: newest report first (by relevance when searching).",
+    )
+
+    class Meta:
+        model = PublishedItem
+        fields = []
+
+    def filter_register(self, queryset, name, value):
+        return queryset  # all filters are applied together in filter_queryset
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        return register.register_items(
+            register.RegisterFilters(
+                q=(data.get("q") or "").strip(),
+                office=data.get("office") or "",
+                force=data.get("force") or "",
+                report_type=data.get("report_type") or "",
+                year=data.get("year"),
+                report=data.get("report"),
+                status=data.get("status") or "",
+                addressee=data.get("addressee") or "",
+                overdue=data.get("overdue"),
+                kind=data.get("kind") or "",
+                theme=data.get("theme") or "",
+                sort=data.get("sort") or "",
+            ),
+            today=self.request.today,
+        )
+
+
+class RegisterItemSerializer(serializers.Serializer):
+    """One row of the register: the same fields as its CSV (public.register.CSV_HEADER)."""
+
+    response_id = serializers.IntegerField()
+    response_url = serializers.SerializerMethodField()
+    finding_id = serializers.IntegerField(
+        allow_null=True, help_text="The recommendation's id in /api/recommendations/."
+    )
+    kind = serializers.CharField()
+    number = serializers.IntegerField()
+    reference = serializers.CharField()
+    text = serializers.CharField()
+    report_id = serializers.IntegerField()
+    report_title = serializers.CharField()
+    report_type = serializers.CharField()
+    report_published_on = serializers.DateField()
+    report_page_url = serializers.SerializerMethodField()
+    hmicfrs_report_url = serializers.CharField(source="report_url")
+    policing_body = serializers.CharField(source="policing_body.slug")
+    policing_body_name = serializers.CharField(source="policing_body.name")
+    force = serializers.CharField(source="policing_body.force.slug")
+    force_name = serializers.CharField(source="policing_body.force.name")
+    addressees = serializers.ListField(child=serializers.CharField())
+    addressee_labels = serializers.SerializerMethodField()
+    timescale = serializers.CharField(source="timescale_text")
+    timescale_kind = serializers.CharField()
+    target_date = serializers.DateField(allow_null=True)
+    explanation_kind = serializers.CharField(
+        help_text="action_taken, action_proposed, no_action or ''."
+    )
+    public_status = serializers.SerializerMethodField(
+        help_text="The progress status the body published, or not_tracked."
+    )
+    last_public_update_on = serializers.DateField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    def _row(self, item) -> register.RegisterRow:
+        return register.RegisterRow(item=item, today=self.context["request"].today)
+
+    def get_response_url(self, item) -> str:
+        return _absolute(self._row(item).response_path)
+
+    def get_report_page_url(self, item) -> str:
+        return _absolute(self._row(item).report_path)
+
+    def get_addressee_labels(self, item) -> list[str]:
+        return self._row(item).addressee_labels
+
+    def get_public_status(self, item) -> str:
+        return item.public_status or register.NOT_TRACKED
+
+    def get_overdue(self, item) -> bool:
+        return self._row(item).overdue
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The recommendation register",
+        description=(
+            "Every recommendation and area for improvement of every published response, across "
+            "all policing bodies, with what the body said (s55(5B)) and the progress it has "
+            "published since; the same rows, fields and filters as the register page and its "
+            "CSV (/recommendations.csv)."
+        ),
+        responses={200: RegisterItemSerializer(many=True), **_LIST},
+    ),
+)
+class RegisterViewSet(SharedCacheMixin, StrictQueryMixin, viewsets.GenericViewSet):
+    serializer_class = RegisterItemSerializer
+    filterset_class = RegisterFilterSet
+    filter_backends = [filters.DjangoFilterBackend]
+    pagination_class = Pagination
+
+    def initial(self, request, *args, **kwargs):
+        request.today = timezone.localdate()
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return PublishedItem.objects.all()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = list(register.with_bodies(self.paginate_queryset(queryset), register.bodies()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# --- Statistics over time -------------------------------------------------------------------------
+
+
+class OnTimeYearSerializer(serializers.Serializer):
+    policing_body = serializers.CharField(source="office_slug")
+    policing_body_name = serializers.CharField(source="office")
+    year = serializers.IntegerField(help_text="Year the report was published.")
+    published = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    no_deadline = serializers.IntegerField(help_text="Reports before 2 May 2017.")
+    on_time_percent = serializers.IntegerField(allow_null=True)
+
+
+class PeelInspectionSerializer(serializers.Serializer):
+    report_id = serializers.IntegerField()
+    title = serializers.CharField()
+    published_on = serializers.DateField()
+    grades = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Areas graded at each grade."
+    )
+
+
+class ForceGradesSerializer(serializers.Serializer):
+    force = serializers.CharField(source="force_slug")
+    force_name = serializers.CharField(source="force")
+    inspections = PeelInspectionSerializer(many=True)
+
+
+class BodyProgressSerializer(serializers.Serializer):
+    policing_body = serializers.CharField(source="office_slug")
+    policing_body_name = serializers.CharField(source="office")
+    recommendations = serializers.IntegerField()
+    tracked = serializers.IntegerField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    complete = serializers.IntegerField()
+
+
+class StatisticsSerializer(serializers.Serializer):
+    on_time = OnTimeYearSerializer(
+        many=True, help_text="Responses published within the 56 days, by body and year."
+    )
+    peel_grades = ForceGradesSerializer(many=True)
+    recommendations = BodyProgressSerializer(
+        many=True, help_text="Open and overdue recommendations, as each body published them."
+    )
+
+
+class StatisticsFilter(forms.Form):
+    office = forms.SlugField(required=False, max_length=50)
+
+
+@extend_schema(
+    summary="Statistics over time",
+    description=(
+        "The statistics page's numbers: responses published on time per body and year, each "
+        "force's graded judgements over its PEEL inspections, and each body's open and overdue "
+        "recommendations."
+    ),
+    parameters=[
+        OpenApiParameter(
+            "office",
+            {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 50},
+            description="A policing body's slug.",
+        )
+    ],
+    responses={200: StatisticsSerializer, 400: _BAD_FILTER, 429: _THROTTLED},
+)
+class StatisticsView(SharedCacheMixin, APIView):
+    allowed = frozenset({"office", "format"})
+
+    def get(self, request):
+        problems = {
+            name: ["Unknown parameter. Allowed: format, office."]
+            for name in request.query_params
+            if name not in self.allowed
+        }
+        problems.update(
+            {
+                name: ["Give this parameter once."]
+                for name in request.query_params
+                if len(request.query_params.getlist(name)) > 1
+            }
+        )
+        if request.query_params.get("office", None) == "":
+            problems["office"] = ["Give a value, or leave the parameter out."]
+        form = StatisticsFilter(request.query_params)
+        if not form.is_valid():
+            problems.update(form.errors)
+        if problems:
+            raise ValidationError(problems)
+        office = form.cleaned_data["office"]
+        today = timezone.localdate()
+        data = {
+            "on_time": selectors.statistics(office=office).rows,
+            "peel_grades": trends.peel_grades(office=office),
+            "recommendations": trends.open_and_overdue(today=today, office=office),
+        }
+        return DRFResponse(StatisticsSerializer(data).data)

@@ -1,10 +1,13 @@
 """The search and filter forms of the public pages (GET forms, rendered by the GOV.UK templates)."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ContentLanguageSelect
 
+from .register import NOT_TRACKED, RegisterFilters
 from .selectors import MAX_QUERY_LENGTH, FilterChoices, ListFilters
 
 
@@ -56,3 +59,131 @@ class StatisticsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
         self.fields["office"].choices = [("", _("All policing bodies")), *offices]
+
+
+class QuickSelect(forms.Select):
+    """Django's select, with its options written here rather than by a template each: the
+    register's filters offer some two hundred options, and rendering each through the widget
+    templates was a third of the page's time (bench/register_bench.py). The same markup."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
+class QuickContentLanguageSelect(QuickSelect, ContentLanguageSelect):
+    """A `QuickSelect` of names people gave (offices, forces) or of labels still in English
+    (report types, tracker statuses, addressees): see `ContentLanguageSelect`. The options in
+    `translated` are in the page's language and are not marked."""
+
+    def __init__(self, attrs=None, choices=(), translated=()):
+        super().__init__(attrs, choices)
+        self.translated = frozenset(translated)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.translated:
+            option["attrs"] = {k: v for k, v in option["attrs"].items() if k != "lang"}
+        return option
+
+
+class RegisterFilterForm(forms.Form):
+    """Search, filters and order of the recommendation register (public/register.py). Every
+    field is optional; a value that is not offered is reported as an error on the page."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Words from a recommendation, the report's title or a body's explanation."),
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+    office = forms.ChoiceField(
+        widget=QuickContentLanguageSelect, label=_("Policing body"), required=False
+    )
+    force = forms.ChoiceField(widget=QuickContentLanguageSelect, label=_("Force"), required=False)
+    report_type = forms.ChoiceField(
+        widget=QuickContentLanguageSelect, label=_("Type of report"), required=False
+    )
+    year = forms.TypedChoiceField(
+        label=_("Year the report was published"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=QuickSelect,
+    )
+    status = forms.ChoiceField(
+        widget=QuickContentLanguageSelect(translated={NOT_TRACKED}),
+        label=_("Progress (as the body published it)"),
+        required=False,
+    )
+    addressee = forms.ChoiceField(
+        widget=QuickContentLanguageSelect, label=_("Addressed to"), required=False
+    )
+    overdue = forms.TypedChoiceField(
+        widget=QuickSelect,
+        label=_("Past its target date"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            ("true", _("Past its target date and not complete")),
+            ("false", _("Not overdue")),
+        ],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+    )
+    kind = forms.ChoiceField(
+        widget=QuickSelect,
+        label=_("Recommendations or areas for improvement"),
+        required=False,
+        choices=[
+            ("", _("Both")),
+            ("recommendation", _("Recommendations")),
+            ("afi", _("Areas for improvement")),
+        ],
+    )
+    theme = forms.ChoiceField(widget=QuickSelect, label=_("Theme"), required=False)
+    sort = forms.ChoiceField(widget=QuickSelect, label=_("Order"), required=False)
+
+    def __init__(
+        self, *args, choices: FilterChoices, forces, themes, statuses, addressees, sorts, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [("", _("All policing bodies")), *choices.offices]
+        self.fields["force"].choices = [("", _("All forces")), *forces]
+        self.fields["report_type"].choices = [("", _("Any type")), *choices.report_types]
+        self.fields["year"].choices = [("", _("Any year"))] + [(y, str(y)) for y in choices.years]
+        self.fields["status"].choices = [("", _("Any")), *statuses]
+        self.fields["addressee"].choices = [("", _("Anyone")), *addressees]
+        self.fields["sort"].choices = sorts
+        if themes:
+            self.fields["theme"].choices = [("", _("Any theme")), *themes]
+        else:
+            del self.fields["theme"]
+
+    def filters(self) -> RegisterFilters:
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return RegisterFilters(
+            q=(data.get("q") or "").strip(),
+            force=data.get("force") or "",
+            office=data.get("office") or "",
+            report_type=data.get("report_type") or "",
+            year=data.get("year"),
+            status=data.get("status") or "",
+            addressee=data.get("addressee") or "",
+            overdue=data.get("overdue"),
+            kind=data.get("kind") or "",
+            theme=data.get("theme") or "",
+            sort=data.get("sort") or "",
+        )

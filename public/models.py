@@ -19,6 +19,10 @@ from accounts.models import PolicingBody
 from inspections.inspectorate import InspectorateName, inspectorate_on
 from inspections.models import Finding, Report, ReportType
 from responses.models import Explanation, Response, ResponseVersion
+from tracking.rag import Status as TrackerStatus
+
+#: The tracker's statuses as the public register shows them ("" is "not tracked").
+PUBLIC_STATUS_CHOICES = TrackerStatus.choices
 
 
 class PublishedResponseQuerySet(models.QuerySet):
@@ -119,7 +123,7 @@ class PublishedResponse(models.Model):
     # When the office's tracker last changed what the page shows beside the published text
     # (an item's status, its public updates): part of the page's cache key, ETag and
     # Last-Modified. Set by `public.services.public_progress_changed`.
-    progress_changed_at = models.DateTimeField(null=True, blank=True)
+    progress_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The proxy's cached copies of the pages this response changes (deploy/nginx/): when they
     # were last all refreshed (public.tasks.proxy_refresh), and what went wrong the last time
     # a refresh failed ("" once one succeeds). Older than refreshed_at or progress_changed_at
@@ -197,6 +201,16 @@ class PublishedItem(models.Model):
     finding = models.ForeignKey(
         Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="published_items"
     )
+    # The record's response, body, report and its title, address, date and type, copied so
+    # that the recommendation register (public.register) filters, sorts, counts and lists on
+    # this one table, without a join (bench/register_bench.py).
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    policing_body = models.ForeignKey(PolicingBody, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="+")
+    report_title = models.CharField(max_length=300)
+    report_url = models.URLField(max_length=500, blank=True)
+    report_published_on = models.DateField()
+    report_type = models.CharField(max_length=30, choices=ReportType.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField(help_text="Order in the published document.")
     number = models.PositiveIntegerField(help_text="Recommendation 1, 2, ... or AFI 1, 2, ...")
@@ -204,15 +218,42 @@ class PublishedItem(models.Model):
     text = models.TextField()
     addressees = models.JSONField(default=list, blank=True)
     timescale_text = models.CharField(max_length=200, blank=True)
+    timescale_kind = models.CharField(
+        max_length=20, choices=Finding.TimescaleKind.choices, default=Finding.TimescaleKind.NONE
+    )
+    target_date = models.DateField(
+        null=True, blank=True, help_text="From the timescale as published (inspections.timescales)."
+    )
     explanation_kind = models.CharField(max_length=20, choices=Explanation.Kind.choices, blank=True)
     explanation = models.TextField(blank=True)
     force_comment = models.TextField(blank=True)
     explanation_cy = models.TextField(blank=True)
     force_comment_cy = models.TextField(blank=True)
 
+    # What the office has made public of its progress since (tracking.publicity): the public
+    # status ("" while the office does not track the item) and the date of the latest public
+    # update. Copied by `public.services.published_progress_copy` whenever the tracker changes
+    # what the public sees (the event `tracker.public_progress_changed`) and at every refresh,
+    # so that a status the office has not published (a force's proposal waiting for it) never
+    # reaches this table.
+    public_status = models.CharField(max_length=20, choices=PUBLIC_STATUS_CHOICES, blank=True)
+    last_public_update_on = models.DateField(null=True, blank=True)
+    # PostgreSQL only, like PublishedResponse.search_vector (GIN index by migration 0007).
+    search_vector = SearchVectorField(null=True, editable=False)
+
     class Meta:
         ordering = ["record", "position"]
-        indexes = [models.Index(fields=["finding"], name="public_item_finding")]
+        indexes = [
+            models.Index(fields=["finding"], name="public_item_finding"),
+            models.Index(
+                # With the id, so a page's ids are read from the index alone.
+                fields=["-report_published_on", "record", "position", "id"],
+                name="public_item_newest",
+            ),
+            models.Index(fields=["policing_body", "-report_published_on"], name="public_item_body"),
+            models.Index(fields=["report", "finding"], name="public_item_report"),
+            models.Index(fields=["public_status", "target_date"], name="public_item_status"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number} of {self.record}"

@@ -42,6 +42,7 @@ from responses import deadlines
 from responses.corrections import correction_summary
 from responses.models import Response, ResponseVersion
 from responses.pdf import document_for_version, version_languages
+from tracking.selectors import public_progress_for_response
 
 from .models import PublishedItem, PublishedResponse
 
@@ -73,6 +74,35 @@ def search_vector_expression():
         # the search asks in both configurations (`public.selectors.search`).
         + SearchVector("response_text_cy", weight="C", config="simple")
     )
+
+
+def item_search_vector_expression():
+    """The register's search (public/register.py): the report's title and the recommendation
+    weigh most, then the body's published explanation."""
+    return (
+        SearchVector("report_title", weight="A", config="english")
+        + SearchVector("text", weight="A", config="english")
+        + SearchVector("explanation", weight="B", config="english")
+    )
+
+
+def published_progress_copy(record: PublishedResponse) -> int:
+    """Copy onto each published item what the office has made public of its progress: the
+    public status and the date of the latest public update (`tracking.selectors.
+    public_progress_for_response`, the one rule in `tracking.publicity`: a force's proposal
+    waiting for the office is not there). Three queries and one update per changed item;
+    returns how many items changed."""
+    progress = public_progress_for_response(record)
+    changed = []
+    for item in record.items.only("id", "finding_id", "public_status", "last_public_update_on"):
+        found = progress.get(item.finding_id)
+        status = found["status"] if found else ""
+        updated = max((u["date"] for u in found["public_updates"]), default=None) if found else None
+        if (item.public_status, item.last_public_update_on) != (status, updated):
+            item.public_status, item.last_public_update_on = status, updated
+            changed.append(item)
+    PublishedItem.objects.bulk_update(changed, ["public_status", "last_public_update_on"])
+    return len(changed)
 
 
 def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
@@ -151,10 +181,19 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
                 kind=kind,
                 position=position,
                 number=item.number,
+                response_id=response.pk,
+                policing_body_id=response.policing_body_id,
+                report_id=response.report_id,
+                report_title=report_title,
+                report_url=report_url,
+                report_published_on=response.report.published_on,
+                report_type=response.report.report_type,
                 reference=item.finding.reference,
                 text=item.finding.text,
                 addressees=list(item.finding.addressees or []),
                 timescale_text=item.finding.timescale_text,
+                timescale_kind=item.finding.timescale_kind,
+                target_date=item.finding.target_date,
                 explanation_kind=item.explanation_kind,
                 explanation=item.explanation_text,
                 force_comment=item.force_comment,
@@ -163,9 +202,13 @@ def published_response_refresh(*, response_id: int) -> PublishedResponse | None:
             )
             for position, (kind, item) in enumerate(items, 1)
         )
+        published_progress_copy(record)
         if connection.vendor == "postgresql":
             PublishedResponse.objects.filter(pk=record.pk).update(
                 search_vector=search_vector_expression()
+            )
+            PublishedItem.objects.filter(record=record).update(
+                search_vector=item_search_vector_expression()
             )
         proxy_refresh_on_commit(response_id=response_id)
     return record
@@ -374,14 +417,17 @@ def public_progress_changed(*, policing_body_id: int, report_id: int) -> None:
     """Subscriber of `tracker.public_progress_changed` (config/events.py): an item of this
     office's for this report changed its status, or had a public update or a correction, so the
     public page of the office's response to the report must show it. Moves the page's cache
-    key, ETag and Last-Modified on (one query, nothing to do if the response is not published)
-    and queues the proxy's refresh. A failure is recorded on its delivery and retried."""
+    key, ETag and Last-Modified on (one query, nothing to do if the response is not published),
+    copies the public status onto the register's rows (`published_progress_copy`) and queues
+    the proxy's refresh. A failure is recorded on its delivery and retried."""
     records = PublishedResponse.objects.filter(
         policing_body_id=policing_body_id, report_id=report_id
     )
     records.update(progress_changed_at=timezone.now())
-    for response_id in records.values_list("response_id", flat=True):
-        proxy_refresh_on_commit(response_id=response_id)
+    for record in records.only("id", "response_id", "policing_body_id", "report_id"):
+        # The register's copy of the public status and latest public update.
+        published_progress_copy(record)
+        proxy_refresh_on_commit(response_id=record.response_id)
 
 
 # --- The reverse proxy's cached copies ------------------------------------------------------
@@ -405,7 +451,8 @@ def proxy_paths(record: PublishedResponse) -> list[str]:
     """The public addresses whose answer a change to this published response alters, in every
     language (English and the /cy/ Welsh copies, core/i18n.py): its page, its latest PDF once it
     is stored (asking for it earlier would render it in the web process, beside the worker's
-    task), the pages and feeds that list it, and the API's copy of it."""
+    task), the pages and feeds that list it (the register and the report's page among them),
+    and the API's copies of it."""
     paths = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -419,6 +466,11 @@ def proxy_paths(record: PublishedResponse) -> list[str]:
                 reverse("public:sitemap"),
                 reverse("public:api-response-list"),
                 reverse("public:api-response-detail", kwargs={"id": record.response_id}),
+                # The register and the report's page of every body's response show it too.
+                reverse("public:register"),
+                reverse("public:report", kwargs={"pk": record.report_id}),
+                reverse("public:api-register-list"),
+                reverse("public:api-statistics"),
             ]
     pdf_kwargs = {"pk": record.response_id, "number": record.version_number}
     if record.version.pdf_cy_sha256:

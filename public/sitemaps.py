@@ -17,6 +17,7 @@ class StaticPagesSitemap(Sitemap):
         return [
             "public:home",
             "public:response-list",
+            "public:register",
             "public:statistics",
             "public:open-data",
             "public:api-docs",

@@ -15,12 +15,16 @@ router.include_root_view = False
 router.register("reports", api.ReportViewSet, basename="api-report")
 router.register("recommendations", api.RecommendationViewSet, basename="api-recommendation")
 router.register("responses", api.PublishedResponseViewSet, basename="api-response")
+router.register("register", api.RegisterViewSet, basename="api-register")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("published/", views.response_list, name="response-list"),
     path("published.csv", views.response_list_csv, name="response-list-csv"),
     path("published/<int:pk>/", views.response_detail, name="response"),
+    path("published/reports/<int:pk>/", views.report_page, name="report"),
+    path("recommendations/", views.register_page, name="register"),
+    path("recommendations.csv", views.register_csv, name="register-csv"),
     path("statistics/", views.statistics, name="statistics"),
     path("open-data/", views.open_data, name="open-data"),
     path("open-data/recommendations.csv", views.recommendations_csv, name="recommendations-csv"),
@@ -32,6 +36,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("api/", include(router.urls)),
+    path("api/statistics/", api.StatisticsView.as_view(), name="api-statistics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs.api_docs, name="api-docs"),
 ]

@@ -10,11 +10,13 @@ import re
 from datetime import datetime
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -30,9 +32,9 @@ from responses.deadlines import S55_COMMENCEMENT
 from responses.pdf import document_for_version, render_snapshot
 from responses.statute import duty_statement
 
-from . import selectors
+from . import register, selectors, trends
 from .caching import cached_page, shared_cache_headers, shared_cacheable
-from .forms import ResponseFilterForm, StatisticsFilterForm
+from .forms import RegisterFilterForm, ResponseFilterForm, StatisticsFilterForm
 from .models import PublishedItem, PublishedResponse
 
 PAGE_SIZE = 20
@@ -143,11 +145,11 @@ def response_list(request):
     return cached_page(request, stamp=selectors.public_stamp(), render=page)
 
 
-def _paginate(request, queryset, *, searched: bool = False):
+def _paginate(request, queryset, *, searched: bool = False, size: int = PAGE_SIZE):
     from django.core.paginator import Paginator
 
     paginator_class = selectors.SearchPaginator if searched else Paginator
-    return paginator_class(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginator_class(queryset, size).get_page(request.GET.get("page"))
 
 
 class _Echo:
@@ -403,6 +405,7 @@ def statistics(request):
         if form.is_bound and form.is_valid():
             year, office = form.cleaned_data["year"], form.cleaned_data["office"] or ""
         stats = selectors.statistics(year=year, office=office)
+        over_time = _over_time(stats, office=office, today=timezone.localdate())
         return render(
             request,
             "public/statistics.html",
@@ -416,10 +419,99 @@ def statistics(request):
                 "form": form,
                 "stats": stats,
                 "chart": _chart(stats),
+                "over_time": over_time,
             },
         )
 
-    return cached_page(request, stamp=selectors.public_stamp(), render=page)
+    return cached_page(request, stamp=register.register_stamp(timezone.localdate()), render=page)
+
+
+def _over_time(stats, *, office: str, today) -> dict:
+    """The statistics over time (public/trends.py) and their charts' geometry (SVG: CSP
+    forbids inline styles). Every chart has a table with the same numbers."""
+    years = trends.on_time_by_year(
+        selectors.statistics(office=office).rows if stats.year else stats.rows
+    )
+    bar, gap, height, top = 44, 16, 160, 24
+    for index, rate in enumerate(years):
+        rate.x = 40 + index * (bar + gap)
+        rate.height = round(height * (rate.percent or 0) / 100)
+        rate.y = top + height - rate.height
+        rate.text_x = rate.x + bar // 2
+        rate.label_y = top + height + 18
+        rate.value_y = max(rate.y - 6, 14)
+    rates_chart = {
+        "years": years,
+        "bar": bar,
+        "width": 60 + max(len(years), 1) * (bar + gap),
+        "height": top + height + 30,
+        "axis_y": top + height,
+        "top": top,
+        "mid": top + height // 2,
+    }
+
+    forces = trends.peel_grades(office=office)
+    colours = ["#00703c", "#85994b", "#1d70b8", "#f47738", "#d4351c"]
+    rows, row_height, label_width, area = [], 30, 330, 300
+    largest = max((i.graded for f in forces for i in f.inspections), default=0) or 1
+    for force in forces:
+        for inspection in force.inspections:
+            x, segments = label_width, []
+            for grade, count, colour in zip(trends.GRADES, inspection.counts, colours, strict=True):
+                width = round(area * count / largest)
+                if width:
+                    segments.append(
+                        {
+                            "x": x,
+                            "width": width,
+                            "colour": colour,
+                            "count": count,
+                            "text_x": x + width // 2,
+                            "label": grade.label,
+                        }
+                    )
+                x += width
+            rows.append(
+                {
+                    "force": force.force,
+                    "inspection": inspection,
+                    "segments": segments,
+                    "y": 10 + len(rows) * row_height,
+                    "text_y": 10 + len(rows) * row_height + 17,
+                }
+            )
+    grades_chart = {
+        "rows": rows,
+        "label_width": label_width,
+        "width": label_width + area + 20,
+        "height": 20 + max(len(rows), 1) * row_height + 40,
+        "legend_y": 20 + len(rows) * row_height,
+        "legend": [
+            {"label": g.label, "colour": c, "x": i * 130, "text_x": i * 130 + 22}
+            for i, (g, c) in enumerate(zip(trends.GRADES, colours, strict=True))
+        ],
+    }
+
+    bodies = trends.open_and_overdue(today=today, office=office)
+    most = max((b.open for b in bodies), default=0) or 1
+    label_width, area, row_height = 290, 360, 44
+    for index, body in enumerate(bodies):
+        body.y = 10 + index * row_height
+        body.open_width = round(area * body.open / most)
+        body.overdue_width = round(area * body.overdue / most)
+        body.open_text_x = label_width + body.open_width + 6
+        body.overdue_y = body.y + 18
+        body.overdue_text_x = label_width + body.overdue_width + 6
+        body.text_y = body.y + 14
+        body.overdue_text_y = body.y + 32
+    progress_chart = {
+        "bodies": bodies,
+        "label_width": label_width,
+        "width": label_width + area + 60,
+        "height": 20 + max(len(bodies), 1) * row_height + 30,
+        "legend_y": 20 + len(bodies) * row_height,
+    }
+    return {"rates": rates_chart, "grades": grades_chart, "progress": progress_chart}
 
 
 def _chart(stats) -> dict:
@@ -627,3 +719,136 @@ def reports_csv(request):
             ]
 
     return csv_response("reports.csv", REPORT_CSV_HEADER, rows())
+
+
+# --- The recommendation register and a report's page -------------------------------------------
+
+REGISTER_PAGE_SIZE = 25
+
+REGISTER_QUERY_FIELDS = (
+    "q",
+    "office",
+    "force",
+    "report_type",
+    "year",
+    "status",
+    "addressee",
+    "overdue",
+    "kind",
+    "theme",
+    "sort",
+)
+
+
+def _register_form(request) -> RegisterFilterForm:
+    form = RegisterFilterForm(
+        request.GET if request.GET else None,
+        choices=selectors.filter_choices(),
+        forces=register.force_choices(),
+        themes=register.theme_choices(),
+        statuses=register.STATUS_CHOICES,
+        addressees=Addressee.choices,
+        sorts=[(value, label) for value, (label, _ordering) in register.SORTS.items()],
+    )
+    if form.is_bound:
+        form.is_valid()
+    return form
+
+
+def _same_query(request, *, names=REGISTER_QUERY_FIELDS) -> str:
+    """The request's filters (not its page), to carry over to the CSV and API links."""
+    query = urlencode([(k, request.GET[k]) for k in names if request.GET.get(k)])
+    return f"?{query}" if query else ""
+
+
+@require_safe
+def register_page(request):
+    today = timezone.localdate()
+
+    def page():
+        form = _register_form(request)
+        filters = form.filters()
+        items = register.register_items(filters, today=today)
+        page_obj = register.page_rows(
+            selectors.SearchPaginator if filters.q else Paginator,
+            items,
+            number=request.GET.get("page"),
+            size=REGISTER_PAGE_SIZE,
+        )
+        rows = [
+            register.RegisterRow(item=item, today=today)
+            for item in register.with_bodies(page_obj.object_list, register.bodies())
+        ]
+        title = _("Recommendation register")
+        return render(
+            request,
+            "public/register.html",
+            {
+                "page_title": title
+                + (
+                    _(" (page %(number)s)") % {"number": page_obj.number}
+                    if page_obj.number > 1
+                    else ""
+                ),
+                "meta_description": _(
+                    "Every recommendation and area for improvement that a policing body has "
+                    "published its response to, what it said, and its progress since."
+                ),
+                "form": form,
+                "filters": filters,
+                "page_obj": page_obj,
+                "rows": rows,
+                "csv_url": reverse("public:register-csv") + _same_query(request),
+                "api_url": reverse("public:api-register-list") + _same_query(request),
+            },
+        )
+
+    return cached_page(request, stamp=register.register_stamp(today), render=page)
+
+
+@require_safe
+def register_csv(request):
+    """The register as CSV, streamed, with the page's search and filters (not its paging)."""
+    today = timezone.localdate()
+    form = _register_form(request)
+    items = register.register_items(form.filters(), today=today)
+
+    def rows():
+        bodies = register.bodies()
+        # In a transaction, the rows are read from a cursor as they are sent; outside one the
+        # cursor is held past its transaction, which makes PostgreSQL read every row first
+        # (bench/register_bench.py: a second before the first row of the whole register).
+        with transaction.atomic():
+            for item in register.with_bodies(items.iterator(chunk_size=2000), bodies):
+                yield register.RegisterRow(item=item, today=today).csv_cells()
+
+    return shared_cache_headers(
+        request, csv_response("recommendation-register.csv", register.CSV_HEADER, rows())
+    )
+
+
+@require_safe
+def report_page(request, pk: int):
+    today = timezone.localdate()
+
+    def page():
+        answers = register.report_answers(pk, today=today)
+        if answers is None:
+            raise Http404("No published response to that report.")
+        return render(
+            request,
+            "public/report.html",
+            {
+                "page_title": _("Every body's response to %(title)s") % {"title": answers.title},
+                "meta_description": _(
+                    "Which policing bodies have published their response to the report "
+                    "%(title)s, when, and what each said about its recommendations."
+                )
+                % {"title": answers.title},
+                "answers": answers,
+                "today": today,
+                "register_url": reverse("public:register") + f"?report={pk}",
+            },
+        )
+
+    return cached_page(request, stamp=register.register_stamp(today), render=page)

@@ -152,6 +152,7 @@ def build_demo(*, password: str, logo: bool = True) -> bool:
         _recent_reports(users, norfolk_body, suffolk_body, today)
         _publishing(users, norfolk_body, today)
         _dyfed_powys(users, today)
+        _national_vetting(users, norfolk_body, suffolk_body, password)
     return True
 
 
@@ -755,3 +756,158 @@ def _welsh_recs(report, user, recommendations):
         ],
         user,
     )
+
+
+#: The national thematic report that three bodies have answered in the demo: the public
+#: recommendation register, the report's page of every body's response and the statistics
+#: show it. Its clock: published Wednesday 2 November 2022, due Tuesday 27 December 2022.
+NATIONAL_TITLE = "An inspection of vetting, misconduct and misogyny in the police service"
+NATIONAL_PUBLISHED_ON = date(2022, 11, 2)
+
+
+def _office_pair(body: PolicingBody, password: str) -> tuple:
+    """A drafter and an approver of `body` (for the demo's other offices' publications)."""
+    User = get_user_model()
+    pair = []
+    for role, title in (
+        (Membership.Role.OPCC_DRAFTER, "Policy Officer"),
+        (Membership.Role.OPCC_APPROVER, "Chief Executive"),
+    ):
+        user, _ = User.objects.get_or_create(
+            username=f"{body.force.slug}-{role}",
+            defaults={
+                "full_name": f"{body.force.short_name} {title}",
+                "job_title": title,
+                "email": f"{body.force.slug}-{role}@example.org",
+            },
+        )
+        user.set_password(password)
+        user.save()
+        Membership.objects.get_or_create(user=user, role=role, policing_body=body)
+        pair.append(user)
+    if not body.holder_name:
+        body.holder_name = f"The {body.holder_title} for {body.force.short_name}"
+        body.save(update_fields=["holder_name"])
+    return tuple(pair)
+
+
+def _national_vetting(users, norfolk_body, suffolk_body, password):
+    """A national thematic report answered by Norfolk and Suffolk on time and by Essex late."""
+    report = _report(
+        users["drafter"],
+        norfolk_body,
+        title=NATIONAL_TITLE,
+        published_on=NATIONAL_PUBLISHED_ON,
+        report_type=ReportType.NATIONAL_THEMATIC,
+        scope=Scope.NATIONAL,
+        hmicfrs_url="https://hmicfrs.justiceinspectorates.gov.uk/",
+        open_responses=False,
+    )
+    recs = _add_findings(
+        report,
+        [
+            (
+                Kind.RECOMMENDATION,
+                "By 30 April 2023, chief constables should make sure that every vetting decision "
+                "records the reasons for it, including where adverse information was found.",
+                {
+                    "reference": "R1",
+                    "addressees": [Addressee.CHIEF_CONSTABLES],
+                    "timescale_text": "by 30 April 2023",
+                },
+            ),
+            (
+                Kind.RECOMMENDATION,
+                "By 31 October 2023, the College of Policing should update its guidance on "
+                "vetting so that it sets out how forces should deal with misogynistic behaviour.",
+                {
+                    "reference": "R2",
+                    "addressees": [Addressee.COLLEGE_OF_POLICING],
+                    "timescale_text": "by 31 October 2023",
+                },
+            ),
+            (
+                Kind.RECOMMENDATION,
+                "Within six months, local policing bodies should satisfy themselves that their "
+                "force's arrangements for handling misconduct allegations are effective.",
+                {
+                    "reference": "R3",
+                    "addressees": [Addressee.POLICING_BODIES],
+                    "timescale_text": "within six months",
+                },
+            ),
+        ],
+        users["drafter"],
+    )
+    # Every body's response opens once the findings are in (as the importer does).
+    responses_create_for_report(report=report, acting_user=users["drafter"])
+    essex_body = PolicingBody.objects.select_related("force").get(slug="essex-pfcc")
+    answers = [
+        (
+            norfolk_body,
+            (users["drafter"], users["approver"]),
+            date(2022, 12, 20),
+            "",
+            ["action_proposed", "no_action", "action_proposed"],
+        ),
+        (
+            suffolk_body,
+            _office_pair(suffolk_body, password),
+            date(2022, 12, 23),
+            "",
+            ["action_taken", "no_action", "action_proposed"],
+        ),
+        (
+            essex_body,
+            _office_pair(essex_body, password),
+            date(2023, 1, 10),
+            "The response waited for the Police, Fire and Crime Panel's meeting.",
+            ["action_proposed", "no_action", "action_taken"],
+        ),
+    ]
+    texts = {
+        "action_taken": "The force has reviewed its vetting records and the {holder} has "
+        "examined the review at the accountability board.",
+        "action_proposed": "The {holder} will ask the force for a plan and review its delivery "
+        "at the accountability board each quarter.",
+        "no_action": "This recommendation is for the College of Policing; the {holder} will "
+        "take its updated guidance into account when it is published.",
+    }
+    for body, (drafter, approver), published_on, late_reason, kinds in answers:
+        response = _response(report, body)
+        response = response_invite_force(
+            response=response,
+            invited_on=date(2022, 11, 4),
+            reply_by=date(2022, 12, 1),
+            acting_user=drafter,
+        )
+        response = response_record_force_comments(
+            response=response,
+            acting_user=drafter,
+            none_submitted=True,
+            received_on=date(2022, 12, 1),
+        )
+        for rec, kind in zip(recs, kinds, strict=True):
+            explanation_save(
+                response=response,
+                finding=rec,
+                kind=kind,
+                text=texts[kind].format(holder=body.holder_title),
+                acting_user=drafter,
+            )
+        response = response_update_text(
+            response=response,
+            acting_user=drafter,
+            office_comments=(
+                f"The {body.holder_title} welcomes this national inspection and will hold the "
+                "chief officer to account for the force's vetting and its handling of misconduct."
+            ),
+        )
+        response = response_submit_for_approval(response=response, acting_user=drafter)
+        response = response_approve(response=response, acting_user=approver)
+        response_publish(
+            response=response,
+            published_on=published_on,
+            late_reason=late_reason,
+            acting_user=approver,
+        )

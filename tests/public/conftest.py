@@ -53,20 +53,27 @@ def publish(
     explanation: str = "The commissioner will review progress at each accountability meeting.",
     late_reason: str = "",
     report_type: str = "cdi",
+    report=None,
 ):
-    """A response to a new report, taken through invite, force comments, drafting, approval and
-    publication by the real services; returns the response (published, version 1)."""
+    """A response to a new report (or to `report`, answering its recommendations and AFIs),
+    taken through invite, force comments, drafting, approval and publication by the real
+    services; returns the response (published, version 1)."""
     body = body or policing_body()
     drafter = office_user(body, Membership.Role.OPCC_DRAFTER)
     approver = office_user(body, Membership.Role.OPCC_APPROVER)
-    report = ReportFactory(
-        forces=[body.force],
-        published_on=report_published_on,
-        report_type=report_type,
-        **({"title": title} if title else {}),
-    )
-    recs = [RecommendationFactory(report=report) for _ in range(recommendations)]
-    areas = [AfiFactory(report=report) for _ in range(afis)]
+    if report is None:
+        report = ReportFactory(
+            forces=[body.force],
+            published_on=report_published_on,
+            report_type=report_type,
+            **({"title": title} if title else {}),
+        )
+        recs = [RecommendationFactory(report=report) for _ in range(recommendations)]
+        areas = [AfiFactory(report=report) for _ in range(afis)]
+    else:
+        report_published_on = report.published_on
+        recs = list(report.findings.recommendations())
+        areas = list(report.findings.areas_for_improvement())
     response = make_response(report=report, body=body, acting_user=drafter)
     response = response_invite_force(
         response=response,

@@ -53,7 +53,7 @@ def api_schema(db, monkeypatch):
 
 def operations(schema):
     found = [result.ok() for result in schema.get_all_operations()]
-    assert len(found) == 6
+    assert len(found) == 8
     return found
 
 

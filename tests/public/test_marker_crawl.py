@@ -18,6 +18,7 @@ and the marker must appear nowhere: pages, feeds, API, CSV, sitemap, PDF files (
 with both pypdf and pdftotext), nor in the search index.
 """
 
+import csv
 import io
 import re
 import shutil
@@ -31,7 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse, translat
 
 from accounts.models import Membership, PolicingBody
 from inspections.models import Finding, Report
-from public.models import PublishedResponse
+from public.models import PublishedItem, PublishedResponse
 from public.services import published_responses_refresh
 from responses.models import Response, ResponseVersion
 from responses.services import (
@@ -58,6 +59,7 @@ from tests.factories import (
 from tracking.models import ProgressUpdate, TrackerItem
 from tracking.publicity import Decision
 from tracking.rag import Status
+from tracking.selectors import public_progress_for_response
 from tracking.services import (
     closure_propose,
     progress_update_add,
@@ -544,6 +546,7 @@ def _seed_urls() -> list[str]:
         "api-recommendation-detail": list(Finding.objects.values_list("pk", flat=True)),
         "api-response-detail": list(Response.objects.values_list("pk", flat=True)),
         "response": list(Response.objects.values_list("pk", flat=True)),
+        "report": list(Report.objects.values_list("pk", flat=True)),
     }
     slugs = list(PolicingBody.objects.values_list("slug", flat=True))
     urls = []
@@ -583,6 +586,16 @@ def _seed_urls() -> list[str]:
     ]
     urls += [reverse("public:api-response-list") + "?page_size=200"]
     urls += [reverse("public:api-recommendation-list") + "?page_size=200"]
+    # The register, its CSV and API with every status and a search for the marker, and the
+    # statistics API per office.
+    for name in ("public:register", "public:register-csv", "public:api-register-list"):
+        size = "&page_size=200" if name.startswith("public:api") else ""
+        # The page repeats its search in the search box, so it searches the marked words.
+        query = "unpublished" if name == "public:register" else MARKER
+        urls += [reverse(name) + f"?q={query}{size}", reverse(name) + f"?overdue=true{size}"]
+        urls += [reverse(name) + f"?status={status}{size}" for status in Status.values]
+        urls += [reverse(name) + f"?office={slug}{size}" for slug in offices[:10]]
+    urls += [reverse("public:api-statistics") + f"?office={slug}" for slug in offices[:10]]
     # The same pages in Welsh (/cy/...): a second copy of everything the public can read.
     return urls + [translate_url(url, "cy") for url in urls]
 
@@ -689,7 +702,17 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     pdf = client.get(reverse("pdf:version", args=[redacted.pk, 1]))
     assert statuses.get(reverse("pdf:version", args=[redacted.pk, 1])) == 200
     assert REDACTED in _body_text(pdf).replace("\n", " ")
-    for url in ("/", "/published/", "/statistics/", "/feeds/responses.atom", "/sitemap.xml"):
+    for url in (
+        "/",
+        "/published/",
+        "/statistics/",
+        "/feeds/responses.atom",
+        "/sitemap.xml",
+        "/recommendations/",
+        "/recommendations.csv",
+        "/api/register/",
+        "/api/statistics/",
+    ):
         assert statuses[url] == 200, url
     # The bilingual response: its Welsh page and Welsh PDF show what was published in Welsh.
     welsh = Response.objects.get(pk=planted["welsh"].pk)
@@ -699,10 +722,13 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     assert statuses[welsh_page] == 200
     assert "Comisiynydd yn croesawu" in client.get(welsh_page).content.decode()
     assert statuses[reverse("pdf:version-cy", args=[welsh.pk, 1])] == 200
+    assert statuses[reverse("public:report", args=[amending.report_id])] == 200
     unpublished = Response.objects.exclude(pk__in=PublishedResponse.objects.values("response_id"))
     assert unpublished.count() == 6
     for response in unpublished:
         assert statuses[reverse("public:response", args=[response.pk])] == 404
+        if not PublishedResponse.objects.filter(report_id=response.report_id).exists():
+            assert statuses[reverse("public:report", args=[response.report_id])] == 404
         assert statuses[reverse("public:api-response-detail", args=[response.pk])] == 404
     assert len(seen) > 100
 
@@ -735,3 +761,70 @@ def test_the_search_index_holds_no_redacted_passage(planted):
         )[0].words
         assert "redact" in vector
         assert MARKER.lower() not in vector
+
+
+def test_the_registers_search_index_holds_no_redacted_passage(planted):
+    """The register's rows of the redacted response, and on PostgreSQL their search vectors,
+    hold none of its redacted passages."""
+    from django.db import connection
+
+    items = PublishedItem.objects.filter(record__response=planted["redacted"])
+    assert items.exists()
+    assert not any(MARKER in item.text + item.explanation for item in items)
+    if connection.vendor == "postgresql":
+        words = " ".join(
+            row.words
+            for row in PublishedItem.objects.raw(
+                "SELECT id, search_vector::text AS words FROM public_publisheditem "
+                "WHERE response_id = %s",
+                [planted["redacted"].pk],
+            )
+        )
+        assert words and MARKER.lower() not in words
+
+
+def test_the_register_shows_only_the_progress_the_office_published(client, planted):
+    """The force's status changes and texts waiting for the office, declined, or withdrawn by a
+    correction are on the staff tracker; the register, its CSV and API show the status and the
+    latest public update date the office published, and nothing of unpublished responses."""
+    amending = planted["amending"]
+    staff_statuses = set(
+        TrackerItem.objects.filter(
+            policing_body=amending.policing_body, finding__report=amending.report
+        ).values_list("status", flat=True)
+    )
+    # The force's closure proposal is waiting: the staff see "pending sign-off".
+    assert Status.PENDING_SIGN_OFF in staff_statuses
+    public = public_progress_for_response(amending.public_record)
+    rows = client.get(reverse("public:api-register-list"), {"page_size": 200}).json()["results"]
+    csv_rows = list(
+        csv.DictReader(
+            io.StringIO(
+                b"".join(client.get(reverse("public:register-csv")).streaming_content).decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    published = set(PublishedResponse.objects.values_list("response_id", flat=True))
+    assert {r["response_id"] for r in rows} == published
+    assert {int(r["response_id"]) for r in csv_rows} == published
+    mine = [r for r in rows if r["response_id"] == amending.pk]
+    assert {r["finding_id"]: r["public_status"] for r in mine} == {
+        finding_id: progress["status"] for finding_id, progress in public.items()
+    }
+    assert Status.PENDING_SIGN_OFF not in {r["public_status"] for r in rows}
+    assert Status.PENDING_SIGN_OFF not in {r["public_status"] for r in csv_rows}
+    # The latest public update is the office's words of 2 March, not the update of 3 March a
+    # private correction withdrew, nor the private correction of 4 March.
+    latest = {r["last_public_update_on"] for r in mine} - {None}
+    assert latest == {"2020-03-02"}
+    page = client.get(reverse("public:register"), {"office": "norfolk-pcc"}).content.decode()
+    # The status tags of the rows (the filter's options name every status).
+    assert "Pending sign-off</strong>" not in page and "In progress</strong>" in page
+    assert (
+        client.get(reverse("public:api-register-list"), {"status": "pending_sign_off"}).json()[
+            "count"
+        ]
+        == 0
+    )

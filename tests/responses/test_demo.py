@@ -91,12 +91,26 @@ def _check_states():
     assert norfolk.filter(status=Status.PUBLISHED).count() >= 2
     late = norfolk.get(report__title__startswith="PEEL 2021/22")
     assert late.published_on > late.due_date and late.late_reason
-    thematic = Report.objects.get(report_type="thematic")
+    thematic = Report.objects.get(report_type="thematic", title__contains="fraud")
     addressees = {a for f in thematic.findings.recommendations() for a in f.addressees}
     assert {Addressee.HOME_OFFICE, Addressee.COLLEGE_OF_POLICING} <= addressees
     # The national thematic concerns every office: recording it opened each one's response.
     assert thematic.responses.count() == PolicingBody.objects.count()
     assert set(thematic.responses.values_list("status", flat=True)) == {Status.NOT_STARTED}
+    # A national thematic report that three bodies answered (the public register and the
+    # report's page of every body's response show it): two on time, Essex late with a reason.
+    national = Report.objects.get(title=demo_module.NATIONAL_TITLE)
+    published = national.responses.filter(status=Status.PUBLISHED)
+    assert set(published.values_list("policing_body__slug", flat=True)) == {
+        "norfolk-pcc",
+        "suffolk-pcc",
+        "essex-pfcc",
+    }
+    assert [r.published_late for r in published.order_by("published_on")] == [False, False, True]
+    assert published.get(policing_body__slug="essex-pfcc").late_reason
+    assert national.responses.exclude(status=Status.PUBLISHED).count() == (
+        PolicingBody.objects.count() - 3
+    )
     suffolk = Response.objects.get(policing_body__slug="suffolk-pcc", report__scope="force")
     assert suffolk.status == Status.DRAFTING and suffolk.published_on is None
     assert not suffolk.report.forces.filter(slug="norfolk").exists()

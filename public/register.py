@@ -1,0 +1,542 @@
+"""The recommendation register: every recommendation and area for improvement that a policing
+body has published a response to, across all bodies, with what the body said and what it has
+made public of its progress since.
+
+Read from the public copies only (`PublishedItem`, docs/decisions/0008-public-copies.md), so
+nothing unpublished can show: an item is there once its response is published, with the
+explanation as published and the public status the office published
+(`public.services.published_progress_copy`, the rule in `tracking.publicity`). The page, the
+CSV (streamed) and the API use the one query here (`register_items`) with the same filters and
+the same fields (`register_row`), and a page costs a fixed number of queries whatever the
+number of rows (tests/public/test_register_query_counts.py; bench/register_bench.py).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.urls import get_urlconf, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Force, PolicingBody
+from inspections.models import Addressee, Report, ReportType, Theme, addressee_label
+from responses import deadlines
+from responses.models import Explanation
+from tracking.rag import ACTIVE_STATUSES, is_overdue
+from tracking.rag import Status as TrackerStatus
+
+from .models import PublishedItem, PublishedResponse
+from .selectors import MAX_QUERY_LENGTH, RANKED_MATCHES_LIMIT, count_matches, public_stamp
+
+#: The status filter's value for items the office does not track.
+NOT_TRACKED = "not_tracked"
+
+STATUS_CHOICES = [*TrackerStatus.choices, (NOT_TRACKED, _("Not tracked"))]
+
+SORTS = {
+    # value: (label, ordering)
+    "newest": (_("Newest report first"), ("-report_published_on", "record_id", "position")),
+    "oldest": (_("Oldest report first"), ("report_published_on", "record_id", "position")),
+    "target_date": (
+        _("Earliest target date first"),
+        (F("target_date").asc(nulls_last=True), "-report_published_on", "record_id", "position"),
+    ),
+    "last_update": (
+        _("Latest public update first"),
+        (
+            F("last_public_update_on").desc(nulls_last=True),
+            "-report_published_on",
+            "record_id",
+            "position",
+        ),
+    ),
+    "body": (
+        _("Policing body (A to Z)"),
+        ("policing_body__name", "-report_published_on", "record_id", "position"),
+    ),
+}
+DEFAULT_SORT = "newest"
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    q: str = ""
+    force: str = ""  # a force's slug
+    office: str = ""  # a policing body's slug
+    report_type: str = ""
+    year: int | None = None
+    status: str = ""  # a tracker status, or NOT_TRACKED
+    addressee: str = ""
+    overdue: bool | None = None
+    kind: str = ""  # recommendation or afi
+    theme: str = ""  # a theme's slug (see `theme_filter`)
+    report: int | None = None
+    sort: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (
+                self.q,
+                self.force,
+                self.office,
+                self.report_type,
+                self.year,
+                self.status,
+                self.addressee,
+                self.overdue is not None,
+                self.kind,
+                self.theme,
+                self.report,
+            )
+        )
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    """The themes (inspections.models.Theme, the maintained list) that tag the recommendation
+    of at least one published item, in the list's order: one query, kept in the cache for ten
+    minutes at most (tagging does not move the public stamp)."""
+    key = f"public:register-themes:{public_stamp()}"
+    themes = cache.get(key)
+    if themes is None:
+        themes = list(
+            Theme.objects.filter(
+                Exists(PublishedItem.objects.filter(finding__themes=OuterRef("pk")))
+            ).values_list("slug", "name")
+        )
+        cache.set(key, themes, 60 * 10)
+    return themes
+
+
+def theme_filter(queryset: QuerySet, theme: str) -> QuerySet:
+    """The items whose recommendation is tagged with `theme` (a slug)."""
+    return queryset.filter(finding__themes__slug=theme)
+
+
+def overdue_q(today: date) -> Q:
+    """Past the target date its timescale gives and still active in the office's public
+    tracker: `tracking.rag.is_overdue`, applied to the public status, in the database."""
+    return Q(public_status__in=list(ACTIVE_STATUSES), target_date__lt=today)
+
+
+#: What a row shows: all on the item itself (no join); its body comes from `bodies()`.
+ROW_FIELDS = (
+    "id",
+    "response_id",
+    "policing_body_id",
+    "report_id",
+    "report_title",
+    "report_url",
+    "report_published_on",
+    "report_type",
+    "kind",
+    "number",
+    "reference",
+    "text",
+    "addressees",
+    "timescale_text",
+    "timescale_kind",
+    "target_date",
+    "explanation_kind",
+    "public_status",
+    "last_public_update_on",
+    "finding_id",
+)
+
+
+def bodies() -> dict[int, PolicingBody]:
+    """Every policing body with its force, by id: one query (43 rows), so that a row's body
+    is not a join on every row."""
+    return {body.pk: body for body in PolicingBody.objects.select_related("force")}
+
+
+def with_bodies(items, bodies_by_id: dict[int, PolicingBody]):
+    """The items, each with its body (and force) from `bodies_by_id`, lazily."""
+    for item in items:
+        item.policing_body = bodies_by_id[item.policing_body_id]
+        yield item
+
+
+def register_items(filters: RegisterFilters, *, today: date) -> QuerySet:
+    """The register's rows matching `filters`, in the chosen order (by relevance when searching
+    and no order is chosen), with what a row shows from the item alone (its body from
+    `bodies()`): one query for a page."""
+    queryset = PublishedItem.objects.only(*ROW_FIELDS)
+    if filters.force:
+        queryset = queryset.filter(policing_body__force__slug=filters.force)
+    if filters.office:
+        queryset = queryset.filter(policing_body__slug=filters.office)
+    if filters.report_type:
+        queryset = queryset.filter(report_type=filters.report_type)
+    if filters.year:
+        queryset = queryset.filter(
+            report_published_on__gte=date(filters.year, 1, 1),
+            report_published_on__lte=date(filters.year, 12, 31),
+        )
+    if filters.report:
+        queryset = queryset.filter(report_id=filters.report)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.status == NOT_TRACKED:
+        queryset = queryset.filter(public_status="")
+    elif filters.status:
+        queryset = queryset.filter(public_status=filters.status)
+    if filters.addressee:
+        queryset = queryset.filter(_addressee_q(filters.addressee))
+    if filters.overdue is not None:
+        queryset = (
+            queryset.filter(overdue_q(today))
+            if filters.overdue
+            else queryset.exclude(overdue_q(today))
+        )
+    if filters.theme:
+        queryset = theme_filter(queryset, filters.theme)
+    ordering = SORTS.get(filters.sort or DEFAULT_SORT, SORTS[DEFAULT_SORT])[1]
+    text = " ".join(filters.q.split())[:MAX_QUERY_LENGTH]
+    if not text:
+        return queryset.order_by(*ordering)
+    return _search(queryset, text, ordering=ordering, ranked=not filters.sort)
+
+
+def page_rows(paginator_class, items: QuerySet, *, number, size: int):
+    """A page of the register: the page's ids first (from an index, whatever the page's
+    depth), then those rows. Three queries: the count, the ids, the rows."""
+    page = paginator_class(items.values_list("id", flat=True), size).get_page(number)
+    ids = list(page.object_list)
+    found = PublishedItem.objects.only(*ROW_FIELDS).in_bulk(ids)
+    page.object_list = [found[pk] for pk in ids]
+    return page
+
+
+def _addressee_q(code: str) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(addressees__contains=[code])
+    # SQLite has no JSON containment: the list is stored as JSON text, each code quoted.
+    return Q(addressees__icontains=f'"{code}"')
+
+
+def _search(queryset: QuerySet, text: str, *, ordering, ranked: bool) -> QuerySet:
+    """Full-text search over the report's title, the recommendation and the explanation.
+
+    PostgreSQL: each item's stored, weighted vector (GIN index), a web-search style query,
+    by relevance unless an order was chosen or more than RANKED_MATCHES_LIMIT items match (as
+    the response search, `public.selectors.search`). SQLite: every word somewhere (icontains).
+    """
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config="english")
+        matches = queryset.filter(search_vector=query)
+        if not ranked or count_matches(matches[: RANKED_MATCHES_LIMIT + 1]) > (
+            RANKED_MATCHES_LIMIT
+        ):
+            return matches.order_by(*ordering)
+        return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-rank", *ordering
+        )
+    for word in text.split():
+        word = word.strip("\"'")
+        if word.startswith("-") or not word:
+            continue
+        queryset = queryset.filter(
+            Q(text__icontains=word)
+            | Q(explanation__icontains=word)
+            | Q(report_title__icontains=word)
+        )
+    return queryset.order_by(*ordering)
+
+
+# --- One row, the same for the page, the CSV and the API ------------------------------------
+
+CSV_HEADER = [
+    "response_id",
+    "response_url",
+    "finding_id",
+    "kind",
+    "number",
+    "reference",
+    "text",
+    "report_id",
+    "report_title",
+    "report_type",
+    "report_published_on",
+    "report_page_url",
+    "hmicfrs_report_url",
+    "policing_body",
+    "policing_body_name",
+    "force",
+    "force_name",
+    "addressees",
+    "timescale",
+    "timescale_kind",
+    "target_date",
+    "explanation_kind",
+    "public_status",
+    "last_public_update_on",
+    "overdue",
+]
+
+
+_PATH_FORMATS: dict[tuple, tuple[str, str]] = {}
+
+
+def _path_formats() -> tuple[str, str]:
+    """The response's and the report's public paths with a place for the id, in the active
+    language: reversed once, not on each of the CSV's thousands of rows."""
+    key = (get_language(), get_urlconf())
+    formats = _PATH_FORMATS.get(key)
+    if formats is None:
+        formats = _PATH_FORMATS[key] = tuple(
+            reverse(name, kwargs={"pk": 1}).replace("/1/", "/{}/")
+            for name in ("public:response", "public:report")
+        )
+    return formats
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    item: PublishedItem
+    today: date
+
+    @property
+    def response_id(self) -> int:
+        return self.item.response_id
+
+    @property
+    def response_path(self) -> str:
+        return _path_formats()[0].format(self.item.response_id)
+
+    @property
+    def report_path(self) -> str:
+        return _path_formats()[1].format(self.item.report_id)
+
+    @property
+    def addressee_labels(self) -> list[str]:
+        body = self.item.policing_body
+        return [
+            addressee_label(code, body=body)
+            for code in self.item.addressees
+            if code in Addressee.values
+        ]
+
+    @property
+    def explanation_kind_label(self) -> str:
+        kind = self.item.explanation_kind
+        return Explanation.Kind(kind).label if kind else ""
+
+    @property
+    def status_choice(self) -> TrackerStatus | None:
+        """The public status (None: the body does not track the item)."""
+        status = self.item.public_status
+        return TrackerStatus(status) if status else None
+
+    @property
+    def overdue(self) -> bool:
+        status = self.item.public_status
+        return bool(status) and is_overdue(
+            status=status, target_date=self.item.target_date, today=self.today
+        )
+
+    def csv_cells(self) -> list:
+        item, site = self.item, settings.SITE_URL
+        return [
+            self.response_id,
+            site + self.response_path,
+            item.finding_id or "",
+            item.get_kind_display(),
+            item.number,
+            item.reference,
+            item.text,
+            item.report_id,
+            item.report_title,
+            ReportType(item.report_type).label,
+            item.report_published_on.isoformat(),
+            site + self.report_path,
+            item.report_url,
+            item.policing_body.slug,
+            item.policing_body.name,
+            item.policing_body.force.slug,
+            item.policing_body.force.name,
+            "; ".join(self.addressee_labels),
+            item.timescale_text,
+            item.timescale_kind,
+            item.target_date.isoformat() if item.target_date else "",
+            item.explanation_kind,
+            item.public_status or NOT_TRACKED,
+            item.last_public_update_on.isoformat() if item.last_public_update_on else "",
+            "yes" if self.overdue else "no",
+        ]
+
+
+# --- Choices, the cache stamp, and a report's page --------------------------------------------
+
+
+def register_stamp(today: date) -> str:
+    """Changes whenever a register row can change: a publication or refresh, a change of
+    public progress, and the day (overdue is judged on today). One query."""
+    stamps = PublishedResponse.objects.aggregate(
+        refreshed=Max("refreshed_at"), progress=Max("progress_changed_at")
+    )
+    return "|".join(
+        [
+            stamps["refreshed"].isoformat() if stamps["refreshed"] else "empty",
+            stamps["progress"].isoformat() if stamps["progress"] else "none",
+            today.isoformat(),
+        ]
+    )
+
+
+def force_choices() -> list[tuple[str, str]]:
+    """The forces whose policing bodies have published a response (cached with the public
+    stamp, like `public.selectors.filter_choices`)."""
+    key = f"public:register-forces:{public_stamp()}"
+    forces = cache.get(key)
+    if forces is None:
+        forces = list(
+            Force.objects.filter(
+                Exists(PublishedResponse.objects.filter(policing_body__force=OuterRef("pk")))
+            )
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+        cache.set(key, forces, 60 * 60 * 24)
+    return forces
+
+
+@dataclass
+class BodyAnswer:
+    """One body a report concerns: its published response, if any, and the verdict."""
+
+    body: PolicingBody
+    record: PublishedResponse | None
+    due: date | None
+    overdue_unpublished: bool
+
+
+@dataclass
+class ItemAnswers:
+    """One recommendation or AFI of a report, and what each body published about it."""
+
+    kind: str
+    kind_label: str
+    number: int
+    reference: str
+    text: str
+    addressees: list[str]
+    timescale_text: str
+    answers: list[PublishedItem]
+
+
+@dataclass
+class ReportAnswers:
+    report: Report
+    title: str
+    due: date | None
+    bodies: list[BodyAnswer]
+    items: list[ItemAnswers]
+
+    @property
+    def published_count(self) -> int:
+        return sum(1 for b in self.bodies if b.record is not None)
+
+
+def report_answers(report_id: int, *, today: date) -> ReportAnswers | None:
+    """A report that has at least one published response: each body it concerns
+    (`Report.bodies_concerned`), whether and when it published, on time or how late (the
+    copy's `days_late`, from `responses.deadlines`), and for each recommendation and AFI
+    what each body said. Nothing about a body's unpublished response is shown: without a
+    published response a body is "not published", with the statutory due date, whatever its
+    response's state. Four queries."""
+    records = list(
+        PublishedResponse.objects.filter(report_id=report_id)
+        .select_related("policing_body__force")
+        .only(
+            "id",
+            "response_id",
+            "report_id",
+            "report_title",
+            "report_published_on",
+            "report_type",
+            "report_url",
+            "due_date",
+            "first_published_on",
+            "latest_published_on",
+            "days_late",
+            "version_number",
+            "policing_body__name",
+            "policing_body__short_name",
+            "policing_body__slug",
+            "policing_body__kind",
+            "policing_body__force__name",
+        )
+    )
+    if not records:
+        return None
+    report = Report.objects.only("id", "scope", "published_on", "report_type", "hmicfrs_url").get(
+        pk=report_id
+    )
+    by_body = {record.policing_body_id: record for record in records}
+    due = deadlines.statutory_due_date(report.published_on) if report.attracts_s55 else None
+    bodies = [
+        BodyAnswer(
+            body=body,
+            record=by_body.get(body.pk),
+            due=due,
+            overdue_unpublished=body.pk not in by_body and deadlines.is_late(due=due, on=today),
+        )
+        for body in report.bodies_concerned().select_related("force").order_by("name")
+    ]
+    # A body whose response is published but the report no longer names it (a correction of
+    # the report's forces) still shows what it published.
+    shown = {b.body.pk for b in bodies}
+    bodies += [
+        BodyAnswer(body=r.policing_body, record=r, due=due, overdue_unpublished=False)
+        for r in records
+        if r.policing_body_id not in shown
+    ]
+    groups: dict[tuple, ItemAnswers] = {}
+    for item in (
+        PublishedItem.objects.filter(report_id=report_id)
+        .select_related("policing_body")
+        .only(
+            "id",
+            "kind",
+            "number",
+            "reference",
+            "text",
+            "addressees",
+            "timescale_text",
+            "explanation_kind",
+            "explanation",
+            "public_status",
+            "last_public_update_on",
+            "finding_id",
+            "policing_body__name",
+            "policing_body__short_name",
+            "policing_body__kind",
+            "response_id",
+        )
+        .order_by("kind", "number", "policing_body__name")
+    ):
+        key = (item.kind, item.finding_id or f"{item.kind}-{item.number}")
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ItemAnswers(
+                kind=item.kind,
+                kind_label=item.get_kind_display(),
+                number=item.number,
+                reference=item.reference,
+                text=item.text,
+                addressees=[addressee_label(a) for a in item.addressees if a in Addressee.values],
+                timescale_text=item.timescale_text,
+                answers=[],
+            )
+        group.answers.append(item)
+    order = {PublishedItem.Kind.RECOMMENDATION: 0, PublishedItem.Kind.AREA_FOR_IMPROVEMENT: 1}
+    items = sorted(groups.values(), key=lambda g: (order.get(g.kind, 2), g.number))
+    return ReportAnswers(
+        report=report, title=records[0].report_title, due=due, bodies=bodies, items=items
+    )
