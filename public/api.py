@@ -805,11 +805,11 @@ class OnTimeYearSerializer(serializers.Serializer):
     policing_body = serializers.CharField(source="office_slug")
     policing_body_name = serializers.CharField(source="office")
     year = serializers.IntegerField(help_text="Year the report was published.")
-    published = serializers.IntegerField()
     on_time = serializers.IntegerField()
     late = serializers.IntegerField()
     no_deadline = serializers.IntegerField(help_text="Reports before 2 May 2017.")
     on_time_percent = serializers.IntegerField(allow_null=True)
+    published = serializers.IntegerField(help_text="Responses published, in all.")
 
 
 class PeelInspectionSerializer(serializers.Serializer):

@@ -84,8 +84,8 @@ class QuickSelect(forms.Select):
 
 class QuickContentLanguageSelect(QuickSelect, ContentLanguageSelect):
     """A `QuickSelect` of names people gave (offices, forces) or of labels still in English
-    (report types, tracker statuses, addressees): see `ContentLanguageSelect`. The options in
-    `translated` are in the page's language and are not marked."""
+    (the tracker's statuses): see `ContentLanguageSelect`. The options in `translated` are in
+    the page's language and are not marked."""
 
     def __init__(self, attrs=None, choices=(), translated=()):
         super().__init__(attrs, choices)
@@ -113,9 +113,7 @@ class RegisterFilterForm(forms.Form):
         widget=QuickContentLanguageSelect, label=_("Policing body"), required=False
     )
     force = forms.ChoiceField(widget=QuickContentLanguageSelect, label=_("Force"), required=False)
-    report_type = forms.ChoiceField(
-        widget=QuickContentLanguageSelect, label=_("Type of report"), required=False
-    )
+    report_type = forms.ChoiceField(widget=QuickSelect, label=_("Type of report"), required=False)
     year = forms.TypedChoiceField(
         label=_("Year the report was published"),
         required=False,
@@ -128,9 +126,7 @@ class RegisterFilterForm(forms.Form):
         label=_("Progress (as the body published it)"),
         required=False,
     )
-    addressee = forms.ChoiceField(
-        widget=QuickContentLanguageSelect, label=_("Addressed to"), required=False
-    )
+    addressee = forms.ChoiceField(widget=QuickSelect, label=_("Addressed to"), required=False)
     overdue = forms.TypedChoiceField(
         widget=QuickSelect,
         label=_("Past its target date"),

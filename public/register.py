@@ -317,7 +317,7 @@ class RegisterRow:
     def addressee_labels(self) -> list[str]:
         body = self.item.policing_body
         return [
-            addressee_label(code, body=body)
+            str(addressee_label(code, body=body))
             for code in self.item.addressees
             if code in Addressee.values
         ]
@@ -530,7 +530,9 @@ def report_answers(report_id: int, *, today: date) -> ReportAnswers | None:
                 number=item.number,
                 reference=item.reference,
                 text=item.text,
-                addressees=[addressee_label(a) for a in item.addressees if a in Addressee.values],
+                addressees=[
+                    str(addressee_label(a)) for a in item.addressees if a in Addressee.values
+                ],
                 timescale_text=item.timescale_text,
                 answers=[],
             )
