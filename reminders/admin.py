@@ -3,6 +3,7 @@ with an action to send a failed one again)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy
 
 from accounts.admin import AttributedHistoryAdmin
 from accounts.models import Membership
@@ -15,13 +16,15 @@ class ReminderRuleForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
         choices=Membership.Role.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Who is reminded.",
+        help_text=gettext_lazy("Who is reminded."),
     )
     extra_roles = forms.MultipleChoiceField(
         choices=Membership.Role.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Also remind these roles from the offset below on (e.g. approvers from -7).",
+        help_text=gettext_lazy(
+            "Also remind these roles from the offset below on (e.g. approvers from -7)."
+        ),
     )
 
     class Meta:

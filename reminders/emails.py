@@ -28,6 +28,8 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.selectors import person_namer
@@ -38,7 +40,7 @@ from responses.selectors import copies_to, latest_version, response_outstanding
 
 from . import policy
 
-SECTION_RESPONSES = "Section 55 responses"
+SECTION_RESPONSES = gettext_lazy("Section 55 responses")
 
 
 @dataclass(frozen=True)
@@ -91,22 +93,26 @@ def digest_providers() -> list[DigestProvider]:
 # --- words -------------------------------------------------------------------------------
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def relative_days(days: int, *, working: bool = False) -> str:
     """0 -> 'today', 1 -> 'tomorrow', 7 -> '7 days from today', -3 -> '3 days ago'."""
-    unit = "working day" if working else "day"
     if days == 0:
-        return "today"
+        return gettext("today")
     if days == 1 and not working:
-        return "tomorrow"
+        return gettext("tomorrow")
     if days == -1 and not working:
-        return "yesterday"
-    if days > 0:
-        return f"{_plural(days, unit)} from today"
-    return f"{_plural(-days, unit)} ago"
+        return gettext("yesterday")
+    count = abs(days)
+    if working and days > 0:
+        text = ngettext(
+            "%(count)s working day from today", "%(count)s working days from today", count
+        )
+    elif working:
+        text = ngettext("%(count)s working day ago", "%(count)s working days ago", count)
+    elif days > 0:
+        text = ngettext("%(count)s day from today", "%(count)s days from today", count)
+    else:
+        text = ngettext("%(count)s day ago", "%(count)s days ago", count)
+    return text % {"count": count}
 
 
 def _until(day: date, *, today: date) -> str:
@@ -205,9 +211,16 @@ def reminder_item(reminder, *, today: date, recommendations=None, explanations=N
             else (f"version {version.number} of the response (an amendment)")
         )
         sentences.append(
-            f"{which} was published on {long_date(version.published_on if version else response.published_on, weekday=True)}, "
-            f"but the copies of it to {' and '.join(missing)} are not recorded. The law (Police "
-            "Act 1996 s55(6)) requires a copy to each: record the date each was sent."
+            _(
+                "%(which)s was published on %(date)s, but the copies of it to %(join)s are not recorded. The law (Police Act 1996 s55(6)) requires a copy to each: record the date each was sent."
+            )
+            % {
+                "which": which,
+                "date": long_date(
+                    version.published_on if version else response.published_on, weekday=True
+                ),
+                "join": " and ".join(missing),
+            }
         )
         urgent = True
     return DigestItem(
@@ -233,18 +246,29 @@ def reminder_subject(reminder, *, today: date) -> str:
             return f"{title}: response due tomorrow"
         if days == 0:
             return f"{title}: response due today"
-        return f"{title}: response overdue by {_plural(-days, 'day')}"
+        return ngettext(
+            "%(title)s: response overdue by %(count)s day",
+            "%(title)s: response overdue by %(count)s days",
+            -days,
+        ) % {"title": title, "count": -days}
     if subject == policy.SUBJECT_FORCE_REPLY:
         if response.force_reply_by < today:
             return f"{title}: the force's comments are overdue"
         return f"{title}: the force's comments are due {long_date(response.force_reply_by, weekday=True)}"
     inspectorate = inspectorate_on(response.published_on or today).abbreviation
-    return f"{title}: copies to {inspectorate} and the Home Secretary not recorded"
+    return _("%(title)s: copies to %(inspectorate)s and the Home Secretary not recorded") % {
+        "title": title,
+        "inspectorate": inspectorate,
+    }
 
 
 def digest_subject(items: list[DigestItem], *, day: date) -> str:
     overdue = sum(1 for i in items if i.urgent)
-    text = f"Section 55 reminders for {long_date(day, weekday=True)}: {_plural(len(items), 'item')}"
+    text = ngettext(
+        "Section 55 reminders for %(day)s: %(count)s item",
+        "Section 55 reminders for %(day)s: %(count)s items",
+        len(items),
+    ) % {"day": long_date(day, weekday=True), "count": len(items)}
     if overdue:
         text += f", {overdue} urgent"
     return text
@@ -298,8 +322,9 @@ def render_correction_email(*, recipient, notice, summary: str, day: date) -> tu
     sentences = [f"{who} corrected the report's {what}. {summary}"]
     if correction.is_findings:
         sentences.append(
-            "Check your response's explanations against the findings as they stand now; a "
-            "published response keeps the findings it answered."
+            _(
+                "Check your response's explanations against the findings as they stand now; a published response keeps the findings it answered."
+            )
         )
     if response.due_date and correction.published_on:
         sentences.append(

@@ -1,26 +1,27 @@
 """Forms for a person's reminder settings."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from .models import Delivery, ReminderRule
 
 
 class PreferenceForm(forms.Form):
     delivery = forms.ChoiceField(
-        label="How do you want your reminders?",
+        label=gettext_lazy("How do you want your reminders?"),
         choices=[
-            (Delivery.DIGEST, "One email a day listing all of them (recommended)"),
-            (Delivery.INDIVIDUAL, "One email for each reminder, as it becomes due"),
+            (Delivery.DIGEST, gettext_lazy("One email a day listing all of them (recommended)")),
+            (Delivery.INDIVIDUAL, gettext_lazy("One email for each reminder, as it becomes due")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select how you want your reminders"},
+        error_messages={"required": gettext_lazy("Select how you want your reminders")},
     )
     wanted_rules = forms.ModelMultipleChoiceField(
-        label="Reminders you can switch off",
+        label=gettext_lazy("Reminders you can switch off"),
         queryset=ReminderRule.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Untick any you do not want. Statutory reminders always go out.",
+        help_text=gettext_lazy("Untick any you do not want. Statutory reminders always go out."),
     )
 
     def __init__(self, *args, optional_rules=(), **kwargs):

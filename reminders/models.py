@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Membership
@@ -37,14 +39,17 @@ class Subject(models.TextChoices):
     """What a rule is about. Each subject has a fixed condition in `reminders.policy` (for
     example, the statutory deadline stops mattering once the response is published)."""
 
-    STATUTORY_DEADLINE = policy.SUBJECT_DEADLINE, "The statutory due date (s55(5A))"
-    FORCE_REPLY = policy.SUBJECT_FORCE_REPLY, "The force's reply-by date (s55(4))"
-    STATUTORY_COPIES = policy.SUBJECT_COPIES, "Copies to HMICFRS and the Home Secretary (s55(6))"
+    STATUTORY_DEADLINE = policy.SUBJECT_DEADLINE, gettext_lazy("The statutory due date (s55(5A))")
+    FORCE_REPLY = policy.SUBJECT_FORCE_REPLY, gettext_lazy("The force's reply-by date (s55(4))")
+    STATUTORY_COPIES = (
+        policy.SUBJECT_COPIES,
+        gettext_lazy("Copies to HMICFRS and the Home Secretary (s55(6))"),
+    )
 
 
 class Unit(models.TextChoices):
-    CALENDAR_DAYS = "calendar", "Calendar days"
-    WORKING_DAYS = "working", "Working days (England and Wales)"
+    CALENDAR_DAYS = "calendar", gettext_lazy("Calendar days")
+    WORKING_DAYS = "working", gettext_lazy("Working days (England and Wales)")
 
 
 def validate_offsets(value: str) -> None:
@@ -63,7 +68,9 @@ class ReminderRule(models.Model):
     code = models.SlugField(
         max_length=50,
         unique=True,
-        help_text="Stable name used in reminder records; cannot be changed once reminders exist.",
+        help_text=gettext_lazy(
+            "Stable name used in reminder records; cannot be changed once reminders exist."
+        ),
     )
     name = models.CharField(max_length=200)
     subject = models.CharField(max_length=30, choices=Subject.choices)
@@ -72,36 +79,43 @@ class ReminderRule(models.Model):
         max_length=200,
         validators=[validate_offsets],
         help_text=(
-            "When to remind, in days relative to the date, separated by commas: -7 is 7 days "
-            "before, 0 is on the day, 3 is 3 days after. Example: -28, -14, -7, -3, -1, 0."
+            gettext_lazy(
+                "When to remind, in days relative to the date, separated by commas: -7 is 7 days before, 0 is on the day, 3 is 3 days after. Example: -28, -14, -7, -3, -1, 0."
+            )
         ),
     )
     repeat_every = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="After the last of those, remind again every this many days while it is "
-        "still outstanding (blank: do not repeat).",
+        help_text=gettext_lazy(
+            "After the last of those, remind again every this many days while it is still outstanding (blank: do not repeat)."
+        ),
     )
     roles = models.JSONField(
-        default=list, help_text="Who is reminded: role codes, e.g. opcc_drafter."
+        default=list, help_text=gettext_lazy("Who is reminded: role codes, e.g. opcc_drafter.")
     )
     extra_roles = models.JSONField(
-        default=list, blank=True, help_text="Also remind these roles from `extra_roles_from` on."
+        default=list,
+        blank=True,
+        help_text=gettext_lazy("Also remind these roles from `extra_roles_from` on."),
     )
     extra_roles_from = models.SmallIntegerField(
         null=True,
         blank=True,
-        help_text="The offset from which the extra roles are reminded too (e.g. -7).",
+        help_text=gettext_lazy("The offset from which the extra roles are reminded too (e.g. -7)."),
     )
     stale_after_days = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="If reminders could not go out for a while, do not send one that was due more "
-        "than this many calendar days ago (blank: until the next one is due).",
+        help_text=gettext_lazy(
+            "If reminders could not go out for a while, do not send one that was due more than this many calendar days ago (blank: until the next one is due)."
+        ),
     )
     statutory = models.BooleanField(
         default=False,
-        help_text="About a duty in the statute: people cannot switch it off, nor can the admin.",
+        help_text=gettext_lazy(
+            "About a duty in the statute: people cannot switch it off, nor can the admin."
+        ),
     )
     is_active = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -122,23 +136,23 @@ class ReminderRule(models.Model):
     def clean(self):
         errors = {}
         if self.statutory and not self.is_active:
-            errors["is_active"] = "A statutory reminder cannot be switched off."
+            errors["is_active"] = _("A statutory reminder cannot be switched off.")
         known = set(Membership.Role.values)
         for field in ("roles", "extra_roles"):
             value = getattr(self, field) or []
             if not isinstance(value, list) or any(r not in known for r in value):
                 errors[field] = f"Use role codes from: {', '.join(sorted(known))}."
         if not errors.get("roles") and not self.roles:
-            errors["roles"] = "Choose at least one role to remind."
+            errors["roles"] = _("Choose at least one role to remind.")
         if self.extra_roles and self.extra_roles_from is None:
-            errors["extra_roles_from"] = "Say from which offset the extra roles are reminded."
+            errors["extra_roles_from"] = _("Say from which offset the extra roles are reminded.")
         if "offsets" not in errors and self.offsets:
             try:
                 offsets = policy.parse_offsets(self.offsets)
             except ValueError:
                 offsets = None  # reported by the field validator
             if offsets and self.repeat_every and offsets[-1] < 0:
-                errors["repeat_every"] = (
+                errors["repeat_every"] = _(
                     "Repeats start from the last offset, which must be on or after the date."
                 )
         if errors:
@@ -160,11 +174,11 @@ class ReminderRule(models.Model):
 
 
 class SendStatus(models.TextChoices):
-    READY = "ready", "Ready to send"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Not sent: no longer needed"
+    READY = "ready", gettext_lazy("Ready to send")
+    SENDING = "sending", gettext_lazy("Sending")
+    SENT = "sent", gettext_lazy("Sent")
+    FAILED = "failed", gettext_lazy("Failed")
+    CANCELLED = "cancelled", gettext_lazy("Not sent: no longer needed")
 
     @property
     def colour(self) -> str:
@@ -179,8 +193,8 @@ class SendStatus(models.TextChoices):
 
 
 class Delivery(models.TextChoices):
-    DIGEST = "digest", "Daily digest"
-    INDIVIDUAL = "individual", "One email per reminder"
+    DIGEST = "digest", gettext_lazy("Daily digest")
+    INDIVIDUAL = "individual", gettext_lazy("One email per reminder")
 
 
 class Digest(models.Model):
@@ -198,7 +212,7 @@ class Digest(models.Model):
     status = models.CharField(max_length=10, choices=SendStatus.choices, default=SendStatus.READY)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    email = models.EmailField(blank=True, help_text="The address it was sent to.")
+    email = models.EmailField(blank=True, help_text=gettext_lazy("The address it was sent to."))
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -235,10 +249,11 @@ class Reminder(models.Model):
     )
     occurrence = models.CharField(
         max_length=40,
-        help_text="Which occurrence of the rule: the date it is about and the offset "
-        "(e.g. 2020-03-02:-7d). Unique with the response, rule and recipient.",
+        help_text=gettext_lazy(
+            "Which occurrence of the rule: the date it is about and the offset (e.g. 2020-03-02:-7d). Unique with the response, rule and recipient."
+        ),
     )
-    due_on = models.DateField(help_text="The day this reminder became due.")
+    due_on = models.DateField(help_text=gettext_lazy("The day this reminder became due."))
     # No database-level foreign key: checking it was the largest single cost of a sweep (each
     # new row locks its person's row, and a few hundred people get tens of thousands of rows:
     # 3 of the 4.5 s spent committing 300,000 rows, bench/reminders_sweep.py). Deleting a person
@@ -252,7 +267,7 @@ class Reminder(models.Model):
         db_constraint=False,
     )
     role = models.CharField(
-        max_length=20, choices=ROLE_CHOICES, help_text="Why this person is reminded."
+        max_length=20, choices=ROLE_CHOICES, help_text=gettext_lazy("Why this person is reminded.")
     )
     delivery = models.CharField(max_length=10, choices=Delivery.choices)
     digest = models.ForeignKey(
@@ -267,7 +282,7 @@ class Reminder(models.Model):
     status = models.CharField(max_length=10, choices=SendStatus.choices, default=SendStatus.READY)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    email = models.EmailField(blank=True, help_text="The address it was sent to.")
+    email = models.EmailField(blank=True, help_text=gettext_lazy("The address it was sent to."))
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -331,7 +346,7 @@ class ReminderPreference(models.Model):
         blank=True,
         limit_choices_to={"statutory": False},
         related_name="+",
-        help_text="Reminders the person switched off (never statutory ones).",
+        help_text=gettext_lazy("Reminders the person switched off (never statutory ones)."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -405,7 +420,7 @@ class CorrectionNotice(models.Model):
     status = models.CharField(max_length=10, choices=SendStatus.choices, default=SendStatus.READY)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    email = models.EmailField(blank=True, help_text="The address it was sent to.")
+    email = models.EmailField(blank=True, help_text=gettext_lazy("The address it was sent to."))
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

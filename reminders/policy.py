@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
 from core.dates import long_date
 from responses import deadlines
 
@@ -112,15 +114,17 @@ def parse_offsets(text: str) -> tuple[int, ...]:
     """'-28, -14, 0' -> (-28, -14, 0), sorted; ValueError with a message a person can act on."""
     parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
     if not parts:
-        raise ValueError("Give at least one offset, e.g. -7 for seven days before.")
+        raise ValueError(gettext("Give at least one offset, e.g. -7 for seven days before."))
     try:
         values = sorted({int(p) for p in parts})
     except ValueError as error:
         raise ValueError(
-            "Offsets are whole numbers of days separated by commas, e.g. -28, -14, -7, 0."
+            gettext("Offsets are whole numbers of days separated by commas, e.g. -28, -14, -7, 0.")
         ) from error
     if any(abs(v) > 366 for v in values):
-        raise ValueError("Offsets must be within a year of the date (between -366 and 366).")
+        raise ValueError(
+            gettext("Offsets must be within a year of the date (between -366 and 366).")
+        )
     return tuple(values)
 
 
@@ -154,9 +158,12 @@ def occurrence_key(rule: Rule, anchor: date, offset: int) -> str:
 
 
 _SUBJECT_WORDS = {
-    SUBJECT_DEADLINE: ("Due date", "overdue"),
-    SUBJECT_FORCE_REPLY: ("Force's reply-by date", "overdue"),
-    SUBJECT_COPIES: ("Copies to HMICFRS and the Home Secretary, published", "after publication"),
+    SUBJECT_DEADLINE: (gettext_lazy("Due date"), gettext_lazy("overdue")),
+    SUBJECT_FORCE_REPLY: (gettext_lazy("Force's reply-by date"), gettext_lazy("overdue")),
+    SUBJECT_COPIES: (
+        gettext_lazy("Copies to HMICFRS and the Home Secretary, published"),
+        gettext_lazy("after publication"),
+    ),
 }
 
 
@@ -169,11 +176,23 @@ def describe_occurrence(subject: str, key: str) -> str:
         offset = int(rest.removesuffix("wd").removesuffix("d"))
     except ValueError:
         return key
-    label, after = _SUBJECT_WORDS.get(subject, ("Date", "after"))
-    unit = "working day" if working else "day"
-    count = f"{abs(offset)} {unit}{'' if abs(offset) == 1 else 's'}"
-    when = "on the day" if offset == 0 else f"{count} {'before' if offset < 0 else after}"
-    return f"{label} {long_date(anchor)}: {when}"
+    label, after = _SUBJECT_WORDS.get(subject, (gettext("Date"), gettext("after")))
+    n = abs(offset)
+    if working:
+        count = ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
+    else:
+        count = ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+    if offset == 0:
+        when = gettext("on the day")
+    elif offset < 0:
+        when = gettext("%(count)s before") % {"count": count}
+    else:
+        when = gettext("%(count)s %(after)s") % {"count": count, "after": after}
+    return gettext("%(label)s %(date)s: %(when)s") % {
+        "label": label,
+        "date": long_date(anchor),
+        "when": when,
+    }
 
 
 def due_now(rule: Rule, state: ResponseState, today: date) -> Due | None:

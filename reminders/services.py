@@ -32,10 +32,12 @@ from datetime import date, datetime, timedelta
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Membership
 from core import outbox
+from core.i18n import recipient_language
 from inspections.models import Finding, ReportCorrection
 from responses.corrections import correction_summary
 from responses.models import Explanation, Response, ResponseVersion
@@ -531,7 +533,7 @@ def _retire_old_digests(today: date) -> None:
     ).update(digest=None)
     Digest.objects.filter(day__lt=today, status=SendStatus.READY).update(
         status=SendStatus.CANCELLED,
-        error="Not sent on its day; its reminders moved to a later one.",
+        error=gettext("Not sent on its day; its reminders moved to a later one."),
     )
 
 
@@ -601,19 +603,19 @@ def _still_wanted(reminder: Reminder, *, today: date, roles_by_org, muted) -> st
     """'' if the reminder should still go out today; else why not (for the record)."""
     rule = reminder.rule
     if not rule.is_active:
-        return "The reminder was switched off in the policy."
+        return gettext("The reminder was switched off in the policy.")
     due = policy.due_now(rule.as_policy(), state_of(reminder.response), today)
     if due is None or due.occurrence != reminder.occurrence:
-        return "No longer needed: the response moved on before it was sent."
+        return gettext("No longer needed: the response moved on before it was sent.")
     body = reminder.response.policing_body
     if reminder.role == Membership.Role.FORCE_CONTRIBUTOR:
         held = reminder.role in roles_by_org.get(("force", body.force_id), set())
     else:
         held = reminder.role in roles_by_org.get(("office", body.pk), set())
     if not held:
-        return "Not sent: the person no longer has that role."
+        return gettext("Not sent: the person no longer has that role.")
     if not rule.statutory and rule.code in muted:
-        return "Not sent: the person switched this reminder off."
+        return gettext("Not sent: the person switched this reminder off.")
     return ""
 
 
@@ -646,7 +648,7 @@ def _send(*, to: str, subject: str, text: str, html: str) -> None:
     message.send()
 
 
-_GONE = "The person or the response it was for no longer exists."
+_GONE = gettext_lazy("The person or the response it was for no longer exists.")
 
 
 def reminder_send(*, reminder_id: int, today: date | None = None, now=None) -> str:
@@ -675,13 +677,15 @@ def reminder_send(*, reminder_id: int, today: date | None = None, now=None) -> s
     if not address:
         _finish(Reminder, [reminder.pk], SendStatus.FAILED, error=_no_address(reminder.recipient))
         return SendStatus.FAILED
-    item = _items_for([reminder], today=today)[reminder.pk]
-    subject, text, html = emails.render_reminder_email(
-        recipient=reminder.recipient,
-        item=item,
-        subject=emails.reminder_subject(reminder, today=today),
-        day=today,
-    )
+    # Every word of the email in the language its person chose (core.i18n).
+    with translation.override(recipient_language(reminder.recipient)):
+        item = _items_for([reminder], today=today)[reminder.pk]
+        subject, text, html = emails.render_reminder_email(
+            recipient=reminder.recipient,
+            item=item,
+            subject=emails.reminder_subject(reminder, today=today),
+            day=today,
+        )
     try:
         _send(to=address, subject=subject, text=text, html=html)
     except MAIL_ERRORS as error:
@@ -725,13 +729,15 @@ def digest_send(*, digest_id: int, today: date | None = None, now=None) -> str:
             keep.append(reminder)
     for why_not, pks in cancelled.items():
         _finish(Reminder, pks, SendStatus.CANCELLED, error=why_not)
-    by_id = _items_for(keep, today=today)
-    items = [by_id[r.pk] for r in keep]
-    for provider in emails.digest_providers():
-        items.extend(provider.items(user=user, day=digest.day))
+    language = recipient_language(user)
+    with translation.override(language):
+        by_id = _items_for(keep, today=today)
+        items = [by_id[r.pk] for r in keep]
+        for provider in emails.digest_providers():
+            items.extend(provider.items(user=user, day=digest.day))
     kept = [r.pk for r in keep]
     if not items:
-        _finish(Digest, [digest.pk], SendStatus.CANCELLED, error="Nothing left to send.")
+        _finish(Digest, [digest.pk], SendStatus.CANCELLED, error=gettext("Nothing left to send."))
         _release_late_arrivals(digest)
         return SendStatus.CANCELLED
     if not user.email:
@@ -739,7 +745,8 @@ def digest_send(*, digest_id: int, today: date | None = None, now=None) -> str:
         _finish(Reminder, kept, SendStatus.FAILED, error=error)
         _finish(Digest, [digest.pk], SendStatus.FAILED, error=error)
         return SendStatus.FAILED
-    subject, text, html = emails.render_digest_email(recipient=user, items=items, day=today)
+    with translation.override(language):
+        subject, text, html = emails.render_digest_email(recipient=user, items=items, day=today)
     try:
         _send(to=user.email, subject=subject, text=text, html=html)
     except MAIL_ERRORS as error:
@@ -796,7 +803,9 @@ _describe = outbox.describe_mail_error
 
 
 def _no_address(user) -> str:
-    return f"{user.display_name} has no email address: add one in the admin."
+    return gettext("%(display_name)s has no email address: add one in the admin.") % {
+        "display_name": user.display_name
+    }
 
 
 def reminder_retry(*, reminder: Reminder, acting_user) -> bool:
@@ -958,18 +967,19 @@ def correction_notice_send(*, notice_id: int, now=None) -> str:
             CorrectionNotice,
             [notice.pk],
             SendStatus.CANCELLED,
-            error="Not sent: the person no longer works in the office.",
+            error=gettext("Not sent: the person no longer works in the office."),
         )
         return SendStatus.CANCELLED
     if not user.email:
         _finish(CorrectionNotice, [notice.pk], SendStatus.FAILED, error=_no_address(user))
         return SendStatus.FAILED
-    subject, text, html = emails.render_correction_email(
-        recipient=user,
-        notice=notice,
-        summary=correction_summary(notice.correction),
-        day=timezone.localdate(now),
-    )
+    with translation.override(recipient_language(user)):
+        subject, text, html = emails.render_correction_email(
+            recipient=user,
+            notice=notice,
+            summary=correction_summary(notice.correction),
+            day=timezone.localdate(now),
+        )
     try:
         _send(to=user.email, subject=subject, text=text, html=html)
     except MAIL_ERRORS as error:

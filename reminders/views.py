@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import member_required, office_required, user_office
@@ -20,11 +21,11 @@ from .models import CalendarToken, Delivery, Reminder, ReminderPreference, Remin
 PAGE_SIZE = 50
 
 STATUS_FILTERS = [
-    ("", "All reminders"),
-    ("problems", "Problems: failed or stuck"),
+    ("", gettext_lazy("All reminders")),
+    ("problems", gettext_lazy("Problems: failed or stuck")),
     (SendStatus.SENT, "Sent"),
-    (SendStatus.READY, "Waiting to be sent"),
-    (SendStatus.CANCELLED, "Not sent: no longer needed"),
+    (SendStatus.READY, gettext_lazy("Waiting to be sent")),
+    (SendStatus.CANCELLED, gettext_lazy("Not sent: no longer needed")),
 ]
 
 
@@ -48,7 +49,7 @@ def reminder_list(request):
                 "stuck": stuck,
                 "can_retry": reminder.status == SendStatus.FAILED or stuck,
                 "colour": "red" if stuck else SendStatus(reminder.status).colour,
-                "status_text": "Stuck: may not have been sent"
+                "status_text": gettext("Stuck: may not have been sent")
                 if stuck
                 else reminder.get_status_display(),
             }
@@ -76,11 +77,13 @@ def reminder_send_again(request, pk: int):
     if services.reminder_retry(reminder=reminder, acting_user=request.user):
         messages.success(
             request,
-            f"The reminder to {reminder.recipient.display_name} will be sent again in a moment, "
-            "as its own email.",
+            gettext(
+                "The reminder to %(display_name)s will be sent again in a moment, as its own email."
+            )
+            % {"display_name": reminder.recipient.display_name},
         )
     else:
-        messages.info(request, "That reminder has not failed, so it was not sent again.")
+        messages.info(request, gettext("That reminder has not failed, so it was not sent again."))
     return redirect("reminders:list")
 
 
@@ -109,7 +112,7 @@ def email_list(request):
                 "stuck": stuck,
                 "can_retry": email.status == EmailStatus.FAILED or stuck,
                 "colour": "red" if stuck else EmailStatus(email.status).colour,
-                "status_text": "Stuck: may not have been sent"
+                "status_text": gettext("Stuck: may not have been sent")
                 if stuck
                 else email.get_status_display(),
             }
@@ -134,9 +137,12 @@ def email_send_again(request, pk: int):
     office = user_office(request.user)
     email = get_object_or_404(OutgoingEmail, pk=pk, office_id=office.pk)
     if outbox.email_retry(email=email):
-        messages.success(request, f"The email to {email.to} will be sent again in a moment.")
+        messages.success(
+            request,
+            gettext("The email to %(to)s will be sent again in a moment.") % {"to": email.to},
+        )
     else:
-        messages.info(request, "That email has not failed, so it was not sent again.")
+        messages.info(request, gettext("That email has not failed, so it was not sent again."))
     return redirect("reminders:emails")
 
 
@@ -146,9 +152,9 @@ def work_try_again(request, pk: int):
     office = user_office(request.user)
     delivery = get_object_or_404(EventDelivery, pk=pk, office_id=office.pk)
     if events.delivery_retry(delivery=delivery):
-        messages.success(request, "It will be tried again in a moment.")
+        messages.success(request, gettext("It will be tried again in a moment."))
     else:
-        messages.info(request, "That has not failed, so it was not tried again.")
+        messages.info(request, gettext("That has not failed, so it was not tried again."))
     return redirect("reminders:emails")
 
 
@@ -174,7 +180,7 @@ def preferences(request):
                 delivery=form.cleaned_data["delivery"],
                 muted_rules=form.muted_rules(),
             )
-            messages.success(request, "Your reminder settings have been saved.")
+            messages.success(request, gettext("Your reminder settings have been saved."))
             return redirect("reminders:preferences")
     else:
         form = PreferenceForm(initial=initial, optional_rules=optional)
@@ -182,7 +188,7 @@ def preferences(request):
         request,
         "reminders/preferences.html",
         {
-            "page_title": "Your reminder settings",
+            "page_title": gettext("Your reminder settings"),
             "form": form,
             "statutory_rules": statutory,
             "is_office_staff": user_office(request.user) is not None,
@@ -202,10 +208,11 @@ def calendar(request):
             token = services.calendar_token_create(user=request.user)
             # Shown once, on the next page: only the hash is stored.
             request.session[_NEW_FEED_SESSION_KEY] = token
-            messages.success(request, "Your calendar feed address has been created.")
+            messages.success(request, gettext("Your calendar feed address has been created."))
         elif action == "revoke" and services.calendar_token_revoke(user=request.user):
             messages.success(
-                request, "Your calendar feed address has been turned off. It no longer works."
+                request,
+                gettext("Your calendar feed address has been turned off. It no longer works."),
             )
         return redirect("reminders:calendar")
     new_token = request.session.pop(_NEW_FEED_SESSION_KEY, None)
@@ -218,7 +225,7 @@ def calendar(request):
     return render(
         request,
         "reminders/calendar.html",
-        {"page_title": "Calendar feed", "active": active, "feed_url": feed_url},
+        {"page_title": gettext("Calendar feed"), "active": active, "feed_url": feed_url},
     )
 
 
@@ -227,7 +234,7 @@ def calendar_feed(request, token: str):
     unknown one, or a deactivated person, gives 404."""
     feed_token = CalendarToken.objects.matching(token).select_related("user").first()
     if feed_token is None or not feed_token.user.is_active:
-        raise Http404("No such calendar feed.")
+        raise Http404(gettext("No such calendar feed."))
     now = timezone.now()
     CalendarToken.objects.filter(pk=feed_token.pk).update(last_used_at=now)
     body = build_feed(feed_token.user, today=timezone.localdate(now), now=now)

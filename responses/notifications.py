@@ -9,38 +9,54 @@ a mail server that is down delays the email, retried, never loses it or sends it
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from accounts.models import Membership
 from accounts.selectors import body_members, force_contributors
 from core.dates import long_date
+from core.i18n import is_supported, recipient_language
 from core.outbox import Email, emails_create
 
 from . import deadlines
 from .models import Response
+
+#: A date written when the email is rendered, so in its recipient's language.
+lazy_long_date = lazy(long_date, str)
 
 
 def response_link(response: Response) -> str:
     return settings.SITE_URL + reverse("responses:detail", args=[response.pk])
 
 
-def _send(*, template: str, key: str, subject: str, recipients, context: dict) -> int:
-    """Store the email for each recipient with an address (once per `key`); returns how many."""
+def _send(
+    *, template: str, key: str, subject, recipients, context: dict, language: str = ""
+) -> int:
+    """Store the email for each recipient with an address (once per `key`); returns how many.
+    Each is in its person's language (core.i18n.recipient_language), or in `language` when the
+    office chose one for these emails; `subject` is a function, called in that language."""
     people = {}
     for user in recipients:
         if user.email:
             people.setdefault(user.email, user)
     if not people:
         return 0
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
+    rendered = {}
+    emails = []
+    for address, user in sorted(people.items()):
+        code = language if is_supported(language) else recipient_language(user)
+        if code not in rendered:
+            with translation.override(code):
+                rendered[code] = (
+                    str(subject()),
+                    render_to_string(f"emails/{template}.txt", context),
+                    render_to_string(f"emails/{template}.html", context),
+                )
+        title, text, html = rendered[code]
+        emails.append(Email(to=address, subject=title, text=text, html=html, recipient_id=user.pk))
     emails_create(
-        kind=template,
-        key=key,
-        emails=[
-            Email(to=address, subject=subject, text=text, html=html, recipient_id=user.pk)
-            for address, user in sorted(people.items())
-        ],
-        office_id=context["response"].policing_body_id,
+        kind=template, key=key, emails=emails, office_id=context["response"].policing_body_id
     )
     return len(people)
 
@@ -69,15 +85,23 @@ def send_force_invitation(response_id: int, lock_version: int | None = None) -> 
     return _send(
         template="force_invitation",
         key=f"response-{response_id}-{lock_version}",
-        subject=f"{body.short_name} invites your comments on {response.report.title} "
-        f"by {long_date(response.force_reply_by, weekday=True)}",
+        subject=lambda: (
+            gettext("%(body)s invites your comments on %(title)s by %(date)s")
+            % {
+                "body": body.short_name,
+                "title": response.report.title,
+                "date": long_date(response.force_reply_by, weekday=True),
+            }
+        ),
         recipients=force_invitation_recipients(response),
+        # The language the office chose for its force's emails, if it chose one.
+        language=body.force_email_language,
         context={
             "response": response,
             "body": body,
             "force": body.force,
             "report": response.report,
-            "reply_by": long_date(response.force_reply_by, weekday=True),
+            "reply_by": lazy_long_date(response.force_reply_by, weekday=True),
             "link": force_page_link(response),
         },
     )
@@ -91,15 +115,21 @@ def send_force_comments_submitted(response_id: int, lock_version: int | None = N
     return _send(
         template="force_comments_submitted",
         key=f"response-{response_id}-{lock_version}",
-        subject=f"{force.short_name} has submitted its comments on {response.report.title}"
-        + (" (late)" if late else ""),
+        subject=lambda: (
+            (
+                gettext("%(force)s has submitted its comments on %(title)s (late)")
+                if late
+                else gettext("%(force)s has submitted its comments on %(title)s")
+            )
+            % {"force": force.short_name, "title": response.report.title}
+        ),
         recipients=body_members(response.policing_body, Membership.Role.OPCC_DRAFTER),
         context={
             "response": response,
             "force": force,
             "report": response.report,
             "late": late,
-            "reply_by": long_date(response.force_reply_by, weekday=True)
+            "reply_by": lazy_long_date(response.force_reply_by, weekday=True)
             if response.force_reply_by
             else "",
             "link": response_link(response),
@@ -117,7 +147,9 @@ def send_sent_back(response: Response, *, reason: str) -> int:
     return _send(
         template="response_sent_back",
         key=f"response-{response.pk}-{response.lock_version}",
-        subject=f"Sent back to drafting: {response.report.title}",
+        subject=lambda: (
+            gettext("Sent back to drafting: %(title)s") % {"title": response.report.title}
+        ),
         recipients=[drafter],
         context={
             "response": response,

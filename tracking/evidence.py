@@ -25,6 +25,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, gettext_lazy
 
 #: Default upload limit per file; `S55_EVIDENCE_MAX_BYTES` in settings changes it.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -47,7 +48,7 @@ TYPES = {
 }
 ALLOWED_EXTENSIONS = tuple(ext for _, exts in TYPES.values() for ext in exts)
 ACCEPT_ATTRIBUTE = ",".join(ALLOWED_EXTENSIONS)
-ALLOWED_TEXT = "PDF, DOCX, XLSX, PNG or JPEG"
+ALLOWED_TEXT = gettext_lazy("PDF, DOCX, XLSX, PNG or JPEG")
 
 #: Office Open XML main parts: the declared content type and the part it names.
 _OOXML_MAIN = {
@@ -176,13 +177,20 @@ def inspect_upload(upload) -> CheckedFile:
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise ValidationError(
-            f"{name} is {filesizeformat(size)}: the largest file you can upload is "
-            f"{filesizeformat(limit)}.",
+            gettext(
+                "%(name)s is %(filesizeformat)s: the largest file you can upload is %(filesizeformat2)s."
+            )
+            % {
+                "name": name,
+                "filesizeformat": filesizeformat(size),
+                "filesizeformat2": filesizeformat(limit),
+            },
             code="too_big",
         )
     if extension not in ALLOWED_EXTENSIONS:
         raise ValidationError(
-            f"{name} is not a file type you can upload: it must be a {ALLOWED_TEXT}.",
+            gettext("%(name)s is not a file type you can upload: it must be a %(ALLOWED_TEXT)s.")
+            % {"name": name, "ALLOWED_TEXT": ALLOWED_TEXT},
             code="type",
         )
     digest = hashlib.sha256()
@@ -197,25 +205,34 @@ def inspect_upload(upload) -> CheckedFile:
         total += len(chunk)
         if total > limit:
             raise ValidationError(
-                f"{name} is larger than {filesizeformat(limit)}, the largest file you can upload.",
+                gettext(
+                    "%(name)s is larger than %(filesizeformat)s, the largest file you can upload."
+                )
+                % {"name": name, "filesizeformat": filesizeformat(limit)},
                 code="too_big",
             )
         digest.update(chunk)
     if total == 0:
-        raise ValidationError(f"{name} is empty: choose the file again.", code="empty")
+        raise ValidationError(
+            gettext("%(name)s is empty: choose the file again.") % {"name": name}, code="empty"
+        )
     content_type = sniff(upload, head)
     upload.seek(0)
     if content_type is None:
         raise ValidationError(
-            f"{name} is not a real {ALLOWED_TEXT} file: its content does not match its name. "
-            "Save it again in one of those formats and upload it.",
+            gettext(
+                "%(name)s is not a real %(ALLOWED_TEXT)s file: its content does not match its name. Save it again in one of those formats and upload it."
+            )
+            % {"name": name, "ALLOWED_TEXT": ALLOWED_TEXT},
             code="content",
         )
     label, extensions = TYPES[content_type]
     if extension not in extensions:
         raise ValidationError(
-            f"{name} is called a {extension} file but its content is a {label}. Rename it to "
-            f"end in {extensions[0]} and upload it again.",
+            gettext(
+                "%(name)s is called a %(extension)s file but its content is a %(label)s. Rename it to end in %(value)s and upload it again."
+            )
+            % {"name": name, "extension": extension, "label": label, "value": extensions[0]},
             code="mismatch",
         )
     return CheckedFile(

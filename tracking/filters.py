@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import PlanPriority
 from inspections.models import Finding, Report, ReportType, Theme
@@ -17,12 +18,18 @@ from .selectors import not_updated_since_q, overdue_q, rag_rank_expression, with
 
 SORTS = {
     "report": (
-        "Report, newest first",
+        gettext_lazy("Report, newest first"),
         ["-finding__report__published_on", "finding__report__title", "finding__position", "pk"],
     ),
-    "target": ("Target date, soonest first", [F("target_date").asc(nulls_last=True), "pk"]),
-    "rag": ("RAG rating, red first", ["rag_rank", F("target_date").asc(nulls_last=True), "pk"]),
-    "stale": ("Longest without an update first", ["last_activity", "pk"]),
+    "target": (
+        gettext_lazy("Target date, soonest first"),
+        [F("target_date").asc(nulls_last=True), "pk"],
+    ),
+    "rag": (
+        gettext_lazy("RAG rating, red first"),
+        ["rag_rank", F("target_date").asc(nulls_last=True), "pk"],
+    ),
+    "stale": (gettext_lazy("Longest without an update first"), ["last_activity", "pk"]),
     "status": ("Status", ["status_rank", F("target_date").asc(nulls_last=True), "pk"]),
 }
 DEFAULT_SORT = "report"
@@ -34,57 +41,59 @@ class TrackerFilter(django_filters.FilterSet):
     worked out for; `user` is who "me" means."""
 
     q = django_filters.CharFilter(
-        label="Search",
+        label=gettext_lazy("Search"),
         method="filter_search",
-        help_text="Words in the recommendation, its reference or its report's title.",
+        help_text=gettext_lazy("Words in the recommendation, its reference or its report's title."),
     )
     # Set by links to one report's items (the response's "Track recommendations" page), not
     # chosen from a list: an office tracks hundreds of reports over the years (465 in ten
     # years at national scale), a list too long to use that cost more than the rest of the
     # page to build (bench/staff_load.py). The search box finds a report by its title.
     report = django_filters.ModelChoiceFilter(
-        label="Report",
+        label=gettext_lazy("Report"),
         field_name="finding__report",
         queryset=Report.objects.none(),
         widget=forms.HiddenInput,
     )
     report_type = django_filters.ChoiceFilter(
-        label="Report type",
+        label=gettext_lazy("Report type"),
         field_name="finding__report__report_type",
         choices=ReportType.choices,
-        empty_label="All types",
+        empty_label=gettext_lazy("All types"),
     )
     kind = django_filters.ChoiceFilter(
-        label="Recommendation or AFI",
+        label=gettext_lazy("Recommendation or AFI"),
         field_name="finding__kind",
         choices=[
-            (Finding.Kind.RECOMMENDATION.value, "Recommendations"),
-            (Finding.Kind.AREA_FOR_IMPROVEMENT.value, "Areas for improvement"),
+            (Finding.Kind.RECOMMENDATION.value, gettext_lazy("Recommendations")),
+            (Finding.Kind.AREA_FOR_IMPROVEMENT.value, gettext_lazy("Areas for improvement")),
         ],
-        empty_label="Both",
+        empty_label=gettext_lazy("Both"),
     )
-    area = django_filters.ChoiceFilter(label="Area", field_name="area", empty_label="All areas")
+    area = django_filters.ChoiceFilter(
+        label=gettext_lazy("Area"), field_name="area", empty_label=gettext_lazy("All areas")
+    )
     theme = django_filters.ModelChoiceFilter(
-        label="Theme",
+        label=gettext_lazy("Theme"),
         method="filter_theme",
         queryset=Theme.objects.all(),
         to_field_name="slug",
-        empty_label="All themes",
+        empty_label=gettext_lazy("All themes"),
     )
     priority = django_filters.ModelChoiceFilter(
-        label="Police and Crime Plan priority",
+        label=gettext_lazy("Police and Crime Plan priority"),
         method="filter_priority",
         queryset=PlanPriority.objects.none(),
-        empty_label="All priorities",
+        empty_label=gettext_lazy("All priorities"),
     )
     owner = django_filters.ChoiceFilter(
-        label="Owner",
+        label=gettext_lazy("Owner"),
         method="filter_owner",
-        empty_label="Anyone",
-        help_text="Office or force lead.",
+        empty_label=gettext_lazy("Anyone"),
+        help_text=gettext_lazy("Office or force lead."),
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Status",
+        label=gettext_lazy("Status"),
         choices=Status.choices,
         widget=forms.CheckboxSelectMultiple,
         # A column of the item itself: no join that could repeat a row, so no DISTINCT (which
@@ -92,25 +101,25 @@ class TrackerFilter(django_filters.FilterSet):
         distinct=False,
     )
     rag = django_filters.MultipleChoiceFilter(
-        label="RAG rating",
+        label=gettext_lazy("RAG rating"),
         method="filter_rag",
         choices=Rag.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     overdue = django_filters.BooleanFilter(
-        label="Only items past their target date",
+        label=gettext_lazy("Only items past their target date"),
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
     no_update_days = django_filters.NumberFilter(
-        label="No update for at least this many days",
+        label=gettext_lazy("No update for at least this many days"),
         method="filter_no_update",
         min_value=1,
         max_value=3650,
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}),
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=gettext_lazy("Sort by"),
         method="filter_sort",
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         empty_label=None,
@@ -154,7 +163,7 @@ class TrackerFilter(django_filters.FilterSet):
         self.lead_names = {p.pk: p.display_name for p in people}
         self.filters["owner"].extra["choices"] = [
             (ME, "Me"),
-            (NOBODY, "No office lead"),
+            (NOBODY, gettext("No office lead")),
             *[(str(pk), name) for pk, name in self.lead_names.items()],
         ]
 

@@ -4,6 +4,8 @@ through `tracking.services`. All render through the project's GOV.UK field templ
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.forms import GovukDateField
 
@@ -11,7 +13,7 @@ from . import evidence
 from .publicity import Decision
 from .rag import Status
 
-MARKUP_HINT = (
+MARKUP_HINT = gettext_lazy(
     "You can use a blank line between paragraphs, and start lines with - for a bulleted list."
 )
 MAX_FILES = 10
@@ -33,16 +35,22 @@ class EvidenceField(forms.FileField):
         kwargs.setdefault("label", "Evidence")
         kwargs.setdefault(
             "help_text",
-            f"{evidence.ALLOWED_TEXT} files, up to "
-            f"{evidence.max_bytes() // (1024 * 1024)} MB each. You can choose several. Only "
-            "the office and the force can open them.",
+            _(
+                "%(ALLOWED_TEXT)s files, up to %(evidence_max_bytes_______1024___1024)s MB each. You can choose several. Only the office and the force can open them."
+            )
+            % {
+                "ALLOWED_TEXT": evidence.ALLOWED_TEXT,
+                "evidence_max_bytes_______1024___1024": evidence.max_bytes() // (1024 * 1024),
+            },
         )
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
         uploads = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
         if len(uploads) > MAX_FILES:
-            raise ValidationError(f"Choose {MAX_FILES} files or fewer at a time.")
+            raise ValidationError(
+                _("Choose %(MAX_FILES)s files or fewer at a time.") % {"MAX_FILES": MAX_FILES}
+            )
         single = super().clean
         problems = []
         for upload in uploads:
@@ -68,22 +76,21 @@ def _text(label: str, *, required=True, rows=6, hint=MARKUP_HINT):
 
 def _update_date(**kwargs):
     return GovukDateField(
-        label="Date of the update",
-        help_text="The day the progress describes: today, or an earlier day. For example, 27 3 2025.",
+        label=_("Date of the update"),
+        help_text=_(
+            "The day the progress describes: today, or an earlier day. For example, 27 3 2025."
+        ),
         max_value=timezone.localdate,
         **kwargs,
     )
 
 
-PUBLIC_HELP = (
-    "Anyone can then read it under the recommendation on the published response. Do not tick "
-    "this for anything personal, sensitive or operational."
+PUBLIC_HELP = gettext_lazy(
+    "Anyone can then read it under the recommendation on the published response. Do not tick this for anything personal, sensitive or operational."
 )
 #: For the force: what it asks to make public is a proposal the office approves first.
-FORCE_PUBLIC_HELP = (
-    "The office reads it first: it appears under the recommendation on the published response "
-    "only once someone in the office approves it. Do not tick this for anything personal, "
-    "sensitive or operational."
+FORCE_PUBLIC_HELP = gettext_lazy(
+    "The office reads it first: it appears under the recommendation on the published response only once someone in the office approves it. Do not tick this for anything personal, sensitive or operational."
 )
 
 
@@ -92,10 +99,12 @@ NO_CHANGE = "no_change"
 
 class ProgressUpdateForm(forms.Form):
     date = _update_date()
-    text = _text("What has been done")
-    status = forms.ChoiceField(label="Status", widget=forms.RadioSelect, required=False)
+    text = _text(gettext_lazy("What has been done"))
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), widget=forms.RadioSelect, required=False
+    )
     is_public = forms.BooleanField(
-        label="Show this update on the public response page",
+        label=gettext_lazy("Show this update on the public response page"),
         required=False,
         help_text=PUBLIC_HELP,
     )
@@ -104,15 +113,18 @@ class ProgressUpdateForm(forms.Form):
     def __init__(self, *args, statuses=(), current: str = "", by_force=False, **kwargs):
         super().__init__(*args, **kwargs)
         if by_force:
-            self.fields["is_public"].label = "Propose this update for the public response page"
+            self.fields["is_public"].label = _("Propose this update for the public response page")
             self.fields["is_public"].help_text = FORCE_PUBLIC_HELP
         if not statuses:
             del self.fields["status"]
             return
         current_label = Status(current).label.lower() if current else ""
-        self.fields["status"].choices = [(NO_CHANGE, f"No change: it stays {current_label}")] + [
-            (s.value, f"Change it to {s.label.lower()}") for s in statuses
-        ]
+        self.fields["status"].choices = [
+            (
+                NO_CHANGE,
+                _("No change: it stays %(current_label)s") % {"current_label": current_label},
+            )
+        ] + [(s.value, _("Change it to %(lower)s") % {"lower": s.label.lower()}) for s in statuses]
         self.fields["status"].initial = NO_CHANGE
 
     def clean_status(self):
@@ -123,48 +135,56 @@ class ProgressUpdateForm(forms.Form):
 class ClosureProposeForm(forms.Form):
     date = _update_date()
     text = _text(
-        "What has been done to complete the work",
-        hint="Say how the recommendation has been met, and attach the evidence. " + MARKUP_HINT,
+        gettext_lazy("What has been done to complete the work"),
+        hint=gettext_lazy("Say how the recommendation has been met, and attach the evidence. ")
+        + MARKUP_HINT,
     )
     is_public = forms.BooleanField(
-        label="Show this on the public response page", required=False, help_text=PUBLIC_HELP
+        label=gettext_lazy("Show this on the public response page"),
+        required=False,
+        help_text=PUBLIC_HELP,
     )
     files = EvidenceField()
 
     def __init__(self, *args, by_force=False, **kwargs):
         super().__init__(*args, **kwargs)
         if by_force:
-            self.fields["is_public"].label = "Propose this for the public response page"
+            self.fields["is_public"].label = _("Propose this for the public response page")
             self.fields["is_public"].help_text = FORCE_PUBLIC_HELP
 
 
 class ClosureDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Your decision",
+        label=gettext_lazy("Your decision"),
         widget=forms.RadioSelect,
         choices=[
-            ("approve", "Approve closure: the item becomes complete"),
-            ("refuse", "Refuse closure: the item goes back to the force"),
+            ("approve", gettext_lazy("Approve closure: the item becomes complete")),
+            ("refuse", gettext_lazy("Refuse closure: the item goes back to the force")),
         ],
-        error_messages={"required": "Choose whether to approve or refuse closure"},
+        error_messages={"required": gettext_lazy("Choose whether to approve or refuse closure")},
     )
     reason = _text(
         "Reason",
         required=False,
         rows=4,
-        hint="Required if you refuse: say what is still needed. Optional if you approve.",
+        hint=gettext_lazy(
+            "Required if you refuse: say what is still needed. Optional if you approve."
+        ),
     )
     is_public = forms.BooleanField(
-        label="Show the decision on the public response page",
+        label=gettext_lazy("Show the decision on the public response page"),
         required=False,
         help_text=PUBLIC_HELP,
     )
     publish_proposal_text = forms.BooleanField(
-        label="Also show the force's text of the proposal on the public response page",
+        label=gettext_lazy(
+            "Also show the force's text of the proposal on the public response page"
+        ),
         required=False,
         help_text=(
-            "The force asked for it to be public. It is published only if you approve closure "
-            "and tick this; otherwise only your decision can be public."
+            gettext_lazy(
+                "The force asked for it to be public. It is published only if you approve closure and tick this; otherwise only your decision can be public."
+            )
         ),
     )
 
@@ -176,7 +196,7 @@ class ClosureDecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Enter why closure is refused")
+            self.add_error("reason", _("Enter why closure is refused"))
         return data
 
 
@@ -184,35 +204,44 @@ class PublicProposalDecisionForm(forms.Form):
     """The office's decision on what the public page shows of a force's update."""
 
     decision = forms.ChoiceField(
-        label="Your decision",
+        label=gettext_lazy("Your decision"),
         widget=forms.RadioSelect,
         choices=[
-            (Decision.APPROVED.value, "Approve it as the force wrote it"),
-            (Decision.EDITED.value, "Publish it in the office's words (write them below)"),
-            (Decision.DECLINED.value, "Do not publish it"),
+            (Decision.APPROVED.value, gettext_lazy("Approve it as the force wrote it")),
+            (
+                Decision.EDITED.value,
+                gettext_lazy("Publish it in the office's words (write them below)"),
+            ),
+            (Decision.DECLINED.value, gettext_lazy("Do not publish it")),
         ],
-        error_messages={"required": "Choose whether to approve, edit or not publish it"},
+        error_messages={
+            "required": gettext_lazy("Choose whether to approve, edit or not publish it")
+        },
     )
     text = _text(
-        "Text to publish",
+        gettext_lazy("Text to publish"),
         required=False,
-        hint="Only for publishing it in the office's words: this text is published instead of "
-        "the force's, as the office's update. " + MARKUP_HINT,
+        hint=gettext_lazy(
+            "Only for publishing it in the office's words: this text is published instead of the force's, as the office's update. "
+        )
+        + MARKUP_HINT,
     )
     reason = _text(
         "Reason",
         required=False,
         rows=3,
-        hint="Required if you do not publish it: say why, so the force knows. Optional otherwise.",
+        hint=gettext_lazy(
+            "Required if you do not publish it: say why, so the force knows. Optional otherwise."
+        ),
     )
 
     def clean(self):
         data = super().clean()
         decision = data.get("decision")
         if decision == Decision.EDITED and not (data.get("text") or "").strip():
-            self.add_error("text", "Enter the office's words to publish")
+            self.add_error("text", _("Enter the office's words to publish"))
         if decision == Decision.DECLINED and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Enter why it is not published")
+            self.add_error("reason", _("Enter why it is not published"))
         return data
 
 
@@ -229,50 +258,58 @@ def _person_choices(people, *, keep_label: str | None):
 class BulkChangeForm(forms.Form):
     """Change several items at once; blank fields leave each item as it is."""
 
-    office_lead = forms.ChoiceField(label="Office lead", required=False)
-    force_lead = forms.ChoiceField(label="Force lead", required=False)
+    office_lead = forms.ChoiceField(label=gettext_lazy("Office lead"), required=False)
+    force_lead = forms.ChoiceField(label=gettext_lazy("Force lead"), required=False)
     target_date = GovukDateField(
-        label="Target date", required=False, help_text="Leave blank to keep each item's date."
+        label=gettext_lazy("Target date"),
+        required=False,
+        help_text=gettext_lazy("Leave blank to keep each item's date."),
     )
-    clear_target_date = forms.BooleanField(label="Remove the target date", required=False)
+    clear_target_date = forms.BooleanField(
+        label=gettext_lazy("Remove the target date"), required=False
+    )
     area = forms.CharField(
-        label="Area",
+        label=gettext_lazy("Area"),
         required=False,
         max_length=200,
-        help_text="Leave blank to keep each item's area.",
+        help_text=gettext_lazy("Leave blank to keep each item's area."),
     )
-    status = forms.ChoiceField(label="Status", required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     reason = _text(
         "Reason",
         required=False,
         rows=3,
-        hint="Required when you change the status: it is recorded as an update on each item.",
+        hint=gettext_lazy(
+            "Required when you change the status: it is recorded as an update on each item."
+        ),
     )
 
     def __init__(self, *args, office_people=(), force_people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.people = {str(p.pk): p for p in [*office_people, *force_people]}
         self.fields["office_lead"].choices = _person_choices(
-            office_people, keep_label="Leave as it is"
+            office_people, keep_label=_("Leave as it is")
         )
         self.fields["force_lead"].choices = _person_choices(
-            force_people, keep_label="Leave as it is"
+            force_people, keep_label=_("Leave as it is")
         )
-        self.fields["status"].choices = [("", "Leave as it is")] + [
+        self.fields["status"].choices = [("", _("Leave as it is"))] + [
             (s.value, s.label)
             for s in (Status.OPEN, Status.IN_PROGRESS, Status.SUPERSEDED, Status.NOT_ACCEPTED)
         ]
-        self.fields[
-            "status"
-        ].help_text = "An item becomes complete only when the office approves a closure proposal."
+        self.fields["status"].help_text = _(
+            "An item becomes complete only when the office approves a closure proposal."
+        )
 
     def clean(self):
         data = super().clean()
         if data.get("target_date") and data.get("clear_target_date"):
-            self.add_error("clear_target_date", "Either set a target date or remove it, not both")
+            self.add_error(
+                "clear_target_date", _("Either set a target date or remove it, not both")
+            )
         reason = (data.get("reason") or "").strip()
         if data.get("status") and not reason:
-            self.add_error("reason", "Enter why the status is changing")
+            self.add_error("reason", _("Enter why the status is changing"))
         return data
 
     def _person(self, value):
@@ -306,19 +343,19 @@ class BulkChangeForm(forms.Form):
 class ItemDetailsForm(forms.Form):
     """One item's leads, target date and area, shown as they are now."""
 
-    office_lead = forms.ChoiceField(label="Office lead", required=False)
-    force_lead = forms.ChoiceField(label="Force lead", required=False)
+    office_lead = forms.ChoiceField(label=gettext_lazy("Office lead"), required=False)
+    force_lead = forms.ChoiceField(label=gettext_lazy("Force lead"), required=False)
     target_date = GovukDateField(
-        label="Target date",
+        label=gettext_lazy("Target date"),
         required=False,
-        help_text="For example, 31 3 2026. Leave blank for none.",
+        help_text=gettext_lazy("For example, 31 3 2026. Leave blank for none."),
     )
-    area = forms.CharField(label="Area", required=False, max_length=200)
+    area = forms.CharField(label=gettext_lazy("Area"), required=False, max_length=200)
     reason = _text(
-        "Reason for the change",
+        gettext_lazy("Reason for the change"),
         required=False,
         rows=3,
-        hint="Recorded in the item's history, for example why the target date moved.",
+        hint=gettext_lazy("Recorded in the item's history, for example why the target date moved."),
     )
 
     def __init__(self, *args, item, office_people=(), force_people=(), **kwargs):
@@ -358,16 +395,17 @@ class ItemDetailsForm(forms.Form):
 
 class PanelPackForm(forms.Form):
     as_at = GovukDateField(
-        label="As at",
+        label=gettext_lazy("As at"),
         help_text=(
-            "The pack shows each open item's status and latest update on this date. Usually "
-            "the date the papers go to the panel. For example, 27 3 2025."
+            gettext_lazy(
+                "The pack shows each open item's status and latest update on this date. Usually the date the papers go to the panel. For example, 27 3 2025."
+            )
         ),
         max_value=timezone.localdate,
     )
     title = forms.CharField(
-        label="Title",
+        label=gettext_lazy("Title"),
         required=False,
         max_length=200,
-        help_text='Leave blank for "Progress on HMICFRS recommendations: <date>".',
+        help_text=gettext_lazy('Leave blank for "Progress on HMICFRS recommendations: <date>".'),
     )

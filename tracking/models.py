@@ -28,6 +28,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PolicingBody
@@ -44,13 +46,22 @@ class AppendOnlyError(Exception):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed.")
+        raise AppendOnlyError(
+            _("%(verbose_name_plural)s cannot be changed.")
+            % {"verbose_name_plural": self.model._meta.verbose_name_plural}
+        )
 
     def delete(self):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
+        raise AppendOnlyError(
+            _("%(verbose_name_plural)s cannot be deleted.")
+            % {"verbose_name_plural": self.model._meta.verbose_name_plural}
+        )
 
     def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed.")
+        raise AppendOnlyError(
+            _("%(verbose_name_plural)s cannot be changed.")
+            % {"verbose_name_plural": self.model._meta.verbose_name_plural}
+        )
 
 
 class AppendOnlyModel(models.Model):
@@ -64,13 +75,18 @@ class AppendOnlyModel(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError(
-                f"This {self._meta.verbose_name} has been recorded and cannot be changed: "
-                "record a new one that corrects it."
+                _(
+                    "This %(verbose_name)s has been recorded and cannot be changed: record a new one that corrects it."
+                )
+                % {"verbose_name": self._meta.verbose_name}
             )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise AppendOnlyError(f"A {self._meta.verbose_name} can never be deleted.")
+        raise AppendOnlyError(
+            _("A %(verbose_name)s can never be deleted.")
+            % {"verbose_name": self._meta.verbose_name}
+        )
 
 
 class TrackerItemQuerySet(models.QuerySet):
@@ -105,10 +121,14 @@ class TrackerItem(models.Model):
     # Set only by the services, from the latest status change (a progress update).
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     target_date = models.DateField(
-        null=True, blank=True, help_text="From the recommendation's timescale unless changed."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("From the recommendation's timescale unless changed."),
     )
     area = models.CharField(
-        max_length=200, blank=True, help_text='The area of policing, e.g. "Crime data integrity".'
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy('The area of policing, e.g. "Crime data integrity".'),
     )
     themes = models.ManyToManyField("inspections.Theme", blank=True, related_name="tracker_items")
     plan_priorities = models.ManyToManyField(
@@ -122,9 +142,11 @@ class TrackerItem(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="also_tracks",
-        help_text="The office's item for a linked recommendation whose progress this one shares.",
+        help_text=gettext_lazy(
+            "The office's item for a linked recommendation whose progress this one shares."
+        ),
     )
-    tracked_on = models.DateField(help_text="The day tracking started.")
+    tracked_on = models.DateField(help_text=gettext_lazy("The day tracking started."))
     # The latest date of any of its progress updates (None until the first).
     last_update_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -167,16 +189,16 @@ class ProgressUpdate(AppendOnlyModel):
     """A dated progress update: what was done, by whom, and any change of status."""
 
     class Kind(models.TextChoices):
-        UPDATE = "update", "Progress update"
-        CLOSURE_PROPOSED = "closure_proposed", "Closure proposed"
-        CLOSURE_APPROVED = "closure_approved", "Closure approved"
-        CLOSURE_REFUSED = "closure_refused", "Closure refused"
-        BULK_CHANGE = "bulk_change", "Status changed for several items"
+        UPDATE = "update", gettext_lazy("Progress update")
+        CLOSURE_PROPOSED = "closure_proposed", gettext_lazy("Closure proposed")
+        CLOSURE_APPROVED = "closure_approved", gettext_lazy("Closure approved")
+        CLOSURE_REFUSED = "closure_refused", gettext_lazy("Closure refused")
+        BULK_CHANGE = "bulk_change", gettext_lazy("Status changed for several items")
 
     item = models.ForeignKey(TrackerItem, on_delete=models.PROTECT, related_name="updates")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UPDATE)
     date = models.DateField(
-        help_text="The date the update describes (not after the day it was added)."
+        help_text=gettext_lazy("The date the update describes (not after the day it was added).")
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
@@ -184,12 +206,17 @@ class ProgressUpdate(AppendOnlyModel):
     text = models.TextField()
     status_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
     status_to = models.CharField(
-        max_length=20, choices=Status.choices, blank=True, help_text="Blank: no status change."
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text=gettext_lazy("Blank: no status change."),
     )
     is_public = models.BooleanField(
-        "show on the public response page",
+        gettext_lazy("show on the public response page"),
         default=False,
-        help_text="Public updates appear under the recommendation on the published response.",
+        help_text=gettext_lazy(
+            "Public updates appear under the recommendation on the published response."
+        ),
     )
     corrects = models.ForeignKey(
         "self",
@@ -197,15 +224,15 @@ class ProgressUpdate(AppendOnlyModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="corrections",
-        help_text="The earlier update this one corrects.",
+        help_text=gettext_lazy("The earlier update this one corrects."),
     )
     # Who wrote it, as they were when they wrote it: the force's updates are proposals for the
     # public page, and the force may correct only its own (tracking.services).
     by_force = models.BooleanField(
-        "written by the force",
+        gettext_lazy("written by the force"),
         default=False,
         editable=False,
-        help_text="Written by a force contributor (not the office's staff).",
+        help_text=gettext_lazy("Written by a force contributor (not the office's staff)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -239,14 +266,14 @@ class EvidenceFile(AppendOnlyModel):
     update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_upload_to, max_length=300)
     original_name = models.CharField(max_length=255)
-    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    size = models.PositiveBigIntegerField(help_text=gettext_lazy("Bytes."))
     content_type = models.CharField(max_length=100)
     sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["update", "id"]
-        verbose_name = "evidence file"
+        verbose_name = gettext_lazy("evidence file")
 
     def __str__(self):
         return self.original_name
@@ -259,9 +286,9 @@ class ClosureProposal(models.Model):
     proposer: the check constraint makes the database refuse it too."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "Waiting for a decision"
-        APPROVED = "approved", "Approved"
-        REFUSED = "refused", "Refused"
+        PENDING = "pending", gettext_lazy("Waiting for a decision")
+        APPROVED = "approved", gettext_lazy("Approved")
+        REFUSED = "refused", gettext_lazy("Refused")
 
     item = models.ForeignKey(
         TrackerItem, on_delete=models.PROTECT, related_name="closure_proposals"
@@ -270,14 +297,16 @@ class ClosureProposal(models.Model):
         ProgressUpdate,
         on_delete=models.PROTECT,
         related_name="closure_proposal",
-        help_text="The update that proposed closure (its text and evidence).",
+        help_text=gettext_lazy("The update that proposed closure (its text and evidence)."),
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     proposed_at = models.DateTimeField(auto_now_add=True)
     status_before = models.CharField(
-        max_length=20, choices=Status.choices, help_text="Restored if closure is refused."
+        max_length=20,
+        choices=Status.choices,
+        help_text=gettext_lazy("Restored if closure is refused."),
     )
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
@@ -338,7 +367,7 @@ class PublicProposal(models.Model):
         ProgressUpdate,
         on_delete=models.PROTECT,
         related_name="public_proposal",
-        help_text="The force's update (its text, status change or correction).",
+        help_text=gettext_lazy("The force's update (its text, status change or correction)."),
     )
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
@@ -352,7 +381,9 @@ class PublicProposal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="replaces_proposal",
-        help_text="The office's update published instead of the force's text (when edited).",
+        help_text=gettext_lazy(
+            "The office's update published instead of the force's text (when edited)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -389,7 +420,7 @@ class PanelPack(AppendOnlyModel):
         PolicingBody, on_delete=models.PROTECT, related_name="panel_packs"
     )
     title = models.CharField(max_length=200)
-    as_at = models.DateField("as at", help_text="The date the pack describes.")
+    as_at = models.DateField("as at", help_text=gettext_lazy("The date the pack describes."))
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -404,7 +435,7 @@ class PanelPack(AppendOnlyModel):
 
     class Meta:
         ordering = ["policing_body", "-as_at", "-created_at", "-id"]
-        verbose_name = "panel pack"
+        verbose_name = gettext_lazy("panel pack")
 
     def __str__(self):
         return f"{self.title} (as at {long_date(self.as_at)})"

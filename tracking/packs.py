@@ -25,6 +25,8 @@ from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from inspections.inspectorate import InspectorateName, inspectorate_on
 from inspections.models import Finding
@@ -125,14 +127,18 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
         what = []
         if previous is not None:
             if before is None:
-                what.append("New in this pack")
+                what.append(_("New in this pack"))
             elif before != status.value:
                 what.append(
-                    f"Status changed from {Status(before).label.lower()} to {status.label.lower()}"
+                    _("Status changed from %(lower)s to %(lower2)s")
+                    % {"lower": Status(before).label.lower(), "lower2": status.label.lower()}
                 )
             if new_updates:
                 count = len(new_updates)
-                what.append(f"{count} new update{'s' if count != 1 else ''}")
+                what.append(
+                    ngettext("%(count)s new update", "%(count)s new updates", count)
+                    % {"count": count}
+                )
         if what:
             changes.append(
                 {
@@ -270,10 +276,10 @@ def _groups(rows: list[dict], key: str) -> list[dict]:
     with the untagged last."""
     groups: dict[str, list[dict]] = {}
     for row in rows:
-        for name in row[key] or ["Not tagged"]:
+        for name in row[key] or [_("Not tagged")]:
             groups.setdefault(name, []).append(row)
     names = sorted(n for n in groups if n != "Not tagged") + (
-        ["Not tagged"] if "Not tagged" in groups else []
+        [_("Not tagged")] if "Not tagged" in groups else []
     )
     return [
         {
@@ -320,8 +326,8 @@ def display_data(data: dict) -> dict:
         "items": items,
         # Packs made before themes and priorities existed have neither grouping.
         "groupings": [
-            ("By theme", data.get("by_theme", [])),
-            ("By Police and Crime Plan priority", data.get("by_priority", [])),
+            (_("By theme"), data.get("by_theme", [])),
+            (_("By Police and Crime Plan priority"), data.get("by_priority", [])),
         ],
         "rag_rows": [
             {"label": r.label, "count": rag.get(r.value, 0)}

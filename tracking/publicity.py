@@ -29,15 +29,16 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from .rag import Status
 
 
 class Decision(models.TextChoices):
-    PENDING = "pending", "Waiting for the office's approval"
-    APPROVED = "approved", "Approved for the public page"
-    EDITED = "edited", "Published in the office's words"
-    DECLINED = "declined", "Not published"
+    PENDING = "pending", gettext_lazy("Waiting for the office's approval")
+    APPROVED = "approved", gettext_lazy("Approved for the public page")
+    EDITED = "edited", gettext_lazy("Published in the office's words")
+    DECLINED = "declined", gettext_lazy("Not published")
 
 
 #: Decisions under which an update's status change and correction take effect.

@@ -19,18 +19,20 @@ The rule, in words a panel member would use:
 from datetime import date
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 
 class Status(models.TextChoices):
     """Where a recommendation or AFI stands. HMICFRS's old register used awaiting review,
     being progressed and complete; offices also record superseded and not accepted."""
 
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    PENDING_SIGN_OFF = "pending_sign_off", "Pending sign-off"
-    COMPLETE = "complete", "Complete"
-    SUPERSEDED = "superseded", "Superseded"
-    NOT_ACCEPTED = "not_accepted", "Not accepted"
+    OPEN = "open", gettext_lazy("Open")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    PENDING_SIGN_OFF = "pending_sign_off", gettext_lazy("Pending sign-off")
+    COMPLETE = "complete", gettext_lazy("Complete")
+    SUPERSEDED = "superseded", gettext_lazy("Superseded")
+    NOT_ACCEPTED = "not_accepted", gettext_lazy("Not accepted")
 
     @property
     def colour(self) -> str:
@@ -53,11 +55,11 @@ CLOSED_STATUSES = frozenset({Status.SUPERSEDED, Status.NOT_ACCEPTED})
 
 
 class Rag(models.TextChoices):
-    RED = "red", "Red"
-    AMBER = "amber", "Amber"
-    GREEN = "green", "Green"
-    COMPLETE = "complete", "Complete"
-    CLOSED = "closed", "Closed"
+    RED = "red", gettext_lazy("Red")
+    AMBER = "amber", gettext_lazy("Amber")
+    GREEN = "green", gettext_lazy("Green")
+    COMPLETE = "complete", gettext_lazy("Complete")
+    CLOSED = "closed", gettext_lazy("Closed")
 
     @property
     def colour(self) -> str:
@@ -103,23 +105,33 @@ def rag_reason(*, status: str, target_date: date | None, today: date) -> str:
     rag = rag_for(status=status, target_date=target_date, today=today)
     status = Status(status)
     if rag == Rag.COMPLETE:
-        return "The office approved its closure."
+        return _("The office approved its closure.")
     if rag == Rag.CLOSED:
-        return f"It is {status.label.lower()}, so it is not rated."
+        return _("It is %(lower)s, so it is not rated.") % {"lower": status.label.lower()}
     if status == Status.PENDING_SIGN_OFF:
         if rag == Rag.AMBER:
-            return "It is waiting for the office's sign-off and the target date has passed."
-        return "It is waiting for the office's sign-off."
+            return _("It is waiting for the office's sign-off and the target date has passed.")
+        return _("It is waiting for the office's sign-off.")
     if target_date is None:
-        return "It has no target date."
+        return _("It has no target date.")
     days = (target_date - today).days
     if rag == Rag.RED:
-        return f"The target date passed {-days} day{'s' if days != -1 else ''} ago."
+        return ngettext(
+            "The target date passed %(count)s day ago.",
+            "The target date passed %(count)s days ago.",
+            -days,
+        ) % {"count": -days}
     if rag == Rag.AMBER:
         if days == 0:
-            return "The target date is today."
-        return f"The target date is {days} day{'s' if days != 1 else ''} away."
-    return f"The target date is more than {DUE_SOON_DAYS} days away."
+            return _("The target date is today.")
+        return ngettext(
+            "The target date is %(count)s day away.",
+            "The target date is %(count)s days away.",
+            days,
+        ) % {"count": days}
+    return _("The target date is more than %(DUE_SOON_DAYS)s days away.") % {
+        "DUE_SOON_DAYS": DUE_SOON_DAYS
+    }
 
 
 def is_overdue(*, status: str, target_date: date | None, today: date) -> bool:

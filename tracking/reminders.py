@@ -16,6 +16,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import Membership
 from core.dates import long_date
@@ -24,7 +25,7 @@ from reminders.emails import DigestItem, DigestProvider
 from .rag import Status
 from .selectors import items_needing_reminders
 
-SECTION = "Recommendations to track"
+SECTION = gettext_lazy("Recommendations to track")
 DEFAULT_STALE_DAYS = 30
 DEFAULT_REPEAT_DAYS = 7
 
@@ -38,7 +39,7 @@ def repeat_days() -> int:
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
+    return ngettext("%(count)s day", "%(count)s days", n) % {"count": n}
 
 
 def due_on(day: date) -> list[tuple]:
@@ -90,22 +91,29 @@ def digest_item(item, reasons, *, day: date):
         if reason == "overdue":
             urgent = True
             sentences.append(
-                f"the target date ({long_date(item.target_date, weekday=True)}) passed {_days(days)} ago and it is "
-                f"still {status}."
+                gettext(
+                    "the target date (%(date)s) passed %(days)s ago and it is still %(status)s."
+                )
+                % {
+                    "date": long_date(item.target_date, weekday=True),
+                    "days": _days(days),
+                    "status": status,
+                }
             )
         else:
             since = item.last_update_on
             sentences.append(
-                f"there has been no progress update for {_days(days)}"
+                gettext("there has been no progress update for %(days)s") % {"days": _days(days)}
                 + (
-                    f" (the last was dated {long_date(since, weekday=True)})."
+                    gettext(" (the last was dated %(date)s).")
+                    % {"date": long_date(since, weekday=True)}
                     if since
-                    else " (none since tracking started)."
+                    else gettext(" (none since tracking started).")
                 )
             )
     if len(sentences) > 1:
         sentences[1] = "Also, " + sentences[1]
-    sentences.append("Add an update, or propose closure if the work is done.")
+    sentences.append(gettext("Add an update, or propose closure if the work is done."))
     return DigestItem(
         heading=f"{item.label}, {item.finding.report.title}",
         sentences=sentences,

@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, PolicingBody
 from accounts.permissions import force_ids, office_roles
@@ -271,7 +272,7 @@ class ItemPage:
         records = list(self.item.history.select_related("history_user"))
         shown = {"office_lead", "force_lead", "target_date", "area"}
         entries = []
-        for entry in timeline(records, what="Tracker item"):
+        for entry in timeline(records, what=_("Tracker item")):
             if entry.action == "Created":
                 entries.append(entry)
                 continue
@@ -343,7 +344,7 @@ def _decisions(updates) -> dict[int, str]:
 def update_for_item(item: TrackerItem, pk) -> ProgressUpdate:
     """One of the item's updates (404 for anything else, including a malformed id)."""
     if not str(pk).isdigit():
-        raise Http404("No such update.")
+        raise Http404(_("No such update."))
     return get_object_or_404(ProgressUpdate.objects.select_related("author"), item=item, pk=pk)
 
 

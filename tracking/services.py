@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, PlanPriority, PolicingBody
 from accounts.permissions import force_ids, has_office_role
@@ -108,13 +109,13 @@ def _member_role(user, item: TrackerItem) -> bool:
     if is_force_for(user, item):
         return False
     raise TrackingError(
-        "Only the office's staff and the force's contributors can change this item."
+        _("Only the office's staff and the force's contributors can change this item.")
     )
 
 
 def _require_office(user, body_id: int, what: str) -> None:
     if not has_office_role(user, body_id):
-        raise TrackingError(f"Only the office's staff can {what}.")
+        raise TrackingError(_("Only the office's staff can %(what)s.") % {"what": what})
 
 
 def _require_text(value: str, message: str) -> str:
@@ -242,12 +243,16 @@ def tracker_item_set_tags(
         kept_priorities = set(item.plan_priorities.values_list("pk", flat=True))
         for theme in themes:
             if not theme.is_active and theme.pk not in kept_themes:
-                raise TrackingError(f"The theme {theme.name} is no longer offered.")
+                raise TrackingError(
+                    _("The theme %(name)s is no longer offered.") % {"name": theme.name}
+                )
         for priority in priorities:
             if priority.policing_body_id != item.policing_body_id:
-                raise TrackingError("Use your own office's Police and Crime Plan priorities.")
+                raise TrackingError(_("Use your own office's Police and Crime Plan priorities."))
             if not priority.is_active and priority.pk not in kept_priorities:
-                raise TrackingError(f"The priority {priority.title} is no longer offered.")
+                raise TrackingError(
+                    _("The priority %(title)s is no longer offered.") % {"title": priority.title}
+                )
         item.themes.set(themes)
         item.plan_priorities.set(priorities)
         names = ", ".join([t.name for t in themes] + [p.title for p in priorities]) or "none"
@@ -263,15 +268,18 @@ def tracker_item_create(
     comes from the recommendation's timescale; the office changes it later if it must."""
     _require_office(acting_user, policing_body.pk, "start tracking a recommendation")
     if finding.kind not in TRACKED_KINDS:
-        raise TrackingError("Only recommendations and areas for improvement can be tracked.")
+        raise TrackingError(_("Only recommendations and areas for improvement can be tracked."))
     if not _concerns(finding.report, policing_body):
         raise TrackingError(
-            f"That report is not about {policing_body.force.name}, so "
-            f"{policing_body.short_name} cannot track it."
+            _("That report is not about %(name)s, so %(short_name)s cannot track it.")
+            % {"name": policing_body.force.name, "short_name": policing_body.short_name}
         )
     with transaction.atomic():
         if TrackerItem.objects.filter(finding=finding, policing_body=policing_body).exists():
-            raise TrackingError(f"{policing_body.short_name} already tracks this item.")
+            raise TrackingError(
+                _("%(short_name)s already tracks this item.")
+                % {"short_name": policing_body.short_name}
+            )
         return _create_item(
             finding=finding,
             body=policing_body,
@@ -350,11 +358,12 @@ def _check_files(files) -> list[evidence.CheckedFile]:
 def _check_date(item: TrackerItem, day: date, *, status_change: bool) -> None:
     today = timezone.localdate()
     if day > today:
-        raise TrackingError("The date of an update cannot be in the future.")
+        raise TrackingError(_("The date of an update cannot be in the future."))
     published = item.finding.report.published_on
     if day < published:
         raise TrackingError(
-            f"The date of an update cannot be before the report was published ({long_date(published)})."
+            _("The date of an update cannot be before the report was published (%(date)s).")
+            % {"date": long_date(published)}
         )
     if status_change:
         latest = (
@@ -366,8 +375,10 @@ def _check_date(item: TrackerItem, day: date, *, status_change: bool) -> None:
         )
         if latest and day < latest:
             raise TrackingError(
-                f"A change of status cannot be dated before the item's last change of status "
-                f"({long_date(latest)}): use that date or a later one."
+                _(
+                    "A change of status cannot be dated before the item's last change of status (%(date)s): use that date or a later one."
+                )
+                % {"date": long_date(latest)}
             )
 
 
@@ -392,8 +403,10 @@ def _add_update(
     if item.tracked_with_id:
         primary = _root(item)
         raise TrackingError(
-            f"{item.label} is tracked with {primary.label} of {primary.finding.report.title} "
-            "(the same recommendation): add progress there, and it shows on both."
+            _(
+                "%(label)s is tracked with %(label2)s of %(title)s (the same recommendation): add progress there, and it shows on both."
+            )
+            % {"label": item.label, "label2": primary.label, "title": primary.finding.report.title}
         )
     update = ProgressUpdate(
         item=item,
@@ -471,11 +484,12 @@ def progress_update_add(
             check_status_change(item.status, status, is_office=is_office)
         _check_date(item, day, status_change=bool(status))
         if corrects is not None and corrects.item_id != item.pk:
-            raise TrackingError("An update can only correct an earlier update of the same item.")
+            raise TrackingError(_("An update can only correct an earlier update of the same item."))
         if corrects is not None and not is_office and not corrects.by_force:
             raise TrackingError(
-                "The force can correct only the force's own updates: this one is the office's, "
-                "so ask the office to correct it."
+                _(
+                    "The force can correct only the force's own updates: this one is the office's, so ask the office to correct it."
+                )
             )
         return _add_update(
             item,
@@ -514,12 +528,12 @@ def closure_propose(
         item = _locked(item)
         is_office = _member_role(acting_user, item)
         if item.status == Status.PENDING_SIGN_OFF:
-            raise TrackingError("Closure of this item has already been proposed.")
+            raise TrackingError(_("Closure of this item has already been proposed."))
         action = check_status_change(
             item.status, Status.PENDING_SIGN_OFF, is_office=is_office, via_update=False
         )
         if action != PROPOSE_CLOSURE:  # pragma: no cover - the table has no other route
-            raise TrackingError("Closure cannot be proposed for this item.")
+            raise TrackingError(_("Closure cannot be proposed for this item."))
         _check_date(item, day, status_change=True)
         status_before = item.status
         update = _add_update(
@@ -561,24 +575,28 @@ def closure_decide(
     public if `is_public`, is what the public reads)."""
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise TrackingError("Say why closure is refused, so the force knows what is still needed.")
+        raise TrackingError(
+            _("Say why closure is refused, so the force knows what is still needed.")
+        )
     with transaction.atomic():
         item = _locked(proposal.item)
         proposal = ClosureProposal.objects.select_for_update().get(pk=proposal.pk)
         if not proposal.is_pending:
             raise TrackingError(
-                f"This closure proposal has already been {proposal.get_decision_display().lower()}."
+                _("This closure proposal has already been %(lower)s.")
+                % {"lower": proposal.get_decision_display().lower()}
             )
         _require_office(acting_user, item.policing_body_id, "approve or refuse closure")
         if proposal.proposed_by_id == acting_user.pk:
             raise TrackingError(
-                "You proposed closing this item, so someone else in the office must approve or "
-                "refuse it."
+                _(
+                    "You proposed closing this item, so someone else in the office must approve or refuse it."
+                )
             )
         target = Status.COMPLETE if approve else Status(proposal.status_before)
         action = check_status_change(item.status, target, is_office=True, via_update=False)
         if action != (APPROVE_CLOSURE if approve else REFUSE_CLOSURE):  # pragma: no cover
-            raise TrackingError("The item is not waiting for a closure decision.")
+            raise TrackingError(_("The item is not waiting for a closure decision."))
         if approve:
             text = "Closure approved." + (f" {reason}" if reason else "")
             kind = ProgressUpdate.Kind.CLOSURE_APPROVED
@@ -662,7 +680,7 @@ def public_proposal_decide(
     timeline."""
     decision = Decision(decision)
     if decision == Decision.PENDING:
-        raise TrackingError("Choose whether to approve, edit or decline the proposal.")
+        raise TrackingError(_("Choose whether to approve, edit or decline the proposal."))
     reason = (reason or "").strip()
     if decision == Decision.EDITED:
         text = _require_text(text, "Enter the text to publish.")
@@ -674,8 +692,8 @@ def public_proposal_decide(
         _require_office(acting_user, item.policing_body_id, "decide what the public page shows")
         if not proposal.is_pending:
             raise TrackingError(
-                "This proposal has already been decided: "
-                f"{proposal.get_decision_display().lower()}."
+                _("This proposal has already been decided: %(lower)s.")
+                % {"lower": proposal.get_decision_display().lower()}
             )
         replacement = None
         if decision == Decision.EDITED:
@@ -758,7 +776,7 @@ def tracker_items_bulk_update(
     text is `reason` (required then); other changes go into each item's history with it."""
     pks = sorted({i.pk for i in items})
     if not pks:
-        raise TrackingError("Select at least one item.")
+        raise TrackingError(_("Select at least one item."))
     changes = {
         name: value
         for name, value in (
@@ -773,7 +791,7 @@ def tracker_items_bulk_update(
         changes["area"] = (changes["area"] or "").strip()
     reason = (reason or "").strip()
     if not changes and not status:
-        raise TrackingError("Choose what to change.")
+        raise TrackingError(_("Choose what to change."))
     if status:
         _require_text(reason, "Say why the status is changing: it is recorded on each item.")
     with transaction.atomic():
@@ -784,7 +802,7 @@ def tracker_items_bulk_update(
             .order_by("pk")
         )
         if len(locked) != len(pks):
-            raise TrackingError("Some of the selected items no longer exist: reload the page.")
+            raise TrackingError(_("Some of the selected items no longer exist: reload the page."))
         problems = []
         for body_id in {i.policing_body_id for i in locked}:
             if not has_office_role(acting_user, body_id):
@@ -851,7 +869,7 @@ def panel_pack_create(
     _require_office(acting_user, policing_body.pk, "make a panel pack")
     today = timezone.localdate()
     if as_at > today:
-        raise TrackingError("A panel pack cannot be taken at a date in the future.")
+        raise TrackingError(_("A panel pack cannot be taken at a date in the future."))
     title = (title or "").strip() or (
         f"Progress on {inspectorate_on(as_at).abbreviation} recommendations: {long_date(as_at)}"
     )

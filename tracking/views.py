@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import (
@@ -136,7 +137,8 @@ def export(request, fmt: str):
     if not tracker.form.is_valid():
         problems = "; ".join(e for errors in tracker.form.errors.values() for e in errors)
         return HttpResponse(
-            f"The filters are not valid ({problems}): correct them on the tracker page.",
+            gettext("The filters are not valid (%(problems)s): correct them on the tracker page.")
+            % {"problems": problems},
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -191,7 +193,8 @@ def bulk_change(request):
     list_url = _safe_next(request, reverse("tracking:item-list"))
     if not items:
         messages.error(
-            request, "Select at least one item to change, then choose Change selected items."
+            request,
+            gettext("Select at least one item to change, then choose Change selected items."),
         )
         return redirect(list_url)
     office, force = _people_for(items)
@@ -204,7 +207,7 @@ def bulk_change(request):
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         if not changes or set(changes) == {"reason"}:
-            problems = ["Choose what to change."]
+            problems = [gettext("Choose what to change.")]
         else:
             try:
                 services.tracker_items_bulk_update(items=items, acting_user=request.user, **changes)
@@ -212,13 +215,17 @@ def bulk_change(request):
                 problems = error.problems
             else:
                 count = len(items)
-                messages.success(request, f"{count} item{'s' if count != 1 else ''} changed.")
+                messages.success(
+                    request,
+                    ngettext("%(count)s item changed.", "%(count)s items changed.", count)
+                    % {"count": count},
+                )
                 return redirect(list_url)
     return render(
         request,
         "tracking/bulk_change.html",
         {
-            "page_title": "Change selected items",
+            "page_title": gettext("Change selected items"),
             "items": items,
             "form": form,
             "problems": problems,
@@ -250,7 +257,7 @@ def item_detail(request, pk):
 
 def _require_office_for(request, item):
     if not has_office_role(request.user, item.policing_body_id):
-        raise PermissionDenied("Only the office's staff can do this.")
+        raise PermissionDenied(gettext("Only the office's staff can do this."))
 
 
 @office_required()
@@ -265,7 +272,7 @@ def item_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         if not changes:
-            messages.info(request, "Nothing was changed.")
+            messages.info(request, gettext("Nothing was changed."))
             return redirect(_item_url(item))
         try:
             services.tracker_items_bulk_update(
@@ -277,13 +284,13 @@ def item_edit(request, pk):
         except TrackingError as error:
             problems = error.problems
         else:
-            messages.success(request, "The item's details have been saved.")
+            messages.success(request, gettext("The item's details have been saved."))
             return redirect(_item_url(item))
     return render(
         request,
         "tracking/item_edit.html",
         {
-            "page_title": "Change leads, target date or area",
+            "page_title": gettext("Change leads, target date or area"),
             "item": item,
             "form": form,
             "problems": problems,
@@ -314,13 +321,13 @@ def item_tags(request, pk):
         except TrackingError as error:
             problems = error.problems
         else:
-            messages.success(request, "The item's themes and priorities have been saved.")
+            messages.success(request, gettext("The item's themes and priorities have been saved."))
             return redirect(_item_url(item))
     return render(
         request,
         "tracking/item_tags.html",
         {
-            "page_title": "Themes and priorities",
+            "page_title": gettext("Themes and priorities"),
             "item": item,
             "form": form,
             "problems": problems,
@@ -333,8 +340,9 @@ def item_tags(request, pk):
 evidence_body_limit = body_limit(
     lambda: settings.S55_EVIDENCE_MAX_REQUEST_BYTES,
     message=(
-        "Choose fewer or smaller evidence files: add the others with another update. Each file "
-        "can be up to the size the form says."
+        gettext_lazy(
+            "Choose fewer or smaller evidence files: add the others with another update. Each file can be up to the size the form says."
+        )
     ),
 )
 
@@ -373,16 +381,22 @@ def update_add(request, pk):
         except TrackingError as error:
             problems = error.problems
         else:
-            done = "Your correction has been added." if corrects else "Your update has been added."
+            done = (
+                gettext("Your correction has been added.")
+                if corrects
+                else gettext("Your update has been added.")
+            )
             if hasattr(update, "public_proposal"):
-                done += " The office will decide what of it appears on the public response page."
+                done += gettext(
+                    " The office will decide what of it appears on the public response page."
+                )
             messages.success(request, done)
             return redirect(_item_url(item))
     return render(
         request,
         "tracking/update_form.html",
         {
-            "page_title": "Correct an update" if corrects else "Add an update",
+            "page_title": gettext("Correct an update") if corrects else gettext("Add an update"),
             "item": item,
             "page": page,
             "form": form,
@@ -406,8 +420,10 @@ def closure_propose(request, pk):
     problems = []
     if not page.can_propose_closure:
         problems = [
-            "Closure can only be proposed for an item that is open or in progress; this one is "
-            f"{Status(item.status).label.lower()}."
+            gettext(
+                "Closure can only be proposed for an item that is open or in progress; this one is %(lower)s."
+            )
+            % {"lower": Status(item.status).label.lower()}
         ]
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -425,14 +441,16 @@ def closure_propose(request, pk):
         else:
             messages.success(
                 request,
-                "Closure has been proposed. Someone in the office will approve or refuse it.",
+                gettext(
+                    "Closure has been proposed. Someone in the office will approve or refuse it."
+                ),
             )
             return redirect(_item_url(item))
     return render(
         request,
         "tracking/closure_propose.html",
         {
-            "page_title": "Propose closure",
+            "page_title": gettext("Propose closure"),
             "item": item,
             "page": page,
             "form": form,
@@ -459,11 +477,15 @@ def closure_decide(request, pk, proposal_pk):
     own = proposal.proposed_by_id == request.user.pk
     if own:
         problems = [
-            "You proposed closing this item, so someone else in the office must approve or "
-            "refuse it."
+            gettext(
+                "You proposed closing this item, so someone else in the office must approve or refuse it."
+            )
         ]
     elif not proposal.is_pending:
-        problems = [f"This proposal has already been {proposal.get_decision_display().lower()}."]
+        problems = [
+            gettext("This proposal has already been %(lower)s.")
+            % {"lower": proposal.get_decision_display().lower()}
+        ]
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -480,9 +502,9 @@ def closure_decide(request, pk, proposal_pk):
         else:
             messages.success(
                 request,
-                "Closure approved: the item is complete."
+                gettext("Closure approved: the item is complete.")
                 if data["decision"] == "approve"
-                else "Closure refused: the item is back with the force.",
+                else gettext("Closure refused: the item is back with the force."),
             )
             return redirect(_item_url(item))
     evidence = next(
@@ -492,7 +514,7 @@ def closure_decide(request, pk, proposal_pk):
         request,
         "tracking/closure_decide.html",
         {
-            "page_title": "Approve or refuse closure",
+            "page_title": gettext("Approve or refuse closure"),
             "item": item,
             "proposal": proposal,
             "evidence": evidence,
@@ -514,7 +536,7 @@ def proposal_list(request):
         request,
         "tracking/proposal_list.html",
         {
-            "page_title": "Proposals for the public page",
+            "page_title": gettext("Proposals for the public page"),
             "office": user_office(request.user),
             "is_office": True,
             "proposals": list(pending_public_proposals(request.user)),
@@ -532,7 +554,8 @@ def proposal_decide(request, pk, proposal_pk):
     problems = []
     if not proposal.is_pending:
         problems = [
-            f"This proposal has already been decided: {proposal.get_decision_display().lower()}."
+            gettext("This proposal has already been decided: %(lower)s.")
+            % {"lower": proposal.get_decision_display().lower()}
         ]
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -550,9 +573,11 @@ def proposal_decide(request, pk, proposal_pk):
             messages.success(
                 request,
                 {
-                    "approved": "Approved: it is on the public response page.",
-                    "edited": "Published in the office's words.",
-                    "declined": "Not published. The force can see why on the item's timeline.",
+                    "approved": gettext("Approved: it is on the public response page."),
+                    "edited": gettext("Published in the office's words."),
+                    "declined": gettext(
+                        "Not published. The force can see why on the item's timeline."
+                    ),
                 }[data["decision"]],
             )
             return redirect(_safe_next(request, _item_url(item)))
@@ -560,7 +585,7 @@ def proposal_decide(request, pk, proposal_pk):
         request,
         "tracking/proposal_decide.html",
         {
-            "page_title": "Decide what the public page shows",
+            "page_title": gettext("Decide what the public page shows"),
             "item": item,
             "proposal": proposal,
             "update": update,
@@ -579,7 +604,7 @@ def evidence_download(request, pk):
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
-        raise Http404("The file is missing from storage.") from error
+        raise Http404(gettext("The file is missing from storage.")) from error
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -602,7 +627,8 @@ def response_tracking(request, pk):
         request,
         "tracking/response_tracking.html",
         {
-            "page_title": f"Track recommendations: {response.report.title}",
+            "page_title": gettext("Track recommendations: %(title)s")
+            % {"title": response.report.title},
             "response": response,
             "rows": rows,
             "untracked": sum(1 for _, item in rows if item is None),
@@ -622,9 +648,14 @@ def track(request, pk):
         count = len(created)
         messages.success(
             request,
-            f"{count} item{'s' if count != 1 else ''} added to the tracker."
+            ngettext(
+                "%(count)s item added to the tracker.",
+                "%(count)s items added to the tracker.",
+                count,
+            )
+            % {"count": count}
             if count
-            else "Every recommendation for local action and every AFI is already tracked.",
+            else gettext("Every recommendation for local action and every AFI is already tracked."),
         )
         return redirect(back)
     finding = get_object_or_404(
@@ -639,7 +670,7 @@ def track(request, pk):
     except TrackingError as error:
         messages.error(request, str(error))
         return redirect(back)
-    messages.success(request, f"{item.label} is now tracked.")
+    messages.success(request, gettext("%(label)s is now tracked.") % {"label": item.label})
     return redirect(back)
 
 
@@ -650,8 +681,10 @@ def pack_list_title(office) -> str:
     """ "Packs for the Norfolk Police and Crime Panel"; "Progress packs" where the office has
     no scrutiny body (the City of London)."""
     if office.scrutiny_body_name:
-        return f"Packs for the {office.scrutiny_body_name}"
-    return "Progress packs"
+        return gettext("Packs for the %(scrutiny_body_name)s") % {
+            "scrutiny_body_name": office.scrutiny_body_name
+        }
+    return gettext("Progress packs")
 
 
 @office_required()
@@ -684,12 +717,20 @@ def pack_create(request):
         except TrackingError as error:
             problems = error.problems
         else:
-            messages.success(request, f"The pack “{pack.title}” has been made and stored.")
+            messages.success(
+                request,
+                gettext("The pack “%(title)s” has been made and stored.") % {"title": pack.title},
+            )
             return redirect("tracking:pack-list")
     return render(
         request,
         "tracking/pack_form.html",
-        {"page_title": "Make a panel pack", "office": office, "form": form, "problems": problems},
+        {
+            "page_title": gettext("Make a panel pack"),
+            "office": office,
+            "form": form,
+            "problems": problems,
+        },
     )
 
 
@@ -716,7 +757,7 @@ def national(request):
         request,
         "tracking/national.html",
         {
-            "page_title": "Open work shared by offices",
+            "page_title": gettext("Open work shared by offices"),
             "offices": national_open_work(today=_today()),
         },
     )

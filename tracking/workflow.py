@@ -13,6 +13,8 @@ change is a progress update (append-only) written by a service in `tracking/serv
 A refused change raises `TrackingError`, whose message says what to do instead.
 """
 
+from django.utils.translation import gettext as _
+
 from core.errors import DomainError
 
 from .rag import Status
@@ -80,30 +82,35 @@ def check_status_change(current: str, target: str, *, is_office: bool, via_updat
     person (office staff or not) may not make that change here."""
     current, target = Status(current), Status(target)
     if current == target:
-        raise TrackingError(f"The item is already {target.label.lower()}.")
+        raise TrackingError(_("The item is already %(lower)s.") % {"lower": target.label.lower()})
     if via_update and current == Status.PENDING_SIGN_OFF:
         raise TrackingError(
-            "This item is waiting for the office's sign-off: approve or refuse the closure "
-            "proposal first."
+            _(
+                "This item is waiting for the office's sign-off: approve or refuse the closure proposal first."
+            )
         )
     action = TRANSITIONS.get((current, target))
     if action is None:
         raise TrackingError(
-            f"An item that is {current.label.lower()} cannot become {target.label.lower()}."
+            _("An item that is %(lower)s cannot become %(lower2)s.")
+            % {"lower": current.label.lower(), "lower2": target.label.lower()}
         )
     if via_update and action not in UPDATE_ACTIONS:
         if action == PROPOSE_CLOSURE:
-            raise TrackingError("To say the work is complete, propose closure instead.")
+            raise TrackingError(_("To say the work is complete, propose closure instead."))
         if target == Status.COMPLETE:
             raise TrackingError(
-                "An item becomes complete only when the office approves a closure proposal."
+                _("An item becomes complete only when the office approves a closure proposal.")
             )
         raise TrackingError(
-            "This item is waiting for the office's sign-off: approve or refuse the closure "
-            "proposal first."
+            _(
+                "This item is waiting for the office's sign-off: approve or refuse the closure proposal first."
+            )
         )
     if not may(action, is_office=is_office):
-        raise TrackingError(f"Only the office's staff can {action} an item.")
+        raise TrackingError(
+            _("Only the office's staff can %(action)s an item.") % {"action": action}
+        )
     return action
 
 
