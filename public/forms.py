@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ContentLanguageSelect
 
-from .register import NOT_TRACKED, RegisterFilters
+from .register import RegisterFilters
 from .selectors import MAX_QUERY_LENGTH, FilterChoices, ListFilters
 
 
@@ -83,9 +83,8 @@ class QuickSelect(forms.Select):
 
 
 class QuickContentLanguageSelect(QuickSelect, ContentLanguageSelect):
-    """A `QuickSelect` of names people gave (offices, forces) or of labels still in English
-    (the tracker's statuses): see `ContentLanguageSelect`. The options in `translated` are in
-    the page's language and are not marked."""
+    """A `QuickSelect` of names people gave (offices, forces): see `ContentLanguageSelect`.
+    The options in `translated` are in the page's language and are not marked."""
 
     def __init__(self, attrs=None, choices=(), translated=()):
         super().__init__(attrs, choices)
@@ -122,7 +121,7 @@ class RegisterFilterForm(forms.Form):
         widget=QuickSelect,
     )
     status = forms.ChoiceField(
-        widget=QuickContentLanguageSelect(translated={NOT_TRACKED}),
+        widget=QuickSelect,
         label=_("Progress (as the body published it)"),
         required=False,
     )
