@@ -7,6 +7,8 @@
   re-rendered. If the PDF of a version is not stored yet (its Celery task has not run), it is
   rendered now, once, under the version's row lock, stored, and then served: the public never
   gets a version without its bytes, nor bytes that differ from the stored hash.
+- `preview_docx` and `version_docx` (staff, like the preview): the same documents in Word
+  (responses/word.py); a version's from its frozen HTML snapshot.
 """
 
 import base64
@@ -22,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_see_office_drafts, member_required
 
+from . import word
 from .bilingual import ENGLISH, WELSH
 from .models import ResponseVersion
 from .pdf import FROZEN_FIELDS, pdf_filename, response_preview_pdf, sha256, version_freeze
@@ -40,14 +43,63 @@ def preview(request, pk):
     response = get_response_for(request.user, pk)
     if not can_see_office_drafts(request.user, response):
         raise PermissionDenied("Only the office's staff can preview its response.")
-    language = WELSH if request.GET.get("lang") == WELSH else ENGLISH
-    if language == WELSH and not response.policing_body.publishes_bilingually:
-        raise Http404("This office publishes in English only.")
+    language = _language(request, response)
     data, filename = response_preview_pdf(response, language=language)
     http = HttpResponse(data, content_type="application/pdf")
     http["Content-Disposition"] = content_disposition_header(False, filename)
     http["Cache-Control"] = "private, no-store"
     return http
+
+
+def _language(request, response) -> str:
+    language = WELSH if request.GET.get("lang") == WELSH else ENGLISH
+    if language == WELSH and not response.policing_body.publishes_bilingually:
+        raise Http404("This office publishes in English only.")
+    return language
+
+
+def _docx_response(data: bytes, filename: str) -> HttpResponse:
+    http = HttpResponse(data, content_type=word.CONTENT_TYPE)
+    http["Content-Disposition"] = content_disposition_header(True, filename)
+    http["Content-Length"] = str(len(data))
+    http["Cache-Control"] = "private, no-store"
+    return http
+
+
+@require_safe
+@member_required
+def preview_docx(request, pk):
+    """The response as it is now as a Word document: the office's staff only, like the
+    preview PDF."""
+    response = get_response_for(request.user, pk)
+    if not can_see_office_drafts(request.user, response):
+        raise PermissionDenied("Only the office's staff can download its draft.")
+    data, filename = word.response_preview_docx(response, language=_language(request, response))
+    return _docx_response(data, filename)
+
+
+@require_safe
+@member_required
+def version_docx(request, pk, number):
+    """A published version as a Word document, from its frozen HTML snapshot: the office's
+    staff only (the public has the version's PDF). A withdrawn version is not served."""
+    response = get_response_for(request.user, pk)
+    if not can_see_office_drafts(request.user, response):
+        raise PermissionDenied("Only the office's staff can download Word documents.")
+    frozen = get_object_or_404(
+        ResponseVersion.objects.select_related("response__report", "response__policing_body"),
+        response=response,
+        number=number,
+    )
+    if frozen.withdrawn_at:
+        return withdrawn(request, frozen)
+    language = _language(request, response)
+    if language == WELSH and not (frozen.html_cy_sha256 or frozen.pdf_cy_sha256):
+        frozen = version_freeze(version_id=frozen.pk, pdf=False)
+        if not frozen.html_cy_sha256:
+            raise Http404("This version was published in English only.")
+    data, filename = word.version_docx(frozen, language=language)
+    return _docx_response(data, filename)
 
 
 @require_safe

@@ -277,6 +277,10 @@ TABLE: dict[str, Expect] = {
     # --- pdf -----------------------------------------------------------------------------------
     # A draft's preview: the office only (never the force: it shows the office's draft text).
     "pdf:preview": Expect(row(302, 200, 200, 200, 403, 404, 403, 403, 403)),
+    # The Word documents of the draft and of a published version: the office only, like the
+    # preview (responses/word.py).
+    "pdf:preview-docx": Expect(row(302, 200, 200, 200, 403, 404, 403, 403, 403)),
+    "pdf:version-docx": Expect(row(302, 200, 200, 200, 403, 404, 403, 403, 403)),
     # A published version's frozen PDF is public.
     "pdf:version": Expect(PUBLIC, cross_org=False),
     # --- reminders -----------------------------------------------------------------------------
@@ -677,6 +681,8 @@ def url_kwargs(name: str, office: Office) -> dict:
             "redaction_pk": office.redaction.pk,
         },
         "pdf:version": {"pk": office.published.pk, "number": 1},
+        "pdf:preview-docx": {"pk": office.response.pk},
+        "pdf:version-docx": {"pk": office.published.pk, "number": 1},
         "reminders:send-again": {"pk": office.reminder.pk},
         "reminders:email-send-again": {"pk": office.email.pk},
         "reminders:work-try-again": {"pk": office.failed_work.pk},
