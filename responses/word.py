@@ -1,5 +1,5 @@
 """The Section 55 response as a Word document (.docx), for the commissioner's reading and for
-offices that file Word copies (docs/decisions/0014-word-documents.md).
+offices that file Word copies (docs/decisions/0013-word-documents.md).
 
 The Word document is made from the same HTML as the PDF and the public page
 (`templates/pdf/response_body.html`), so it has the same sections in the same order and cannot
