@@ -81,8 +81,9 @@ class _Converter(HTMLParser):
         self.bold = 0
         self.italic = 0
         self.hidden = 0
-        #: (tag, lang) for every open element, to find the language of a text.
-        self.langs: list[tuple[str, str]] = []
+        #: (tag, lang, aria-hidden) for every open element: the language of a text, and
+        #: whether it is only decoration (the checklist's tick).
+        self.langs: list[tuple[str, str, bool]] = []
         self.lists: list[str] = []
         self.table: _Table | None = None
         self.in_caption = False
@@ -98,8 +99,9 @@ class _Converter(HTMLParser):
             elif self.paragraph is not None:
                 self.paragraph.add_run().add_break()
             return
-        self.langs.append((tag, attrs.get("lang") or ""))
-        if attrs.get("aria-hidden") == "true":
+        hidden = attrs.get("aria-hidden") == "true"
+        self.langs.append((tag, attrs.get("lang") or "", hidden))
+        if hidden:
             self.hidden += 1
         if tag in _BLOCKS:
             self.paragraph = None
@@ -130,7 +132,9 @@ class _Converter(HTMLParser):
             return
         # Close up to the matching element (the HTML is well formed; be forgiving anyway).
         while self.langs:
-            open_tag, _lang = self.langs.pop()
+            open_tag, _lang, hidden = self.langs.pop()
+            if hidden:
+                self.hidden -= 1
             if open_tag == tag:
                 break
         if tag in _BLOCKS:
@@ -153,8 +157,6 @@ class _Converter(HTMLParser):
             self.bold = max(0, self.bold - 1)
         elif tag in ("em", "i"):
             self.italic = max(0, self.italic - 1)
-        if tag == "span" and self.hidden:
-            self.hidden -= 1
 
     def _push_style(self, tag, style):
         self.styles.append((tag, style))
@@ -187,7 +189,7 @@ class _Converter(HTMLParser):
             set_language(run._element.get_or_add_rPr(), "cy-GB" if lang == "cy" else lang)
 
     def _lang(self) -> str:
-        for _tag, lang in reversed(self.langs):
+        for _tag, lang, _hidden in reversed(self.langs):
             if lang:
                 return lang
         return ""

@@ -19,7 +19,7 @@ of Norfolk's objects in it: as a Suffolk drafter, approver and admin, as a Suffo
 contributor (another force), as national read-only staff (Norfolk has not opted in to share its
 open work), and as a Norfolk Constabulary contributor (who may see the shared work but not the
 office-only marker). A marker anywhere in a body (pages, CSV, the cells of an
-XLSX, the text of a PDF, a calendar) or in a header (a download's file name) fails the test, and
+XLSX, the text of a PDF or a Word document, a calendar) or in a header (a download's file name) fails the test, and
 so does any 5xx. Each other organisation also POSTs a form full of plausible fields to every
 address that names Norfolk's objects, and must write nothing (the SQL it runs is watched).
 
@@ -486,6 +486,8 @@ def readable_text(response) -> str:
         body = pdf_text(content)
     elif "spreadsheetml" in kind:
         body = xlsx_text(content)
+    elif "wordprocessingml" in kind:
+        body = docx_text(content)
     else:
         body = content.decode("utf-8", errors="replace")
     return f"{headers}\n{body}"
@@ -506,6 +508,19 @@ def pdf_text(content: bytes) -> str:
             from pdfminer.high_level import extract_text
 
             return extract_text(io.BytesIO(content))
+
+
+def docx_text(content: bytes) -> str:
+    """The paragraphs and table cells of a Word document (its XML is compressed in the zip)."""
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    properties = document.core_properties
+    parts += [properties.title or "", properties.author or "", properties.subject or ""]
+    return "\n".join(parts)
 
 
 def xlsx_text(content: bytes) -> str:
@@ -712,8 +727,17 @@ def test_no_office_record_reaches_another_office_or_force(viewers):
     # The markers were planted where the owner can see them, pages and downloads alike.
     assert owner_saw[MARKER] and owner_saw[OFFICE_ONLY]
     seen = owner_saw[MARKER] | owner_saw[OFFICE_ONLY]
-    for download in (r"\.csv$", r"\.xlsx$", r"\.pdf$", r"/packs/\d+/pdf/$", r"/evidence/\d+/$"):
-        # A spreadsheet's cells, a PDF's text, an evidence file's name in its header.
+    downloads = (
+        r"\.csv$",
+        r"\.xlsx$",
+        r"\.pdf$",
+        r"\.docx$",
+        r"/packs/\d+/pdf/$",
+        r"/evidence/\d+/$",
+    )
+    for download in downloads:
+        # A spreadsheet's cells, a PDF's or a Word document's text, an evidence file's name in
+        # its header.
         assert any(re.search(download, address) for address in seen), (
             f"no download like {download} showed its owner a marker: the crawl reads nothing there"
         )

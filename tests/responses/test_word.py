@@ -315,3 +315,54 @@ def test_an_english_only_office_has_no_welsh_word_document(flow, client):
     assert preview(client, flow.response, lang="cy").status_code == 404
     url = reverse("pdf:version-docx", args=[version.response_id, version.number])
     assert client.get(url, {"lang": "cy"}).status_code == 404
+
+
+def test_the_converter_keeps_lists_emphasis_languages_and_leaves_decoration_out():
+    from datetime import UTC, datetime
+
+    from responses.word import build_docx
+
+    html = (
+        "<h2>Areas</h2><div><p>One <strong>bold</strong> and <em>leaning</em> word.</p>"
+        "<ul><li>First point</li><li>Second point</li></ul>"
+        '<ol><li>Numbered</li></ol><p lang="en-GB">English inside</p></div>'
+        '<table><caption>Checks</caption><thead><tr><th scope="col">Action</th>'
+        '<th scope="col">Done</th></tr></thead><tbody><tr><td>Published</td>'
+        '<td><span aria-hidden="true">&#10003;</span> Yes</td></tr></tbody></table>'
+        "<p>After the table</p>"
+    )
+    document = open_docx(
+        build_docx(
+            html,
+            language="cy",
+            title="T",
+            author="A",
+            subject="S",
+            when=datetime(2020, 2, 18, 12, tzinfo=UTC),
+        )
+    )
+
+    styles = [(p.style.name, p.text) for p in document.paragraphs]
+    assert styles == [
+        ("Heading 2", "Areas"),
+        ("Normal", "One bold and leaning word."),
+        ("List Bullet", "First point"),
+        ("List Bullet", "Second point"),
+        ("List Number", "Numbered"),
+        ("Normal", "English inside"),
+        ("Caption", "Checks"),
+        ("Normal", "After the table"),
+    ]
+    runs = {run.text: run for run in document.paragraphs[1].runs}
+    assert runs["bold"].bold and runs["leaning"].italic and not runs["One "].bold
+    from docx.oxml.ns import qn
+
+    english = document.paragraphs[5].runs[0]._element.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+    assert english.get(qn("w:val")) == "en-GB"
+    [table] = document.tables
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["Action", "Done"],
+        ["Published", "Yes"],
+    ]
+    assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert document.core_properties.created == datetime(2020, 2, 18, 12, tzinfo=UTC)
