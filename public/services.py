@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 
 from core.dates import long_date
 from core.markup import plain_text
+from core.queue import enqueue_task
 from inspections.models import ReportCorrection
 from responses import deadlines
 from responses.corrections import correction_summary
@@ -47,6 +48,10 @@ from tracking.selectors import public_progress_for_response
 from .models import PublishedItem, PublishedResponse
 
 logger = logging.getLogger(__name__)
+
+#: The task that refreshes the proxy's copies (public/tasks.py), named so this module need not
+#: import it (the task calls this module).
+PROXY_REFRESH_TASK = "public.tasks.proxy_refresh"
 
 #: Characters of the office's comments kept as a plain-text summary for lists and feeds.
 SUMMARY_LENGTH = 300
@@ -442,9 +447,7 @@ def proxy_refresh_on_commit(*, response_id: int) -> None:
     commits; nothing without a proxy (S55_PROXY_REFRESH_URL unset)."""
     if not settings.S55_PROXY_REFRESH_URL:
         return
-    from .tasks import proxy_refresh
-
-    transaction.on_commit(lambda: proxy_refresh.delay(response_id))
+    transaction.on_commit(lambda: enqueue_task(PROXY_REFRESH_TASK, response_id))
 
 
 def proxy_paths(record: PublishedResponse) -> list[str]:

@@ -38,6 +38,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts.models import Membership
 from core import outbox
 from core.i18n import recipient_language
+from core.queue import enqueue_task
 from inspections.models import Finding, ReportCorrection
 from responses.corrections import correction_summary
 from responses.models import Explanation, Response, ResponseVersion
@@ -63,6 +64,11 @@ MAIL_ERRORS = outbox.MAIL_ERRORS
 
 #: Rows per INSERT when `bulk_create` is used (digests; reminders on SQLite).
 BATCH_SIZE = 2000
+
+#: The tasks that send (reminders/tasks.py), named so this module need not import them.
+SEND_REMINDER_TASK = "reminders.tasks.send_reminder"
+SEND_DIGEST_TASK = "reminders.tasks.send_digest"
+SEND_CORRECTION_NOTICE_TASK = "reminders.tasks.send_correction_notice"
 
 
 @dataclass
@@ -584,12 +590,10 @@ def _digests_for_providers(today: date) -> None:
 def enqueue_sends(*, digests, individual) -> None:
     """One task per digest and per individual reminder. Enqueuing twice is harmless: the
     first task to claim the row sends it, the other finds it claimed and does nothing."""
-    from . import tasks
-
     for digest_id in digests:
-        tasks.send_digest.delay(digest_id)
+        enqueue_task(SEND_DIGEST_TASK, digest_id)
     for reminder_id in individual:
-        tasks.send_reminder.delay(reminder_id)
+        enqueue_task(SEND_REMINDER_TASK, reminder_id)
 
 
 # --- sending -------------------------------------------------------------------------------
@@ -932,10 +936,8 @@ def correction_notices_catch_up(*, now: datetime) -> list[int]:
 
 def enqueue_correction_notices(notice_ids) -> None:
     """One task per notice; enqueuing twice is harmless (the send claims its row)."""
-    from . import tasks
-
     for notice_id in notice_ids:
-        tasks.send_correction_notice.delay(notice_id)
+        enqueue_task(SEND_CORRECTION_NOTICE_TASK, notice_id)
 
 
 def correction_notice_send(*, notice_id: int, now=None) -> str:

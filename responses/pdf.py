@@ -46,6 +46,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Force, PolicingBody
 from core.dates import long_date
+from core.queue import enqueue_task
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Report
 
@@ -53,6 +54,10 @@ from . import bilingual, deadlines, redaction, statute
 from .models import Explanation, Response, ResponseVersion, Status
 
 logger = logging.getLogger(__name__)
+
+#: The task that renders a published version's PDF (responses/tasks.py), named so this module
+#: need not import it (the task calls this module).
+FREEZE_PDF_TASK = "responses.tasks.freeze_version_pdf"
 
 #: Every resource a render may load is addressed under this origin. `.invalid` can never
 #: resolve (RFC 2606), so even a fetcher bug could not turn it into a network request.
@@ -1015,7 +1020,5 @@ def freeze_after_publication(version_id: int) -> None:
     missing renders it then. A failure to store the snapshot is recorded on the delivery and
     retried.
     """
-    from .tasks import freeze_version_pdf
-
     version_freeze(version_id=version_id, pdf=False)
-    transaction.on_commit(lambda: freeze_version_pdf.delay(version_id), robust=True)
+    transaction.on_commit(lambda: enqueue_task(FREEZE_PDF_TASK, version_id), robust=True)

@@ -48,15 +48,6 @@ KNOWN = {
     ("inspections.services", "responses.models"),
     ("inspections.views", "responses.models"),
     ("inspections.views", "responses.services"),
-    # A service queues a task on commit and the task calls the service: the publication
-    # subscriber (freeze_after_publication) queues the PDF task, which renders through
-    # responses.pdf; the reminders sweep and its retry queue the send tasks; the public copies
-    # queue the proxy refresh. Way out: the subscriber moves to the events registry
-    # (config/events.py), and services queue their tasks by name (Celery's send_task) or the
-    # tasks' work moves to a module of its own.
-    ("responses.pdf", "responses.tasks"),
-    ("reminders.services", "reminders.tasks"),
-    ("public.services", "public.tasks"),
 }
 
 
@@ -148,10 +139,11 @@ def test_every_known_exception_still_exists():
     assert sorted(KNOWN - present) == []
 
 
-def test_no_app_imports_a_higher_app_or_the_composition_root():
-    upward = [
+def upward_imports(imports: list[Import]) -> list[Import]:
+    """Imports of a higher app, or of the composition root, from an app."""
+    return [
         imp
-        for imp in IMPORTS
+        for imp in imports
         if not _known(imp)
         and _app(imp.module) in LAYERS
         and (
@@ -162,16 +154,12 @@ def test_no_app_imports_a_higher_app_or_the_composition_root():
             )
         )
     ]
-    assert upward == []
 
 
-def test_no_sideways_import_between_apps_of_one_layer_except_downwards_in_order():
-    """Apps of the top layer may use one another only one way round (no app cycle)."""
-    edges = {(_app(imp.module), _app(imp.target)) for imp in IMPORTS if not _known(imp)}
-    both_ways = sorted(
-        (a, b) for a, b in edges if a < b and a != b and (b, a) in edges and a in LAYERS
-    )
-    assert both_ways == []
+def sideways_both_ways(imports: list[Import]) -> list[tuple[str, str]]:
+    """Pairs of apps that import each other."""
+    edges = {(_app(imp.module), _app(imp.target)) for imp in imports if not _known(imp)}
+    return sorted((a, b) for a, b in edges if a < b and (b, a) in edges and a in LAYERS)
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -205,32 +193,88 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_no_cycle_between_apps():
+def app_cycles(imports: list[Import]) -> list[list[str]]:
     graph: dict[str, set[str]] = {}
-    for imp in IMPORTS:
+    for imp in imports:
         if _app(imp.module) != _app(imp.target) and not _known(imp):
             graph.setdefault(_app(imp.module), set()).add(_app(imp.target))
-    assert _cycles(graph) == []
+    return _cycles(graph)
+
+
+def module_cycles(imports: list[Import]) -> list[list[str]]:
+    graph: dict[str, set[str]] = {}
+    for imp in imports:
+        if not _known(imp):
+            graph.setdefault(imp.module, set()).add(imp.target)
+    return _cycles(graph)
+
+
+def hidden_imports(imports: list[Import]) -> list[Import]:
+    """Imports inside functions, outside an app's `apps.py`."""
+    return [
+        imp
+        for imp in imports
+        if imp.in_function is not None and not _known(imp) and not imp.module.endswith(".apps")
+    ]
+
+
+def test_no_app_imports_a_higher_app_or_the_composition_root():
+    assert upward_imports(IMPORTS) == []
+
+
+def test_no_sideways_import_between_apps_of_one_layer_except_downwards_in_order():
+    """Apps of the top layer may use one another only one way round (no app cycle)."""
+    assert sideways_both_ways(IMPORTS) == []
+
+
+def test_no_cycle_between_apps():
+    assert app_cycles(IMPORTS) == []
 
 
 def test_no_cycle_between_modules():
-    graph: dict[str, set[str]] = {}
-    for imp in IMPORTS:
-        if not _known(imp):
-            graph.setdefault(imp.module, set()).add(imp.target)
-    assert _cycles(graph) == []
+    assert module_cycles(IMPORTS) == []
 
 
 def test_imports_inside_functions_only_in_app_ready():
     """A function-level import hides a cycle or an upward dependency from readers; once there is
     neither, there is no need for one. An app's `apps.py` is the exception (see the module
     docstring)."""
-    hidden = [
-        imp
-        for imp in IMPORTS
-        if imp.in_function is not None and not _known(imp) and not imp.module.endswith(".apps")
+    assert hidden_imports(IMPORTS) == []
+
+
+def test_the_checks_catch_an_injected_violation_of_each_rule(tmp_path):
+    """Each rule fails on the project's graph plus one bad import, so a check that quietly
+    stopped checking would be seen here."""
+
+    def injected(module: str, source: str) -> list[Import]:
+        path = tmp_path / f"{module.replace('.', '_')}.py"
+        path.write_text(source)
+        return [*IMPORTS, *_imports_of(module, path)]
+
+    # accounts.views using responses, at the top of the module: upward.
+    upward = injected("accounts.views", "from responses.models import Response\n")
+    assert [(i.module, i.target) for i in upward_imports(upward)] == [
+        ("accounts.views", "responses.models")
     ]
-    assert hidden == []
+    assert any({"accounts", "responses"} <= set(cycle) for cycle in app_cycles(upward))
+    # public importing config: the composition root is above every app.
+    assert upward_imports(injected("public.views", "import config.events\n"))
+    # tracking.models importing tracking.services, which imports it: a module cycle.
+    cyclic = injected("tracking.models", "from tracking.services import progress_update_add\n")
+    assert any({"tracking.models", "tracking.services"} <= set(c) for c in module_cycles(cyclic))
+    # two apps of the top layer importing each other.
+    both = injected("tracking.selectors", "from public.models import PublishedResponse\n")
+    both += _imports_of("public.selectors", _write(tmp_path, "from tracking import models\n"))
+    assert ("public", "tracking") in sideways_both_ways(both)
+    # an import inside a function, even of a lower app.
+    hidden = injected("responses.views", "def f():\n    from core import dates\n")
+    assert [(i.module, i.in_function) for i in hidden_imports(hidden)] == [("responses.views", "f")]
+
+
+def _write(tmp_path: Path, source: str) -> Path:
+    path = tmp_path / "second.py"
+    path.write_text(source)
+    return path
 
 
 @pytest.mark.parametrize(

@@ -20,10 +20,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from core.backup import DUMP, MANIFEST, MEDIA, BackupError, backup_restore, file_sha256
+from responses import pdf
 from responses.demo import build_demo
 from responses.models import Response, ResponseVersion
 from responses.pdf import version_freeze
-from responses.tasks import freeze_version_pdf
 from tests.conftest import REPO_ROOT
 from tests.tracking.conftest import pdf_bytes, upload
 from tracking.models import EvidenceFile, TrackerItem
@@ -158,7 +158,7 @@ def test_a_restored_backup_holds_and_serves_every_row_file_and_frozen_pdf(
     settings.MEDIA_ROOT = media
     settings.PASSWORD_HASHERS = FAST_HASHER
     # The PDFs are frozen here, not by a Celery worker (publication's subscriber would queue them).
-    monkeypatch.setattr(freeze_version_pdf, "delay", lambda version_id: None)
+    monkeypatch.setattr(pdf, "enqueue_task", lambda name, *args: None)
     expected = _populate(media)
     with connection.cursor() as cursor:
         source_tables = table_digests(cursor)

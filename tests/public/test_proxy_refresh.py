@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from public import services as public_services
 from public import tasks
 from public.models import PublishedResponse
 from public.services import (
@@ -66,7 +67,13 @@ def proxy(settings):
 def queued(monkeypatch):
     """The response ids `proxy_refresh` was queued for (the broker is not what is tested)."""
     ids: list[int] = []
-    monkeypatch.setattr(tasks.proxy_refresh, "delay", ids.append)
+
+    def enqueue_task(name, response_id):
+        assert name == tasks.proxy_refresh.name  # the name services.py queues it by
+        ids.append(response_id)
+
+    monkeypatch.setattr(public_services, "enqueue_task", enqueue_task)
+    monkeypatch.setattr(tasks.proxy_refresh, "delay", ids.append)  # the catch-up's own queueing
     return ids
 
 

@@ -3,7 +3,10 @@
 from celery.schedules import crontab
 from django.conf import settings
 
-from reminders import tasks
+from reminders import services, tasks
+
+# The real one: every test runs with it replaced by an inline sender (tests/conftest.py).
+ENQUEUE_CORRECTION_NOTICES = services.enqueue_correction_notices
 
 
 def test_the_sweep_runs_at_seven_london_time_and_every_hour():
@@ -48,3 +51,17 @@ def test_a_worker_that_starts_runs_a_sweep(monkeypatch, settings):
     settings.S55_SWEEP_ON_WORKER_START = False
     tasks.sweep_when_a_worker_starts()
     assert calls == ["sweep"]
+
+
+def test_the_services_queue_each_send_by_the_name_of_its_task(monkeypatch):
+    """services.py names the send tasks rather than importing tasks.py (which imports it): each
+    name is the registered task's, so a renamed task cannot leave the sends queued to nothing."""
+    queued = []
+    monkeypatch.setattr(services, "enqueue_task", lambda name, *args: queued.append((name, args)))
+    services.enqueue_sends(digests=[1], individual=[2])
+    ENQUEUE_CORRECTION_NOTICES([3])
+    assert queued == [
+        (tasks.send_digest.name, (1,)),
+        (tasks.send_reminder.name, (2,)),
+        (tasks.send_correction_notice.name, (3,)),
+    ]

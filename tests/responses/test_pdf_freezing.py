@@ -49,9 +49,13 @@ def renders(monkeypatch):
 def queued(monkeypatch):
     """The PDF tasks queued (the broker is the outer edge: nothing is sent)."""
     sent = []
-    monkeypatch.setattr(
-        tasks.freeze_version_pdf, "delay", lambda version_id: sent.append(version_id)
-    )
+
+    def enqueue_task(name, version_id):
+        assert name == tasks.freeze_version_pdf.name  # the name pdf.py queues it by
+        sent.append(version_id)
+
+    monkeypatch.setattr(pdf_module, "enqueue_task", enqueue_task)
+    monkeypatch.setattr(tasks.freeze_version_pdf, "delay", sent.append)  # the catch-up's
     return sent
 
 
