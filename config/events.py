@@ -17,6 +17,7 @@ them). The setting `S55_EVENTS` names this module; `core` imports it by that nam
 
 from public.services import (
     public_progress_changed,
+    refresh_after_copies,
     refresh_after_correction,
     refresh_after_publication,
     refresh_after_withdrawal,
@@ -27,6 +28,7 @@ from responses.corrections import record_findings_correction
 from responses.notifications import send_force_comments_submitted, send_force_invitation
 from responses.pdf import freeze_after_publication
 from responses.services import record_copy_sent, responses_reopen_after_findings_change
+from tracking.notifications import send_item_closed
 from tracking.services import track_after_publication, track_linked_once
 
 #: The office published a response, or a new version of it after an amendment
@@ -46,6 +48,19 @@ RESPONSE_COPIES_REQUESTED = "response.copies_requested"
 #: email_id.
 S55_COPY_SENT = "email.sent.s55_copy"
 
+#: The office reopened a published response to amend it (`responses.services.response_amend`).
+#: Nothing follows yet: the public keeps reading the published version until the amended one is
+#: published, and that publication is RESPONSE_PUBLISHED, with everything that follows it (the
+#: new version's own s55(6) copies are owed from then: the reminders' sweep reads them).
+#: Arguments: response_id, lock_version.
+RESPONSE_AMENDED = "response.amended"
+
+#: The office recorded when copies of a published version were sent: s55(6) to HMICFRS and the
+#: Home Secretary, and to its scrutiny body and the chief officer
+#: (`responses.services.response_record_copies`). Arguments: response_id, version_id,
+#: lock_version.
+RESPONSE_COPIES_RECORDED = "response.copies_recorded"
+
 #: The office invited the chief officer's comments under s55(4)
 #: (`responses.services.response_invite_force`). Arguments: response_id, lock_version.
 RESPONSE_FORCE_INVITED = "response.force_invited"
@@ -59,6 +74,11 @@ RESPONSE_FORCE_COMMENTS_SUBMITTED = "response.force_comments_submitted"
 #: office change of status or public update or correction, or an approved force proposal
 #: (`tracking.services`). Arguments: policing_body_id, report_id.
 TRACKER_PUBLIC_PROGRESS_CHANGED = "tracker.public_progress_changed"
+
+#: The office closed a tracked item: complete (it approved the closure), superseded or not
+#: accepted (`tracking.services`, through a progress update or a closure decision).
+#: Arguments: item_id, update_id.
+TRACKER_ITEM_CLOSED = "tracker.item_closed"
 
 #: The findings of a report were added, edited, re-classified, moved or removed
 #: (`inspections.services`). Arguments: report_id, acting_user_id, change (in words).
@@ -116,6 +136,12 @@ SUBSCRIBERS = {
         # Set that recipient's copy date of the version from the day it was sent.
         record_copy_sent,
     ),
+    RESPONSE_AMENDED: (),
+    RESPONSE_COPIES_RECORDED: (
+        # Refresh the reverse proxy's copies of the public page, which lists each version's
+        # copies as recorded now (its own cache key already moved with the response).
+        refresh_after_copies,
+    ),
     RESPONSE_FORCE_INVITED: (
         # Email the force's contributors: the invitation, the reply-by date, a link.
         send_force_invitation,
@@ -133,6 +159,12 @@ SUBSCRIBERS = {
     FINDING_LINKED: (
         # Wherever an office tracks both recommendations, track them once (tracked_with).
         track_linked_once,
+    ),
+    TRACKER_ITEM_CLOSED: (
+        # Email the force's contributors and the item's force lead that the office closed it.
+        # (The public page follows through TRACKER_PUBLIC_PROGRESS_CHANGED, which the same
+        # change of status emits.)
+        send_item_closed,
     ),
     TRACKER_PUBLIC_PROGRESS_CHANGED: (
         # Move the public page's cache key, ETag and Last-Modified on.

@@ -120,9 +120,10 @@ class PublishedResponse(models.Model):
     withdrawn_on = models.DateField(null=True, blank=True)
 
     refreshed_at = models.DateTimeField(db_index=True)
-    # When the office's tracker last changed what the page shows beside the published text
-    # (an item's status, its public updates): part of the page's cache key, ETag and
-    # Last-Modified. Set by `public.services.public_progress_changed`.
+    # When what the page reads live beside the published text last changed: the office's
+    # tracker (an item's status, its public updates) or the s55(6) copies recorded. Part of the
+    # page's cache key, ETag and Last-Modified. Set by `public.services.public_progress_changed`
+    # and `refresh_after_copies`.
     progress_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The proxy's cached copies of the pages this response changes (deploy/nginx/): when they
     # were last all refreshed (public.tasks.proxy_refresh), and what went wrong the last time

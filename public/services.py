@@ -418,6 +418,21 @@ def refresh_after_correction(*, correction_id: int) -> int:
     return published_responses_refresh()
 
 
+def refresh_after_copies(*, response_id: int, version_id: int, lock_version: int) -> int:
+    """Subscriber of `response.copies_recorded` (config/events.py): the public page of a
+    response lists each version's s55(6) copies "as recorded now", read live beside the
+    published text, like the tracker's progress. So, as `public_progress_changed` does, move
+    the page's Last-Modified on (its cache key and ETag also follow the response's lock version)
+    and queue the proxy's refresh, which has nothing to do unless the page changed. Returns how
+    many public records changed (0: the response is not on the public site)."""
+    updated = PublishedResponse.objects.filter(response_id=response_id).update(
+        progress_changed_at=timezone.now()
+    )
+    if updated:
+        proxy_refresh_on_commit(response_id=response_id)
+    return updated
+
+
 def public_progress_changed(*, policing_body_id: int, report_id: int) -> None:
     """Subscriber of `tracker.public_progress_changed` (config/events.py): an item of this
     office's for this report changed its status, or had a public update or a correction, so the

@@ -1179,7 +1179,7 @@ def response_amend(
         response.amendment_reason_cy = reason_cy.strip()
         response.approved_by = None
         response.approved_at = None
-        return _save(
+        response = _save(
             response,
             acting_user=acting_user,
             reason=f"Amendment started: {reason}",
@@ -1191,6 +1191,15 @@ def response_amend(
                 "approved_at",
             ],
         )
+        # Nothing follows yet (config/events.py): the public keeps the published version until
+        # the amended one is published, which is "response.published" again.
+        emit(
+            "response.amended",
+            office_id=response.policing_body_id,
+            response_id=response.pk,
+            lock_version=response.lock_version,
+        )
+        return response
 
 
 def response_withdraw(*, response: Response, reason: str, acting_user) -> ResponseVersion:
@@ -1371,11 +1380,19 @@ def response_record_copies(
         for key, when in sent_on.items():
             setattr(version, COPY_FIELDS[key], when)
         version.save(update_fields=[COPY_FIELDS[key] for key in sent_on])
-        _save(
+        response = _save(
             response,
             acting_user=acting_user,
             reason=f"Copies of version {version.number} recorded: " + _copies_text(version),
             fields=[],
+        )
+        # The public page shows each version's copy dates: config/events.py.
+        emit(
+            "response.copies_recorded",
+            office_id=response.policing_body_id,
+            response_id=response.pk,
+            version_id=version.pk,
+            lock_version=response.lock_version,
         )
     return version
 

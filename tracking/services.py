@@ -49,7 +49,7 @@ from .models import (
     TrackerItem,
 )
 from .publicity import Decision, needs_office_approval
-from .rag import Status
+from .rag import ACTIVE_STATUSES, Status
 from .workflow import (
     APPROVE_CLOSURE,
     PROPOSE_CLOSURE,
@@ -448,6 +448,15 @@ def _add_update(
         proposal.save()
     elif status or is_public or corrects is not None:
         _public_progress_changed(item)
+    if status and Status(status) not in ACTIVE_STATUSES:
+        # The office closed the item: complete (a closure approved), superseded or not
+        # accepted. config/events.py says who is told.
+        emit(
+            "tracker.item_closed",
+            office_id=item.policing_body_id,
+            item_id=item.pk,
+            update_id=update.pk,
+        )
     return update
 
 

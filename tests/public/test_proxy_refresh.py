@@ -23,6 +23,7 @@ from public.services import (
 )
 from responses.models import ResponseVersion
 from responses.pdf import version_freeze
+from responses.services import response_record_copies
 from tracking.services import progress_update_add
 
 from .conftest import publish, run_on_commit
@@ -188,6 +189,44 @@ def test_a_public_progress_change_queues_a_refresh(proxy, queued):
 
     assert set(queued) == {response.pk}
     assert response.pk in stale_at_proxy_response_ids()
+
+
+def test_recording_the_copies_queues_a_refresh_of_the_page_that_lists_them(proxy, queued):
+    """The page lists each version's s55(6) copies as recorded now ("response.copies_recorded",
+    config/events.py): the proxy's copy saying "not recorded yet" is replaced."""
+    response = publish()
+    proxy_pages_refresh(response_id=response.pk)
+    queued.clear()
+    proxy.requests.clear()
+
+    run_on_commit(
+        response_record_copies,
+        response=response,
+        acting_user=response.drafter,
+        hmicfrs=date(2020, 3, 2),
+        home_secretary=date(2020, 3, 2),
+    )
+
+    assert set(queued) == {response.pk}
+    assert response.pk in stale_at_proxy_response_ids()
+    assert proxy_pages_refresh(response_id=response.pk) > 0
+    page = reverse("public:response", args=[response.pk])
+    assert page in [path for path, _host in proxy.requests]
+
+
+def test_recording_copies_of_a_response_not_on_the_public_site_queues_nothing(proxy, queued):
+    response = publish()
+    response.public_record.delete()
+    queued.clear()
+
+    run_on_commit(
+        response_record_copies,
+        response=response,
+        acting_user=response.drafter,
+        hmicfrs=date(2020, 3, 2),
+    )
+
+    assert queued == []
 
 
 def test_without_a_proxy_nothing_is_queued_or_asked(settings, queued):
