@@ -6,7 +6,7 @@ Times three stages on one core (the process is pinned to one CPU where the OS al
 one warm-up of each, reporting the best and median of `--runs` in wall-clock and CPU
 milliseconds:
 
-- **parse**: `inspections.importer.parser.parse`, the pure reading of the text;
+- **parse**: `responses.importer.parser.parse`, the pure reading of the text;
 - **propose**: what the paste does before it touches the database: `extract_pasted` (size
   checks, HTML sniffing), `parse`, and `draft.build_payload` (the editable proposal);
 - **paste request**: the whole service behind the "Read the document" button,
@@ -146,10 +146,10 @@ def main(argv=None) -> int:
     from django.test.utils import setup_test_environment
 
     from accounts.models import Membership, PolicingBody, User
-    from inspections.importer import draft
-    from inspections.importer import parser as importer_parser
-    from inspections.importer.extract import extract_pasted
-    from inspections.importer.services import force_names, import_draft_create
+    from responses.importer import draft
+    from responses.importer import parser as importer_parser
+    from responses.importer.extract import extract_pasted
+    from responses.importer.services import force_names, import_draft_create
 
     documents = {
         "structured": structured_document(args.size),

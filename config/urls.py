@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import office_logo
+from inspections import urls as inspections_urls
+from responses import report_urls
 
 from .health import healthz
 
@@ -18,8 +20,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
-    path("reports/", include("inspections.urls")),
-    path("import/", include("inspections.importer.urls")),
+    # The report pages: those that change only the report (inspections) and those that show or
+    # open its responses (responses/report_urls.py), under one prefix and one namespace.
+    path(
+        "reports/",
+        include((inspections_urls.urlpatterns + report_urls.urlpatterns, "inspections")),
+    ),
+    path("import/", include("responses.importer.urls")),
     path("responses/", include("responses.urls")),
     path("corrections/", include("responses.correction_urls")),
     path("pdf/", include("responses.pdf_urls")),

@@ -1,39 +1,36 @@
-"""Back-office admin for HMICFRS reports, their graded judgements and findings.
+"""Back-office admin for the findings and graded judgements of HMICFRS reports, and the record
+of corrections to reports. One write path: every save and removal goes through
+`inspections.services`, as on the report pages, so it writes the history reason, derives a
+recommendation's timescale kind and target date from its text (never typed in), refuses to
+remove a finding a response has answered, and says the findings changed
+("report.findings_changed", config/events.py).
 
-A recommendation's timescale kind and target date are always derived from its timescale text
-(`inspections.services.finding_derive_timescale`), never typed in. A report's shared facts
-(publication date, type, scope, forces) are read-only on an existing report's change page: they
-change only through a correction (/corrections/, `responses.corrections`), which moves every
-response's deadline, writes each response's history and tells each office
-(docs/decisions/0009-report-facts-ownership.md). Saving a new report opens the responses of the
-bodies it concerns (`responses_create_for_report`), as the report pages do.
+The report itself, with these as inlines, is administered in responses/report_admin.py, because
+recording a report opens the responses of the bodies it concerns; it saves its inlines through
+`findings_formset_save` and `judgements_formset_save` below.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
-from core.history import attribute
-from responses.services import responses_create_for_report
+from accounts.admin import admin_reason
 
-from .models import (
-    Addressee,
-    Finding,
-    FindingLink,
-    GradedJudgement,
-    Inspectorate,
-    Report,
-    ReportCorrection,
-    Theme,
+from .models import Addressee, Finding, FindingLink, GradedJudgement, ReportCorrection, Theme
+from .services import (
+    finding_add,
+    finding_remove,
+    finding_update,
+    findings_shared,
+    judgement_add,
+    judgement_remove,
+    judgement_update,
+    removal_refusals,
+    theme_save,
 )
-from .selectors import report_data_warnings
-from .services import finding_derive_timescale, finding_remove, theme_save
 
 
 class FindingForm(forms.ModelForm):
@@ -67,7 +64,7 @@ class FindingForm(forms.ModelForm):
         return cleaned
 
 
-def _causes_of_concern(report, *, when_unknown):
+def causes_of_concern_choices(report, *, when_unknown):
     """The causes of concern a recommendation in `report` may belong to: its own report's."""
     queryset = Finding.objects.causes_of_concern().select_related("report")
     if report is None or report.pk is None:
@@ -75,190 +72,130 @@ def _causes_of_concern(report, *, when_unknown):
     return queryset.filter(report=report)
 
 
-def _save_findings(request, formset) -> list[str]:
-    """Save finding rows with their timescale derived from the text, as `finding_add` does;
-    removals go through `finding_remove`, which refuses a finding a response has answered.
-    Returns what was refused."""
-    instances = formset.save(commit=False)
-    refused = []
-    for obj in formset.deleted_objects:
+#: The fields of a finding a person types in the admin (its timescale kind and target date are
+#: derived from the text by the services).
+FINDING_FIELDS = (
+    "kind",
+    "position",
+    "reference",
+    "text",
+    "addressees",
+    "timescale_text",
+    "cause_of_concern",
+)
+JUDGEMENT_FIELDS = ("position", "area", "grade")
+
+
+def finding_save_from_form(request, form, finding: Finding, *, report) -> Finding:
+    """Add or change one finding from an admin form through the services (`finding_add`,
+    `finding_update`); a change names the fields changed in the history reason."""
+    values = {name: form.cleaned_data[name] for name in FINDING_FIELDS if name in form.cleaned_data}
+    if finding.pk is None:
+        return finding_add(
+            report=report,
+            kind=values.pop("kind"),
+            text=values.pop("text"),
+            position=values.pop("position", None),
+            acting_user=request.user,
+            reason=admin_reason(form, change=False),
+            **values,
+        )
+    changed = {name: values[name] for name in form.changed_data if name in values}
+    return finding_update(
+        finding=finding,
+        acting_user=request.user,
+        reason=admin_reason(form, change=True),
+        **changed,
+    )
+
+
+def with_removal_refusals(formset):
+    """The admin's inline formset for findings, refusing a removal in the services' words
+    (`removal_refusals`: "R1 cannot be removed: Norfolk OPCC's response has already answered
+    it.") rather than the admin's list of protected objects."""
+    form = formset.form
+
+    def hand_clean_DELETE(self):  # noqa: N802 - the admin's name
         try:
-            finding_remove(finding=obj, acting_user=request.user, reason="Deleted in the admin")
+            form.hand_clean_DELETE(self)
+        except ValidationError as error:
+            if error.code != "deleting_protected":
+                raise
+            raise ValidationError(removal_refusals([self.instance])) from error
+
+    formset.form = type(form.__name__, (form,), {"hand_clean_DELETE": hand_clean_DELETE})
+    return formset
+
+
+def findings_editable_here(request, report) -> bool:
+    """A report's findings are changed in the admin only while no other body responds to it.
+    Otherwise a change is a correction of shared findings that needs its reason
+    (`inspections.services.findings_shared`): it is made on the report's section pages, which
+    ask for it, and the admin shows the findings read-only."""
+    return report is None or not findings_shared(report=report, user=request.user)
+
+
+def findings_formset_save(request, formset, *, report) -> list[str]:
+    """Save the findings inline of a report through the services; returns the removals the
+    services refused (a finding a response has answered, or one being tracked)."""
+    changed = formset.save(commit=False)
+    refused = []
+    for finding in formset.deleted_objects:
+        try:
+            finding_remove(finding=finding, acting_user=request.user, reason="Deleted in the admin")
         except ValidationError as error:
             refused.extend(error.messages)
     forms_by_instance = {id(form.instance): form for form in formset.forms}
-    for finding in instances:
-        finding_derive_timescale(finding)
-        form = forms_by_instance.get(id(finding))
-        attribute(
-            finding,
-            acting_user=request.user,
-            reason=admin_reason(form, change=not finding._state.adding),
+    for finding in changed:
+        saved = finding_save_from_form(
+            request, forms_by_instance[id(finding)], finding, report=report
         )
-        finding.save()
-    formset.save_m2m()
+        finding.pk, finding._state.adding = saved.pk, False
     return refused
 
 
-class GradedJudgementInline(admin.TabularInline):
-    model = GradedJudgement
-    fields = ["position", "area", "grade"]
-    extra = 0
-
-
-class FindingInline(admin.TabularInline):
-    model = Finding
-    form = FindingForm
-    fk_name = "report"
-    fields = [
-        "kind",
-        "position",
-        "reference",
-        "text",
-        "addressees",
-        "timescale_text",
-        "timescale_kind",
-        "target_date",
-        "cause_of_concern",
-    ]
-    readonly_fields = ["timescale_kind", "target_date"]
-    extra = 0
-    show_change_link = True
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # Read by formfield_for_foreignkey while this formset is built, for this request only.
-        request._inspections_admin_report = obj
-        return super().get_formset(request, obj, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "cause_of_concern":
-            kwargs["queryset"] = _causes_of_concern(
-                getattr(request, "_inspections_admin_report", None),
-                when_unknown=lambda qs: qs.none(),  # a new report has none yet
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReportAdminForm(forms.ModelForm):
-    participating_inspectorates = forms.MultipleChoiceField(
-        choices=Inspectorate.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("The other inspectorates in a joint inspection."),
+def judgement_save_from_form(request, form, judgement: GradedJudgement, *, report):
+    values = {
+        name: form.cleaned_data[name] for name in JUDGEMENT_FIELDS if name in form.cleaned_data
+    }
+    if judgement.pk is None:
+        return judgement_add(
+            report=report,
+            acting_user=request.user,
+            reason=admin_reason(form, change=False),
+            **values,
+        )
+    return judgement_update(
+        judgement=judgement,
+        acting_user=request.user,
+        reason=admin_reason(form, change=True),
+        **{name: values[name] for name in form.changed_data if name in values},
     )
 
-    class Meta:
-        model = Report
-        fields = [
-            "title",
-            "hmicfrs_url",
-            "summary",
-            "published_on",
-            "report_type",
-            "inspection_type_label",
-            "scope",
-            "forces",
-            "lead_inspectorate",
-            "participating_inspectorates",
-            "grading_framework",
-        ]
 
-
-@admin.register(Report)
-class ReportAdmin(AttributedHistoryAdmin):
-    form = ReportAdminForm
-    list_display = ["title", "published_on", "report_type", "scope"]
-    list_filter = ["report_type", "scope", "lead_inspectorate"]
-    date_hierarchy = "published_on"
-    search_fields = ["title"]
-    autocomplete_fields = ["forces"]
-    readonly_fields = ["data_warnings"]
-    inlines = [GradedJudgementInline, FindingInline]
-    fieldsets = [
-        (None, {"fields": ["data_warnings", "title", "hmicfrs_url", "summary"]}),
-        (
-            "Publication",
-            {"fields": ["published_on", "shared_facts_correction"]},
-        ),
-        (
-            "Type and scope",
-            {
-                "fields": [
-                    "report_type",
-                    "inspection_type_label",
-                    "scope",
-                    "forces",
-                    "lead_inspectorate",
-                    "participating_inspectorates",
-                    "grading_framework",
-                ]
-            },
-        ),
-    ]
-
-    def get_fieldsets(self, request, obj=None):
-        if obj is not None:
-            return self.fieldsets
-        # Nothing to correct or warn about on a report that does not exist yet.
-        return [
-            (name, {**opts, "fields": [f for f in opts["fields"] if f not in self._change_only]})
-            for name, opts in self.fieldsets
-        ]
-
-    _change_only = ("data_warnings", "shared_facts_correction")
-
-    #: Shared by every body that responds: changed only through a correction.
-    _shared_facts = ("published_on", "report_type", "scope", "forces")
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "shared_facts_correction"]
-        if obj is not None:
-            fields += self._shared_facts
-        return fields
-
-    @admin.display(description="Correcting the date, type, scope or forces")
-    def shared_facts_correction(self, obj):
-        if obj is None or obj.pk is None:
-            return "-"
-        return format_html(
-            '<a href="{}">Correct them here</a>: the correction moves every response\'s due '
-            "date, is recorded in each response's history and is sent to each office.",
-            reverse("corrections:new", args=[obj.pk]),
+def judgements_formset_save(request, formset, *, report) -> None:
+    """Save the graded judgements inline of a report through the services."""
+    changed = formset.save(commit=False)
+    for judgement in formset.deleted_objects:
+        judgement_remove(
+            judgement=judgement, acting_user=request.user, reason="Deleted in the admin"
         )
-
-    @admin.display(description="Data warnings")
-    def data_warnings(self, obj):
-        if obj is None or obj.pk is None:
-            return "-"
-        warnings = report_data_warnings(obj)
-        if not warnings:
-            return "None"
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings))
+    forms_by_instance = {id(form.instance): form for form in formset.forms}
+    for judgement in changed:
+        saved = judgement_save_from_form(
+            request, forms_by_instance[id(judgement)], judgement, report=report
         )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # As the report pages: the bodies the report concerns get their responses.
-        responses_create_for_report(report=form.instance, acting_user=request.user)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Finding:
-            for problem in _save_findings(request, formset):
-                self.message_user(request, f"Not removed: {problem}", messages.ERROR)
-        else:
-            save_formset_attributed(request, formset, change)
+        judgement.pk, judgement._state.adding = saved.pk, False
 
 
 @admin.register(Finding)
-class FindingAdmin(AttributedHistoryAdmin):
+class FindingAdmin(SimpleHistoryAdmin):
     form = FindingForm
     list_display = ["__str__", "kind", "report", "position", "timescale_kind", "target_date"]
     list_filter = ["kind", "report__report_type", "timescale_kind"]
     list_select_related = ["report"]
     search_fields = ["text", "reference", "report__title"]
     autocomplete_fields = ["report"]
-    readonly_fields = ["timescale_kind", "target_date"]
     fields = [
         "report",
         "kind",
@@ -272,6 +209,10 @@ class FindingAdmin(AttributedHistoryAdmin):
         "cause_of_concern",
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A finding stays in the report it was recorded in.
+        return ["timescale_kind", "target_date", *(["report"] if obj is not None else [])]
+
     def get_form(self, request, obj=None, **kwargs):
         request._inspections_admin_report = obj.report if obj is not None else None
         return super().get_form(request, obj, **kwargs)
@@ -279,14 +220,23 @@ class FindingAdmin(AttributedHistoryAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "cause_of_concern":
             # A new finding's report is not chosen yet: offer all, and the form checks the match.
-            kwargs["queryset"] = _causes_of_concern(
+            kwargs["queryset"] = causes_of_concern_choices(
                 getattr(request, "_inspections_admin_report", None), when_unknown=lambda qs: qs
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        finding_derive_timescale(obj)
-        super().save_model(request, obj, form, change)
+        report = obj.report if change else form.cleaned_data["report"]
+        saved = finding_save_from_form(request, form, obj, report=report)
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def save_related(self, request, form, formsets, change):
+        pass  # a finding has no many-to-many fields or inlines: the service saved everything
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and findings_shared(report=obj.report, user=request.user):
+            return False  # see `findings_editable_here`
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Removed on its report's page, through `finding_remove` (never an answered one).
@@ -294,12 +244,30 @@ class FindingAdmin(AttributedHistoryAdmin):
 
 
 @admin.register(GradedJudgement)
-class GradedJudgementAdmin(AttributedHistoryAdmin):
+class GradedJudgementAdmin(SimpleHistoryAdmin):
     list_display = ["area", "grade", "report", "position"]
     list_filter = ["grade", "report__report_type"]
     list_select_related = ["report"]
     search_fields = ["area", "report__title"]
     autocomplete_fields = ["report"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["report"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        report = obj.report if change else form.cleaned_data["report"]
+        saved = judgement_save_from_form(request, form, obj, report=report)
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+    def delete_model(self, request, obj):
+        judgement_remove(judgement=obj, acting_user=request.user, reason="Deleted in the admin")
+
+    def delete_queryset(self, request, queryset):
+        for judgement in queryset:
+            self.delete_model(request, judgement)
 
 
 @admin.register(ReportCorrection)

@@ -402,29 +402,6 @@ def split_pasted(text: str) -> list[str]:
     return items
 
 
-class ReportFilterForm(forms.Form):
-    """The report list's filters and search (GET)."""
-
-    q = forms.CharField(required=False, label=gettext_lazy("Search titles"))
-    year = forms.TypedChoiceField(
-        coerce=int, empty_value=None, required=False, label=gettext_lazy("Year")
-    )
-    report_type = forms.ChoiceField(required=False, label=gettext_lazy("Type"))
-    status = forms.ChoiceField(required=False, label=gettext_lazy("Our response"))
-
-    def __init__(self, *args, years=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        from responses.models import Status
-
-        self.fields["year"].choices = [(_(""), _("Any year"))] + [(y, str(y)) for y in years]
-        self.fields["report_type"].choices = [(_(""), _("Any type")), *ReportType.choices]
-        self.fields["status"].choices = [
-            ("", "Any"),
-            ("none", _("No response started")),
-            *Status.choices,
-        ]
-
-
 class TagsForm(forms.Form):
     """Themes (the maintained list) and the office's Police and Crime Plan priorities, for a
     recommendation or a tracker item. Offers the active ones plus any already chosen (a retired

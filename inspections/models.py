@@ -413,7 +413,7 @@ class ImportDraft(models.Model):
     previously published response, the response) or discard it.
 
     `text` is the text read from the paste or file; every proposed item in `payload` keeps the
-    spans of `text` it came from (see inspections/importer/draft.py for the payload's shape).
+    spans of `text` it came from (see responses/importer/draft.py for the payload's shape).
 
     No django-simple-history here: a draft is a working copy that changes on every click of the
     preview page, and each history row would copy the whole document. What confirming creates

@@ -60,49 +60,6 @@ SECTION_KINDS = (
 )
 
 
-def reports_for_office(
-    *,
-    office=None,
-    year: int | None = None,
-    report_type: str = "",
-    response_status: str = "",
-    search: str = "",
-):
-    """Reports an office works with (those covering its force, and national ones), newest
-    first, each annotated with this office's response (`office_response_id`,
-    `office_response_status`) in the same query. `office=None` (a superuser without an office)
-    lists every report. `response_status="none"` keeps the reports without a response."""
-    from django.db.models import OuterRef, Subquery
-
-    from responses.models import Response
-
-    reports = Report.objects.all()
-    if office is not None:
-        reports = Report.objects.covering_force(office.force)
-        own = Response.objects.filter(report=OuterRef("pk"), policing_body=office)
-        reports = reports.annotate(
-            office_response_id=Subquery(own.values("pk")[:1]),
-            office_response_status=Subquery(own.values("status")[:1]),
-        )
-        if response_status == "none":
-            reports = reports.filter(office_response_id__isnull=True)
-        elif response_status:
-            reports = reports.filter(office_response_status=response_status)
-    if year:
-        reports = reports.filter(published_on__year=year)
-    if report_type:
-        reports = reports.filter(report_type=report_type)
-    if search.strip():
-        words = search.split()
-        for word in words:
-            reports = reports.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(inspection_type_label__icontains=word)
-            )
-    return reports.order_by("-published_on", "title")
-
-
 def report_years(*, office=None) -> list[int]:
     """Years in which the office's reports were published, newest first (one query)."""
     reports = (
@@ -120,13 +77,12 @@ def reports_visible_to_office(office):
 
 
 class ReportPage:
-    """Everything the report page shows, read in a fixed number of queries whatever the number
-    of findings: the report with its forces, its judgements, its findings (one query, grouped
-    here by kind), the data-quality warnings and the office's response."""
+    """Everything the report page shows of the report, read in a fixed number of queries
+    whatever the number of findings: the report with its forces, its judgements, its findings
+    (one query, grouped here by kind) and the data-quality warnings. (The office's response
+    beside it is the responses room's: `responses.selectors.report_page`.)"""
 
-    def __init__(self, report: Report, *, office=None):
-        from responses.models import Response
-
+    def __init__(self, report: Report):
         self.report = report
         self.forces = list(report.forces.all())
         self.judgements = list(report.judgements.all())
@@ -145,11 +101,6 @@ class ReportPage:
         for cause in causes.values():
             cause.linked_recommendations = self.recommendations_by_cause[cause.pk]
         self.warnings = report_data_warnings(report)
-        self.response = (
-            Response.objects.filter(report=report, policing_body=office).first()
-            if office is not None
-            else None
-        )
 
     @property
     def sections(self) -> list[tuple[str, str, list[Finding]]]:

@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Max, ProtectedError, Q
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -358,22 +359,42 @@ def finding_remove(*, finding: Finding, acting_user, reason: str = "") -> None:
 
 
 def _remove(findings: list[Finding], *, acting_user, reason: str) -> None:
-    _refuse_answered(findings)
+    """Delete `findings`, or refuse with every reason none may go. Rooms above keep records
+    that point at findings and must outlive them (a response's answer, tracking's progress):
+    their foreign keys protect a finding (`on_delete`), and a protecting row may say why in
+    its own words (`removal_refusal`). All of them are asked before anything is deleted."""
+    refusals = removal_refusals(findings)
+    if refusals:
+        raise ValidationError(refusals)
     for finding in findings:
         attribute(finding, acting_user=acting_user, reason=reason)
-        try:
-            finding.delete()
-        except ProtectedError as error:
-            # Another room keeps records that must outlive it (e.g. tracking's progress).
-            raise ValidationError(
+        finding.delete()
+
+
+def removal_refusals(findings: list[Finding]) -> list[str]:
+    """Why `findings` cannot be removed, in words a person can act on (none: they can)."""
+    if not findings:
+        return []
+    try:
+        Collector(using=router.db_for_write(Finding)).collect(findings)
+    except ProtectedError as error:
+        return _refusals(findings, error.protected_objects)
+    return []
+
+
+def _refusals(findings: list[Finding], protected) -> list[str]:
+    said = [obj.removal_refusal for obj in protected if hasattr(obj, "removal_refusal")]
+    others = [obj for obj in protected if not hasattr(obj, "removal_refusal")]
+    for finding in findings:
+        count = sum(1 for obj in others if getattr(obj, "finding_id", None) == finding.pk)
+        if count:
+            said.append(
                 _(
                     "%(reference)s cannot be removed: it is being tracked (%(count)s record(s) depend on it)."
                 )
-                % {
-                    "reference": finding.reference or _("A finding"),
-                    "count": len(error.protected_objects),
-                }
-            ) from error
+                % {"reference": finding.reference or _("A finding"), "count": count}
+            )
+    return said or ["A record that depends on it keeps it."]
 
 
 def _excerpt(text: str, length: int = 60) -> str:
@@ -461,26 +482,6 @@ def _offices_of(user) -> list:
     return [m.policing_body for m in active_memberships(user) if m.policing_body_id]
 
 
-def _refuse_answered(findings: list[Finding]) -> None:
-    """A finding a response has answered cannot be removed: the explanation would go with it."""
-    if not findings:
-        return
-    from responses.models import Explanation
-
-    answered = (
-        Explanation.objects.filter(finding__in=findings)
-        .exclude(text="", force_comment="")
-        .select_related("finding", "response__policing_body")
-    )
-    problems = [
-        f"{e.finding.reference or _('A finding')} cannot be removed: "
-        f"{e.response.policing_body.short_name}'s response has already answered it."
-        for e in answered
-    ]
-    if problems:
-        raise ValidationError(problems)
-
-
 def judgements_save(
     *,
     report: Report,
@@ -554,6 +555,7 @@ def finding_add(
     acting_user,
     position: int | None = None,
     why: str = "",
+    reason: str = "",
     **fields,
 ) -> Finding:
     """Add a finding; a recommendation's timescale text gives its kind and target date. `why`
@@ -564,7 +566,7 @@ def finding_add(
         finding = Finding(report=report, kind=kind, text=text.strip(), position=position, **fields)
         _apply_timescale(finding, report.published_on)
         finding.full_clean()
-        reason = f"{finding.get_kind_display()} added"
+        reason = reason or f"{finding.get_kind_display()} added"
         attribute(finding, acting_user=acting_user, reason=reason)
         finding.save()
         _findings_changed(
@@ -601,12 +603,21 @@ def finding_update(*, finding: Finding, acting_user, reason: str = "", **fields)
     return finding
 
 
-def judgement_add(*, report: Report, area: str, grade: str, acting_user) -> GradedJudgement:
+def judgement_add(
+    *,
+    report: Report,
+    area: str,
+    grade: str,
+    acting_user,
+    position: int | None = None,
+    reason: str = "Graded judgement added",
+) -> GradedJudgement:
     with transaction.atomic():
-        position = GradedJudgement.objects.filter(report=report).count() + 1
+        if position is None:
+            position = GradedJudgement.objects.filter(report=report).count() + 1
         judgement = GradedJudgement(report=report, area=area, grade=grade, position=position)
         judgement.full_clean()
-        attribute(judgement, acting_user=acting_user, reason="Graded judgement added")
+        attribute(judgement, acting_user=acting_user, reason=reason)
         judgement.save()
     return judgement
 
@@ -683,3 +694,27 @@ def theme_save(*, acting_user, theme=None, name: str, description: str = "", is_
         attribute(theme, acting_user=acting_user, reason="Theme saved")
         theme.save()
     return theme
+
+
+def judgement_update(
+    *, judgement: GradedJudgement, acting_user, reason: str = "Graded judgement edited", **fields
+) -> GradedJudgement:
+    """Change one graded judgement's area, grade or position (the admin; the report's page
+    saves the whole section with `judgements_save`)."""
+    with transaction.atomic():
+        judgement = GradedJudgement.objects.select_for_update().get(pk=judgement.pk)
+        for name, value in fields.items():
+            setattr(judgement, name, value)
+        judgement.full_clean()
+        attribute(judgement, acting_user=acting_user, reason=reason)
+        judgement.save()
+    return judgement
+
+
+def judgement_remove(
+    *, judgement: GradedJudgement, acting_user, reason: str = "Graded judgement removed"
+) -> None:
+    with transaction.atomic():
+        judgement = GradedJudgement.objects.select_for_update().get(pk=judgement.pk)
+        attribute(judgement, acting_user=acting_user, reason=reason)
+        judgement.delete()

@@ -1,6 +1,7 @@
-"""Staff pages for reports: the list, recording and editing a report and its sections, the
-report page and its history. Every change goes through `inspections.services`; every read of a
-page through `inspections.selectors`.
+"""Staff pages that change a report: its details, its sections, and its history. Every change
+goes through `inspections.services`; every read of a page through `inspections.selectors`. The
+report pages that show or open responses (the list, recording a report, the report page) are
+the responses room's (responses/report_views.py), under the same /reports/ addresses.
 
 An office sees the reports covering its force and national reports; any other id gives 404.
 The register maintainer (no office) opens and changes any report's page, details and sections
@@ -9,29 +10,22 @@ The register maintainer (no office) opens and changes any report's page, details
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from accounts.permissions import office_or_maintainer_required, office_required
+from accounts.permissions import office_or_maintainer_required
 from core.errors import DomainError
 from core.locking import ConcurrentEditError
-from responses.models import Response
-from responses.services import response_create, responses_create_for_report
 
 from . import links, selectors
 from .forms import (
     ITEM_NOUN,
     REFERENCE_PREFIX,
     SECTION_SLUGS,
-    SLUG_FOR_KIND,
     PasteForm,
-    ReportFilterForm,
     ReportForm,
     TagsForm,
     _plural,
@@ -42,7 +36,6 @@ from .forms import (
 from .links import finding_link_create, finding_link_remove
 from .models import Addressee, Finding, FindingLink, GradedJudgement, ReportCorrection
 from .services import (
-    DuplicateReportError,
     SectionItem,
     finding_set_plan_priorities,
     finding_set_themes,
@@ -50,92 +43,20 @@ from .services import (
     findings_shared,
     judgements_save,
     report_change_refusal,
-    report_create,
     report_update,
     report_version,
     section_version,
 )
 
-REPORTS_PER_PAGE = 25
 
-
-def _posted(request):
+def posted(request):
     """The submitted data on a POST (even when every field was left empty), else None."""
     return request.POST if request.method == "POST" else None
 
 
-def _report_for(request, pk):
+def report_for(request, pk):
+    """The report `pk` if the request's office may open it (else 404)."""
     return get_object_or_404(selectors.reports_visible_to_office(request.office), pk=pk)
-
-
-@office_required()
-def report_list(request):
-    office = request.office
-    years = selectors.report_years(office=office)
-    filters = ReportFilterForm(request.GET or None, years=years)
-    criteria = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    reports = selectors.reports_for_office(
-        office=office,
-        year=criteria.get("year"),
-        report_type=criteria.get("report_type", ""),
-        response_status=criteria.get("status", ""),
-        search=criteria.get("q", ""),
-    )
-    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "inspections/report_list.html",
-        {
-            "page_title": "Reports",
-            "filters": filters,
-            "page": page,
-            "filtered": bool(criteria and any(criteria.values())),
-        },
-    )
-
-
-@office_required()
-def report_create_view(request):
-    form = ReportForm(_posted(request), office=request.office)
-    problems, duplicate = [], None
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                report = report_create(
-                    acting_user=request.user,
-                    forces=form.cleaned_data["forces"],
-                    **form.detail_fields(),
-                )
-                responses_create_for_report(report=report, acting_user=request.user)
-        except DuplicateReportError as error:
-            problems = error.messages
-            duplicate = {
-                "report": error.report,
-                "response": Response.objects.filter(
-                    report=error.report, policing_body=request.office
-                ).first(),
-            }
-        except ValidationError as error:
-            problems = error.messages
-        else:
-            messages.success(
-                request,
-                _(
-                    "Report recorded. Now add its graded judgements and findings: each section has its own page below."
-                ),
-            )
-            return redirect("inspections:report-detail", pk=report.pk)
-    return render(
-        request,
-        "inspections/report_form.html",
-        {
-            "page_title": _("Record a report"),
-            "form": form,
-            "problems": problems,
-            "report": None,
-            "duplicate": duplicate,
-        },
-    )
 
 
 def _refused(request, report):
@@ -160,12 +81,12 @@ def _refused(request, report):
 def report_edit(request, pk):
     """The report's descriptive details. Its shared facts (publication date, type, scope,
     forces) change through a correction (corrections:new), shown read-only here."""
-    report = _report_for(request, pk)
+    report = report_for(request, pk)
     refused = _refused(request, report)
     if refused is not None:
         return refused
     version = report_version(report)
-    form = ReportForm(_posted(request), instance=_fresh(report), initial={"version": version})
+    form = ReportForm(posted(request), instance=_fresh(report), initial={"version": version})
     problems, conflict = [], None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -208,53 +129,9 @@ def _fresh(report):
     return type(report).objects.get(pk=report.pk)
 
 
-def _report_page_context(request, report, **extra):
-    page = selectors.ReportPage(report, office=request.office)
-    refusal = report_change_refusal(report=report, user=request.user)
-    return {
-        "may_change": not refusal,
-        "refusal": refusal,
-        "page_title": report.title,
-        "report": report,
-        "page": page,
-        "sections": [
-            (kind, heading, findings, SLUG_FOR_KIND[kind])
-            for kind, heading, findings in page.sections
-        ],
-        "tab": "report",
-        **extra,
-    }
-
-
-@office_or_maintainer_required
-def report_detail(request, pk):
-    report = _report_for(request, pk)
-    return render(request, "inspections/report_detail.html", _report_page_context(request, report))
-
-
-@office_required()
-@require_POST
-def report_start_response(request, pk):
-    """Open this office's Section 55 response to the report (`response_create`): for a
-    report recorded before responses were opened with it, or one that does not list its force."""
-    report = _report_for(request, pk)
-    try:
-        response = response_create(
-            report=report, policing_body=request.office, acting_user=request.user
-        )
-    except DomainError as error:
-        existing = Response.objects.filter(report=report, policing_body=request.office).first()
-        if existing is not None:
-            return redirect("responses:detail", pk=existing.pk)
-        context = _report_page_context(request, report, problems=error.problems)
-        return render(request, "inspections/report_detail.html", context, status=400)
-    messages.success(request, _("Response started. The 56-day clock is shown below."))
-    return redirect("responses:detail", pk=response.pk)
-
-
 @office_or_maintainer_required
 def report_history(request, pk):
-    report = _report_for(request, pk)
+    report = report_for(request, pk)
     return render(
         request,
         "inspections/report_history.html",
@@ -341,7 +218,7 @@ def _number_blank_references(items: list[SectionItem], prefix: str) -> None:
 
 @office_or_maintainer_required
 def report_section(request, pk, section):
-    report = _report_for(request, pk)
+    report = report_for(request, pk)
     refused = _refused(request, report)
     if refused is not None:
         return refused
@@ -495,7 +372,7 @@ def finding_links(request, pk, finding_pk):
     """A recommendation's links to the same recommendation in other reports, and suggestions
     (same force, similar text) for a person to confirm: nothing is linked until they do. POST
     confirms a link (`linked_to`, `kind`) or removes one (`remove`, `reason`)."""
-    report = _report_for(request, pk)
+    report = report_for(request, pk)
     finding = get_object_or_404(
         Finding.objects.recommendations().select_related("report"), pk=finding_pk, report=report
     )
@@ -554,7 +431,7 @@ def finding_links(request, pk, finding_pk):
 def finding_tags(request, pk, finding_pk):
     """A recommendation's themes (a shared fact: whoever may change the report) and the acting
     office's own plan priorities."""
-    report = _report_for(request, pk)
+    report = report_for(request, pk)
     finding = get_object_or_404(
         Finding.objects.select_related("report"), pk=finding_pk, report=report
     )

@@ -7,7 +7,8 @@ refusals (`WorkflowError`) are shown as error messages. A new response is opened
 `response_create`, which stores the s55(5A) due date. The office's text and internal notes are
 saved with `response_update_text`, which checks the version the page was opened at (so a staff
 editor open at the same time sees the conflict), bumps it, and refuses the office's text once
-the response leaves drafting. Explanations are saved with `explanation_save`.
+the response leaves drafting. Explanations are saved with `explanation_save`. Reports, which
+open responses when recorded, are administered in responses/report_admin.py.
 """
 
 from django import forms
@@ -20,6 +21,7 @@ from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_at
 from core.locking import ConcurrentEditError, check_version
 from inspections.models import Finding
 
+from . import report_admin  # noqa: F401 - registers the report admin (responses/report_admin.py)
 from .models import Explanation, Response, ResponseVersion
 from .services import (
     check_report_attracts_s55,

@@ -23,7 +23,7 @@ from inspections.forms import MARKUP_HINT
 from inspections.models import ReportType, Scope
 
 from . import deadlines
-from .models import Explanation, Redaction
+from .models import Explanation, Redaction, Status
 
 
 class LockedForm(forms.Form):
@@ -591,3 +591,24 @@ class RedactionForm(forms.Form):
         ):
             self.add_error("other_reason", _("Enter the reason to show"))
         return data
+
+
+class ReportFilterForm(forms.Form):
+    """The report list's filters and search (GET)."""
+
+    q = forms.CharField(required=False, label=gettext_lazy("Search titles"))
+    year = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label=gettext_lazy("Year")
+    )
+    report_type = forms.ChoiceField(required=False, label=gettext_lazy("Type"))
+    status = forms.ChoiceField(required=False, label=gettext_lazy("Our response"))
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(_(""), _("Any year"))] + [(y, str(y)) for y in years]
+        self.fields["report_type"].choices = [(_(""), _("Any type")), *ReportType.choices]
+        self.fields["status"].choices = [
+            ("", "Any"),
+            ("none", _("No response started")),
+            *Status.choices,
+        ]

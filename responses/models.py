@@ -195,6 +195,17 @@ class Response(models.Model):
         return self.status == Status.PUBLISHED
 
 
+def keep_answered(collector, field, sub_objs, using):
+    """`on_delete` of `Explanation.finding`: a finding a response has answered (an explanation
+    or a force comment written, or an answer by reference) cannot be deleted, since the answer would go with it; an empty
+    explanation goes with its finding. `inspections` removes findings without knowing this room:
+    it reads each protecting row's `removal_refusal` from the ProtectedError."""
+    answered = [e for e in sub_objs if e.text or e.force_comment or e.refers_to_id]
+    if answered:
+        raise models.ProtectedError("A response has answered this finding.", answered)
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 class Explanation(models.Model):
     """The body's explanation for one recommendation (s55(5B)), or its response to an AFI."""
 
@@ -204,7 +215,7 @@ class Explanation(models.Model):
         NO_ACTION = "no_action", gettext_lazy("No action")
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="explanations")
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="explanations")
+    finding = models.ForeignKey(Finding, on_delete=keep_answered, related_name="explanations")
     kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
     text = models.TextField(blank=True)
     force_comment = models.TextField(blank=True)
@@ -237,6 +248,14 @@ class Explanation(models.Model):
 
     def __str__(self):
         return _("Explanation for %(finding)s") % {"finding": self.finding}
+
+    @property
+    def removal_refusal(self) -> str:
+        """Why its finding cannot be removed (see `keep_answered`)."""
+        return (
+            f"{self.finding.reference or 'A finding'} cannot be removed: "
+            f"{self.response.policing_body.short_name}'s response has already answered it."
+        )
 
     @property
     def is_complete(self) -> bool:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import Membership
@@ -12,8 +13,8 @@ from accounts.selectors import person_namer
 from core.dates import long_date
 from core.history import timeline
 from inspections.inspectorate import inspectorate_on
-from inspections.models import Finding
-from inspections.selectors import readable_entries, with_first_values
+from inspections.models import Finding, Report
+from inspections.selectors import ReportPage, readable_entries, with_first_values
 
 from . import deadlines
 from .models import Explanation, Response, ResponseVersion, Status
@@ -699,3 +700,57 @@ def response_history(response: Response, *, viewer):
     entries = readable_entries(entries, user_names=names)
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+# --- The report pages (the list and the report page show the office's response) -------------
+
+
+def reports_for_office(
+    *,
+    office=None,
+    year: int | None = None,
+    report_type: str = "",
+    response_status: str = "",
+    search: str = "",
+):
+    """Reports an office works with (those covering its force, and national ones), newest
+    first, each annotated with this office's response (`office_response_id`,
+    `office_response_status`) in the same query. `office=None` (a superuser without an office)
+    lists every report. `response_status="none"` keeps the reports without a response."""
+    reports = Report.objects.all()
+    if office is not None:
+        reports = Report.objects.covering_force(office.force)
+        own = Response.objects.filter(report=OuterRef("pk"), policing_body=office)
+        reports = reports.annotate(
+            office_response_id=Subquery(own.values("pk")[:1]),
+            office_response_status=Subquery(own.values("status")[:1]),
+        )
+        if response_status == "none":
+            reports = reports.filter(office_response_id__isnull=True)
+        elif response_status:
+            reports = reports.filter(office_response_status=response_status)
+    if year:
+        reports = reports.filter(published_on__year=year)
+    if report_type:
+        reports = reports.filter(report_type=report_type)
+    if search.strip():
+        words = search.split()
+        for word in words:
+            reports = reports.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(inspection_type_label__icontains=word)
+            )
+    return reports.order_by("-published_on", "title")
+
+
+def report_page(report, *, office=None) -> ReportPage:
+    """The report page: the report (`inspections.selectors.ReportPage`) and, as `response`,
+    this office's response to it (None without an office or a response)."""
+    page = ReportPage(report)
+    page.response = (
+        Response.objects.filter(report=report, policing_body=office).first()
+        if office is not None
+        else None
+    )
+    return page

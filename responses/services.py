@@ -27,6 +27,7 @@ from core.locking import bump_lock_version, check_version
 from core.models import OutgoingEmail
 from inspections.links import linked_ids
 from inspections.models import Finding
+from inspections.services import report_create
 
 from . import bilingual, deadlines, redaction
 from .copies import copy_addresses, parse_email_key
@@ -186,6 +187,16 @@ def responses_create_for_report(
                 opened, Response, default_user=acting_user, default_change_reason=reason
             )
     return opened
+
+
+def report_record(*, acting_user, forces=(), reason: str = "Report recorded", **fields):
+    """Record a report (`inspections.services.report_create`) and open, in the same
+    transaction, the responses of the bodies it concerns (`responses_create_for_report`): the
+    report pages and the admin record a report through this. Returns the report."""
+    with transaction.atomic():
+        report = report_create(acting_user=acting_user, forces=forces, reason=reason, **fields)
+        responses_create_for_report(report=report, acting_user=acting_user)
+    return report
 
 
 def _set_due_dates(response: Response, published_on: date) -> None:

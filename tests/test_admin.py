@@ -516,3 +516,134 @@ def test_an_admin_action_that_needs_a_reason_asks_for_it_and_calls_the_service(
     assert saved.not_required_reason == "Covered by the regional response."
     assert saved.history.first().history_user == admin_user
     assert "Marked not required for 1 response" in done.content.decode()
+
+
+# --- One write path: the report admin saves through the services --------------------------
+
+
+def _forget_events():
+    """The data above was recorded through the services, which said the findings changed."""
+    from core.models import EventDelivery
+
+    EventDelivery.objects.all().delete()
+
+
+def _findings_changed():
+    from core.models import EventDelivery
+
+    return list(
+        EventDelivery.objects.filter(event="report.findings_changed").values_list(
+            "arguments", flat=True
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_report_edited_in_the_admin_goes_through_report_update(admin_client, admin_user, data):
+    report = data["report"]
+    url = _url(Report, "change", report.pk)
+    posted = change_form_data(admin_client.get(url)) | {"title": "Norfolk CDI 2019 (revised)"}
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    latest = Report.objects.get(pk=report.pk).history.first()
+    assert (latest.title, latest.history_user, latest.history_change_reason) == (
+        "Norfolk CDI 2019 (revised)",
+        admin_user,
+        "Edited in the admin: Title",
+    )
+
+
+@pytest.mark.django_db
+def test_a_report_edit_over_someone_elses_change_is_refused_in_the_admin(
+    admin_client, admin_user, data
+):
+    report = data["report"]
+    url = _url(Report, "change", report.pk)
+    posted = change_form_data(admin_client.get(url)) | {"title": "My title"}
+    # Someone saves the report's details after this page was opened.
+    from inspections.services import report_update
+
+    report_update(report=report, acting_user=admin_user, title="Their title")
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 200
+    assert "Someone else changed this report" in str(result.context["adminform"].form.errors)
+    assert Report.objects.get(pk=report.pk).title == "Their title"
+
+
+@pytest.mark.django_db
+def test_a_finding_edited_in_the_admin_says_the_findings_changed(admin_client, admin_user, data):
+    finding = data["recommendation"]
+    url = _url(Finding, "change", finding.pk)
+    posted = change_form_data(admin_client.get(url)) | {
+        "text": "The force should record all crime."
+    }
+    _forget_events()
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    latest = Finding.objects.get(pk=finding.pk).history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        admin_user,
+        "Edited in the admin: Text",
+    )
+    (event,) = _findings_changed()
+    assert event["report_id"] == finding.report_id
+    assert "R1" in event["change"]
+
+
+@pytest.mark.django_db
+def test_findings_added_and_judgements_changed_on_the_reports_admin_page_go_through_the_services(
+    admin_client, admin_user, data
+):
+    report = data["report"]
+    url = _url(Report, "change", report.pk)
+    posted = change_form_data(admin_client.get(url))
+    row = int(posted["findings-TOTAL_FORMS"])
+    posted |= {
+        "findings-TOTAL_FORMS": row + 1,
+        f"findings-{row}-kind": Finding.Kind.AREA_FOR_IMPROVEMENT,
+        f"findings-{row}-position": 9,
+        f"findings-{row}-reference": "AFI 2",
+        f"findings-{row}-text": "The force should train its call handlers.",
+        "judgements-0-grade": "inadequate",
+    }
+    _forget_events()
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    added = report.findings.get(reference="AFI 2")
+    assert added.history.first().history_change_reason == "Added in the admin"
+    (event,) = _findings_changed()
+    assert "AFI 2" in event["change"]
+    judgement = report.judgements.get()
+    assert judgement.grade == "inadequate"
+    assert judgement.history.first().history_change_reason == "Edited in the admin: Grade"
+
+
+@pytest.mark.django_db
+def test_a_judgement_deleted_in_the_admin_is_removed_by_the_service(admin_client, admin_user, data):
+    from inspections.models import GradedJudgement
+
+    judgement = data["report"].judgements.get()
+
+    result = admin_client.post(_url(GradedJudgement, "delete", judgement.pk), {"post": "yes"})
+
+    assert result.status_code == 302
+    assert not GradedJudgement.objects.filter(pk=judgement.pk).exists()
+    removed = GradedJudgement.history.filter(id=judgement.pk).first()
+    assert (removed.history_type, removed.history_user, removed.history_change_reason) == (
+        "-",
+        admin_user,
+        "Deleted in the admin",
+    )
+
+
+@pytest.mark.django_db
+def test_reports_are_never_deleted_in_the_admin(admin_client, data):
+    assert admin_client.get(_url(Report, "delete", data["report"].pk)).status_code == 403

@@ -31,25 +31,6 @@ LAYERS = {
 COMPOSITION_ROOT = "config"
 PACKAGES = [*LAYERS, COMPOSITION_ROOT]
 
-#: Imports that break the rules today, each with the way out. The list only shrinks: a new
-#: import that breaks a rule fails the tests below, and so does an entry here that no longer
-#: exists (delete it when its import goes). (module, imported module).
-KNOWN = {
-    # The report pages, the report admin and the importer's confirm open the responses a
-    # report calls for, in the same transaction (responses_create_for_report), and show this
-    # office's response; a finding a response has answered cannot be removed. (Correcting the
-    # publication date moved to responses.corrections.) Way out: the report pages and the
-    # importer move up beside the responses they open (or a "report recorded" event with a
-    # subscriber that runs in the same transaction), and the two services move to responses.
-    ("inspections.admin", "responses.services"),
-    ("inspections.forms", "responses.models"),
-    ("inspections.importer.services", "responses.services"),
-    ("inspections.selectors", "responses.models"),
-    ("inspections.services", "responses.models"),
-    ("inspections.views", "responses.models"),
-    ("inspections.views", "responses.services"),
-}
-
 
 def _modules() -> dict[str, Path]:
     modules = {}
@@ -129,23 +110,12 @@ def test_the_graph_sees_the_project():
     )
 
 
-def _known(imp: Import) -> bool:
-    return (imp.module, imp.target) in KNOWN
-
-
-def test_every_known_exception_still_exists():
-    """An exception whose import has gone is deleted from KNOWN, so the list stays the truth."""
-    present = {(imp.module, imp.target) for imp in IMPORTS}
-    assert sorted(KNOWN - present) == []
-
-
 def upward_imports(imports: list[Import]) -> list[Import]:
     """Imports of a higher app, or of the composition root, from an app."""
     return [
         imp
         for imp in imports
-        if not _known(imp)
-        and _app(imp.module) in LAYERS
+        if _app(imp.module) in LAYERS
         and (
             _app(imp.target) == COMPOSITION_ROOT
             or (
@@ -158,7 +128,7 @@ def upward_imports(imports: list[Import]) -> list[Import]:
 
 def sideways_both_ways(imports: list[Import]) -> list[tuple[str, str]]:
     """Pairs of apps that import each other."""
-    edges = {(_app(imp.module), _app(imp.target)) for imp in imports if not _known(imp)}
+    edges = {(_app(imp.module), _app(imp.target)) for imp in imports}
     return sorted((a, b) for a, b in edges if a < b and (b, a) in edges and a in LAYERS)
 
 
@@ -196,7 +166,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def app_cycles(imports: list[Import]) -> list[list[str]]:
     graph: dict[str, set[str]] = {}
     for imp in imports:
-        if _app(imp.module) != _app(imp.target) and not _known(imp):
+        if _app(imp.module) != _app(imp.target):
             graph.setdefault(_app(imp.module), set()).add(_app(imp.target))
     return _cycles(graph)
 
@@ -204,17 +174,14 @@ def app_cycles(imports: list[Import]) -> list[list[str]]:
 def module_cycles(imports: list[Import]) -> list[list[str]]:
     graph: dict[str, set[str]] = {}
     for imp in imports:
-        if not _known(imp):
-            graph.setdefault(imp.module, set()).add(imp.target)
+        graph.setdefault(imp.module, set()).add(imp.target)
     return _cycles(graph)
 
 
 def hidden_imports(imports: list[Import]) -> list[Import]:
     """Imports inside functions, outside an app's `apps.py`."""
     return [
-        imp
-        for imp in imports
-        if imp.in_function is not None and not _known(imp) and not imp.module.endswith(".apps")
+        imp for imp in imports if imp.in_function is not None and not imp.module.endswith(".apps")
     ]
 
 

@@ -164,10 +164,10 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     from accounts.invitations import invitation_create
     from accounts.services import plan_priority_create, policing_body_update_branding
     from core.models import DeliveryStatus, EmailStatus, EventDelivery, OutgoingEmail
-    from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
     from reminders.services import calendar_token_create
     from responses.corrections import report_correction_propose
+    from responses.importer.services import import_draft_create
     from responses.services import (
         explanation_save,
         response_amend,

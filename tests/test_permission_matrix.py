@@ -397,10 +397,10 @@ def build_office(slug: str, *, drafter, approver) -> Office:
     from accounts.invitations import invitation_create
     from accounts.services import plan_priority_create
     from core.models import EmailStatus, EventDelivery, OutgoingEmail
-    from inspections.importer.services import import_draft_create
     from reminders.models import Reminder, ReminderRule
     from reminders.services import calendar_token_create
     from responses.corrections import report_correction_propose
+    from responses.importer.services import import_draft_create
     from responses.services import (
         explanation_save,
         response_approve,

@@ -4,9 +4,9 @@ import pytest
 
 from core.errors import DomainError
 from core.locking import ConcurrentEditError, bump_lock_version, check_version, fingerprint
-from inspections.importer.draft import DraftError
-from inspections.importer.services import DraftConflict
 from responses import workflow
+from responses.importer.draft import DraftError
+from responses.importer.services import DraftConflict
 from tracking.workflow import TrackingError
 
 

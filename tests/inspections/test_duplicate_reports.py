@@ -9,8 +9,6 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-
-from inspections import services
 from inspections.importer.draft import DraftError
 from inspections.importer.selectors import matching_reports
 from inspections.importer.services import (
@@ -18,6 +16,8 @@ from inspections.importer.services import (
     import_draft_confirm,
     import_draft_create,
 )
+
+from inspections import services
 from inspections.models import Report, ReportType, Scope
 from inspections.services import DuplicateReportError, report_create
 from responses.corrections import report_correct

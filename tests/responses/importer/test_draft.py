@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from inspections.importer import draft as drafts
-from inspections.importer import parser
+from responses.importer import draft as drafts
+from responses.importer import parser
 
 from .conftest import FORCE_NAMES, NORFOLK, fixture_text
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from accounts.reference_data import FORCES
-from inspections.importer.parser import ForceName
+from responses.importer.parser import ForceName
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from inspections.importer import parser
-from inspections.importer.extract import (
+from responses.importer import parser
+from responses.importer.extract import (
     MAX_BYTES,
     ExtractionError,
     extract_pasted,

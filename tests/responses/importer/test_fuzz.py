@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inspections.importer import parser
 from inspections.models import ImportDraft
+from responses.importer import parser
 
 from .conftest import FORCE_NAMES, NORFOLK, fixture_text
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
-from inspections.importer.extract import MAX_BYTES
 from inspections.models import ImportDraft, Report
+from responses.importer.extract import MAX_BYTES
 from responses.models import Response, Status
 from tests.factories import force_user, office_user, policing_body
 
@@ -396,7 +396,7 @@ def test_the_summary_page_upload(staff):
 
 
 def test_an_unexpected_failure_is_a_message_not_a_server_error(staff, monkeypatch, caplog):
-    from inspections.importer import services
+    from responses.importer import services
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the parser")

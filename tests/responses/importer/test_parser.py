@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from inspections.importer import parser
-from inspections.importer.extract import extract_upload
 from inspections.models import Addressee, Finding, Grade, GradingFramework, ReportType, Scope
 from responses.demo import norfolk_cdi_2019 as demo
+from responses.importer import parser
+from responses.importer.extract import extract_upload
 
 from .conftest import FORCE_NAMES, NORFOLK, fixture_bytes, fixture_text
 

@@ -6,21 +6,17 @@ from datetime import date
 import pytest
 
 from accounts.models import Membership
-from inspections.importer import draft as drafts
-from inspections.importer import forms as drafts_forms
-from inspections.importer.draft import DraftError
-from inspections.importer.extract import ExtractionError
-from inspections.importer.services import (
+from responses.importer import draft as drafts
+from responses.importer import forms as drafts_forms
+from responses.importer.draft import DraftError
+from responses.importer.extract import ExtractionError
+from responses.importer.services import (
     DraftConflict,
     import_draft_change,
     import_draft_confirm,
     import_draft_create,
     import_draft_discard,
 )
-from inspections.models import Finding, ImportDraft, Report
-from responses import deadlines
-from responses.demo import build_demo
-from responses.demo import norfolk_cdi_2019 as demo
 from responses.models import Response, Status
 from tests.factories import force_user, office_user, policing_body
 

@@ -58,7 +58,7 @@ __all__ = [
     "parse",
 ]
 
-# --- Values of the model choices (inspections.models); tests/inspections/importer checks them.
+# --- Values of the model choices (inspections.models); tests/responses/importer checks them.
 
 KEY_FINDING = "key_finding"
 CAUSE_OF_CONCERN = "cause_of_concern"

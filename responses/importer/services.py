@@ -26,6 +26,7 @@ from core.history import attribute
 from core.locking import ConcurrentEditError, bump_lock_version, check_version
 from inspections.models import Finding, GradedJudgement, ImportDraft, Report
 from inspections.services import finding_derive_timescale, report_create
+from responses.services import response_import_published, responses_create_for_report
 
 from . import draft as drafts
 from . import parser
@@ -291,8 +292,6 @@ def import_draft_confirm(
 
     A previously published response is created through `response_import_published`: published
     on its original date and marked as imported. Raises DraftError listing every problem."""
-    from responses.services import response_import_published, responses_create_for_report
-
     _require_office(acting_user, draft.policing_body)
     with transaction.atomic():
         draft = _locked(draft, expected_lock_version)
