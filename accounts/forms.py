@@ -8,11 +8,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-from core.i18n import recipient_language
 
 from .models import IdentityProvider, Membership, PolicingBody
 from .selectors import (
@@ -142,11 +139,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             if auth_forms._unicode_ci_compare(email, getattr(user, email_field))
         )
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        """Each account's email in the language its person chose (core.i18n)."""
-        with translation.override(recipient_language(context.get("user"))):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         email = self.fields["email"]
@@ -221,35 +213,6 @@ OFFICE_ROLE_CHOICES = [
     (Membership.Role.OPCC_APPROVER, gettext_lazy("Approver: signs off and publishes responses")),
     (Membership.Role.OPCC_ADMIN, gettext_lazy("Admin: manages the office's people and branding")),
 ]
-
-
-class OfficeUserAddForm(forms.Form):
-    full_name = forms.CharField(
-        label=gettext_lazy("Full name"),
-        max_length=200,
-        error_messages={"required": gettext_lazy("Enter the person's full name")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    email = forms.EmailField(
-        label=gettext_lazy("Email address"),
-        help_text=gettext_lazy(
-            "We will send an email to this address with a link to set a password."
-        ),
-        error_messages={
-            "required": gettext_lazy("Enter the person's email address"),
-            "invalid": gettext_lazy(
-                "Enter an email address in the correct format, like name@example.org"
-            ),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-    job_title = forms.CharField(label=gettext_lazy("Job title"), max_length=200, required=False)
-    role = forms.ChoiceField(
-        label=gettext_lazy("Role"),
-        choices=OFFICE_ROLE_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": gettext_lazy("Choose the person's role")},
-    )
 
 
 #: Logos: the formats every browser and the PDF renderer show, and a sensible size.

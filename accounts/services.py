@@ -7,9 +7,13 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
@@ -17,7 +21,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import i18n
 from core.errors import DomainError
+from core.events import emit
 from core.history import attribute
+from core.i18n import recipient_language
+from core.outbox import Email, emails_create
 from core.sealed import seal
 
 from .forms import PasswordResetForm
@@ -254,22 +261,75 @@ def two_factor_reset(*, user) -> int:
     return removed
 
 
-def password_reset_send(*, email: str, domain: str, use_https: bool) -> int:
-    """Email a one-use link to choose a new password to each active account with this address
-    (accounts.forms.PasswordResetForm decides which); returns how many were sent. Links point
-    at `domain` (the host the request came to, checked against ALLOWED_HOSTS)."""
+#: Where the token goes in a stored password-reset email: the link is complete only in the
+#: email as sent (`password_reset_fill_in`), never in the stored words the office can read.
+RESET_TOKEN_PLACEHOLDER = "token-made-when-sent"  # noqa: S105 - a marker, not a secret
+
+
+def password_reset_request(*, email: str, domain: str, use_https: bool) -> None:
+    """Someone typed `email` on the reset page: record the work ("account.password_reset_
+    requested", config/events.py) whether or not an account has that address, so the page does
+    the same work and takes the same time either way. Links point at `domain` (the host the
+    request came to, checked against ALLOWED_HOSTS)."""
+    with transaction.atomic():
+        emit(
+            "account.password_reset_requested",
+            email=email,
+            domain=domain,
+            use_https=use_https,
+            requested_at=timezone.now().isoformat(),
+        )
+
+
+def password_reset_emails_create(
+    *, email: str, domain: str, use_https: bool, requested_at: str
+) -> int:
+    """Subscriber of "account.password_reset_requested": store one email (core/outbox.py) with a
+    link to choose a new password for each active account with this address
+    (accounts.forms.PasswordResetForm decides which), sent once. The stored words hold the link
+    without its token; the token is made as the email is sent. Returns how many."""
     form = PasswordResetForm(data={"email": email})
     if not form.is_valid():
         return 0
-    recipients = len(list(form.get_users(form.cleaned_data["email"])))
-    form.save(
-        domain_override=domain,
-        use_https=use_https,
-        subject_template_name="accounts/emails/password_reset_subject.txt",
-        email_template_name="accounts/emails/password_reset.txt",
-        html_email_template_name="accounts/emails/password_reset.html",
+    emails = []
+    for user in form.get_users(form.cleaned_data["email"]):
+        context = {
+            "email": user.email,
+            "domain": domain,
+            "site_name": domain,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "user": user,
+            "token": RESET_TOKEN_PLACEHOLDER,
+            "protocol": "https" if use_https else "http",
+        }
+        # In the language the person chose (core.i18n).
+        with translation.override(recipient_language(user)):
+            subject = render_to_string("accounts/emails/password_reset_subject.txt", context)
+            emails.append(
+                Email(
+                    to=user.email,
+                    subject="".join(subject.splitlines()),
+                    text=render_to_string("accounts/emails/password_reset.txt", context),
+                    html=render_to_string("accounts/emails/password_reset.html", context),
+                    recipient_id=user.pk,
+                )
+            )
+    return len(
+        emails_create(kind="password_reset", key=requested_at, emails=emails, office_id=None)
     )
-    return recipients
+
+
+def password_reset_fill_in(email) -> tuple[str, str]:
+    """The stored password-reset email with its link's token, made now for its recipient
+    (Django's token: it works once, and only until PASSWORD_RESET_TIMEOUT after this)."""
+    user = get_user_model().objects.filter(pk=email.recipient_id).first()
+    if user is None:  # the account was deleted since: the link could not work anyway
+        return email.text, email.html
+    token = default_token_generator.make_token(user)
+    return (
+        email.text.replace(RESET_TOKEN_PLACEHOLDER, token),
+        email.html.replace(RESET_TOKEN_PLACEHOLDER, token),
+    )
 
 
 # --- single sign-on ----------------------------------------------------------------------------

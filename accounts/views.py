@@ -12,19 +12,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse, reverse_lazy, translate_url
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.encoding import force_bytes
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -33,10 +28,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import i18n
-from core.i18n import recipient_language
 from core.uploads import body_limit
 
-from . import forms, oidc, selectors, services, tasks
+from . import forms, oidc, selectors, services
 from .invitations import (
     InvitationError,
     can_set_password,
@@ -276,9 +270,10 @@ def signed_out(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Asks for an address and says the same thing whether or not an account has it. The email
-    is sent by a task enqueued for every address, so the page takes the same time either way
-    (sending it here would make a known address measurably slower)."""
+    """Asks for an address and says the same thing whether or not an account has it. The work
+    is recorded for every address (`password_reset_request`) and done in a worker, so the page
+    takes the same time either way (sending it here would make a known address measurably
+    slower); the email is a stored row, sent once (core/outbox.py)."""
 
     template_name = "accounts/password_reset.html"
     form_class = forms.PasswordResetForm
@@ -287,7 +282,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email = form.cleaned_data["email"]
         domain, use_https = self.request.get_host(), self.request.is_secure()
-        transaction.on_commit(lambda: tasks.send_password_reset.delay(email, domain, use_https))
+        services.password_reset_request(email=email, domain=domain, use_https=use_https)
         return redirect(self.get_success_url())
 
 
@@ -560,74 +555,10 @@ def _role_changes(body, *, viewer, limit: int = 50):
 
 @_admin_required
 def office_user_add(request):
-    body = request.office
-    form = forms.OfficeUserAddForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership, created = services.membership_add(
-                body=body,
-                email=data["email"],
-                full_name=data["full_name"],
-                job_title=data["job_title"],
-                role=data["role"],
-                acting_user=request.user,
-            )
-        except services.MembershipError as error:
-            form.add_error(None, str(error))
-        else:
-            _send_invitation(request, membership, created=created)
-            messages.success(
-                request,
-                gettext(
-                    "%(display_name)s now has the role %(get_role_display)s. We have emailed %(email)s."
-                )
-                % {
-                    "display_name": membership.user.display_name,
-                    "get_role_display": membership.get_role_display(),
-                    "email": membership.user.email,
-                },
-            )
-            return redirect("accounts:office-users")
-    return render(request, "accounts/office_user_add.html", {"form": form, "body": body})
-
-
-def _send_invitation(request, membership: Membership, *, created: bool) -> None:
-    user = membership.user
-    set_password_url = ""
-    if not user.has_usable_password():
-        set_password_url = request.build_absolute_uri(
-            reverse(
-                "accounts:password-reset-confirm",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
-                },
-            )
-        )
-    context = {
-        "user": user,
-        "membership": membership,
-        "body": membership.policing_body,
-        "invited_by": request.user,
-        "set_password_url": set_password_url,
-        "sign_in_url": request.build_absolute_uri(reverse("accounts:sign-in")),
-        "created": created,
-    }
-    # In the person's language; a person who has not chosen one gets the admin's.
-    with translation.override(recipient_language(user, fallback=translation.get_language())):
-        subject = gettext("You have been added to %(body)s on Section 55 Tracker") % {
-            "body": membership.policing_body.short_name
-        }
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("accounts/emails/invitation.txt", context),
-            to=[user.email],
-        )
-        message.attach_alternative(
-            render_to_string("accounts/emails/invitation.html", context), "text/html"
-        )
-    transaction.on_commit(message.send)
+    """The old "Add a person" address. A person now joins an office by accepting an invitation
+    (`accounts.invitations`): their own account, their consent, and an email sent once from its
+    recorded row, never from a page. Bookmarks go to the invitation form."""
+    return redirect("accounts:office-invitation-create")
 
 
 @_admin_required

@@ -15,6 +15,7 @@ each other (tracking and the public site follow publication without `responses` 
 them). The setting `S55_EVENTS` names this module; `core` imports it by that name.
 """
 
+from accounts.services import password_reset_emails_create
 from public.services import (
     public_progress_changed,
     refresh_after_copies,
@@ -47,6 +48,11 @@ RESPONSE_COPIES_REQUESTED = "response.copies_requested"
 #: An s55(6) copy's email was sent (`core.outbox.email_send`, kind "s55_copy"). Arguments:
 #: email_id.
 S55_COPY_SENT = "email.sent.s55_copy"
+
+#: Someone asked for a link to choose a new password, for an address that may or may not be an
+#: account's (`accounts.services.password_reset_request`, from the reset page). Arguments:
+#: email, domain, use_https, requested_at.
+ACCOUNT_PASSWORD_RESET_REQUESTED = "account.password_reset_requested"  # noqa: S105 - an event name
 
 #: The office reopened a published response to amend it (`responses.services.response_amend`).
 #: Nothing follows yet: the public keeps reading the published version until the amended one is
@@ -99,6 +105,11 @@ REPORT_CORRECTED = "report.corrected"
 FINDING_LINKED = "finding.linked"
 
 SUBSCRIBERS = {
+    ACCOUNT_PASSWORD_RESET_REQUESTED: (
+        # Store an email with the link (its token made as it is sent) for each active account
+        # with that address; none for an unknown one.
+        password_reset_emails_create,
+    ),
     REPORT_FINDINGS_CHANGED: (
         # Send every response awaiting approval or approved back to drafting, and email the
         # drafter who submitted it (s55(5B): it no longer explains every recommendation).

@@ -366,6 +366,9 @@ CELERY_TASK_ROUTES = {"reminders.tasks.*": {"queue": "reminders"}}
 # files larger than EVIDENCE_MAX_BYTES are refused (the web server should cap uploads too).
 # What follows each domain event (core/events.py reads the module named here).
 S55_EVENTS = "config.events"
+# Emails stored without the secret they carry, which is put in as each is sent (core/outbox.py):
+# kind -> the function that fills it in.
+S55_EMAIL_FILL_IN = {"password_reset": "accounts.services.password_reset_fill_in"}
 S55_TRACKER_STALE_DAYS = int(os.environ.get("S55_TRACKER_STALE_DAYS", "30"))
 S55_TRACKER_REMINDER_REPEAT_DAYS = int(os.environ.get("S55_TRACKER_REMINDER_REPEAT_DAYS", "7"))
 S55_EVIDENCE_MAX_BYTES = int(os.environ.get("S55_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.core.mail import DNS_NAME, EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .events import emit, registry
 from .models import EmailStatus, OutgoingEmail
@@ -125,14 +127,15 @@ def email_send(*, email_id: int, now=None) -> str:
         return ""
     email = OutgoingEmail.objects.get(pk=email_id)
     message_id = make_msgid(domain=DNS_NAME)
+    text, html = _filled_in(email)
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.text,
+        body=text,
         to=[email.to],
         headers={"Message-ID": message_id},
     )
-    if email.html:
-        message.attach_alternative(email.html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     if email.attachment_name and email.attachment is not None:
         message.attach(email.attachment_name, bytes(email.attachment), email.attachment_type)
     try:
@@ -146,6 +149,17 @@ def email_send(*, email_id: int, now=None) -> str:
         if event in registry():
             emit(event, office_id=email.office_id, email_id=email_id)
     return EmailStatus.SENT
+
+
+def _filled_in(email: OutgoingEmail) -> tuple[str, str]:
+    """The words to send. An email that carries a secret (a link to choose a password) is
+    stored without it, so nobody who reads the stored words can use it: the function the setting
+    `S55_EMAIL_FILL_IN` names for its kind puts it in now, as it is sent, and returns
+    (text, html)."""
+    path = getattr(settings, "S55_EMAIL_FILL_IN", {}).get(email.kind)
+    if not path:
+        return email.text, email.html
+    return import_string(path)(email)
 
 
 def _finish(

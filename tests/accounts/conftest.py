@@ -86,14 +86,11 @@ def suffolk_drafter(suffolk):
 @pytest.fixture
 def request_reset(client, django_capture_on_commit_callbacks):
     """`request_reset(email)`: ask for a reset link on the page, then run what the request
-    enqueued as a real commit and a Celery worker would (the email is sent by a task)."""
-    from config.celery import app
+    recorded as a real commit and a worker would (the event's subscriber stores the email,
+    which is then sent from its row: tests/conftest.py `tasks_inline`)."""
 
     def post(email: str):
         with django_capture_on_commit_callbacks(execute=True):
             return client.post("/accounts/password-reset/", {"email": email})
 
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield post
-    app.conf.task_always_eager = eager
+    return post

@@ -164,7 +164,8 @@ def test_signed_in_pages(signed_in, live_server, axe, screenshot_dir, office_adm
         ("/accounts/password-change/", "password-change"),
         ("/accounts/two-factor/set-up/", "two-factor-set-up"),
         ("/accounts/office/users/", "office-users"),
-        ("/accounts/office/users/add/", "office-user-add"),
+        # "Add a person" is an invitation (the old address redirects here).
+        ("/accounts/office/invitations/new/", "office-invitation-create"),
         ("/accounts/office/branding/", "office-branding"),
     ]:
         page.goto(f"{live_server.url}{path}")
@@ -185,10 +186,10 @@ def test_signed_in_pages(signed_in, live_server, axe, screenshot_dir, office_adm
 
 def test_forms_with_errors(signed_in, live_server, axe, screenshot_dir, office_admin):
     page = signed_in(office_admin)
-    page.goto(f"{live_server.url}/accounts/office/users/add/")
-    page.click("button:has-text('Add and send the email')")
+    page.goto(f"{live_server.url}/accounts/office/invitations/new/")
+    page.click("button:has-text('Send the invitation')")
     assert page.locator(".govuk-error-summary li").count() == 3
-    check(page, axe, screenshot_dir, "office-user-add-errors")
+    check(page, axe, screenshot_dir, "office-invitation-create-errors")
     # The summary's link takes focus to the field.
     page.click(".govuk-error-summary a:has-text('Choose the person')")
     assert page.evaluate("document.activeElement.id") == "id_role_0"

@@ -113,3 +113,36 @@ def test_closed_accounts_get_no_link(drafter, request_reset):
     drafter.save()
     request_reset(drafter.email)
     assert mail.outbox == []
+
+
+def test_the_reset_email_is_a_stored_row_sent_once_whose_words_hold_no_working_link(
+    client, drafter, request_reset
+):
+    """Every email goes through the outbox (core/outbox.py): the office can read the stored
+    words, so they carry the link without its token, which is made as the email is sent."""
+    from core import outbox
+    from core.models import EmailStatus, OutgoingEmail
+
+    request_reset(drafter.email)
+
+    row = OutgoingEmail.objects.get(kind="password_reset")
+    assert (row.to, row.recipient_id, row.status) == (drafter.email, drafter.pk, EmailStatus.SENT)
+    sent = mail.outbox[0].body
+    stored_link = re.search(r"http://testserver(/accounts/password-reset/\S+/\S+/)", row.text)
+    sent_link = re.search(r"http://testserver(/accounts/password-reset/\S+/\S+/)", sent)
+    assert "token-made-when-sent" in stored_link.group(1)
+    assert stored_link.group(1) != sent_link.group(1)
+    assert "This link has expired" in client.get(stored_link.group(1), follow=True).text
+    # Offered again (a task delivered twice), the row is not sent again.
+    assert outbox.email_send(email_id=row.pk) == ""
+    assert len(mail.outbox) == 1
+
+
+def test_an_unknown_address_records_the_same_work_and_stores_no_email(request_reset):
+    from core.models import DeliveryStatus, EventDelivery, OutgoingEmail
+
+    request_reset("nobody@example.org")
+
+    delivery = EventDelivery.objects.get(event="account.password_reset_requested")
+    assert delivery.status == DeliveryStatus.DONE
+    assert not OutgoingEmail.objects.filter(kind="password_reset").exists()
