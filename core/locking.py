@@ -26,10 +26,12 @@ def check_version(
     expected,
     current,
     message: str,
-    error: type[ConcurrentEditError] = ConcurrentEditError,
+    error: type[Exception] = ConcurrentEditError,
 ) -> None:
     """Refuse (raise `error` with `message`) unless `expected` is None (the caller is not an
-    editor holding a version) or equals `current`, the version saved now under the row lock."""
+    editor holding a version) or equals `current`, the version saved now under the row lock.
+    A form that shows the conflict before its service checks it again passes
+    `error=forms.ValidationError`."""
     if expected is not None and str(expected) != str(current):
         raise error(message)
 

@@ -32,6 +32,20 @@ from .services import (
     theme_save,
 )
 
+#: The fields of a finding a person types in the admin (its timescale kind and target date are
+#: derived from the text by the services).
+FINDING_FIELDS = (
+    "kind",
+    "position",
+    "reference",
+    "text",
+    "addressees",
+    "timescale_text",
+    "cause_of_concern",
+)
+#: What the admin shows of a finding: those, with the derived ones beside the timescale.
+FINDING_ADMIN_FIELDS = [*FINDING_FIELDS[:-1], "timescale_kind", "target_date", FINDING_FIELDS[-1]]
+
 
 class FindingForm(forms.ModelForm):
     addressees = forms.MultipleChoiceField(
@@ -43,16 +57,7 @@ class FindingForm(forms.ModelForm):
 
     class Meta:
         model = Finding
-        fields = [
-            "report",
-            "kind",
-            "position",
-            "reference",
-            "text",
-            "addressees",
-            "timescale_text",
-            "cause_of_concern",
-        ]
+        fields = ["report", *FINDING_FIELDS]
 
     def clean(self):
         cleaned = super().clean()
@@ -72,17 +77,6 @@ def causes_of_concern_choices(report, *, when_unknown):
     return queryset.filter(report=report)
 
 
-#: The fields of a finding a person types in the admin (its timescale kind and target date are
-#: derived from the text by the services).
-FINDING_FIELDS = (
-    "kind",
-    "position",
-    "reference",
-    "text",
-    "addressees",
-    "timescale_text",
-    "cause_of_concern",
-)
 JUDGEMENT_FIELDS = ("position", "area", "grade")
 
 
@@ -196,18 +190,7 @@ class FindingAdmin(SimpleHistoryAdmin):
     list_select_related = ["report"]
     search_fields = ["text", "reference", "report__title"]
     autocomplete_fields = ["report"]
-    fields = [
-        "report",
-        "kind",
-        "position",
-        "reference",
-        "text",
-        "addressees",
-        "timescale_text",
-        "timescale_kind",
-        "target_date",
-        "cause_of_concern",
-    ]
+    fields = ["report", *FINDING_ADMIN_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         # A finding stays in the report it was recorded in.

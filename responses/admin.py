@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
-from core.locking import ConcurrentEditError, check_version
+from core.locking import check_version
 from inspections.models import Finding
 
 from . import report_admin  # noqa: F401 - registers the report admin (responses/report_admin.py)
@@ -189,15 +189,13 @@ class ResponseAdminForm(forms.ModelForm):
         current = Response.objects.filter(pk=self.instance.pk).values_list(
             "lock_version", flat=True
         )
-        try:
-            check_version(
-                expected=cleaned.get("expected_lock_version"),
-                current=current[0] if current else None,
-                message="Someone else saved this response after you opened it. Open it again to "
-                "see their change, then make yours.",
-            )
-        except ConcurrentEditError as error:
-            raise forms.ValidationError(str(error)) from error
+        check_version(
+            expected=cleaned.get("expected_lock_version"),
+            current=current[0] if current else None,
+            message="Someone else saved this response after you opened it. Open it again to "
+            "see their change, then make yours.",
+            error=forms.ValidationError,
+        )
         return cleaned
 
 

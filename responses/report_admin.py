@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import admin_reason
-from core.locking import ConcurrentEditError, check_version
+from core.locking import check_version
 from inspections.admin import (
+    FINDING_ADMIN_FIELDS,
     FindingForm,
     causes_of_concern_choices,
     findings_editable_here,
@@ -57,17 +58,7 @@ class FindingInline(admin.TabularInline):
     model = Finding
     form = FindingForm
     fk_name = "report"
-    fields = [
-        "kind",
-        "position",
-        "reference",
-        "text",
-        "addressees",
-        "timescale_text",
-        "timescale_kind",
-        "target_date",
-        "cause_of_concern",
-    ]
+    fields = FINDING_ADMIN_FIELDS
     readonly_fields = ["timescale_kind", "target_date"]
     extra = 0
     show_change_link = True
@@ -143,14 +134,13 @@ class ReportAdminForm(forms.ModelForm):
         if (existing := duplicate_of(candidate)) is not None:
             raise forms.ValidationError(DuplicateReportError(existing).messages)
         if self.instance.pk:
-            try:
-                check_version(
-                    expected=cleaned.get("version") or None,
-                    current=report_version(Report.objects.get(pk=self.instance.pk)),
-                    message=CONFLICT,
-                )
-            except ConcurrentEditError as error:
-                raise forms.ValidationError(str(error)) from error
+            # Checked again by `report_update` under the row lock; here so the form shows it.
+            check_version(
+                expected=cleaned.get("version") or None,
+                current=report_version(Report.objects.get(pk=self.instance.pk)),
+                message=CONFLICT,
+                error=forms.ValidationError,
+            )
         return cleaned
 
 

@@ -159,7 +159,7 @@ TABLE: dict[str, Expect] = {
     "accounts:two-factor-verify": Expect(row(302, 302, 302, 302, 302, 302, 302, 302, 302)),
     "accounts:office-users": Expect(NORFOLK_ADMIN),
     # The old "Add a person" address: the office admin is sent to the invitation form.
-    "accounts:office-user-add": Expect(row(302, 403, 403, 302, 403, 403, 403, 403)),
+    "accounts:office-user-add": Expect(row(302, 403, 403, 302, 403, 403, 403, 403, 403)),
     "accounts:office-user-deactivate": Expect(NORFOLK_ADMIN),
     "accounts:office-user-reset-two-factor": Expect(
         row(302, 403, 403, 302, 403, 403, 403, 403, 403), method="post"
