@@ -1,15 +1,18 @@
 """The admin of HMICFRS reports, with their graded judgements and findings as inlines. It lives
-in the responses room because recording a report opens the responses of the bodies it concerns
-(`report_record`), as the report pages do; `inspections` cannot open responses.
+in the responses room because recording a report opens the responses of the bodies it concerns,
+as the report pages do; `inspections` cannot open responses.
 
-One write path: a new report is recorded with `report_record`; a change to its details goes
-through `inspections.services.report_update`, refused if the report changed since the page was
-opened (its `report_version`), with a history reason naming the fields; judgements and findings
-are saved through the services (inspections/admin.py), so a change of findings says so
-("report.findings_changed", config/events.py). A report's shared facts (publication date, type,
-scope, forces) are read-only once it exists: they change only through a correction
-(/corrections/, `responses.corrections`), which moves every response's deadline, writes each
-response's history and tells each office (docs/decisions/0009-report-facts-ownership.md).
+One write path: a new report is recorded with `report_create` and, once its judgements and
+findings are saved, its responses are opened with `responses_create_for_report` (what
+`report_record` does for the report pages), all in the admin's one transaction. A change to
+its details goes through `inspections.services.report_update`, refused if the report changed
+since the page was opened (its `report_version`), with a history reason naming the fields;
+judgements and findings are saved through the services (inspections/admin.py), so a change of
+findings says so ("report.findings_changed", config/events.py). A report's shared facts
+(publication date, type, scope, forces) are read-only once it exists: they change only through
+a correction (/corrections/, `responses.corrections`), which moves every response's deadline,
+writes each response's history and tells each office
+(docs/decisions/0009-report-facts-ownership.md).
 """
 
 from django import forms
@@ -36,11 +39,12 @@ from inspections.services import (
     REPORT_DETAIL_FIELDS,
     DuplicateReportError,
     duplicate_of,
+    report_create,
     report_update,
     report_version,
 )
 
-from .services import report_record
+from .services import responses_create_for_report
 
 CONFLICT = (
     "Someone else changed this report after you opened the page: open it again to see their "
@@ -232,9 +236,7 @@ class ReportAdmin(SimpleHistoryAdmin):
                 **fields,
             )
         else:
-            # Recording a report opens the responses of the bodies it concerns, as the report
-            # pages do (`report_record`).
-            saved = report_record(
+            saved = report_create(
                 acting_user=request.user,
                 reason=admin_reason(form, change=False),
                 forces=form.cleaned_data.get("forces") or (),
@@ -246,6 +248,11 @@ class ReportAdmin(SimpleHistoryAdmin):
         # The report's forces were saved by the service (and are read-only once it exists).
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        if not change:
+            # Recording a report opens the responses of the bodies it concerns, as the report
+            # pages do (`report_record`), in the admin's one transaction: after its judgements
+            # and findings, which are then the report as recorded, not a change to it.
+            responses_create_for_report(report=form.instance, acting_user=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Finding:

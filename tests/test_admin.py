@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.models import Membership, PolicingBody
+from accounts.permissions import forget_memberships
 from inspections.models import Finding, Report, ReportType
 from inspections.services import finding_add, judgement_add, report_create
 from responses.models import Explanation, Response, ResponseVersion, Status
@@ -65,15 +66,18 @@ def data(admin_user):
         report=report, area="Overall", grade="requires_improvement", acting_user=admin_user
     )
     response = response_create(report=report, policing_body=norfolk, acting_user=admin_user)
+    # Explanations are written by the office's staff (and its force): the superuser is also
+    # Norfolk's office admin.
+    Membership.objects.create(
+        user=admin_user, role=Membership.Role.OPCC_ADMIN, policing_body=norfolk
+    )
+    forget_memberships(admin_user)
     explanation_save(
         response=response,
         finding=recommendation,
         acting_user=admin_user,
         kind=Explanation.Kind.ACTION_PROPOSED,
         text="The commissioner will ask for a crime recording plan.",
-    )
-    Membership.objects.create(
-        user=admin_user, role=Membership.Role.OPCC_ADMIN, policing_body=norfolk
     )
     return {
         "body": norfolk,
