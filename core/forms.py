@@ -21,6 +21,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext as _
 
+from core import i18n
 from core.dates import long_date
 
 #: GOV.UK label / legend sizes a field may ask for with `field.label_size = "m"`.
@@ -353,8 +354,6 @@ class ContentLanguageSelect(forms.Select):
     language, core.i18n.CONTENT_LANGUAGE), so screen readers pronounce them as written."""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        from . import i18n
-
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if value not in ("", None) and i18n.content_lang_attribute():
             option["attrs"] = {**option["attrs"], "lang": i18n.html_lang(i18n.CONTENT_LANGUAGE)}
