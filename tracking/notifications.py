@@ -7,8 +7,11 @@ to the office on the emails page.
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.selectors import force_contributors
+from core.i18n import recipient_language
 from core.outbox import Email, emails_create
 
 from .models import ProgressUpdate, TrackerItem
@@ -33,24 +36,33 @@ def send_item_closed(*, item_id: int, update_id: int) -> int:
         if user.email:
             people.setdefault(user.email, user)
     status = Status(update.status_to)
-    context = {
-        "item": item,
-        "body": body,
-        "report": item.finding.report,
-        "status": status.label.lower(),
-        "link": settings.SITE_URL + reverse("tracking:item-detail", args=[item.pk]),
-    }
-    text = render_to_string("emails/tracker_item_closed.txt", context)
-    html = render_to_string("emails/tracker_item_closed.html", context)
-    subject = f"{body.short_name} has closed {item.label} ({status.label.lower()})"
+    emails = []
+    for address, user in sorted(people.items()):
+        # In the language the person chose (core.i18n).
+        with translation.override(recipient_language(user)):
+            context = {
+                "item": item,
+                "body": body,
+                "report": item.finding.report,
+                "status": str(status.label).lower(),
+                "link": settings.SITE_URL + reverse("tracking:item-detail", args=[item.pk]),
+            }
+            subject = _("%(body)s has closed %(label)s (%(status)s)") % {
+                "body": body.short_name,
+                "label": item.label,
+                "status": context["status"],
+            }
+            emails.append(
+                Email(
+                    to=address,
+                    subject=subject,
+                    text=render_to_string("emails/tracker_item_closed.txt", context),
+                    html=render_to_string("emails/tracker_item_closed.html", context),
+                    recipient_id=user.pk,
+                )
+            )
     return len(
         emails_create(
-            kind="tracker_item_closed",
-            key=f"update-{update.pk}",
-            emails=[
-                Email(to=address, subject=subject, text=text, html=html, recipient_id=user.pk)
-                for address, user in sorted(people.items())
-            ],
-            office_id=body.pk,
+            kind="tracker_item_closed", key=f"update-{update.pk}", emails=emails, office_id=body.pk
         )
     )

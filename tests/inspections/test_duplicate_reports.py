@@ -9,18 +9,18 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from inspections.importer.draft import DraftError
-from inspections.importer.selectors import matching_reports
-from inspections.importer.services import (
-    import_draft_change,
-    import_draft_confirm,
-    import_draft_create,
-)
 
 from inspections import services
 from inspections.models import Report, ReportType, Scope
 from inspections.services import DuplicateReportError, report_create
 from responses.corrections import report_correct
+from responses.importer.draft import DraftError
+from responses.importer.selectors import matching_reports
+from responses.importer.services import (
+    import_draft_change,
+    import_draft_confirm,
+    import_draft_create,
+)
 from responses.models import Response
 from tests.factories import MembershipFactory, UserFactory, force, office_user, policing_body
 

@@ -34,7 +34,7 @@ def test_approving_closure_tells_the_force_once_with_a_link_to_the_item(
         EmailStatus.SENT,
     )
     assert email.office_id == item.policing_body_id
-    assert "it is now complete" in email.text
+    assert "its status is now complete" in email.text
     assert f"https://tracker.example.org/tracker/{item.pk}/" in email.text
     assert [m.to for m in mail.outbox] == [[force_person.email]]
 
@@ -52,7 +52,7 @@ def test_the_office_marking_an_item_superseded_tells_the_force(
             item=item, acting_user=drafter, text="Replaced by R9.", status=Status.SUPERSEDED
         )
 
-    assert [(e.to, "it is now superseded" in e.text) for e in _closed_emails()] == [
+    assert [(e.to, "its status is now superseded" in e.text) for e in _closed_emails()] == [
         (force_person.email, True)
     ]
 

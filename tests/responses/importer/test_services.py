@@ -6,6 +6,10 @@ from datetime import date
 import pytest
 
 from accounts.models import Membership
+from inspections.models import Finding, ImportDraft, Report
+from responses import deadlines
+from responses.demo import build_demo
+from responses.demo import norfolk_cdi_2019 as demo
 from responses.importer import draft as drafts
 from responses.importer import forms as drafts_forms
 from responses.importer.draft import DraftError
