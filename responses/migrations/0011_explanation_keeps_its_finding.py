@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inspections', '0006_report_corrections'),
-        ('responses', '0009_scheduled_publication'),
+        ('responses', '0010_welsh_texts'),
     ]
 
     operations = [
