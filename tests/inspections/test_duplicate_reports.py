@@ -23,8 +23,7 @@ from responses.importer.services import (
 )
 from responses.models import Response
 from tests.factories import MembershipFactory, UserFactory, force, office_user, policing_body
-
-from .importer.conftest import NORFOLK, fixture_text
+from tests.responses.importer.conftest import NORFOLK, fixture_text
 
 pytestmark = pytest.mark.django_db
 
