@@ -118,6 +118,10 @@ KIND_BY_SEGMENT = {
     "corrections": "correction",
     "priorities": "plan_priority",
 }
+#: Staff-namespace URLs that answer 404 for every one of Norfolk's objects by design (each
+#: is still fetched by everyone and checked for leaks): Norfolk publishes in English only, so
+#: its versions have no Welsh document (docs/decisions/0012-bilingual-documents.md).
+NOT_FOUND_FOR_NORFOLK = {"pdf:version-cy"}
 #: Query parameters that carry an object's id into a page, per URL name.
 QUERY_KINDS = {
     "tracking:bulk-change": {"items": "item"},
@@ -717,7 +721,7 @@ def test_no_office_record_reaches_another_office_or_force(viewers):
                     status, wrote = writes_during_post(client, address, data, allowed=allowed)
                     if status >= 500 or wrote:
                         problems.append(f"POST {address} as {who}: {status}, wrote {wrote}")
-        if not reached:
+        if not reached and url.name not in NOT_FOUND_FOR_NORFOLK:
             problems.append(
                 f"{url.name}: Norfolk's own admin gets 404 at every address tried, so the crawl "
                 "fills it with the wrong kind of object (see KIND_BY_SEGMENT)"

@@ -284,6 +284,10 @@ TABLE: dict[str, Expect] = {
     "pdf:version-docx": Expect(row(302, 200, 200, 200, 403, 404, 403, 403, 403)),
     # A published version's frozen PDF is public.
     "pdf:version": Expect(PUBLIC, cross_org=False),
+    # The Welsh document of a version: Norfolk publishes in English only, so there is none,
+    # for anyone (a bilingual body's is public like the English one: tests/responses/
+    # test_bilingual_browser.py).
+    "pdf:version-cy": Expect(row(404, 404, 404, 404, 404, 404, 404, 404, 404), cross_org=False),
     # --- reminders -----------------------------------------------------------------------------
     "reminders:list": Expect(OFFICE),
     "reminders:send-again": Expect(row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"),
@@ -684,6 +688,7 @@ def url_kwargs(name: str, office: Office) -> dict:
         "pdf:version": {"pk": office.published.pk, "number": 1},
         "pdf:preview-docx": {"pk": office.response.pk},
         "pdf:version-docx": {"pk": office.published.pk, "number": 1},
+        "pdf:version-cy": {"pk": office.published.pk, "number": 1},
         "reminders:send-again": {"pk": office.reminder.pk},
         "reminders:email-send-again": {"pk": office.email.pk},
         "reminders:work-try-again": {"pk": office.failed_work.pk},
