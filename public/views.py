@@ -669,7 +669,7 @@ def recommendations_csv(request):
                 item.reference,
                 item.text,
                 "; ".join(
-                    addressee_label(a, body=record.policing_body)
+                    str(addressee_label(a, body=record.policing_body))
                     for a in item.addressees
                     if a in Addressee.values
                 ),
