@@ -124,9 +124,12 @@ def ensure_reference_data():
     from django.apps import apps
 
     from accounts.models import PolicingBody
+    from inspections.models import Theme
 
     if not PolicingBody.objects.exists():
         import_module("accounts.migrations.0002_reference_data").load(apps, None)
+    if not Theme.objects.exists():
+        import_module("inspections.migrations.0008_themes_reference_data").load(apps, None)
 
 
 @pytest.fixture(autouse=True)
