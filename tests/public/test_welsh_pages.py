@@ -61,6 +61,9 @@ def english_sentences() -> list[str]:
     ("Published on time", "No statutory deadline"): none may be left on a Welsh page."""
     pieces = set()
     for entry in polib.pofile("locale/cy/LC_MESSAGES/django.po"):
+        welsh = entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+        if welsh == entry.msgid:
+            continue  # the same in both languages ("Excel (XLSX)", "SHA-256:")
         for source in filter(None, [entry.msgid, entry.msgid_plural]):
             text = re.sub(r"<[^>]+>|&\w+;|%\(\w+\)[sd]|%%", "\n", source)
             for piece in text.splitlines():
