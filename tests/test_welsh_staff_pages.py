@@ -51,6 +51,8 @@ CONTENT_FIELDS = {
 #: the crawl, and so does an entry here that no page shows any more: remove each as it is
 #: translated.
 KNOWN_ENGLISH = {
+    # The refusal of the new Word download (responses.pdf_views) is not marked yet.
+    "Word document",
     "'s comment",
     "'s comments",
     "DRAFT - not published",
