@@ -1,6 +1,6 @@
 """The accounts' emails in each person's language (docs/i18n.md): an invitation in the language
 chosen for it (for a force contributor, by default the one the office chose for its force), a
-password reset and the "you have been added" email in the person's own choice."""
+password reset in the person's own choice."""
 
 import pytest
 from django.core import mail
@@ -92,23 +92,3 @@ def test_a_password_reset_is_in_the_person_s_language(client, drafter, request_r
     user_set_language(user=drafter, language="en-gb")
     request_reset(drafter.email)
     assert mail.outbox[-1].subject == "Reset your password for Section 55 Tracker"
-
-
-def test_the_added_to_an_office_email_is_in_the_person_s_language(
-    office_admin, norfolk, django_capture_on_commit_callbacks
-):
-    from tests.factories import office_user
-
-    existing = office_user(norfolk, Membership.Role.OPCC_DRAFTER, username="gwen")
-    user_set_language(user=existing, language="cy")
-    client = Client()
-    client.force_login(office_admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("accounts:office-user-add"),
-            {"full_name": "Gwen", "email": existing.email, "role": Role.OPCC_APPROVER},
-        )
-    message = mail.outbox[-1]
-    assert message.to == [existing.email]
-    assert message.subject.startswith("Rydych wedi cael eich ychwanegu at ")
-    assert "Helo " in message.body
