@@ -16,13 +16,14 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
 from core.locking import check_version
 from inspections.models import Finding
 
 from . import report_admin  # noqa: F401 - registers the report admin (responses/report_admin.py)
-from .models import Explanation, Response, ResponseVersion
+from .models import Explanation, Redaction, Response, ResponseVersion, ScheduledPublication
 from .services import (
     check_report_attracts_s55,
     explanation_save,
@@ -466,3 +467,38 @@ class ExplanationAdmin(AttributedHistoryAdmin):
             text=obj.text,
             force_comment=obj.force_comment,
         )
+
+
+class RecordOnlyAdmin(SimpleHistoryAdmin):
+    """Shown, never written here: these rows are made and changed by their services only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Redaction)
+class RedactionAdmin(RecordOnlyAdmin):
+    """Read-only: passages are marked and cleared on the response's pages through
+    `redaction_add` and `redaction_remove`; publication freezes them onto the version."""
+
+    list_display = ["response", "field", "reason", "created_by", "created_at"]
+    list_filter = ["reason"]
+    list_select_related = ["response__report", "response__policing_body", "created_by"]
+    search_fields = ["response__report__title"]
+
+
+@admin.register(ScheduledPublication)
+class ScheduledPublicationAdmin(RecordOnlyAdmin):
+    """Read-only: a publication is scheduled, changed and cancelled on the response's page, and
+    claimed and run by the beat task (`responses.services.scheduled_publications_run`), never
+    here."""
+
+    list_display = ["response", "publish_at", "state", "attempts", "done_at"]
+    list_filter = ["state"]
+    list_select_related = ["response__report", "response__policing_body"]
