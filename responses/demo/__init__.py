@@ -10,12 +10,30 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Force, Membership, PolicingBody
-from inspections.models import Addressee, Finding, GradingFramework, Report, ReportType, Scope
-from inspections.services import finding_add, judgement_add, report_create
+from accounts.services import plan_priority_create
+from inspections.links import finding_link_create
+from inspections.models import (
+    Addressee,
+    Finding,
+    FindingLink,
+    GradingFramework,
+    Report,
+    ReportType,
+    Scope,
+    Theme,
+)
+from inspections.services import (
+    finding_add,
+    finding_set_plan_priorities,
+    finding_set_themes,
+    judgement_add,
+    report_create,
+)
 from responses import deadlines
-from responses.models import Response
+from responses.models import Explanation, Response
 from responses.pdf import safe_accent
 from responses.services import (
+    explanation_answer_by_reference,
     explanation_save,
     publication_schedule,
     redaction_add,
@@ -153,6 +171,7 @@ def build_demo(*, password: str, logo: bool = True) -> bool:
         _publishing(users, norfolk_body, today)
         _dyfed_powys(users, today)
         _national_vetting(users, norfolk_body, suffolk_body, password)
+        _linked_peel(users, norfolk_body)
     return True
 
 
@@ -911,3 +930,108 @@ def _national_vetting(users, norfolk_body, suffolk_body, password):
             late_reason=late_reason,
             acting_user=approver,
         )
+
+
+#: A force-specific recommendation linked to the national one it repeats (the national vetting
+#: report above): Norfolk's PEEL report repeats R1, its response answers it by reference to the
+#: office's published explanation of R1, and the tracker follows the two as one. Its clock:
+#: published Thursday 1 June 2023, due Wednesday 26 July 2023.
+PEEL_TITLE = "PEEL 2023-25: An inspection of Norfolk Constabulary"
+PEEL_PUBLISHED_ON = date(2023, 6, 1)
+
+
+def _linked_peel(users, norfolk_body):
+    national = Report.objects.get(title=NATIONAL_TITLE)
+    original = national.findings.recommendations().get(reference="R1")
+    report = _report(
+        users["drafter"],
+        norfolk_body,
+        title=PEEL_TITLE,
+        published_on=PEEL_PUBLISHED_ON,
+        report_type=ReportType.PEEL,
+        hmicfrs_url="https://hmicfrs.justiceinspectorates.gov.uk/",
+    )
+    first, copy = _add_findings(
+        report,
+        [
+            (
+                Kind.RECOMMENDATION,
+                "Within six months, the force should make sure it answers non-emergency calls "
+                "within its published target times.",
+                {
+                    "reference": "R1",
+                    "addressees": [Addressee.FORCE],
+                    "timescale_text": "within six months",
+                },
+            ),
+            (
+                Kind.RECOMMENDATION,
+                "By 30 September 2023, the chief constable should make sure that every vetting "
+                "decision records the reasons for it, including where adverse information was "
+                "found.",
+                {
+                    "reference": "R2",
+                    "addressees": [Addressee.FORCE],
+                    "timescale_text": "by 30 September 2023",
+                },
+            ),
+        ],
+        users["drafter"],
+    )
+    finding_link_create(
+        finding=copy,
+        linked_to=original,
+        kind=FindingLink.Kind.REPEATS_NATIONAL,
+        acting_user=users["drafter"],
+    )
+    vetting = Theme.objects.get(slug="vetting")
+    finding_set_themes(finding=copy, acting_user=users["drafter"], themes=[vetting])
+    confidence = plan_priority_create(
+        body=norfolk_body,
+        acting_user=users["admin"],
+        title="Confidence in policing",
+        description="Public trust in the force, its officers and its staff.",
+    )
+    finding_set_plan_priorities(
+        finding=copy, body=norfolk_body, acting_user=users["drafter"], priorities=[confidence]
+    )
+    response = _response(report, norfolk_body)
+    response = response_invite_force(
+        response=response,
+        invited_on=date(2023, 6, 5),
+        reply_by=date(2023, 7, 3),
+        acting_user=users["drafter"],
+    )
+    response = response_record_force_comments(
+        response=response,
+        acting_user=users["drafter"],
+        none_submitted=True,
+        received_on=date(2023, 7, 3),
+    )
+    explanation_save(
+        response=response,
+        finding=first,
+        kind="action_proposed",
+        text="The commissioner will review the force's call handling at the accountability "
+        "board each quarter.",
+        acting_user=users["drafter"],
+    )
+    referred = Explanation.objects.get(
+        response__report=national, response__policing_body=norfolk_body, finding=original
+    )
+    explanation_answer_by_reference(
+        response=response, finding=copy, refers_to=referred, acting_user=users["drafter"]
+    )
+    response = response_update_text(
+        response=Response.objects.get(pk=response.pk),
+        acting_user=users["drafter"],
+        office_comments=(
+            "The commissioner welcomes the inspection. Its recommendation on vetting repeats the "
+            "national one, which the commissioner has already answered."
+        ),
+    )
+    response = response_submit_for_approval(response=response, acting_user=users["drafter"])
+    response = response_approve(response=response, acting_user=users["approver"])
+    response_publish(
+        response=response, published_on=date(2023, 7, 14), acting_user=users["approver"]
+    )

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 import responses.demo as demo_module
 from accounts.models import ExternalIdentity, IdentityProvider, Membership, PolicingBody
-from inspections.models import Addressee, Finding, Report
+from inspections.models import Addressee, Finding, FindingLink, Report
 from responses.demo import DEMO_LOGO
 from responses.demo import single_sign_on as sso
 from responses.models import Explanation, Response, ResponseVersion, Status
-from responses.pdf import response_preview_pdf
+from responses.pdf import document_for_version, render_snapshot, response_preview_pdf
 from tests.factories import office_user, policing_body
 from tests.responses.test_pdf import figures_alt_text
 
@@ -315,3 +315,25 @@ def test_the_demo_shows_a_redaction_a_withdrawn_and_replaced_version_and_a_sched
     scheduled = Response.objects.get(report__title=SCHEDULED_TITLE)
     assert scheduled.status == Status.APPROVED
     assert scheduled.scheduled_publications.get().state == ScheduledPublication.State.READY
+
+
+def test_the_demo_links_norfolks_peel_recommendation_to_the_national_one(demo):
+    """One force-specific recommendation linked to the national thematic one it repeats,
+    answered by reference to Norfolk's published explanation, which the public page links to."""
+    link = FindingLink.objects.select_related("finding__report", "linked_to__report").get()
+    assert link.kind == FindingLink.Kind.REPEATS_NATIONAL
+    assert link.finding.report.title == demo_module.PEEL_TITLE
+    assert link.linked_to.report.title == demo_module.NATIONAL_TITLE
+    peel = Response.objects.get(report=link.finding.report, policing_body__slug="norfolk-pcc")
+    assert peel.status == Status.PUBLISHED
+    assert peel.published_on <= peel.due_date
+    answer = Explanation.objects.get(response=peel, finding=link.finding)
+    assert answer.refers_to.finding == link.linked_to
+    assert answer.refers_to.response.policing_body == peel.policing_body
+    # What the public page shows (the snapshot, frozen by a worker after the load, is this).
+    shown = render_snapshot(document_for_version(peel.versions.get()))
+    assert "Answered by reference: see our response to" in shown
+    national = Response.objects.get(report=link.linked_to.report, policing_body=peel.policing_body)
+    assert f"/published/{national.pk}/#recommendation-{link.linked_to.pk}" in shown
+    assert {t.slug for t in link.finding.themes.all()} == {"vetting"}
+    assert [p.title for p in link.finding.plan_priorities.all()] == ["Confidence in policing"]
