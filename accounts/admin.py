@@ -73,6 +73,33 @@ class AttributedHistoryAdmin(SimpleHistoryAdmin):
         save_formset_attributed(request, formset, change)
 
 
+class ServiceAdmin(AttributedHistoryAdmin):
+    """An admin whose saves and deletions (one at a time or the "delete selected" action) go
+    through the named service functions `save_service` and `delete_service`, called as
+    `service(**{service_argument: obj}, acting_user=..., reason=...)`."""
+
+    save_service: str
+    delete_service: str
+    service_argument: str
+    services_module = services
+
+    def save_model(self, request, obj, form, change):
+        getattr(self.services_module, self.save_service)(
+            **{self.service_argument: obj},
+            acting_user=request.user,
+            reason=admin_reason(form, change=change),
+        )
+
+    def delete_model(self, request, obj):
+        getattr(self.services_module, self.delete_service)(
+            **{self.service_argument: obj}, acting_user=request.user, reason="Deleted in the admin"
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
@@ -135,7 +162,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Force)
-class ForceAdmin(AttributedHistoryAdmin):
+class ForceAdmin(ServiceAdmin):
+    save_service, delete_service, service_argument = "force_save", "force_delete", "force"
     list_display = ["name", "short_name", "country", "chief_officer_title"]
     list_filter = ["country"]
     search_fields = ["name", "short_name", "slug"]
@@ -143,7 +171,9 @@ class ForceAdmin(AttributedHistoryAdmin):
 
 
 @admin.register(PolicingBody)
-class PolicingBodyAdmin(AttributedHistoryAdmin):
+class PolicingBodyAdmin(ServiceAdmin):
+    save_service, delete_service = "policing_body_save", "policing_body_delete"
+    service_argument = "body"
     list_display = ["name", "kind", "holder_title", "force"]
     list_filter = ["kind"]
     list_select_related = ["force"]
@@ -196,7 +226,9 @@ class InvitationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatutoryRecipient)
-class StatutoryRecipientAdmin(AttributedHistoryAdmin):
+class StatutoryRecipientAdmin(ServiceAdmin):
+    save_service, delete_service = "statutory_recipient_save", "statutory_recipient_delete"
+    service_argument = "recipient"
     list_display = ["name", "code", "email"]
     search_fields = ["name", "code", "email"]
 

@@ -22,13 +22,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core import i18n
 from core.errors import DomainError
 from core.events import emit
-from core.history import attribute
+from core.history import attribute, delete_attributed, save_attributed
 from core.i18n import recipient_language
 from core.outbox import Email, emails_create
 from core.sealed import seal
 
 from .forms import PasswordResetForm
-from .models import ExternalIdentity, IdentityProvider, Membership, PlanPriority, PolicingBody
+from .models import (
+    ExternalIdentity,
+    Force,
+    IdentityProvider,
+    Membership,
+    PlanPriority,
+    PolicingBody,
+    StatutoryRecipient,
+)
 from .permissions import OFFICE_ROLES, has_office_role
 
 logger = logging.getLogger(__name__)
@@ -518,3 +526,39 @@ def policing_body_set_national_sharing(
         )
         body.save(update_fields=["share_open_work_nationally"])
     return body
+
+
+# --- reference data kept by the service administrator (the admin) ------------------------------
+
+
+def force_save(*, force: Force, acting_user, reason: str) -> Force:
+    """Create or change a force's details."""
+    return save_attributed(force, acting_user=acting_user, reason=reason)
+
+
+def force_delete(*, force: Force, acting_user, reason: str) -> None:
+    """Remove a force (the database refuses while anything still refers to it)."""
+    delete_attributed(force, acting_user=acting_user, reason=reason)
+
+
+def policing_body_save(*, body: PolicingBody, acting_user, reason: str) -> PolicingBody:
+    """Create or change an office's details (its own choices have services of their own:
+    `policing_body_update_branding`, `policing_body_set_national_sharing`)."""
+    return save_attributed(body, acting_user=acting_user, reason=reason)
+
+
+def policing_body_delete(*, body: PolicingBody, acting_user, reason: str) -> None:
+    """Remove an office (the database refuses while anything still refers to it)."""
+    delete_attributed(body, acting_user=acting_user, reason=reason)
+
+
+def statutory_recipient_save(
+    *, recipient: StatutoryRecipient, acting_user, reason: str
+) -> StatutoryRecipient:
+    """Create or change a statutory recipient of responses (e.g. the Home Secretary)."""
+    return save_attributed(recipient, acting_user=acting_user, reason=reason)
+
+
+def statutory_recipient_delete(*, recipient: StatutoryRecipient, acting_user, reason: str) -> None:
+    """Remove a statutory recipient."""
+    delete_attributed(recipient, acting_user=acting_user, reason=reason)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 
@@ -25,6 +25,24 @@ def attribute(instance: models.Model, *, acting_user, reason: str) -> None:
     """Make the next save of `instance` record `acting_user` and `reason` in its history."""
     instance._history_user = acting_user
     instance._change_reason = reason
+
+
+def save_attributed(instance: models.Model, *, acting_user, reason: str) -> models.Model:
+    """Save `instance` in one transaction, with its row locked when it already exists, naming
+    `acting_user` and `reason` in its history. For the services of simple reference data (no
+    workflow, no lock version); anything with rules has a service of its own."""
+    with transaction.atomic():
+        if instance.pk:
+            type(instance)._default_manager.select_for_update().filter(pk=instance.pk).exists()
+        attribute(instance, acting_user=acting_user, reason=reason)
+        instance.save()
+    return instance
+
+
+def delete_attributed(instance: models.Model, *, acting_user, reason: str) -> None:
+    """Delete `instance`, naming `acting_user` and `reason` in its last historical row."""
+    attribute(instance, acting_user=acting_user, reason=reason)
+    instance.delete()
 
 
 @dataclass(frozen=True)

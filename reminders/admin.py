@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy
 
-from accounts.admin import AttributedHistoryAdmin
+from accounts.admin import ServiceAdmin
 from accounts.models import Membership
 
 from . import services
@@ -47,8 +47,13 @@ class ReminderRuleForm(forms.ModelForm):
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(AttributedHistoryAdmin):
+class ReminderRuleAdmin(ServiceAdmin):
+    """Saves and removals go through `reminder_rule_save` and `reminder_rule_delete`."""
+
     form = ReminderRuleForm
+    services_module = services
+    save_service, delete_service = "reminder_rule_save", "reminder_rule_delete"
+    service_argument = "rule"
     list_display = ["name", "subject", "offsets", "unit", "repeat_every", "statutory", "is_active"]
     list_filter = ["subject", "statutory", "is_active"]
     ordering = ["position", "code"]
@@ -119,11 +124,22 @@ class DigestAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderPreference)
 class ReminderPreferenceAdmin(admin.ModelAdmin):
+    """Read only: each person chooses on their own reminders page (`preference_update`)."""
+
     list_display = ["user", "delivery", "updated_at"]
     list_filter = ["delivery"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     filter_horizontal = ["muted_rules"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CalendarToken)
@@ -134,6 +150,13 @@ class CalendarTokenAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Revoking is the action below (`calendar_token_revoke`); nothing else is edited here.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(description="Revoke the selected calendar feed addresses")

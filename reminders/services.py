@@ -37,6 +37,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Membership
 from core import outbox
+from core.history import delete_attributed, save_attributed
 from core.i18n import recipient_language
 from core.queue import enqueue_task
 from inspections.models import Finding, ReportCorrection
@@ -833,6 +834,23 @@ def reminder_retry(*, reminder: Reminder, acting_user) -> bool:
             pk = reminder.pk
             transaction.on_commit(lambda: enqueue_sends(digests=[], individual=[pk]))
     return bool(updated)
+
+
+# --- the reminder policy (kept in the admin) --------------------------------------------------
+
+
+def reminder_rule_save(*, rule: ReminderRule, acting_user, reason: str) -> ReminderRule:
+    """Create or change a reminder rule; the next sweep applies it."""
+    rule.full_clean()
+    return save_attributed(rule, acting_user=acting_user, reason=reason)
+
+
+def reminder_rule_delete(*, rule: ReminderRule, acting_user, reason: str) -> None:
+    """Remove a rule nothing was sent for. Statutory rules are the law and stay; the database
+    protects a rule with reminders."""
+    if rule.statutory:
+        raise ValueError("A statutory reminder rule cannot be removed.")
+    delete_attributed(rule, acting_user=acting_user, reason=reason)
 
 
 # --- people's choices and calendar feeds ---------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.contrib import admin
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 
 from accounts.models import Membership, PolicingBody
@@ -651,3 +652,157 @@ def test_a_judgement_deleted_in_the_admin_is_removed_by_the_service(admin_client
 @pytest.mark.django_db
 def test_reports_are_never_deleted_in_the_admin(admin_client, data):
     assert admin_client.get(_url(Report, "delete", data["report"].pk)).status_code == 403
+
+
+# --- reference data and the reminder policy: the admin saves through the services ---------------
+
+
+def _spy(monkeypatch, module, name: str) -> list:
+    """Record each call of `module.name` and let it run."""
+    calls = []
+    real = getattr(module, name)
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls
+
+
+@pytest.mark.django_db
+def test_an_office_edited_in_the_admin_is_saved_by_policing_body_save(
+    admin_client, admin_user, data, monkeypatch
+):
+    from accounts import services
+
+    calls = _spy(monkeypatch, services, "policing_body_save")
+    body = data["body"]
+    url = _url(PolicingBody, "change", body.pk)
+    posted = change_form_data(admin_client.get(url)) | {"office_name": "The commissioner's office"}
+    posted = {k: v for k, v in posted.items() if not isinstance(v, FieldFile)}  # no file posted
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    assert [(c["body"].pk, c["acting_user"]) for c in calls] == [(body.pk, admin_user)]
+    latest = PolicingBody.objects.get(pk=body.pk).history.first()
+    assert (latest.office_name, latest.history_user, latest.history_change_reason) == (
+        "The commissioner's office",
+        admin_user,
+        "Edited in the admin: Office name",
+    )
+
+
+@pytest.mark.django_db
+def test_a_force_edited_in_the_admin_is_saved_by_force_save(
+    admin_client, admin_user, data, monkeypatch
+):
+    from accounts import services
+    from accounts.models import Force
+
+    calls = _spy(monkeypatch, services, "force_save")
+    force = data["body"].force
+    url = _url(Force, "change", force.pk)
+    posted = change_form_data(admin_client.get(url)) | {"short_name": "Norfolk Police"}
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    assert [c["force"].pk for c in calls] == [force.pk]
+    latest = Force.objects.get(pk=force.pk).history.first()
+    assert (latest.short_name, latest.history_user) == ("Norfolk Police", admin_user)
+    assert latest.history_change_reason.startswith("Edited in the admin: ")
+
+
+@pytest.mark.django_db
+def test_statutory_recipients_deleted_in_bulk_in_the_admin_go_through_the_service(
+    admin_client, admin_user, monkeypatch
+):
+    from accounts import services
+    from accounts.models import StatutoryRecipient
+
+    calls = _spy(monkeypatch, services, "statutory_recipient_delete")
+    kept = list(StatutoryRecipient.objects.values_list("pk", flat=True))
+    first = StatutoryRecipient.objects.create(name="Test recipient one", code="test-one")
+    second = StatutoryRecipient.objects.create(name="Test recipient two", code="test-two")
+    removed = sorted([first.pk, second.pk])
+
+    result = admin_client.post(
+        _url(StatutoryRecipient, "changelist"),
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+    )
+
+    assert result.status_code == 302
+    assert sorted(c["recipient"].name for c in calls) == [first.name, second.name]
+    assert sorted(StatutoryRecipient.objects.values_list("pk", flat=True)) == sorted(kept)
+    gone = StatutoryRecipient.history.filter(id=removed[0], history_type="-").get()
+    assert (gone.history_user, gone.history_change_reason) == (admin_user, "Deleted in the admin")
+
+
+@pytest.mark.django_db
+def test_a_reminder_rule_edited_in_the_admin_is_saved_by_reminder_rule_save(
+    admin_client, admin_user, monkeypatch
+):
+    from reminders import services
+    from reminders.models import ReminderRule
+
+    calls = _spy(monkeypatch, services, "reminder_rule_save")
+    rule = ReminderRule.objects.order_by("position", "code").first()
+    url = _url(ReminderRule, "change", rule.pk)
+    posted = change_form_data(admin_client.get(url)) | {"name": "Renamed in the admin"}
+
+    result = admin_client.post(url, posted)
+
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    assert [c["rule"].pk for c in calls] == [rule.pk]
+    latest = ReminderRule.objects.get(pk=rule.pk).history.first()
+    assert (latest.name, latest.history_user, latest.history_change_reason) == (
+        "Renamed in the admin",
+        admin_user,
+        "Edited in the admin: Name",
+    )
+
+
+@pytest.mark.django_db
+def test_a_statutory_reminder_rule_is_never_removed_by_its_service(admin_user):
+    from reminders import services
+    from reminders.models import ReminderRule
+
+    rule = ReminderRule.objects.filter(statutory=True).first()
+    assert rule is not None, "the default rules include statutory ones"
+
+    with pytest.raises(ValueError):
+        services.reminder_rule_delete(rule=rule, acting_user=admin_user, reason="test")
+
+    assert ReminderRule.objects.filter(pk=rule.pk).exists()
+
+
+@pytest.mark.django_db
+def test_reminder_preferences_and_calendar_tokens_are_not_edited_in_the_admin(
+    admin_client, admin_user
+):
+    from reminders.models import CalendarToken, Delivery, ReminderPreference
+    from reminders.services import calendar_token_create, preference_update
+
+    preference = preference_update(user=admin_user, delivery=Delivery.DIGEST, muted_rules=[])
+    calendar_token_create(user=admin_user)
+    token = CalendarToken.objects.get(user=admin_user)
+
+    assert admin_client.get(_url(ReminderPreference, "add")).status_code == 403
+    assert (
+        admin_client.post(_url(ReminderPreference, "change", preference.pk), {}).status_code == 403
+    )
+    assert (
+        admin_client.post(
+            _url(ReminderPreference, "delete", preference.pk), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert admin_client.post(_url(CalendarToken, "change", token.pk), {}).status_code == 403
+    assert (
+        admin_client.post(_url(CalendarToken, "delete", token.pk), {"post": "yes"}).status_code
+        == 403
+    )
+    assert ReminderPreference.objects.filter(pk=preference.pk).exists()
+    assert CalendarToken.objects.filter(pk=token.pk, revoked_at__isnull=True).exists()
