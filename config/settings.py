@@ -348,6 +348,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "responses.tasks.publish_scheduled",
         "schedule": crontab(minute="*"),
     },
+    # Invitation emails whose task was lost or whose retries ran out (accounts.invitation_emails).
+    "invitation-emails-sweep": {
+        "task": "accounts.tasks.sweep_invitation_emails",
+        "schedule": crontab(minute="*/5"),
+    },
     # Subscribers and emails whose task was lost (broker down, worker killed): enqueue again.
     "events-sweep": {
         "task": "core.tasks.sweep",

@@ -3,6 +3,7 @@ email; the single-use link expires, can be withdrawn or sent again, and is accep
 or by choosing a password."""
 
 import re
+import smtplib
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.invitation_emails import invitation_email_send
+from accounts import invitation_emails
+from accounts import tasks as accounts_tasks
+from accounts.invitation_emails import invitation_email_send, invitation_emails_sweep
 from accounts.invitations import (
     InvitationError,
     invitation_accept,
@@ -20,6 +23,7 @@ from accounts.invitations import (
     invitation_revoke,
 )
 from accounts.models import Invitation, InvitationEmail, Membership
+from tests.reminders.mail import delivered
 
 from .conftest import PASSWORD
 
@@ -318,3 +322,79 @@ def test_signing_in_with_the_provider_comes_back_to_the_invitation_and_accepts_i
         norfolk,
         True,
     )
+
+
+# --- Retries: an invitation email is sent once, however often the mail server refuses it -----
+
+
+def _invitation_row(office_admin, norfolk) -> InvitationEmail:
+    """An invitation made in a transaction whose commit hooks do not run: its email is recorded
+    and waits, as it would for a worker that has not yet run (or was killed)."""
+    invitation = invitation_create(
+        body=norfolk,
+        email="new@example.org",
+        full_name="Nia New",
+        role=Role.OPCC_DRAFTER,
+        acting_user=office_admin,
+    )
+    return InvitationEmail.objects.get(invitation=invitation)
+
+
+def test_a_refused_invitation_email_is_recorded_raised_for_a_retry_and_then_sent_once(
+    settings, tmp_path, office_admin, norfolk
+):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "tests.reminders.mail.FlakyFileBackend",
+            "OPTIONS": {"directory": str(tmp_path), "fail_first": 2},
+        }
+    }
+    row = _invitation_row(office_admin, norfolk)
+    for attempt in (1, 2):
+        # The task retries on what the send raises (accounts.tasks, autoretry_for).
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            invitation_email_send(email_id=row.pk)
+        row.refresh_from_db()
+        assert row.status == InvitationEmail.Status.FAILED
+        assert row.attempts == attempt and row.attempted_at is not None
+        assert "did not accept" in row.error
+    assert invitation_email_send(email_id=row.pk) == InvitationEmail.Status.SENT
+    assert invitation_email_send(email_id=row.pk) == InvitationEmail.Status.SENT
+    sent = delivered(tmp_path)
+    assert [m["To"] for m in sent] == ["new@example.org"]
+    row.refresh_from_db()
+    assert row.attempts == 3 and row.error == "" and row.sent_at is not None
+
+
+def test_the_sweep_queues_again_each_email_not_sent_and_not_tried_lately(
+    monkeypatch, office_admin, norfolk
+):
+    queued = []
+    monkeypatch.setattr(
+        invitation_emails, "enqueue_task", lambda name, *args: queued.append((name, args))
+    )
+    row = _invitation_row(office_admin, norfolk)
+    now = timezone.now()
+    # Just made: its own task may yet run.
+    assert invitation_emails_sweep(now=now) == []
+    later = now + invitation_emails.LOST_AFTER + timedelta(seconds=1)
+    assert invitation_emails_sweep(now=later) == [row.pk]
+    assert queued == [(invitation_emails.SEND_TASK, (row.pk,))]
+    # Failed and tried a moment ago: the task's own retries come first; later the sweep does.
+    InvitationEmail.objects.filter(pk=row.pk).update(
+        status=InvitationEmail.Status.FAILED, attempted_at=later
+    )
+    assert invitation_emails_sweep(now=later) == []
+    assert invitation_emails_sweep(now=later + timedelta(minutes=6)) == [row.pk]
+    # Sent or cancelled: never again.
+    for status in (InvitationEmail.Status.SENT, InvitationEmail.Status.CANCELLED):
+        InvitationEmail.objects.filter(pk=row.pk).update(status=status)
+        assert invitation_emails_sweep(now=later + timedelta(hours=1)) == []
+
+
+def test_the_send_task_acknowledges_late_and_retries_mail_errors_with_backoff():
+    task = accounts_tasks.send_invitation_email
+    assert task.acks_late and task.retry_backoff and task.max_retries == 8
+    assert OSError in task.autoretry_for and smtplib.SMTPException in task.autoretry_for
+    assert task.name == invitation_emails.SEND_TASK
+    assert accounts_tasks.sweep_invitation_emails.acks_late
