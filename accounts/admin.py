@@ -101,11 +101,24 @@ class ServiceAdmin(AttributedHistoryAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """The person's roles, shown; they are given and changed on the Memberships pages, through
+    `membership_save` (which signs the person out when their rights change)."""
+
     model = Membership
     fk_name = "user"
     fields = ["role", "policing_body", "force", "is_active"]
-    autocomplete_fields = ["policing_body", "force"]
+    readonly_fields = fields
     extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -140,25 +153,15 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
 
     def save_model(self, request, obj, form, change):
-        """Closing an account goes through `user_deactivate`, which also ends the person's
-        sessions; the other fields save as usual."""
-        closing = change and "is_active" in form.changed_data and not obj.is_active
-        if closing:
-            obj.is_active = True
-        super().save_model(request, obj, form, change)
-        if closing:
-            services.user_deactivate(user=obj, acting_user=request.user)
-            obj.is_active = False
+        """Through `user_save`: closing an account goes through `user_deactivate`, which also
+        ends the person's sessions."""
+        services.user_save(
+            user=obj, acting_user=request.user, reason=admin_reason(form, change=change)
+        )
 
-    def save_formset(self, request, form, formset, change):
-        save_formset_attributed(request, formset, change)
-        # A role taken away here signs the person out, as `membership_deactivate` does.
-        if any(
-            "is_active" in inline.changed_data and not inline.instance.is_active
-            for inline in formset.forms
-            if inline.instance.pk and isinstance(inline.instance, Membership)
-        ):
-            services.user_sessions_end(user=form.instance)
+    def has_delete_permission(self, request, obj=None):
+        # Close the account instead: what the person wrote keeps its author in the history.
+        return False
 
 
 @admin.register(Force)
@@ -248,17 +251,15 @@ class MembershipAdmin(AttributedHistoryAdmin):
     autocomplete_fields = ["user", "policing_body", "force"]
 
     def save_model(self, request, obj, form, change):
-        """Taking a role away goes through `membership_deactivate` (which signs the person out);
-        the other fields save as usual."""
-        removing = change and "is_active" in form.changed_data and not obj.is_active
-        if removing:
-            obj.is_active = True
-        super().save_model(request, obj, form, change)
-        if removing:
-            services.membership_deactivate(
-                membership=obj, acting_user=request.user, reason=admin_reason(form, change=True)
-            )
-            obj.is_active = False
+        """Through `membership_save`: taking a role away goes through `membership_deactivate`
+        and a changed role or organisation signs the person out."""
+        services.membership_save(
+            membership=obj, acting_user=request.user, reason=admin_reason(form, change=change)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Take the role away instead (untick "active"): the history keeps who had it.
+        return False
 
     @admin.display(description="Organisation")
     def organisation(self, obj):

@@ -148,6 +148,49 @@ def membership_deactivate(
     return membership
 
 
+def membership_save(*, membership: Membership, acting_user, reason: str) -> Membership:
+    """Create or change a membership from the service administrator's admin. Taking the role
+    away goes through `membership_deactivate` (its refusal and signing out); a changed role or
+    organisation signs the person out too, so no session keeps rights it no longer has."""
+    membership.full_clean()
+    with transaction.atomic():
+        if membership.pk is None:
+            return save_attributed(membership, acting_user=acting_user, reason=reason)
+        before = Membership.objects.select_for_update().get(pk=membership.pk)
+        removing = before.is_active and not membership.is_active
+        membership.is_active = before.is_active
+        rights_changed = (before.role, before.policing_body_id, before.force_id) != (
+            membership.role,
+            membership.policing_body_id,
+            membership.force_id,
+        )
+        save_attributed(membership, acting_user=acting_user, reason=reason)
+        if removing:
+            membership_deactivate(membership=membership, acting_user=acting_user, reason=reason)
+            membership.is_active = False
+        elif rights_changed:
+            user_sessions_end(user=membership.user)
+    return membership
+
+
+def user_save(*, user, acting_user, reason: str):
+    """Create or change an account from the service administrator's admin. Closing it goes
+    through `user_deactivate` (every session ends)."""
+    User = get_user_model()
+    with transaction.atomic():
+        closing = False
+        if user.pk is not None:
+            before = User.objects.select_for_update().get(pk=user.pk)
+            closing = before.is_active and not user.is_active
+            if closing:
+                user.is_active = True
+        save_attributed(user, acting_user=acting_user, reason=reason)
+        if closing:
+            user_deactivate(user=user, acting_user=acting_user)
+            user.is_active = False
+    return user
+
+
 def user_set_language(*, user, language: str) -> None:
     """Remember the language the person chose for the staff pages (one of settings.LANGUAGES)."""
     if language not in dict(settings.LANGUAGES):

@@ -806,3 +806,30 @@ def test_reminder_preferences_and_calendar_tokens_are_not_edited_in_the_admin(
     )
     assert ReminderPreference.objects.filter(pk=preference.pk).exists()
     assert CalendarToken.objects.filter(pk=token.pk, revoked_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_person_and_a_membership_edited_in_the_admin_are_saved_by_their_services(
+    admin_client, admin_user, data, monkeypatch
+):
+    from accounts import services
+    from tests.accounts.test_sessions import user_change_form_data
+
+    user_calls = _spy(monkeypatch, services, "user_save")
+    membership_calls = _spy(monkeypatch, services, "membership_save")
+    membership = Membership.objects.filter(is_active=True).select_related("user").first()
+    person = membership.user
+
+    url = reverse("admin:accounts_user_change", args=[person.pk])
+    posted = user_change_form_data(admin_client.get(url)) | {"job_title": "Head of scrutiny"}
+    result = admin_client.post(url, posted)
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    assert [(c["user"].pk, c["acting_user"]) for c in user_calls] == [(person.pk, admin_user)]
+    person.refresh_from_db()
+    assert person.job_title == "Head of scrutiny"
+
+    url = _url(Membership, "change", membership.pk)
+    result = admin_client.post(url, change_form_data(admin_client.get(url)))
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    assert [c["membership"].pk for c in membership_calls] == [membership.pk]
+    assert membership_calls[0]["acting_user"] == admin_user

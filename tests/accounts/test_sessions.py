@@ -143,15 +143,44 @@ def test_removing_a_role_in_the_admin_goes_through_the_service(admin_client, dra
     assert signed_out(elsewhere)
 
 
-def test_removing_a_role_on_the_persons_admin_page_signs_them_out(admin_client, drafter):
+def test_removing_a_role_in_the_admin_signs_them_out(admin_client, admin_user, drafter):
+    # Roles are changed on the membership's own admin page (through `membership_save`); the
+    # person's page shows them read-only.
     elsewhere = signed_in(drafter)
-    url = reverse("admin:accounts_user_change", args=[drafter.pk])
-    posted = user_change_form_data(admin_client.get(url))
-    key = next(k for k in posted if k.startswith("memberships-0-") and k.endswith("is_active"))
-    posted.pop(key)
-    assert admin_client.post(url, posted).status_code == 302
-    assert not drafter.memberships.get().is_active
+    membership = drafter.memberships.get()
+    url = reverse("admin:accounts_membership_change", args=[membership.pk])
+    posted = change_form_data(admin_client.get(url))
+    posted.pop("is_active")  # an unticked box is not posted
+    result = admin_client.post(url, posted)
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    membership.refresh_from_db()
+    assert not membership.is_active
+    assert membership.history.first().history_user == admin_user
     assert signed_out(elsewhere)
+
+
+def test_a_role_changed_in_the_admin_signs_the_person_out(admin_client, drafter):
+    elsewhere = signed_in(drafter)
+    membership = drafter.memberships.get()
+    url = reverse("admin:accounts_membership_change", args=[membership.pk])
+    posted = change_form_data(admin_client.get(url)) | {"role": Membership.Role.OPCC_APPROVER}
+    result = admin_client.post(url, posted)
+    assert result.status_code == 302, result.context["adminform"].form.errors
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.OPCC_APPROVER and membership.is_active
+    assert membership.history.first().history_change_reason == "Edited in the admin: Role"
+    assert signed_out(elsewhere), "no session keeps the rights of the old role"
+
+
+def test_the_persons_admin_page_shows_their_roles_and_saves_none(admin_client, drafter):
+    url = reverse("admin:accounts_user_change", args=[drafter.pk])
+    page = admin_client.get(url)
+    posted = user_change_form_data(page)
+    editable = {"role", "policing_body", "force", "is_active"}
+    assert not [k for k in posted if k.startswith("memberships-0-") and k[14:] in editable]
+    assert "OPCC drafter" in page.content.decode()  # the role is shown
+    assert admin_client.post(url, posted).status_code == 302
+    assert drafter.memberships.get().is_active
 
 
 def test_a_role_removed_signs_out_only_that_person(drafter, approver, office_admin):
