@@ -93,10 +93,9 @@ def test_the_staff_choice_is_stored_on_the_person_and_followed_on_staff_pages(cl
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
     page = client.get(reverse("responses:dashboard"))
     assert html_lang(page) == "cy"
-    # Staff pages are not translated yet: their content says it is in English.
-    assert re.search(
-        r'<main class="govuk-main-wrapper" id="main-content" lang="en-GB">', page.content.decode()
-    )
+    # Staff pages are translated now: their content is in Welsh, not marked as English.
+    assert '<main class="govuk-main-wrapper" id="main-content">' in page.content.decode()
+    assert "<title>Dangosfwrdd" in page.content.decode()
     # Links to the public site from a Welsh page go to its Welsh addresses.
     assert 'href="/cy/published/"' in page.content.decode()
 
