@@ -59,7 +59,9 @@ from responses.models import Response
 
 drafter = User.objects.get(username="drafter")
 approver = User.objects.get(username="approver")
-response = Response.objects.get(report__title__startswith="PEEL spotlight report")
+response = Response.objects.get(
+    report__title__startswith="PEEL spotlight report: Norfolk", policing_body__slug="norfolk-pcc"
+)
 for finding in services.missing_explanations(response):
     services.explanation_save(
         response=response, finding=finding, kind="action_proposed",
