@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin
 from core.history import attribute
 
 from . import services
@@ -100,7 +101,7 @@ class ServiceAdmin(AttributedHistoryAdmin):
             self.delete_model(request, obj)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The person's roles, shown; they are given and changed on the Memberships pages, through
     `membership_save` (which signs the person out when their rights change)."""
 
@@ -110,15 +111,6 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -188,7 +180,7 @@ class PolicingBodyAdmin(ServiceAdmin):
 
 
 @admin.register(PlanPriority)
-class PlanPriorityAdmin(SimpleHistoryAdmin):
+class PlanPriorityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: each office's admin keeps its plan's priorities on the office's own page
     (`plan_priority_create`, `plan_priority_update`)."""
 
@@ -197,18 +189,9 @@ class PlanPriorityAdmin(SimpleHistoryAdmin):
     list_select_related = ["policing_body"]
     search_fields = ["title", "policing_body__name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Invitation)
-class InvitationAdmin(SimpleHistoryAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read only: invitations are made, sent again, withdrawn and accepted through
     `accounts.invitations` (the office admin's pages and the link in the email)."""
 
@@ -217,15 +200,6 @@ class InvitationAdmin(SimpleHistoryAdmin):
     list_select_related = ["policing_body", "force"]
     search_fields = ["email", "full_name", "policing_body__name"]
     exclude = ["token_hash"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StatutoryRecipient)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import admin_reason
+from core.admin import ReadOnlyAdminMixin
 
 from .models import Addressee, Finding, FindingLink, GradedJudgement, ReportCorrection, Theme
 from .services import (
@@ -254,7 +255,7 @@ class GradedJudgementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportCorrection)
-class ReportCorrectionAdmin(SimpleHistoryAdmin):
+class ReportCorrectionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: corrections are proposed, made and decided at /corrections/ through
     `responses.corrections`, which also moves the deadlines and tells each office."""
 
@@ -262,15 +263,6 @@ class ReportCorrectionAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     list_select_related = ["report", "proposed_by", "proposed_by_office"]
     search_fields = ["report__title", "reason"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Theme)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
+from core.admin import ReadOnlyAdminMixin
 from core.locking import check_version
 from inspections.models import Finding
 
@@ -469,21 +470,8 @@ class ExplanationAdmin(AttributedHistoryAdmin):
         )
 
 
-class RecordOnlyAdmin(SimpleHistoryAdmin):
-    """Shown, never written here: these rows are made and changed by their services only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Redaction)
-class RedactionAdmin(RecordOnlyAdmin):
+class RedactionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: passages are marked and cleared on the response's pages through
     `redaction_add` and `redaction_remove`; publication freezes them onto the version."""
 
@@ -494,7 +482,7 @@ class RedactionAdmin(RecordOnlyAdmin):
 
 
 @admin.register(ScheduledPublication)
-class ScheduledPublicationAdmin(RecordOnlyAdmin):
+class ScheduledPublicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: a publication is scheduled, changed and cancelled on the response's page, and
     claimed and run by the beat task (`responses.services.scheduled_publications_run`), never
     here."""

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import (
     ClosureProposal,
     EvidenceFile,
@@ -21,19 +23,6 @@ from .models import (
     PublicProposal,
     TrackerItem,
 )
-
-
-class ReadOnlyAdminMixin:
-    """List and read; never add, change or delete."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
