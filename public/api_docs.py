@@ -5,7 +5,9 @@ no third-party JavaScript (the interactive viewers do not meet WCAG 2.2 AA or th
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.generators import SchemaGenerator
@@ -92,8 +94,11 @@ def _fields(schema: dict, node: dict, prefix: str = "", depth: int = 0) -> list[
 
 @lru_cache(maxsize=1)
 def documented_operations() -> tuple[dict, tuple[Operation, ...]]:
-    """(info, operations) from the OpenAPI schema, built once per process."""
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    """(info, operations) from the OpenAPI schema, built once per process, always in the
+    default language: the schema's words are English on both pages, and its paths must not be
+    the Welsh ones (`/cy/api/...`) because a Welsh page happened to ask first."""
+    with translation.override(settings.LANGUAGE_CODE):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
     operations = []
     for path, methods in schema["paths"].items():
         for method, spec in methods.items():

@@ -174,3 +174,13 @@ def test_the_schema_and_docs_describe_every_endpoint(client):
         assert f"GET {path}" in docs
     assert "published_within_56_days" in docs
     assert "List published responses" in docs
+
+
+def test_the_english_api_docs_show_english_paths_whichever_page_asked_first(client):
+    from public.api_docs import documented_operations
+
+    documented_operations.cache_clear()
+    client.get("/cy/api/docs/")  # a Welsh page builds the cached operations
+    docs = client.get(reverse("public:api-docs")).content.decode()
+    assert "GET /api/reports/" in docs
+    assert "GET /cy/api/" not in docs
