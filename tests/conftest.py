@@ -207,27 +207,51 @@ def tasks_inline() -> Iterator[None]:
     from core import events, outbox
     from reminders import services as reminder_services
 
+    # Each stand-in does the work inline only while this block is open, and otherwise hands
+    # over to what it replaced. A test's `monkeypatch` of the same function, undone after this
+    # block has closed (fixtures tear down in an order the test does not choose), may put a
+    # stand-in back for good: it must then behave like the real function, or every later test
+    # that sends its tasks to a real worker (marked `broker`) would run them here instead.
+    active = {"on": True}
+    real_enqueue = events.enqueue
+    real_enqueue_emails = outbox.enqueue_emails
+    real_enqueue_notices = reminder_services.enqueue_correction_notices
+
     def run_deliveries(delivery_ids) -> None:
+        if not active["on"]:
+            real_enqueue(delivery_ids)
+            return
         for delivery_id in delivery_ids:
             with contextlib.suppress(Exception):
                 events.delivery_run(delivery_id=delivery_id)
 
     def send_emails(email_ids) -> None:
+        if not active["on"]:
+            real_enqueue_emails(email_ids)
+            return
         for email_id in email_ids:
             with contextlib.suppress(*outbox.MAIL_ERRORS):
                 outbox.email_send(email_id=email_id)
 
     def send_correction_notices(notice_ids) -> None:
+        if not active["on"]:
+            real_enqueue_notices(notice_ids)
+            return
         for notice_id in notice_ids:
             with contextlib.suppress(*outbox.MAIL_ERRORS):
                 reminder_services.correction_notice_send(notice_id=notice_id)
 
-    with (
-        mock.patch.object(events, "enqueue", run_deliveries),
-        mock.patch.object(outbox, "enqueue_emails", send_emails),
-        mock.patch.object(reminder_services, "enqueue_correction_notices", send_correction_notices),
-    ):
-        yield
+    try:
+        with (
+            mock.patch.object(events, "enqueue", run_deliveries),
+            mock.patch.object(outbox, "enqueue_emails", send_emails),
+            mock.patch.object(
+                reminder_services, "enqueue_correction_notices", send_correction_notices
+            ),
+        ):
+            yield
+    finally:
+        active["on"] = False
 
 
 @pytest.fixture(autouse=True)
