@@ -481,3 +481,15 @@ class NationalSharingForm(forms.Form):
             )
         ),
     )
+
+
+class CopiesOnPublicationForm(forms.Form):
+    send = forms.BooleanField(
+        label=gettext_lazy("Send the s55(6) copies by email as soon as a version is published"),
+        required=False,
+        help_text=(
+            gettext_lazy(
+                "To HMICFRS, the Home Secretary, the scrutiny body and the chief officer, at the addresses each response's copies page lists, with the PDF attached; each copy's date is recorded when its email has gone. Untick if the office sends them itself."
+            )
+        ),
+    )

@@ -171,6 +171,17 @@ class PolicingBody(models.Model):
             'Blank: "The Chief Constable did not submit comments." (with the force\'s title for its chief officer).'
         ),
     )
+    #: s55(6): the copies of each published version go by email as soon as it is published
+    #: (`responses.services.copies_send_on_publication`), rather than when someone in the office
+    #: asks from the response's copies page. Changed by the office's admin
+    #: (`accounts.services.policing_body_set_copies_on_publication`).
+    send_copies_on_publication = models.BooleanField(
+        gettext_lazy("send the s55(6) copies by email when a version is published"),
+        default=False,
+        help_text=gettext_lazy(
+            "When on, each published version is emailed to HMICFRS, the Home Secretary, the scrutiny body and the chief officer as soon as it is published. Off: the office sends them from each response's copies page, or sends them itself and records the dates."
+        ),
+    )
     #: The language of the office's emails to its force (the s55(4) invitation to comment, and
     #: invitations to the force's contributors): the office chooses it for its force; blank,
     #: each contributor's own choice (`User.language`), else English.

@@ -571,6 +571,31 @@ def policing_body_set_national_sharing(
     return body
 
 
+def policing_body_set_copies_on_publication(
+    *, body: PolicingBody, acting_user, send: bool
+) -> PolicingBody:
+    """Choose whether the s55(6) copies of each published version are emailed as soon as it is
+    published (office admin only; off by default, when the office sends them from each
+    response's copies page or sends them itself and records the dates). In the history."""
+    _require_office_admin(acting_user, body, "change how the s55(6) copies are sent")
+    with transaction.atomic():
+        body = PolicingBody.objects.select_for_update().get(pk=body.pk)
+        if body.send_copies_on_publication == send:
+            return body
+        body.send_copies_on_publication = send
+        attribute(
+            body,
+            acting_user=acting_user,
+            reason=(
+                "The s55(6) copies are sent by email when a version is published"
+                if send
+                else "The s55(6) copies are no longer sent when a version is published"
+            ),
+        )
+        body.save(update_fields=["send_copies_on_publication"])
+    return body
+
+
 # --- reference data kept by the service administrator (the admin) ------------------------------
 
 

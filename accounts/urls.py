@@ -63,4 +63,5 @@ urlpatterns = [
     path("office/priorities/", views.office_priorities, name="office-priorities"),
     path("office/priorities/<int:pk>/", views.office_priority_edit, name="office-priority-edit"),
     path("office/sharing/", views.office_sharing, name="office-sharing"),
+    path("office/copies/", views.office_copies, name="office-copies"),
 ]

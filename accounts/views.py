@@ -876,6 +876,9 @@ def office_priorities(request):
             "sharing_form": forms.NationalSharingForm(
                 initial={"share": body.share_open_work_nationally}
             ),
+            "copies_form": forms.CopiesOnPublicationForm(
+                initial={"send": body.send_copies_on_publication}
+            ),
         },
     )
 
@@ -921,4 +924,16 @@ def office_sharing(request):
         body=request.office, acting_user=request.user, share=form.cleaned_data.get("share", False)
     )
     messages.success(request, gettext("What the office shares nationally has been saved."))
+    return redirect("accounts:office-priorities")
+
+
+@require_POST
+@_admin_required
+def office_copies(request):
+    form = forms.CopiesOnPublicationForm(request.POST)
+    form.is_valid()  # a checkbox: absent means no
+    services.policing_body_set_copies_on_publication(
+        body=request.office, acting_user=request.user, send=form.cleaned_data.get("send", False)
+    )
+    messages.success(request, gettext("How the s55(6) copies are sent has been saved."))
     return redirect("accounts:office-priorities")

@@ -28,7 +28,11 @@ from responses.copies import send_copies
 from responses.corrections import record_findings_correction
 from responses.notifications import send_force_comments_submitted, send_force_invitation
 from responses.pdf import freeze_after_publication
-from responses.services import record_copy_sent, responses_reopen_after_findings_change
+from responses.services import (
+    copies_send_on_publication,
+    record_copy_sent,
+    responses_reopen_after_findings_change,
+)
 from tracking.notifications import send_item_closed
 from tracking.services import track_after_publication, track_linked_once
 
@@ -41,8 +45,9 @@ RESPONSE_PUBLISHED = "response.published"
 #: (`responses.services.response_withdraw`). Arguments: version_id.
 RESPONSE_WITHDRAWN = "response.withdrawn"
 
-#: The office asked for the s55(6) copies of a published version to be sent by email
-#: (`responses.services.response_send_copies`). Arguments: version_id.
+#: The s55(6) copies of a published version are to be sent by email: the office asked from
+#: its copies page (`responses.services.response_send_copies`), or it sends them on
+#: publication (`responses.services.copies_send_on_publication`). Arguments: version_id.
 RESPONSE_COPIES_REQUESTED = "response.copies_requested"
 
 #: An s55(6) copy's email was sent (`core.outbox.email_send`, kind "s55_copy"). Arguments:
@@ -131,6 +136,9 @@ SUBSCRIBERS = {
         track_after_publication,
         # Copy the published version into the public site's tables (its page, search, API).
         refresh_after_publication,
+        # For an office that sends its s55(6) copies on publication (its admin's choice):
+        # ask for them, as its copies page's button does (RESPONSE_COPIES_REQUESTED).
+        copies_send_on_publication,
     ),
     RESPONSE_WITHDRAWN: (
         # Drop the withdrawn text from the public site's tables and take in the public note

@@ -1774,6 +1774,44 @@ def response_send_copies(
     return version
 
 
+def copies_send_on_publication(version_id: int) -> bool:
+    """Subscriber of "response.published" (config/events.py): an office that sends its s55(6)
+    copies on publication (`PolicingBody.send_copies_on_publication`, its admin's choice) has
+    the copies of the new version sent as if it had asked (`response_send_copies`): a line in
+    the response's history and "response.copies_requested", whose subscriber stores one email
+    per recipient per version. Asking again (a retry, or the office's own button) sends nothing
+    twice. Nothing is sent for an office that sends them itself, a version withdrawn since,
+    a response recorded as published before the office used the product (`imported`: its
+    copies went then), or when no address is recorded (the copies page says so). Returns
+    whether the copies were asked for."""
+    with transaction.atomic():
+        version = (
+            ResponseVersion.objects.select_related("response__policing_body__force")
+            .defer("pdf", "html_snapshot")
+            .get(pk=version_id)
+        )
+        response = _locked(version.response)
+        body = response.policing_body
+        if (
+            not body.send_copies_on_publication
+            or version.is_withdrawn
+            or (response.imported and version.number == 1)
+        ):
+            return False
+        recipients = [a for a in copy_addresses(body) if a.address]
+        if not recipients:
+            return False
+        _save(
+            response,
+            acting_user=None,
+            reason=f"Copies of version {version.number} sent by email on publication to "
+            + ", ".join(a.who for a in recipients),
+            fields=[],
+        )
+        emit("response.copies_requested", office_id=body.pk, version_id=version.pk)
+    return True
+
+
 def record_copy_sent(email_id: int) -> ResponseVersion | None:
     """Subscriber of "email.sent.s55_copy" (config/events.py): set the recipient's copy date of
     the version to the day its email was sent (Europe/London), unless a date is already

@@ -170,6 +170,9 @@ TABLE: dict[str, Expect] = {
     "accounts:office-sharing": Expect(
         row(302, 403, 403, 302, 403, 403, 403, 403, 403), method="post", cross_org=False
     ),
+    "accounts:office-copies": Expect(
+        row(302, 403, 403, 302, 403, 403, 403, 403, 403), method="post", cross_org=False
+    ),
     "accounts:office-invitations": Expect(NORFOLK_ADMIN),
     "accounts:office-invitation-create": Expect(NORFOLK_ADMIN),
     "accounts:office-invitation-resend": Expect(
