@@ -343,10 +343,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=30),
     },
     # Scheduled publications that are due: each claimed and published once by one sweep
-    # (responses.services.scheduled_publications_run), whatever the number of beats.
+    # (responses.services.scheduled_publications_run), whatever the number of beats. Every
+    # minute on the minute, or every S55_PUBLISH_SCHEDULED_EVERY_SECONDS (docs/operations.md).
     "responses-publish-scheduled": {
         "task": "responses.tasks.publish_scheduled",
-        "schedule": crontab(minute="*"),
+        "schedule": (
+            float(os.environ["S55_PUBLISH_SCHEDULED_EVERY_SECONDS"])
+            if os.environ.get("S55_PUBLISH_SCHEDULED_EVERY_SECONDS")
+            else crontab(minute="*")
+        ),
     },
     # Invitation emails whose task was lost or whose retries ran out (accounts.invitation_emails).
     "invitation-emails-sweep": {
@@ -359,6 +364,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="*/5"),
     },
 }
+# A scheduled publication claimed by a sweep that has not finished after this many seconds (its
+# worker was killed between claiming and committing) is claimed again by the next sweep
+# (responses.services.scheduled_publications_run). Longer than any publication takes.
+S55_SCHEDULED_PUBLICATION_STUCK_SECONDS = int(
+    os.environ.get("S55_SCHEDULED_PUBLICATION_STUCK_SECONDS", str(10 * 60))
+)
 # Reminders have a queue of their own, so a backlog of other work (PDFs) never delays them.
 # Every worker consumes both queues (in turn) unless started with -Q.
 from kombu import Queue  # noqa: E402

@@ -9,6 +9,7 @@ Policing and Crime Act 2017 s37.
 import uuid
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
@@ -1560,10 +1561,13 @@ def redaction_remove(*, redaction_id: int, acting_user) -> None:
 
 # --- Scheduled publication ------------------------------------------------------------------
 
-#: A claimed scheduled publication whose sweep has not finished after this long (its worker was
-#: killed, the machine restarted) is claimed again: nothing of it was published, because the
-#: publication and its DONE commit together.
-SCHEDULE_STUCK_AFTER = timedelta(minutes=10)
+
+def schedule_stuck_after() -> timedelta:
+    """A claimed scheduled publication whose sweep has not finished after this long (its worker
+    was killed, the machine restarted) is claimed again: nothing of it was published, because
+    the publication and its DONE commit together (the setting
+    S55_SCHEDULED_PUBLICATION_STUCK_SECONDS, ten minutes)."""
+    return timedelta(seconds=settings.S55_SCHEDULED_PUBLICATION_STUCK_SECONDS)
 
 
 def publication_schedule(
@@ -1655,7 +1659,7 @@ def publication_schedule_cancel(*, response: Response, acting_user) -> Scheduled
 
 def _due_schedules(now: datetime) -> Q:
     return Q(state=ScheduledPublication.State.READY, publish_at__lte=now) | Q(
-        state=ScheduledPublication.State.RUNNING, claimed_at__lt=now - SCHEDULE_STUCK_AFTER
+        state=ScheduledPublication.State.RUNNING, claimed_at__lt=now - schedule_stuck_after()
     )
 
 
