@@ -6,19 +6,102 @@ reason. `timeline()` turns historical rows into entries a non-technical person c
 The reason is kept whole, whatever its length: settings turn django-simple-history's reason
 column into a text column on every historical model
 (`SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD`), so no caller shortens it.
+
+Reasons are stored in English, whoever causes them, and shown in the reader's language: a
+service writes a reason with a `Reason` (a catalogue message with named arguments, e.g.
+`Reason(gettext_noop("Sent back: %(reason)s"))`), and `reason_text` finds the stored English
+sentence's `Reason` again and renders it in the active language, its arguments as they were
+(what people typed) or, for the arguments named as `terms`, translated too. A stored sentence
+no `Reason` matches (older rows, reasons given by hand) is shown as stored.
 """
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, pgettext
+
+from core.dates import long_date
 
 #: Fields that change on every save and mean nothing to a reader.
 _NOISE_FIELDS = frozenset({"lock_version", "updated_at", "created_at"})
+
+
+_REASONS: list["Reason"] = []
+
+
+class Reason:
+    """A history reason: an English catalogue message (marked with gettext_noop where it is
+    written) with named `%(name)s` arguments. Calling it gives the English sentence to store;
+    `reason_text` shows a stored sentence in the reader's language. Arguments named in `terms`
+    are themselves catalogue messages or `Reason`s ("the office's comments", "personal data")
+    and are translated with it; the others (what people typed, references, numbers) are
+    shown as they are."""
+
+    def __init__(self, template: str, *, terms: tuple[str, ...] = (), dates: tuple[str, ...] = ()):
+        self.template = template
+        self.terms = frozenset(terms)
+        #: Arguments that are dates written out in English ("2 March 2020"): shown written out
+        #: in the reader's language.
+        self.dates = frozenset(dates)
+        pattern = ""
+        for literal, name in re.findall(r"(.*?)(?:%\((\w+)\)s|$)", template, re.DOTALL):
+            pattern += re.escape(literal)
+            if name:
+                pattern += f"(?P<{name}>.+?)"
+        self.pattern = re.compile(pattern, re.DOTALL)
+        #: The more fixed words a template has, the sooner it is tried.
+        self.weight = len(re.sub(r"%\(\w+\)s", "", template))
+        _REASONS.append(self)
+        _REASONS.sort(key=lambda r: r.weight, reverse=True)
+
+    def __call__(self, **args) -> str:
+        """The English sentence stored in the history."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.template % {name: str(value) for name, value in args.items()}
+
+    def __str__(self) -> str:
+        return self()
+
+    def render(self, args: dict) -> str:
+        values = {}
+        for name, value in args.items():
+            if name in self.terms:
+                value = reason_text(value)
+            elif name in self.dates:
+                value = _date_text(value)
+            values[name] = value
+        return gettext(self.template) % values
+
+
+def _date_text(value: str) -> str:
+    """'2 March 2020' (or 'Monday 2 March 2020'), as stored, in the reader's language."""
+    for pattern, weekday in (("%d %B %Y", False), ("%A %d %B %Y", True)):
+        try:
+            day = datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a day, not a moment
+        except ValueError:
+            continue
+        return long_date(day, weekday=weekday)
+    return value
+
+
+def reason_text(stored: str) -> str:
+    """A stored reason in the active language: rendered again from its `Reason` when one
+    matches the English sentence whole, else (older rows, free text) as stored; a term with
+    no `Reason` of its own is looked up in the catalogue."""
+    if not stored:
+        return stored
+    for reason in _REASONS:
+        found = reason.pattern.fullmatch(stored)
+        if found:
+            return reason.render(found.groupdict())
+    return gettext(stored)
 
 
 def attribute(instance: models.Model, *, acting_user, reason: str) -> None:
@@ -53,29 +136,44 @@ class FieldChange:
     new: str
 
 
+#: What happened to a record ("Created", "Changed", "Deleted": `TimelineEntry.action`), in
+#: the reader's language.
+ACTION_TEXT = {
+    "Created": gettext_lazy("Created"),
+    "Changed": gettext_lazy("Changed"),
+    "Deleted": gettext_lazy("Deleted"),
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime
     who: str
     what: str
-    reason: str
-    action: str
+    reason: str  # in the reader's language (`reason_text`)
+    action: str  # "Created", "Changed" or "Deleted"
     changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def action_text(self) -> str:
+        return str(ACTION_TEXT.get(self.action, self.action))
 
 
 def _display(record, field_name: str, value, related: dict, name) -> str:
     if value in (None, ""):
-        return "(blank)"
+        return gettext("(blank)")
     model_field = record.instance_type._meta.get_field(field_name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation and model_field.many_to_one:
         obj = related.get((model_field.related_model, value))
         if obj is None:
-            return f"(removed, id {value})"
+            return gettext("(removed, id %(id)s)") % {"id": value}
         return name(obj) if model_field.related_model is get_user_model() else str(obj)
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return (
+            pgettext("a yes or no value", "Yes") if value else pgettext("a yes or no value", "No")
+        )
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "j F Y, H:i")
     if isinstance(value, date):
@@ -97,12 +195,21 @@ def _related_objects(pairs) -> dict:
 
 def _label(record, field_name: str) -> str:
     # capfirst, not str.capitalize(): that lower-cases the rest ("Copy sent to hmicfrs").
-    return capfirst(str(record.instance_type._meta.get_field(field_name).verbose_name))
+    # A verbose name Django made from the field's name is English: the catalogue has the
+    # history's field names (their app's FIELD_LABELS), so it is looked up there.
+    return field_label(record.instance_type._meta.get_field(field_name).verbose_name)
+
+
+def field_label(verbose_name) -> str:
+    """A field's name for the history, in the reader's language."""
+    if isinstance(verbose_name, str):
+        return gettext(capfirst(verbose_name))
+    return capfirst(str(verbose_name))
 
 
 def _display_name(user) -> str:
     if user is None:
-        return "System"
+        return gettext("System")
     return user.display_name if hasattr(user, "display_name") else str(user)
 
 
@@ -148,7 +255,7 @@ def timeline(
                 when=record.history_date,
                 who=name(record.history_user),
                 what=what or capfirst(str(record.instance_type._meta.verbose_name)),
-                reason=record.history_change_reason or "",
+                reason=reason_text(record.history_change_reason or ""),
                 action={"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
                 changes=[
                     FieldChange(

@@ -41,6 +41,14 @@ def content_lang_attribute() -> str:
     return format_html(' lang="{}"', html_lang(CONTENT_LANGUAGE))
 
 
+def in_language(english: str, welsh: str = "") -> str:
+    """Reference data kept in both languages (a force's `name_cy`, a body's `holder_title_cy`):
+    the Welsh form on a Welsh page when there is one, else the English as written."""
+    if welsh and (translation.get_language() or "").startswith("cy"):
+        return welsh
+    return english
+
+
 def language_name(code: str) -> str:
     """The language's name in that language ("English", "Cymraeg")."""
     return dict(settings.LANGUAGES)[code]

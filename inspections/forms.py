@@ -296,14 +296,14 @@ class _SectionFormSet(forms.BaseFormSet):
         form.number = number
         if "ORDER" in form.fields:
             form.fields["ORDER"].label = _("Position of %(noun)s %(number)s") % {
-                "noun": self.noun,
+                "noun": NOUN_WORDS.get(self.noun, (self.noun,))[0],
                 "number": number,
             }
             form.fields["ORDER"].widget.attrs["class"] = "govuk-input--width-3"
             form.fields["ORDER"].help_text = _("Change the numbers to reorder, then save.")
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Remove %(noun)s %(number)s") % {
-                "noun": self.noun,
+                "noun": NOUN_WORDS.get(self.noun, (self.noun,))[0],
                 "number": number,
             }
 

@@ -6,13 +6,12 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.selectors import person_namer
 from core.dates import long_date
-from core.history import FieldChange, timeline
+from core.history import FieldChange, field_label, timeline
 
 from .models import Addressee, Finding, GradedJudgement, Report
 
@@ -169,7 +168,9 @@ def with_first_values(entries, records, fields):
             if model_field.choices
             else str(value)
         )
-        changes.append(FieldChange(name, capfirst(str(model_field.verbose_name)), "(blank)", shown))
+        changes.append(
+            FieldChange(name, field_label(model_field.verbose_name), _("(blank)"), shown)
+        )
     return [
         replace(entry, changes=changes)
         if entry.action == "Created" and entry.when == first.history_date and not entry.changes
@@ -204,7 +205,7 @@ def _addressee_text(value: str, labels: dict) -> str:
         return value
     if not isinstance(codes, list):
         return value
-    return ", ".join(str(labels.get(c, c)) for c in codes) or "(none)"
+    return ", ".join(str(labels.get(c, c)) for c in codes) or _("(none)")
 
 
 def _written_out(value: str) -> str:

@@ -652,7 +652,7 @@ def finding_set_plan_priorities(*, finding: Finding, body, acting_user, prioriti
     other offices' tags on the same recommendation are theirs and stay as they are)."""
     priorities = list(PlanPriority.objects.filter(pk__in=[p.pk for p in priorities]))
     if not any(m.policing_body_id == body.pk for m in active_memberships(acting_user)):
-        raise PermissionDenied("Only the office's staff can tag with its plan's priorities.")
+        raise PermissionDenied(_("Only the office's staff can tag with its plan's priorities."))
     if any(p.policing_body_id != body.pk for p in priorities):
         raise ValidationError(_("Use your own office's Police and Crime Plan priorities."))
     with transaction.atomic():
@@ -677,7 +677,7 @@ def theme_save(*, acting_user, theme=None, name: str, description: str = "", is_
     """Add or change a theme of the maintained list (the register maintainer, or a superuser
     in the admin). Retiring keeps it on what it tagged."""
     if not (acting_user.is_superuser or is_register_maintainer(acting_user)):
-        raise PermissionDenied("Only the register maintainer keeps the list of themes.")
+        raise PermissionDenied(_("Only the register maintainer keeps the list of themes."))
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Enter the theme's name."))

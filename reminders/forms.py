@@ -29,7 +29,7 @@ class PreferenceForm(forms.Form):
         self.optional_rules = list(optional_rules)
         field = self.fields["wanted_rules"]
         field.queryset = ReminderRule.objects.filter(pk__in=[r.pk for r in self.optional_rules])
-        field.label_from_instance = lambda rule: rule.name
+        field.label_from_instance = lambda rule: rule.display_name
         field.label_size = "m"
         self.fields["delivery"].label_size = "m"
         if not self.optional_rules:

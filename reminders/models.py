@@ -62,6 +62,33 @@ def validate_offsets(value: str) -> None:
 ROLE_CHOICES = Membership.Role.choices
 
 
+#: The default policy's rules (migration 0002) in words, by code: a rule still named as the
+#: migration named it is shown in the reader's language; a name an admin changed is shown as
+#: typed.
+DEFAULT_RULE_NAMES = {
+    "statutory-deadline": (
+        "The statutory due date: before it, on the day, and daily while overdue",
+        gettext_lazy("The statutory due date: before it, on the day, and daily while overdue"),
+    ),
+    "statutory-escalation": (
+        "Overdue: escalation to the office's admin, daily from the first day overdue",
+        gettext_lazy("Overdue: escalation to the office's admin, daily from the first day overdue"),
+    ),
+    "force-reply": (
+        "The force's reply-by date: before it, on the day, and every 2 working days while overdue",
+        gettext_lazy(
+            "The force's reply-by date: before it, on the day, and every 2 working days while overdue"
+        ),
+    ),
+    "statutory-copies": (
+        "Copies to HMICFRS and the Home Secretary not recorded 3 days after publication",
+        gettext_lazy(
+            "Copies to HMICFRS and the Home Secretary not recorded 3 days after publication"
+        ),
+    ),
+}
+
+
 class ReminderRule(models.Model):
     """One line of the reminder policy. See `reminders.policy` for how it is read."""
 
@@ -132,6 +159,13 @@ class ReminderRule(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is the default policy's (see
+        DEFAULT_RULE_NAMES), else as typed."""
+        english, translated = DEFAULT_RULE_NAMES.get(self.code, ("", ""))
+        return str(translated) if english and self.name == english else self.name
 
     def clean(self):
         errors = {}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils.translation import gettext
 
 from core.outbox import Email, emails_create
 
@@ -28,43 +29,49 @@ KIND = "s55_copy"
 @dataclass(frozen=True)
 class CopyAddress:
     key: str  # a key of services.COPY_FIELDS
-    who: str
+    who: str  # in the reader's language
     address: str
-    source: str
+    source: str  # where the address comes from, a sentence in the reader's language
+    name: str = ""  # the recipient's own name from the reference data, as written
 
 
 def copy_addresses(body) -> list[CopyAddress]:
     """Where each copy of the body's responses goes, and where that address comes from, for
-    the office to check (its copies page) before anything is sent."""
+    the office to check (its copies page) before anything is sent. Called for the page, in
+    its reader's language."""
     addresses = [
         CopyAddress(
             "hmicfrs",
-            "HMICFRS (Section 55 responses)",
+            gettext("HMICFRS (Section 55 responses)"),
             settings.S55_COPY_HMICFRS_EMAIL,
-            "the service's settings (S55_COPY_HMICFRS_EMAIL)",
+            gettext("From the service's settings (%(setting)s).")
+            % {"setting": "S55_COPY_HMICFRS_EMAIL"},
         ),
         CopyAddress(
             "home_secretary",
-            "The Home Secretary",
+            gettext("The Home Secretary"),
             settings.S55_COPY_HOME_SECRETARY_EMAIL,
-            "the service's settings (S55_COPY_HOME_SECRETARY_EMAIL)",
+            gettext("From the service's settings (%(setting)s).")
+            % {"setting": "S55_COPY_HOME_SECRETARY_EMAIL"},
         ),
     ]
     if body.scrutiny_body_name:
         addresses.append(
             CopyAddress(
                 "panel",
-                f"The {body.scrutiny_body_name}",
+                gettext("The scrutiny body"),
                 body.panel_email,
-                "the office's details, kept by its admin",
+                gettext("From the office's details, kept by its admin."),
+                name=body.scrutiny_body_name,
             )
         )
     addresses.append(
         CopyAddress(
             "chief_officer",
-            f"The {body.force.chief_officer_title} of {body.force.name}",
+            gettext("The chief officer"),
             body.force.chief_officer_email,
-            "the force's details, kept by the office's admin",
+            gettext("From the force's details, kept by the office's admin."),
+            name=f"{body.force.chief_officer_title}, {body.force.name}",
         )
     )
     return addresses

@@ -12,6 +12,7 @@ from datetime import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -178,7 +179,7 @@ class ForceCommentsForm(LockedForm):
 class TextSectionForm(LockedForm):
     """One of the office's own long texts (its comments, its reply to the force, notes)."""
 
-    text = _long_text("Text", required=False, rows=14)
+    text = _long_text(gettext_lazy("Text"), required=False, rows=14)
 
     def __init__(self, *args, label: str, hint: str = MARKUP_HINT, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,13 +198,16 @@ class ExplanationForm(LockedForm):
         label=gettext_lazy("What is the action?"),
         required=True,
     )
-    text = _long_text("Explanation", rows=8)
+    text = _long_text(gettext_lazy("Explanation"), rows=8)
     force_comment = _long_text(
         gettext_lazy("The force's comment on it"),
         required=False,
         rows=5,
-        hint=gettext_lazy("Optional. As the force gave it; shown beside the explanation. ")
-        + MARKUP_HINT,
+        hint=format_lazy(
+            "{}{}",
+            gettext_lazy("Optional. As the force gave it; shown beside the explanation. "),
+            MARKUP_HINT,
+        ),
     )
 
     def __init__(self, *args, is_recommendation: bool = True, **kwargs):
@@ -256,7 +260,7 @@ class ForceDraftForm(LockedForm):
                 _("Comment on %(label)s") % {"label": row.label},
                 required=False,
                 rows=4,
-                hint="Optional. " + MARKUP_HINT,
+                hint=_("Optional. ") + MARKUP_HINT,
             )
 
     def recommendation_fields(self):

@@ -42,7 +42,7 @@ class FrozenFileCorrupted(Exception):
 def preview(request, pk):
     response = get_response_for(request.user, pk)
     if not can_see_office_drafts(request.user, response):
-        raise PermissionDenied("Only the office's staff can preview its response.")
+        raise PermissionDenied(_("Only the office's staff can preview its response."))
     language = _language(request, response)
     data, filename = response_preview_pdf(response, language=language)
     http = HttpResponse(data, content_type="application/pdf")
@@ -73,7 +73,7 @@ def preview_docx(request, pk):
     preview PDF."""
     response = get_response_for(request.user, pk)
     if not can_see_office_drafts(request.user, response):
-        raise PermissionDenied("Only the office's staff can download its draft.")
+        raise PermissionDenied(_("Only the office's staff can download its draft."))
     data, filename = word.response_preview_docx(response, language=_language(request, response))
     return _docx_response(data, filename)
 
@@ -85,7 +85,7 @@ def version_docx(request, pk, number):
     staff only (the public has the version's PDF). A withdrawn version is not served."""
     response = get_response_for(request.user, pk)
     if not can_see_office_drafts(request.user, response):
-        raise PermissionDenied("Only the office's staff can download Word documents.")
+        raise PermissionDenied(_("Only the office's staff can download Word documents."))
     frozen = get_object_or_404(
         ResponseVersion.objects.select_related("response__report", "response__policing_body"),
         response=response,

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.permissions import has_office_role, is_force_contributor_for
 
@@ -33,5 +34,5 @@ def get_response_for(user, pk, *, for_write: bool = False):
         pk=pk,
     )
     if for_write and not has_office_role(user, response.policing_body_id):
-        raise PermissionDenied("Only the office's staff can change this response.")
+        raise PermissionDenied(_("Only the office's staff can change this response."))
     return response

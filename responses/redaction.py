@@ -11,21 +11,23 @@ are frozen on it (`ResponseVersion.redactions`), and the frozen document of that
 (`responses.pdf.document_for_version`), so its PDF, its HTML snapshot and the public copy built
 from it, is redacted at the source (docs/decisions/0011-redaction-storage.md).
 
-Pure functions: no ORM.
+Pure functions: no ORM. The texts' names are in the reader's language when shown.
 """
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 #: The response's own text fields that can carry a redaction, with their names for people.
 RESPONSE_FIELDS = {
-    "office_comments": "the office's comments",
-    "reply_to_force": "the reply to the force's comments",
-    "force_comments": "the force's comments",
+    "office_comments": gettext_lazy("the office's comments"),
+    "reply_to_force": gettext_lazy("the reply to the force's comments"),
+    "force_comments": gettext_lazy("the force's comments"),
     # The Welsh versions a bilingual body publishes too (responses/bilingual.py): a passage is
     # redacted in each language it is written in.
-    "office_comments_cy": "the office's comments in Welsh",
-    "reply_to_force_cy": "the reply to the force's comments in Welsh",
-    "force_comments_cy": "the force's comments in Welsh",
+    "office_comments_cy": gettext_lazy("the office's comments in Welsh"),
+    "reply_to_force_cy": gettext_lazy("the reply to the force's comments in Welsh"),
+    "force_comments_cy": gettext_lazy("the force's comments in Welsh"),
 }
 #: Per recommendation or area for improvement: "explanation:<finding id>" (the office's
 #: explanation) and "force_comment:<finding id>" (the force's comment beside it).

@@ -12,6 +12,7 @@ from accounts.permissions import force_ids, office_roles
 from accounts.selectors import person_namer
 from core.dates import long_date
 from core.history import timeline
+from core.i18n import in_language
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Report
 from inspections.selectors import ReportPage, readable_entries, with_first_values
@@ -238,16 +239,16 @@ class Task:
     hint: str = ""
 
     STATUS_TEXT = {
-        "completed": "Completed",
-        "incomplete": "Incomplete",
-        "optional": "Optional",
-        "waiting": "Waiting",
+        "completed": gettext_lazy("Completed"),
+        "incomplete": gettext_lazy("Incomplete"),
+        "optional": gettext_lazy("Optional"),
+        "waiting": gettext_lazy("Waiting"),
         "cannot_start": gettext_lazy("Cannot start yet"),
     }
 
     @property
     def status_text(self) -> str:
-        return self.STATUS_TEXT[self.status]
+        return str(self.STATUS_TEXT[self.status])
 
 
 class ResponsePage:
@@ -319,7 +320,11 @@ class ResponsePage:
         r = self.response
         status = Status(r.status)
         editable = status in EDITABLE_STATUSES
-        holder = r.policing_body.holder_title
+        body = r.policing_body
+        holder = in_language(body.holder_title, body.holder_title_cy)
+        chief_comments = gettext("%(title)s's comments") % {
+            "title": in_language(body.force.chief_officer_title, body.force.chief_officer_title_cy)
+        }
         tasks = []
 
         if r.force_invited_on:
@@ -350,7 +355,7 @@ class ResponsePage:
                 hint += gettext(" (after the reply-by date)")
             tasks.append(
                 Task(
-                    f"{r.policing_body.force.chief_officer_title}'s comments",
+                    chief_comments,
                     "completed",
                     url("force-comments") if status in FORCE_COMMENT_STATUSES else "",
                     hint,
@@ -359,7 +364,7 @@ class ResponsePage:
         elif status in FORCE_COMMENT_STATUSES:
             tasks.append(
                 Task(
-                    f"{r.policing_body.force.chief_officer_title}'s comments",
+                    chief_comments,
                     "waiting" if status == Status.AWAITING_FORCE else "optional",
                     url("force-comments"),
                     gettext("Reply due by %(date)s")
@@ -369,13 +374,11 @@ class ResponsePage:
                 )
             )
         else:
-            tasks.append(
-                Task(f"{r.policing_body.force.chief_officer_title}'s comments", "cannot_start")
-            )
+            tasks.append(Task(chief_comments, "cannot_start"))
 
         tasks.append(
             Task(
-                f"The {holder}'s comments",
+                gettext("The %(holder)s's comments") % {"holder": holder},
                 "completed" if r.office_comments.strip() else "incomplete",
                 url("office-comments") if editable else "",
             )
@@ -394,7 +397,8 @@ class ResponsePage:
                     gettext("Explain the action on every recommendation"),
                     "completed" if self.explained == total else "incomplete",
                     url("recommendations"),
-                    f"{self.explained} of {total} explained",
+                    gettext("%(count)s of %(total)s explained")
+                    % {"count": self.explained, "total": total},
                 )
             )
         else:
@@ -411,7 +415,8 @@ class ResponsePage:
                     gettext("Respond to the areas for improvement"),
                     "completed" if self.afis_answered == len(self.afis) else "optional",
                     url("afis"),
-                    f"{self.afis_answered} of {len(self.afis)} answered",
+                    gettext("%(count)s of %(total)s answered")
+                    % {"count": self.afis_answered, "total": len(self.afis)},
                 )
             )
 
@@ -671,16 +676,19 @@ def response_history(response: Response, *, viewer):
     # A saved explanation also bumps the response's lock_version; that row says nothing more.
     entries = [
         entry
-        for entry in timeline(records, what="Response", name=name)
-        if entry.changes or entry.reason != "Explanation saved"
+        for entry in timeline(records, what=gettext("Response"), name=name)
+        if entry.changes or entry.reason != gettext("Explanation saved")
     ]
     by_finding: dict[int, list] = {}
     for record in explanation_records:
         by_finding.setdefault(record.finding_id, []).append(record)
     for versions in by_finding.values():
         finding = versions[-1].finding
-        kind = "Recommendation" if finding.kind == Finding.Kind.RECOMMENDATION else "AFI"
-        label = finding.reference or f"{kind.lower()} at position {finding.position}"
+        label = finding.reference or (
+            gettext("recommendation at position %(position)s")
+            if finding.kind == Finding.Kind.RECOMMENDATION
+            else gettext("area for improvement at position %(position)s")
+        ) % {"position": finding.position}
         entries += with_first_values(
             timeline(
                 versions, what=gettext("Explanation for %(label)s") % {"label": label}, name=name

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -23,14 +24,14 @@ from accounts.permissions import force_ids, has_office_role
 from accounts.selectors import force_contributors
 from core.dates import long_date
 from core.events import emit
-from core.history import attribute
+from core.history import attribute, reason_text
 from core.locking import bump_lock_version, check_version
 from core.models import OutgoingEmail
 from inspections.links import linked_ids
 from inspections.models import Finding
 from inspections.services import report_create
 
-from . import bilingual, deadlines, redaction
+from . import bilingual, deadlines, reasons, redaction
 from .copies import copy_addresses, parse_email_key
 from .models import (
     Explanation,
@@ -236,9 +237,12 @@ def response_invite_force(
         response.force_invited_on = invited_on
         response.force_reply_by = reply_by
         response.force_contact = force_contact
-        reason = f"Force invited to comment by {long_date(reply_by)}"
-        if force_contact is not None:
-            reason += f", addressed to {force_contact.display_name}"
+        with translation.override(settings.LANGUAGE_CODE):  # stored in English
+            reason = reasons.FORCE_INVITED(date=long_date(reply_by))
+            if force_contact is not None:
+                reason = reasons.FORCE_INVITED_TO(
+                    date=long_date(reply_by), name=force_contact.display_name
+                )
         response = _save(
             response,
             acting_user=acting_user,
@@ -744,8 +748,8 @@ def response_submit_for_approval(*, response: Response, acting_user) -> Response
         response = _locked(response)
         _check_action(response, Status.AWAITING_APPROVAL, "submit for approval", acting_user)
         if not _has_office_comments(response):
-            raise WorkflowError(_office_comments_sentence(response, "submitting for approval"))
-        _require_explanations(response, "submit it for approval")
+            raise WorkflowError(_office_comments_sentence(response, _("submitting for approval")))
+        _require_explanations(response, _("submit it for approval"))
         response.status = Status.AWAITING_APPROVAL
         response.submitted_for_approval_by = acting_user
         response.submitted_for_approval_at = timezone.now()
@@ -769,7 +773,7 @@ def response_approve(
             raise WorkflowError(
                 _("You submitted this response for approval, so someone else must approve it.")
             )
-        _require_explanations(response, "approve it")
+        _require_explanations(response, _("approve it"))
         body = response.policing_body
         response.status = Status.APPROVED
         response.approved_by = acting_user
@@ -950,10 +954,10 @@ def publication_problems(
     why not (Welsh Language Standards, `responses.bilingual`). docs/law.md lists them."""
     problems = []
     if not _has_office_comments(response):
-        problems.append(_office_comments_sentence(response, "publishing"))
+        problems.append(_office_comments_sentence(response, _("publishing")))
     names = _unexplained(response)
     if names:
-        problems.append(_explanations_sentence(names, "publish it"))
+        problems.append(_explanations_sentence(names, _("publish it")))
     problems.extend(_reference_problems(response))
     problems += bilingual.translation_problems(
         response,
@@ -1426,6 +1430,15 @@ def _copies_text(version: ResponseVersion) -> str:
 # --- Redaction (responses/redaction.py) -------------------------------------------------------
 
 
+def _kind_noun(finding) -> str:
+    return gettext("a recommendation") if finding.kind == "recommendation" else gettext("a finding")
+
+
+#: A `core.history.Reason` filled in, rendered when shown: in the page's language on a page,
+#: in English when stored in the history.
+_lazy_reason = lazy(lambda reason, **args: reason_text(reason(**args)), str)
+
+
 def redactable_texts(response: Response) -> dict[str, tuple[str, str]]:
     """Every text of the response that will be published and can carry a redaction, as it is
     now: {key: (its name for people, its text)}, empty texts left out (responses/redaction.py
@@ -1436,21 +1449,22 @@ def redactable_texts(response: Response) -> dict[str, tuple[str, str]]:
     }
     for explanation in Explanation.objects.filter(response=response).select_related("finding"):
         finding = explanation.finding
-        name = finding.reference or f"a {finding.get_kind_display().lower()}"
+        name = finding.reference or _kind_noun(finding)
+        # Named in the language they are read in: the page's, or English in the history.
         texts[redaction.explanation_key(finding.pk)] = (
-            f"the explanation for {name}",
+            _lazy_reason(reasons.EXPLANATION_TEXT, name=name),
             explanation.text,
         )
         texts[redaction.explanation_key(finding.pk, force=True)] = (
-            f"the force's comment on {name}",
+            _lazy_reason(reasons.FORCE_COMMENT_TEXT, name=name),
             explanation.force_comment,
         )
         texts[redaction.explanation_key(finding.pk, welsh=True)] = (
-            f"the explanation for {name} in Welsh",
+            _lazy_reason(reasons.EXPLANATION_TEXT_CY, name=name),
             explanation.text_cy,
         )
         texts[redaction.explanation_key(finding.pk, force=True, welsh=True)] = (
-            f"the force's comment on {name} in Welsh",
+            _lazy_reason(reasons.FORCE_COMMENT_TEXT_CY, name=name),
             explanation.force_comment_cy,
         )
     return {key: value for key, value in texts.items() if value[1].strip()}
@@ -1538,7 +1552,8 @@ def redaction_add(
             other_reason=other_reason,
             created_by=acting_user,
         )
-        history_reason = f"Passage of {label} redacted ({row.reason_label})"
+        with translation.override(settings.LANGUAGE_CODE):
+            history_reason = reasons.PASSAGE_REDACTED(text=label, category=row.reason_label)
         attribute(row, acting_user=acting_user, reason=history_reason)
         row.save()
         _save(response, acting_user=acting_user, reason=history_reason, fields=[])
@@ -1553,7 +1568,8 @@ def redaction_remove(*, redaction_id: int, acting_user) -> None:
         response = _locked(row.response)
         _check_may_redact(response, acting_user)
         label = redactable_texts(response).get(row.field, (row.field, ""))[0]
-        history_reason = f"Redaction of a passage of {label} removed ({row.reason_label})"
+        with translation.override(settings.LANGUAGE_CODE):
+            history_reason = reasons.REDACTION_REMOVED(text=label, category=row.reason_label)
         attribute(row, acting_user=acting_user, reason=history_reason)
         row.delete()
         _save(response, acting_user=acting_user, reason=history_reason, fields=[])
@@ -1758,7 +1774,8 @@ def response_send_copies(
                 )
                 % {"number": version.number}
             )
-        recipients = [a for a in copy_addresses(response.policing_body) if a.address]
+        with translation.override(settings.LANGUAGE_CODE):  # named in English in the history
+            recipients = [a for a in copy_addresses(response.policing_body) if a.address]
         if not recipients:
             raise WorkflowError(
                 gettext(

@@ -71,6 +71,7 @@ from .workflow import (
     REDACTION_STATUSES,
     ConcurrentEditError,
     WorkflowError,
+    action_label,
     actions_allowed,
     may_take,
 )
@@ -104,7 +105,8 @@ def _action_response(request, pk, action: str) -> Response:
     response = _office_response(request, pk)
     if not may_take(request.user, action, policing_body_id=response.policing_body_id):
         raise PermissionDenied(
-            _("Your role in this office cannot %(action)s a response.") % {"action": action}
+            _("Your role in this office cannot %(action)s a response.")
+            % {"action": action_label(action)}
         )
     return response
 

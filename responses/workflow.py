@@ -7,6 +7,7 @@ tables through `check_action` with the acting user. A refused change raises `Wor
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from core import locking
@@ -50,6 +51,31 @@ TRANSITIONS: dict[tuple[Status, Status], str] = {
     (Status.DRAFTING, Status.NOT_REQUIRED): "mark as not required",
     (Status.NOT_REQUIRED, Status.NOT_STARTED): "reinstate",
 }
+
+#: The actions in words, for refusals and pages ("You cannot publish a response ..."), in the
+#: reader's language. The tables key on the English action (a stable code services pass);
+#: a message names it with `action_label`.
+ACTION_LABELS = {
+    "invite the force": gettext_lazy("invite the force"),
+    "start drafting": gettext_lazy("start drafting"),
+    "submit for approval": gettext_lazy("submit for approval"),
+    "approve": gettext_lazy("approve"),
+    "send back": gettext_lazy("send back"),
+    "publish": gettext_lazy("publish"),
+    "amend": gettext_lazy("amend"),
+    "withdraw": gettext_lazy("withdraw"),
+    "mark as not required": gettext_lazy("mark as not required"),
+    "reinstate": gettext_lazy("reinstate"),
+    "record a published response": gettext_lazy("record a published response"),
+    "mark redactions": gettext_lazy("mark redactions"),
+    "send the copies": gettext_lazy("send the copies"),
+}
+
+
+def action_label(action: str) -> str:
+    """An action of the tables in the reader's language."""
+    return str(ACTION_LABELS.get(action, action))
+
 
 Role = Membership.Role
 #: Any member of the office's staff.
@@ -117,7 +143,7 @@ def check_transition(current: str, target: Status, action: str) -> None:
         _(
             "You cannot %(action)s a response that is %(lower)s. This is only possible when it is %(allowed)s."
         )
-        % {"action": action, "lower": current.label.lower(), "allowed": allowed}
+        % {"action": action_label(action), "lower": current.label.lower(), "allowed": allowed}
     )
 
 
@@ -156,19 +182,33 @@ def may_take(user, action: str, *, policing_body_id: int) -> bool:
     return action in actions_allowed(user, policing_body_id=policing_body_id)
 
 
+#: The office's roles that may take an action, in words, in the reader's language.
+ROLES_IN_WORDS = {
+    OFFICE_STAFF: gettext_lazy("a drafter, an approver or an admin"),
+    SIGN_OFF: gettext_lazy("an approver or an admin"),
+}
+
+
 def _roles_in_words(roles: frozenset[str]) -> str:
     """ "an approver or an admin", in the order of `Membership.Role`."""
+    if roles in ROLES_IN_WORDS:
+        return str(ROLES_IN_WORDS[roles])
     labels = [role.label.removeprefix("OPCC ") for role in Role if role in roles]
     named = [f"an {label}" if label[0] in "aeiou" else f"a {label}" for label in labels]
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
 
 
+def _only_roles(roles: frozenset[str], action: str) -> str:
+    return _("Only %(roles)s in this office can %(action)s.") % {
+        "roles": _roles_in_words(roles),
+        "action": action_label(action),
+    }
+
+
 def check_may_record_published(*, user, policing_body_id: int) -> None:
     """Raise unless `user` holds a sign-off role in the office (`RECORD_PUBLISHED_ROLES`)."""
     if not _office_roles(user, policing_body_id) & RECORD_PUBLISHED_ROLES:
-        raise ActionNotAllowed(
-            f"Only {_roles_in_words(RECORD_PUBLISHED_ROLES)} in this office can {RECORD_PUBLISHED}."
-        )
+        raise ActionNotAllowed(_only_roles(RECORD_PUBLISHED_ROLES, RECORD_PUBLISHED))
 
 
 def check_may(*, user, action: str, roles: frozenset[str], policing_body_id: int) -> None:
@@ -176,7 +216,7 @@ def check_may(*, user, action: str, roles: frozenset[str], policing_body_id: int
     may take the steps open to all office staff, as in `actions_allowed`)."""
     superuser = bool(getattr(user, "is_superuser", False)) and roles == OFFICE_STAFF
     if not (_office_roles(user, policing_body_id) & roles or superuser):
-        raise ActionNotAllowed(f"Only {_roles_in_words(roles)} in this office can {action}.")
+        raise ActionNotAllowed(_only_roles(roles, action))
 
 
 def check_may_redact(*, user, policing_body_id: int) -> None:
@@ -189,6 +229,4 @@ def check_action(current: str, target: Status, action: str, *, user, policing_bo
     and `user` holds a role that may take it in the response's office (`ACTION_ROLES`)."""
     check_transition(current, target, action)
     if not may_take(user, action, policing_body_id=policing_body_id):
-        raise ActionNotAllowed(
-            f"Only {_roles_in_words(ACTION_ROLES[action])} in this office can {action}."
-        )
+        raise ActionNotAllowed(_only_roles(ACTION_ROLES[action], action))

@@ -4,6 +4,8 @@ through `tracking.services`. All render through the project's GOV.UK field templ
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +25,15 @@ class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 
+def _evidence_hint_text() -> str:
+    return _(
+        "%(ALLOWED_TEXT)s files, up to %(megabytes)s MB each. You can choose several. Only the office and the force can open them."
+    ) % {"ALLOWED_TEXT": evidence.ALLOWED_TEXT, "megabytes": evidence.max_bytes() // (1024 * 1024)}
+
+
+_evidence_hint = lazy(_evidence_hint_text, str)
+
+
 class EvidenceField(forms.FileField):
     """Any number of evidence files (up to MAX_FILES), each checked by its content."""
 
@@ -32,17 +43,10 @@ class EvidenceField(forms.FileField):
             MultipleFileInput(attrs={"multiple": True, "accept": evidence.ACCEPT_ATTRIBUTE}),
         )
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", "Evidence")
-        kwargs.setdefault(
-            "help_text",
-            _(
-                "%(ALLOWED_TEXT)s files, up to %(evidence_max_bytes_______1024___1024)s MB each. You can choose several. Only the office and the force can open them."
-            )
-            % {
-                "ALLOWED_TEXT": evidence.ALLOWED_TEXT,
-                "evidence_max_bytes_______1024___1024": evidence.max_bytes() // (1024 * 1024),
-            },
-        )
+        kwargs.setdefault("label", gettext_lazy("Evidence"))
+        # Built when the form is shown, in that request's language: the fields of a form class
+        # are made once, at import.
+        kwargs.setdefault("help_text", _evidence_hint())
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -76,8 +80,8 @@ def _text(label: str, *, required=True, rows=6, hint=MARKUP_HINT):
 
 def _update_date(**kwargs):
     return GovukDateField(
-        label=_("Date of the update"),
-        help_text=_(
+        label=gettext_lazy("Date of the update"),
+        help_text=gettext_lazy(
             "The day the progress describes: today, or an earlier day. For example, 27 3 2025."
         ),
         max_value=timezone.localdate,
@@ -136,8 +140,11 @@ class ClosureProposeForm(forms.Form):
     date = _update_date()
     text = _text(
         gettext_lazy("What has been done to complete the work"),
-        hint=gettext_lazy("Say how the recommendation has been met, and attach the evidence. ")
-        + MARKUP_HINT,
+        hint=format_lazy(
+            "{}{}",
+            gettext_lazy("Say how the recommendation has been met, and attach the evidence. "),
+            MARKUP_HINT,
+        ),
     )
     is_public = forms.BooleanField(
         label=gettext_lazy("Show this on the public response page"),
@@ -164,7 +171,7 @@ class ClosureDecisionForm(forms.Form):
         error_messages={"required": gettext_lazy("Choose whether to approve or refuse closure")},
     )
     reason = _text(
-        "Reason",
+        gettext_lazy("Reason"),
         required=False,
         rows=4,
         hint=gettext_lazy(
@@ -221,13 +228,16 @@ class PublicProposalDecisionForm(forms.Form):
     text = _text(
         gettext_lazy("Text to publish"),
         required=False,
-        hint=gettext_lazy(
-            "Only for publishing it in the office's words: this text is published instead of the force's, as the office's update. "
-        )
-        + MARKUP_HINT,
+        hint=format_lazy(
+            "{}{}",
+            gettext_lazy(
+                "Only for publishing it in the office's words: this text is published instead of the force's, as the office's update. "
+            ),
+            MARKUP_HINT,
+        ),
     )
     reason = _text(
-        "Reason",
+        gettext_lazy("Reason"),
         required=False,
         rows=3,
         hint=gettext_lazy(
@@ -276,7 +286,7 @@ class BulkChangeForm(forms.Form):
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     reason = _text(
-        "Reason",
+        gettext_lazy("Reason"),
         required=False,
         rows=3,
         hint=gettext_lazy(

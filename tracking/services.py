@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, PlanPriority, PolicingBody
 from accounts.permissions import force_ids, has_office_role
@@ -233,7 +234,7 @@ def tracker_item_set_tags(
     """Tag an item with themes (the maintained list) and the office's own Police and Crime
     Plan priorities. Only the office's staff; only active themes and the office's own active
     priorities may be added (ones already on the item may stay)."""
-    _require_office(acting_user, item.policing_body_id, "tag its tracker items")
+    _require_office(acting_user, item.policing_body_id, gettext_lazy("tag its tracker items"))
     with transaction.atomic():
         item = _locked(item)
         # As saved now (a priority may have been retired since the page was opened).
@@ -266,7 +267,7 @@ def tracker_item_create(
 ) -> TrackerItem:
     """Start tracking one recommendation or AFI for an office ("Track this"). Its target date
     comes from the recommendation's timescale; the office changes it later if it must."""
-    _require_office(acting_user, policing_body.pk, "start tracking a recommendation")
+    _require_office(acting_user, policing_body.pk, gettext_lazy("start tracking a recommendation"))
     if finding.kind not in TRACKED_KINDS:
         raise TrackingError(_("Only recommendations and areas for improvement can be tracked."))
     if not _concerns(finding.report, policing_body):
@@ -595,7 +596,9 @@ def closure_decide(
                 _("This closure proposal has already been %(lower)s.")
                 % {"lower": proposal.get_decision_display().lower()}
             )
-        _require_office(acting_user, item.policing_body_id, "approve or refuse closure")
+        _require_office(
+            acting_user, item.policing_body_id, gettext_lazy("approve or refuse closure")
+        )
         if proposal.proposed_by_id == acting_user.pk:
             raise TrackingError(
                 _(
@@ -698,7 +701,9 @@ def public_proposal_decide(
     with transaction.atomic():
         item = _locked(proposal.item)
         proposal = PublicProposal.objects.select_for_update().get(pk=proposal.pk)
-        _require_office(acting_user, item.policing_body_id, "decide what the public page shows")
+        _require_office(
+            acting_user, item.policing_body_id, gettext_lazy("decide what the public page shows")
+        )
         if not proposal.is_pending:
             raise TrackingError(
                 _("This proposal has already been decided: %(lower)s.")
@@ -875,7 +880,7 @@ def panel_pack_create(
     status and latest update then, and what changed since the previous pack (the office's
     latest pack as at an earlier date). The JSON it is built from and the PDF are
     stored with their SHA-256 and never recomputed: later updates never change it."""
-    _require_office(acting_user, policing_body.pk, "make a panel pack")
+    _require_office(acting_user, policing_body.pk, gettext_lazy("make a panel pack"))
     today = timezone.localdate()
     if as_at > today:
         raise TrackingError(_("A panel pack cannot be taken at a date in the future."))

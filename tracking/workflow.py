@@ -14,6 +14,7 @@ A refused change raises `TrackingError`, whose message says what to do instead.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 
@@ -33,6 +34,21 @@ APPROVE_CLOSURE = "approve closure"
 REFUSE_CLOSURE = "refuse closure"
 CLOSE = "close without completing"
 REOPEN = "reopen"
+
+#: The actions in words, in the reader's language (the tables key on the English action).
+ACTION_LABELS = {
+    RECORD_PROGRESS: gettext_lazy("record progress"),
+    PROPOSE_CLOSURE: gettext_lazy("propose closure"),
+    APPROVE_CLOSURE: gettext_lazy("approve closure"),
+    REFUSE_CLOSURE: gettext_lazy("refuse closure"),
+    CLOSE: gettext_lazy("close without completing"),
+    REOPEN: gettext_lazy("reopen"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
 
 WHO = {
     RECORD_PROGRESS: "any",
@@ -109,7 +125,7 @@ def check_status_change(current: str, target: str, *, is_office: bool, via_updat
         )
     if not may(action, is_office=is_office):
         raise TrackingError(
-            _("Only the office's staff can %(action)s an item.") % {"action": action}
+            _("Only the office's staff can %(action)s an item.") % {"action": action_label(action)}
         )
     return action
 

@@ -63,9 +63,9 @@ FINDING_KIND_LABELS = {
     parser.PRACTICE: gettext_lazy("Innovative or promising practice"),
 }
 COMMENT_TARGETS = {
-    "force_comments": "The chief officer's comments",
-    "office_comments": "The office's comments",
-    "reply_to_force": "The office's reply to the chief officer's comments",
+    "force_comments": gettext_lazy("The chief officer's comments"),
+    "office_comments": gettext_lazy("The office's comments"),
+    "reply_to_force": gettext_lazy("The office's reply to the chief officer's comments"),
 }
 EXPLANATION_KINDS = ("", "action_taken", "action_proposed", "no_action")
 #: Checklist recipients that are copies recorded on the response (responses.services.COPY_FIELDS).
@@ -75,6 +75,25 @@ _PREFIX = {
     parser.AFI: "AFI ",
     parser.CAUSE_OF_CONCERN: "Cause of concern ",
 }
+
+
+_NOT_PLACED = re.compile(r"(\d+) parts? of the text could not be placed\. ")
+
+
+def message_text(message: str) -> str:
+    """One of the parser's messages (kept in English in the payload) in the reader's language;
+    a message the catalogue does not know is shown as stored."""
+    found = _NOT_PLACED.match(message)
+    if found:
+        count = int(found[1])
+        return ngettext(
+            "%(count)s part of the text could not be placed. Each is listed under "
+            '"Not placed": place it or discard it before you confirm.',
+            "%(count)s parts of the text could not be placed. Each is listed under "
+            '"Not placed": place it or discard it before you confirm.',
+            count,
+        ) % {"count": count}
+    return gettext(message)
 
 
 class DraftError(DomainError):

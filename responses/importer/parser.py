@@ -39,9 +39,29 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from inspections.timescales import parse_timescale
+
+#: The parser's messages about a whole text, in English (the catalogue's msgids): the preview
+#: translates them when it shows them (`responses.importer.draft.message_text`).
+NO_TEXT = gettext_noop("There is no text to import.")
+NOTHING_RECOGNISED = gettext_noop(
+    "Nothing in this text was recognised as part of an HMICFRS report or a published "
+    'response, so all of it is listed under "Not placed". Check it is the right '
+    "document; if it is, place each part yourself or discard it."
+)
+NO_TITLE = gettext_noop("No title was recognised: enter the report's title.")
+NO_PUBLICATION_DATE = gettext_noop(
+    "No publication date was recognised: enter the date HMICFRS published the report."
+)
+#: With the count of parts not placed (singular, plural).
+NOT_PLACED = (
+    "%(count)s part of the text could not be placed. Each is listed under "
+    '"Not placed": place it or discard it before you confirm.',
+    "%(count)s parts of the text could not be placed. Each is listed under "
+    '"Not placed": place it or discard it before you confirm.',
+)
 
 __all__ = [
     "ChecklistEntry",
@@ -1529,32 +1549,19 @@ class _Reader:
             or result.title
             or result.published_on
         )
+        # The messages are kept in English, as the parser's own record; the preview shows each
+        # in its reader's language (`draft.message_text`).
         if not self.source.strip():
-            result.messages.append("There is no text to import.")
+            result.messages.append(NO_TEXT)
         elif not found_anything:
-            result.messages.append(
-                "Nothing in this text was recognised as part of an HMICFRS report or a published "
-                'response, so all of it is listed under "Not placed". Check it is the right '
-                "document; if it is, place each part yourself or discard it."
-            )
+            result.messages.append(NOTHING_RECOGNISED)
         elif result.not_placed:
             count = len(result.not_placed)
-            result.messages.append(
-                ngettext(
-                    "%(count)s part of the text could not be placed. Each is listed under "
-                    '"Not placed": place it or discard it before you confirm.',
-                    "%(count)s parts of the text could not be placed. Each is listed under "
-                    '"Not placed": place it or discard it before you confirm.',
-                    count,
-                )
-                % {"count": count}
-            )
+            result.messages.append(NOT_PLACED[count != 1] % {"count": count})
         if not result.title and self.source.strip():
-            result.messages.append("No title was recognised: enter the report's title.")
+            result.messages.append(NO_TITLE)
         if not result.published_on and self.source.strip():
-            result.messages.append(
-                "No publication date was recognised: enter the date HMICFRS published the report."
-            )
+            result.messages.append(NO_PUBLICATION_DATE)
 
 
 # --- Helpers -------------------------------------------------------------------------------

@@ -199,6 +199,7 @@ def _preview_context(draft: ImportDraft) -> dict:
     return {
         "draft": draft,
         "payload": payload,
+        "parser_messages": [drafts.message_text(m) for m in payload["messages"]],
         "report": report,
         "report_type_label": _REPORT_TYPE_LABELS.get(report["report_type"], report["report_type"]),
         "scope_label": _SCOPE_LABELS.get(report["scope"], report["scope"]),

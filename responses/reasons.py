@@ -1,0 +1,130 @@
+"""The reasons the responses' services record in the history, as the catalogue knows them.
+
+A service stores its reason in English ("Sent back: the explanation for R2 is unclear"); the
+history tab shows it in its reader's language (`core.history.reason_text`): each `Reason`
+below is one sentence a service writes, with its arguments named as in the service, and the
+plain sentences are catalogue messages looked up as they are. Registered when the app is ready
+(responses/apps.py). What people typed (a send-back's reason, an amendment's) stays as typed.
+"""
+
+from django.utils.translation import gettext_noop
+
+from core.history import Reason
+
+#: Reasons with nothing to fill in: the catalogue has them (the history looks them up).
+PLAIN = (
+    gettext_noop("Response opened"),
+    gettext_noop("Response opened in the admin"),
+    gettext_noop("Report recorded"),
+    gettext_noop("Drafting started"),
+    gettext_noop("Force comments recorded"),
+    gettext_noop("Force comments recorded (after the reply-by date)"),
+    gettext_noop("No comments submitted by the force"),
+    gettext_noop("No comments submitted by the force (after the reply-by date)"),
+    gettext_noop("Text edited"),
+    gettext_noop("Explanation saved"),
+    gettext_noop("Force's draft comments saved"),
+    gettext_noop("Submitted for approval"),
+    gettext_noop("Approved"),
+    gettext_noop("Published"),
+    gettext_noop("Imported"),
+    gettext_noop("Published as scheduled"),
+    gettext_noop("Correction proposed"),
+    gettext_noop("Findings correction proposed"),
+    gettext_noop("Correction made"),
+    gettext_noop("Timescale recomputed"),
+    # The words services put in place of a missing reference.
+    gettext_noop("a finding"),
+    gettext_noop("a recommendation"),
+    gettext_noop("A recommendation"),
+)
+
+FORCE_INVITED = Reason(gettext_noop("Force invited to comment by %(date)s"), dates=("date",))
+FORCE_INVITED_TO = Reason(
+    gettext_noop("Force invited to comment by %(date)s, addressed to %(name)s"), dates=("date",)
+)
+EXPLANATION_SAVED = Reason(
+    gettext_noop("Explanation for %(reference)s saved"), terms=("reference",)
+)
+ANSWERED_BY_REFERENCE = Reason(
+    gettext_noop("%(reference)s answered by reference to %(other)s"), terms=("reference",)
+)
+FORCE_COMMENT_SAVED = Reason(
+    gettext_noop("Force's comment on %(reference)s saved"), terms=("reference",)
+)
+SENT_BACK_FINDINGS = Reason(gettext_noop("Sent back: the report's findings changed (%(change)s)"))
+SENT_BACK = Reason(gettext_noop("Sent back: %(reason)s"))
+AMENDED_PUBLISHED = Reason(gettext_noop("Amended version %(number)s published: %(reason)s"))
+AMENDMENT_STARTED = Reason(gettext_noop("Amendment started: %(reason)s"))
+WITHDRAWN = Reason(gettext_noop("Version %(number)s withdrawn: %(reason)s"))
+NOT_REQUIRED = Reason(gettext_noop("Marked not required: %(reason)s"))
+REINSTATED = Reason(gettext_noop("Reinstated: %(reason)s"))
+COPIES_RECORDED = Reason(gettext_noop("Copies of version %(number)s recorded: %(copies)s"))
+COPIES_SENT = Reason(gettext_noop("Copies of version %(number)s sent by email to %(recipients)s"))
+ONE_LANGUAGE = Reason(gettext_noop("Published in one language only (%(key)s): %(reason)s"))
+BOTH_LANGUAGES = Reason(gettext_noop("Both languages needed again (%(key)s)"))
+PASSAGE_REDACTED = Reason(
+    gettext_noop("Passage of %(text)s redacted (%(category)s)"), terms=("text", "category")
+)
+REDACTION_REMOVED = Reason(
+    gettext_noop("Redaction of a passage of %(text)s removed (%(category)s)"),
+    terms=("text", "category"),
+)
+CORRECTION_NOT_MADE = Reason(gettext_noop("Not made: %(note)s"))
+CORRECTED = Reason(gettext_noop("Corrected: %(reason)s"))
+
+# The names of the texts a passage is redacted in (responses.services.redactable_texts).
+EXPLANATION_TEXT = Reason(gettext_noop("the explanation for %(name)s"), terms=("name",))
+FORCE_COMMENT_TEXT = Reason(gettext_noop("the force's comment on %(name)s"), terms=("name",))
+EXPLANATION_TEXT_CY = Reason(gettext_noop("the explanation for %(name)s in Welsh"), terms=("name",))
+FORCE_COMMENT_TEXT_CY = Reason(
+    gettext_noop("the force's comment on %(name)s in Welsh"), terms=("name",)
+)
+
+#: The names of the response's and explanations' fields that Django made from their names, as
+#: the history shows them (`core.history.field_label` looks them up in the catalogue).
+FIELD_LABELS = (
+    gettext_noop("Amendment reason"),
+    gettext_noop("Approved at"),
+    gettext_noop("Approved by"),
+    gettext_noop("Due date"),
+    gettext_noop("Explanation in Welsh"),
+    gettext_noop("Finding"),
+    gettext_noop("Force comment"),
+    gettext_noop("Force comments"),
+    gettext_noop("Force comments author name"),
+    gettext_noop("Force comments author role"),
+    gettext_noop("Force comments none submitted"),
+    gettext_noop("Force comments received on"),
+    gettext_noop("Force comments submitted at"),
+    gettext_noop("Force contact"),
+    gettext_noop("Force invited on"),
+    gettext_noop("Force reply by"),
+    gettext_noop("Imported"),
+    gettext_noop("Internal notes"),
+    gettext_noop("Kind"),
+    gettext_noop("Late reason"),
+    gettext_noop("Not required reason"),
+    gettext_noop("Office comments"),
+    gettext_noop("One language reasons"),
+    gettext_noop("Policing body"),
+    gettext_noop("Publish by"),
+    gettext_noop("Published on"),
+    gettext_noop("Published url"),
+    gettext_noop("Refers to"),
+    gettext_noop("Reply to force"),
+    gettext_noop("Reply to the force in Welsh"),
+    gettext_noop("Report"),
+    gettext_noop("Response"),
+    gettext_noop("Signatory name"),
+    gettext_noop("Signatory title"),
+    gettext_noop("Status"),
+    gettext_noop("Submitted for approval at"),
+    gettext_noop("Submitted for approval by"),
+    gettext_noop("Text"),
+    gettext_noop("The force's comment in Welsh"),
+    gettext_noop("The force's comments in Welsh"),
+    gettext_noop("The office's comments in Welsh"),
+    gettext_noop("Why amended, in Welsh"),
+    gettext_noop("Why not required, in Welsh"),
+)

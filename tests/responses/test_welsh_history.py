@@ -1,0 +1,168 @@
+"""The history and the workflow's refusals in the reader's language.
+
+The services store each history reason in English whoever acts (`core.history.Reason`,
+responses/reasons.py); the history tab shows it, and what each entry changed, in its reader's
+language. A refusal names the workflow's action in the reader's language too, so a Welsh
+refusal has no English action inside it.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.services import user_set_language
+from core.history import Reason, reason_text
+from responses.models import Redaction, Status
+from responses.services import redaction_add, response_send_back
+from responses.workflow import ACTION_LABELS, ACTION_ROLES, TRANSITIONS, WorkflowError
+from tests.public.test_welsh_pages import interface_text
+from tracking import workflow as tracking_workflow
+
+pytestmark = pytest.mark.django_db
+
+
+def _reasons(response) -> list[str]:
+    return list(
+        response.history.order_by("history_date", "history_id").values_list(
+            "history_change_reason", flat=True
+        )
+    )
+
+
+def _history_page(user, response, language: str) -> str:
+    user_set_language(user=user, language=language)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("responses:history", args=[response.pk]))
+    assert page.status_code == 200
+    return interface_text(page.content.decode())
+
+
+def test_the_common_actions_are_stored_in_english_whoever_acts(flow, drafter, approver):
+    with translation.override("cy"):  # a Welsh reader acting
+        flow.do("invite the force")
+        flow.force_replies()
+        flow.write_text()
+        flow.explain_all()
+        flow.do("submit for approval")
+        response_send_back(
+            response=flow.refreshed(), reason="Say more about R1.", acting_user=approver
+        )
+        redaction_add(
+            response=flow.refreshed(),
+            field="office_comments",
+            passage="welcomes",
+            reason=Redaction.Reason.PERSONAL_DATA,
+            acting_user=drafter,
+        )
+
+    reasons = _reasons(flow.refreshed())
+    assert "Force invited to comment by 4 February 2020" in reasons
+    assert "Submitted for approval" in reasons
+    assert "Sent back: Say more about R1." in reasons
+    assert "Passage of the office's comments redacted (personal data)" in reasons
+
+
+def test_a_welsh_reader_sees_the_history_in_welsh_and_an_english_reader_in_english(
+    flow, drafter, approver
+):
+    flow.do("invite the force")
+    flow.force_replies()
+    flow.write_text()
+    flow.explain_all()
+    flow.do("submit for approval")
+    response_send_back(response=flow.refreshed(), reason="Say more about R1.", acting_user=approver)
+    redaction_add(
+        response=flow.refreshed(),
+        field="office_comments",
+        passage="welcomes",
+        reason=Redaction.Reason.PERSONAL_DATA,
+        acting_user=drafter,
+    )
+    response = flow.refreshed()
+
+    welsh = _history_page(drafter, response, "cy")
+    for sentence in (
+        "Gwahoddwyd yr heddlu i roi sylwadau erbyn 4 Chwefror 2020",
+        "Cyflwynwyd i'w gymeradwyo",
+        # What the approver typed stays as typed, inside the Welsh sentence.
+        "Anfonwyd yn ôl: Say more about R1.",
+        "Darn o sylwadau'r swyddfa wedi'i olygu (data personol)",
+        "Esboniad ar gyfer R1 wedi'i gadw",
+        "Newidiwyd gan",
+        "Statws",
+    ):
+        assert sentence in welsh, sentence
+    for english in (
+        "Force invited to comment",
+        "Submitted for approval",
+        "Sent back:",
+        "Passage of",
+        "Explanation for R1 saved",
+        "Changed by",
+        "(blank)",
+    ):
+        assert english not in welsh, english
+
+    english = _history_page(drafter, response, "en-gb")
+    for sentence in (
+        "Force invited to comment by 4 February 2020",
+        "Submitted for approval",
+        "Sent back: Say more about R1.",
+        "Passage of the office's comments redacted (personal data)",
+        "Explanation for R1 saved",
+    ):
+        assert sentence in english, sentence
+    assert "Cyflwynwyd" not in english
+
+
+def test_a_reason_no_template_matches_is_shown_as_stored():
+    with translation.override("cy"):
+        assert reason_text("Fixed a typo the office noticed") == "Fixed a typo the office noticed"
+        assert reason_text("") == ""
+
+
+def test_a_reason_is_matched_whole_and_its_terms_translated():
+    reason = Reason("Checked %(what)s against %(other)s, twice", terms=("what",))
+    stored = reason(what="the office's comments", other="the draft")
+    assert stored == "Checked the office's comments against the draft, twice"
+    with translation.override("cy"):
+        # Not in the catalogue: the template stays English, the term is translated.
+        assert reason_text(stored) == "Checked sylwadau'r swyddfa against the draft, twice"
+        assert reason_text(stored + " more") == stored + " more"
+
+
+def test_every_workflow_action_has_a_welsh_label():
+    actions = set(TRANSITIONS.values()) | set(ACTION_ROLES)
+    assert actions <= set(ACTION_LABELS)
+    assert set(tracking_workflow.TRANSITIONS.values()) <= set(tracking_workflow.ACTION_LABELS)
+    with translation.override("cy"):
+        for labels in (ACTION_LABELS, tracking_workflow.ACTION_LABELS):
+            for action, label in labels.items():
+                assert str(label) != action, f"{action!r} has no Welsh label"
+
+
+def test_a_welsh_refusal_names_the_action_in_welsh(flow):
+    flow.drive(Status.APPROVED)
+    with translation.override("cy"), pytest.raises(WorkflowError) as refused:
+        flow.do("reinstate")
+    message = str(refused.value)
+    assert message.startswith("Ni ellir adfer ymateb sydd wedi'i gymeradwyo"), message
+    assert "reinstate" not in message
+
+    with translation.override("en-gb"), pytest.raises(WorkflowError) as refused:
+        flow.do("reinstate")
+    assert str(refused.value).startswith("You cannot reinstate a response that is approved")
+
+
+def test_a_welsh_role_refusal_names_the_roles_and_the_action_in_welsh(flow, drafter):
+    flow.drive(Status.AWAITING_APPROVAL)
+    with translation.override("cy"), pytest.raises(WorkflowError) as refused:
+        flow.do("approve", as_user=drafter)
+    assert str(refused.value) == (
+        "Dim ond cymeradwywr neu weinyddwr yn y swyddfa hon sy'n cael cymeradwyo."
+    )
+    with translation.override("en-gb"), pytest.raises(WorkflowError) as refused:
+        flow.do("approve", as_user=drafter)
+    assert str(refused.value) == "Only an approver or an admin in this office can approve."
