@@ -122,6 +122,9 @@ class OutgoingEmail(models.Model):
     attachment_name = models.CharField(max_length=200, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment = models.BinaryField(null=True, blank=True, editable=False)
+    # Extra headers it is sent with ({"List-Unsubscribe": "<https://...>"}): the public emails'
+    # one-click unsubscribe (RFC 8058). The outbox adds them to the message as they are.
+    headers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -55,6 +55,8 @@ class Email:
     attachment_name: str = ""
     attachment_type: str = ""
     attachment: bytes | None = None
+    #: Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+    headers: dict[str, str] | None = None
 
 
 #: After an email of one of these kinds is sent, the event "email.sent.<kind>" is emitted with
@@ -88,6 +90,7 @@ def emails_create(*, kind: str, key: str, emails: list[Email], office_id: int | 
                     attachment_name=e.attachment_name,
                     attachment_type=e.attachment_type,
                     attachment=e.attachment,
+                    headers=dict(e.headers or {}),
                 )
                 for e in emails
             ],
@@ -127,12 +130,12 @@ def email_send(*, email_id: int, now=None) -> str:
         return ""
     email = OutgoingEmail.objects.get(pk=email_id)
     message_id = make_msgid(domain=DNS_NAME)
-    text, html = _filled_in(email)
+    text, html, headers = _filled_in(email)
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=text,
         to=[email.to],
-        headers={"Message-ID": message_id},
+        headers={**headers, "Message-ID": message_id},
     )
     if html:
         message.attach_alternative(html, "text/html")
@@ -151,15 +154,19 @@ def email_send(*, email_id: int, now=None) -> str:
     return EmailStatus.SENT
 
 
-def _filled_in(email: OutgoingEmail) -> tuple[str, str]:
-    """The words to send. An email that carries a secret (a link to choose a password) is
-    stored without it, so nobody who reads the stored words can use it: the function the setting
-    `S55_EMAIL_FILL_IN` names for its kind puts it in now, as it is sent, and returns
-    (text, html)."""
+def _filled_in(email: OutgoingEmail) -> tuple[str, str, dict[str, str]]:
+    """The words and extra headers to send. An email that carries a secret (a link to choose a
+    password, to confirm or stop a subscription) is stored without it, so nobody who reads the
+    stored words can use it: the function the setting `S55_EMAIL_FILL_IN` names for its kind puts
+    it in now, as it is sent, and returns (text, html) or (text, html, headers)."""
+    headers = dict(email.headers or {})
     path = getattr(settings, "S55_EMAIL_FILL_IN", {}).get(email.kind)
     if not path:
-        return email.text, email.html
-    return import_string(path)(email)
+        return email.text, email.html, headers
+    filled = import_string(path)(email)
+    if len(filled) == 3:
+        return filled
+    return filled[0], filled[1], headers
 
 
 def _finish(
