@@ -23,6 +23,7 @@ from public.services import (
     refresh_after_publication,
     refresh_after_withdrawal,
 )
+from public.subscriptions import notify_subscribers_after_publication
 from reminders.services import notify_after_correction
 from responses.copies import send_copies
 from responses.corrections import record_findings_correction
@@ -38,7 +39,9 @@ from tracking.services import track_after_publication, track_linked_once
 
 #: The office published a response, or a new version of it after an amendment
 #: (`responses.services.response_publish`), or recorded one it published before it used the
-#: product (`response_import_published`). Arguments: version_id.
+#: product (`response_import_published`). Arguments: version_id (the version's `number` says
+#: which: 1 is the first publication, a later one an amendment's new version; the response's
+#: `imported` says it was recorded from before the product).
 RESPONSE_PUBLISHED = "response.published"
 
 #: The office withdrew the latest published version of a response from the public site
@@ -139,6 +142,11 @@ SUBSCRIBERS = {
         # For an office that sends its s55(6) copies on publication (its admin's choice):
         # ask for them, as its copies page's button does (RESPONSE_COPIES_REQUESTED).
         copies_send_on_publication,
+        # Email each confirmed subscriber to the body's responses (public/subscriptions.py):
+        # one email per subscriber and version, in their language, with the link to the public
+        # page; waits (retried) until the public copy above is made. Not for the first
+        # version of an imported response, nor for a version already withdrawn.
+        notify_subscribers_after_publication,
     ),
     RESPONSE_WITHDRAWN: (
         # Drop the withdrawn text from the public site's tables and take in the public note

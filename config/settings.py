@@ -358,6 +358,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.sweep_invitation_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # Email sign-ups not confirmed in time, and old emails to subscribers: deleted
+    # (public.subscriptions.subscriptions_expire; docs/operations.md "Email subscriptions").
+    "public-subscriptions-expire": {
+        "task": "public.tasks.expire_subscriptions",
+        "schedule": crontab(minute=15),
+    },
     # Subscribers and emails whose task was lost (broker down, worker killed): enqueue again.
     "events-sweep": {
         "task": "core.tasks.sweep",
@@ -384,7 +390,19 @@ CELERY_TASK_ROUTES = {"reminders.tasks.*": {"queue": "reminders"}}
 S55_EVENTS = "config.events"
 # Emails stored without the secret they carry, which is put in as each is sent (core/outbox.py):
 # kind -> the function that fills it in.
-S55_EMAIL_FILL_IN = {"password_reset": "accounts.services.password_reset_fill_in"}
+S55_EMAIL_FILL_IN = {
+    "password_reset": "accounts.services.password_reset_fill_in",
+    "subscription_confirm": "public.subscriptions.subscription_email_fill_in",
+    "subscription_already": "public.subscriptions.subscription_email_fill_in",
+    "subscription_notice": "public.subscriptions.subscription_email_fill_in",
+}
+# Email subscriptions to a policing body's responses (public/subscriptions.py): sign-ups per
+# client address and per email address (public/throttle.py; "N/second|minute|hour|day"), the
+# days a sign-up waits for its confirmation, the days a sent email to a subscriber is kept.
+S55_SUBSCRIBE_RATE_PER_CLIENT = os.environ.get("S55_SUBSCRIBE_RATE_PER_CLIENT", "10/hour")
+S55_SUBSCRIBE_RATE_PER_ADDRESS = os.environ.get("S55_SUBSCRIBE_RATE_PER_ADDRESS", "5/day")
+S55_SUBSCRIPTION_CONFIRM_DAYS = int(os.environ.get("S55_SUBSCRIPTION_CONFIRM_DAYS", "7"))
+S55_SUBSCRIPTION_EMAILS_KEPT_DAYS = int(os.environ.get("S55_SUBSCRIPTION_EMAILS_KEPT_DAYS", "30"))
 S55_TRACKER_STALE_DAYS = int(os.environ.get("S55_TRACKER_STALE_DAYS", "30"))
 S55_TRACKER_REMINDER_REPEAT_DAYS = int(os.environ.get("S55_TRACKER_REMINDER_REPEAT_DAYS", "7"))
 S55_EVIDENCE_MAX_BYTES = int(os.environ.get("S55_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))

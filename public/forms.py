@@ -182,3 +182,19 @@ class RegisterFilterForm(forms.Form):
             theme=data.get("theme") or "",
             sort=data.get("sort") or "",
         )
+
+
+class SubscribeForm(forms.Form):
+    """The email sign-up form on a policing body's page (public/subscription_views.py)."""
+
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        help_text=_("We will send you an email with a link to confirm."),
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+            "max_length": _("Email address must be 254 characters or fewer"),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )

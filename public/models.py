@@ -9,10 +9,13 @@ copies that version's content, as it stood when it was published (`responses.pdf
 statistics read these tables only, so an amendment in progress can never leak.
 """
 
+import uuid
 from datetime import date
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import PolicingBody
@@ -258,3 +261,93 @@ class PublishedItem(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number} of {self.record}"
+
+
+# --- Email subscriptions ---------------------------------------------------------------------
+
+
+class SubscriptionLanguage(models.TextChoices):
+    """The language of a subscriber's emails: the language of the page they signed up on."""
+
+    ENGLISH = "en-gb", "English"
+    WELSH = "cy", "Cymraeg"
+
+
+class EmailSubscription(models.Model):
+    """One email address's subscription to one policing body's new and amended responses
+    (public/subscriptions.py).
+
+    The address is held for this purpose only: it is never shown on any page, kept in no history
+    table (this model has none on purpose), and deleted, not flagged, when its owner unsubscribes
+    or when a sign-up is not confirmed within `subscriptions.CONFIRM_DAYS` days. The links in
+    the emails are made from `reference` with the site's secret key (`subscriptions.token_for`),
+    so the table holds nothing that works as a link by itself.
+    """
+
+    policing_body = models.ForeignKey(
+        PolicingBody, on_delete=models.CASCADE, related_name="email_subscriptions"
+    )
+    # Stored as `subscriptions.normalise_address` writes it (trimmed, lower case), so the same
+    # address is one subscription per body whatever way it was typed.
+    email = models.EmailField(max_length=254)
+    language = models.CharField(
+        max_length=5, choices=SubscriptionLanguage.choices, default=SubscriptionLanguage.ENGLISH
+    )
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The latest sign-up while unconfirmed: the confirmation link works for CONFIRM_DAYS from it.
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["policing_body", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policing_body", "email"], name="one_subscription_per_address_and_body"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")) & models.Q(email__contains="@"),
+                name="subscription_email_normalised",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language__in=SubscriptionLanguage.values),
+                name="subscription_language_known",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["requested_at"],
+                name="subscription_unconfirmed",
+                condition=models.Q(confirmed_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        # Never the address: this may be printed in a log or an error.
+        return f"Subscription {self.reference} to {self.policing_body_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class SubscriptionNotice(models.Model):
+    """The email telling one subscriber about one published version: at most one each (the
+    constraint), so running the subscriber again after a failure sends nobody a second email.
+    Goes with its subscription."""
+
+    subscription = models.ForeignKey(
+        EmailSubscription, on_delete=models.CASCADE, related_name="notices"
+    )
+    version = models.ForeignKey(ResponseVersion, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "version"], name="one_notice_per_subscriber_and_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"Notice of version {self.version_id} for {self.subscription_id}"

@@ -17,6 +17,7 @@ from .services import (
     proxy_pages_refresh,
     stale_at_proxy_response_ids,
 )
+from .subscriptions import subscriptions_expire
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +53,10 @@ def _catch_up(sender=None, **kwargs):
         proxy_refresh_owed.delay()
     except Exception:
         logger.exception("Could not queue the refresh of the proxy's copies still owed")
+
+
+@shared_task(acks_late=True)
+def expire_subscriptions() -> dict[str, int]:
+    """Delete the email sign-ups not confirmed in time and the old emails to subscribers
+    (`public.subscriptions.subscriptions_expire`; the beat runs it hourly)."""
+    return subscriptions_expire()

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import api, api_docs, feeds, views
+from . import api, api_docs, feeds, subscription_views, views
 from .sitemaps import SITEMAPS
 
 app_name = "public"
@@ -31,6 +31,24 @@ urlpatterns = [
     path("open-data/reports.csv", views.reports_csv, name="reports-csv"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("accessibility/staff/", views.accessibility_staff, name="accessibility-staff"),
+    # Email subscriptions to a body's responses (public/subscriptions.py): sign up, confirm and
+    # unsubscribe; the links' pages change nothing on GET.
+    path("email-updates/<slug:slug>/", subscription_views.subscribe, name="subscribe"),
+    path(
+        "email-updates/<slug:slug>/check-your-email/",
+        subscription_views.subscribe_sent,
+        name="subscribe-sent",
+    ),
+    path(
+        "email-updates/confirm/<uuid:reference>/<str:token>/",
+        subscription_views.confirm,
+        name="subscription-confirm",
+    ),
+    path(
+        "email-updates/unsubscribe/<uuid:reference>/<str:token>/",
+        subscription_views.unsubscribe,
+        name="unsubscribe",
+    ),
     path("feeds/responses.atom", feeds.site_feed, name="feed"),
     path("feeds/<slug:slug>.atom", feeds.office_feed, name="office-feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
