@@ -12,7 +12,11 @@ withdraw approved text), and every text field of a published response whose pass
 marked as redacted (the office's comments, its reply, the force's comments, an explanation and
 the force's comment beside it), and for a body that publishes in Welsh and English the Welsh
 versions of all of these (an amendment in progress of a response published in both languages,
-and a response never published, written in both). Then every public URL is fetched, found from the URL resolver (with
+and a response never published, written in both), and the email addresses of subscribers to a
+body's responses (confirmed, with the notice of a publication sent, and waiting for
+confirmation; addresses are stored in lower case, so these are looked for in any case). Then
+every public URL is fetched, including the subscriptions' confirm and unsubscribe pages with
+their real links, found from the URL resolver (with
 every id and slug in the database, published or not), the sitemap, and the links on each page,
 and the marker must appear nowhere: pages, feeds, API, CSV, sitemap, PDF files (their text read
 with both pypdf and pdftotext), nor in the search index.
@@ -32,9 +36,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse, translat
 from django.utils import translation
 
 from accounts.models import Membership, PolicingBody
+from core.models import OutgoingEmail
 from inspections.models import Finding, Report
-from public.models import PublishedItem, PublishedResponse
+from public.models import EmailSubscription, PublishedItem, PublishedResponse
 from public.services import published_responses_refresh
+from public.subscriptions import (
+    CONFIRM,
+    UNSUBSCRIBE,
+    subscription_confirm,
+    subscription_request,
+    token_for,
+)
 from responses.models import Response, ResponseVersion
 from responses.services import (
     explanation_save,
@@ -74,6 +86,8 @@ from .conftest import publish, run_on_commit
 pytestmark = pytest.mark.django_db
 
 MARKER = "QZXV7731"
+#: In the subscribers' email addresses: never on any public page.
+SUBSCRIBER = "qzxvsubscriber7731"
 #: What a redacted passage is published as (responses/redaction.py).
 REDACTED = "[redacted: personal data]"
 #: The text of a public progress update: it must appear (the progress section is live).
@@ -259,6 +273,18 @@ def _welsh_draft(body):
 def planted():
     norfolk = PolicingBody.objects.select_related("force").get(slug="norfolk-pcc")
     suffolk = PolicingBody.objects.select_related("force").get(slug="suffolk-pcc")
+
+    # Subscribers to Norfolk's responses: one confirmed before its publications (so it is sent
+    # their notices), one still waiting for confirmation.
+    for state in ("confirmed", "waiting"):
+        run_on_commit(
+            subscription_request,
+            policing_body=norfolk,
+            email=f"{SUBSCRIBER}.{state}@example.org",
+            language="en-gb",
+        )
+    confirmed = EmailSubscription.objects.get(email=f"{SUBSCRIBER}.confirmed@example.org")
+    subscription_confirm(reference=confirmed.reference, token=token_for(confirmed, CONFIRM))
 
     # A: published, then an amendment in progress with new text everywhere.
     amending = publish(
@@ -566,6 +592,18 @@ def _seed_urls() -> list[str]:
             )
             if not converters:
                 urls.append(reverse(name))
+            elif converters == {"reference", "token"}:
+                purpose = CONFIRM if pattern.name == "subscription-confirm" else UNSUBSCRIBE
+                urls.extend(
+                    reverse(
+                        name,
+                        kwargs={
+                            "reference": subscription.reference,
+                            "token": token_for(subscription, purpose),
+                        },
+                    )
+                    for subscription in EmailSubscription.objects.all()
+                )
             elif converters == {"slug"}:
                 urls.extend(reverse(name, kwargs={"slug": slug}) for slug in slugs)
             elif converters == {"format"}:
@@ -673,7 +711,7 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
             queue.append(response["Location"])
             continue
         text = _body_text(response)
-        if MARKER in text:
+        if MARKER in text or SUBSCRIBER in text.lower():
             leaks.append(url)
         if response.status_code == 200:
             queue.extend(link for link in _links(text) if link not in seen)
@@ -734,6 +772,18 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
         if not PublishedResponse.objects.filter(report_id=response.report_id).exists():
             assert statuses[reverse("public:report", args=[response.report_id])] == 404
         assert statuses[reverse("public:api-response-detail", args=[response.pk])] == 404
+    # The subscriptions' pages were reached with their real links (and showed no address).
+    assert OutgoingEmail.objects.filter(
+        kind="subscription_notice", to__contains=SUBSCRIBER
+    ).exists()
+    for subscription in EmailSubscription.objects.all():
+        for name, purpose in (("subscription-confirm", CONFIRM), ("unsubscribe", UNSUBSCRIBE)):
+            kwargs = {
+                "reference": subscription.reference,
+                "token": token_for(subscription, purpose),
+            }
+            assert statuses[reverse(f"public:{name}", kwargs=kwargs)] == 200
+    assert statuses[reverse("public:subscribe", args=["norfolk-pcc"])] == 200
     assert len(seen) > 100
 
 
