@@ -392,10 +392,11 @@ class ResponseVersion(models.Model):
         return bool(self.copy_hmicfrs_on and self.copy_home_secretary_on)
 
 
-class Redaction(models.Model):
-    """A passage of a text the office will publish, shown to the public as "[redacted: reason]"
-    (responses/redaction.py; docs/decisions/0011-redaction-storage.md). The staff pages and the
-    history keep the text whole."""
+class RedactedPassage(models.Model):
+    """A passage of a text to be published, shown to the public as "[redacted: reason]"
+    (responses/redaction.py; docs/decisions/0011-redaction-storage.md): the passage as it is
+    written, and the reason category. The one storage of a redaction, for the response's texts
+    (`Redaction`) and the tracker's public progress updates (`tracking.models.ProgressRedaction`)."""
 
     class Reason(models.TextChoices):
         PERSONAL_DATA = "personal_data", gettext_lazy("personal data")
@@ -403,10 +404,6 @@ class Redaction(models.Model):
         LEGAL_ADVICE = "legal_advice", gettext_lazy("legal advice")
         OTHER = "other", "other"
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="redactions")
-    #: Which text: a key of `redaction.RESPONSE_FIELDS`, or "explanation:<finding id>",
-    #: "force_comment:<finding id>".
-    field = models.CharField(max_length=40)
     passage = models.TextField()
     reason = models.CharField(max_length=30, choices=Reason.choices)
     other_reason = models.CharField(max_length=100, blank=True)
@@ -414,6 +411,27 @@ class Redaction(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def reason_label(self) -> str:
+        return self.other_reason if self.reason == self.Reason.OTHER else self.get_reason_display()
+
+    @property
+    def marker(self) -> str:
+        return redaction.marker(self.reason_label)
+
+
+class Redaction(RedactedPassage):
+    """A passage of one of the response's texts (`field`) redacted in what the public sees. The
+    staff pages and the history keep the text whole."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="redactions")
+    #: Which text: a key of `redaction.RESPONSE_FIELDS`, or "explanation:<finding id>",
+    #: "force_comment:<finding id>".
+    field = models.CharField(max_length=40)
 
     history = HistoricalRecords()
 
@@ -429,14 +447,6 @@ class Redaction(models.Model):
 
     def __str__(self):
         return f"Redaction ({self.reason_label}) in {self.field} of {self.response}"
-
-    @property
-    def reason_label(self) -> str:
-        return self.other_reason if self.reason == self.Reason.OTHER else self.get_reason_display()
-
-    @property
-    def marker(self) -> str:
-        return redaction.marker(self.reason_label)
 
     def marked(self) -> redaction.Marked:
         return redaction.Marked(self.field, self.passage, self.marker)

@@ -35,6 +35,7 @@ from . import bilingual, deadlines, reasons, redaction
 from .copies import copy_addresses, parse_email_key
 from .models import (
     Explanation,
+    RedactedPassage,
     Redaction,
     Response,
     ResponseVersion,
@@ -1499,6 +1500,23 @@ def _check_may_redact(response: Response, acting_user) -> None:
         )
 
 
+def redaction_clean(*, passage: str, reason: str, other_reason: str) -> tuple[str, str]:
+    """The passage and the words of an "other" reason as a redaction stores them, or
+    WorkflowError: the one check of what a person marks, for the response's texts and the
+    tracker's progress updates (`tracking.services.progress_redaction_add`)."""
+    passage = (passage or "").strip()
+    other_reason = (other_reason or "").strip()
+    if reason not in RedactedPassage.Reason.values:
+        raise WorkflowError(_("Choose why the passage is redacted."))
+    if reason == RedactedPassage.Reason.OTHER and not other_reason:
+        raise WorkflowError(_("Say why the passage is redacted: it is shown in the marker."))
+    if reason != RedactedPassage.Reason.OTHER:
+        other_reason = ""
+    if not passage:
+        raise WorkflowError(_("Enter the passage to redact, exactly as it is in the text."))
+    return passage, other_reason
+
+
 def redaction_add(
     *,
     response: Response,
@@ -1512,16 +1530,9 @@ def redaction_add(
     needs `other_reason`, which is published in the marker). The passage must be in the text as
     it is now; every occurrence of it is covered. Office staff, while the response is written
     or read for approval; in the history of the response and of the redaction."""
-    passage = (passage or "").strip()
-    other_reason = (other_reason or "").strip()
-    if reason not in Redaction.Reason.values:
-        raise WorkflowError(_("Choose why the passage is redacted."))
-    if reason == Redaction.Reason.OTHER and not other_reason:
-        raise WorkflowError(_("Say why the passage is redacted: it is shown in the marker."))
-    if reason != Redaction.Reason.OTHER:
-        other_reason = ""
-    if not passage:
-        raise WorkflowError(_("Enter the passage to redact, exactly as it is in the text."))
+    passage, other_reason = redaction_clean(
+        passage=passage, reason=reason, other_reason=other_reason
+    )
     with transaction.atomic():
         response = _locked(response)
         _check_may_redact(response, acting_user)

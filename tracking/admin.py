@@ -1,7 +1,8 @@
 """Back-office admin for the tracker: read-only.
 
-Progress updates, evidence files, closure proposals, the force's proposals for the public page
-and panel packs are records: the admin can
+Progress updates, evidence files, closure proposals, the force's proposals for the public page,
+the redactions of public updates (marked on the tracker's pages, `progress_redaction_add`) and
+panel packs are records: the admin can
 list and read them but has no add, change or delete permission for any of them (append-only at
 every layer; see tracking/models.py). Tracker items are read-only here too: their status changes
 only through progress updates, and leads and dates change on the tracker's own pages, through
@@ -19,6 +20,7 @@ from .models import (
     ClosureProposal,
     EvidenceFile,
     PanelPack,
+    ProgressRedaction,
     ProgressUpdate,
     PublicProposal,
     TrackerItem,
@@ -97,6 +99,13 @@ class PublicProposalAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["item", "update", "created_at", "decision", "decided_by", "decided_at"]
     list_filter = ["decision", "item__policing_body"]
     list_select_related = ["item__finding__report", "update", "decided_by"]
+
+
+@admin.register(ProgressRedaction)
+class ProgressRedactionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["update", "reason", "created_by", "created_at"]
+    list_filter = ["reason", "update__item__policing_body"]
+    list_select_related = ["update", "created_by"]
 
 
 @admin.register(PanelPack)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import GovukDateField
+from responses.forms import RedactionForm
 
 from . import evidence
 from .publicity import Decision
@@ -419,3 +420,15 @@ class PanelPackForm(forms.Form):
         max_length=200,
         help_text=gettext_lazy('Leave blank for "Progress on HMICFRS recommendations: <date>".'),
     )
+
+
+class ProgressRedactionForm(RedactionForm):
+    """Mark a passage of a public update as redacted (`services.progress_redaction_add`): the
+    response's redaction form, for the one text an update has."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, texts={}, **kwargs)
+        del self.fields["field"]
+        self.fields["passage"].help_text = gettext_lazy(
+            "Copy it exactly from the update: every place it appears is redacted."
+        )

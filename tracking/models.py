@@ -8,6 +8,9 @@
   correction is a new update that names the update it corrects.
 - `EvidenceFile`: a file attached to an update, checked by its content (tracking/evidence.py),
   stored with its SHA-256 and served only through a permission-checked view. Append-only.
+- `ProgressRedaction`: a passage of a public update's text that the public sees as
+  "[redacted: reason]", stored as the response's redactions are (`responses.models.
+  RedactedPassage`). The update itself is never changed; the staff read it whole.
 - `ClosureProposal`: someone says the work is complete; someone else in the office approves
   or refuses it, with a reason. The database itself refuses a decision by the proposer.
 - `PublicProposal`: a force contributor's update that would change what the public sees waits
@@ -35,6 +38,8 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PolicingBody
 from core.dates import long_date
 from inspections.models import Finding
+from responses import redaction
+from responses.models import RedactedPassage
 
 from .publicity import Decision
 from .rag import ACTIVE_STATUSES, Status
@@ -252,6 +257,38 @@ class ProgressUpdate(AppendOnlyModel):
     @property
     def changes_status(self) -> bool:
         return bool(self.status_to)
+
+
+class ProgressRedaction(RedactedPassage):
+    """A passage of a progress update's text that every public output shows as "[redacted:
+    reason]" (`tracking.selectors.public_progress_for_response` applies it, with the rule of
+    responses/redaction.py; docs/decisions/0011-redaction-storage.md). Marked and removed by
+    the office's staff (`tracking.services.progress_redaction_add`/`_remove`), in its history;
+    the update stays as it was written, and the staff pages show it whole with its marks."""
+
+    #: `redaction.Marked.field` of an update's text (an update has one text).
+    FIELD = "text"
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="redactions")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["update", "id"]
+        verbose_name = gettext_lazy("redaction of a progress update")
+        constraints = [
+            models.CheckConstraint(
+                name="other_progress_redaction_reason_has_text",
+                condition=~Q(reason="other") | ~Q(other_reason=""),
+            ),
+            models.CheckConstraint(name="progress_redaction_has_passage", condition=~Q(passage="")),
+        ]
+
+    def __str__(self):
+        return f"Redaction ({self.reason_label}) of update {self.update_id}"
+
+    def marked(self) -> redaction.Marked:
+        return redaction.Marked(self.FIELD, self.passage, self.marker)
 
 
 def evidence_upload_to(instance, filename: str) -> str:

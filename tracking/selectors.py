@@ -32,6 +32,7 @@ from accounts.models import Membership, PolicingBody
 from accounts.permissions import force_ids, office_roles
 from core.history import timeline
 from inspections.models import Finding
+from responses import redaction
 from responses.models import Response
 
 from . import publicity
@@ -39,6 +40,7 @@ from .models import (
     ClosureProposal,
     EvidenceFile,
     PanelPack,
+    ProgressRedaction,
     ProgressUpdate,
     PublicProposal,
     TrackerItem,
@@ -206,8 +208,8 @@ class TimelineEntry:
 
 class ItemPage:
     """Everything the item page shows, in a fixed number of queries: the item (with its
-    finding, report, body, leads), its updates with authors, evidence and corrections, its
-    closure proposals, and the history of its details."""
+    finding, report, body, leads), its updates with authors, evidence, corrections and
+    redactions, its closure proposals, and the history of its details."""
 
     def __init__(self, item: TrackerItem, *, user, today: date):
         self.item = item
@@ -232,6 +234,16 @@ class ItemPage:
         self.pending_public = [
             p for u in self.updates if (p := _proposal(u)) is not None and p.is_pending
         ]
+        # The passages redacted in what the public reads, and each redacted text as the
+        # public reads it (`ProgressRedaction`): the staff read the text whole beside them.
+        redacted: dict[int, list[ProgressRedaction]] = {}
+        for row in ProgressRedaction.objects.filter(update__item=item).order_by("pk"):
+            redacted.setdefault(row.update_id, []).append(row)
+        for update in self.updates:
+            update.redaction_rows = redacted.get(update.pk, [])
+            update.public_text = redaction.apply(
+                update.text, [row.marked() for row in update.redaction_rows]
+            )
         files: dict[int, list[EvidenceFile]] = {}
         for evidence in EvidenceFile.objects.filter(update__item=item).order_by("id"):
             files.setdefault(evidence.update_id, []).append(evidence)
@@ -341,6 +353,16 @@ def _decisions(updates) -> dict[int, str]:
     return {u.pk: p.decision for u in updates if (p := _proposal(u)) is not None}
 
 
+def with_redactions(update: ProgressUpdate) -> ProgressUpdate:
+    """The update with its redactions and its text as the public reads it, as `ItemPage` gives
+    each update (for a page about one update: the office deciding on the force's proposal)."""
+    update.redaction_rows = list(update.redactions.order_by("pk"))
+    update.public_text = redaction.apply(
+        update.text, [row.marked() for row in update.redaction_rows]
+    )
+    return update
+
+
 def update_for_item(item: TrackerItem, pk) -> ProgressUpdate:
     """One of the item's updates (404 for anything else, including a malformed id)."""
     if not str(pk).isdigit():
@@ -438,8 +460,11 @@ def public_progress_for_response(response) -> dict[int, dict]:
     has them: what the office wrote or approved, never the force's proposals waiting for it
     (for an item tracked with a linked one, that one's: the work is tracked once);
     updates marked public, oldest first, never one that a correction withdrew (the correction is
-    the record; it is shown if it is public itself). No names of staff. Findings the office
-    does not track are absent. Two queries. Call it only for a published response.
+    the record; it is shown if it is public itself). Each text as the public reads it: with
+    "[redacted: reason]" in place of each passage the office redacted (`ProgressRedaction`,
+    the rule of responses/redaction.py); this is the only way an update's text reaches a public
+    output. No names of staff. Findings the office does not track are absent. Three queries
+    (two with no public update). Call it only for a published response.
     """
     items = list(
         TrackerItem.objects.filter(
@@ -459,6 +484,14 @@ def public_progress_for_response(response) -> dict[int, dict]:
     by_item: dict[int, list[ProgressUpdate]] = {}
     for update in updates:
         by_item.setdefault(update.item_id, []).append(update)
+    shown = {
+        root: publicity.public_updates(by_item.get(root, []), decisions)
+        for root in set(source.values())
+    }
+    marks: dict[int, list] = {}
+    if public_ids := [u.pk for updates in shown.values() for u in updates]:
+        for row in ProgressRedaction.objects.filter(update_id__in=public_ids).order_by("pk"):
+            marks.setdefault(row.update_id, []).append(row.marked())
     progress = {}
     for item in items:
         mine = by_item.get(source[item.pk], [])
@@ -469,11 +502,11 @@ def public_progress_for_response(response) -> dict[int, dict]:
             "public_updates": [
                 {
                     "date": update.date,
-                    "text": update.text,
+                    "text": redaction.apply(update.text, marks.get(update.pk, [])),
                     "status_label": Status(update.status_to).label if update.status_to else "",
                     "is_correction": bool(update.corrects_id),
                 }
-                for update in publicity.public_updates(mine, decisions)
+                for update in shown[source[item.pk]]
             ],
         }
     return progress

@@ -16,6 +16,8 @@ update that names the one it corrects (`progress_update_add(corrects=...)`).
 - `public_proposal_decide`: the office approves a force update that would change the public
   page, publishes it in its own words, or declines it. Until then the force's update has no
   public effect (`tracking.publicity`): the office publishes, the force proposes.
+- `progress_redaction_add` / `progress_redaction_remove`: the office marks a passage of a public
+  update as redacted (the public reads "[redacted: reason]" in its place), or removes the mark.
 - `tracker_items_bulk_update`: office lead, force lead, target date, area or status of many
   items at once (all or nothing).
 - `panel_pack_create`: a Police and Crime Panel pack frozen at a chosen date.
@@ -38,13 +40,17 @@ from core.events import emit
 from core.history import attribute
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, FindingLink, Theme
+from responses import redaction
 from responses.models import ResponseVersion
+from responses.services import redaction_clean
+from responses.workflow import WorkflowError
 
 from . import evidence, packs
 from .models import (
     ClosureProposal,
     EvidenceFile,
     PanelPack,
+    ProgressRedaction,
     ProgressUpdate,
     PublicProposal,
     TrackerItem,
@@ -471,6 +477,7 @@ def progress_update_add(
     is_public: bool = False,
     corrects: ProgressUpdate | None = None,
     files=(),
+    redactions=(),
 ) -> ProgressUpdate:
     """Record a dated progress update on an item, by the office or the item's force.
 
@@ -483,8 +490,16 @@ def progress_update_add(
     A force contributor's update that is marked public, changes the status or corrects a public
     update is a proposal: the public sees none of it until the office approves it
     (`public_proposal_decide`).
+
+    `redactions` (the office's staff, on an update marked public): passages redacted as the
+    update is written, each `{"passage", "reason", "other_reason"}` as `progress_redaction_add`
+    takes them, so the public never reads them.
     """
     text = _require_text(text, "Enter what has been done.")
+    marks = [
+        (*_redaction_clean(r["passage"], r["reason"], r.get("other_reason", "")), r["reason"])
+        for r in redactions
+    ]
     checked = _check_files(files)
     day = date or timezone.localdate()
     with transaction.atomic():
@@ -501,7 +516,12 @@ def progress_update_add(
                     "The force can correct only the force's own updates: this one is the office's, so ask the office to correct it."
                 )
             )
-        return _add_update(
+        if marks and not is_office:
+            raise TrackingError(
+                _("Only the office's staff can %(what)s.")
+                % {"what": "redact a passage of an update"}
+            )
+        update = _add_update(
             item,
             acting_user=acting_user,
             by_force=not is_office,
@@ -513,6 +533,9 @@ def progress_update_add(
             uploads=list(files),
             checked=checked,
         )
+        for passage, other_reason, reason in marks:
+            _redact(item, update, passage, reason, other_reason, acting_user=acting_user)
+        return update
 
 
 # --- Closure -----------------------------------------------------------------------------------
@@ -731,6 +754,93 @@ def public_proposal_decide(
         if decision == Decision.APPROVED:  # an edit's own update has already said so
             _public_progress_changed(item)
         return proposal
+
+
+# --- Redaction of public updates (responses/redaction.py) -------------------------------------
+
+
+def _redaction_history(item: TrackerItem, reason: str, acting_user) -> None:
+    """Record a change of redactions in the item's history (the caller holds the item's lock),
+    and move the public page on: the update's text may be public now."""
+    attribute(item, acting_user=acting_user, reason=reason)
+    item.save(update_fields=["updated_at"])
+    _public_progress_changed(item)
+
+
+def _redaction_clean(passage: str, reason: str, other_reason: str) -> tuple[str, str]:
+    try:
+        return redaction_clean(passage=passage, reason=reason, other_reason=other_reason)
+    except WorkflowError as error:
+        raise TrackingError(str(error), problems=error.problems) from None
+
+
+def progress_redaction_add(
+    *,
+    update: ProgressUpdate,
+    passage: str,
+    reason: str,
+    other_reason: str = "",
+    acting_user,
+) -> ProgressRedaction:
+    """Mark `passage` of an update's text as redacted for `reason` (`RedactedPassage.Reason`;
+    "other" needs `other_reason`, which is shown in the marker): every public output shows
+    "[redacted: reason]" in place of every occurrence of it (`selectors.
+    public_progress_for_response`, with the rule of responses/redaction.py). The office's
+    staff, on an update marked public: the office's own (at once, or as it writes it:
+    `progress_update_add(redactions=...)`), or the force's, before approving it for the public
+    page or after. The update stays as it was written; in the history of the redaction and of
+    the item."""
+    passage, other_reason = _redaction_clean(passage, reason, other_reason)
+    with transaction.atomic():
+        item = _locked(update.item)
+        update = ProgressUpdate.objects.get(pk=update.pk)
+        _require_office(acting_user, item.policing_body_id, "redact a passage of an update")
+        return _redact(item, update, passage, reason, other_reason, acting_user=acting_user)
+
+
+def _redact(item, update, passage, reason, other_reason, *, acting_user) -> ProgressRedaction:
+    if not update.is_public:
+        raise TrackingError(
+            _(
+                "This update is not for the public page: its text is never published, so there is nothing to redact."
+            )
+        )
+    if redaction.is_stale(update.text, passage):
+        raise TrackingError(
+            _(
+                "That passage is not in the update: copy it exactly from the text (the same words, spaces and punctuation)."
+            )
+        )
+    if ProgressRedaction.objects.filter(update=update, passage=passage).exists():
+        raise TrackingError(_("That passage of the update is already redacted."))
+    row = ProgressRedaction(
+        update=update,
+        passage=passage,
+        reason=reason,
+        other_reason=other_reason,
+        created_by=acting_user,
+    )
+    why = f"Passage of the update of {long_date(update.date)} redacted ({row.reason_label})"
+    attribute(row, acting_user=acting_user, reason=why)
+    row.save()
+    _redaction_history(item, why, acting_user)
+    return row
+
+
+def progress_redaction_remove(*, redaction_id: int, acting_user) -> None:
+    """Remove a redaction: the passage is public as written, if the update is. The office's
+    staff; in the history."""
+    with transaction.atomic():
+        row = ProgressRedaction.objects.select_related("update").get(pk=redaction_id)
+        item = _locked(row.update.item)
+        _require_office(acting_user, item.policing_body_id, "remove a redaction")
+        why = (
+            f"Redaction of a passage of the update of {long_date(row.update.date)} removed "
+            f"({row.reason_label})"
+        )
+        attribute(row, acting_user=acting_user, reason=why)
+        row.delete()
+        _redaction_history(item, why, acting_user)
 
 
 # --- Bulk change -------------------------------------------------------------------------------

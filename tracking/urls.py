@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import redaction_views, views
 
 app_name = "tracking"
 
@@ -13,6 +13,17 @@ urlpatterns = [
     path("<int:pk>/details/", views.item_edit, name="item-edit"),
     path("<int:pk>/tags/", views.item_tags, name="item-tags"),
     path("<int:pk>/updates/new/", views.update_add, name="update-add"),
+    # Passages of a public update redacted in what the public reads.
+    path(
+        "<int:pk>/updates/<int:update_pk>/redactions/",
+        redaction_views.update_redactions,
+        name="progress-redactions",
+    ),
+    path(
+        "<int:pk>/updates/<int:update_pk>/redactions/<int:redaction_pk>/remove/",
+        redaction_views.update_redaction_remove,
+        name="progress-redaction-remove",
+    ),
     path("<int:pk>/closure/", views.closure_propose, name="closure-propose"),
     path("<int:pk>/closure/<int:proposal_pk>/", views.closure_decide, name="closure-decide"),
     # The force's proposals for the public page, and the office's decision on each.

@@ -62,6 +62,7 @@ from .selectors import (
     public_proposal_for,
     response_findings_tracking,
     update_for_item,
+    with_redactions,
 )
 from .workflow import TrackingError
 
@@ -549,8 +550,10 @@ def proposal_decide(request, pk, proposal_pk):
     item = get_item_for(request.user, pk)
     _require_office_for(request, item)
     proposal = public_proposal_for(request.user, item, proposal_pk)
-    update = proposal.update
-    form = PublicProposalDecisionForm(request.POST or None, initial={"text": update.text})
+    # The office reads the passages redacted before it decides; its own words start from the
+    # text as the public would read it.
+    update = with_redactions(proposal.update)
+    form = PublicProposalDecisionForm(request.POST or None, initial={"text": update.public_text})
     problems = []
     if not proposal.is_pending:
         problems = [

@@ -10,7 +10,8 @@ text that the office has not approved (public updates and a closure proposal wai
 office, one the office declined, one it published in its own words, and a correction that would
 withdraw approved text), and every text field of a published response whose passages the office
 marked as redacted (the office's comments, its reply, the force's comments, an explanation and
-the force's comment beside it), and for a body that publishes in Welsh and English the Welsh
+the force's comment beside it), public progress updates whose passages the office marked as
+redacted (its own, as written and after, and the force's before approving it), and for a body that publishes in Welsh and English the Welsh
 versions of all of these (an amendment in progress of a response published in both languages,
 and a response never published, written in both), and the email addresses of subscribers to a
 body's responses (confirmed, with the notice of a publication sent, and waiting for
@@ -69,12 +70,13 @@ from tests.factories import (
     make_response,
     office_user,
 )
-from tracking.models import ProgressUpdate, TrackerItem
+from tracking.models import ProgressRedaction, ProgressUpdate, TrackerItem
 from tracking.publicity import Decision
 from tracking.rag import Status
 from tracking.selectors import public_progress_for_response
 from tracking.services import (
     closure_propose,
+    progress_redaction_add,
     progress_update_add,
     public_proposal_decide,
     tracker_item_create,
@@ -92,6 +94,8 @@ SUBSCRIBER = "qzxvsubscriber7731"
 REDACTED = "[redacted: personal data]"
 #: The text of a public progress update: it must appear (the progress section is live).
 PUBLIC_PROGRESS = "The crime recording audit is half done."
+#: A public progress update with a passage the office redacted: it must appear, redacted.
+REDACTED_PROGRESS = "The custody audit was led by %s."
 #: The office's words, published in place of the force's: they must appear.
 OFFICE_WORDS = "The force has audited the custody records."
 STAFF_PREFIXES = (
@@ -535,6 +539,45 @@ def _track_with_everything(response) -> None:
         date=date(2020, 3, 2),
         is_public=True,
     )
+    # Public updates with a redacted passage: the office's own, redacted as it was written and
+    # after; and the force's, redacted by the office before approving it.
+    progress_update_add(
+        item=item,
+        acting_user=office_lead,
+        text=REDACTED_PROGRESS % marked("redacted as the office wrote it"),
+        date=date(2020, 3, 2),
+        is_public=True,
+        redactions=[
+            {"passage": marked("redacted as the office wrote it"), "reason": "personal_data"}
+        ],
+    )
+    redacted_later = progress_update_add(
+        item=item,
+        acting_user=office_lead,
+        text=REDACTED_PROGRESS % marked("redacted after it was public"),
+        date=date(2020, 3, 2),
+        is_public=True,
+    )
+    progress_redaction_add(
+        update=redacted_later,
+        passage=marked("redacted after it was public"),
+        reason="personal_data",
+        acting_user=office_lead,
+    )
+    forces = progress_update_add(
+        item=item,
+        acting_user=force_lead,
+        text=REDACTED_PROGRESS % marked("the force's, redacted before approval"),
+        date=date(2020, 3, 2),
+        is_public=True,
+    )
+    progress_redaction_add(
+        update=forces,
+        passage=marked("the force's, redacted before approval"),
+        reason="personal_data",
+        acting_user=office_lead,
+    )
+    approve(forces)
     withdrawn = progress_update_add(
         item=item,
         acting_user=office_lead,
@@ -688,13 +731,20 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     assert ProgressUpdate.objects.filter(text__contains=MARKER, is_public=True).exists()
     assert TrackerItem.objects.filter(office_lead__full_name__contains=MARKER).exists()
     # The force's unapproved text is there, marked public: waiting, declined or reworded.
-    unapproved = ProgressUpdate.objects.filter(text__contains=MARKER, is_public=True, by_force=True)
+    unapproved = ProgressUpdate.objects.filter(
+        text__contains=MARKER, is_public=True, by_force=True, redactions=None
+    )
     assert set(unapproved.values_list("public_proposal__decision", flat=True)) == {
         Decision.PENDING,
         Decision.DECLINED,
         Decision.EDITED,
     }
     assert unapproved.filter(kind=ProgressUpdate.Kind.CLOSURE_PROPOSED).exists()
+    # Public updates, the office's and an approved one of the force's, with a redacted passage.
+    redacted_updates = ProgressRedaction.objects.filter(passage__contains=MARKER)
+    assert redacted_updates.count() == 3
+    assert all(r.update.is_public and MARKER in r.update.text for r in redacted_updates)
+    assert redacted_updates.filter(update__public_proposal__decision=Decision.APPROVED).exists()
 
     queue = deque(_seed_urls())
     seen: set[str] = set()
@@ -728,6 +778,8 @@ def test_no_unpublished_text_appears_on_any_public_url(client, planted):
     # The tracker's public progress is on the page: what is private is absent, not switched off.
     assert PUBLIC_PROGRESS in amending_html
     assert OFFICE_WORDS in amending_html
+    # The public updates with a redacted passage are there, with the marker in its place.
+    assert amending_html.count(REDACTED_PROGRESS % REDACTED) == 3
     assert "In progress</strong>" in amending_html
     assert statuses[reverse("public:api-response-detail", args=[amending.pk])] == 200
     assert statuses[reverse("public:response", args=[planted["late"].pk])] == 200

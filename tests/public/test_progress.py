@@ -6,7 +6,7 @@ import contextlib
 from datetime import date
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, translate_url
 
 from config.events import SUBSCRIBERS, TRACKER_PUBLIC_PROGRESS_CHANGED
 from public.services import public_progress_changed
@@ -254,3 +254,91 @@ def test_the_force_cannot_replace_or_withdraw_the_offices_public_update(client, 
     html = page(client, response)
     assert "The office's own account." in html
     assert "The force's version." not in html
+
+
+# --- Passages the office redacted ----------------------------------------------------------------
+
+NAME = "Mrs Jane Example"
+
+
+def test_a_redacted_passage_of_a_public_update_is_replaced_by_its_marker(client, response):
+    from tracking.services import progress_redaction_add, progress_redaction_remove
+
+    item = items_of(response)[0]
+    update = add(
+        response,
+        item,
+        f"{NAME} audited the custody records; {NAME} reported in March.",
+        day=date(2020, 3, 1),
+        is_public=True,
+    )
+    url = reverse("public:response", args=[response.pk])
+    assert NAME in page(client, response)  # now in the page cache, with the name
+
+    redacted = run_on_commit(
+        progress_redaction_add,
+        update=update,
+        passage=NAME,
+        reason="personal_data",
+        acting_user=response.drafter,
+    )
+
+    # The page moved on at once (its cache key and ETag), with the marker everywhere the
+    # passage was.
+    html = page(client, response)
+    assert NAME not in html
+    assert html.count("[redacted: personal data]") == 2
+    assert "audited the custody records" in html
+    # The Welsh page too.
+    welsh = client.get(translate_url(url, "cy"))
+    assert welsh.status_code == 200 and NAME not in welsh.content.decode()
+
+    run_on_commit(progress_redaction_remove, redaction_id=redacted.pk, acting_user=response.drafter)
+    assert NAME in page(client, response)
+
+
+def test_an_update_written_with_a_redaction_never_shows_the_passage(client, response):
+    item = items_of(response)[0]
+    update = add(
+        response,
+        item,
+        f"Met {NAME} about the audit.",
+        day=date(2020, 3, 1),
+        is_public=True,
+        redactions=[{"passage": NAME, "reason": "other", "other_reason": "a witness"}],
+    )
+
+    html = page(client, response)
+    assert "Met [redacted: a witness] about the audit." in html
+    assert NAME not in html
+    assert update.text == f"Met {NAME} about the audit."  # the update is kept as written
+
+
+def test_the_office_redacts_the_forces_proposal_before_approving_it(client, response):
+    from tracking.services import progress_redaction_add, public_proposal_decide
+
+    item = items_of(response)[0]
+    contributor = force_user(response.policing_body.force)
+    update = add(
+        response,
+        item,
+        f"The force met {NAME}.",
+        day=date(2020, 3, 1),
+        acting_user=contributor,
+        is_public=True,
+    )
+    progress_redaction_add(
+        update=update, passage=NAME, reason="personal_data", acting_user=response.drafter
+    )
+    assert "The force met" not in page(client, response)  # still waiting for the office
+
+    run_on_commit(
+        public_proposal_decide,
+        proposal=update.public_proposal,
+        acting_user=response.drafter,
+        decision="approved",
+    )
+
+    html = page(client, response)
+    assert "The force met [redacted: personal data]." in html
+    assert NAME not in html
