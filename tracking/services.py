@@ -26,10 +26,11 @@ update that names the one it corrects (`progress_update_add(corrects=...)`).
 import logging
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,10 +43,11 @@ from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, FindingLink, Theme
 from responses import redaction
 from responses.models import ResponseVersion
+from responses.reasons import PASSAGE_REDACTED, REDACTION_REMOVED
 from responses.services import redaction_clean
 from responses.workflow import WorkflowError
 
-from . import evidence, packs
+from . import evidence, packs, reasons
 from .models import (
     ClosureProposal,
     EvidenceFile,
@@ -516,10 +518,9 @@ def progress_update_add(
                     "The force can correct only the force's own updates: this one is the office's, so ask the office to correct it."
                 )
             )
-        if marks and not is_office:
-            raise TrackingError(
-                _("Only the office's staff can %(what)s.")
-                % {"what": "redact a passage of an update"}
+        if marks:
+            _require_office(
+                acting_user, item.policing_body_id, gettext_lazy("redact a passage of an update")
             )
         update = _add_update(
             item,
@@ -794,7 +795,9 @@ def progress_redaction_add(
     with transaction.atomic():
         item = _locked(update.item)
         update = ProgressUpdate.objects.get(pk=update.pk)
-        _require_office(acting_user, item.policing_body_id, "redact a passage of an update")
+        _require_office(
+            acting_user, item.policing_body_id, gettext_lazy("redact a passage of an update")
+        )
         return _redact(item, update, passage, reason, other_reason, acting_user=acting_user)
 
 
@@ -820,7 +823,10 @@ def _redact(item, update, passage, reason, other_reason, *, acting_user) -> Prog
         other_reason=other_reason,
         created_by=acting_user,
     )
-    why = f"Passage of the update of {long_date(update.date)} redacted ({row.reason_label})"
+    with translation.override(settings.LANGUAGE_CODE):  # stored in English
+        why = PASSAGE_REDACTED(
+            text=reasons.UPDATE_TEXT(date=long_date(update.date)), category=row.reason_label
+        )
     attribute(row, acting_user=acting_user, reason=why)
     row.save()
     _redaction_history(item, why, acting_user)
@@ -833,11 +839,12 @@ def progress_redaction_remove(*, redaction_id: int, acting_user) -> None:
     with transaction.atomic():
         row = ProgressRedaction.objects.select_related("update").get(pk=redaction_id)
         item = _locked(row.update.item)
-        _require_office(acting_user, item.policing_body_id, "remove a redaction")
-        why = (
-            f"Redaction of a passage of the update of {long_date(row.update.date)} removed "
-            f"({row.reason_label})"
-        )
+        _require_office(acting_user, item.policing_body_id, gettext_lazy("remove a redaction"))
+        with translation.override(settings.LANGUAGE_CODE):  # stored in English
+            why = REDACTION_REMOVED(
+                text=reasons.UPDATE_TEXT(date=long_date(row.update.date)),
+                category=row.reason_label,
+            )
         attribute(row, acting_user=acting_user, reason=why)
         row.delete()
         _redaction_history(item, why, acting_user)

@@ -3,12 +3,15 @@ reason category; the public reads "[redacted: reason]" in its place (the rule an
 the response's redactions, responses/redaction.py); the staff read the update whole, with the
 marks beside it, and the history records who redacted what."""
 
+import re
 from datetime import date
 from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from core.history import reason_text
 from tests.factories import make_response
 from tracking.models import ProgressRedaction, ProgressUpdate
 from tracking.selectors import public_progress_for_response
@@ -38,6 +41,11 @@ def published(report, norfolk, drafter):
     """Norfolk's response to the report, marked published (the public progress selector reads
     only the body and the report)."""
     return make_response(report=report, body=norfolk, acting_user=drafter)
+
+
+def _text(page) -> str:
+    """A page's words, without its tags."""
+    return unescape(re.sub(r"<[^>]+>", "", page.content.decode()))
 
 
 def _public_texts(response, item) -> list[str]:
@@ -80,6 +88,10 @@ def test_redaction_and_its_removal_are_in_the_history(item, public_update, draft
         "Passage of the update of 2 March 2020 redacted (legal advice)"
     )
     assert item.history.first().history_change_reason == added.history_change_reason
+    # Stored in English, shown in the reader's language.
+    with translation.override("cy"):
+        welsh = reason_text(added.history_change_reason)
+    assert "2 Mawrth 2020" in welsh and "legal advice" not in welsh
 
     progress_redaction_remove(redaction_id=row.pk, acting_user=drafter)
 
@@ -205,9 +217,7 @@ def test_the_office_redacts_a_passage_on_the_updates_page(client, item, public_u
     assert (row.update, row.passage, row.created_by) == (public_update, NAME, drafter)
 
     # The item's timeline shows the whole text, the marks and the link to change them.
-    timeline = unescape(
-        client.get(reverse("tracking:item-detail", args=[item.pk])).content.decode()
-    )
+    timeline = _text(client.get(reverse("tracking:item-detail", args=[item.pk])))
     assert "1 passage is redacted in what the public reads" in timeline
     assert f"“{NAME}”, shown as {MARKER}" in timeline
     assert "Change the redactions" in timeline
@@ -256,12 +266,11 @@ def test_the_office_sees_the_redactions_before_deciding_on_the_forces_proposal(
     progress_redaction_add(update=update, passage=NAME, reason="personal_data", acting_user=drafter)
     client.force_login(drafter)
 
-    html = unescape(
-        client.get(
-            reverse("tracking:proposal-decide", args=[item.pk, update.public_proposal.pk])
-        ).content.decode()
+    page = client.get(
+        reverse("tracking:proposal-decide", args=[item.pk, update.public_proposal.pk])
     )
+    html = unescape(page.content.decode())
 
-    assert f"“{NAME}”, shown as {MARKER}" in html
+    assert f"“{NAME}”, shown as {MARKER}" in _text(page)
     # The office's own words, if it edits, start from the text as the public would read it.
     assert f"\n{MARKER} led the audit of custody records with {MARKER}'s team.</textarea>" in html
