@@ -1,7 +1,8 @@
 """Benchmark: the staff pages at national scale, on PostgreSQL, through gunicorn.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/section55 \\
-        .venv/bin/python -m bench.staff_load [--scale 1.0] [--generate] [--duration 20]
+        .venv/bin/python -m bench.staff_load [--scale 1.0] [--generate] [--duration 20] \\
+        [--pages tracker CSV] [--runs 5] [--no-load]
 
 1. `--generate` (re)creates the database `<name>_staff_bench` next to the one in DATABASE_URL
    (never the development database), migrates it and fills it, with COPY, with ten years of
@@ -14,7 +15,9 @@
    list (/responses/ as a force contributor, and a later page of it), the report list, a
    response's history tab, the tracker list unfiltered, with filters and for one report, and
    the tracker exports (CSV, Excel) with filters.
-   Run at two scales: the query counts must not grow with the data.
+   Run at two scales: the query counts must not grow with the data. `--pages` measures only
+   the pages whose names contain one of the words given; `--no-load` stops after this step
+   (on a busy machine the load run says nothing, and these figures still compare).
 3. Starts gunicorn (`--workers`) and `--concurrency` threads, each signed in as a different
    office's drafter (a real session cookie) on a keep-alive connection, requesting each page
    for `--duration` seconds; prints p50, p95 and p99 and the load average. Target: p95 under
@@ -306,17 +309,29 @@ def pages() -> dict[str, tuple[str, str]]:
     }
 
 
-def queries_and_cpu(runs: int = 5) -> None:
-    """Query count and CPU ms per page in this process (Django's test client)."""
+def chosen(names: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """`pages()`, or only those whose names contain one of `names` (`--pages`)."""
+    every = pages()
+    if not names:
+        return every
+    picked = {k: v for k, v in every.items() if any(n.lower() in k.lower() for n in names)}
+    if not picked:
+        sys.exit(f"No page matches {names}: choose from {list(every)}")
+    return picked
+
+
+def queries_and_cpu(runs: int = 5, names: list[str] | None = None) -> None:
+    """Query count, CPU ms in this process and elapsed ms (CPU plus waiting for the database)
+    per page, through Django's test client."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     setup_test_environment()
-    print("| page | status | queries | CPU ms (median) | bytes |")
-    print("| --- | --- | --- | --- | --- |")
-    for name, (username, path) in pages().items():
+    print("| page | status | queries | CPU ms (median) | elapsed ms (median) | bytes |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, (username, path) in chosen(names).items():
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         client.get(path)
@@ -324,27 +339,28 @@ def queries_and_cpu(runs: int = 5) -> None:
             page = client.get(path)
             body = b"".join(page.streaming_content) if page.streaming else page.content
         queries = len(captured)  # now: each request starts by emptying the query log
-        times = []
+        times, elapsed = [], []
         for _ in range(runs):
-            started = time.process_time()
+            started, clock = time.process_time(), time.perf_counter()
             response = client.get(path)
             if response.streaming:
                 b"".join(response.streaming_content)
             times.append(1000 * (time.process_time() - started))
+            elapsed.append(1000 * (time.perf_counter() - clock))
         print(
             f"| {name} | {page.status_code} | {queries} | {statistics.median(times):.0f} | "
-            f"{len(body)} |",
+            f"{statistics.median(elapsed):.0f} | {len(body)} |",
             flush=True,
         )
 
 
-def session_cookies() -> dict[str, str]:
+def session_cookies(names: list[str] | None = None) -> dict[str, str]:
     """{page: "sessionid=..."}: one signed-in session per page's user, for the load run."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     cookies = {}
-    for name, (username, _path) in pages().items():
+    for name, (username, _path) in chosen(names).items():
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         cookies[name] = f"sessionid={client.cookies['sessionid'].value}"
@@ -375,6 +391,18 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="WORD",
+        help='only the pages whose names contain one of these words (e.g. "tracker" "CSV")',
+    )
+    parser.add_argument("--runs", type=int, default=5, help="step 2: requests a page (median)")
+    parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="stop after step 2 (query counts and CPU): no gunicorn, no load run",
+    )
     args = parser.parse_args()
 
     url = bench_database_url(os.environ.get("DATABASE_URL", ""))
@@ -391,14 +419,27 @@ def main() -> None:
         vacuum(url)
 
     print(f"\nQueries and CPU per page in the web process (load average {os.getloadavg()[0]:.2f}):")
-    print(_django("from bench.staff_load import queries_and_cpu; queries_and_cpu()", env))
+    names = args.pages
+    print(
+        _django(
+            "from bench.staff_load import queries_and_cpu; "
+            f"queries_and_cpu(runs={args.runs}, names={names!r})",
+            env,
+        )
+    )
+    if args.no_load:
+        return
 
     cookies = eval(  # noqa: S307 - our own repr of a dict of str
-        _django("from bench.staff_load import session_cookies; print(session_cookies())", env)
+        _django(
+            f"from bench.staff_load import session_cookies; print(session_cookies({names!r}))", env
+        )
     )
     paths = eval(  # noqa: S307
         _django(
-            "from bench.staff_load import pages; print({k: v[1] for k, v in pages().items()})", env
+            "from bench.staff_load import chosen; "
+            f"print({{k: v[1] for k, v in chosen({names!r}).items()}})",
+            env,
         )
     )
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn

@@ -145,11 +145,11 @@ def export(request, fmt: str):
         )
     rows = exports.rows_for(tracker.qs, today=today, lead_names=tracker.lead_names)
     if fmt == "csv":
-        # Streamed: the first rows leave while the rest are read (with a byte order mark
-        # first, so that Excel reads the file as UTF-8).
-        lines = exports.csv_lines(rows)
+        # Streamed: the first rows leave while the rest are read, a few dozen kilobytes at a
+        # time (with a byte order mark first, so that Excel reads the file as UTF-8).
+        chunks = exports.csv_chunks(rows)
         response = StreamingHttpResponse(
-            (("\ufeff" + line if n == 0 else line).encode() for n, line in enumerate(lines)),
+            (("\ufeff" + chunk if n == 0 else chunk).encode() for n, chunk in enumerate(chunks)),
             content_type="text/csv; charset=utf-8",
         )
     else:

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tracking import views
+from tracking import exports, views
 from tracking.exports import HEADINGS
 from tracking.rag import Status
 from tracking.services import progress_update_add, tracker_items_bulk_update
@@ -81,6 +81,32 @@ def test_exports_hold_the_same_rows_in_the_same_order_as_the_page(client, varied
 
     assert in_csv == shown
     assert in_xlsx == shown
+
+
+def test_the_csv_leaves_in_pieces_of_many_rows_not_a_row_at_a_time(
+    client, varied, drafter, monkeypatch
+):
+    # Through gunicorn each piece of a streamed response is a chunk and a write of its own.
+    monkeypatch.setattr(exports, "CSV_ROWS_PER_CHUNK", 2)
+    client.force_login(drafter)
+
+    response = client.get(reverse("tracking:export-csv"))
+    pieces = list(response.streaming_content)
+
+    assert len(pieces) == 2  # the headings and two rows, then the third row
+    text = b"".join(pieces).decode("utf-8-sig")
+    assert [r["Reference"] for r in csv.DictReader(io.StringIO(text))] == ["R1", "R2", "AFI1"]
+    assert text.count("\r\n") == 4
+
+
+def test_a_csv_of_no_rows_has_its_headings(client, varied, suffolk_drafter):
+    client.force_login(suffolk_drafter)
+
+    response = client.get(reverse("tracking:export-csv"))
+    pieces = list(response.streaming_content)
+
+    assert len(pieces) == 1
+    assert pieces[0].decode("utf-8-sig") == ",".join(HEADINGS) + "\r\n"
 
 
 def test_a_filter_changes_what_is_exported(client, varied, drafter, approver):
