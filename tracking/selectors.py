@@ -160,32 +160,6 @@ def with_list_columns(qs, *, today: date):
     )
 
 
-@dataclass
-class Row:
-    """One row of the tracker list or an export."""
-
-    item: TrackerItem
-    today: date
-
-    @property
-    def rag(self) -> Rag:
-        return Rag(self.item.rag)
-
-    @property
-    def status(self) -> Status:
-        return Status(self.item.status)
-
-    @property
-    def overdue(self) -> bool:
-        return is_overdue(
-            status=self.item.status, target_date=self.item.target_date, today=self.today
-        )
-
-    @property
-    def days_since_update(self) -> int:
-        return (self.today - self.item.last_activity).days
-
-
 def is_overdue(*, status: str, target_date: date | None, today: date) -> bool:
     """Past its target date and still being worked on: the rule of `overdue_q`."""
     return bool(status in ACTIVE_STATUSES and target_date and target_date < today)
