@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import PlanPriority
+from core.forms import QuickSelect
 from inspections.models import Finding, Report, ReportType, Theme
 
 from .models import TrackerItem
@@ -60,6 +61,7 @@ class TrackerFilter(django_filters.FilterSet):
         field_name="finding__report__report_type",
         choices=ReportType.choices,
         empty_label=gettext_lazy("All types"),
+        widget=QuickSelect,
     )
     kind = django_filters.ChoiceFilter(
         label=gettext_lazy("Recommendation or AFI"),
@@ -69,9 +71,13 @@ class TrackerFilter(django_filters.FilterSet):
             (Finding.Kind.AREA_FOR_IMPROVEMENT.value, gettext_lazy("Areas for improvement")),
         ],
         empty_label=gettext_lazy("Both"),
+        widget=QuickSelect,
     )
     area = django_filters.ChoiceFilter(
-        label=gettext_lazy("Area"), field_name="area", empty_label=gettext_lazy("All areas")
+        label=gettext_lazy("Area"),
+        field_name="area",
+        empty_label=gettext_lazy("All areas"),
+        widget=QuickSelect,
     )
     theme = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Theme"),
@@ -79,18 +85,21 @@ class TrackerFilter(django_filters.FilterSet):
         queryset=Theme.objects.all(),
         to_field_name="slug",
         empty_label=gettext_lazy("All themes"),
+        widget=QuickSelect,
     )
     priority = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Police and Crime Plan priority"),
         method="filter_priority",
         queryset=PlanPriority.objects.none(),
         empty_label=gettext_lazy("All priorities"),
+        widget=QuickSelect,
     )
     owner = django_filters.ChoiceFilter(
         label=gettext_lazy("Owner"),
         method="filter_owner",
         empty_label=gettext_lazy("Anyone"),
         help_text=gettext_lazy("Office or force lead."),
+        widget=QuickSelect,
     )
     status = django_filters.MultipleChoiceFilter(
         label=gettext_lazy("Status"),
@@ -123,6 +132,7 @@ class TrackerFilter(django_filters.FilterSet):
         method="filter_sort",
         choices=[(key, label) for key, (label, _) in SORTS.items()],
         empty_label=None,
+        widget=QuickSelect,
     )
 
     def __init__(self, data=None, queryset=None, *, user, today: date, **kwargs):
@@ -166,6 +176,18 @@ class TrackerFilter(django_filters.FilterSet):
             (NOBODY, gettext("No office lead")),
             *[(str(pk), name) for pk, name in self.lead_names.items()],
         ]
+        # The themes and priorities offered, read once with an ordinary query: a model
+        # choice list is otherwise read through a server-side cursor (three round trips)
+        # each time it is drawn. The fields' querysets still check what is chosen.
+        for name in ("theme", "priority"):
+            field = self.form.fields[name]
+            field.widget.choices = [
+                ("", field.empty_label),
+                *(
+                    (field.prepare_value(obj), field.label_from_instance(obj))
+                    for obj in field.queryset
+                ),
+            ]
 
     @property
     def qs(self):
