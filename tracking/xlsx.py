@@ -77,7 +77,13 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: What `_text` changes: characters to escape or to remove. Most text has none of them.
+_TO_CLEAN = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _text(value: str) -> str:
+    if _TO_CLEAN.search(value) is None:
+        return value
     return escape(_ILLEGAL.sub("", value))
 
 
@@ -85,6 +91,13 @@ def _cell(ref: str, value) -> str:
     """One cell's XML, or "" for an empty one."""
     if value is None or value == "":
         return ""
+    kind = type(value)
+    if kind is str:  # the most common: checked first, by exact type
+        return f'<c r="{ref}" s="{_TEXT}" t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    if kind is int:
+        return f'<c r="{ref}" s="{_NUMBER}"><v>{value}</v></c>'
+    if kind is date:
+        return f'<c r="{ref}" s="{_DATE}"><v>{(value - _EPOCH).days}</v></c>'
     if isinstance(value, Promise):
         value = str(value)  # a translated label, in the language of the request
     if isinstance(value, str):

@@ -6,6 +6,7 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from tracking import xlsx
@@ -45,6 +46,23 @@ def test_cells_read_back_as_written():
     assert rows[2] == (None, None, None)
     assert rows[3][:2] == ("Line one\nline two", 0)
     assert rows[3][2].date() == date(1999, 12, 31)
+
+
+def test_translated_labels_yes_no_and_moments_read_back():
+    _, sheet = _read(
+        _write(
+            [
+                [gettext_lazy("Open"), True, datetime(2020, 7, 7, 15, 30, tzinfo=UTC)],
+                ["plain > text", False, date(2020, 7, 8)],
+            ]
+        )
+    )
+
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows[0][:2] == ("Open", True)
+    assert rows[0][2].date() == date(2020, 7, 7)
+    assert rows[1][:2] == ("plain > text", False)
+    assert rows[1][2].date() == date(2020, 7, 8)
 
 
 def test_text_that_looks_like_a_formula_stays_text():
