@@ -2,6 +2,7 @@
 XLSX exports so that an export holds exactly the rows the page lists."""
 
 from datetime import date, timedelta
+from functools import partial
 
 import django_filters
 from django import forms
@@ -176,18 +177,12 @@ class TrackerFilter(django_filters.FilterSet):
             (NOBODY, gettext("No office lead")),
             *[(str(pk), name) for pk, name in self.lead_names.items()],
         ]
-        # The themes and priorities offered, read once with an ordinary query: a model
-        # choice list is otherwise read through a server-side cursor (three round trips)
-        # each time it is drawn. The fields' querysets still check what is chosen.
+        # The themes and priorities offered, read when the form is drawn (never for an
+        # export) with one ordinary query: a model choice list is otherwise read through a
+        # server-side cursor, three round trips. The fields' querysets check what is chosen.
         for name in ("theme", "priority"):
             field = self.form.fields[name]
-            field.widget.choices = [
-                ("", field.empty_label),
-                *(
-                    (field.prepare_value(obj), field.label_from_instance(obj))
-                    for obj in field.queryset
-                ),
-            ]
+            field.widget.choices = partial(_model_choices, field)
 
     @property
     def qs(self):
@@ -268,6 +263,13 @@ class TrackerFilter(django_filters.FilterSet):
         elif key == "status":
             queryset = queryset.alias(status_rank=_status_rank())
         return queryset.order_by(*SORTS[key][1])
+
+
+def _model_choices(field) -> list[tuple]:
+    return [
+        ("", field.empty_label),
+        *((field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset),
+    ]
 
 
 def _status_rank():
