@@ -44,8 +44,9 @@ from tracking.services import track_after_publication, track_linked_once
 #: `imported` says it was recorded from before the product).
 RESPONSE_PUBLISHED = "response.published"
 
-#: The office withdrew the latest published version of a response from the public site
-#: (`responses.services.response_withdraw`). Arguments: version_id.
+#: The office withdrew a published version of a response from the public site: the latest, or
+#: an earlier one an amendment replaced (`responses.services.response_withdraw`). Arguments:
+#: version_id.
 RESPONSE_WITHDRAWN = "response.withdrawn"
 
 #: The s55(6) copies of a published version are to be sent by email: the office asked from

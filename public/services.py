@@ -495,17 +495,27 @@ def proxy_paths(record: PublishedResponse) -> list[str]:
         paths.insert(1, reverse("pdf:version-cy", kwargs=pdf_kwargs))
     if record.version.pdf_sha256:
         paths.insert(1, reverse("pdf:version", kwargs=pdf_kwargs))
+    # Every withdrawn version's PDFs (an earlier one too), which now answer 410 with the note:
+    # the proxy must not go on serving the bytes it kept.
+    paths += [path for path in _withdrawn_pdf_paths(record) if path not in paths]
     return paths
 
 
+def _withdrawn_pdf_paths(record: PublishedResponse) -> list[str]:
+    return [
+        reverse(name, kwargs={"pk": record.response_id, "number": note["version"]})
+        for note in record.withdrawals
+        for name in ("pdf:version", "pdf:version-cy")
+    ]
+
+
 def proxy_gone_paths(record: PublishedResponse) -> set[str]:
-    """Of `proxy_paths`, those that answer "410 Gone" because the latest version is withdrawn:
-    the response's page, its PDF and the API's copy of it."""
+    """The public addresses that answer "410 Gone" because a version was withdrawn: the PDF of
+    each withdrawn version (an earlier one too), and, while the latest version is withdrawn,
+    the response's page and the API's copy of it."""
+    gone = set(_withdrawn_pdf_paths(record))
     if not record.is_withdrawn:
-        return set()
-    gone = {
-        reverse("pdf:version", kwargs={"pk": record.response_id, "number": record.version_number})
-    }
+        return gone
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             gone.add(reverse("public:response", kwargs={"pk": record.response_id}))

@@ -372,9 +372,21 @@ def response_detail(request, pk: int):
 
 
 def withdrawn_page(request, record: PublishedResponse):
-    """410 Gone, with the public note: which version was withdrawn, why and when, and the
-    statutory record that stays (the response was published on its date)."""
+    """410 Gone, with the public note of each withdrawn version (which, why and when), the
+    statutory record that stays (the response was published on its date), and any earlier
+    version that was not withdrawn: superseded by the withdrawn one, it is not shown as the
+    response, but its PDF stays published as the record of what was published then
+    (docs/decisions/0016-withdrawing-any-version.md)."""
     body = record.policing_body
+    earlier = [
+        version
+        for version in selectors.published_versions(record.response_id)
+        if not version.withdrawn_at
+    ]
+    for version in earlier:
+        version.download_url = pdf_url(record.response_id, version.number)
+        if version.html_cy_sha256 or version.pdf_cy_sha256:
+            version.download_url_cy = pdf_url(record.response_id, version.number, welsh=True)
     return render(
         request,
         "public/response_withdrawn.html",
@@ -384,6 +396,8 @@ def withdrawn_page(request, record: PublishedResponse):
             "record": record,
             "body": body,
             "note": record.withdrawal,
+            "notes": record.withdrawal_notes,
+            "earlier_versions": earlier,
             "on_time_text": on_time_text(record),
             "office_feed_url": reverse("public:office-feed", kwargs={"slug": body.slug}),
         },

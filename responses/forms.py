@@ -313,6 +313,31 @@ class ReasonForm(forms.Form):
         return data
 
 
+def add_withdraw_version(form, versions, *, latest: int) -> None:
+    """Ask which of `versions` (published, not withdrawn, the latest first) is being withdrawn:
+    the latest, or an earlier one an amendment replaced."""
+    choices = []
+    for version in versions:
+        label = _("Version %(number)s, published %(date)s") % {
+            "number": version.number,
+            "date": long_date(version.published_on),
+        }
+        label += " " + (
+            _("(the latest)") if version.number == latest else _("(replaced by a later version)")
+        )
+        choices.append((str(version.number), label))
+    form.fields["version"] = forms.ChoiceField(
+        choices=choices,
+        widget=forms.RadioSelect,
+        label=_("Which version is being withdrawn?"),
+        help_text=_(
+            "An earlier version stays on the website as the record of what was published then, under the latest one, until it is withdrawn."
+        ),
+        initial=choices[0][0],
+    )
+    form.order_fields(["version", "reason"])
+
+
 class PublishForm(forms.Form):
     published_on = GovukDateField(
         label=gettext_lazy("Date published"),

@@ -1219,41 +1219,67 @@ def response_amend(
         return response
 
 
-def response_withdraw(*, response: Response, reason: str, acting_user) -> ResponseVersion:
-    """Withdraw the latest published version from the public site (for example, personal data
-    published by mistake). Its page and PDF answer "410 Gone" with a public note of what was
-    withdrawn, why and when; the frozen bytes stay for the office's record.
+def response_withdraw(
+    *, response: Response, reason: str, acting_user, version_number: int | None = None
+) -> ResponseVersion:
+    """Withdraw a published version from the public site (for example, personal data published
+    by mistake): the latest unless `version_number` names an earlier one. Its PDF answers
+    "410 Gone" with a public note of what was withdrawn, why and when, and so does the
+    response's page while the withdrawn version is the latest; the frozen bytes stay for the
+    office's record.
+
+    Withdrawing the latest version of a published response moves it to "withdrawn" (the
+    transition table); a corrected version is published as an amendment ("amend", then
+    "publish"). An earlier version (superseded by an amendment) is withdrawn whatever the
+    response's status, which does not change: the page goes on showing the latest version,
+    with the note of the earlier one. docs/decisions/0016-withdrawing-any-version.md.
 
     The statutory record stays: the response was published on its date (s55(5A) is judged on
-    the first publication, `Response.published_on`, which does not move), and its s55(6) copies
-    stay recorded. A corrected version is published as an amendment ("amend", then "publish").
-    The approver's sign-off (`ACTION_ROLES`), with a reason, which is published; in the history.
-    What follows (the public copies): the event "response.withdrawn", config/events.py."""
+    the first publication, `Response.published_on`, which does not move), and the s55(6)
+    copies of every version stay recorded. The approver's sign-off (`ACTION_ROLES`), with a
+    reason, which is published; in the history. What follows (the public copies): the event
+    "response.withdrawn", config/events.py."""
     reason = _require_text(
         reason, _("Say why the version is being withdrawn: the reason is published with the note.")
     )
     with transaction.atomic():
         response = _locked(response)
-        _check_action(response, Status.WITHDRAWN, "withdraw", acting_user)
-        version = (
+        versions = (
             ResponseVersion.objects.select_for_update()
             .filter(response=response)
             .defer("pdf", "html_snapshot")
             .order_by("-number")
-            .first()
         )
-        if version is None or version.is_withdrawn:
+        latest = versions.first()
+        version = (
+            latest
+            if version_number is None or (latest and latest.number == version_number)
+            else versions.filter(number=version_number).first()
+        )
+        if version is None:
             raise WorkflowError(_("There is no published version of this response to withdraw."))
+        fields = []
+        if version == latest and response.status in (Status.PUBLISHED, Status.WITHDRAWN):
+            _check_action(response, Status.WITHDRAWN, "withdraw", acting_user)
+            response.status = Status.WITHDRAWN
+            fields.append("status")
+        elif not may_take(acting_user, "withdraw", policing_body_id=response.policing_body_id):
+            raise ActionNotAllowed(
+                _("Only an approver or an admin in this office can withdraw a published version.")
+            )
+        if version.is_withdrawn:
+            raise WorkflowError(
+                _("Version %(number)s is already withdrawn.") % {"number": version.number}
+            )
         version.withdrawn_at = timezone.now()
         version.withdrawal_reason = reason
         version.withdrawn_by = acting_user
         version.save(update_fields=["withdrawn_at", "withdrawal_reason", "withdrawn_by"])
-        response.status = Status.WITHDRAWN
         _save(
             response,
             acting_user=acting_user,
             reason=f"Version {version.number} withdrawn: {reason}",
-            fields=["status"],
+            fields=fields,
         )
         emit("response.withdrawn", office_id=response.policing_body_id, version_id=version.pk)
     return version

@@ -54,9 +54,10 @@ from .forms import (
     ScheduleForm,
     TextSectionForm,
     add_welsh,
+    add_withdraw_version,
     one_language_initial,
 )
-from .models import Explanation, Response, ScheduledPublication, Status
+from .models import Explanation, Response, ResponseVersion, ScheduledPublication, Status
 from .permissions import can_edit_force_comments, get_response_for
 from .selectors import (
     ResponsePage,
@@ -230,6 +231,16 @@ def response_detail(request, pk):
             status=Status(response.status),
             may=actions_allowed(request.user, policing_body_id=response.policing_body_id),
             schedule=(shown_schedule(response) if response.status == Status.APPROVED else None),
+            # A published version other than the latest of a published response (an amendment
+            # replaced it, or is being written) may be withdrawn too.
+            may_withdraw_a_version=(
+                response.status != Status.PUBLISHED
+                and response.published_on is not None
+                and may_take(request.user, "withdraw", policing_body_id=response.policing_body_id)
+                and ResponseVersion.objects.filter(
+                    response=response, withdrawn_at__isnull=True
+                ).exists()
+            ),
             tab="response",
         ),
     )
@@ -932,6 +943,24 @@ def redaction_remove(request, pk, redaction_pk):
     return redirect("responses:redactions", pk=response.pk)
 
 
+def withdrawable_versions(response) -> list[ResponseVersion]:
+    """The response's published versions not withdrawn, the latest first."""
+    return list(
+        ResponseVersion.objects.filter(response=response, withdrawn_at__isnull=True)
+        .only("number", "published_on")
+        .order_by("-number")
+    )
+
+
+def add_version_choice(form, response) -> None:
+    """Which version to withdraw, when more than one is still published: the latest, or an
+    earlier one an amendment replaced (`services.response_withdraw`)."""
+    versions = withdrawable_versions(response)
+    if len(versions) > 1:
+        latest = response.versions.order_by("-number").values_list("number", flat=True).first()
+        add_withdraw_version(form, versions, latest=latest)
+
+
 @office_required()
 def reason_action(request, pk, action):
     workflow_action, service, title, label, hint, button, done = REASON_ACTIONS[action]
@@ -942,9 +971,13 @@ def reason_action(request, pk, action):
     welsh = action in ("not-required", "amend") and response.policing_body.publishes_bilingually
     if welsh:
         add_welsh(form, "reason", one_language_key="reason" if action == "not-required" else None)
+    if action == "withdraw":
+        add_version_choice(form, response)
     problems = []
     if request.method == "POST" and form.is_valid():
         extra = {}
+        if form.cleaned_data.get("version"):
+            extra["version_number"] = int(form.cleaned_data["version"])
         if welsh:
             extra["reason_cy"] = form.cleaned_data["reason_cy"]
         if welsh and action == "not-required":

@@ -14,7 +14,12 @@ from django.urls import reverse
 
 from inspections.models import Finding
 from public.models import PublishedItem, PublishedResponse
-from public.services import published_responses_refresh, stale_response_ids
+from public.services import (
+    proxy_gone_paths,
+    proxy_paths,
+    published_responses_refresh,
+    stale_response_ids,
+)
 from responses.models import Status
 from responses.services import explanation_save, response_amend, response_withdraw
 
@@ -189,3 +194,120 @@ def test_a_withdrawal_whose_copy_was_not_refreshed_is_found_stale_and_caught_up(
 
     assert response.pk not in stale_response_ids()
     assert client.get(reverse("public:response", args=[response.pk])).status_code == 410
+
+
+# --- an earlier version withdrawn (an amendment replaced it) ------------------------------------
+
+CORRECTED = "Custody waits were too long; the force has a plan."
+
+
+def _amended(response):
+    """Version 2, without the personal data, published as an amendment of version 1."""
+    drafter, approver = response.drafter, response.approver
+    amended = response_amend(
+        response=response, reason="Personal data removed.", acting_user=approver
+    )
+    amended.drafter, amended.approver = drafter, approver
+    for finding in Finding.objects.filter(
+        report=response.report,
+        kind__in=(Finding.Kind.RECOMMENDATION, Finding.Kind.AREA_FOR_IMPROVEMENT),
+    ):
+        explanation_save(
+            response=amended,
+            finding=finding,
+            kind="action_proposed",
+            text="Reviewed at the panel.",
+            acting_user=drafter,
+        )
+    amend_and_publish(
+        amended,
+        office_comments=CORRECTED,
+        reason="Personal data removed.",
+        published_on=date(2020, 3, 10),
+        already_amended=True,
+    )
+    response.refresh_from_db()
+    return response
+
+
+def test_an_earlier_version_withdrawn_answers_410_at_its_pdf_and_the_page_keeps_the_latest(
+    client,
+):
+    response = _amended(_published_with_personal_data())
+    run_on_commit(
+        response_withdraw,
+        response=response,
+        reason=REASON,
+        acting_user=response.approver,
+        version_number=1,
+    )
+
+    page = client.get(reverse("public:response", args=[response.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert CORRECTED in text
+    assert "Version 1 of this response, published 20 February 2020, was withdrawn on" in text
+    assert REASON in text
+    assert reverse("pdf:version", args=[response.pk, 1]) not in text
+    pdf = client.get(reverse("pdf:version", args=[response.pk, 1]))
+    assert pdf.status_code == 410 and REASON in pdf.content.decode()
+    assert client.get(reverse("pdf:version", args=[response.pk, 2])).status_code == 200
+    api = client.get(reverse("public:api-response-detail", kwargs={"id": response.pk}))
+    assert api.status_code == 200
+    data = api.json()
+    assert data["withdrawn_on"] is None
+    assert [(v["number"], v["withdrawn"], bool(v["pdf_url"])) for v in data["versions"]] == [
+        (1, True, False),
+        (2, False, True),
+    ]
+    assert [(n["version"], n["reason"]) for n in data["withdrawals"]] == [(1, REASON)]
+    assert SECRET not in json.dumps(data)
+    entries = feedparser.parse(client.get(reverse("public:feed")).content).entries
+    withdrawn = [e for e in entries if e.title.endswith("(withdrawn: version 1)")]
+    assert len(withdrawn) == 1 and REASON in withdrawn[0].summary
+    assert all(SECRET not in e.summary for e in entries)
+    record = PublishedResponse.objects.get(response=response)
+    assert record.first_published_on == date(2020, 2, 20)
+    assert (record.version_number, record.is_withdrawn) == (2, False)
+
+
+def test_the_latest_withdrawn_and_an_earlier_not_answers_410_and_offers_the_earlier_pdf(client):
+    response = _amended(_published_with_personal_data())
+    run_on_commit(
+        response_withdraw, response=response, reason=REASON, acting_user=response.approver
+    )
+
+    page = client.get(reverse("public:response", args=[response.pk]))
+    assert page.status_code == 410
+    text = page.content.decode()
+    assert "Version 2 of this response, published 10 March 2020, was withdrawn on" in text
+    assert CORRECTED not in text
+    assert "Earlier versions" in text
+    assert reverse("pdf:version", args=[response.pk, 1]) in text
+    assert reverse("pdf:version", args=[response.pk, 2]) not in text
+    assert client.get(reverse("pdf:version", args=[response.pk, 1])).status_code == 200
+    assert client.get(reverse("pdf:version", args=[response.pk, 2])).status_code == 410
+    api = client.get(reverse("public:api-response-detail", kwargs={"id": response.pk}))
+    assert api.status_code == 410
+    assert api.json()["published_on"] == "2020-02-20"
+
+
+def test_the_proxy_refresh_replaces_an_earlier_withdrawn_versions_pdf(client):
+    response = _amended(_published_with_personal_data())
+    run_on_commit(
+        response_withdraw,
+        response=response,
+        reason=REASON,
+        acting_user=response.approver,
+        version_number=1,
+    )
+    record = PublishedResponse.objects.get(response=response)
+
+    first_pdfs = {
+        reverse("pdf:version", args=[response.pk, 1]),
+        reverse("pdf:version-cy", args=[response.pk, 1]),
+    }
+    assert first_pdfs <= set(proxy_paths(record))
+    assert proxy_gone_paths(record) == first_pdfs
+    for path in first_pdfs:
+        assert client.get(path).status_code == 410
