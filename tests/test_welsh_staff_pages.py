@@ -1,7 +1,8 @@
 """Every staff page in Welsh: signed in as each role with Welsh chosen, every page of the staff
 application (found from the URL resolver, as the isolation crawl finds them, and filled with
-the Norfolk office's planted records) is `<html lang="cy">` and shows none of the catalogue's
-English outside people's own content.
+the Norfolk office's planted records) is `<html lang="cy">`, shows none of the catalogue's
+English outside people's own content, and links to the staff pages' accessibility statement in
+Welsh.
 
 People's content is what they or the reference data wrote in English (reports' titles and
 findings, the offices' and forces' names, people's names, the planted texts): the crawl takes
@@ -51,6 +52,10 @@ CONTENT_FIELDS = {
 KNOWN_ENGLISH: set[str] = set()
 
 
+#: The staff pages' accessibility statement in Welsh, linked from every staff page's footer.
+STAFF_STATEMENT = "/cy/accessibility/staff/"
+
+
 def content_values() -> list[str]:
     values = set()
     for label, fields in CONTENT_FIELDS.items():
@@ -90,7 +95,7 @@ def test_every_staff_page_in_welsh_has_no_english_interface_text(viewers):  # no
             url.kinds[argument] = argument_kind(url, argument)
     sentences = english_sentences()
     content = content_values()
-    problems, pages = {}, 0
+    problems, pages, unlinked = {}, 0, []
     for url in urls:
         if not all(values.get(kind) for kind in url.kinds.values()):
             continue
@@ -108,11 +113,16 @@ def test_every_staff_page_in_welsh_has_no_english_interface_text(viewers):  # no
                 if '<html lang="cy"' not in body:
                     problems[f"{address} as {who}"] = ["the page is not lang=cy"]
                     continue
+                if f'href="{STAFF_STATEMENT}"' not in body:
+                    unlinked.append(f"{address} as {who}")
                 text = without_content(interface_text(body), content)
                 left = [s for s in sentences if s in text]
                 if left:
                     problems[f"{address} as {who} ({page.status})"] = left
     assert pages > 150, f"only {pages} staff pages were read"
+    # Issue 15, point 6: every staff page links to the staff pages' accessibility statement,
+    # in the page's language.
+    assert unlinked == [], f"no link to {STAFF_STATEMENT}: {unlinked}"
     still_english = {s for left in problems.values() for s in left}
     assert still_english >= KNOWN_ENGLISH, (
         f"no longer found, remove from KNOWN_ENGLISH: {sorted(KNOWN_ENGLISH - still_english)}"
