@@ -254,7 +254,12 @@ class PublishedItem(models.Model):
                 fields=["-report_published_on", "record", "position", "id"],
                 name="public_item_newest",
             ),
-            models.Index(fields=["policing_body", "-report_published_on"], name="public_item_body"),
+            models.Index(
+                # In the register's order, with the id: one body's rows (its page, its CSV)
+                # come from the index in order, never sorted (bench/register_bench.py).
+                fields=["policing_body", "-report_published_on", "record", "position", "id"],
+                name="public_item_body_newest",
+            ),
             models.Index(fields=["report", "finding"], name="public_item_report"),
             models.Index(fields=["public_status", "target_date"], name="public_item_status"),
         ]

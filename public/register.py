@@ -11,6 +11,7 @@ the same fields (`register_row`), and a page costs a fixed number of queries wha
 number of rows (tests/public/test_register_query_counts.py; bench/register_bench.py).
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +19,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.urls import get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,7 @@ from responses.models import Explanation
 from tracking.rag import ACTIVE_STATUSES, is_overdue
 from tracking.rag import Status as TrackerStatus
 
+from .csvfiles import csv_cell
 from .models import PublishedItem, PublishedResponse
 from .selectors import MAX_QUERY_LENGTH, RANKED_MATCHES_LIMIT, count_matches, public_stamp
 
@@ -97,11 +100,11 @@ class RegisterFilters:
         )
 
 
-def theme_choices() -> list[tuple[str, str]]:
+def theme_choices(stamp: str = "") -> list[tuple[str, str]]:
     """The themes (inspections.models.Theme, the maintained list) that tag the recommendation
     of at least one published item, in the list's order: one query, kept in the cache for ten
-    minutes at most (tagging does not move the public stamp)."""
-    key = f"public:register-themes:{public_stamp()}"
+    minutes at most (tagging does not move the public stamp, `stamp` if read already)."""
+    key = f"public:register-themes:{stamp or public_stamp()}"
     themes = cache.get(key)
     if themes is None:
         themes = list(
@@ -167,10 +170,21 @@ def register_items(filters: RegisterFilters, *, today: date) -> QuerySet:
     and no order is chosen), with what a row shows from the item alone (its body from
     `bodies()`): one query for a page."""
     queryset = PublishedItem.objects.only(*ROW_FIELDS)
+    # The body by its id, found in a subquery rather than a join: with the id known before the
+    # items are read, one body's rows come in order from its index (`public_item_body_newest`)
+    # instead of being read whole and sorted (bench/register_bench.py).
     if filters.force:
-        queryset = queryset.filter(policing_body__force__slug=filters.force)
+        queryset = queryset.filter(
+            policing_body__in=Subquery(
+                PolicingBody.objects.filter(force__slug=filters.force).values("pk")
+            )
+        )
     if filters.office:
-        queryset = queryset.filter(policing_body__slug=filters.office)
+        queryset = queryset.filter(
+            policing_body=Subquery(
+                PolicingBody.objects.filter(slug=filters.office).values("pk")[:1]
+            )
+        )
     if filters.report_type:
         queryset = queryset.filter(report_type=filters.report_type)
     if filters.year:
@@ -208,7 +222,7 @@ def page_rows(paginator_class, items: QuerySet, *, number, size: int):
     depth), then those rows. Three queries: the count, the ids, the rows."""
     page = paginator_class(items.values_list("id", flat=True), size).get_page(number)
     ids = list(page.object_list)
-    found = PublishedItem.objects.only(*ROW_FIELDS).in_bulk(ids)
+    found = PublishedItem.objects.only(*ROW_FIELDS).order_by().in_bulk(ids)
     page.object_list = [found[pk] for pk in ids]
     return page
 
@@ -230,9 +244,10 @@ def _search(queryset: QuerySet, text: str, *, ordering, ranked: bool) -> QuerySe
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
         matches = queryset.filter(search_vector=query)
-        if not ranked or count_matches(matches[: RANKED_MATCHES_LIMIT + 1]) > (
-            RANKED_MATCHES_LIMIT
-        ):
+        # Whether there are more than RANKED_MATCHES_LIMIT: the first so many matches, in no
+        # order (the model's default order would join and sort every match to count a few).
+        probe = matches.order_by().values("pk")[: RANKED_MATCHES_LIMIT + 1]
+        if not ranked or count_matches(probe) > RANKED_MATCHES_LIMIT:
             return matches.order_by(*ordering)
         return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
             "-rank", *ordering
@@ -340,59 +355,159 @@ class RegisterRow:
             status=status, target_date=self.item.target_date, today=self.today
         )
 
-    def csv_cells(self) -> list:
-        item, site = self.item, settings.SITE_URL
-        return [
-            self.response_id,
-            site + self.response_path,
-            item.finding_id or "",
-            item.get_kind_display(),
-            item.number,
-            item.reference,
-            item.text,
-            item.report_id,
-            item.report_title,
-            ReportType(item.report_type).label,
-            item.report_published_on.isoformat(),
-            site + self.report_path,
-            item.report_url,
-            item.policing_body.slug,
-            item.policing_body.name,
-            item.policing_body.force.slug,
-            item.policing_body.force.name,
-            "; ".join(self.addressee_labels),
-            item.timescale_text,
-            item.timescale_kind,
-            item.target_date.isoformat() if item.target_date else "",
-            item.explanation_kind,
-            item.public_status or NOT_TRACKED,
-            item.last_public_update_on.isoformat() if item.last_public_update_on else "",
-            "yes" if self.overdue else "no",
+
+#: What a CSV row reads of an item: tuples (`values_list`), never model instances.
+CSV_FIELDS = (
+    "response_id",
+    "finding_id",
+    "kind",
+    "number",
+    "reference",
+    "text",
+    "report_id",
+    "report_title",
+    "report_type",
+    "report_published_on",
+    "report_url",
+    "policing_body_id",
+    "addressees_json",
+    "timescale_text",
+    "timescale_kind",
+    "target_date",
+    "explanation_kind",
+    "public_status",
+    "last_public_update_on",
+)
+
+
+class _Lookup(dict):
+    """A dict that makes (and keeps) the value of a key it does not have yet with `make`."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
+
+
+def csv_rows(items: QuerySet, bodies_by_id: dict[int, PolicingBody], *, today: date):
+    """The CSV's rows (CSV_HEADER) of `items` (`register_items`), their cells escaped with
+    `csv_cell` wherever they can hold text: the same values as the API's fields (`RegisterRow`).
+
+    A whole body's export is thousands of rows, so each row is a tuple read in batches of 2,000
+    from the cursor, and everything a row shares with others (its body and force, the labels
+    of its kind, report type and addressees, the start and end of its links) is made once and
+    looked up (bench/register_bench.py)."""
+    site = settings.SITE_URL
+    response_link, report_link = (csv_cell(site + path).split("{}", 1) for path in _path_formats())
+    body_cells = {
+        pk: (
+            csv_cell(body.slug),
+            csv_cell(body.name),
+            csv_cell(body.force.slug),
+            csv_cell(body.force.name),
+        )
+        for pk, body in bodies_by_id.items()
+    }
+
+    def addressees_cell(key) -> str:
+        body_id, codes = key
+        body = bodies_by_id[body_id]
+        return csv_cell(
+            "; ".join(
+                str(addressee_label(code, body=body))
+                for code in json.loads(codes)
+                if code in Addressee.values
+            )
+        )
+
+    kinds = _Lookup(lambda kind: csv_cell(dict(PublishedItem.Kind.choices).get(kind, kind)))
+    report_types = _Lookup(lambda value: csv_cell(ReportType(value).label))
+    addressees = _Lookup(addressees_cell)
+    choices = _Lookup(csv_cell)  # the values of the fields with choices
+    active = frozenset(str(status) for status in ACTIVE_STATUSES)
+    for (
+        response_id,
+        finding_id,
+        kind,
+        number,
+        reference,
+        text,
+        report_id,
+        report_title,
+        report_type,
+        published_on,
+        report_url,
+        body_id,
+        addressees_json,
+        timescale_text,
+        timescale_kind,
+        target_date,
+        explanation_kind,
+        status,
+        last_update,
+    ) in (
+        # The addressees as the JSON text stored: the few distinct lists are decoded once each.
+        items.annotate(addressees_json=Cast("addressees", TextField()))
+        .values_list(*CSV_FIELDS)
+        .iterator(chunk_size=2000)
+    ):
+        body_slug, body_name, force_slug, force_name = body_cells[body_id]
+        yield [
+            response_id,
+            f"{response_link[0]}{response_id}{response_link[1]}",
+            finding_id or "",
+            kinds[kind],
+            number,
+            csv_cell(reference),
+            csv_cell(text),
+            report_id,
+            csv_cell(report_title),
+            report_types[report_type],
+            published_on.isoformat(),
+            f"{report_link[0]}{report_id}{report_link[1]}",
+            csv_cell(report_url),
+            body_slug,
+            body_name,
+            force_slug,
+            force_name,
+            addressees[body_id, addressees_json],
+            csv_cell(timescale_text),
+            choices[timescale_kind],
+            target_date.isoformat() if target_date else "",
+            choices[explanation_kind],
+            choices[status or NOT_TRACKED],
+            last_update.isoformat() if last_update else "",
+            "yes" if status in active and target_date is not None and target_date < today else "no",
         ]
 
 
 # --- Choices, the cache stamp, and a report's page --------------------------------------------
 
 
-def register_stamp(today: date) -> str:
-    """Changes whenever a register row can change: a publication or refresh, a change of
-    public progress, and the day (overdue is judged on today). One query."""
+def register_stamps(today: date) -> tuple[str, str]:
+    """The public stamp (`public.selectors.public_stamp`) and the register's (`register_stamp`),
+    from one query."""
     stamps = PublishedResponse.objects.aggregate(
         refreshed=Max("refreshed_at"), progress=Max("progress_changed_at")
     )
-    return "|".join(
-        [
-            stamps["refreshed"].isoformat() if stamps["refreshed"] else "empty",
-            stamps["progress"].isoformat() if stamps["progress"] else "none",
-            today.isoformat(),
-        ]
-    )
+    public = stamps["refreshed"].isoformat() if stamps["refreshed"] else "empty"
+    progress = stamps["progress"].isoformat() if stamps["progress"] else "none"
+    return public, "|".join([public, progress, today.isoformat()])
 
 
-def force_choices() -> list[tuple[str, str]]:
+def register_stamp(today: date) -> str:
+    """Changes whenever a register row can change: a publication or refresh, a change of
+    public progress, and the day (overdue is judged on today). One query."""
+    return register_stamps(today)[1]
+
+
+def force_choices(stamp: str = "") -> list[tuple[str, str]]:
     """The forces whose policing bodies have published a response (cached with the public
-    stamp, like `public.selectors.filter_choices`)."""
-    key = f"public:register-forces:{public_stamp()}"
+    stamp, `stamp` if read already, like `public.selectors.filter_choices`)."""
+    key = f"public:register-forces:{stamp or public_stamp()}"
     forces = cache.get(key)
     if forces is None:
         forces = list(

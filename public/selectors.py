@@ -145,10 +145,11 @@ class FilterChoices:
     offices: list[tuple[str, str]]
 
 
-def filter_choices() -> FilterChoices:
+def filter_choices(stamp: str = "") -> FilterChoices:
     """The years, report types and offices that have published responses: three queries, then
-    kept in the cache until something is published (the key holds the public stamp)."""
-    key = f"public:filter-choices:{public_stamp()}"
+    kept in the cache until something is published (the key holds the public stamp, `stamp`
+    when the caller has read it already)."""
+    key = f"public:filter-choices:{stamp or public_stamp()}"
     choices = cache.get(key)
     if choices is None:
         choices = _filter_choices()

@@ -5,7 +5,6 @@ in progress, internal notes and history cannot appear. Pages are cached whole (p
 and the response page answers conditional requests (ETag / Last-Modified).
 """
 
-import csv
 import re
 from datetime import datetime
 
@@ -13,7 +12,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -34,6 +33,7 @@ from responses.statute import duty_statement
 
 from . import register, selectors, trends
 from .caching import cached_page, shared_cache_headers, shared_cacheable
+from .csvfiles import csv_response
 from .forms import RegisterFilterForm, ResponseFilterForm, StatisticsFilterForm
 from .models import PublishedItem, PublishedResponse
 
@@ -150,34 +150,6 @@ def _paginate(request, queryset, *, searched: bool = False, size: int = PAGE_SIZ
 
     paginator_class = selectors.SearchPaginator if searched else Paginator
     return paginator_class(queryset, size).get_page(request.GET.get("page"))
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so spreadsheet programs read UTF-8
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([csv_cell(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 RESPONSE_CSV_HEADER = [
@@ -754,12 +726,15 @@ REGISTER_QUERY_FIELDS = (
 )
 
 
-def _register_form(request) -> RegisterFilterForm:
+def _register_form(request, *, stamp: str = "") -> RegisterFilterForm:
+    """The register's filters, their choices cached under the public stamp (`stamp` if the
+    view has read it already: one query, not one for each list of choices)."""
+    stamp = stamp or selectors.public_stamp()
     form = RegisterFilterForm(
         request.GET if request.GET else None,
-        choices=selectors.filter_choices(),
-        forces=register.force_choices(),
-        themes=register.theme_choices(),
+        choices=selectors.filter_choices(stamp),
+        forces=register.force_choices(stamp),
+        themes=register.theme_choices(stamp),
         statuses=register.STATUS_CHOICES,
         addressees=Addressee.choices,
         sorts=[(value, label) for value, (label, _ordering) in register.SORTS.items()],
@@ -778,9 +753,10 @@ def _same_query(request, *, names=REGISTER_QUERY_FIELDS) -> str:
 @require_safe
 def register_page(request):
     today = timezone.localdate()
+    public_stamp, stamp = register.register_stamps(today)
 
     def page():
-        form = _register_form(request)
+        form = _register_form(request, stamp=public_stamp)
         filters = form.filters()
         items = register.register_items(filters, today=today)
         page_obj = register.page_rows(
@@ -817,7 +793,7 @@ def register_page(request):
             },
         )
 
-    return cached_page(request, stamp=register.register_stamp(today), render=page)
+    return cached_page(request, stamp=stamp, render=page)
 
 
 @require_safe
@@ -833,11 +809,11 @@ def register_csv(request):
         # cursor is held past its transaction, which makes PostgreSQL read every row first
         # (bench/register_bench.py: a second before the first row of the whole register).
         with transaction.atomic():
-            for item in register.with_bodies(items.iterator(chunk_size=2000), bodies):
-                yield register.RegisterRow(item=item, today=today).csv_cells()
+            yield from register.csv_rows(items, bodies, today=today)
 
     return shared_cache_headers(
-        request, csv_response("recommendation-register.csv", register.CSV_HEADER, rows())
+        request,
+        csv_response("recommendation-register.csv", register.CSV_HEADER, rows(), escaped=True),
     )
 
 
