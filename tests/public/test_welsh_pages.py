@@ -15,6 +15,8 @@ import polib
 import pytest
 from django.urls import reverse, translate_url
 
+from public.models import EmailSubscription
+from public.subscriptions import CONFIRM, UNSUBSCRIBE, subscription_request, token_for
 from responses.selectors import day_of_period_label
 
 from .conftest import publish
@@ -74,6 +76,13 @@ def english_sentences() -> list[str]:
 
 
 def welsh_public_pages(response) -> list[str]:
+    body = response.policing_body
+    subscription_request(policing_body=body, email="darllenydd@example.org", language="cy")
+    subscription = EmailSubscription.objects.get(policing_body=body)
+
+    def link(purpose):
+        return {"reference": subscription.reference, "token": token_for(subscription, purpose)}
+
     english = [
         ("public:home", {}, ""),
         ("public:response-list", {}, ""),
@@ -93,6 +102,13 @@ def welsh_public_pages(response) -> list[str]:
         ("public:api-docs", {}, ""),
         ("public:accessibility", {}, ""),
         ("public:accessibility-staff", {}, ""),
+        # The email subscription's pages: sign up, check your email, the emailed links' pages
+        # (and the page of a link that does not work).
+        ("public:subscribe", {"slug": body.slug}, ""),
+        ("public:subscribe-sent", {"slug": body.slug}, ""),
+        ("public:subscription-confirm", link(CONFIRM), ""),
+        ("public:unsubscribe", link(UNSUBSCRIBE), ""),
+        ("public:subscription-confirm", {**link(CONFIRM), "token": "not-the-token"}, ""),
     ]
     return [
         translate_url(reverse(name, kwargs=kwargs) + query, "cy") for name, kwargs, query in english
