@@ -29,7 +29,7 @@ from public.subscriptions import (
     token_for,
 )
 from responses.models import ResponseVersion
-from tests.factories import policing_body
+from tests.factories import RecommendationFactory, ReportFactory, policing_body
 
 from .conftest import publish
 from .test_services import amend_and_publish
@@ -255,6 +255,26 @@ def test_an_invalid_address_shows_the_error_summary_and_the_field_error(client):
     assert html.count("Enter an email address in the correct format") == 2
     assert "<title>Error: " in html
     assert not mail.outbox and not EmailSubscription.objects.exists()
+
+
+def test_the_pages_of_a_body_and_of_a_report_it_has_not_answered_link_to_the_sign_up(client):
+    norfolk, suffolk = policing_body("norfolk-pcc"), policing_body("suffolk-pcc")
+    report = ReportFactory(forces=[norfolk.force, suffolk.force], published_on=date(2020, 1, 7))
+    RecommendationFactory(report=report)
+    response = publish(body=norfolk, report=report)
+
+    pages = {
+        "list": client.get(reverse("public:response-list"), {"office": norfolk.slug}),
+        "response": client.get(reverse("public:response", args=[response.pk])),
+        "report": client.get(reverse("public:report", args=[report.pk])),
+    }
+
+    for name in ("list", "response"):
+        assert reverse("public:subscribe", args=[norfolk.slug]) in pages[name].content.decode()
+    # On the report's page, beside the body that has not published its response.
+    report_html = pages["report"].content.decode()
+    assert reverse("public:subscribe", args=[suffolk.slug]) in report_html
+    assert reverse("public:subscribe", args=[norfolk.slug]) not in report_html
 
 
 # --- unsubscribe --------------------------------------------------------------------------------
