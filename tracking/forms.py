@@ -115,11 +115,38 @@ class ProgressUpdateForm(forms.Form):
     )
     files = EvidenceField()
 
+    # The office's own public update takes effect at once: a passage it must not publish is
+    # redacted as the update is written (`services.progress_update_add(redactions=...)`).
+    redact_passage = forms.CharField(
+        label=gettext_lazy("Passage to redact (optional)"),
+        help_text=gettext_lazy(
+            "Only for a public update: a passage the public must not read, for example a person's name. Copy it exactly from the text above: the public sees “[redacted: reason]” in its place. You can redact more passages after adding the update."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    redact_reason = forms.ChoiceField(
+        label=gettext_lazy("Why is it redacted?"),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    redact_other_reason = forms.CharField(
+        label=gettext_lazy("If other, the reason to show"),
+        help_text=gettext_lazy("Published in the marker: a few words, no names."),
+        required=False,
+        max_length=100,
+    )
+
     def __init__(self, *args, statuses=(), current: str = "", by_force=False, **kwargs):
         super().__init__(*args, **kwargs)
         if by_force:
             self.fields["is_public"].label = _("Propose this update for the public response page")
             self.fields["is_public"].help_text = FORCE_PUBLIC_HELP
+            # The office redacts the force's proposal before it approves it.
+            for name in ("redact_passage", "redact_reason", "redact_other_reason"):
+                del self.fields[name]
+        else:
+            self.fields["redact_reason"].choices = RedactionForm.base_fields["reason"].choices
         if not statuses:
             del self.fields["status"]
             return
@@ -135,6 +162,31 @@ class ProgressUpdateForm(forms.Form):
     def clean_status(self):
         value = self.cleaned_data.get("status") or NO_CHANGE
         return "" if value == NO_CHANGE else value
+
+    def clean(self):
+        data = super().clean()
+        data["redactions"] = []
+        passage = (data.get("redact_passage") or "").strip()
+        if not passage:
+            return data
+        if not data.get("is_public"):
+            self.add_error(
+                "redact_passage",
+                _(
+                    "Only a public update's text is redacted: show it on the public page, or leave this empty"
+                ),
+            )
+        elif not data.get("redact_reason"):
+            self.add_error("redact_reason", _("Choose why the passage is redacted"))
+        else:
+            data["redactions"] = [
+                {
+                    "passage": passage,
+                    "reason": data["redact_reason"],
+                    "other_reason": data.get("redact_other_reason", ""),
+                }
+            ]
+        return data
 
 
 class ClosureProposeForm(forms.Form):

@@ -492,6 +492,7 @@ def update_add(request, pk):
                 is_public=data["is_public"],
                 corrects=corrects,
                 files=data["files"],
+                redactions=data["redactions"],
             )
         except TrackingError as error:
             problems = error.problems

@@ -274,3 +274,40 @@ def test_the_office_sees_the_redactions_before_deciding_on_the_forces_proposal(
     assert f"“{NAME}”, shown as {MARKER}" in _text(page)
     # The office's own words, if it edits, start from the text as the public would read it.
     assert f"\n{MARKER} led the audit of custody records with {MARKER}'s team.</textarea>" in html
+
+
+def test_the_office_redacts_a_passage_as_it_writes_a_public_update(
+    client, published, item, drafter
+):
+    client.force_login(drafter)
+    url = reverse("tracking:update-add", args=[item.pk])
+    form = {
+        "date_day": 2,
+        "date_month": 3,
+        "date_year": 2020,
+        "text": TEXT,
+        "status": "no_change",
+        "is_public": "on",
+    }
+
+    # Not public: nothing to redact.
+    refused = client.post(url, {**form, "is_public": "", "redact_passage": NAME})
+    assert "Only a public update&#x27;s text is redacted" in refused.content.decode()
+    assert not ProgressUpdate.objects.filter(text=TEXT).exists()
+
+    client.post(url, {**form, "redact_passage": NAME, "redact_reason": "personal_data"})
+
+    update = ProgressUpdate.objects.get(text=TEXT)
+    assert [(r.passage, r.reason) for r in update.redactions.all()] == [(NAME, "personal_data")]
+    assert _public_texts(published, item) == [
+        f"{MARKER} led the audit of custody records with {MARKER}'s team."
+    ]
+
+
+def test_the_forces_update_form_has_no_redaction(client, item, force_person):
+    client.force_login(force_person)
+
+    html = client.get(reverse("tracking:update-add", args=[item.pk])).content.decode()
+
+    assert "Propose this update for the public response page" in html
+    assert "redact_passage" not in html
