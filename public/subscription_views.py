@@ -61,7 +61,7 @@ def subscribe(request, slug: str):
     the address's state (subscriptions.subscription_request); too many from one client or for
     one address answer 429 with the form and the time to wait."""
     body = get_object_or_404(PolicingBody, slug=slug)
-    form = SubscribeForm(request.POST or None)
+    form = SubscribeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         wait = throttle.client_wait(request)

@@ -144,6 +144,7 @@ def test_no_page_shows_the_address(client):
     sign_up(client, body)
     link = confirm_link(mail.outbox[0])
     pages = [
+        client.get(reverse("public:subscribe", args=[body.slug])),
         client.get(reverse("public:subscribe-sent", args=[body.slug])),
         client.get(link),
         client.post(link),
@@ -242,6 +243,16 @@ def test_the_same_address_may_subscribe_to_two_bodies(client):
     subscribed(client, suffolk)
 
     assert EmailSubscription.objects.filter(confirmed_at__isnull=False).count() == 2
+
+
+def test_a_form_sent_without_its_field_asks_for_the_address(client):
+    body = policing_body()
+
+    page = client.post(reverse("public:subscribe", args=[body.slug]))
+
+    assert page.status_code == 200
+    assert page.content.decode().count("Enter your email address") == 2
+    assert not EmailSubscription.objects.exists()
 
 
 def test_an_invalid_address_shows_the_error_summary_and_the_field_error(client):
