@@ -49,6 +49,39 @@ def in_language(english: str, welsh: str = "") -> str:
     return english
 
 
+class TextForPage:
+    """A text the public reads in Welsh and English (a bilingual body's, docs/i18n.md), as a
+    page in the active language shows it: `text`, and `lang_attr`, ` lang="..."` when the text
+    is in the other language (empty when it is in the page's own)."""
+
+    __slots__ = ("lang", "text")
+
+    def __init__(self, text: str, lang: str = ""):
+        self.text = text
+        self.lang = lang
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def lang_attr(self) -> str:
+        return format_html(' lang="{}"', self.lang) if self.lang else ""
+
+
+def text_for_page(english: str, welsh: str = "") -> TextForPage:
+    """The text in the active page's language where it exists, else the other language's,
+    marked with its `lang` so a screen reader reads it as such (never silently another
+    language): a Welsh page shows the Welsh text, else the English marked "en-GB"; an English
+    page the English text, else the Welsh marked "cy"."""
+    english, welsh = (english or "").strip(), (welsh or "").strip()
+    if translation.get_language() == "cy":
+        return TextForPage(welsh) if welsh else TextForPage(english, "en-GB" if english else "")
+    return TextForPage(english) if english else TextForPage(welsh, "cy" if welsh else "")
+
+
 def language_name(code: str) -> str:
     """The language's name in that language ("English", "Cymraeg")."""
     return dict(settings.LANGUAGES)[code]

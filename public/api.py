@@ -113,6 +113,10 @@ class FindingExplanationSerializer(serializers.ModelSerializer):
         source="explanation_kind", help_text="action_taken, action_proposed, no_action or ''."
     )
     text = serializers.CharField(source="explanation")
+    text_cy = serializers.CharField(
+        source="explanation_cy",
+        help_text="The explanation in Welsh (a body that publishes bilingually); else empty.",
+    )
 
     class Meta:
         model = PublishedItem
@@ -123,7 +127,14 @@ class FindingExplanationSerializer(serializers.ModelSerializer):
             "kind",
             "text",
             "force_comment",
+            "text_cy",
+            "force_comment_cy",
         ]
+        extra_kwargs = {
+            "force_comment_cy": {
+                "help_text": "The chief officer's comment in Welsh (bilingual bodies only)."
+            }
+        }
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -248,6 +259,10 @@ class WithdrawalNoteSerializer(serializers.Serializer):
     published_on = serializers.DateField(help_text="The day that version was published.")
     on = serializers.DateField(help_text="The day it was withdrawn.")
     reason = serializers.CharField(help_text="Why it was withdrawn.")
+    reason_cy = serializers.CharField(
+        default="",
+        help_text="Why it was withdrawn, in Welsh (a body that publishes bilingually); else empty.",
+    )
 
 
 class PublishedResponseSerializer(serializers.ModelSerializer):
@@ -741,6 +756,10 @@ class RegisterItemSerializer(serializers.Serializer):
     target_date = serializers.DateField(allow_null=True)
     explanation_kind = serializers.CharField(
         help_text="action_taken, action_proposed, no_action or ''."
+    )
+    explanation = serializers.CharField(help_text="The body's explanation as published.")
+    explanation_cy = serializers.CharField(
+        help_text="The explanation in Welsh (a body that publishes bilingually); else empty."
     )
     public_status = serializers.SerializerMethodField(
         help_text="The progress status the body published, or not_tracked."

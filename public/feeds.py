@@ -18,11 +18,18 @@ from django.views.decorators.http import condition
 
 from accounts.models import PolicingBody
 from core.dates import long_date
+from core.i18n import text_for_page
 
 from . import selectors
 from .caching import shared_cacheable
 
 FEED_LENGTH = 50
+
+
+def _body_name(body) -> str:
+    """The body's name in the feed's language (its Welsh name in the Welsh feed, where it has
+    one)."""
+    return body.name_cy if get_language() == "cy" and body.name_cy else body.name
 
 
 class PlainSummaryAtom1Feed(Atom1Feed):
@@ -61,7 +68,11 @@ class ResponsesFeed(Feed):
         record = version.response.public_record
         name = record.policing_body.short_name
         if version.withdrawn_at:
-            return f"{name} response to {record.report_title} (withdrawn: version {version.number})"
+            return _("%(body)s response to %(title)s (withdrawn: version %(number)s)") % {
+                "body": name,
+                "title": record.report_title,
+                "number": version.number,
+            }
         if version.number == 1:
             return _("%(body)s response to %(title)s") % {
                 "body": name,
@@ -77,15 +88,21 @@ class ResponsesFeed(Feed):
         record = version.response.public_record
         parts = [
             _("Published on %(date)s by the %(body)s.")
-            % {"date": long_date(version.published_on), "body": record.policing_body.name}
+            % {"date": long_date(version.published_on), "body": _body_name(record.policing_body)}
         ]
         if version.withdrawn_at:
-            # The public note only: nothing of the withdrawn text.
+            # The public note only: nothing of the withdrawn text. Its reason in the feed's
+            # language where the office gave it so (the Welsh feed, a bilingual body).
+            reason = text_for_page(version.withdrawal_reason, version.withdrawal_reason_cy)
             return " ".join(
                 [
                     *parts,
-                    f"Version {version.number} was withdrawn on "
-                    f"{long_date(version.withdrawn_at)}. Why: {version.withdrawal_reason}",
+                    _("Version %(number)s was withdrawn on %(date)s. Why: %(reason)s")
+                    % {
+                        "number": version.number,
+                        "date": long_date(version.withdrawn_at),
+                        "reason": reason.text,
+                    },
                 ]
             )
         # The Welsh feed (/cy/feeds/...) carries the Welsh texts of a response published in
@@ -128,7 +145,7 @@ class ResponsesFeed(Feed):
         return version.created_at
 
     def item_author_name(self, version):
-        return version.response.public_record.policing_body.name
+        return _body_name(version.response.public_record.policing_body)
 
 
 class OfficeResponsesFeed(ResponsesFeed):

@@ -10,7 +10,6 @@ statistics read these tables only, so an amendment in progress can never leak.
 """
 
 import uuid
-from datetime import date
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -19,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import PolicingBody
+from core.i18n import TextForPage, text_for_page
 from inspections.inspectorate import InspectorateName, inspectorate_on
 from inspections.models import Finding, Report, ReportType
+from responses.bilingual import withdrawal_note
 from responses.models import Explanation, Response, ResponseVersion
 from tracking.rag import Status as TrackerStatus
 
@@ -167,16 +168,10 @@ class PublishedResponse(models.Model):
 
     @property
     def withdrawal_notes(self) -> list[dict]:
-        """The public note of each withdrawn version, oldest first, its dates as dates (each
-        page writes them in its own language)."""
-        return [
-            {
-                **note,
-                "on_date": date.fromisoformat(note["on"]),
-                "published_date": date.fromisoformat(note["published_on"]),
-            }
-            for note in self.withdrawals
-        ]
+        """The public note of each withdrawn version, oldest first, its dates as dates and its
+        reason in the page's language where the office gave it so (each page writes them in
+        its own language: `responses.bilingual.withdrawal_note`)."""
+        return [withdrawal_note(note) for note in self.withdrawals]
 
     @property
     def withdrawal(self) -> dict | None:
@@ -266,6 +261,13 @@ class PublishedItem(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number} of {self.record}"
+
+    @property
+    def explanation_for_page(self) -> TextForPage:
+        """The explanation as a page in the active language shows it: the Welsh one on a
+        Welsh page where the body published it in Welsh, else the English, marked with its
+        `lang` (core.i18n.text_for_page)."""
+        return text_for_page(self.explanation, self.explanation_cy)
 
 
 # --- Email subscriptions ---------------------------------------------------------------------

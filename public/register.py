@@ -19,16 +19,28 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    JSONField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.db.models.functions import Cast
 from django.urls import get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Force, PolicingBody
+from core.i18n import TextForPage, text_for_page
 from inspections.models import Addressee, Report, ReportType, Theme, addressee_label
 from responses import deadlines
-from responses.models import Explanation
+from responses.models import Explanation, Response, Status
 from tracking.rag import ACTIVE_STATUSES, is_overdue
 from tracking.rag import Status as TrackerStatus
 
@@ -146,6 +158,9 @@ ROW_FIELDS = (
     "timescale_kind",
     "target_date",
     "explanation_kind",
+    # The explanation as published (s55(5B)), and in Welsh for a bilingual body.
+    "explanation",
+    "explanation_cy",
     "public_status",
     "last_public_update_on",
     "finding_id",
@@ -235,14 +250,19 @@ def _addressee_q(code: str) -> Q:
 
 
 def _search(queryset: QuerySet, text: str, *, ordering, ranked: bool) -> QuerySet:
-    """Full-text search over the report's title, the recommendation and the explanation.
+    """Full-text search over the report's title, the recommendation and the explanation (in
+    Welsh too, for a bilingual body).
 
     PostgreSQL: each item's stored, weighted vector (GIN index), a web-search style query,
     by relevance unless an order was chosen or more than RANKED_MATCHES_LIMIT items match (as
     the response search, `public.selectors.search`). SQLite: every word somewhere (icontains).
     """
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config="english")
+        # English words stemmed, Welsh words as written (no PostgreSQL stemmer for Welsh:
+        # `public.services.item_search_vector_expression`).
+        query = SearchQuery(text, search_type="websearch", config="english") | SearchQuery(
+            text, search_type="websearch", config="simple"
+        )
         matches = queryset.filter(search_vector=query)
         # Whether there are more than RANKED_MATCHES_LIMIT: the first so many matches, in no
         # order (the model's default order would join and sort every match to count a few).
@@ -259,6 +279,7 @@ def _search(queryset: QuerySet, text: str, *, ordering, ranked: bool) -> QuerySe
         queryset = queryset.filter(
             Q(text__icontains=word)
             | Q(explanation__icontains=word)
+            | Q(explanation_cy__icontains=word)
             | Q(report_title__icontains=word)
         )
     return queryset.order_by(*ordering)
@@ -289,6 +310,8 @@ CSV_HEADER = [
     "timescale_kind",
     "target_date",
     "explanation_kind",
+    "explanation",
+    "explanation_cy",
     "public_status",
     "last_public_update_on",
     "overdue",
@@ -375,6 +398,8 @@ CSV_FIELDS = (
     "timescale_kind",
     "target_date",
     "explanation_kind",
+    "explanation",
+    "explanation_cy",
     "public_status",
     "last_public_update_on",
 )
@@ -446,6 +471,8 @@ def csv_rows(items: QuerySet, bodies_by_id: dict[int, PolicingBody], *, today: d
         timescale_kind,
         target_date,
         explanation_kind,
+        explanation,
+        explanation_cy,
         status,
         last_update,
     ) in (
@@ -478,6 +505,8 @@ def csv_rows(items: QuerySet, bodies_by_id: dict[int, PolicingBody], *, today: d
             choices[timescale_kind],
             target_date.isoformat() if target_date else "",
             choices[explanation_kind],
+            csv_cell(explanation),
+            csv_cell(explanation_cy),
             choices[status or NOT_TRACKED],
             last_update.isoformat() if last_update else "",
             "yes" if status in active and target_date is not None and target_date < today else "no",
@@ -504,6 +533,17 @@ def register_stamp(today: date) -> str:
     return register_stamps(today)[1]
 
 
+def not_required_stamp(report_id: int) -> str:
+    """Changes when a body records, or takes back, that the report needs no response from it
+    (its reason is on the report's page, read live like the tracker's progress): part of the
+    report page's cache key. One query."""
+    found = Response.objects.filter(report_id=report_id, status=Status.NOT_REQUIRED).aggregate(
+        changed=Max("updated_at"), count=Count("pk")
+    )
+    changed = found["changed"].isoformat() if found["changed"] else "none"
+    return f"{found['count']}|{changed}"
+
+
 def force_choices(stamp: str = "") -> list[tuple[str, str]]:
     """The forces whose policing bodies have published a response (cached with the public
     stamp, `stamp` if read already, like `public.selectors.filter_choices`)."""
@@ -523,12 +563,30 @@ def force_choices(stamp: str = "") -> list[tuple[str, str]]:
 
 @dataclass
 class BodyAnswer:
-    """One body a report concerns: its published response, if any, and the verdict."""
+    """One body a report concerns: its published response, if any, and the verdict; or, where
+    the body recorded that no response is required of it, its reason (in the page's language
+    where given so: `not_required_reason`)."""
 
     body: PolicingBody
     record: PublishedResponse | None
     due: date | None
     overdue_unpublished: bool
+    not_required: TextForPage | None = None
+    #: Why a bilingual body gave the reason in one language only, shown beside it.
+    not_required_one_language: str = ""
+
+
+def not_required_reason(body) -> tuple[TextForPage | None, str]:
+    """The reason a body (annotated by `report_answers`) recorded for not responding, as the
+    page in the active language shows it, and why it is in one language only, if so."""
+    english = getattr(body, "not_required_en", None)
+    welsh = getattr(body, "not_required_cy", None)
+    if english is None and welsh is None:
+        return None, ""
+    shown = text_for_page(english or "", welsh or "")
+    reasons = getattr(body, "not_required_one_language", None) or {}
+    one_language = str(reasons.get("not_required_reason", "")) if shown.lang else ""
+    return shown, one_language
 
 
 @dataclass
@@ -564,7 +622,8 @@ def report_answers(report_id: int, *, today: date) -> ReportAnswers | None:
     copy's `days_late`, from `responses.deadlines`), and for each recommendation and AFI
     what each body said. Nothing about a body's unpublished response is shown: without a
     published response a body is "not published", with the statutory due date, whatever its
-    response's state. Four queries."""
+    response's state, except that a body that recorded no response is required of it shows
+    its reason. Four queries."""
     records = list(
         PublishedResponse.objects.filter(report_id=report_id)
         .select_related("policing_body__force")
@@ -595,15 +654,41 @@ def report_answers(report_id: int, *, today: date) -> ReportAnswers | None:
     )
     by_body = {record.policing_body_id: record for record in records}
     due = deadlines.statutory_due_date(report.published_on) if report.attracts_s55 else None
-    bodies = [
-        BodyAnswer(
-            body=body,
-            record=by_body.get(body.pk),
-            due=due,
-            overdue_unpublished=body.pk not in by_body and deadlines.is_late(due=due, on=today),
+    # A body that recorded that no response is required of it (`response_mark_not_required`):
+    # its reason is public (in Welsh and English from a bilingual body, responses/bilingual.py),
+    # read in the same query as the bodies.
+    not_required = Response.objects.filter(
+        report_id=report_id, policing_body=OuterRef("pk"), status=Status.NOT_REQUIRED
+    )
+    bodies = []
+    for body in (
+        report.bodies_concerned()
+        .select_related("force")
+        .annotate(
+            not_required_en=Subquery(not_required.values("not_required_reason")[:1]),
+            not_required_cy=Subquery(not_required.values("not_required_reason_cy")[:1]),
+            not_required_one_language=Subquery(
+                not_required.values("one_language_reasons")[:1],
+                output_field=JSONField(),
+            ),
         )
-        for body in report.bodies_concerned().select_related("force").order_by("name")
-    ]
+        .order_by("name")
+    ):
+        reason, one_language = not_required_reason(body)
+        bodies.append(
+            BodyAnswer(
+                body=body,
+                record=by_body.get(body.pk),
+                due=due,
+                overdue_unpublished=(
+                    body.pk not in by_body
+                    and reason is None
+                    and deadlines.is_late(due=due, on=today)
+                ),
+                not_required=reason if body.pk not in by_body else None,
+                not_required_one_language=one_language,
+            )
+        )
     # A body whose response is published but the report no longer names it (a correction of
     # the report's forces) still shows what it published.
     shown = {b.body.pk for b in bodies}
@@ -626,6 +711,7 @@ def report_answers(report_id: int, *, today: date) -> ReportAnswers | None:
             "timescale_text",
             "explanation_kind",
             "explanation",
+            "explanation_cy",
             "public_status",
             "last_public_update_on",
             "finding_id",

@@ -83,11 +83,13 @@ def search_vector_expression():
 
 def item_search_vector_expression():
     """The register's search (public/register.py): the report's title and the recommendation
-    weigh most, then the body's published explanation."""
+    weigh most, then the body's published explanation, in English and in Welsh."""
     return (
         SearchVector("report_title", weight="A", config="english")
         + SearchVector("text", weight="A", config="english")
         + SearchVector("explanation", weight="B", config="english")
+        # A bilingual body's Welsh explanation, word for word (no Welsh stemmer).
+        + SearchVector("explanation_cy", weight="B", config="simple")
     )
 
 
@@ -298,16 +300,20 @@ def _withdrawn_texts(response: Response) -> dict:
 
 
 def _withdrawal_notes(response: Response) -> list[dict]:
-    """The public note of each withdrawn version of the response, oldest first."""
+    """The public note of each withdrawn version of the response, oldest first: its reason in
+    English and, from a bilingual body, in Welsh, or why it was given in one language only."""
+    reasons = response.one_language_reasons or {}
     return [
         {
             "version": version.number,
             "published_on": version.published_on.isoformat(),
             "on": timezone.localdate(version.withdrawn_at).isoformat(),
             "reason": version.withdrawal_reason,
+            "reason_cy": version.withdrawal_reason_cy,
+            "one_language": str(reasons.get(f"withdrawal_reason:{version.number}", "")),
         }
         for version in ResponseVersion.objects.filter(response=response, withdrawn_at__isnull=False)
-        .only("number", "published_on", "withdrawn_at", "withdrawal_reason")
+        .only("number", "published_on", "withdrawn_at", "withdrawal_reason", "withdrawal_reason_cy")
         .order_by("number")
     ]
 

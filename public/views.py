@@ -841,4 +841,6 @@ def report_page(request, pk: int):
             },
         )
 
-    return cached_page(request, stamp=register.register_stamp(today), render=page)
+    # A body's reason for not responding is read live (`register.report_answers`).
+    stamp = f"{register.register_stamp(today)}|{register.not_required_stamp(pk)}"
+    return cached_page(request, stamp=stamp, render=page)

@@ -15,10 +15,13 @@ A body that publishes in English only is not touched by any of this: its texts a
 English fields, and `translation_problems` finds nothing.
 
 Pure: no queries. The caller passes the findings and explanations it has read.
+`withdrawal_note` is the public note of a withdrawn version in the page's language.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
+from core.i18n import text_for_page
 from inspections.models import Finding
 
 ENGLISH = "en"
@@ -42,7 +45,8 @@ class PublicText:
     """One text the public reads, in both languages. `key` names it in
     `Response.one_language_reasons`: "office_comments", "reply_to_force", "force_comments",
     "amendment_reason", "not_required_reason", "explanation:<finding id>" or
-    "force_comment:<finding id>"."""
+    "force_comment:<finding id>"; "withdrawal_reason:<version number>" for the reason of a
+    withdrawal (`withdrawal_problem`)."""
 
     key: str
     label: str
@@ -175,6 +179,20 @@ def translation_problems(response, *, findings, explanations) -> list[str]:
 
 def not_required_problem(body, *, reason: str, reason_cy: str, one_language: str) -> str | None:
     """A bilingual body's "not required" reason is public too: both languages, or why one."""
+    return reason_problem(body, reason=reason, reason_cy=reason_cy, one_language=one_language)
+
+
+def withdrawal_problem(body, *, reason: str, reason_cy: str, one_language: str) -> str | None:
+    """A withdrawal's reason is published in the note that replaces the version (on the page,
+    its PDF's address, the feeds and the API): a bilingual body gives it in both languages,
+    or records why it gives it in one (for example, withdrawing at once, before a translation
+    can be had)."""
+    return reason_problem(body, reason=reason, reason_cy=reason_cy, one_language=one_language)
+
+
+def reason_problem(body, *, reason: str, reason_cy: str, one_language: str) -> str | None:
+    """The one rule for a public reason given when the office acts (not required, withdrawn):
+    for a bilingual body both languages, unless it records why one (None: nothing wrong)."""
     if not body.publishes_bilingually or one_language.strip():
         return None
     if reason.strip() and not reason_cy.strip():
@@ -188,3 +206,19 @@ def not_required_problem(body, *, reason: str, reason_cy: str, one_language: str
             "record why it is given in one language only."
         )
     return None
+
+
+def withdrawal_note(note: dict) -> dict:
+    """A withdrawal's public note ({"version", "published_on", "on", "reason", "reason_cy",
+    "one_language"}, dates as ISO text) for a page in the active language: its dates as dates,
+    and `shown`, the reason in the page's language where the office gave it so, else in the
+    other, marked with its `lang` (`core.i18n.text_for_page`), with `one_language`, the
+    office's reason for giving it in one language only."""
+    shown = text_for_page(note.get("reason", ""), note.get("reason_cy", ""))
+    return {
+        **note,
+        "on_date": date.fromisoformat(note["on"]),
+        "published_date": date.fromisoformat(note["published_on"]),
+        "shown": shown,
+        "one_language": note.get("one_language", "") if shown.lang else "",
+    }

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
@@ -281,8 +282,15 @@ class Explanation(models.Model):
     @property
     def reference_sentence(self) -> str:
         """The published words of an answer by reference (what the public copy, the CSV and the
-        API carry as the explanation)."""
-        return f"See our response to {self.reference_label}."
+        API carry as the explanation), in English."""
+        return self.reference_sentence_in("en")
+
+    def reference_sentence_in(self, language: str) -> str:
+        """The same in `language` ("en" or "cy"): a bilingual body's Welsh explanation of an
+        answer by reference is this sentence in Welsh. The label (the report's reference and
+        title) is HMICFRS's English."""
+        with translation.override("cy" if language == "cy" else "en-gb"):
+            return _("See our response to %(label)s.") % {"label": self.reference_label}
 
     def reference_problem(self) -> str:
         """Why an answer by reference does not (yet) satisfy s55(5B), or "" when it does: the
@@ -352,6 +360,10 @@ class ResponseVersion(models.Model):
     withdrawal_reason = models.TextField(
         blank=True, help_text=gettext_lazy("Published: why the version was withdrawn.")
     )
+    # The same in Welsh, for a body that publishes bilingually (responses/bilingual.py).
+    withdrawal_reason_cy = models.TextField(
+        blank=True, help_text=gettext_lazy("The same, in Welsh.")
+    )
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -375,7 +387,9 @@ class ResponseVersion(models.Model):
             models.UniqueConstraint(fields=["response", "number"], name="one_version_number"),
             models.CheckConstraint(
                 name="withdrawal_has_reason",
-                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                condition=Q(withdrawn_at__isnull=True)
+                | ~Q(withdrawal_reason="")
+                | ~Q(withdrawal_reason_cy=""),
             ),
         ]
 
@@ -449,7 +463,9 @@ class Redaction(RedactedPassage):
         return f"Redaction ({self.reason_label}) in {self.field} of {self.response}"
 
     def marked(self) -> redaction.Marked:
-        return redaction.Marked(self.field, self.passage, self.marker)
+        return redaction.Marked(
+            self.field, self.passage, self.marker, self.reason, self.other_reason
+        )
 
 
 class ScheduledPublication(models.Model):

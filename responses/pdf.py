@@ -344,6 +344,10 @@ class Item:
 
     @property
     def explanation_text_cy(self) -> str:
+        if self.answered_by_reference:
+            # The sentence in Welsh: the public copy, the CSV and the API carry it as the
+            # Welsh explanation of a bilingual body (the Welsh document prints its own).
+            return self.explanation.reference_sentence_in(bilingual.WELSH)
         return self.explanation.text_cy.strip() if self.explanation else ""
 
     @property

@@ -17,7 +17,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from accounts.permissions import can_see_office_drafts, member_required
 
 from . import word
-from .bilingual import ENGLISH, WELSH
+from .bilingual import ENGLISH, WELSH, withdrawal_note
 from .models import ResponseVersion
 from .pdf import FROZEN_FIELDS, pdf_filename, response_preview_pdf, sha256, version_freeze
 from .permissions import get_response_for
@@ -110,7 +110,7 @@ def version(request, pk, number, language=ENGLISH):
         number=number,
     )
     if frozen.withdrawn_at:
-        return withdrawn(request, frozen)
+        return withdrawn(request, frozen, language=language)
     pdf_field, hash_field = FROZEN_FIELDS[language][1]
     if language == WELSH and not (frozen.html_cy_sha256 or frozen.pdf_cy_sha256):
         # A version published in English only has no Welsh document.
@@ -143,29 +143,38 @@ def version(request, pk, number, language=ENGLISH):
     return http
 
 
-def withdrawn(request, frozen: ResponseVersion) -> HttpResponse:
+def withdrawn(request, frozen: ResponseVersion, *, language: str = "") -> HttpResponse:
     """410 Gone, with the public note: which version was withdrawn, why and when. Public and
-    cacheable like the PDF it replaces, so the proxy's refresh replaces its copy of the bytes."""
+    cacheable like the PDF it replaces, so the proxy's refresh replaces its copy of the bytes.
+    At the Welsh PDF's address the note is in Welsh (its reason as the office gave it in
+    Welsh, else marked English)."""
     response = frozen.response
-    http = render(
-        request,
-        "pdf/withdrawn.html",
-        {
-            "page_title": _("Withdrawn: %(body)s response to %(title)s")
-            % {"body": response.policing_body.short_name, "title": response.report.title},
-            "version": frozen,
-            "body": response.policing_body,
-            "report": response.report,
-            "note": {
+    reasons = response.one_language_reasons or {}
+    on = timezone.localdate(frozen.withdrawn_at)
+    with translation.override("cy" if language == WELSH else translation.get_language()):
+        note = withdrawal_note(
+            {
                 "version": frozen.number,
-                "on": timezone.localdate(frozen.withdrawn_at).isoformat(),
-                "on_date": timezone.localdate(frozen.withdrawn_at),
-                "published_date": frozen.published_on,
+                "published_on": frozen.published_on.isoformat(),
+                "on": on.isoformat(),
                 "reason": frozen.withdrawal_reason,
+                "reason_cy": frozen.withdrawal_reason_cy,
+                "one_language": str(reasons.get(f"withdrawal_reason:{frozen.number}", "")),
+            }
+        )
+        http = render(
+            request,
+            "pdf/withdrawn.html",
+            {
+                "page_title": _("Withdrawn: %(body)s response to %(title)s")
+                % {"body": response.policing_body.short_name, "title": response.report.title},
+                "version": frozen,
+                "body": response.policing_body,
+                "report": response.report,
+                "note": note,
             },
-        },
-        status=410,
-    )
+            status=410,
+        )
     http["Cache-Control"] = "public, max-age=300"
     return http
 

@@ -11,12 +11,19 @@ are frozen on it (`ResponseVersion.redactions`), and the frozen document of that
 (`responses.pdf.document_for_version`), so its PDF, its HTML snapshot and the public copy built
 from it, is redacted at the source (docs/decisions/0011-redaction-storage.md).
 
+The marker is written in the language of the text it stands in (`marker_in`): "[redacted:
+personal data]" in an English text, "[wedi'i olygu: data personol]" in a Welsh one (a bilingual
+body's `_cy` texts), so each language's page, PDF, feed, CSV and API reads its own; the frozen
+redactions keep the reason, not a marker in one language.
+
 Pure functions: no ORM. The texts' names are in the reader's language when shown.
 """
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 #: The response's own text fields that can carry a redaction, with their names for people.
 RESPONSE_FIELDS = {
@@ -59,24 +66,69 @@ def marker(reason_label: str) -> str:
     return f"[redacted: {reason_label}]"
 
 
+#: The reason categories (`responses.models.Redaction.Reason`) by name, for a marker in either
+#: language; "other" shows the office's own words.
+REASON_NAMES = {
+    "personal_data": gettext_noop("personal data"),
+    "operationally_sensitive": gettext_noop("operationally sensitive"),
+    "legal_advice": gettext_noop("legal advice"),
+}
+OTHER = "other"
+
+
+def language_of(field: str) -> str:
+    """The language of the text a key names: "cy" for a Welsh one (`office_comments_cy`,
+    `explanation_cy:12`), else "en"."""
+    return "cy" if field.partition(":")[0].endswith(WELSH_SUFFIX) else "en"
+
+
+def marker_in(language: str, *, reason: str, other_reason: str = "") -> str:
+    """The marker in `language` ("en" or "cy"): "[redacted: personal data]", "[wedi'i olygu:
+    data personol]" (docs/welsh-glossary.md). For "other", the office's own words, as
+    written."""
+    with translation.override("cy" if language == "cy" else "en-gb"):
+        label = other_reason if reason == OTHER else _(REASON_NAMES.get(reason, reason))
+        return _("[redacted: %(reason)s]") % {"reason": label}
+
+
 @dataclass(frozen=True)
 class Marked:
-    """One redaction as it applies to a text: the passage and its marker."""
+    """One redaction as it applies to a text: the passage, its reason (the category, and the
+    words of an "other" one) and the marker in English. A redaction frozen before the reason
+    was kept has only the English marker (`reason` empty)."""
 
     field: str
     passage: str
     marker: str
+    reason: str = ""
+    other_reason: str = ""
+
+    @property
+    def shown_marker(self) -> str:
+        """The marker in the language of the text it stands in (`language_of`)."""
+        if not self.reason:
+            return self.marker
+        return marker_in(
+            language_of(self.field), reason=self.reason, other_reason=self.other_reason
+        )
 
     def as_json(self) -> dict:
-        return {"field": self.field, "passage": self.passage, "marker": self.marker}
+        return {
+            "field": self.field,
+            "passage": self.passage,
+            "marker": self.marker,
+            "reason": self.reason,
+            "other_reason": self.other_reason,
+        }
 
 
 def apply(text: str, marks) -> str:
-    """`text` with every occurrence of each mark's passage replaced by its marker. Longer
-    passages first, so a passage inside another is not left half-covered."""
+    """`text` with every occurrence of each mark's passage replaced by its marker, in the
+    text's language. Longer passages first, so a passage inside another is not left
+    half-covered."""
     for mark in sorted(marks, key=lambda m: len(m.passage), reverse=True):
         if mark.passage:
-            text = text.replace(mark.passage, mark.marker)
+            text = text.replace(mark.passage, mark.shown_marker)
     return text
 
 
@@ -91,4 +143,13 @@ def for_field(marks, field: str) -> list[Marked]:
 
 
 def from_json(rows) -> list[Marked]:
-    return [Marked(row["field"], row["passage"], row["marker"]) for row in rows or []]
+    return [
+        Marked(
+            row["field"],
+            row["passage"],
+            row["marker"],
+            row.get("reason", ""),
+            row.get("other_reason", ""),
+        )
+        for row in rows or []
+    ]

@@ -1220,7 +1220,13 @@ def response_amend(
 
 
 def response_withdraw(
-    *, response: Response, reason: str, acting_user, version_number: int | None = None
+    *,
+    response: Response,
+    reason: str,
+    acting_user,
+    version_number: int | None = None,
+    reason_cy: str = "",
+    one_language_reason: str = "",
 ) -> ResponseVersion:
     """Withdraw a published version from the public site (for example, personal data published
     by mistake): the latest unless `version_number` names an earlier one. Its PDF answers
@@ -1238,10 +1244,15 @@ def response_withdraw(
     the first publication, `Response.published_on`, which does not move), and the s55(6)
     copies of every version stay recorded. The approver's sign-off (`ACTION_ROLES`), with a
     reason, which is published; in the history. What follows (the public copies): the event
-    "response.withdrawn", config/events.py."""
-    reason = _require_text(
-        reason, _("Say why the version is being withdrawn: the reason is published with the note.")
-    )
+    "response.withdrawn", config/events.py. A bilingual body gives the reason in Welsh too
+    (`reason_cy`), or records why it is given in one language only (`one_language_reason`;
+    `bilingual.withdrawal_problem`)."""
+    if not (reason_cy or "").strip():
+        reason = _require_text(
+            reason,
+            _("Say why the version is being withdrawn: the reason is published with the note."),
+        )
+    reason, reason_cy = (reason or "").strip(), (reason_cy or "").strip()
     with transaction.atomic():
         response = _locked(response)
         versions = (
@@ -1271,14 +1282,36 @@ def response_withdraw(
             raise WorkflowError(
                 _("Version %(number)s is already withdrawn.") % {"number": version.number}
             )
+        problem = bilingual.withdrawal_problem(
+            response.policing_body,
+            reason=reason,
+            reason_cy=reason_cy,
+            one_language=one_language_reason,
+        )
+        if problem:
+            raise WorkflowError(problem)
         version.withdrawn_at = timezone.now()
         version.withdrawal_reason = reason
+        version.withdrawal_reason_cy = reason_cy
         version.withdrawn_by = acting_user
-        version.save(update_fields=["withdrawn_at", "withdrawal_reason", "withdrawn_by"])
+        version.save(
+            update_fields=[
+                "withdrawn_at",
+                "withdrawal_reason",
+                "withdrawal_reason_cy",
+                "withdrawn_by",
+            ]
+        )
+        if one_language_reason.strip() and response.policing_body.publishes_bilingually:
+            response.one_language_reasons = {
+                **(response.one_language_reasons or {}),
+                f"withdrawal_reason:{version.number}": one_language_reason.strip(),
+            }
+            fields.append("one_language_reasons")
         _save(
             response,
             acting_user=acting_user,
-            reason=f"Version {version.number} withdrawn: {reason}",
+            reason=f"Version {version.number} withdrawn: {reason or reason_cy}",
             fields=fields,
         )
         emit("response.withdrawn", office_id=response.policing_body_id, version_id=version.pk)

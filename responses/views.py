@@ -966,11 +966,16 @@ def reason_action(request, pk, action):
     workflow_action, service, title, label, hint, button, done = REASON_ACTIONS[action]
     response = _action_response(request, pk, workflow_action)
     form = ReasonForm(_posted(request), label=label, hint=hint)
-    # The reasons the public reads (not required, an amendment) come in Welsh and English
-    # from a body that publishes bilingually; a send-back or reinstatement stays internal.
-    welsh = action in ("not-required", "amend") and response.policing_body.publishes_bilingually
+    # The reasons the public reads (not required, an amendment, a withdrawal) come in Welsh and
+    # English from a body that publishes bilingually; a send-back or reinstatement stays
+    # internal.
+    welsh = (
+        action in ("not-required", "amend", "withdraw")
+        and response.policing_body.publishes_bilingually
+    )
+    one_language = action in ("not-required", "withdraw")
     if welsh:
-        add_welsh(form, "reason", one_language_key="reason" if action == "not-required" else None)
+        add_welsh(form, "reason", one_language_key="reason" if one_language else None)
     if action == "withdraw":
         add_version_choice(form, response)
     problems = []
@@ -980,7 +985,7 @@ def reason_action(request, pk, action):
             extra["version_number"] = int(form.cleaned_data["version"])
         if welsh:
             extra["reason_cy"] = form.cleaned_data["reason_cy"]
-        if welsh and action == "not-required":
+        if welsh and one_language:
             extra["one_language_reason"] = form.cleaned_data["reason_one_language"]
         try:
             service(

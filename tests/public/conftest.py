@@ -54,10 +54,14 @@ def publish(
     late_reason: str = "",
     report_type: str = "cdi",
     report=None,
+    office_comments_cy: str = "",
+    force_comments_cy: str = "",
+    explanation_cy: str = "",
 ):
     """A response to a new report (or to `report`, answering its recommendations and AFIs),
     taken through invite, force comments, drafting, approval and publication by the real
-    services; returns the response (published, version 1)."""
+    services; returns the response (published, version 1). The `_cy` texts are the Welsh
+    versions a bilingual body publishes (`publish_bilingual`)."""
     body = body or policing_body()
     drafter = office_user(body, Membership.Role.OPCC_DRAFTER)
     approver = office_user(body, Membership.Role.OPCC_APPROVER)
@@ -85,6 +89,7 @@ def publish(
         response=response,
         acting_user=drafter,
         text=force_comments,
+        text_cy=force_comments_cy,
         received_on=report_published_on,
         author_name="A Chief",
         author_role="Chief Constable",
@@ -95,10 +100,14 @@ def publish(
             finding=finding,
             kind="action_proposed",
             text=explanation,
+            text_cy=explanation_cy,
             acting_user=drafter,
         )
     response = response_update_text(
-        response=response, acting_user=drafter, office_comments=office_comments
+        response=response,
+        acting_user=drafter,
+        office_comments=office_comments,
+        office_comments_cy=office_comments_cy,
     )
     response = response_submit_for_approval(response=response, acting_user=drafter)
     response = response_approve(
@@ -114,6 +123,21 @@ def publish(
     response.drafter = drafter
     response.approver = approver
     return response
+
+
+WELSH_COMMENTS = "Mae'r comisiynydd yn croesawu'r adroddiad a bydd yn dwyn yr heddlu i gyfrif."
+WELSH_FORCE_COMMENTS = "Mae'r heddlu'n derbyn pob argymhelliad."
+WELSH_EXPLANATION = "Bydd y comisiynydd yn adolygu'r cynnydd ym mhob cyfarfod atebolrwydd."
+
+
+def publish_bilingual(**kwargs):
+    """A response of Dyfed-Powys's office (a body that publishes in Welsh and English: the
+    Welsh Language Standards) with every public text in both languages, published."""
+    kwargs.setdefault("body", policing_body("dyfed-powys-pcc"))
+    kwargs.setdefault("office_comments_cy", WELSH_COMMENTS)
+    kwargs.setdefault("force_comments_cy", WELSH_FORCE_COMMENTS)
+    kwargs.setdefault("explanation_cy", WELSH_EXPLANATION)
+    return publish(**kwargs)
 
 
 def ensure_reference_data():

@@ -94,8 +94,9 @@ def test_a_reports_page_costs_the_same_for_5_or_50(client, small_and_large):
     small, large = small_and_large
     small_page = queries(client, reverse("public:report", args=[small.report_id]))
     assert queries(client, reverse("public:report", args=[large.report_id])) == small_page
-    # The stamp, the records, the report, the bodies it concerns and the items.
-    assert small_page == 5
+    # The stamp, the stamp of the bodies' "not required" records, the records, the report,
+    # the bodies it concerns (with any reason for not responding) and the items.
+    assert small_page == 6
 
 
 def test_the_statistics_cost_the_same_for_5_or_50(client, small_and_large):

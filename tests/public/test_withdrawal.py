@@ -85,7 +85,13 @@ def test_the_api_answers_410_with_the_note_and_the_statutory_record(client):
     assert data["published_within_56_days"] is True
     assert data["withdrawn_on"] is not None
     assert data["withdrawals"] == [
-        {"version": 1, "published_on": "2020-02-20", "on": data["withdrawn_on"], "reason": REASON}
+        {
+            "version": 1,
+            "published_on": "2020-02-20",
+            "on": data["withdrawn_on"],
+            "reason": REASON,
+            "reason_cy": "",  # Norfolk publishes in English only
+        }
     ]
     assert data["items"] == []
     assert data["versions"][0]["pdf_url"] == ""
