@@ -21,6 +21,6 @@ def refresh_vectors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("public", "0008_register_copy")]
+    dependencies = [("public", "0009_email_subscriptions")]
 
     operations = [migrations.RunPython(refresh_vectors, migrations.RunPython.noop)]
