@@ -21,6 +21,6 @@ def refresh_vectors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("public", "0009_email_subscriptions")]
+    dependencies = [("public", "0010_register_body_order")]
 
     operations = [migrations.RunPython(refresh_vectors, migrations.RunPython.noop)]
