@@ -586,6 +586,10 @@ def robots_txt(request):
         "Disallow: /import/",
         "Disallow: /reminders/",
         "Disallow: /tracker/",
+        # The email sign-up forms and the emailed links' pages: nothing to index, and a link
+        # a crawler found must not be fetched over and over.
+        "Disallow: /email-updates/",
+        "Disallow: /cy/email-updates/",
         "Allow: /api/docs/",
         "Disallow: /api/",
         "Allow: /",

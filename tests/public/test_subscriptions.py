@@ -288,6 +288,12 @@ def test_the_pages_of_a_body_and_of_a_report_it_has_not_answered_link_to_the_sig
     assert reverse("public:subscribe", args=[norfolk.slug]) not in report_html
 
 
+def test_robots_txt_keeps_crawlers_out_of_the_subscription_pages(client):
+    lines = client.get(reverse("public:robots")).content.decode().splitlines()
+    assert "Disallow: /email-updates/" in lines
+    assert "Disallow: /cy/email-updates/" in lines
+
+
 # --- unsubscribe --------------------------------------------------------------------------------
 
 
