@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.test import Client, TestCase
@@ -319,6 +320,24 @@ def test_one_click_unsubscribe_deletes_the_address_and_every_email_to_it(client)
     # Twice is not an error, and still nothing is there.
     assert client.post(url).status_code == 200
     assert client.get(url).status_code == 200
+
+
+def test_every_kind_of_email_has_the_unsubscribe_link_and_the_one_click_headers(client):
+    body = policing_body()
+    subscribed(client, body)  # the confirmation
+    sign_up(client, body)  # "already subscribed"
+    publish(body=body)  # the notice
+    kinds = OutgoingEmail.objects.values_list("kind", flat=True)
+    assert sorted(kinds) == ["subscription_already", "subscription_confirm", "subscription_notice"]
+
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        link = unsubscribe_link(message)
+        assert message.extra_headers["List-Unsubscribe"].endswith(f"{link}>")
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        (html, _type) = message.alternatives[0]
+        assert f'href="{django_settings.SITE_URL}{link}"' in html
+        assert client.get(link).status_code == 200
 
 
 def test_the_unsubscribe_page_changes_nothing_until_the_button(client):
