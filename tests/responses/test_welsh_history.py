@@ -166,3 +166,12 @@ def test_a_welsh_role_refusal_names_the_roles_and_the_action_in_welsh(flow, draf
     with translation.override("en-gb"), pytest.raises(WorkflowError) as refused:
         flow.do("approve", as_user=drafter)
     assert str(refused.value) == "Only an approver or an admin in this office can approve."
+
+
+def test_the_reports_history_reasons_are_shown_in_welsh_too():
+    with translation.override("cy"):
+        assert reason_text("Report edited") == "Adroddiad wedi'i olygu"
+        # The kind of finding is itself a catalogue message, translated inside the sentence.
+        assert reason_text("Recommendation removed") == "Argymhelliad wedi'i ddileu"
+    with translation.override("en-gb"):
+        assert reason_text("Recommendation removed") == "Recommendation removed"

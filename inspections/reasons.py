@@ -1,0 +1,23 @@
+"""The reasons the reports' services record in the history, as the catalogue knows them: shown
+in the reader's language by `core.history.reason_text` (see responses/reasons.py, which does
+the same for responses). Registered when the app is ready (inspections/apps.py)."""
+
+from django.utils.translation import gettext_noop
+
+from core.history import Reason
+
+#: Reasons with nothing to fill in: the catalogue has them (the history looks them up).
+PLAIN = (
+    gettext_noop("Report edited"),
+    gettext_noop("Findings corrected"),
+    gettext_noop("Graded judgement added"),
+    gettext_noop("Graded judgement edited"),
+    gettext_noop("Graded judgement removed"),
+    gettext_noop("Theme saved"),
+    gettext_noop("Deleted in the admin"),
+)
+
+FINDINGS_REMOVED = Reason(gettext_noop("%(kind)s removed"), terms=("kind",))
+LINKED = Reason(gettext_noop("Linked: %(kind)s"), terms=("kind",))
+LINK_REMOVED = Reason(gettext_noop("Link removed: %(reason)s"))
+THEMES = Reason(gettext_noop("Themes: %(themes)s"))
