@@ -106,3 +106,17 @@ def test_the_item_page_costs_the_same_whatever_its_history(
     closure_propose(item=item, acting_user=force_person, text="Done.")
 
     assert _queries(client, url) == few
+
+
+def test_postgresql_reads_the_tracker_sort_keys_from_indexes(postgres_required):
+    # inspections/migrations/0011: the tracker list's default order (report date, title,
+    # position) read from covering indexes, not from each finding's and report's row.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('inspections_finding_sort_keys', 'inspections_report_sort_keys')"
+        )
+        definitions = dict(cursor.fetchall())
+
+    assert '(id) INCLUDE (report_id, "position")' in definitions["inspections_finding_sort_keys"]
+    assert "(id) INCLUDE (published_on, title)" in definitions["inspections_report_sort_keys"]
