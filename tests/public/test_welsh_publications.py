@@ -302,3 +302,23 @@ def test_a_report_page_shows_each_body_s_reason_for_not_responding_in_each_langu
     )
     assert NOT_REQUIRED_CY not in english and escape(NOT_REQUIRED_CY) not in english
     assert "Not published here" in row(english, essex.name)
+
+
+def test_the_welsh_register_shows_a_bilingual_body_s_explanation_in_welsh(client, national):
+    _report, _dyfed, _norfolk = national
+    welsh = client.get("/cy/recommendations/").content.decode()
+    assert (
+        f'<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">{escape(WELSH_EXPLANATION)}</p>'
+        in welsh
+    )
+    assert ENGLISH_EXPLANATION not in welsh
+    assert (
+        '<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0" lang="en-GB">'
+        "Norfolk will review vetting at its board.</p>"
+    ) in welsh
+    english = client.get("/recommendations/").content.decode()
+    assert (
+        f'<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">{ENGLISH_EXPLANATION}</p>'
+        in english
+    )
+    assert escape(WELSH_EXPLANATION) not in english
