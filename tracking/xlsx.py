@@ -159,7 +159,11 @@ def _write_sheet(sheet, rows, *, headings, widths, letters) -> int:
     for count, values in enumerate(rows, start=1):
         number = count + 1
         cells = "".join(
-            _cell(f"{letter}{number}", value) for letter, value in zip(letters, values, strict=True)
+            [
+                _cell(f"{letter}{number}", value)
+                for letter, value in zip(letters, values, strict=True)
+                if value is not None and value != ""
+            ]
         )
         batch.append(f'<row r="{number}">{cells}</row>')
         if len(batch) == 200:
