@@ -175,8 +175,9 @@ class PolicingBodyAdmin(ServiceAdmin):
     search_fields = ["name", "short_name", "office_name", "slug", "force__name"]
     autocomplete_fields = ["force"]
     prepopulated_fields = {"slug": ["name"]}
-    # The office's own choice, made by its admin (`policing_body_set_national_sharing`).
-    readonly_fields = ["share_open_work_nationally"]
+    # The office's own choices, made by its admin (`policing_body_set_national_sharing`,
+    # `policing_body_set_copies_on_publication`).
+    readonly_fields = ["share_open_work_nationally", "send_copies_on_publication"]
 
 
 @admin.register(PlanPriority)
