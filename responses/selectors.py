@@ -13,6 +13,7 @@ from accounts.selectors import person_namer
 from core.dates import long_date
 from core.history import timeline
 from core.i18n import in_language
+from core.models import DeliveryStatus, EventDelivery
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Report
 from inspections.selectors import ReportPage, readable_entries, with_first_values
@@ -762,3 +763,30 @@ def report_page(report, *, office=None) -> ReportPage:
         else None
     )
     return page
+
+
+# --- The public page of a version just published ---------------------------------------------
+
+#: What the office is told about the public page of its latest published version.
+PUBLIC_PAGE_LIVE = "live"
+PUBLIC_PAGE_PREPARING = "preparing"
+PUBLIC_PAGE_DELAYED = "delayed"
+
+
+def public_page_state(version: ResponseVersion | None) -> str:
+    """Is the public page of this published version there yet? The public site serves only its
+    own copy of a version (docs/decisions/0008), made by a worker after the publication commits
+    (the recorded delivery of "response.published", core/events.py), so for a few seconds after
+    publishing there is no page. "live" once the copy of this version exists; until then
+    "delayed" if its recorded delivery failed (it is retried, and the dashboard shows it), else
+    "preparing". "" for no version. Nothing is made here: this only reads what was recorded."""
+    if version is None:
+        return ""
+    if ResponseVersion.objects.filter(pk=version.pk, public_record__isnull=False).exists():
+        return PUBLIC_PAGE_LIVE
+    failed = EventDelivery.objects.filter(
+        event="response.published",
+        key=f"version_id={version.pk}",
+        status=DeliveryStatus.FAILED,
+    )
+    return PUBLIC_PAGE_DELAYED if failed.exists() else PUBLIC_PAGE_PREPARING

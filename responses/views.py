@@ -64,6 +64,7 @@ from .selectors import (
     last_change,
     latest_version,
     not_for_local_action_text,
+    public_page_state,
     response_history,
     section_changed_since,
 )
@@ -1046,7 +1047,7 @@ def publish(request, pk):
             messages.success(
                 request,
                 _(
-                    "Published. Now send copies to HMICFRS and the Home Secretary (s55(6)) and record when you did."
+                    "Published. Now send copies to HMICFRS and the Home Secretary (s55(6)) and record when you did. The public page will be available in a moment: this page says when."
                 ),
             )
             return redirect("responses:copies", pk=response.pk)
@@ -1187,6 +1188,8 @@ def copies(request, pk):
             page_title=_("Copies sent"),
             version=version,
             copy_addresses=s55_copies.copy_addresses(body),
+            # Made by a worker just after publishing: say honestly whether it is there yet.
+            public_page=public_page_state(version),
             copy_emails=(
                 OutgoingEmail.objects.filter(
                     kind=s55_copies.KIND, key__startswith=s55_copies.email_key(version.pk, "")
