@@ -288,7 +288,10 @@ class ProgressRedaction(RedactedPassage):
         return f"Redaction ({self.reason_label}) of update {self.update_id}"
 
     def marked(self) -> redaction.Marked:
-        return redaction.Marked(self.FIELD, self.passage, self.marker)
+        # An update's text is written in English: the marker is too, whatever page shows it.
+        return redaction.Marked(
+            self.FIELD, self.passage, self.marker, self.reason, self.other_reason
+        )
 
 
 def evidence_upload_to(instance, filename: str) -> str:

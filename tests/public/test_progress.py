@@ -289,9 +289,10 @@ def test_a_redacted_passage_of_a_public_update_is_replaced_by_its_marker(client,
     assert NAME not in html
     assert html.count("[redacted: personal data]") == 2
     assert "audited the custody records" in html
-    # The Welsh page too.
+    # The Welsh page too, with the marker in the language of the update's text (English).
     welsh = client.get(translate_url(url, "cy"))
     assert welsh.status_code == 200 and NAME not in welsh.content.decode()
+    assert welsh.content.decode().count("[redacted: personal data]") == 2
 
     run_on_commit(progress_redaction_remove, redaction_id=redacted.pk, acting_user=response.drafter)
     assert NAME in page(client, response)
