@@ -315,6 +315,12 @@ TABLE: dict[str, Expect] = {
     "tracking:item-edit": Expect(NORFOLK_OBJECT),
     "tracking:item-tags": Expect(NORFOLK_OBJECT),
     "tracking:update-add": Expect(NORFOLK_MEMBER_OBJECT),
+    # Redacting passages of a public update: the office's staff only (the force's updates are
+    # redacted by the office before it approves them).
+    "tracking:progress-redactions": Expect(NORFOLK_OBJECT),
+    "tracking:progress-redaction-remove": Expect(
+        row(302, 302, 302, 302, 403, 404, 403, 403, 403), method="post"
+    ),
     "tracking:closure-propose": Expect(NORFOLK_MEMBER_OBJECT),
     "tracking:closure-decide": Expect(NORFOLK_OBJECT),
     # The force's proposals for the public page: only the office decides.
@@ -398,6 +404,8 @@ class Office:
     correction: object
     priority: object
     redaction: object = None
+    public_update: object = None
+    progress_redaction: object = None
 
 
 def build_office(slug: str, *, drafter, approver) -> Office:
@@ -522,6 +530,15 @@ def build_office(slug: str, *, drafter, approver) -> Office:
         date=today,
         files=[SimpleUploadedFile("plan.png", png_bytes(), content_type="image/png")],
     )
+    # A public update of the office's with a passage redacted as it was written.
+    public_update = progress_update_add(
+        item=item,
+        acting_user=drafter,
+        text="We met Ms Example about the audit.",
+        date=today,
+        is_public=True,
+        redactions=[{"passage": "Ms Example", "reason": "personal_data"}],
+    )
     contributor = force_user(body.force, username=f"{slug}-contributor")
     public_proposal = progress_update_add(
         item=item, acting_user=contributor, text="Audit begun.", date=today, is_public=True
@@ -545,6 +562,8 @@ def build_office(slug: str, *, drafter, approver) -> Office:
     )
     return Office(
         redaction=redaction,
+        public_update=public_update,
+        progress_redaction=public_update.redactions.get(),
         body=body,
         drafter=drafter,
         report=report,
@@ -700,6 +719,15 @@ def url_kwargs(name: str, office: Office) -> dict:
         "tracking:proposal-decide": {
             "pk": office.item.pk,
             "proposal_pk": office.public_proposal.pk,
+        },
+        "tracking:progress-redactions": {
+            "pk": office.item.pk,
+            "update_pk": office.public_update.pk,
+        },
+        "tracking:progress-redaction-remove": {
+            "pk": office.item.pk,
+            "update_pk": office.public_update.pk,
+            "redaction_pk": office.progress_redaction.pk,
         },
         "tracking:evidence-download": {"pk": office.evidence.pk},
         "tracking:response-tracking": {"pk": office.published.pk},
