@@ -197,7 +197,8 @@ class QuickSelect(forms.Select):
     """Django's select with its options written here rather than by a template: the same
     markup without the whitespace between options. A list page's filter form has several
     selects, and rendering them through the widget templates was a measurable part of the
-    tracker list's time at national scale (bench/staff_load.py)."""
+    tracker list's time at national scale (bench/staff_load.py) and a third of the public
+    register's, with some two hundred options (bench/register_bench.py)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

@@ -1,11 +1,9 @@
 """The search and filter forms of the public pages (GET forms, rendered by the GOV.UK templates)."""
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ContentLanguageSelect
+from core.forms import ContentLanguageSelect, QuickSelect
 
 from .register import RegisterFilters
 from .selectors import MAX_QUERY_LENGTH, FilterChoices, ListFilters
@@ -59,27 +57,6 @@ class StatisticsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
         self.fields["office"].choices = [("", _("All policing bodies")), *offices]
-
-
-class QuickSelect(forms.Select):
-    """Django's select, with its options written here rather than by a template each: the
-    register's filters offer some two hundred options, and rendering each through the widget
-    templates was a third of the page's time (bench/register_bench.py). The same markup."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
 
 
 class QuickContentLanguageSelect(QuickSelect, ContentLanguageSelect):
