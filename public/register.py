@@ -191,13 +191,13 @@ def register_items(filters: RegisterFilters, *, today: date) -> QuerySet:
     if filters.force:
         queryset = queryset.filter(
             policing_body__in=Subquery(
-                PolicingBody.objects.filter(force__slug=filters.force).values("pk")
+                PolicingBody.objects.filter(force__slug=filters.force).order_by().values("pk")
             )
         )
     if filters.office:
         queryset = queryset.filter(
             policing_body=Subquery(
-                PolicingBody.objects.filter(slug=filters.office).values("pk")[:1]
+                PolicingBody.objects.filter(slug=filters.office).order_by().values("pk")[:1]
             )
         )
     if filters.report_type:
