@@ -1268,6 +1268,10 @@ def response_withdraw(
             else versions.filter(number=version_number).first()
         )
         if version is None:
+            if latest is None:
+                # Never published: the transition table's refusal names the action and the
+                # response's status, as every other refused action's does.
+                _check_action(response, Status.WITHDRAWN, "withdraw", acting_user)
             raise WorkflowError(_("There is no published version of this response to withdraw."))
         fields = []
         if version == latest and response.status in (Status.PUBLISHED, Status.WITHDRAWN):
