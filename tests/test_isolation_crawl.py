@@ -94,6 +94,7 @@ KIND_BY_ARGUMENT = {
     "uidb64": "reset_uid",
     "code": "language",
     "redaction_pk": "redaction",
+    "update_pk": "update",
 }
 #: ...or else by the path segment before it (`pk` and `token` say nothing by themselves).
 KIND_BY_SEGMENT = {
@@ -285,6 +286,17 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         date=today,
         is_public=True,
     )
+    # A public update of the office's with a passage redacted as it was written: the passage
+    # is the office's (its staff pages show it), never another's.
+    redacted_passage = marked("redacted passage of a public update")
+    public_update = progress_update_add(
+        item=item,
+        acting_user=drafter,
+        text=f"Audit begun; {redacted_passage} was interviewed.",
+        date=today,
+        is_public=True,
+        redactions=[{"passage": redacted_passage, "reason": "personal_data"}],
+    )
     proposal = closure_propose(item=item, acting_user=drafter, text=marked("closure"), date=today)
     evidence = first_update.evidence.get()
     pack = panel_pack_create(
@@ -371,7 +383,8 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
     )
     return {
         "plan_priority": [priority.pk],
-        "redaction": [redaction.pk],
+        # A response's redaction and a progress update's: each remove page finds its own.
+        "redaction": [redaction.pk, public_update.redactions.get().pk],
         "correction": [correction.pk],
         "membership": list(body.memberships.values_list("pk", flat=True)),
         "report": [report.pk, old.pk],
