@@ -21,10 +21,13 @@ def test_the_sweep_runs_at_seven_london_time_and_every_hour():
         "core.tasks.sweep",
         "responses.tasks.publish_scheduled",
         "accounts.tasks.sweep_invitation_emails",
+        "public.tasks.expire_subscriptions",
     }
     # And the invitation emails' catch-up, every five minutes (accounts.invitation_emails).
     assert by_task["accounts.tasks.sweep_invitation_emails"] == [crontab(minute="*/5")]
     assert by_task["responses.tasks.publish_scheduled"] == [crontab(minute="*")]
+    # And the email subscriptions' sweep of unconfirmed sign-ups, hourly (public.subscriptions).
+    assert by_task["public.tasks.expire_subscriptions"] == [crontab(minute=15)]
     assert sorted(map(str, by_task["reminders.tasks.sweep"])) == sorted(
         map(str, [crontab(hour=7, minute=0), crontab(minute=30)])
     )
