@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -50,6 +51,9 @@ class Reason:
         #: Arguments that are dates written out in English ("2 March 2020"): shown written out
         #: in the reader's language.
         self.dates = frozenset(dates)
+        #: The words before the first argument: a stored sentence that does not start with them
+        #: is not this reason's, whatever the rest (the cheap test, before the pattern's).
+        self.prefix = re.split(r"%\(\w+\)s", template, maxsplit=1)[0]
         pattern = ""
         for literal, name in re.findall(r"(.*?)(?:%\((\w+)\)s|$)", template, re.DOTALL):
             pattern += re.escape(literal)
@@ -97,7 +101,17 @@ def reason_text(stored: str) -> str:
     no `Reason` of its own is looked up in the catalogue."""
     if not stored:
         return stored
+    return _reason_text(stored, translation.get_language())
+
+
+@lru_cache(maxsize=4096)
+def _reason_text(stored: str, language: str | None) -> str:
+    # A history tab shows the same few sentences again and again ("Draft saved", "Sent for
+    # approval"), and both the sentences and the catalogue are fixed while the process runs:
+    # each is matched and rendered once a language.
     for reason in _REASONS:
+        if not stored.startswith(reason.prefix):
+            continue
         found = reason.pattern.fullmatch(stored)
         if found:
             return reason.render(found.groupdict())
