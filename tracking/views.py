@@ -155,7 +155,6 @@ def list_rows(items, *, today, office) -> list[ListRow]:
     of_words = gettext("%(label)s of %(title)s")
     none, none_yet = gettext("None"), gettext("None yet")
     today_word, yesterday_word = gettext("today"), gettext("yesterday")
-    days_ago = gettext("%(n)s days ago")
     status_tags = {s.value: render_tag(s.label, s.colour) for s in Status}
     rag_tags = {r.value: render_tag(r.label, r.colour) for r in Rag}
     office_pk = office.pk if office else None
@@ -177,7 +176,7 @@ def list_rows(items, *, today, office) -> list[ListRow]:
             elif n == 1:
                 ago = yesterday_word
             else:
-                ago = days_ago % {"n": n}
+                ago = ngettext("%(n)s day ago", "%(n)s days ago", n) % {"n": n}
         else:
             last_update = none_yet + (
                 ngettext(": tracked for %(n)s day", ": tracked for %(n)s days", n) % {"n": n}
