@@ -6,15 +6,17 @@ object and for objects saved through its inlines.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdminMixin
 from core.history import attribute
 
-from . import services
+from . import reasons, services
 from .models import (
     ExternalIdentity,
     Force,
@@ -36,12 +38,15 @@ def admin_reason(form, *, change: bool) -> str:
         return "Edited in the admin"
     model_fields = {f.name for f in form._meta.model._meta.get_fields()}
     ignored = getattr(form, "history_reason_ignores", ())
-    labels = [
-        str(form.fields[name].label or name)
-        for name in form.changed_data
-        if name in model_fields and name not in ignored
-    ]
-    return "Edited in the admin" + (f": {', '.join(labels)}" if labels else "")
+    with translation.override(settings.LANGUAGE_CODE):  # stored in English (accounts/reasons.py)
+        labels = [
+            str(form.fields[name].label or name)
+            for name in form.changed_data
+            if name in model_fields and name not in ignored
+        ]
+    if not labels:
+        return "Edited in the admin"
+    return reasons.EDITED_IN_ADMIN(fields=", ".join(labels))
 
 
 def save_formset_attributed(request, formset, change: bool) -> None:

@@ -23,7 +23,7 @@ from core.errors import DomainError
 from core.history import attribute
 from core.i18n import recipient_language
 
-from . import tasks
+from . import reasons, tasks
 from .invitation_emails import invitation_token, token_hash
 from .models import Invitation, InvitationEmail, Membership, PolicingBody
 from .permissions import forget_memberships, has_office_role
@@ -255,8 +255,10 @@ def invitation_accept(
         attribute(
             membership,
             acting_user=user,
-            reason=f"Accepted the invitation from {invitation.invited_by.display_name} "
-            f"({invitation.policing_body.short_name})",
+            reason=reasons.INVITATION_ACCEPTED(
+                name=invitation.invited_by.display_name,
+                office=invitation.policing_body.short_name,
+            ),
         )
         membership.save()
         invitation.accepted_at = now

@@ -27,6 +27,7 @@ from core.i18n import recipient_language
 from core.outbox import Email, emails_create
 from core.sealed import seal
 
+from . import reasons
 from .forms import PasswordResetForm
 from .models import (
     ExternalIdentity,
@@ -118,10 +119,10 @@ def membership_add(
             )
         if membership is None:
             membership = Membership(user=user, role=role, policing_body=body)
-            reason = f"Added to {body.short_name} by the office admin"
+            reason = reasons.ADDED_TO(office=body.short_name)
         else:
             membership.is_active = True
-            reason = f"Reactivated in {body.short_name} by the office admin"
+            reason = reasons.REACTIVATED_IN(office=body.short_name)
         attribute(membership, acting_user=acting_user, reason=reason)
         membership.save()
     return membership, created

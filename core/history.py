@@ -42,12 +42,22 @@ class Reason:
     written) with named `%(name)s` arguments. Calling it gives the English sentence to store;
     `reason_text` shows a stored sentence in the reader's language. Arguments named in `terms`
     are themselves catalogue messages or `Reason`s ("the office's comments", "personal data")
-    and are translated with it; the others (what people typed, references, numbers) are
-    shown as they are."""
+    and are translated with it, as is each term of a list named in `lists`; the others (what
+    people typed, references, numbers) are shown as they are."""
 
-    def __init__(self, template: str, *, terms: tuple[str, ...] = (), dates: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        template: str,
+        *,
+        terms: tuple[str, ...] = (),
+        dates: tuple[str, ...] = (),
+        lists: tuple[str, ...] = (),
+    ):
         self.template = template
         self.terms = frozenset(terms)
+        #: Arguments that are lists of terms joined with ", " ("office lead, target date"):
+        #: each translated as a term.
+        self.lists = frozenset(lists)
         #: Arguments that are dates written out in English ("2 March 2020"): shown written out
         #: in the reader's language.
         self.dates = frozenset(dates)
@@ -78,6 +88,8 @@ class Reason:
         for name, value in args.items():
             if name in self.terms:
                 value = reason_text(value)
+            elif name in self.lists:
+                value = ", ".join(reason_text(part) for part in value.split(", "))
             elif name in self.dates:
                 value = _date_text(value)
             values[name] = value
@@ -85,20 +97,23 @@ class Reason:
 
 
 def _date_text(value: str) -> str:
-    """'2 March 2020' (or 'Monday 2 March 2020'), as stored, in the reader's language."""
-    for pattern, weekday in (("%d %B %Y", False), ("%A %d %B %Y", True)):
+    """'2 March 2020' (or 'Monday 2 March 2020', or '2 Mar 2020'), as stored, in the reader's
+    language."""
+    for pattern in ("%d %B %Y", "%A %d %B %Y", "%d %b %Y"):
         try:
             day = datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a day, not a moment
         except ValueError:
             continue
-        return long_date(day, weekday=weekday)
+        if pattern == "%d %b %Y":
+            return formats.date_format(day, "j M Y")
+        return long_date(day, weekday=pattern.startswith("%A"))
     return value
 
 
 def reason_text(stored: str) -> str:
-    """A stored reason in the active language: rendered again from its `Reason` when one
-    matches the English sentence whole, else (older rows, free text) as stored; a term with
-    no `Reason` of its own is looked up in the catalogue."""
+    """A stored reason in the active language: the catalogue's translation when the sentence
+    is a catalogue message, else rendered again from its `Reason` when one matches the English
+    sentence whole, else (older rows, free text) as stored."""
     if not stored:
         return stored
     return _reason_text(stored, translation.get_language())
@@ -109,13 +124,18 @@ def _reason_text(stored: str, language: str | None) -> str:
     # A history tab shows the same few sentences again and again ("Draft saved", "Sent for
     # approval"), and both the sentences and the catalogue are fixed while the process runs:
     # each is matched and rendered once a language.
+    translated = gettext(stored)
+    if translated != stored:
+        # A catalogue message whole ("HMICFRS (Section 55 responses)"), not a `Reason`'s
+        # sentence that happens to start the same way ("HMICFRS %(date)s").
+        return translated
     for reason in _REASONS:
         if not stored.startswith(reason.prefix):
             continue
         found = reason.pattern.fullmatch(stored)
         if found:
             return reason.render(found.groupdict())
-    return gettext(stored)
+    return stored
 
 
 def attribute(instance: models.Model, *, acting_user, reason: str) -> None:

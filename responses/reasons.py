@@ -37,6 +37,7 @@ PLAIN = (
     gettext_noop("a finding"),
     gettext_noop("a recommendation"),
     gettext_noop("A recommendation"),
+    gettext_noop("the linked recommendation"),
 )
 
 FORCE_INVITED = Reason(gettext_noop("Force invited to comment by %(date)s"), dates=("date",))
@@ -49,6 +50,12 @@ EXPLANATION_SAVED = Reason(
 ANSWERED_BY_REFERENCE = Reason(
     gettext_noop("%(reference)s answered by reference to %(other)s"), terms=("reference",)
 )
+#: The same since the reference is stored whole: the other recommendation's reference (or
+#: "the linked recommendation") and its report's title.
+ANSWERED_BY_REFERENCE_TO = Reason(
+    gettext_noop("%(reference)s answered by reference to %(other)s of %(title)s"),
+    terms=("reference", "other"),
+)
 FORCE_COMMENT_SAVED = Reason(
     gettext_noop("Force's comment on %(reference)s saved"), terms=("reference",)
 )
@@ -59,8 +66,27 @@ AMENDMENT_STARTED = Reason(gettext_noop("Amendment started: %(reason)s"))
 WITHDRAWN = Reason(gettext_noop("Version %(number)s withdrawn: %(reason)s"))
 NOT_REQUIRED = Reason(gettext_noop("Marked not required: %(reason)s"))
 REINSTATED = Reason(gettext_noop("Reinstated: %(reason)s"))
-COPIES_RECORDED = Reason(gettext_noop("Copies of version %(number)s recorded: %(copies)s"))
-COPIES_SENT = Reason(gettext_noop("Copies of version %(number)s sent by email to %(recipients)s"))
+#: The s55(6) copies recorded: `copies` lists each recipient's copy (`COPY_SENT_ON`) or "none".
+COPIES_RECORDED = Reason(
+    gettext_noop("Copies of version %(number)s recorded: %(copies)s"), lists=("copies",)
+)
+#: One recipient's copy and its date ("HMICFRS 21 Feb 2020"), in `COPIES_RECORDED`.
+COPY_SENT_ON = {
+    "hmicfrs": Reason(gettext_noop("HMICFRS %(date)s"), dates=("date",)),
+    "home_secretary": Reason(gettext_noop("Home Secretary %(date)s"), dates=("date",)),
+    "panel": Reason(gettext_noop("panel %(date)s"), dates=("date",)),
+    "chief_officer": Reason(gettext_noop("chief officer %(date)s"), dates=("date",)),
+}
+#: The copies sent from the product: `recipients` lists `responses.copies.copy_addresses`'
+#: names of the recipients, catalogue messages, in English.
+COPIES_SENT = Reason(
+    gettext_noop("Copies of version %(number)s sent by email to %(recipients)s"),
+    lists=("recipients",),
+)
+COPIES_SENT_ON_PUBLICATION = Reason(
+    gettext_noop("Copies of version %(number)s sent by email on publication to %(recipients)s"),
+    lists=("recipients",),
+)
 ONE_LANGUAGE = Reason(gettext_noop("Published in one language only (%(key)s): %(reason)s"))
 BOTH_LANGUAGES = Reason(gettext_noop("Both languages needed again (%(key)s)"))
 PASSAGE_REDACTED = Reason(

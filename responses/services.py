@@ -593,8 +593,11 @@ def explanation_answer_by_reference(
         attribute(
             explanation,
             acting_user=acting_user,
-            reason=f"{finding.reference or 'A recommendation'} answered by reference to "
-            f"{explanation.reference_label}",
+            reason=reasons.ANSWERED_BY_REFERENCE_TO(
+                reference=finding.reference or "A recommendation",
+                other=refers_to.finding.reference or "the linked recommendation",
+                title=refers_to.response.report.title,
+            ),
         )
         explanation.save()
         _save(response, acting_user=acting_user, reason="Explanation saved", fields=[])
@@ -1463,7 +1466,7 @@ def response_record_copies(
         response = _save(
             response,
             acting_user=acting_user,
-            reason=f"Copies of version {version.number} recorded: " + _copies_text(version),
+            reason=reasons.COPIES_RECORDED(number=version.number, copies=_copies_text(version)),
             fields=[],
         )
         # The public page shows each version's copy dates: config/events.py.
@@ -1479,13 +1482,8 @@ def response_record_copies(
 
 def _copies_text(version: ResponseVersion) -> str:
     sent = [
-        f"{label} {when:%-d %b %Y}"
-        for label, name in (
-            ("HMICFRS", "copy_hmicfrs_on"),
-            ("Home Secretary", "copy_home_secretary_on"),
-            ("panel", "copy_panel_on"),
-            ("chief officer", "copy_chief_officer_on"),
-        )
+        reasons.COPY_SENT_ON[key](date=f"{when:%-d %b %Y}")
+        for key, name in COPY_FIELDS.items()
         if (when := getattr(version, name))
     ]
     return ", ".join(sent) or "none"
@@ -1859,8 +1857,9 @@ def response_send_copies(
         _save(
             response,
             acting_user=acting_user,
-            reason=f"Copies of version {version.number} sent by email to "
-            + ", ".join(a.who for a in recipients),
+            reason=reasons.COPIES_SENT(
+                number=version.number, recipients=", ".join(a.who for a in recipients)
+            ),
             fields=[],
         )
         emit(
@@ -1893,14 +1892,16 @@ def copies_send_on_publication(version_id: int) -> bool:
             or (response.imported and version.number == 1)
         ):
             return False
-        recipients = [a for a in copy_addresses(body) if a.address]
+        with translation.override(settings.LANGUAGE_CODE):  # named in English in the history
+            recipients = [a for a in copy_addresses(body) if a.address]
         if not recipients:
             return False
         _save(
             response,
             acting_user=None,
-            reason=f"Copies of version {version.number} sent by email on publication to "
-            + ", ".join(a.who for a in recipients),
+            reason=reasons.COPIES_SENT_ON_PUBLICATION(
+                number=version.number, recipients=", ".join(a.who for a in recipients)
+            ),
             fields=[],
         )
         emit("response.copies_requested", office_id=body.pk, version_id=version.pk)

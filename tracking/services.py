@@ -227,8 +227,9 @@ def track_linked_once(link_id: int) -> list[TrackerItem]:
                 attribute(
                     item,
                     acting_user=link.created_by,
-                    reason=f"Tracked with {primary.label} of {primary.finding.report.title} "
-                    "(the same recommendation)",
+                    reason=reasons.TRACKED_WITH(
+                        label=primary.label, title=primary.finding.report.title
+                    ),
                 )
                 item.save(update_fields=["tracked_with", "updated_at"])
             _public_progress_changed(secondary)
@@ -265,7 +266,7 @@ def tracker_item_set_tags(
         item.themes.set(themes)
         item.plan_priorities.set(priorities)
         names = ", ".join([t.name for t in themes] + [p.title for p in priorities]) or "none"
-        attribute(item, acting_user=acting_user, reason=f"Tags changed: {names}")
+        attribute(item, acting_user=acting_user, reason=reasons.TAGS_CHANGED(names=names))
         item.save(update_fields=["updated_at"])
     return item
 
@@ -442,9 +443,15 @@ def _add_update(
         ).save()
     fields = ["last_update_on", "updated_at"]
     item.last_update_on = max(item.last_update_on or day, day)
-    reason = ProgressUpdate.Kind(kind).label
+    with translation.override(settings.LANGUAGE_CODE):  # stored in English (tracking/reasons.py)
+        reason = str(ProgressUpdate.Kind(kind).label)
+        if status:
+            reason = reasons.STATUS_CHANGED(
+                kind=reason,
+                old=Status(item.status).label.lower(),
+                new=Status(status).label.lower(),
+            )
     if status:
-        reason = f"{reason}: status {Status(item.status).label.lower()} -> {Status(status).label.lower()}"
         item.status = status
         fields.append("status")
     attribute(item, acting_user=acting_user, reason=reason)
@@ -497,7 +504,7 @@ def progress_update_add(
     update is written, each `{"passage", "reason", "other_reason"}` as `progress_redaction_add`
     takes them, so the public never reads them.
     """
-    text = _require_text(text, "Enter what has been done.")
+    text = _require_text(text, _("Enter what has been done."))
     marks = [
         (*_redaction_clean(r["passage"], r["reason"], r.get("other_reason", "")), r["reason"])
         for r in redactions
@@ -555,7 +562,7 @@ def closure_propose(
     pending sign-off). Force contributors propose for their force's items; office staff may
     propose too, and then someone else in the office decides. The public page shows a force's
     proposal (its status, and its text if marked public) only once the office approves it."""
-    text = _require_text(text, "Say what has been done to complete the work.")
+    text = _require_text(text, _("Say what has been done to complete the work."))
     checked = _check_files(files)
     day = date or timezone.localdate()
     with transaction.atomic():
@@ -672,12 +679,22 @@ def closure_decide(
         proposal.decided_at = timezone.now()
         proposal.reason = reason
         proposal.decision_update = update
-        attribute(proposal, acting_user=acting_user, reason=proposal.get_decision_display())
+        with translation.override(settings.LANGUAGE_CODE):
+            decided = str(proposal.get_decision_display())
+        attribute(proposal, acting_user=acting_user, reason=decided)
         proposal.save()
         return proposal
 
 
 # --- The force's proposals for the public page -----------------------------------------------
+
+
+#: The history reason of each decision on a proposal for the public page, with why.
+_PROPOSAL_DECIDED = {
+    Decision.APPROVED: reasons.PROPOSAL_APPROVED,
+    Decision.EDITED: reasons.PROPOSAL_EDITED,
+    Decision.DECLINED: reasons.PROPOSAL_DECLINED,
+}
 
 
 def _proposal_record(
@@ -689,8 +706,12 @@ def _proposal_record(
     proposal.decided_at = timezone.now()
     proposal.reason = reason
     proposal.replacement = replacement
-    label = Decision(decision).label
-    attribute(proposal, acting_user=acting_user, reason=f"{label}. {reason}" if reason else label)
+    if reason:
+        why = _PROPOSAL_DECIDED[Decision(decision)](reason=reason)
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            why = str(Decision(decision).label)
+    attribute(proposal, acting_user=acting_user, reason=why)
     proposal.save()
     return proposal
 
@@ -719,9 +740,9 @@ def public_proposal_decide(
         raise TrackingError(_("Choose whether to approve, edit or decline the proposal."))
     reason = (reason or "").strip()
     if decision == Decision.EDITED:
-        text = _require_text(text, "Enter the text to publish.")
+        text = _require_text(text, _("Enter the text to publish."))
     if decision == Decision.DECLINED:
-        _require_text(reason, "Say why it is not published, so the force knows.")
+        _require_text(reason, _("Say why it is not published, so the force knows."))
     with transaction.atomic():
         item = _locked(proposal.item)
         proposal = PublicProposal.objects.select_for_update().get(pk=proposal.pk)
@@ -867,7 +888,9 @@ def _check_lead(user, items, *, office: bool) -> list[str]:
         )
         bad = {i.policing_body.short_name for i in items if i.policing_body_id not in held}
         return [
-            f"{user.display_name} does not work in the office of {name}." for name in sorted(bad)
+            _("%(display_name)s does not work in the office of %(name)s.")
+            % {"display_name": user.display_name, "name": name}
+            for name in sorted(bad)
         ]
     held = set(
         Membership.objects.filter(
@@ -878,7 +901,11 @@ def _check_lead(user, items, *, office: bool) -> list[str]:
         ).values_list("force_id", flat=True)
     )
     bad = {i.policing_body.force.name for i in items if i.policing_body.force_id not in held}
-    return [f"{user.display_name} is not a contributor for {name}." for name in sorted(bad)]
+    return [
+        _("%(display_name)s is not a contributor for %(name)s.")
+        % {"display_name": user.display_name, "name": name}
+        for name in sorted(bad)
+    ]
 
 
 _FIELD_WORDS = {
@@ -924,7 +951,7 @@ def tracker_items_bulk_update(
     if not changes and not status:
         raise TrackingError(_("Choose what to change."))
     if status:
-        _require_text(reason, "Say why the status is changing: it is recorded on each item.")
+        _require_text(reason, _("Say why the status is changing: it is recorded on each item."))
     with transaction.atomic():
         locked = list(
             TrackerItem.objects.select_for_update()
@@ -937,7 +964,7 @@ def tracker_items_bulk_update(
         problems = []
         for body_id in {i.policing_body_id for i in locked}:
             if not has_office_role(acting_user, body_id):
-                problems.append("Only the office's staff can change these items.")
+                problems.append(_("Only the office's staff can change these items."))
                 break
         if "office_lead" in changes:
             problems += _check_lead(changes["office_lead"], locked, office=True)
@@ -951,7 +978,10 @@ def tracker_items_bulk_update(
                     check_status_change(item.status, status, is_office=True)
                     _check_date(item, timezone.localdate(), status_change=True)
                 except TrackingError as error:
-                    problems.append(f"{item.label} ({item.finding.report.title}): {error}")
+                    problems.append(
+                        _("%(label)s (%(title)s): %(error)s")
+                        % {"label": item.label, "title": item.finding.report.title, "error": error}
+                    )
         if problems:
             raise TrackingError(" ".join(problems), problems=problems)
         words = ", ".join(_FIELD_WORDS[name] for name in changes)
@@ -964,9 +994,9 @@ def tracker_items_bulk_update(
                 if reason:
                     history_reason = reason
                 elif len(locked) > 1:
-                    history_reason = f"Changed for {len(locked)} items: {words}"
+                    history_reason = reasons.CHANGED_FOR_ITEMS(count=len(locked), fields=words)
                 else:
-                    history_reason = f"Changed {words}"
+                    history_reason = reasons.CHANGED(fields=words)
                 attribute(item, acting_user=acting_user, reason=history_reason)
                 item.save(update_fields=[*changed, "updated_at"])
             if status and item.status != status:

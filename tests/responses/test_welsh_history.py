@@ -6,6 +6,8 @@ language. A refusal names the workflow's action in the reader's language too, so
 refusal has no English action inside it.
 """
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.utils import translation
 from accounts.services import user_set_language
 from core.history import Reason, reason_text
 from responses.models import Redaction, Status
-from responses.services import redaction_add, response_send_back
+from responses.services import redaction_add, response_record_copies, response_send_back
 from responses.workflow import ACTION_LABELS, ACTION_ROLES, TRANSITIONS, WorkflowError
 from tests.public.test_welsh_pages import interface_text
 from tracking import workflow as tracking_workflow
@@ -175,3 +177,55 @@ def test_the_reports_history_reasons_are_shown_in_welsh_too():
         assert reason_text("Recommendation removed") == "Argymhelliad wedi'i ddileu"
     with translation.override("en-gb"):
         assert reason_text("Recommendation removed") == "Recommendation removed"
+
+
+def test_the_copies_recorded_by_a_welsh_reader_are_stored_in_english_and_shown_in_welsh(
+    flow, drafter
+):
+    flow.drive(Status.PUBLISHED)
+    with translation.override("cy"):
+        response_record_copies(
+            response=flow.response, acting_user=drafter, hmicfrs=date(2020, 2, 21)
+        )
+
+    stored = _reasons(flow.refreshed())[-1]
+    assert stored == "Copies of version 1 recorded: HMICFRS 21 Feb 2020"
+    with translation.override("cy"):
+        assert reason_text(stored) == "Copïau o fersiwn 1 wedi'u cofnodi: HMICFRS 21 Chw 2020"
+
+
+@pytest.mark.parametrize(
+    ("stored", "welsh"),
+    [
+        (
+            "Copies of version 2 recorded: HMICFRS 21 Feb 2020, Home Secretary 3 Mar 2020, "
+            "panel 4 Mar 2020, chief officer 5 Mar 2020",
+            "Copïau o fersiwn 2 wedi'u cofnodi: HMICFRS 21 Chw 2020, Ysgrifennydd Cartref "
+            "3 Maw 2020, corff craffu 4 Maw 2020, prif swyddog 5 Maw 2020",
+        ),
+        ("Copies of version 2 recorded: none", "Copïau o fersiwn 2 wedi'u cofnodi: dim"),
+        (
+            "Copies of version 2 sent by email to HMICFRS (Section 55 responses), "
+            "The Home Secretary, The scrutiny body, The chief officer",
+            "Copïau o fersiwn 2 wedi'u hanfon drwy e-bost at HMICFRS (ymatebion Adran 55), "
+            "Yr Ysgrifennydd Cartref, Y corff craffu, Y prif swyddog",
+        ),
+        (
+            "Copies of version 1 sent by email on publication to The Home Secretary",
+            "Copïau o fersiwn 1 wedi'u hanfon drwy e-bost wrth gyhoeddi at Yr Ysgrifennydd Cartref",
+        ),
+        (
+            "R2 answered by reference to R1 of Vetting, misconduct and misogyny",
+            "R2 wedi'i ateb drwy gyfeirio at R1 o Vetting, misconduct and misogyny",
+        ),
+        (
+            "A recommendation answered by reference to the linked recommendation of Vetting",
+            "Argymhelliad wedi'i ateb drwy gyfeirio at yr argymhelliad cysylltiedig o Vetting",
+        ),
+    ],
+)
+def test_the_copies_and_answers_by_reference_are_shown_in_welsh(stored, welsh):
+    with translation.override("cy"):
+        assert reason_text(stored) == welsh
+    with translation.override("en-gb"):
+        assert reason_text(stored) == stored

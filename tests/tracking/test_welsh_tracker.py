@@ -7,11 +7,13 @@ import polib
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.services import user_set_language
+from core.history import reason_text
 from tests.public.test_welsh_pages import interface_text
-from tracking.services import progress_update_add
+from tracking.rag import Status
+from tracking.services import progress_update_add, tracker_item_set_tags, tracker_items_bulk_update
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,79 @@ def test_the_list_says_how_long_ago_the_last_update_was_in_each_language(
     )
     assert english in _page(client, drafter, "item-list", language="en-gb")
     assert welsh in _page(client, drafter, "item-list")
+
+
+def _reasons(item) -> list[str]:
+    return list(
+        item.history.order_by("history_date", "history_id").values_list(
+            "history_change_reason", flat=True
+        )
+    )
+
+
+def test_the_trackers_reasons_are_stored_in_english_whoever_acts(item, drafter):
+    with translation.override("cy"):  # a Welsh reader acting
+        progress_update_add(
+            item=item, acting_user=drafter, text="Audit started.", status=Status.IN_PROGRESS
+        )
+        tracker_item_set_tags(item=item, acting_user=drafter)
+        tracker_items_bulk_update(items=[item], acting_user=drafter, area="Custody")
+
+    reasons = _reasons(item)
+    assert "Progress update: status open -> in progress" in reasons
+    assert "Tags changed: none" in reasons
+    assert "Changed area" in reasons
+
+
+@pytest.mark.parametrize(
+    ("stored", "welsh"),
+    [
+        ("Tracking started", "Dechreuwyd tracio"),
+        (
+            "Tracking started when the response was published",
+            "Dechreuwyd tracio pan gyhoeddwyd yr ymateb",
+        ),
+        (
+            "Progress update: status open -> in progress",
+            "Diweddariad cynnydd: statws agored -> ar y gweill",
+        ),
+        (
+            "Closure proposed: status in progress -> pending sign-off",
+            "Cynigiwyd cau: statws ar y gweill -> yn aros am gymeradwyaeth",
+        ),
+        ("Tags changed: none", "Newidiwyd y tagiau: dim"),
+        ("Tags changed: Vetting, Custody", "Newidiwyd y tagiau: Vetting, Custody"),
+        (
+            "Changed for 3 items: office lead, target date",
+            "Newidiwyd ar gyfer 3 eitem: arweinydd y swyddfa, dyddiad targed",
+        ),
+        ("Changed force lead", "Newidiwyd arweinydd yr heddlu"),
+        (
+            "Tracked with R1 of Custody inspection (the same recommendation)",
+            "Wedi'i dracio gyda R1 o Custody inspection (yr un argymhelliad)",
+        ),
+        (
+            "Tracked with Recommendation of Custody inspection (the same recommendation)",
+            "Wedi'i dracio gyda Argymhelliad o Custody inspection (yr un argymhelliad)",
+        ),
+        ("Not published. Closure refused.", "Heb ei gyhoeddi. Gwrthodwyd cau."),
+        (
+            "Approved for the public page. Closure approved.",
+            "Wedi'i gymeradwyo ar gyfer y dudalen gyhoeddus. Cymeradwywyd cau.",
+        ),
+        ("Not published. Not in our words.", "Heb ei gyhoeddi. Not in our words."),
+    ],
+)
+def test_each_reason_the_tracker_writes_is_shown_in_welsh(stored, welsh):
+    with translation.override("cy"):
+        assert reason_text(stored) == welsh
+    with translation.override("en-gb"):
+        assert reason_text(stored) == stored
+
+
+def test_a_welsh_reader_sees_an_items_changes_in_welsh(client, item, drafter):
+    tracker_items_bulk_update(items=[item], acting_user=drafter, area="Custody")
+
+    page = _page(client, drafter, "item-detail", item.pk)
+    assert "Newidiwyd maes" in page
+    assert "Changed area" not in page
