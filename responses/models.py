@@ -13,11 +13,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PolicingBody
+from core.i18n import content_lang_attribute
 from inspections.models import Finding, Report
 
 from . import deadlines, redaction
@@ -274,10 +277,26 @@ class Explanation(models.Model):
 
     @property
     def reference_label(self) -> str:
-        """What an answer by reference points at, in words: "R1 of Vetting, misconduct and
-        misogyny in the police service"."""
-        target = self.refers_to
-        return f"{target.finding.reference or 'the linked recommendation'} of {target.response.report.title}"
+        """What an answer by reference points at, in words, in the active language: "R1 of
+        Vetting, misconduct and misogyny in the police service" ("R1 o ..." in Welsh; the
+        report's title is HMICFRS's English)."""
+        return _("%(label)s of %(title)s") % {
+            "label": self._reference,
+            "title": self.refers_to.response.report.title,
+        }
+
+    @property
+    def reference_label_html(self) -> str:
+        """The same for a page, the report's title marked `lang="en-GB"` on a page in another
+        language."""
+        words = escape(_("%(label)s of %(title)s"))
+        title, lang = self.refers_to.response.report.title, content_lang_attribute()
+        title = format_html("<span{}>{}</span>", lang, title) if lang else escape(title)
+        return mark_safe(words % {"label": escape(self._reference), "title": title})  # noqa: S308
+
+    @property
+    def _reference(self) -> str:
+        return self.refers_to.finding.reference or _("the linked recommendation")
 
     @property
     def reference_sentence(self) -> str:
@@ -299,7 +318,7 @@ class Explanation(models.Model):
         if not self.refers_to_id:
             return ""
         target = self.refers_to
-        name = self.finding.reference or "A recommendation"
+        name = self.finding.reference or _("A recommendation")
         where = self.reference_label
         if not (target.kind and target.text.strip()):
             return _(

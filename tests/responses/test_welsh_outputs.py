@@ -190,13 +190,22 @@ def test_an_answer_by_reference_is_published_in_welsh_and_english(client):
     peel_response = office.publish(peel_response, date(2023, 7, 1))
 
     label = f"{original.reference} of Vetting, misconduct and misogyny"
+    # In Welsh, "of" is Welsh too; the report's title stays HMICFRS's English.
+    label_cy = f"{original.reference} o Vetting, misconduct and misogyny"
     item = PublishedItem.objects.get(record__response=peel_response, finding=copy)
     assert item.explanation == f"See our response to {label}."
-    assert item.explanation_cy == f"Gweler ein hymateb i {label}."
+    assert item.explanation_cy == f"Gweler ein hymateb i {label_cy}."
     register = client.get("/cy/api/register/", {"office": "dyfed-powys-pcc"}).json()["results"]
     row = next(r for r in register if r["finding_id"] == copy.pk)
-    assert row["explanation_cy"] == f"Gweler ein hymateb i {label}."
-    # The Welsh document's own sentence links to the Welsh page of the response referred to.
-    snapshot_cy = peel_response.versions.get().html_snapshot_cy
+    assert row["explanation_cy"] == f"Gweler ein hymateb i {label_cy}."
+    # The Welsh document's own sentence links to the Welsh page of the response referred to,
+    # with only the English title marked as English.
+    version = peel_response.versions.get()
+    snapshot_cy = version.html_snapshot_cy
     assert "Atebwyd drwy gyfeirio: gweler ein hymateb i <a" in snapshot_cy
     assert 'href="/cy/published/' in snapshot_cy
+    assert (
+        f'>{original.reference} o <span lang="en-GB">Vetting, misconduct and misogyny</span></a>'
+        in snapshot_cy
+    )
+    assert f">{original.reference} of Vetting, misconduct and misogyny</a>" in version.html_snapshot
