@@ -486,6 +486,16 @@ class ResponseDocument:
         return Shown(translated)
 
     @property
+    def type_of_inspection(self) -> Shown:
+        """The report's type: the words the report's record gives it (`inspection_type_label`,
+        the report's data like its title, so English in a Welsh document), else the type's
+        name in the document's language."""
+        label = self.report.inspection_type_label.strip()
+        if label:
+            return Shown(label, "en-GB" if self.is_welsh else "")
+        return Shown(self.report.get_report_type_display())
+
+    @property
     def subject(self) -> str:
         return _(
             "The response of the %(holder)s under section 55 of the Police Act 1996 to the "

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from accounts.models import Membership, PolicingBody
 from responses import bilingual, redaction
 from responses.models import Explanation, Redaction, Status
-from responses.pdf import version_freeze
+from responses.pdf import document_for_preview, render_snapshot, version_freeze
 from responses.services import (
     explanation_save,
     publication_problems,
@@ -306,6 +306,26 @@ def test_a_text_published_in_english_only_is_marked_and_explained_in_the_welsh_d
     assert '<div class="app-response-document__text" lang="en-GB">' in snapshot
     assert "The force accepts the recommendations." in snapshot
     assert "Cyhoeddwyd yn Saesneg yn unig: fel y&#x27;u hanfonwyd gan yr heddlu" in snapshot
+
+
+def test_the_welsh_document_marks_as_english_only_the_words_in_english(welsh_flow):
+    """The report's title and its recorded type of inspection are the report's data, in
+    English; the type's name and the addressees come from the catalogue, in Welsh."""
+    welsh_flow.report.findings.update(timescale_text="By March 2024")
+    snapshot = render_snapshot(document_for_preview(welsh_flow.response, language=bilingual.WELSH))
+
+    assert '<td class="govuk-table__cell" lang="en-GB">Dyfed-Powys PEEL 2023-2025</td>' in snapshot
+    assert '<td class="govuk-table__cell">Uniondeb data troseddau</td>' in snapshot
+    assert "__meta\">Wedi'i gyfeirio at: Yr heddlu. Amserlen:" in snapshot
+    assert '<span lang="en-GB">By March 2024.</span>' in snapshot
+
+    welsh_flow.report.inspection_type_label = "Thematic"
+    welsh_flow.report.save(update_fields=["inspection_type_label"])
+    snapshot = render_snapshot(document_for_preview(welsh_flow.response, language=bilingual.WELSH))
+    assert '<td class="govuk-table__cell" lang="en-GB">Thematic</td>' in snapshot
+    english = render_snapshot(document_for_preview(welsh_flow.response))
+    assert '<td class="govuk-table__cell">Thematic</td>' in english
+    assert '__meta">Addressed to: The force. Timescale:' in english
 
 
 def test_public_texts_list_every_text_the_public_reads():
