@@ -6,8 +6,9 @@ template (the reference is Norfolk's CDI 2019 response); public-sector accessibi
 (the Public Sector Bodies Accessibility Regulations 2018) apply to it, and a published
 statutory document must never change silently. So:
 
-- **Rendering** (`render_pdf`): WeasyPrint's `pdf/ua-1` variant (tagged structure, /Lang en-GB,
-  title, author and subject in the metadata), the print stylesheet `static/pdf/print.css` and
+- **Rendering** (`render_pdf`): WeasyPrint's `pdf/ua-1` variant (tagged structure, the
+  document's /Lang and each passage's in another language (`responses.pdf_lang`), title,
+  author and subject in the metadata), the print stylesheet `static/pdf/print.css` and
   Liberation Sans 2 (Arial's metrics, SIL Open Font License) embedded from the copy shipped in
   `static/pdf/fonts/`, never from the machine's fonts, so every machine lays it out the same. `templates/pdf/response.html` is the printed
   document; it includes `templates/pdf/response_body.html`, which is also the HTML snapshot
@@ -50,7 +51,7 @@ from core.queue import enqueue_task
 from inspections.inspectorate import inspectorate_on
 from inspections.models import Finding, Report
 
-from . import bilingual, deadlines, redaction, statute
+from . import bilingual, deadlines, pdf_lang, redaction, statute
 from .models import Explanation, Response, ResponseVersion, Status
 
 logger = logging.getLogger(__name__)
@@ -134,7 +135,9 @@ def _weasyprint():
     # Imported on first use: WeasyPrint loads Pango through cffi, which costs ~0.3 s, and most
     # processes (web pages, the test suite) never render a PDF.
     import weasyprint
+    from weasyprint.pdf import tags
 
+    pdf_lang.install(tags)
     return weasyprint
 
 
@@ -920,9 +923,10 @@ def render_pdf(html: str, *, fetcher=None) -> bytes:
     weasyprint = _weasyprint()
     fetcher = fetcher or safe_fetcher()
     try:
-        return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
-            pdf_variant="pdf/ua-1", custom_metadata=False
-        )
+        with pdf_lang.recording() as write_lang:
+            return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+                pdf_variant="pdf/ua-1", custom_metadata=False, finisher=write_lang
+            )
     except Exception as error:  # WeasyPrint raises many types; say which document failed.
         raise PdfError(f"The PDF could not be rendered: {error}") from error
 

@@ -34,6 +34,7 @@ from tests.factories import (
 )
 
 from .conftest import FORCE_REPLIED_ON, PUBLISHED_ON, Flow
+from .test_pdf import language_of_structure
 
 pytestmark = pytest.mark.django_db
 
@@ -282,6 +283,21 @@ def test_a_bilingual_version_is_frozen_as_a_welsh_and_an_english_document(welsh_
     assert "Commissioner welcomes the report" not in version.html_snapshot_cy
     assert ENGLISH_COMMENTS in version.html_snapshot
 
+    # In the Welsh PDF the report's own English words are tagged as English, and only they.
+    finding = welsh_flow.report.findings.get()
+    own, by_language = language_of_structure(bytes(version.pdf_cy))
+    assert own == [
+        ("TD", "en-GB", "Dyfed-Powys PEEL 2023-2025"),
+        ("Div", "en-GB", finding.text),
+    ]
+    assert by_language["en-GB"] == f"Dyfed-Powys PEEL 2023-2025 {finding.text}"
+    assert "Mae'r Comisiynydd yn croesawu'r adroddiad" in by_language["cy"]
+    assert "Uniondeb data troseddau" in by_language["cy"]
+    assert "Wedi'i gyfeirio at: Yr heddlu." in by_language["cy"]
+    # The English PDF is in English throughout, with no /Lang but the document's.
+    assert language_of_structure(bytes(version.pdf))[0] == []
+    assert set(language_of_structure(bytes(version.pdf))[1]) == {"en-GB"}
+
 
 def test_a_text_published_in_english_only_is_marked_and_explained_in_the_welsh_document(
     welsh_flow,
@@ -300,12 +316,18 @@ def test_a_text_published_in_english_only_is_marked_and_explained_in_the_welsh_d
     welsh_flow.do("approve")
     welsh_flow.do("publish")
 
-    version = version_freeze(version_id=welsh_flow.refreshed().versions.get().pk, pdf=False)
+    version = version_freeze(version_id=welsh_flow.refreshed().versions.get().pk)
 
     snapshot = version.html_snapshot_cy
     assert '<div class="app-response-document__text" lang="en-GB">' in snapshot
     assert "The force accepts the recommendations." in snapshot
     assert "Cyhoeddwyd yn Saesneg yn unig: fel y&#x27;u hanfonwyd gan yr heddlu" in snapshot
+    # And in the Welsh PDF the force's comments are tagged as English, the note as Welsh.
+    own, by_language = language_of_structure(bytes(version.pdf_cy))
+    assert ("Div", "en-GB", "The force accepts the recommendations.") in own
+    assert "The force accepts the recommendations." in by_language["en-GB"]
+    assert "Cyhoeddwyd yn Saesneg yn unig: fel y'u hanfonwyd gan yr heddlu" in by_language["cy"]
+    assert "The force accepts" not in by_language["cy"]
 
 
 def test_the_welsh_document_marks_as_english_only_the_words_in_english(welsh_flow):

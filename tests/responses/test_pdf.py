@@ -5,10 +5,12 @@ The demo is built once for the module inside one transaction that is rolled back
 (building it and rendering take a few seconds); each test runs in a savepoint inside it.
 """
 
+import html
 import io
 import re
 import shutil
 import subprocess
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +19,9 @@ import pikepdf
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from pdfminer.pdfdevice import TagExtractor
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 from PIL import Image
 from pypdf import PdfReader
 
@@ -85,6 +90,83 @@ def structure_types(data: bytes) -> list[str]:
                 elif isinstance(kids, pikepdf.Dictionary):
                     stack.append(kids)
     return found
+
+
+class _MarkedText(TagExtractor):
+    """Collects the text of each marked-content sequence: {(page index, MCID): text}."""
+
+    def __init__(self, manager):
+        super().__init__(manager, io.BytesIO())
+        self.texts = defaultdict(str)
+        self._open = []  # the MCID of each marked-content sequence open here, or None
+
+    def begin_page(self, page, ctm):
+        pass
+
+    def end_page(self, page):
+        self.pageno += 1
+
+    def begin_tag(self, tag, props=None):
+        self._open.append(props.get("MCID") if isinstance(props, dict) else None)
+
+    def end_tag(self):
+        self._open.pop()
+
+    def do_tag(self, tag, props=None):
+        pass
+
+    def _write(self, s):  # only the text of a string drawn reaches here
+        mcid = next((m for m in reversed(self._open) if m is not None), None)
+        if mcid is not None:
+            self.texts[self.pageno, mcid] += html.unescape(s)
+
+
+def _marked_text(data: bytes) -> dict[tuple[int, int], str]:
+    manager = PDFResourceManager()
+    device = _MarkedText(manager)
+    interpreter = PDFPageInterpreter(manager, device)
+    for page in PDFPage.get_pages(io.BytesIO(data)):
+        interpreter.process_page(page)
+    return device.texts
+
+
+def language_of_structure(data: bytes) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+    """What the tag tree says about language, as a screen reader reading the PDF finds it:
+
+    - each structure element with a /Lang of its own, in document order, as (type, /Lang,
+      the text it holds);
+    - all the text of the tree by the language it is in (the nearest /Lang up the structure
+      tree, else the catalogue's): {language: text}.
+
+    The marked-content sequences of an element are joined with spaces, whitespace collapsed."""
+    texts = _marked_text(data)
+    own, by_language = [], defaultdict(list)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page_index = {page.objgen: index for index, page in enumerate(pdf.pages)}
+
+        def walk(node, language) -> list[str]:
+            language = str(node.Lang) if "/Lang" in node else language
+            has_own = "/Lang" in node and node.get("/Type") == pikepdf.Name.StructElem
+            if has_own:
+                position = len(own)
+                own.append(None)
+            held = []
+            kids = node.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            for kid in kids:
+                if isinstance(kid, int):
+                    text = texts.get((page_index[node.Pg.objgen], kid), "")
+                    by_language[language].append(text)
+                    held.append(text)
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    held += walk(kid, language)
+            if has_own:
+                own[position] = (str(node.S)[1:], language, " ".join(" ".join(held).split()))
+            return held
+
+        for kid in pdf.Root.StructTreeRoot.K:
+            walk(kid, str(pdf.Root.Lang))
+    return own, {lang: " ".join(" ".join(t).split()) for lang, t in by_language.items()}
 
 
 def figures_alt_text(data: bytes) -> list[str]:
@@ -335,6 +417,14 @@ def test_pdf_is_tagged_marked_en_gb_and_titled(norfolk_pdfs):
         with pdf.open_metadata() as xmp:
             assert xmp["dc:title"] == title
             assert xmp["pdfuaid:part"] == "1"
+
+
+def test_an_english_document_is_in_english_throughout_with_no_lang_of_its_own(norfolk_pdfs):
+    for data in (norfolk_pdfs.version_pdf, norfolk_pdfs.preview_pdf):
+        own, by_language = language_of_structure(data)
+        assert own == []
+        assert set(by_language) == {"en-GB"}
+        assert "Key findings" in by_language["en-GB"]
 
 
 def test_headings_and_table_header_cells_are_tagged(norfolk_pdfs):
