@@ -13,13 +13,16 @@ from django.core.paginator import Paginator
 
 class KeysFirstPaginator(Paginator):
     """`Paginator` over `queryset`'s primary keys, in its order; each page holds whole rows
-    of `queryset` (with its select_related and annotations), in the same order."""
+    of `queryset` (with its select_related and annotations), in the same order, or what
+    `load(keys)` gives as {key: row} (the few columns a list shows, say)."""
 
-    def __init__(self, queryset, per_page, **kwargs):
-        self.rows = queryset
+    def __init__(self, queryset, per_page, *, load=None, **kwargs):
+        self.load = load or (
+            lambda keys: {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+        )
         super().__init__(queryset.values_list("pk", flat=True), per_page, **kwargs)
 
     def _get_page(self, object_list, number, paginator):
         keys = list(object_list)
-        rows = {row.pk: row for row in self.rows.filter(pk__in=keys).order_by()} if keys else {}
+        rows = self.load(keys) if keys else {}
         return super()._get_page([rows[k] for k in keys if k in rows], number, paginator)

@@ -51,8 +51,8 @@ from .forms import (
     ProgressUpdateForm,
     PublicProposalDecisionForm,
 )
-from .models import ClosureProposal, PanelPack, TrackerItem
-from .rag import Rag, Status
+from .models import ClosureProposal, PanelPack
+from .rag import Rag, Status, rag_for
 from .selectors import (
     ItemPage,
     evidence_visible_to,
@@ -60,6 +60,7 @@ from .selectors import (
     get_item_for,
     is_overdue,
     items_visible_to,
+    list_page_items,
     national_open_work,
     office_people,
     packs_for_office,
@@ -119,7 +120,9 @@ class ListRow:
     them. Rendering each row's translations, links, dates and filters in the template cost
     most of the page's time at national scale (bench/staff_load.py)."""
 
-    item: TrackerItem
+    pk: int
+    status: str
+    reference: str
     url: str
     label: str
     title: str
@@ -137,8 +140,10 @@ class ListRow:
     last_update_ago: str
 
 
-def list_rows(items, *, today, office) -> list[ListRow]:
-    """The page's rows; each translation, date format and address is made once a page."""
+def list_rows(items, *, today, office, lead_names) -> list[ListRow]:
+    """The page's rows from `selectors.list_page_items`' values; each translation, date
+    format and address is made once a page. `lead_names` names the leads by id
+    (`TrackerFilter.lead_names`)."""
     address = reverse("tracking:item-detail", args=[_ID])
 
     def url(pk) -> str:
@@ -147,6 +152,12 @@ def list_rows(items, *, today, office) -> list[ListRow]:
     @cache
     def day(value) -> str:
         return date_format(value, "j M Y")
+
+    kinds = {value: str(label) for value, label in Finding.Kind.choices}
+
+    def label(reference, kind) -> str:
+        # TrackerItem.label: the finding's reference, or what kind of finding it is.
+        return reference or kinds.get(kind, kind)
 
     nobody = gettext("nobody")
     office_words = gettext("Office: %(display_name)s")
@@ -160,17 +171,18 @@ def list_rows(items, *, today, office) -> list[ListRow]:
     office_pk = office.pk if office else None
     rows = []
     for item in items:
-        finding = item.finding
-        title = finding.report.title
-        label = item.label
+        title = item["title"]
+        item_label = label(item["reference"], item["kind"])
+        status, target_date, updated = item["status"], item["target_date"], item["last_update_on"]
         meta = [title]
-        if item.area:
-            meta.append(item.area)
-        if item.policing_body_id != office_pk:
-            meta.append(item.policing_body.short_name)
-        n = (today - item.last_activity).days
-        if item.latest_update_date:
-            last_update = day(item.latest_update_date)
+        if item["area"]:
+            meta.append(item["area"])
+        if item["policing_body_id"] != office_pk:
+            meta.append(item["body_name"])
+        # The day of the latest update, or the day tracking started (`last_activity`).
+        n = (today - (updated or item["tracked_on"])).days
+        if updated:
+            last_update = day(updated)
             if n == 0:
                 ago = today_word
             elif n == 1:
@@ -184,30 +196,29 @@ def list_rows(items, *, today, office) -> list[ListRow]:
                 else ""
             )
             ago = ""
+        office_lead = lead_names.get(item["office_lead_id"]) or nobody
+        force_lead = lead_names.get(item["force_lead_id"]) or nobody
         rows.append(
             ListRow(
-                item=item,
-                url=url(item.pk),
-                label=label,
+                pk=item["pk"],
+                status=status,
+                reference=item["reference"],
+                url=url(item["pk"]),
+                label=item_label,
                 title=title,
-                select_label=select_words % {"label": label, "title": title},
-                text=Truncator(finding.text).words(24, truncate=" …"),
+                select_label=select_words % {"label": item_label, "title": title},
+                text=Truncator(item["text"]).words(24, truncate=" …"),
                 meta="; ".join(meta),
                 also=[
-                    (
-                        url(other.pk),
-                        of_words % {"label": other.label, "title": other.finding.report.title},
-                    )
-                    for other in item.also_tracks.all()
+                    (url(pk), of_words % {"label": label(reference, kind), "title": other_title})
+                    for pk, reference, kind, other_title in item["also"]
                 ],
-                status_tag=status_tags[item.status],
-                rag_tag=rag_tags[item.rag],
-                target=day(item.target_date) if item.target_date else none,
-                overdue=is_overdue(status=item.status, target_date=item.target_date, today=today),
-                office_lead=office_words
-                % {"display_name": item.office_lead.display_name if item.office_lead else nobody},
-                force_lead=force_words
-                % {"display_name": item.force_lead.display_name if item.force_lead else nobody},
+                status_tag=status_tags[status],
+                rag_tag=rag_tags[rag_for(status=status, target_date=target_date, today=today)],
+                target=day(target_date) if target_date else none,
+                overdue=is_overdue(status=status, target_date=target_date, today=today),
+                office_lead=office_words % {"display_name": office_lead},
+                force_lead=force_words % {"display_name": force_lead},
                 last_update=last_update,
                 last_update_ago=ago,
             )
@@ -218,7 +229,7 @@ def list_rows(items, *, today, office) -> list[ListRow]:
 @member_required
 def item_list(request):
     tracker, today = _filtered(request)
-    paginator = KeysFirstPaginator(tracker.qs, PAGE_SIZE)
+    paginator = KeysFirstPaginator(tracker.qs, PAGE_SIZE, load=list_page_items)
     page = paginator.get_page(request.GET.get("page"))
     query = _query_without(request, "page")
     is_office = bool(office_roles(request.user))
@@ -232,7 +243,7 @@ def item_list(request):
             "filter": tracker,
             "form": tracker.form,
             "page_obj": page,
-            "rows": list_rows(page, today=today, office=office),
+            "rows": list_rows(page, today=today, office=office, lead_names=tracker.lead_names),
             "query": query,
             "report": chosen,
             "all_reports_query": _query_without(request, "page", "report"),

@@ -290,7 +290,7 @@ def test_the_offices_tracker_lists_linked_recommendations_once(linked, office):
 
     page = client.get(reverse("tracking:item-list"))
 
-    assert [row.item.pk for row in page.context["rows"]] == [primary.pk]
+    assert [row.pk for row in page.context["rows"]] == [primary.pk]
     html = page.content.decode()
     assert f'Also tracks <a class="govuk-link" href="/tracker/{secondary.pk}/">' in html
     detail = client.get(reverse("tracking:item-detail", args=[secondary.pk])).content.decode()
