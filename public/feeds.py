@@ -6,6 +6,8 @@ version's entry is updated to its public note (what was withdrawn, why, when) an
 the public tables only. Both feeds answer conditional requests (ETag / Last-Modified).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -32,16 +34,48 @@ def _body_name(body) -> str:
     return body.name_cy if get_language() == "cy" and body.name_cy else body.name
 
 
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
 class PlainSummaryAtom1Feed(Atom1Feed):
     """Atom whose entry summaries are plain text (`type="text"`). A summary holds people's own
     words (the office's comments, an amendment's reason); declared as HTML, a feed reader would
     turn a drafter's `<script>` or `<img onerror>` into live markup. As text, the XML escaping
-    is all it needs and a reader shows it as written."""
+    is all it needs and a reader shows it as written.
+
+    A summary with words in another language than the feed's (an English-only body's comments
+    in the Welsh feed: `ResponsesFeed.summary_parts`) cannot say so in plain text, so it is
+    XHTML (RFC 4287 section 3.1.1.3) made only of text and `<span xml:lang="en-GB">` around
+    those words: people's words are still XML-escaped text, never markup."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})
-        if item["description"] is not None:
+        parts = item.get("summary_parts") or []
+        if any(lang for _text, lang in parts):
+            handler.startElement("summary", {"type": "xhtml"})
+            handler.startElement("div", {"xmlns": XHTML})
+            for number, (text, lang) in enumerate(parts):
+                if number:
+                    handler.characters(" ")
+                if lang:
+                    handler.addQuickElement("span", text, {"xml:lang": lang, "lang": lang})
+                else:
+                    handler.characters(text)
+            handler.endElement("div")
+            handler.endElement("summary")
+        elif item["description"] is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+def _labelled(sentence: str, args: dict, name: str, words: str, lang: str):
+    """`sentence`, a catalogue message whose placeholder `name` takes people's `words` ("Amended
+    because: %(reason)s"), as summary parts: the words apart when they are in another language
+    (`lang`), so they can be marked."""
+    if not lang:
+        return [(sentence % {**args, name: words}, "")]
+    before, _sep, after = sentence.partition(f"%({name})s")
+    parts = [((before % args).strip(), ""), (words, lang), ((after % args).strip(), "")]
+    return [part for part in parts if part[0]]
 
 
 class ResponsesFeed(Feed):
@@ -84,42 +118,67 @@ class ResponsesFeed(Feed):
             "number": version.number,
         }
 
-    def item_description(self, version):
+    def summary_parts(self, version) -> list[tuple[str, str]]:
+        """The entry's summary as (words, lang) pieces: lang is "" for words in the feed's
+        language and "en-GB" (or "cy") for people's words that exist only in the other
+        language, such as an English-only body's comments in the Welsh feed."""
         record = version.response.public_record
         parts = [
-            _("Published on %(date)s by the %(body)s.")
-            % {"date": long_date(version.published_on), "body": _body_name(record.policing_body)}
+            (
+                _("Published on %(date)s by the %(body)s.")
+                % {
+                    "date": long_date(version.published_on),
+                    "body": _body_name(record.policing_body),
+                },
+                "",
+            )
         ]
         if version.withdrawn_at:
             # The public note only: nothing of the withdrawn text. Its reason in the feed's
             # language where the office gave it so (the Welsh feed, a bilingual body).
             reason = text_for_page(version.withdrawal_reason, version.withdrawal_reason_cy)
-            return " ".join(
-                [
-                    *parts,
-                    _("Version %(number)s was withdrawn on %(date)s. Why: %(reason)s")
-                    % {
-                        "number": version.number,
-                        "date": long_date(version.withdrawn_at),
-                        "reason": reason.text,
-                    },
-                ]
-            )
-        # The Welsh feed (/cy/feeds/...) carries the Welsh texts of a response published in
-        # Welsh and English.
-        welsh = record.bilingual and translation.get_language() == "cy"
-        reason = version.reason_cy if welsh and version.reason_cy else version.reason
-        if version.number > 1 and reason:
-            parts.append(_("Amended because: %(reason)s") % {"reason": reason})
-        summary = record.summary_in(translation.get_language())
-        if version.number == record.version_number and summary:
-            parts.append(summary)
-        if version.number == record.version_number:
-            parts += [
-                _("Correction of %(on)s: %(text)s") % {"on": note["on"], "text": note["text"]}
-                for note in record.corrections
+            return [
+                *parts,
+                *_labelled(
+                    _("Version %(number)s was withdrawn on %(date)s. Why: %(reason)s"),
+                    {"number": version.number, "date": long_date(version.withdrawn_at)},
+                    "reason",
+                    reason.text,
+                    reason.lang,
+                ),
             ]
-        return " ".join(parts)
+        # The Welsh feed (/cy/feeds/...) carries the Welsh texts of a response published in
+        # Welsh and English; the English ones of any other, marked as English.
+        language = translation.get_language()
+        welsh = record.bilingual and language == "cy"
+        english = "en-GB" if language == "cy" else ""
+        if welsh and version.reason_cy:
+            reason, lang = version.reason_cy, ""
+        else:
+            reason, lang = version.reason, english
+        if version.number > 1 and reason:
+            parts += _labelled(_("Amended because: %(reason)s"), {}, "reason", reason, lang)
+        summary = record.summary_in(language)
+        if version.number == record.version_number and summary:
+            own = welsh and bool(record.summary_cy)
+            parts.append((summary, "" if own else english))
+        if version.number == record.version_number:
+            # The notes of a correction are written in English (public.services).
+            for note in record.corrections:
+                parts += _labelled(
+                    _("Correction of %(on)s: %(text)s"),
+                    {"on": long_date(date.fromisoformat(note["on"]))},
+                    "text",
+                    note["text"],
+                    english,
+                )
+        return parts
+
+    def item_description(self, version):
+        return " ".join(text for text, _lang in self.summary_parts(version))
+
+    def item_extra_kwargs(self, version):
+        return {"summary_parts": self.summary_parts(version)}
 
     def item_link(self, version):
         url = reverse("public:response", kwargs={"pk": version.response_id})

@@ -9,8 +9,10 @@ from datetime import date
 import pytest
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from config.celery import app as celery_app
+from core.dates import long_date
 from public.models import PublishedResponse
 from public.services import published_responses_refresh, stale_response_ids
 from responses.corrections import report_correct
@@ -100,6 +102,13 @@ def test_the_feed_notes_the_correction(client, corrected):
     feed = client.get(reverse("public:feed")).content.decode()
 
     assert "Date published corrected from Tuesday 7 January 2020" in feed
+    on = PublishedResponse.objects.get().corrections[0]["on"]
+    assert f"Correction of {long_date(date.fromisoformat(on))}: " in feed
+    # In the Welsh feed, the date in Welsh and the note (written in English) marked English.
+    welsh = client.get("/cy/feeds/responses.atom").content.decode()
+    with translation.override("cy"):
+        assert f"Cywiriad {long_date(date.fromisoformat(on))}" in welsh
+    assert '<span lang="en-GB" xml:lang="en-GB">The report' in welsh
 
 
 def test_a_copy_left_stale_by_a_lost_refresh_is_found_and_refreshed():

@@ -1,6 +1,7 @@
 """The Atom feeds: valid Atom (parsed with feedparser), published versions only, an amendment as a
 new entry, and one feed per office."""
 
+import re
 from datetime import date
 
 import feedparser
@@ -125,3 +126,33 @@ def test_hostile_text_in_comments_and_reasons_reaches_a_feed_reader_as_text_not_
     raw = client.get(reverse("public:feed")).content.decode()
     assert "<script" not in raw
     assert "<img" not in raw
+
+
+def test_the_welsh_feed_marks_an_english_only_summary_as_english_and_keeps_its_own_words_welsh(
+    client,
+):
+    """An English-only body's comments in the Welsh feed are English: the entry's summary says
+    so with xml:lang="en-GB" on those words, while the feed's own sentence stays Welsh (and
+    unmarked), and people's words are still text, never markup."""
+    first = publish(title="Custody inspection", office_comments=HOSTILE_COMMENT)
+    amend_and_publish(
+        first,
+        office_comments=HOSTILE_COMMENT,
+        reason=HOSTILE_REASON,
+        published_on=date(2020, 4, 1),
+    )
+
+    raw = client.get("/cy/feeds/responses.atom").content.decode()
+    feed = parse(client, "/cy/feeds/responses.atom")
+
+    amended = next(e for e in feed.entries if "version 2" in e.link or "#version-2" in e.link)
+    assert amended.summary_detail.type == "application/xhtml+xml"
+    assert amended.summary.startswith("Cyhoeddwyd ar 1 Ebrill 2020")
+    assert "<script" not in raw and "<img" not in raw
+    spans = re.findall(r"<span lang=\"en-GB\" xml:lang=\"en-GB\">(.*?)</span>", raw, re.S)
+    assert any("We welcome it. &lt;script&gt;" in span for span in spans)
+    assert any(span.startswith("Plan changed &lt;img") for span in spans)
+    assert not any("Cyhoeddwyd" in span for span in spans)
+    # The English feed has nothing to mark: plain text, as before.
+    english = parse(client, "/feeds/responses.atom")
+    assert {e.summary_detail.type for e in english.entries} == {"text/plain"}
