@@ -121,11 +121,15 @@ def addressee_label(code: str, *, body=None) -> str:
 class ReportQuerySet(models.QuerySet):
     def covering_force(self, force):
         """Reports about `force`: those covering it and every national report (the mirror of
-        `Report.bodies_concerned`). A semi-join on the report-force table, not a join and
-        DISTINCT: with ten years of reports the DISTINCT sorted every column of every matching
-        report before a page of 20 could be cut (bench/staff_load.py)."""
+        `Report.bodies_concerned`). One semi-join on the union of the two sets of ids: not a
+        join and DISTINCT (with ten years of reports the DISTINCT sorted every column of every
+        matching report before a page of 20 could be cut), and not "covering OR national",
+        which PostgreSQL can only answer by reading every report and testing each (three such
+        scans of 20,000 reports were most of the report list's database time; the union finds
+        the force's few hundred by index). bench/staff_load.py; docs/benchmarks.md."""
         covering = self.model.forces.through.objects.filter(force=force).values("report_id")
-        return self.filter(models.Q(pk__in=covering) | models.Q(scope=Scope.NATIONAL))
+        national = self.model.objects.filter(scope=Scope.NATIONAL).values("pk")
+        return self.filter(pk__in=covering.union(national))
 
     def attracting_s55(self):
         """Reports that call for Section 55 responses: see `Report.attracts_s55`."""

@@ -272,9 +272,14 @@ def test_covering_force_lists_each_report_once_whoever_else_it_covers(db):
     norfolk, suffolk = Force.objects.get(slug="norfolk"), Force.objects.get(slug="suffolk")
     both = ReportFactory(title="Norfolk and Suffolk", forces=[norfolk, suffolk])
     national = ReportFactory(title="National", scope=Scope.NATIONAL, forces=[norfolk, suffolk])
+    # A national report concerns every force, whether or not it lists any.
+    unlisted = ReportFactory(title="Across England and Wales", scope=Scope.NATIONAL, forces=[])
     ReportFactory(title="Suffolk only", forces=[suffolk])
 
     covering = Report.objects.covering_force(norfolk).order_by("title")
 
-    assert list(covering) == [national, both]
-    assert covering.count() == 2
+    assert list(covering) == [unlisted, national, both]
+    assert covering.count() == 3
+    assert [d.year for d in covering.dates("published_on", "year")] == sorted(
+        {r.published_on.year for r in (unlisted, national, both)}
+    )
