@@ -330,28 +330,35 @@ def load(
     concurrency: int,
     uncached: bool = False,
     headers: dict | None = None,
+    clients: list[tuple[dict, str]] | None = None,
 ) -> dict:
     """Requests `paths()` (a callable giving the next path) from `concurrency` threads.
 
     `uncached`: send a session cookie, which the public page cache never serves or stores
-    (public/caching.py), so every request renders the page. `headers`: sent with every request
-    (bench/staff_load.py signs in with a real session cookie)."""
+    (public/caching.py), so every request renders the page. `headers`: sent with every request.
+    `clients`: one (headers, path) a thread instead, each thread requesting its own path with
+    its own headers (bench/staff_load.py: each thread is a different person, signed in with
+    their own session cookie); `concurrency` and `paths` are then not used."""
     headers = {"Host": "127.0.0.1", **(headers or {})}
     if uncached:
         headers["Cookie"] = "sessionid=bench-no-such-session"
+    if clients:
+        concurrency = len(clients)
+        clients = [({**headers, **own}, path) for own, path in clients]
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
     stop = time.perf_counter() + duration
 
-    def worker():
+    def worker(n: int):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine = []
+        sent, own_path = clients[n] if clients else (headers, None)
         while time.perf_counter() < stop:
-            path = paths()
+            path = own_path or paths()
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request("GET", path, headers=sent)
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -368,7 +375,7 @@ def load(
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
     began = time.perf_counter()
     for thread in threads:
         thread.start()

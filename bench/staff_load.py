@@ -281,12 +281,13 @@ def generate(*, scale: float, seed: int = 55) -> None:
 # --- What is measured ------------------------------------------------------------------------
 
 
-def pages() -> dict[str, tuple[str, str]]:
-    """{page: (username, path)}, for the first office and its force, inside Django."""
+def pages(nth: int = 0) -> dict[str, tuple[str, str]]:
+    """{page: (username, path)}, for the `nth` office (0: the first) and its force, inside
+    Django."""
     from accounts.models import PolicingBody
     from responses.models import Response, Status
 
-    body = PolicingBody.objects.filter(force__isnull=False).order_by("pk").first()
+    body = PolicingBody.objects.filter(force__isnull=False).order_by("pk")[nth]
     response = Response.objects.filter(policing_body=body).order_by("-pk").first()
     tracked = (
         Response.objects.filter(policing_body=body, status=Status.PUBLISHED).order_by("-pk").first()
@@ -309,9 +310,9 @@ def pages() -> dict[str, tuple[str, str]]:
     }
 
 
-def chosen(names: list[str] | None = None) -> dict[str, tuple[str, str]]:
-    """`pages()`, or only those whose names contain one of `names` (`--pages`)."""
-    every = pages()
+def chosen(names: list[str] | None = None, nth: int = 0) -> dict[str, tuple[str, str]]:
+    """`pages(nth)`, or only those whose names contain one of `names` (`--pages`)."""
+    every = pages(nth)
     if not names:
         return every
     picked = {k: v for k, v in every.items() if any(n.lower() in k.lower() for n in names)}
@@ -354,17 +355,23 @@ def queries_and_cpu(runs: int = 5, names: list[str] | None = None) -> None:
         )
 
 
-def session_cookies(names: list[str] | None = None) -> dict[str, str]:
-    """{page: "sessionid=..."}: one signed-in session per page's user, for the load run."""
+def signed_in(names: list[str] | None = None, people: int = 8) -> dict[str, list]:
+    """{page: [("sessionid=...", path), ...]}: for the load run, `people` different people, each
+    the same role in a different office (the first `people` offices), signed in with a session
+    of their own and requesting that page of their own office."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    cookies = {}
-    for name, (username, _path) in chosen(names).items():
-        client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
-        cookies[name] = f"sessionid={client.cookies['sessionid'].value}"
-    return cookies
+    users = get_user_model().objects
+    clients: dict[str, list] = {}
+    for nth in range(people):
+        for name, (username, path) in chosen(names, nth).items():
+            client = Client()
+            client.force_login(users.get(username=username))
+            clients.setdefault(name, []).append(
+                (f"sessionid={client.cookies['sessionid'].value}", path)
+            )
+    return clients
 
 
 def _django(code: str, env: dict) -> str:
@@ -430,15 +437,10 @@ def main() -> None:
     if args.no_load:
         return
 
-    cookies = eval(  # noqa: S307 - our own repr of a dict of str
+    people = eval(  # noqa: S307 - our own repr of a dict of lists of str pairs
         _django(
-            f"from bench.staff_load import session_cookies; print(session_cookies({names!r}))", env
-        )
-    )
-    paths = eval(  # noqa: S307
-        _django(
-            "from bench.staff_load import chosen; "
-            f"print({{k: v[1] for k, v in chosen({names!r}).items()}})",
+            "from bench.staff_load import signed_in; "
+            f"print(signed_in({names!r}, people={args.concurrency}))",
             env,
         )
     )
@@ -458,17 +460,18 @@ def main() -> None:
     try:
         wait_for(args.port)
         print(
-            f"\nLoad: {args.concurrency} concurrent staff users, {args.duration:.0f} s a page, "
+            f"\nLoad: {args.concurrency} concurrent staff users (each in a different office, "
+            f"with a session of their own), {args.duration:.0f} s a page, "
             f"gunicorn {args.workers} workers"
         )
         print("| page | requests | errors | req/s | p50 ms | p95 ms | p99 ms | load average |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-        for name, path in paths.items():
+        for name, clients in people.items():
             common = {
                 "port": args.port,
-                "paths": lambda path=path: path,
+                "paths": None,
                 "concurrency": args.concurrency,
-                "headers": {"Cookie": cookies[name]},
+                "clients": [({"Cookie": cookie}, path) for cookie, path in clients],
             }
             load(**common, duration=2)  # warm-up
             result = load(**common, duration=args.duration)
