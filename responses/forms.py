@@ -12,7 +12,7 @@ from datetime import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -596,12 +596,15 @@ class RedactionForm(forms.Form):
         help_text=gettext_lazy(
             'The public sees the reason in its place, for example "[redacted: personal data]".'
         ),
-        choices=[(value, label.capitalize()) for value, label in Redaction.Reason.choices],
+        # capfirst keeps the label lazy, so each page shows it in its own language.
+        choices=[(value, capfirst(label)) for value, label in Redaction.Reason.choices],
         widget=forms.RadioSelect,
     )
     other_reason = forms.CharField(
         label=gettext_lazy("If other, the reason to show"),
-        help_text=gettext_lazy("Published in the marker: a few words, no names."),
+        help_text=gettext_lazy(
+            "Published in the marker, in the language of the text: a few words, no names."
+        ),
         required=False,
         max_length=100,
     )

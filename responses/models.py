@@ -435,7 +435,7 @@ class RedactedPassage(models.Model):
         PERSONAL_DATA = "personal_data", gettext_lazy("personal data")
         OPERATIONALLY_SENSITIVE = "operationally_sensitive", gettext_lazy("operationally sensitive")
         LEGAL_ADVICE = "legal_advice", gettext_lazy("legal advice")
-        OTHER = "other", "other"
+        OTHER = "other", gettext_lazy("other")
 
     passage = models.TextField()
     reason = models.CharField(max_length=30, choices=Reason.choices)
@@ -455,6 +455,19 @@ class RedactedPassage(models.Model):
     @property
     def marker(self) -> str:
         return redaction.marker(self.reason_label)
+
+    @property
+    def shown_marker_html(self) -> str:
+        """For the staff pages: the marker as the public reads it, in the language of the text
+        it stands in, marked with that language on a page in the other. The words of an
+        "other" reason are the office's, written in that text's language: a bilingual body
+        redacts each language's text, so each has its own words (responses/redaction.py)."""
+        mark = self.marked()
+        language = redaction.language_of(mark.field)
+        if (language == "cy") == (translation.get_language() == "cy"):
+            return escape(mark.shown_marker)
+        tag = "cy" if language == "cy" else "en-GB"
+        return format_html('<span lang="{}">{}</span>', tag, mark.shown_marker)
 
 
 class Redaction(RedactedPassage):

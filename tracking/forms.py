@@ -132,7 +132,9 @@ class ProgressUpdateForm(forms.Form):
     )
     redact_other_reason = forms.CharField(
         label=gettext_lazy("If other, the reason to show"),
-        help_text=gettext_lazy("Published in the marker: a few words, no names."),
+        help_text=gettext_lazy(
+            "Published in the marker, in the language of the text: a few words, no names."
+        ),
         required=False,
         max_length=100,
     )

@@ -7,8 +7,11 @@ from datetime import date
 
 import pytest
 from django.test import TestCase
+from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import Membership
+from accounts.services import user_set_language
 from inspections.links import finding_link_create
 from inspections.models import FindingLink, Scope
 from public.models import PublishedItem, PublishedResponse
@@ -209,3 +212,40 @@ def test_an_answer_by_reference_is_published_in_welsh_and_english(client):
         in snapshot_cy
     )
     assert f">{original.reference} of Vetting, misconduct and misogyny</a>" in version.html_snapshot
+
+
+def test_the_staff_see_each_marker_as_the_public_reads_it_marked_with_its_texts_language(client):
+    """An "other" reason is the office's own words, written for the text it stands in: the
+    English text's in English, the Welsh text's in Welsh (a bilingual body redacts each). The
+    staff pages show each marker in its text's language, marked as such on a page in the other
+    language, and the reasons to choose from in the page's language."""
+    office = WelshOffice()
+    report = ReportFactory(published_on=date(2020, 2, 20), forces=[office.body.force])
+    response = office.prepare(report)
+    for field, words in (
+        ("office_comments", "an ongoing case"),
+        ("office_comments_cy", "achos sy'n parhau"),
+    ):
+        redaction_add(
+            response=response,
+            field=field,
+            passage=NAME,
+            reason=Redaction.Reason.OTHER,
+            other_reason=words,
+            acting_user=office.drafter,
+        )
+    user_set_language(user=office.drafter, language="cy")
+    client.force_login(office.drafter)
+
+    page = client.get(reverse("responses:redactions", args=[response.pk])).content.decode()
+
+    assert '<span lang="en-GB">[redacted: an ongoing case]</span>' in page
+    assert escape("[wedi'i olygu: achos sy'n parhau]") in page
+    assert '<span lang="en-GB">[wedi' not in page
+    assert "Data personol" in page and "Arall" in page
+    assert "Personal data" not in page and ">Other<" not in page
+
+    user_set_language(user=office.drafter, language="en-gb")
+    page = client.get(reverse("responses:redactions", args=[response.pk])).content.decode()
+    assert '<span lang="cy">' + escape("[wedi'i olygu: achos sy'n parhau]") + "</span>" in page
+    assert "[redacted: an ongoing case]" in page and "Personal data" in page
