@@ -463,7 +463,7 @@ class PanelPackForm(forms.Form):
         label=gettext_lazy("As at"),
         help_text=(
             gettext_lazy(
-                "The pack shows each open item's status and latest update on this date. Usually the date the papers go to the panel. For example, 27 3 2025."
+                "The pack shows each open item's status and latest public update on this date. Usually the date the papers go to the panel. For example, 27 3 2025."
             )
         ),
         max_value=timezone.localdate,

@@ -453,8 +453,9 @@ class PublicProposal(models.Model):
 
 
 class PanelPack(AppendOnlyModel):
-    """A Police and Crime Panel pack: each open item's status and latest update as at a chosen
-    date, and what changed since the previous pack. Stored once, never recomputed."""
+    """A Police and Crime Panel pack: each open item's status and latest public update (as the
+    public reads it: tracking/packs.py) as at a chosen date, and what changed since the previous
+    pack. Stored once, never recomputed."""
 
     policing_body = models.ForeignKey(
         PolicingBody, on_delete=models.PROTECT, related_name="panel_packs"

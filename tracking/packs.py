@@ -7,9 +7,29 @@ what it says, frozen at a chosen date, and its PDF.
 - the items being tracked on that date (tracking had started) whose status on that date was
   active (open, in progress, pending sign-off), each with that status (from the latest status
   change dated on or before the date), its RAG rating on that date, its leads and target date
-  as they were then (the item's history) and its latest update dated on or before the date;
+  as they were then (the item's history) and its latest public update dated on or before the
+  date (below);
 - what changed since the previous pack: items new to the pack, changes of status (including
   items closed since, which leave the pack), and how many updates each item has had since.
+
+The pack goes to the scrutiny body, whose meeting papers are normally published, so it holds no
+update text the public may not read. Each item shows its latest update that the public reads,
+as the public reads it, by the public page's rules (`_latest_public`): an update not marked
+public, a force's update the office has not approved, and one a correction withdrew are never
+shown (the item shows the public update before it, or "No public update yet."), and every
+passage the office redacted reads "[redacted: reason]" (`responses.redaction.apply`, the rule
+of every public output; docs/decisions/0011-redaction-storage.md). Which updates are public and
+what is redacted are taken as they are when the pack is made, not as they were on the "as at"
+date, although the redactions' history would allow that: a passage redacted since that date was
+redacted because it must not be published, and a new pack is a new publication; a redaction
+removed since then would be published on the public page anyway. There is no choice to include
+internal updates: nothing in the product or its documentation means the panel to have the
+office's internal notes, and a pack that held them could not be told apart from one fit to
+publish (one that did would need an explicit choice, recorded on the pack and printed on it).
+The status, RAG rating and
+count of updates remain the office's working view (docs/architecture.md: the force's status
+change counts for staff at once). Packs of format 1 (`FORMAT_VERSION`) showed the latest update
+whole, whatever it was; they are kept as they were made.
 
 The PDF is rendered from that JSON alone (`render_pack_pdf`), through the response PDF's
 renderer (`responses.pdf`: the print stylesheet, Liberation Sans, and the safe fetcher that
@@ -23,6 +43,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,11 +59,16 @@ from responses.pdf import (
     resolve_asset,
     safe_accent,
 )
+from responses.redaction import apply as apply_redactions
 
-from .models import ProgressUpdate, TrackerItem
+from . import publicity
+from .models import ProgressRedaction, ProgressUpdate, TrackerItem
 from .rag import ACTIVE_STATUSES, RAG_ORDER, Rag, Status, is_overdue, rag_for
 
-FORMAT_VERSION = 1
+#: 1: `latest_update` was the item's latest update, whatever it was, as written (packs made
+#: before 4 December 2026). 2: it is the latest update the public reads, as the public reads it
+#: (the module's docstring). The shape is the same.
+FORMAT_VERSION = 2
 
 
 def sha256(data: bytes | str) -> str:
@@ -68,11 +94,19 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
     current = list(
         TrackerItem.objects.filter(policing_body_id=body.pk).values_list("pk", flat=True)
     )
+    # Every update, to tell which the public reads now (a correction or the office's decision on
+    # a force's proposal can come after the date); those dated by then are the pack's.
+    every: dict[int, list[ProgressUpdate]] = {}
     updates: dict[int, list[ProgressUpdate]] = {}
-    for update in ProgressUpdate.objects.filter(item_id__in=current, date__lte=as_at).order_by(
-        "date", "created_at", "id"
+    for update in (
+        ProgressUpdate.objects.filter(item_id__in=current)
+        .annotate(decision=F("public_proposal__decision"))
+        .order_by("date", "created_at", "id")
     ):
-        updates.setdefault(update.item_id, []).append(update)
+        every.setdefault(update.item_id, []).append(update)
+        if update.date <= as_at:
+            updates.setdefault(update.item_id, []).append(update)
+    latest_public = _latest_public(every, as_at)
     # The items as they stood at the end of the day (leads, target date, area: the history).
     # An item whose tracking was started later but has updates dated by then (its earlier
     # progress recorded afterwards) is in the pack too, with its details as first recorded.
@@ -120,7 +154,7 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
             if update.status_to:
                 status = Status(update.status_to)
         statuses[item.pk] = status.value
-        latest = history[-1] if history else None
+        latest, latest_text = latest_public.get(item.pk, (None, ""))
         new_updates = [u for u in history if since is None or u.date > since]
         label = finding.reference or finding.get_kind_display()
         before = previous_statuses.get(item.pk)
@@ -178,7 +212,7 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
                 "latest_update": (
                     {
                         "date": latest.date,
-                        "text": latest.text,
+                        "text": latest_text,
                         "author": _name(users, latest.author_id),
                         "kind_label": ProgressUpdate.Kind(latest.kind).label,
                         "status_to_label": Status(latest.status_to).label
@@ -236,6 +270,31 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
     }
     # Round-trip through JSON now, so what is rendered is exactly what is stored.
     return json.loads(canonical_json(data))
+
+
+def _latest_public(every: dict[int, list[ProgressUpdate]], as_at: date) -> dict:
+    """{item id: (its latest update dated on or before `as_at` that the public reads now, that
+    update's text as the public reads it)}. The rules are the public page's: which updates are
+    public is `tracking.publicity.public_updates` (marked public, taken effect, not withdrawn by
+    a correction), and each text has "[redacted: reason]" in place of every passage the office
+    has redacted (`ProgressRedaction`, `responses.redaction.apply`), by the redactions in force
+    when the pack is made (one query). `every`: each item's updates, oldest first, annotated
+    with their proposal's `decision`."""
+    decisions = {u.pk: u.decision for ups in every.values() for u in ups if u.decision}
+    latest = {}
+    for item_id, ups in every.items():
+        shown = [u for u in publicity.public_updates(ups, decisions) if u.date <= as_at]
+        if shown:
+            latest[item_id] = shown[-1]
+    marks: dict[int, list] = {}
+    if latest:
+        ids = [u.pk for u in latest.values()]
+        for row in ProgressRedaction.objects.filter(update_id__in=ids).order_by("pk"):
+            marks.setdefault(row.update_id, []).append(row.marked())
+    return {
+        item_id: (update, apply_redactions(update.text, marks.get(update.pk, [])))
+        for item_id, update in latest.items()
+    }
 
 
 def _tags(items, findings, body) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
@@ -324,6 +383,8 @@ def display_data(data: dict) -> dict:
             else None
         ),
         "items": items,
+        # Packs of format 1 showed the latest update, public or not (`FORMAT_VERSION`).
+        "public_updates_only": data.get("format", 1) >= 2,
         # Packs made before themes and priorities existed have neither grouping.
         "groupings": [
             (_("By theme"), data.get("by_theme", [])),

@@ -1024,9 +1024,10 @@ def panel_pack_create(
 ) -> PanelPack:
     """Freeze a pack for the office's scrutiny body (its Police and Crime Panel or equivalent,
     `PolicingBody.scrutiny_body_name`) as at `as_at`: each item open on that date with its
-    status and latest update then, and what changed since the previous pack (the office's
-    latest pack as at an earlier date). The JSON it is built from and the PDF are
-    stored with their SHA-256 and never recomputed: later updates never change it."""
+    status and latest public update then (as the public reads it: tracking/packs.py), and what
+    changed since the previous pack (the office's latest pack as at an earlier date). The JSON
+    it is built from and the PDF are stored with their SHA-256 and never recomputed: later
+    updates never change it."""
     _require_office(acting_user, policing_body.pk, gettext_lazy("make a panel pack"))
     today = timezone.localdate()
     if as_at > today:

@@ -11,12 +11,16 @@ from accounts.models import Membership
 from tests.factories import RecommendationFactory, ReportFactory, office_user, policing_body
 from tracking.models import AppendOnlyError, PanelPack
 from tracking.packs import canonical_json, render_pack_html, sha256
+from tracking.publicity import Decision
 from tracking.rag import Status
 from tracking.services import (
     closure_decide,
     closure_propose,
     panel_pack_create,
+    progress_redaction_add,
+    progress_redaction_remove,
     progress_update_add,
+    public_proposal_decide,
     tracker_item_create,
 )
 from tracking.workflow import TrackingError
@@ -44,12 +48,16 @@ def test_a_pack_freezes_each_open_items_status_and_latest_update(
     items, norfolk, drafter, force_person, days
 ):
     r1, r2, afi = items
-    progress_update_add(
+    update = progress_update_add(
         item=r1,
         acting_user=force_person,
         text="Audit of 100 incidents done.",
         status=Status.IN_PROGRESS,
         date=days["fortnight"],
+        is_public=True,
+    )
+    public_proposal_decide(
+        proposal=update.public_proposal, acting_user=drafter, decision=Decision.APPROVED
     )
     closure_decide(
         proposal=closure_propose(item=r2, acting_user=force_person, text="Done."),
@@ -80,14 +88,18 @@ def test_a_pack_taken_at_a_date_does_not_change_when_later_updates_are_added(
     item, norfolk, drafter, force_person, days
 ):
     progress_update_add(
-        item=item, acting_user=force_person, text="Plan agreed.", date=days["fortnight"]
+        item=item, acting_user=drafter, text="Plan agreed.", date=days["fortnight"], is_public=True
     )
     pack = panel_pack_create(policing_body=norfolk, as_at=days["week_ago"], acting_user=drafter)
     stored_pdf, stored_data = bytes(pack.pdf), pack.data
 
     # Later updates, one even dated before the pack's date, and a status change.
     progress_update_add(
-        item=item, acting_user=force_person, text="Back-dated note.", date=days["week_ago"]
+        item=item,
+        acting_user=drafter,
+        text="Back-dated note.",
+        date=days["week_ago"],
+        is_public=True,
     )
     progress_update_add(
         item=item, acting_user=force_person, text="Started.", status=Status.IN_PROGRESS
@@ -106,7 +118,7 @@ def test_a_pack_as_at_an_earlier_date_leaves_out_what_happened_after_it(
     item, norfolk, drafter, force_person, days
 ):
     progress_update_add(
-        item=item, acting_user=force_person, text="Plan agreed.", date=days["fortnight"]
+        item=item, acting_user=drafter, text="Plan agreed.", date=days["fortnight"], is_public=True
     )
     progress_update_add(
         item=item, acting_user=force_person, text="Started.", status=Status.IN_PROGRESS
@@ -218,3 +230,138 @@ def test_a_pack_of_an_office_without_a_scrutiny_body_is_addressed_to_nobody(db, 
 
     assert "A report on the progress of City of London Police" in html
     assert "Panel" not in html
+
+
+# --- What of an update the pack shows: what the public reads -----------------------------------
+
+
+def _row(pack, item) -> dict:
+    return next(r for r in pack.data["items"] if r["id"] == item.pk)
+
+
+def _pack_text(pack) -> str:
+    """The pack's stored JSON and the words of its PDF."""
+    return canonical_json(pack.data) + "\n" + _pdf_text(bytes(pack.pdf))
+
+
+def test_a_redacted_passage_of_a_public_update_is_not_in_the_pack(item, norfolk, drafter, days):
+    progress_update_add(
+        item=item,
+        acting_user=drafter,
+        text="Jane Smith audited 100 incidents.",
+        date=days["fortnight"],
+        is_public=True,
+        redactions=[{"passage": "Jane Smith", "reason": "personal_data"}],
+    )
+
+    pack = panel_pack_create(policing_body=norfolk, as_at=days["today"], acting_user=drafter)
+
+    row = next(r for r in pack.data["items"] if r["id"] == item.pk)
+    assert row["latest_update"]["text"] == "[redacted: personal data] audited 100 incidents."
+    assert "Jane Smith" not in _pack_text(pack)
+    assert "[redacted: personal data] audited 100 incidents." in _pdf_text(bytes(pack.pdf))
+    assert "Latest public update" in _pdf_text(bytes(pack.pdf))
+
+
+def test_an_internal_update_is_not_in_the_pack_the_latest_public_one_is(
+    items, norfolk, drafter, days
+):
+    r1, r2, afi = items
+    progress_update_add(
+        item=r1, acting_user=drafter, text="Plan agreed.", date=days["fortnight"], is_public=True
+    )
+    progress_update_add(
+        item=r1, acting_user=drafter, text="Chief officer unhappy with the plan.", is_public=False
+    )
+    progress_update_add(item=r2, acting_user=drafter, text="Lead on sick leave.")
+
+    pack = panel_pack_create(policing_body=norfolk, as_at=days["today"], acting_user=drafter)
+
+    rows = {row["label"]: row for row in pack.data["items"]}
+    assert rows["R1"]["latest_update"]["text"] == "Plan agreed."
+    assert rows["R2"]["latest_update"] is None
+    text = _pack_text(pack)
+    assert "Chief officer unhappy" not in text
+    assert "sick leave" not in text
+    assert "No public update yet." in _pdf_text(bytes(pack.pdf))
+
+
+def test_a_forces_update_waiting_for_the_office_and_a_withdrawn_update_are_not_in_the_pack(
+    items, norfolk, drafter, force_person, days
+):
+    r1, r2, afi = items
+    progress_update_add(
+        item=r1, acting_user=force_person, text="Force: proposed text.", is_public=True
+    )
+    wrong = progress_update_add(
+        item=r2,
+        acting_user=drafter,
+        text="Wrong team named.",
+        date=days["fortnight"],
+        is_public=True,
+    )
+    # The correction is dated after the pack's date, but it withdrew the text from the public.
+    progress_update_add(
+        item=r2, acting_user=drafter, text="Right team.", is_public=True, corrects=wrong
+    )
+
+    pack = panel_pack_create(policing_body=norfolk, as_at=days["week_ago"], acting_user=drafter)
+
+    rows = {row["label"]: row for row in pack.data["items"]}
+    assert rows["R2"]["latest_update"] is None
+    text = _pack_text(pack)
+    assert "Wrong team named." not in text
+    assert "Right team." not in text  # dated after the pack's date
+
+    today = panel_pack_create(policing_body=norfolk, as_at=days["today"], acting_user=drafter)
+    rows = {row["label"]: row for row in today.data["items"]}
+    assert rows["R1"]["latest_update"] is None
+    assert "Force: proposed text." not in _pack_text(today)
+    assert rows["R2"]["latest_update"]["text"] == "Right team."
+
+
+def test_a_pack_uses_the_redactions_in_force_when_it_is_made_not_on_its_date(
+    item, norfolk, drafter, days
+):
+    """A passage redacted after the pack's "as at" date is redacted in a pack made after the
+    redaction; a pack made before it keeps what it was made with (never recomputed)."""
+    update = progress_update_add(
+        item=item,
+        acting_user=drafter,
+        text="Met DS Jones at the station.",
+        date=days["fortnight"],
+        is_public=True,
+    )
+    before = panel_pack_create(policing_body=norfolk, as_at=days["week_ago"], acting_user=drafter)
+    stored_pdf = bytes(before.pdf)
+
+    row = progress_redaction_add(
+        update=update, passage="DS Jones", reason="personal_data", acting_user=drafter
+    )
+    after = panel_pack_create(policing_body=norfolk, as_at=days["week_ago"], acting_user=drafter)
+
+    assert "DS Jones" not in _pack_text(after)
+    assert "[redacted: personal data]" in _pdf_text(bytes(after.pdf))
+    again = PanelPack.objects.get(pk=before.pk)
+    assert bytes(again.pdf) == stored_pdf and again.pdf_sha256 == sha256(stored_pdf)
+    assert "DS Jones" in _row(again, item)["latest_update"]["text"]
+
+    # Removing the redaction publishes the passage again, in later packs as on the public page.
+    progress_redaction_remove(redaction_id=row.pk, acting_user=drafter)
+    last = panel_pack_create(policing_body=norfolk, as_at=days["week_ago"], acting_user=drafter)
+    assert _row(last, item)["latest_update"]["text"] == "Met DS Jones at the station."
+
+
+def test_a_pack_of_the_first_format_still_renders_as_it_was_made(item, norfolk, drafter, days):
+    """Packs made before the pack showed only public updates (format 1) say "Latest update",
+    not "Latest public update", if their stored data is ever rendered again."""
+    progress_update_add(
+        item=item, acting_user=drafter, text="Plan agreed.", date=days["fortnight"], is_public=True
+    )
+    pack = panel_pack_create(policing_body=norfolk, as_at=days["today"], acting_user=drafter)
+    assert pack.data["format"] == 2
+
+    old = render_pack_html({**pack.data, "format": 1})
+
+    assert "Latest update," in old and "Latest public update" not in old
+    assert "Latest public update," in render_pack_html(pack.data)
