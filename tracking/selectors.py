@@ -482,7 +482,8 @@ def public_progress_for_response(response) -> dict[int, dict]:
     the record; it is shown if it is public itself). Each text as the public reads it: with
     "[redacted: reason]" in place of each passage the office redacted (`ProgressRedaction`,
     the rule of responses/redaction.py); this is the only way an update's text reaches a public
-    output. No names of staff. Findings the office does not track are absent. Three queries
+    output (the scrutiny body's pack applies the same rules itself: tracking/packs.py). No names
+    of staff. Findings the office does not track are absent. Three queries
     (two with no public update). Call it only for a published response.
     """
     items = list(
