@@ -19,6 +19,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -76,8 +77,14 @@ def _finish(extracted: Extracted) -> Extracted:
         )
     if len(extracted.text) > MAX_TEXT_CHARACTERS:
         raise ExtractionError(
-            f"The document holds more than {MAX_TEXT_CHARACTERS:,} characters of text, which is "
-            f"more than the importer reads at once. {_SIZE_HINT}"
+            _(
+                "The document holds more than %(count)s characters of text, which is more than "
+                "the importer reads at once. %(SIZE_HINT)s"
+            )
+            % {
+                "count": number_format(MAX_TEXT_CHARACTERS, force_grouping=True),
+                "SIZE_HINT": _SIZE_HINT,
+            }
         )
     return extracted
 

@@ -6,8 +6,9 @@ import zipfile
 from datetime import date
 
 import pytest
+from django.utils import translation
 
-from responses.importer import parser
+from responses.importer import extract, parser
 from responses.importer.extract import (
     MAX_BYTES,
     ExtractionError,
@@ -209,6 +210,19 @@ def test_more_than_two_megabytes_is_refused():
         extract_upload(b"a" * (MAX_BYTES + 1))
     with pytest.raises(ExtractionError, match="2 MB"):
         extract_pasted("a" * (MAX_BYTES + 1))
+
+
+def test_too_much_text_is_refused_in_the_readers_language(monkeypatch):
+    monkeypatch.setattr(extract, "MAX_TEXT_CHARACTERS", 2_000)
+    with pytest.raises(ExtractionError, match="more than 2,000 characters of text"):
+        extract_pasted("a " * 1_500)
+    with translation.override("cy"), pytest.raises(ExtractionError) as refused:
+        extract_pasted("a " * 1_500)
+    assert str(refused.value) == (
+        "Mae mwy na 2,000 o nodau o destun yn y ddogfen, sy'n fwy nag y mae'r mewnforiwr yn ei "
+        "ddarllen ar unwaith. Rhannwch y ddogfen, neu gludwch y rhannau sydd eu hangen arnoch "
+        "yn unig."
+    )
 
 
 def test_empty_or_blank_text_is_refused():
