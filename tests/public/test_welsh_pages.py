@@ -75,7 +75,13 @@ def english_sentences() -> list[str]:
     return sorted(pieces)
 
 
+#: A Welsh address of no page: the 404 page in Welsh.
+NOT_FOUND = "/cy/published/999999/"
+
+
 def welsh_public_pages(response) -> list[str]:
+    """Every public page at its Welsh address, around `response` (published): the pages the
+    Welsh crawls read, here for their words and in tests/public/test_welsh_browser.py for axe."""
     body = response.policing_body
     subscription_request(policing_body=body, email="darllenydd@example.org", language="cy")
     subscription = EmailSubscription.objects.get(policing_body=body)
@@ -112,7 +118,7 @@ def welsh_public_pages(response) -> list[str]:
     ]
     return [
         translate_url(reverse(name, kwargs=kwargs) + query, "cy") for name, kwargs, query in english
-    ]
+    ] + [NOT_FOUND]
 
 
 def test_every_public_page_in_welsh_has_no_english_interface_text(client):
@@ -122,7 +128,7 @@ def test_every_public_page_in_welsh_has_no_english_interface_text(client):
     pages = welsh_public_pages(response)
     assert all(url.startswith("/cy/") for url in pages)
     problems = {}
-    for url in pages + ["/cy/published/999999/"]:
+    for url in pages:
         page = client.get(url)
         html = page.content.decode()
         assert re.search(r'<html lang="cy"', html), url
