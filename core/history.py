@@ -96,6 +96,14 @@ class Reason:
         return gettext(self.template) % values
 
 
+def english(make: Callable[[], str]) -> str:
+    """What `make()` says in English (the history's language): for a reason's argument built
+    from a label ("Repeats a national recommendation".lower()), which would otherwise be in the
+    acting person's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(make())
+
+
 def _date_text(value: str) -> str:
     """'2 March 2020' (or 'Monday 2 March 2020', or '2 Mar 2020'), as stored, in the reader's
     language."""

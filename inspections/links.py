@@ -30,8 +30,9 @@ from django.utils.translation import gettext as _
 from accounts.permissions import active_memberships, is_register_maintainer
 from core.errors import DomainError
 from core.events import emit
-from core.history import attribute
+from core.history import attribute, english
 
+from . import reasons
 from .models import Finding, FindingLink, Report, Scope
 
 #: Suggestions score at least this (0 to 1: trigram similarity on PostgreSQL, the share of
@@ -141,7 +142,7 @@ def finding_link_create(
         attribute(
             link,
             acting_user=acting_user,
-            reason=f"Linked: {FindingLink.Kind(kind).label.lower()}",
+            reason=reasons.LINKED(kind=english(lambda: FindingLink.Kind(kind).label.lower())),
         )
         try:
             with transaction.atomic():

@@ -19,5 +19,11 @@ PLAIN = (
 
 FINDINGS_REMOVED = Reason(gettext_noop("%(kind)s removed"), terms=("kind",))
 LINKED = Reason(gettext_noop("Linked: %(kind)s"), terms=("kind",))
+#: The kinds of link as `LINKED` names them (`FindingLink.Kind`'s labels in lower case).
+LINK_KINDS = (
+    gettext_noop("repeats a national recommendation"),
+    gettext_noop("carried over from a previous inspection"),
+    gettext_noop("supersedes an earlier recommendation"),
+)
 LINK_REMOVED = Reason(gettext_noop("Link removed: %(reason)s"))
 THEMES = Reason(gettext_noop("Themes: %(themes)s"))

@@ -10,6 +10,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import PlanPriority
 from accounts.permissions import active_memberships, is_register_maintainer
@@ -18,6 +19,7 @@ from core.events import emit
 from core.history import attribute
 from core.locking import check_version, fingerprint
 
+from . import reasons
 from .models import Finding, GradedJudgement, Report, ReportCorrection, Scope, Theme
 from .timescales import parse_timescale
 
@@ -67,10 +69,16 @@ class DuplicateReportError(ValidationError):
     def __init__(self, report: Report):
         self.report = report
         super().__init__(
-            f"This report is already recorded: “{report.title}”, "
-            f"{report.get_scope_display().lower()}, published {long_date(report.published_on)}. "
-            "Every office responds to that record, so its 56 days run once for everyone: open "
-            "it instead of recording it again.",
+            _(
+                "This report is already recorded: “%(title)s”, %(scope)s, published %(date)s. "
+                "Every office responds to that record, so its 56 days run once for everyone: "
+                "open it instead of recording it again."
+            )
+            % {
+                "title": report.title,
+                "scope": report.get_scope_display().lower(),
+                "date": long_date(report.published_on),
+            },
             code="duplicate_report",
         )
 
@@ -247,8 +255,11 @@ def _check_section(report: Report, kind: str, expected_version: str | None, labe
     check_version(
         expected=expected_version,
         current=section_version(report, kind),
-        message=f"Someone else changed the {label} of this report after you opened the page. "
-        "Your changes have been kept below: compare them with what is saved now, then save again.",
+        message=_(
+            "Someone else changed the %(label)s of this report after you opened the page. Your "
+            "changes have been kept below: compare them with what is saved now, then save again."
+        )
+        % {"label": _(label)},
     )
 
 
@@ -283,11 +294,11 @@ def findings_save_section(
     office's proposed findings correction of this report, is the correction it makes."""
     kind = Finding.Kind(kind)
     label = {
-        Finding.Kind.KEY_FINDING: "key findings",
-        Finding.Kind.CAUSE_OF_CONCERN: "causes of concern",
-        Finding.Kind.RECOMMENDATION: "recommendations",
-        Finding.Kind.AREA_FOR_IMPROVEMENT: "areas for improvement",
-        Finding.Kind.PRACTICE: "innovative or promising practice",
+        Finding.Kind.KEY_FINDING: gettext_noop("key findings"),
+        Finding.Kind.CAUSE_OF_CONCERN: gettext_noop("causes of concern"),
+        Finding.Kind.RECOMMENDATION: gettext_noop("recommendations"),
+        Finding.Kind.AREA_FOR_IMPROVEMENT: gettext_noop("areas for improvement"),
+        Finding.Kind.PRACTICE: gettext_noop("innovative or promising practice"),
     }[kind]
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
@@ -301,7 +312,7 @@ def findings_save_section(
             )
         removed = [current[i.pk] for i in items if i.pk is not None and i.delete]
         kept = [i for i in items if not i.delete]
-        _remove(removed, acting_user=acting_user, reason=f"{kind.label} removed")
+        _remove(removed, acting_user=acting_user, reason=reasons.FINDINGS_REMOVED(kind=kind.label))
         changes = [f"{kind.label} removed: {f.reference or _excerpt(f.text)}" for f in removed]
         positions = _positions(
             [f.position for f in current.values()],
@@ -494,7 +505,7 @@ def judgements_save(
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         check_may_change_report(report=report, user=acting_user)
-        _check_section(report, "judgements", expected_version, "graded judgements")
+        _check_section(report, "judgements", expected_version, gettext_noop("graded judgements"))
         current = {j.pk: j for j in GradedJudgement.objects.filter(report=report)}
         if any(i.pk is not None and i.pk not in current for i in items):
             raise ValidationError(_("Some of the judgements no longer exist: reload the page."))

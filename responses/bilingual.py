@@ -21,7 +21,9 @@ Pure: no queries. The caller passes the findings and explanations it has read.
 from dataclasses import dataclass
 from datetime import date
 
-from core.i18n import text_for_page
+from django.utils.translation import gettext as _
+
+from core.i18n import in_language, text_for_page
 from inspections.models import Finding
 
 ENGLISH = "en"
@@ -195,16 +197,17 @@ def reason_problem(body, *, reason: str, reason_cy: str, one_language: str) -> s
     for a bilingual body both languages, unless it records why one (None: nothing wrong)."""
     if not body.publishes_bilingually or one_language.strip():
         return None
+    name = in_language(body.name, body.name_cy)
     if reason.strip() and not reason_cy.strip():
-        return (
-            f"{body.name} publishes in Welsh and English: give the reason in Welsh too, or "
-            "record why it is given in one language only."
-        )
+        return _(
+            "%(name)s publishes in Welsh and English: give the reason in Welsh too, or record "
+            "why it is given in one language only."
+        ) % {"name": name}
     if reason_cy.strip() and not reason.strip():
-        return (
-            f"{body.name} publishes in Welsh and English: give the reason in English too, or "
+        return _(
+            "%(name)s publishes in Welsh and English: give the reason in English too, or "
             "record why it is given in one language only."
-        )
+        ) % {"name": name}
     return None
 
 

@@ -994,8 +994,11 @@ def publication_problems(
             % {"date": long_date(published_on), "days": days, "due": long_date(response.due_date)}
         )
     problems += [
-        f"A redacted passage of {label} is no longer in its text (it was edited since it was "
-        "marked): mark the passage to redact again, or remove that redaction."
+        _(
+            "A redacted passage of %(label)s is no longer in its text (it was edited since it "
+            "was marked): mark the passage to redact again, or remove that redaction."
+        )
+        % {"label": label}
         for label in stale_redaction_labels(response)
     ]
     if not (response.signatory_name.strip() and response.signatory_title.strip()):
@@ -1551,12 +1554,16 @@ def _check_may_redact(response: Response, acting_user) -> None:
     check_may_redact(user=acting_user, policing_body_id=response.policing_body_id)
     if response.status not in REDACTION_STATUSES:
         raise WorkflowError(
-            f"The response is {response.get_status_display().lower()}: redactions can be "
-            "marked while it is being written or read for approval. "
+            _(
+                "The response is %(status)s: redactions can be marked while it is being "
+                "written or read for approval."
+            )
+            % {"status": response.get_status_display().lower()}
+            + " "
             + (
-                "Send it back to drafting first."
+                _("Send it back to drafting first.")
                 if response.status == Status.APPROVED
-                else "Amend it to change what the next version shows."
+                else _("Amend it to change what the next version shows.")
             )
         )
 
@@ -1708,9 +1715,14 @@ def publication_schedule(
     warnings = []
     if response.publish_by and on > response.publish_by:
         warnings.append(
-            f"{long_date(on, weekday=True)} is after the publish-by date "
-            f"({long_date(response.publish_by, weekday=True)}), the last working day on or "
-            "before the statutory due date."
+            _(
+                "%(date)s is after the publish-by date (%(publish_by)s), the last working day "
+                "on or before the statutory due date."
+            )
+            % {
+                "date": long_date(on, weekday=True),
+                "publish_by": long_date(response.publish_by, weekday=True),
+            }
         )
     return row, warnings
 

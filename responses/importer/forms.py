@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,8 +47,11 @@ class ImportStartForm(forms.Form):
         if upload is not None and upload.size > MAX_BYTES:
             self.add_error(
                 "upload",
-                f"The file is {upload.size / (1024 * 1024):.1f} MB; the most the importer takes "
-                "is 2 MB. Split the document, or paste only the parts you need.",
+                _(
+                    "The file is %(megabytes)s MB; the most the importer takes is 2 MB. Split "
+                    "the document, or paste only the parts you need."
+                )
+                % {"megabytes": number_format(upload.size / (1024 * 1024), 1)},
             )
         elif text.strip() and upload is not None:
             self.add_error("text", _("Paste the text or upload a file, not both."))

@@ -12,12 +12,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
+from accounts.models import Membership
 from accounts.services import user_set_language
 from core.history import Reason, reason_text
+from inspections.links import finding_link_create
+from inspections.models import FindingLink, Scope
+from responses.bilingual import reason_problem
 from responses.models import Redaction, Status
 from responses.services import redaction_add, response_record_copies, response_send_back
 from responses.workflow import ACTION_LABELS, ACTION_ROLES, TRANSITIONS, WorkflowError
+from tests.factories import RecommendationFactory, ReportFactory, office_user, policing_body
 from tests.public.test_welsh_pages import interface_text
 from tracking import workflow as tracking_workflow
 
@@ -229,3 +235,52 @@ def test_the_copies_and_answers_by_reference_are_shown_in_welsh(stored, welsh):
         assert reason_text(stored) == welsh
     with translation.override("en-gb"):
         assert reason_text(stored) == stored
+
+
+def test_a_redaction_refused_after_approval_is_refused_in_the_readers_language(flow, drafter):
+    flow.drive(Status.APPROVED)
+    with translation.override("cy"), pytest.raises(WorkflowError) as refused:
+        redaction_add(
+            response=flow.refreshed(),
+            field="office_comments",
+            passage="welcomes",
+            reason=Redaction.Reason.PERSONAL_DATA,
+            acting_user=drafter,
+        )
+    assert str(refused.value).startswith("Mae'r ymateb yn ")
+    assert str(refused.value).endswith("Anfonwch ef yn ôl i'w ddrafftio yn gyntaf.")
+
+
+def test_a_bilingual_bodys_reason_in_one_language_is_refused_in_the_readers_language():
+    body = policing_body("dyfed-powys-pcc")
+    with translation.override("cy"):
+        problem = reason_problem(body, reason="Withdrawn.", reason_cy="", one_language="")
+    assert problem == (
+        f"Mae {body.name_cy or body.name} yn cyhoeddi yn Gymraeg ac yn Saesneg: rhowch y "
+        "rheswm yn Gymraeg hefyd, neu cofnodwch pam y'i rhoddir mewn un iaith yn unig."
+    )
+
+
+def test_a_link_made_by_a_welsh_reader_is_stored_in_english_and_shown_in_welsh():
+    office = policing_body("dyfed-powys-pcc")
+    drafter = office_user(office, Membership.Role.OPCC_DRAFTER)
+    national = ReportFactory(
+        scope=Scope.NATIONAL, report_type="thematic", published_on=date(2022, 11, 2), forces=[]
+    )
+    peel = ReportFactory(report_type="peel", published_on=date(2023, 6, 1), forces=[office.force])
+    original = RecommendationFactory(report=national)
+    copy = RecommendationFactory(report=peel)
+    with translation.override("cy"):
+        link = finding_link_create(
+            finding=copy,
+            linked_to=original,
+            kind=FindingLink.Kind.REPEATS_NATIONAL,
+            acting_user=drafter,
+        )
+    stored = link.history.first().history_change_reason
+    with translation.override("en-gb"):
+        kind = FindingLink.Kind.REPEATS_NATIONAL.label.lower()
+    assert stored == f"Linked: {kind}"
+    with translation.override("cy"):
+        assert reason_text(stored) == f"Wedi'i gysylltu: {gettext(kind)}"
+        assert gettext(kind) != kind
