@@ -224,6 +224,7 @@ def generate(*, scale: float, seed: int = 55) -> None:
             item = {
                 "id": item_id,
                 "finding_id": finding_id,
+                "report_id": report_id,
                 "policing_body_id": body.pk,
                 "status": item_status,
                 "target_date": published_on + timedelta(days=rng.choice([180, 365, 540])),

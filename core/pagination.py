@@ -13,14 +13,21 @@ from django.core.paginator import Paginator
 
 class KeysFirstPaginator(Paginator):
     """`Paginator` over `queryset`'s primary keys, in its order; each page holds whole rows
-    of `queryset` (with its select_related and annotations), in the same order, or what
-    `load(keys)` gives as {key: row} (the few columns a list shows, say)."""
+    of `queryset` (with its select_related and annotations), in the same order.
 
-    def __init__(self, queryset, per_page, *, load=None, **kwargs):
-        self.load = load or (
-            lambda keys: {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
-        )
-        super().__init__(queryset.values_list("pk", flat=True), per_page, **kwargs)
+    Or, with `keys` and `load`: over `keys` (anything that counts and slices the keys in the
+    list's order), each page holding what `load(page_keys)` gives as {key: row} (the few
+    columns a list shows, say)."""
+
+    def __init__(self, queryset=None, per_page=None, *, keys=None, load=None, **kwargs):
+        if load is None:
+            load = lambda page_keys: {  # noqa: E731
+                row.pk: row for row in queryset.filter(pk__in=page_keys).order_by()
+            }
+        self.load = load
+        if keys is None:
+            keys = queryset.values_list("pk", flat=True)
+        super().__init__(keys, per_page, **kwargs)
 
     def _get_page(self, object_list, number, paginator):
         keys = list(object_list)

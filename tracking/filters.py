@@ -16,12 +16,26 @@ from inspections.models import Finding, Report, ReportType, Theme
 
 from .models import TrackerItem
 from .rag import Rag, Status
-from .selectors import not_updated_since_q, overdue_q, rag_rank_expression, with_list_columns
+from .selectors import (
+    ReportOrderKeys,
+    not_updated_since_q,
+    overdue_q,
+    rag_rank_expression,
+    with_list_columns,
+)
 
 SORTS = {
     "report": (
         gettext_lazy("Report, newest first"),
-        ["-finding__report__published_on", "finding__report__title", "finding__position", "pk"],
+        # Two reports of the same day and title keep their items apart (by the report's id);
+        # the list pages through this order with `selectors.ReportOrderKeys`.
+        [
+            "-finding__report__published_on",
+            "finding__report__title",
+            "finding__report_id",
+            "finding__position",
+            "pk",
+        ],
     ),
     "target": (
         gettext_lazy("Target date, soonest first"),
@@ -183,6 +197,21 @@ class TrackerFilter(django_filters.FilterSet):
         for name in ("theme", "priority"):
             field = self.form.fields[name]
             field.widget.choices = partial(_model_choices, field)
+
+    @property
+    def sort_key(self) -> str:
+        """The order the items are in (a key of `SORTS`)."""
+        chosen = (
+            self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else ""
+        )
+        return chosen if chosen in SORTS else DEFAULT_SORT
+
+    def keys(self):
+        """The ids of `qs`, in its order: a queryset, or for the default order (reports newest
+        first) `ReportOrderKeys`, which pages through it without sorting every item."""
+        if self.sort_key == "report":
+            return ReportOrderKeys(self.qs)
+        return self.qs.values_list("pk", flat=True)
 
     @property
     def qs(self):

@@ -106,6 +106,13 @@ class TrackerItem(models.Model):
     """A recommendation or AFI one office follows to completion."""
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="tracker_items")
+    # The finding's report, copied when the item is made (a finding never moves to another
+    # report): the list's default order, reports newest first, finds an office's reports and
+    # counts their items from the items alone, without looking up every item's finding
+    # (`selectors.ReportOrderKeys`; docs/decisions/0014).
+    report = models.ForeignKey(
+        "inspections.Report", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     policing_body = models.ForeignKey(
         PolicingBody, on_delete=models.PROTECT, related_name="tracker_items"
     )
@@ -160,11 +167,20 @@ class TrackerItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["report"])
     objects = TrackerItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["finding__report__published_on", "finding__position", "id"]
+        indexes = [
+            # An office's (tracked, not linked) items by report: the tracker list's counts per
+            # report read this index alone.
+            models.Index(
+                fields=["policing_body", "report"],
+                name="tracker_item_body_report",
+                condition=Q(tracked_with__isnull=True),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["finding", "policing_body"], name="one_tracker_item_per_finding_and_body"

@@ -8,11 +8,13 @@ organisation gives 404. Each page costs a fixed number of queries whatever the n
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     CharField,
+    Count,
     DateField,
     F,
     IntegerField,
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, PolicingBody
 from accounts.permissions import force_ids, office_roles
 from core.history import timeline
-from inspections.models import Finding
+from inspections.models import Finding, Report
 from responses import redaction
 from responses.models import Response
 
@@ -64,9 +66,14 @@ def items_visible_to(user):
     forces = sorted(force_ids(user))
     if not bodies and not forces:
         return TrackerItem.objects.none()
-    return TrackerItem.objects.filter(
-        Q(policing_body_id__in=bodies) | Q(policing_body__force_id__in=forces)
-    )
+    # Only the conditions that apply: an empty "the force's items" still joined every item of
+    # an office's list to its policing body (a lookup per item, in every count and subquery).
+    condition = Q()
+    if bodies:
+        condition |= Q(policing_body_id__in=bodies)
+    if forces:
+        condition |= Q(policing_body__force_id__in=forces)
+    return TrackerItem.objects.filter(condition)
 
 
 def get_item_for(user, pk) -> TrackerItem:
@@ -203,6 +210,63 @@ def list_page_items(keys) -> dict[int, dict]:
     for tracked_with, *other in linked:
         items[tracked_with]["also"].append(other)
     return items
+
+
+class ReportOrderKeys:
+    """The ids of `items` in the tracker's default order, their reports newest first (then by
+    title and id) and each report's items by the recommendation's position (then id):
+    counted and sliced for a page without sorting every item.
+
+    Sorting an office's items by their reports' columns looked up every item's finding and
+    report (4,550 of each at national scale) on every page: 24 ms of the database's time. Here
+    one query finds the reports from the items' own `report` column, counts each one's items
+    from an index alone and puts the reports in order (in the database, with its collation,
+    as the exports' `ORDER BY`), and one reads the ids and positions of only the reports a page
+    spans, which are sorted here by integers. Two queries whatever the data size (the count
+    comes with the first); the same order as `filters.SORTS["report"]`."""
+
+    def __init__(self, items):
+        self.items = items.order_by()
+
+    @cached_property
+    def reports(self) -> list[tuple[int, int]]:
+        """(report id, number of items) for every report of `items`, in order."""
+        # Counted from the index of the items' office and report (COUNT(*): no row is read).
+        counts = (
+            self.items.filter(report_id=OuterRef("pk"))
+            .values("report_id")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return list(
+            Report.objects.filter(pk__in=self.items.values("report_id"))
+            .annotate(n=Subquery(counts))
+            .order_by("-published_on", "title", "pk")
+            .values_list("pk", "n")
+        )
+
+    def count(self) -> int:
+        return sum(n for _report, n in self.reports)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[int]:
+        start, stop = window.start or 0, window.stop
+        rank, first, seen = {}, 0, 0
+        for report, n in self.reports:
+            if seen + n > start and (stop is None or seen < stop):
+                if not rank:
+                    first = seen
+                rank[report] = len(rank)
+            seen += n
+        if not rank:
+            return []
+        rows = self.items.filter(report_id__in=list(rank)).values_list(
+            "pk", "report_id", "finding__position"
+        )
+        keys = [pk for pk, _r, _p in sorted(rows, key=lambda r: (rank[r[1]], r[2], r[0]))]
+        return keys[start - first : None if stop is None else stop - first]
 
 
 def is_overdue(*, status: str, target_date: date | None, today: date) -> bool:

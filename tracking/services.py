@@ -185,6 +185,7 @@ def _create_item(*, finding, body, acting_user, reason: str, today: date) -> Tra
     start as the recommendation's themes and the office's plan priorities on it."""
     item = TrackerItem(
         finding=finding,
+        report_id=finding.report_id,
         policing_body=body,
         target_date=finding.target_date,
         area=default_area(finding.report),

@@ -229,7 +229,7 @@ def list_rows(items, *, today, office, lead_names) -> list[ListRow]:
 @member_required
 def item_list(request):
     tracker, today = _filtered(request)
-    paginator = KeysFirstPaginator(tracker.qs, PAGE_SIZE, load=list_page_items)
+    paginator = KeysFirstPaginator(per_page=PAGE_SIZE, keys=tracker.keys(), load=list_page_items)
     page = paginator.get_page(request.GET.get("page"))
     query = _query_without(request, "page")
     is_office = bool(office_roles(request.user))

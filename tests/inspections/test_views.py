@@ -545,7 +545,9 @@ def test_a_tracked_recommendation_cannot_be_removed(client, drafter, norfolk, cd
     from tracking.models import TrackerItem
 
     rec = RecommendationFactory(report=cdi)
-    TrackerItem.objects.create(finding=rec, policing_body=norfolk, tracked_on=date(2020, 3, 1))
+    TrackerItem.objects.create(
+        finding=rec, report=cdi, policing_body=norfolk, tracked_on=date(2020, 3, 1)
+    )
     client.force_login(drafter)
 
     page = client.post(

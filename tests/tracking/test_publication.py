@@ -165,9 +165,9 @@ def test_responses_published_before_the_tracker_are_tracked_by_the_migration(
 
     # The models as the migration sees them (no history signals), not the app's own.
     loader = MigrationExecutor(connection).loader
-    # (The latest responses state: the database has its latest tables.)
-    responses_now = next(n for n in loader.graph.leaf_nodes() if n[0] == "responses")
-    apps = loader.project_state([("tracking", "0001_initial"), responses_now]).apps
+    # (The latest states: the database has its latest tables.)
+    now = [n for n in loader.graph.leaf_nodes() if n[0] in ("responses", "tracking")]
+    apps = loader.project_state(now).apps
     report = ReportFactory(forces=[norfolk.force])
     RecommendationFactory(report=report)
     RecommendationFactory(report=report, addressees=[Addressee.HOME_OFFICE])

@@ -114,6 +114,7 @@ def test_the_database_expression_agrees_with_rag_for_in_every_case(items, findin
         finding = RecommendationFactory(report=report)
         item = TrackerItem.objects.create(
             finding=finding,
+            report=report,
             policing_body=norfolk,
             status=status,
             target_date=TARGETS[target],

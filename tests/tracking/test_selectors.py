@@ -1,13 +1,19 @@
 """Tracker pages cost a fixed number of queries whatever the number of items, updates, evidence
 files and people."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import RecommendationFactory, force_user, office_user
+from inspections.models import Finding
+from tests.factories import RecommendationFactory, ReportFactory, force_user, office_user
+from tracking.filters import TrackerFilter
 from tracking.rag import Status
+from tracking.selectors import ReportOrderKeys, items_visible_to
 from tracking.services import (
     closure_propose,
     progress_update_add,
@@ -120,3 +126,62 @@ def test_postgresql_reads_the_tracker_sort_keys_from_indexes(postgres_required):
 
     assert '(id) INCLUDE (report_id, "position")' in definitions["inspections_finding_sort_keys"]
     assert "(id) INCLUDE (published_on, title)" in definitions["inspections_report_sort_keys"]
+
+
+# --- The default order, paged by report -----------------------------------------------------
+
+
+def _tracked(norfolk, drafter, *, title, published_on, count):
+    report = ReportFactory(title=title, published_on=published_on, forces=[norfolk.force])
+    findings = [RecommendationFactory(report=report) for _ in range(count)]
+    # Positions out of step with the ids: the list follows the position.
+    for finding, position in zip(findings, reversed(range(1, count + 1)), strict=True):
+        Finding.objects.filter(pk=finding.pk).update(position=position)
+    for finding in findings:
+        tracker_item_create(finding=finding, policing_body=norfolk, acting_user=drafter)
+
+
+@pytest.fixture
+def reports_of_items(norfolk, drafter):
+    """Eleven items over five reports: two of the same day and title, one older, two newer."""
+    _tracked(norfolk, drafter, title="B", published_on=date(2021, 5, 1), count=3)
+    _tracked(norfolk, drafter, title="A", published_on=date(2021, 5, 1), count=2)
+    _tracked(norfolk, drafter, title="A", published_on=date(2021, 5, 1), count=2)
+    _tracked(norfolk, drafter, title="C", published_on=date(2019, 1, 1), count=1)
+    _tracked(norfolk, drafter, title="Z", published_on=date(2023, 9, 9), count=3)
+
+
+def _tracker(drafter, query=""):
+    return TrackerFilter(
+        QueryDict(query), items_visible_to(drafter), user=drafter, today=date(2024, 1, 1)
+    )
+
+
+@pytest.mark.parametrize("query", ["", "status=open", "q=A"])
+def test_the_default_order_pages_by_report_as_the_export_sorts(reports_of_items, drafter, query):
+    tracker = _tracker(drafter, query)
+    expected = list(tracker.qs.values_list("pk", flat=True))  # the exports' ORDER BY
+    keys = tracker.keys()
+
+    assert isinstance(keys, ReportOrderKeys)
+    assert keys.count() == len(expected)
+    for size in range(1, len(expected) + 2):
+        pages = [keys[start : start + size] for start in range(0, len(expected), size)]
+        assert [pk for page in pages for pk in page] == expected, size
+
+
+def test_the_default_order_costs_two_queries_whatever_the_number_of_reports(
+    reports_of_items, norfolk, drafter
+):
+    def queries():
+        keys = _tracker(drafter).keys()
+        with CaptureQueriesContext(connection) as captured:
+            keys.count()
+            keys[2:6]
+        return len(captured)
+
+    few = queries()
+    for n in range(6):
+        _tracked(norfolk, drafter, title=f"More {n}", published_on=date(2022, 1, n + 1), count=2)
+
+    assert queries() == few == 2

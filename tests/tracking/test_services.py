@@ -58,7 +58,12 @@ def test_a_finding_is_tracked_once_per_office(item, findings, norfolk, drafter):
     with pytest.raises(TrackingError, match="already tracks"):
         tracker_item_create(finding=findings[0], policing_body=norfolk, acting_user=drafter)
     with pytest.raises(IntegrityError), transaction.atomic():
-        TrackerItem.objects.create(finding=findings[0], policing_body=norfolk, tracked_on=_today())
+        TrackerItem.objects.create(
+            finding=findings[0],
+            report=findings[0].report,
+            policing_body=norfolk,
+            tracked_on=_today(),
+        )
 
 
 def test_only_recommendations_and_afis_are_tracked(report, norfolk, drafter):

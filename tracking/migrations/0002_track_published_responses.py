@@ -26,6 +26,7 @@ def track_published(apps, schema_editor):
     Finding = apps.get_model("inspections", "Finding")
     GradedJudgement = apps.get_model("inspections", "GradedJudgement")
     TrackerItem = apps.get_model("tracking", "TrackerItem")
+    has_report = any(f.name == "report" for f in TrackerItem._meta.fields)
     HistoricalTrackerItem = apps.get_model("tracking", "HistoricalTrackerItem")
 
     now = timezone.now()
@@ -51,7 +52,10 @@ def track_published(apps, schema_editor):
         for finding in findings:
             if finding.pk in existing or not _local(finding):
                 continue
+            # Run on tables migrated past 0007 (as tests do), an item also needs its report.
+            report = {"report_id": finding.report_id} if has_report else {}
             item = TrackerItem.objects.create(
+                **report,
                 finding_id=finding.pk,
                 policing_body_id=response.policing_body_id,
                 status="open",
