@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q, Value
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -96,12 +96,19 @@ def failed_reminders_summary(user, *, now=None) -> dict | None:
     if not body_ids:
         return None
     now = now or timezone.now()
-    qs = Reminder.objects.filter(
+    qs = _noticed_reminders(body_ids, now)
+    return _reminders_notice(qs, qs.count())
+
+
+def _noticed_reminders(body_ids, now):
+    return Reminder.objects.filter(
         _problem_filter(now),
         response__policing_body_id__in=body_ids,
         created_at__gte=now - timedelta(days=NOTICE_DAYS),
     )
-    count = qs.count()
+
+
+def _reminders_notice(qs, count: int) -> dict | None:
     if not count:
         return None
     latest = qs.select_related("response__report").order_by("-created_at", "-id").first()
@@ -146,13 +153,46 @@ def failed_work_for_offices(office_ids):
 def failed_work_summary(user, *, now=None) -> dict | None:
     """For the dashboard notice: emails that failed or are stuck, and work after a change that
     failed, in the user's offices in the last two weeks. None when there are none or the user
-    is not office staff. Three queries."""
+    is not office staff. One query (`failed_notices`)."""
+    return failed_notices(user, now=now)["work"]
+
+
+def _noticed_work(body_ids, now) -> dict:
+    since = now - timedelta(days=NOTICE_DAYS)
+    return {
+        "emails": emails_for_offices(body_ids, problems=True, now=now).filter(
+            created_at__gte=since
+        ),
+        "work": failed_work_for_offices(body_ids).filter(created_at__gte=since),
+    }
+
+
+def _counts(querysets: dict) -> dict[str, int]:
+    """{name: how many rows each queryset has}, in one query: a count of each, united."""
+    counted = [
+        qs.order_by()
+        .annotate(name=Value(name))
+        .values("name")
+        .annotate(n=Count("pk"))
+        .values_list("name", "n")
+        for name, qs in querysets.items()
+    ]
+    return dict.fromkeys(querysets, 0) | dict(counted[0].union(*counted[1:], all=True).order_by())
+
+
+def failed_notices(user, *, now=None) -> dict:
+    """Both dashboard notices, {"reminders": failed_reminders_summary(user), "work":
+    failed_work_summary(user)}, with the three counts in one query (and one more for the
+    latest failed reminder when there is one): the failed-work notice is on the dashboard
+    every request, and three counts cost three times the planning and round trips of one."""
     body_ids = office_ids_of(user)
     if not body_ids:
-        return None
+        return {"reminders": None, "work": None}
     now = now or timezone.now()
-    since = now - timedelta(days=NOTICE_DAYS)
-    emails = emails_for_offices(body_ids, problems=True, now=now).filter(created_at__gte=since)
-    work = failed_work_for_offices(body_ids).filter(created_at__gte=since)
-    counts = {"emails": emails.count(), "work": work.count()}
-    return counts if any(counts.values()) else None
+    reminders = _noticed_reminders(body_ids, now)
+    counts = _counts({"reminders": reminders, **_noticed_work(body_ids, now)})
+    work = {"emails": counts["emails"], "work": counts["work"]}
+    return {
+        "reminders": _reminders_notice(reminders, counts["reminders"]),
+        "work": work if any(work.values()) else None,
+    }

@@ -10,6 +10,7 @@ from icalendar import Calendar
 from accounts.models import Membership
 from reminders import services
 from reminders.models import CalendarToken, Delivery, Reminder, ReminderRule, SendStatus
+from reminders.selectors import office_ids_of
 from responses.corrections import report_correct
 from tests.factories import ReportFactory, make_response, office_user, policing_body
 
@@ -139,6 +140,22 @@ def test_the_dashboard_notice_appears_only_when_a_send_failed(rf: RequestFactory
     request.user = people["force"]  # not office staff: no notice
     Reminder.objects.update(status=SendStatus.FAILED)
     assert "could not be sent" not in template.render(Context({"request": request}))
+
+
+def test_the_dashboard_notices_count_what_failed_in_one_query(
+    rf: RequestFactory, swept, people, django_assert_num_queries
+):
+    template = Template('{% include "reminders/_failed_notice.html" %}')
+    request = rf.get("/")
+    request.user = people["approver"]
+    office_ids_of(request.user)  # the person's memberships, read once a request
+    with django_assert_num_queries(2):  # failed reminders, emails and work; the latest reminder
+        html = template.render(Context({"request": request}))
+    assert "A reminder email could not be sent" in html
+    Reminder.objects.filter(status=SendStatus.FAILED).update(status=SendStatus.SENT)
+    with django_assert_num_queries(1):
+        html = template.render(Context({"request": request}))
+    assert "could not be sent" not in html
 
 
 def test_people_choose_individual_emails_and_switch_off_optional_reminders(client, people):
