@@ -7,11 +7,13 @@ explanation of those responses, and the recently published responses.
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,6 +28,7 @@ from accounts.permissions import (
 )
 from accounts.selectors import person_namer
 from core.dates import long_date
+from core.templatetags.govuk import render_tag
 from inspections.models import Finding, ReportCorrection
 
 from . import deadlines
@@ -98,8 +101,15 @@ class DashboardRow:
     day: int | None
     days_left: int | None
     waiting_on: list[str] = field(default_factory=list)
+    #: What the table's cells show, made once a page by `table_cells` (the template's filters
+    #: and tags, row by row, were most of the page's rendering).
+    url: str = ""
+    status_tag: str = ""
+    day_text: str = ""
+    due: str = ""
+    publish_by: str = ""
 
-    @property
+    @cached_property
     def urgency(self) -> str:
         """'overdue', 'soon' (due within 14 days) or ''."""
         if self.days_left is None:
@@ -110,7 +120,7 @@ class DashboardRow:
             return "soon"
         return ""
 
-    @property
+    @cached_property
     def days_left_text(self) -> str:
         if self.days_left is None:
             return _("No statutory deadline")
@@ -144,6 +154,26 @@ def _waiting_on(response: Response, *, recommendations, explanations, today: dat
         response, recommendations=recommendations, explanations=explanations
     )
     return needed or [_("submission for approval")]
+
+
+def table_cells(rows: list[DashboardRow]) -> None:
+    """Fill in what each row's cells show, as `_dashboard_table.html` showed it with filters
+    and tags: the same text, each label translated once a page (as
+    `responses.report_views.report_rows` does for the report list)."""
+    address = reverse("responses:detail", args=[0])
+    tags = {status: render_tag(status.label, status.colour) for status in Status}
+    none = _("None")
+    for row in rows:
+        response = row.response
+        row.url = address.replace("/0/", f"/{response.pk}/")
+        status = Status(response.status)
+        row.status_tag = tags[status]
+        if row.day:
+            row.day_text = _("Day %(day)s of %(period)s") % {"day": row.day, "period": 56}
+        row.due = dateformat.format(response.due_date, "D j M Y") if response.due_date else none
+        row.publish_by = (
+            dateformat.format(response.publish_by, "D j M Y") if response.publish_by else none
+        )
 
 
 def office_dashboard(*, body, user, today: date) -> dict:
@@ -188,6 +218,7 @@ def office_dashboard(*, body, user, today: date) -> dict:
             )
         )
 
+    table_cells(rows)
     recently_published = list(
         Response.objects.for_body(body)
         .filter(status=Status.PUBLISHED, published_on__gte=today - timedelta(days=RECENT_DAYS))
