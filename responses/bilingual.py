@@ -81,16 +81,16 @@ def _explanation_texts(findings, explanations, *, force_comments_shown: bool):
         if explanation is None:
             continue
         name = (
-            f"recommendation {numbers[finding.kind]}"
+            _("recommendation %(number)s")
             if finding.kind == Finding.Kind.RECOMMENDATION
-            else f"area for improvement {numbers[finding.kind]}"
-        )
+            else _("area for improvement %(number)s")
+        ) % {"number": numbers[finding.kind]}
         if finding.reference.strip():
             name += f" ({finding.reference.strip()})"
         texts.append(
             PublicText(
                 f"explanation:{finding.pk}",
-                f"the explanation for {name}",
+                _("the explanation for %(name)s") % {"name": name},
                 explanation.text,
                 explanation.text_cy,
             )
@@ -99,7 +99,7 @@ def _explanation_texts(findings, explanations, *, force_comments_shown: bool):
             texts.append(
                 PublicText(
                     f"force_comment:{finding.pk}",
-                    f"the force's comment on {name}",
+                    _("the force's comment on %(name)s") % {"name": name},
                     explanation.force_comment,
                     explanation.force_comment_cy,
                 )
@@ -112,12 +112,13 @@ def public_texts(response, *, findings, explanations) -> list[PublicText]:
     order: the office's comments (s55(5)(a)), the force's comments as received (s55(5)(b)),
     the reply to them (s55(5)(c)), each explanation and the force's comment beside it
     (s55(5B)), and the note of an amendment in progress."""
-    holder = response.policing_body.holder_title
+    body = response.policing_body
+    holder = in_language(body.holder_title, body.holder_title_cy)
     received = bool(response.force_comments_submitted_at or response.force_comments_received_on)
     texts = [
         PublicText(
             "office_comments",
-            f"the {holder}'s comments",
+            _("the %(holder)s's comments") % {"holder": holder},
             response.office_comments,
             response.office_comments_cy,
         )
@@ -126,7 +127,7 @@ def public_texts(response, *, findings, explanations) -> list[PublicText]:
         texts.append(
             PublicText(
                 "force_comments",
-                "the force's comments",
+                _("the force's comments"),
                 response.force_comments,
                 response.force_comments_cy,
             )
@@ -134,7 +135,7 @@ def public_texts(response, *, findings, explanations) -> list[PublicText]:
     texts.append(
         PublicText(
             "reply_to_force",
-            "the reply to the force's comments",
+            _("the reply to the force's comments"),
             response.reply_to_force,
             response.reply_to_force_cy,
         )
@@ -144,7 +145,7 @@ def public_texts(response, *, findings, explanations) -> list[PublicText]:
         texts.append(
             PublicText(
                 "amendment_reason",
-                "the reason for the amendment",
+                _("the reason for the amendment"),
                 response.amendment_reason,
                 response.amendment_reason_cy,
             )
@@ -171,10 +172,20 @@ def missing_texts(response, *, findings, explanations) -> list[PublicText]:
 def translation_problems(response, *, findings, explanations) -> list[str]:
     """One problem per missing text, in words the office can act on (Welsh Language
     Standards; docs/law.md)."""
+    body = response.policing_body
+    missing = {
+        WELSH: _(
+            "The Welsh text of %(label)s is missing: %(name)s publishes in Welsh and English, "
+            "so add it, or record why this text is published in one language only."
+        ),
+        ENGLISH: _(
+            "The English text of %(label)s is missing: %(name)s publishes in Welsh and English, "
+            "so add it, or record why this text is published in one language only."
+        ),
+    }
     return [
-        f"The {LANGUAGE_NAMES[text.missing_language][1]} text of {text.label} is missing: "
-        f"{response.policing_body.name} publishes in Welsh and English, so add it, or record "
-        "why this text is published in one language only."
+        missing[text.missing_language]
+        % {"label": text.label, "name": in_language(body.name, body.name_cy)}
         for text in missing_texts(response, findings=findings, explanations=explanations)
     ]
 

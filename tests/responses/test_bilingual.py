@@ -7,6 +7,7 @@ import io
 
 import pikepdf
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from accounts.models import Membership, PolicingBody
@@ -116,6 +117,19 @@ def test_publishing_is_refused_while_a_welsh_text_is_missing_and_the_message_lis
     assert any("Welsh text of the force's comments" in p for p in problems)
     assert not any("Commissioner's comments" in p for p in problems)  # both are written
     assert welsh_flow.refreshed().status == Status.APPROVED
+
+
+def test_the_missing_texts_are_listed_in_the_readers_language(welsh_flow):
+    _write_both(welsh_flow, welsh_explanation=False)
+    _to_approved(welsh_flow, force_cy="")
+
+    with translation.override("cy"), pytest.raises(WorkflowError) as refusal:
+        welsh_flow.do("publish")
+
+    problems = refusal.value.problems
+    assert any(p.startswith("Mae'r fersiwn Gymraeg o esboniad argymhelliad 1") for p in problems)
+    assert any(p.startswith("Mae'r fersiwn Gymraeg o sylwadau'r heddlu ar goll") for p in problems)
+    assert not any("text of" in p or "publishes in Welsh" in p for p in problems)
 
 
 def test_a_recorded_reason_lets_one_text_be_published_in_one_language(welsh_flow):
