@@ -24,7 +24,7 @@ from django.views.decorators.http import condition, require_safe
 
 from accounts.models import PolicingBody
 from core.dates import long_date
-from core.i18n import content_lang_attribute
+from core.i18n import content_lang_attribute, in_language
 from inspections.models import Addressee, ReportType, addressee_label
 from responses.bilingual import ENGLISH, WELSH
 from responses.deadlines import S55_COMMENCEMENT
@@ -319,12 +319,18 @@ def response_detail(request, pk: int):
             request,
             "public/response_detail.html",
             {
-                "page_title": f"{body.short_name} response to {record.report_title}",
-                "meta_description": (
-                    f"The {body.name}'s response under section 55 of the Police Act 1996 to "
-                    f"the {record.inspectorate.abbreviation} report {record.report_title}, published "
-                    f"{long_date(record.report_published_on)}."
-                ),
+                "page_title": _("%(body)s response to %(title)s")
+                % {"body": body.short_name, "title": record.report_title},
+                "meta_description": _(
+                    "The %(body)s's response under section 55 of the Police Act 1996 to the "
+                    "%(inspectorate)s report %(title)s, published %(date)s."
+                )
+                % {
+                    "body": in_language(body.name, body.name_cy),
+                    "inspectorate": record.inspectorate.abbreviation,
+                    "title": record.report_title,
+                    "date": long_date(record.report_published_on),
+                },
                 "record": record,
                 "body": body,
                 "force": body.force,

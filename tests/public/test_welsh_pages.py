@@ -154,6 +154,21 @@ def test_people_s_text_on_a_welsh_page_is_marked_english(client):
     assert "<span>Custody inspection</span>" in english  # no lang where the page is English
 
 
+def test_a_responses_page_title_and_description_are_in_the_pages_language(client):
+    response = publish(title="Custody inspection", report_published_on=date(2020, 1, 7))
+    welsh = client.get(f"/cy/published/{response.pk}/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", welsh, re.S).group(1)
+    description = re.search(r'<meta name="description" content="([^"]*)"', welsh).group(1)
+    assert title.strip().startswith("Ymateb ") and "response to" not in title
+    assert description.startswith("Ymateb ") and "o dan adran 55" in description
+    assert "7 Ionawr 2020" in description and "response under section 55" not in description
+    english = client.get(f"/published/{response.pk}/").content.decode()
+    assert "response to Custody inspection" in re.search(
+        r"<title>(.*?)</title>", english, re.S
+    ).group(1)
+    assert "response under section 55 of the Police Act 1996" in english
+
+
 def test_dates_and_the_verdict_are_in_welsh(client):
     publish(report_published_on=date(2020, 1, 7))
     text = interface_text(client.get("/cy/published/").content.decode())
