@@ -10,19 +10,36 @@ every such value from the database and removes it from the page's text before co
 rest with the English of the catalogue (tests/public/test_welsh_pages.py::english_sentences),
 so what is left is the interface. Downloads (CSV, XLSX, PDF, calendars) are not pages and are
 left out; the PDFs are documents with their own language (docs/i18n.md).
+
+The same reading then chooses what real Chromium visits: a page is visited unless one of the
+same URL whose main content has the same markup (its words and ids' numbers aside) has been
+checked already, so each role is visited where its page differs (an approver's buttons, a
+force's narrower view, an admin's settings) and not again where it is the same. Each page
+visited is lang="cy", links to the staff accessibility statement and passes axe-core (WCAG 2.0,
+2.1 and 2.2 A and AA, which include html-lang-valid and valid-lang); the statement itself is
+checked in Welsh and the switcher goes to the same page in English and back. The pages are
+read once, in one test, for both: two tests would each read them again, as pytest-xdist may
+run them in different processes. Where Chromium is missing, the browser part is skipped (and
+fails with S55_REQUIRE_SERVICES=1, as the browser fixtures do) only after every page's text
+has been checked.
 """
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from accounts.models import Membership
 from accounts.services import user_set_language
+from tests.conftest import AXE_PATH, AXE_TAGS, VIEWPORT
 from tests.public.test_welsh_pages import english_sentences, interface_text
 from tests.test_isolation_crawl import (
     addresses,
@@ -32,8 +49,6 @@ from tests.test_isolation_crawl import (
     viewers,  # noqa: F401 - the fixture
     visit,
 )
-
-pytestmark = pytest.mark.django_db
 
 #: Text fields holding what people (or the reference data) wrote, in English: removed from a
 #: page's text before the comparison, as a screen reader would read them as written.
@@ -57,6 +72,74 @@ KNOWN_ENGLISH: set[str] = set()
 
 #: The staff pages' accessibility statement in Welsh, linked from every staff page's footer.
 STAFF_STATEMENT = "/cy/accessibility/staff/"
+
+#: The language rules issue 15 names: each must be among the rules every page is checked with.
+LANGUAGE_RULES = {"html-lang-valid", "valid-lang"}
+
+#: The page's language and how many times its footer links to the statement (one round trip).
+LANG_AND_STATEMENT_LINKS = """statement => [
+    document.documentElement.lang,
+    document.querySelectorAll(`footer a[href="${statement}"]`).length,
+]"""
+
+
+class _MainMarkup(HTMLParser):
+    """The tags and attributes inside <main>, with each run of words (between tags or in an
+    attribute such as a button's value or an image's alt text) as one mark and the numbers in
+    other attributes (ids, addresses) as 0: what axe reads of a page's own content, the words
+    aside."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.inside = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.inside += tag == "main"
+        if self.inside:
+            kept = sorted((name, _attribute(name, value)) for name, value in attrs)
+            self.parts.append(f"<{tag} {kept}>")
+
+    def handle_endtag(self, tag):
+        if self.inside:
+            self.parts.append(f"</{tag}>")
+        self.inside -= tag == "main"
+
+    def handle_data(self, data):
+        if self.inside and data.strip():
+            self.parts.append("text")
+
+
+def _attribute(name: str, value: str | None) -> str:
+    if name in ("value", "alt", "title", "placeholder", "aria-label"):
+        return "text" if (value or "").strip() else ""  # words, like the text between tags
+    return re.sub(r"\d+", "0", value or "")
+
+
+def main_markup(html: str) -> str:
+    parser = _MainMarkup()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def signed_in_context(browser, live_server, user):
+    """A browser context of its own with `user`'s session. It bypasses the Content-Security-Policy,
+    as the `page` fixture's does, and loads axe-core into each page as the page loads (once a
+    page, without sending it from here every time)."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+    context.add_init_script(path=str(AXE_PATH))
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context
 
 
 def content_values() -> list[str]:
@@ -138,13 +221,26 @@ def welsh_staff_pages(roles: dict, values: dict[str, list]) -> Iterator[StaffPag
                 yield StaffPage(url.name, address, who, page.status, "<" + body)
 
 
-def test_every_staff_page_in_welsh_has_no_english_interface_text(viewers):  # noqa: F811
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_every_staff_page_in_welsh_has_no_english_text_passes_axe_and_links_the_statement(
+    viewers,  # noqa: F811
+    live_server,
+    request,
+):
     roles, values = plant_and_choose_welsh(viewers)
     sentences = english_sentences()
     content = content_values()
     problems, pages, unlinked = {}, 0, []
+    to_visit = defaultdict(list)
+    checked = set()
     for page in welsh_staff_pages(roles, values):
         pages += 1
+        markup = (page.url, main_markup(page.html))
+        # Each role's first page is visited whatever its content, for the role's own header.
+        if markup not in checked or page.who not in to_visit:
+            checked.add(markup)
+            to_visit[page.who].append(page)
         where = f"{page.address} as {page.who}"
         if '<html lang="cy"' not in page.html:
             problems[where] = ["the page is not lang=cy"]
@@ -169,8 +265,76 @@ def test_every_staff_page_in_welsh_has_no_english_interface_text(viewers):  # no
         if set(left) - KNOWN_ENGLISH
     }
     assert new == {}, "\n".join(f"{where}: {left}" for where, left in new.items())
+    assert len({page.url for pages in to_visit.values() for page in pages}) > 90
+
+    # In Chromium, from here on: the fixtures skip (or fail, with S55_REQUIRE_SERVICES=1) when
+    # it or axe-core is missing, now that every page's text has been checked.
+    browser = request.getfixturevalue("browser")
+    axe = request.getfixturevalue("axe")
+    problems = {}
+    for who, chosen in to_visit.items():
+        context = signed_in_context(browser, live_server, roles[who])
+        tab = context.new_page()
+        try:
+            for page in chosen:
+                where = f"{page.address} as {who}"
+                response = tab.goto(live_server.url + page.address)
+                if response.status != page.status:
+                    problems[where] = [f"answered {response.status}, not {page.status}"]
+                    continue
+                found = []
+                lang, links = tab.evaluate(LANG_AND_STATEMENT_LINKS, STAFF_STATEMENT)
+                if lang != "cy":
+                    found.append(f"the page is lang={lang}")
+                if links != 1:
+                    found.append(f"the footer links {links} times to {STAFF_STATEMENT}")
+                found += [
+                    f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
+                    for v in axe(tab)
+                ]
+                if found:
+                    problems[where] = found
+            rules = tab.evaluate("tags => axe.getRules(tags).map(r => r.ruleId)", list(AXE_TAGS))
+            assert set(rules) >= LANGUAGE_RULES, "axe runs the language rules on every page"
+        finally:
+            context.close()
+    assert problems == {}, "\n".join(f"{where}: {found}" for where, found in problems.items())
+
+    context = signed_in_context(browser, live_server, roles["drafter"])
+    tab = context.new_page()
+    try:
+        # The staff accessibility statement, from the footer of a staff page, in Welsh.
+        tab.goto(live_server.url + reverse("responses:dashboard"))
+        tab.locator(f"footer a[href='{STAFF_STATEMENT}']").click()
+        assert tab.url == live_server.url + STAFF_STATEMENT
+        assert tab.locator("html").get_attribute("lang") == "cy"
+        assert tab.get_by_role("heading", level=1).inner_text() == (
+            "Datganiad hygyrchedd ar gyfer y tudalennau staff"
+        )
+        assert axe(tab) == []
+
+        # The switcher keeps the staff page: the history of the response published and then
+        # amended.
+        path = reverse("responses:history", args=[values["response"][1]])
+        tab.goto(live_server.url + path)
+        assert tab.get_by_role("heading", level=2, name="Hanes").count() == 1
+        assert "Cyhoeddwyd" in tab.locator(".app-timeline").inner_text()
+        english = tab.locator(".app-language-switcher a")
+        assert (english.inner_text(), english.get_attribute("lang")) == ("English", "en-GB")
+        english.click()
+        assert tab.url == live_server.url + path
+        assert tab.locator("html").get_attribute("lang") == "en-GB"
+        assert tab.get_by_role("heading", level=2, name="History").count() == 1
+        # The history's own words follow the page: its entries are in English now.
+        assert "Cyhoeddwyd" not in tab.locator(".app-timeline").inner_text()
+        tab.locator(".app-language-switcher a").click()
+        assert tab.url == live_server.url + path
+        assert tab.locator("html").get_attribute("lang") == "cy"
+    finally:
+        context.close()
 
 
+@pytest.mark.django_db
 def test_the_staff_crawl_finds_english_interface_text(viewers):  # noqa: F811
     """The check above can fail: the same page in English is found."""
     owner, drafter, approver, watching = viewers
