@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.boundfield import BoundField
+from django.forms.boundfield import BoundField, BoundWidget
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -141,7 +141,11 @@ class GovukBoundField(BoundField):
     @property
     def radio_options(self):
         """Radio or checkbox options without Django's blank choice ("---------")."""
-        return [o for o in self.subwidgets if str(o.data["value"]) != ""]
+        return [
+            QuickOption(o.parent_widget, o.data, o.renderer)
+            for o in self.subwidgets
+            if str(o.data["value"]) != ""
+        ]
 
     def build_widget_attrs(self, attrs, widget=None):
         widget = widget or self.field.widget
@@ -183,6 +187,44 @@ class GovukBoundField(BoundField):
         """The stored file of a file field when the form was opened, if any."""
         value = self.initial
         return value if value and getattr(value, "name", "") else None
+
+
+#: Django's own option templates, whose markup `QuickOption` writes without them.
+_STOCK_OPTION_TEMPLATES = frozenset(
+    {"django/forms/widgets/checkbox_option.html", "django/forms/widgets/radio_option.html"}
+)
+
+
+class QuickOption(BoundWidget):
+    """One radio or checkbox input written here rather than by Django's three nested widget
+    templates (input_option, input, attrs): the same markup. The tracker list's filter form
+    has eleven such options, and rendering each through the templates was a measurable part
+    of the page's time at national scale (bench/staff_load.py). A widget with its own option
+    template, or a label wrapped round the input, still goes through the templates."""
+
+    def tag(self, wrap_label=False):
+        if wrap_label or self.template_name not in _STOCK_OPTION_TEMPLATES:
+            return super().tag(wrap_label)
+        data = self.data
+        value = data["value"]
+        # As django/forms/widgets/input.html and attrs.html write them: False leaves an
+        # attribute out, True writes its name alone, anything else its text.
+        attrs = format_html_join(
+            "",
+            "{}",
+            (
+                (format_html(" {}", name) if attr is True else format_html(' {}="{}"', name, attr),)
+                for name, attr in data["attrs"].items()
+                if attr is not False
+            ),
+        )
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            data["type"],
+            data["name"],
+            format_html(' value="{}"', value) if value is not None else "",
+            attrs,
+        )
 
 
 class GovukFormRenderer(TemplatesSetting):

@@ -5,7 +5,9 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django import forms
+from django.forms.boundfield import BoundWidget
 from django.template import Context, RequestContext, Template
+from django.utils.safestring import mark_safe
 
 from core.forms import GovukDateField
 
@@ -528,3 +530,30 @@ class TestOtherComponents:
         ).find("a")
         assert link["class"] == ["govuk-button", "govuk-button--secondary"]
         assert link["role"] == "button"
+
+
+class TestQuickOptions:
+    """Radio and checkbox inputs are written in Python, exactly as Django's templates write
+    them."""
+
+    @pytest.mark.parametrize(
+        "data",
+        [{}, {"grade": "good", "addressees": ["force", "pcc"]}, {"grade": "x"}],
+    )
+    def test_each_option_is_the_markup_of_djangos_templates(self, data):
+        form = AllKindsForm(data) if data else AllKindsForm()
+        options = [*form["grade"].radio_options, *form["addressees"].radio_options]
+        assert options
+        for option in options:
+            assert option.tag() == BoundWidget.tag(option)
+
+    def test_values_and_attributes_are_escaped_as_the_templates_escape_them(self):
+        class Quoting(forms.Form):
+            pick = forms.ChoiceField(
+                widget=forms.RadioSelect(attrs={"data-note": 'a "b" <c>', "disabled": True}),
+                choices=[('"&<', "Odd"), (mark_safe("<b>"), "Marked safe")],
+            )
+
+        for option in Quoting({"pick": '"&<'})["pick"].radio_options:
+            assert option.tag() == BoundWidget.tag(option)
+        assert 'value="&quot;&amp;&lt;"' in Quoting()["pick"].radio_options[0].tag()
