@@ -22,6 +22,7 @@ from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import i18n
 from core.dates import long_date
@@ -318,6 +319,17 @@ _MONTHS = {
 }
 _MONTHS["sept"] = 9
 
+#: The message for each set of missing parts, whole (the parts' names are not joined in English
+#: word order): the date field's `%(field)s` is filled in by `GovukDateField._error`.
+_INCOMPLETE = {
+    ("day",): gettext_lazy("%(field)s must include a day"),
+    ("month",): gettext_lazy("%(field)s must include a month"),
+    ("year",): gettext_lazy("%(field)s must include a year"),
+    ("day", "month"): gettext_lazy("%(field)s must include a day and month"),
+    ("day", "year"): gettext_lazy("%(field)s must include a day and year"),
+    ("month", "year"): gettext_lazy("%(field)s must include a month and year"),
+}
+
 
 class GovukDateField(forms.Field):
     """A date entered as day, month and year, with GOV.UK's error messages.
@@ -345,7 +357,7 @@ class GovukDateField(forms.Field):
 
     @property
     def name_in_messages(self) -> str:
-        return str(self.label) if self.label else "The date"
+        return str(self.label) if self.label else _("The date")
 
     def to_python(self, value):
         if value in (None, ""):
@@ -356,7 +368,7 @@ class GovukDateField(forms.Field):
             try:
                 return datetime.date.fromisoformat(value)
             except ValueError as error:
-                raise self._error("must be a real date", "invalid") from error
+                raise self._error(_("%(field)s must be a real date"), "invalid") from error
         day, month, year = (str(v or "").strip() for v in value)
         if not (day or month or year):
             return None
@@ -364,8 +376,7 @@ class GovukDateField(forms.Field):
             part for part, v in zip(GovukDateWidget.PARTS, (day, month, year), strict=True) if not v
         ]
         if missing:
-            words = " and ".join(missing)
-            raise self._error(f"must include a {words}", "incomplete", parts=missing)
+            raise self._error(_INCOMPLETE[tuple(missing)], "incomplete", parts=missing)
         numbers = {}
         for part, text in zip(GovukDateWidget.PARTS, (day, month, year), strict=True):
             if part == "month" and text.lower().rstrip(".") in _MONTHS:
@@ -373,7 +384,7 @@ class GovukDateField(forms.Field):
             elif re.fullmatch(r"\d+", text):
                 numbers[part] = int(text)
             else:
-                raise self._error("must be a real date", "invalid", parts=[part])
+                raise self._error(_("%(field)s must be a real date"), "invalid", parts=[part])
         if not re.fullmatch(r"\d{4}", year):
             raise ValidationError(
                 _("Year must include 4 numbers"), code="year", params={"parts": ["year"]}
@@ -381,7 +392,7 @@ class GovukDateField(forms.Field):
         try:
             return datetime.date(numbers["year"], numbers["month"], numbers["day"])
         except ValueError as error:
-            raise self._error("must be a real date", "invalid") from error
+            raise self._error(_("%(field)s must be a real date"), "invalid") from error
 
     def validate(self, value):
         if value is None and self.required:
@@ -395,12 +406,28 @@ class GovukDateField(forms.Field):
         low = self.min_value() if callable(self.min_value) else self.min_value
         high = self.max_value() if callable(self.max_value) else self.max_value
         if low and value < low:
-            raise self._error(f"must be the same as or after {long_date(low)}", "min_value")
+            raise self._error(
+                _("%(field)s must be the same as or after %(date)s"), "min_value", date=low
+            )
         if high and value > high:
-            raise self._error(f"must be the same as or before {long_date(high)}", "max_value")
+            raise self._error(
+                _("%(field)s must be the same as or before %(date)s"), "max_value", date=high
+            )
 
-    def _error(self, text: str, code: str, *, parts: list[str] | None = None) -> ValidationError:
-        message = f"{self.name_in_messages} {text}"
+    def _error(
+        self,
+        text: str,
+        code: str,
+        *,
+        parts: list[str] | None = None,
+        date: datetime.date | None = None,
+    ) -> ValidationError:
+        """`text` is a catalogue message naming the field as `%(field)s` (and the limit as
+        `%(date)s`), whole, so each language puts the field's name where its grammar wants it."""
+        values = {"field": self.name_in_messages}
+        if date is not None:
+            values["date"] = long_date(date)
+        message = str(text) % values
         if not parts:
             return ValidationError(message, code=code)
         # ValidationError %-formats a message that has params.

@@ -457,6 +457,52 @@ class TestGovukDateField:
         assert not form.is_valid()
         assert form.errors["published_on"] == ["Date published must include a month"]
 
+    def test_the_messages_are_whole_sentences_in_the_pages_language(self):
+        """Each message is one catalogue sentence with the field's name and the date in it, so
+        a Welsh page's errors are Welsh (they were English words joined in English order)."""
+        from django.utils import translation
+
+        from inspections.models import Report
+
+        class ReportForm(forms.ModelForm):
+            class Meta:
+                model = Report
+                fields = ["published_on"]
+                field_classes = {"published_on": GovukDateField}
+
+        field = GovukDateField(
+            label="Reply by",
+            min_value=datetime.date(2020, 1, 8),
+            max_value=datetime.date(2020, 3, 2),
+        )
+        with translation.override("cy"):
+            form = ReportForm(data={"published_on_day": "7", "published_on_year": "2020"})
+            assert form.errors["published_on"] == ["Dyddiad cyhoeddi: rhaid iddo gynnwys mis"]
+            form = ReportForm(data={"published_on_day": "7"})
+            assert form.errors["published_on"] == [
+                "Dyddiad cyhoeddi: rhaid iddo gynnwys mis a blwyddyn"
+            ]
+            form = ReportForm(
+                data={
+                    "published_on_day": "31",
+                    "published_on_month": "2",
+                    "published_on_year": "2020",
+                }
+            )
+            assert form.errors["published_on"] == [
+                "Dyddiad cyhoeddi: rhaid iddo fod yn ddyddiad go iawn"
+            ]
+            assert date_errors("7", "1", "2020", field=field) == [
+                "Reply by: rhaid iddo fod ar 8 Ionawr 2020 neu ar ôl hynny"
+            ]
+            assert date_errors("3", "3", "2020", field=field) == [
+                "Reply by: rhaid iddo fod ar 2 Mawrth 2020 neu cyn hynny"
+            ]
+            unlabelled = GovukDateField(label="", required=False)
+            assert date_errors("x", "1", "2020", field=unlabelled) == [
+                "Y dyddiad: rhaid iddo fod yn ddyddiad go iawn"
+            ]
+
     def test_has_changed(self):
         form = DateForm(
             initial={"published_on": datetime.date(2020, 1, 7)},
