@@ -28,7 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy, pgettext
 
-from core.dates import long_date
+from core.dates import clock_time, long_date
 
 #: Fields that change on every save and mean nothing to a reader.
 _NOISE_FIELDS = frozenset({"lock_version", "updated_at", "created_at"})
@@ -51,6 +51,7 @@ class Reason:
         *,
         terms: tuple[str, ...] = (),
         dates: tuple[str, ...] = (),
+        times: tuple[str, ...] = (),
         lists: tuple[str, ...] = (),
     ):
         self.template = template
@@ -61,6 +62,9 @@ class Reason:
         #: Arguments that are dates written out in English ("2 March 2020"): shown written out
         #: in the reader's language.
         self.dates = frozenset(dates)
+        #: Arguments that are times of day as `core.dates.clock_time` writes them in English
+        #: ("9:30am"): shown in the reader's language.
+        self.times = frozenset(times)
         #: The words before the first argument: a stored sentence that does not start with them
         #: is not this reason's, whatever the rest (the cheap test, before the pattern's).
         self.prefix = re.split(r"%\(\w+\)s", template, maxsplit=1)[0]
@@ -92,6 +96,8 @@ class Reason:
                 value = ", ".join(reason_text(part) for part in value.split(", "))
             elif name in self.dates:
                 value = _date_text(value)
+            elif name in self.times:
+                value = _time_text(value)
             values[name] = value
         return gettext(self.template) % values
 
@@ -116,6 +122,15 @@ def _date_text(value: str) -> str:
             return formats.date_format(day, "j M Y")
         return long_date(day, weekday=pattern.startswith("%A"))
     return value
+
+
+def _time_text(value: str) -> str:
+    """'9:30am', as stored, in the reader's language."""
+    try:
+        moment = datetime.strptime(value.upper(), "%I:%M%p")  # noqa: DTZ007 - a time of day
+    except ValueError:
+        return value
+    return clock_time(moment.time())
 
 
 def reason_text(stored: str) -> str:

@@ -87,6 +87,19 @@ COPIES_SENT_ON_PUBLICATION = Reason(
     gettext_noop("Copies of version %(number)s sent by email on publication to %(recipients)s"),
     lists=("recipients",),
 )
+#: A scheduled publication's day ("Monday 2 March 2020") and time ("9:30am", `clock_time`), as
+#: `responses.services.publication_schedule` and `publication_schedule_cancel` store them.
+PUBLICATION_SCHEDULED = Reason(
+    gettext_noop("Publication scheduled for %(date)s at %(time)s"), dates=("date",), times=("time",)
+)
+PUBLICATION_MOVED = Reason(
+    gettext_noop("Publication moved to %(date)s at %(time)s"), dates=("date",), times=("time",)
+)
+SCHEDULE_CANCELLED = Reason(
+    gettext_noop("Scheduled publication (%(date)s at %(time)s) cancelled"),
+    dates=("date",),
+    times=("time",),
+)
 ONE_LANGUAGE = Reason(gettext_noop("Published in one language only (%(key)s): %(reason)s"))
 BOTH_LANGUAGES = Reason(gettext_noop("Both languages needed again (%(key)s)"))
 PASSAGE_REDACTED = Reason(

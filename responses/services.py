@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.models import Membership
 from accounts.permissions import force_ids, has_office_role
 from accounts.selectors import force_contributors
-from core.dates import long_date
+from core.dates import clock_time, long_date
 from core.events import emit
 from core.history import attribute, reason_text
 from core.locking import bump_lock_version, check_version
@@ -44,6 +44,7 @@ from .models import (
 )
 from .notifications import send_sent_back
 from .workflow import (
+    ACTION_ROLES,
     EDITABLE_STATUSES,
     FORCE_COMMENT_STATUSES,
     REDACTION_STATUSES,
@@ -1707,8 +1708,10 @@ def publication_schedule(
         row.url = url.strip()
         row.late_reason = late_reason.strip()
         row.scheduled_by = acting_user
-        when = scheduled_time_text(publish_at)
-        reason = f"Publication {'moved to' if changed else 'scheduled for'} {when}"
+        with translation.override(settings.LANGUAGE_CODE):  # stored in English
+            reason = (reasons.PUBLICATION_MOVED if changed else reasons.PUBLICATION_SCHEDULED)(
+                **_schedule_args(publish_at)
+            )
         attribute(row, acting_user=acting_user, reason=reason)
         row.save()
         _save(response, acting_user=acting_user, reason=reason, fields=[])
@@ -1728,18 +1731,26 @@ def publication_schedule(
 
 
 def scheduled_time_text(when: datetime) -> str:
-    """ "Monday 2 March 2020 at 9:30am" in Europe/London."""
+    """ "Monday 2 March 2020 at 9:30am" in Europe/London, in the active language."""
+    return _("%(date)s at %(time)s") % _schedule_args(when)
+
+
+def _schedule_args(when: datetime) -> dict[str, str]:
+    """The day and time of a schedule, in Europe/London, in the active language."""
     local = timezone.localtime(when)
-    hour = local.hour % 12 or 12
-    return f"{long_date(local.date(), weekday=True)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return {"date": long_date(local.date(), weekday=True), "time": clock_time(local)}
 
 
 def publication_schedule_cancel(*, response: Response, acting_user) -> ScheduledPublication:
     """Cancel the response's scheduled publication before it runs (the same sign-off)."""
     with transaction.atomic():
         response = _locked(response)
-        if not may_take(acting_user, "publish", policing_body_id=response.policing_body_id):
-            raise ActionNotAllowed("Only an approver or an admin in this office can publish.")
+        check_may(
+            user=acting_user,
+            action="publish",
+            roles=ACTION_ROLES["publish"],
+            policing_body_id=response.policing_body_id,
+        )
         row = (
             ScheduledPublication.objects.select_for_update()
             .filter(response=response, state__in=("ready", "running"))
@@ -1750,7 +1761,8 @@ def publication_schedule_cancel(*, response: Response, acting_user) -> Scheduled
         if row.state != ScheduledPublication.State.READY:
             raise WorkflowError(_("It is being published now: it can no longer be cancelled."))
         row.state = ScheduledPublication.State.CANCELLED
-        reason = f"Scheduled publication ({scheduled_time_text(row.publish_at)}) cancelled"
+        with translation.override(settings.LANGUAGE_CODE):  # stored in English
+            reason = reasons.SCHEDULE_CANCELLED(**_schedule_args(row.publish_at))
         attribute(row, acting_user=acting_user, reason=reason)
         row.save()
         _save(response, acting_user=acting_user, reason=reason, fields=[])

@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Membership
+from core.dates import long_date
+from core.history import reason_text
 from responses.models import ResponseVersion, ScheduledPublication, Status
 from responses.services import (
     publication_schedule,
@@ -20,6 +22,7 @@ from responses.services import (
     response_invite_force,
     response_send_back,
     scheduled_publications_run,
+    scheduled_time_text,
 )
 from responses.workflow import ActionNotAllowed, WorkflowError
 from tests.conftest import require
@@ -121,6 +124,52 @@ def test_the_schedule_can_be_changed_and_cancelled_until_it_runs():
     assert moved.state == State.CANCELLED
     with pytest.raises(WorkflowError, match="no scheduled publication"):
         publication_schedule_cancel(response=flow.response, acting_user=flow.approver)
+
+
+@pytest.mark.django_db
+def test_a_welsh_approvers_schedule_is_stored_in_english_and_shown_in_each_readers_language():
+    """The history keeps English sentences (they were f-strings with the day in the approver's
+    language) and shows them with the day and time in the reader's language; a drafter's
+    refusal to cancel is in the page's language too."""
+    flow = approved_flow()
+    day = tomorrow_at(9).date()
+    with translation.override("cy"):
+        publication_schedule(
+            response=flow.response, publish_at=tomorrow_at(9, 30), acting_user=flow.approver
+        )
+        publication_schedule(
+            response=flow.response, publish_at=tomorrow_at(14), acting_user=flow.approver
+        )
+        with pytest.raises(ActionNotAllowed) as refused:
+            publication_schedule_cancel(response=flow.response, acting_user=flow.drafter)
+        assert str(refused.value) == (
+            "Dim ond cymeradwywr neu weinyddwr yn y swyddfa hon sy'n cael cyhoeddi."
+        )
+        publication_schedule_cancel(response=flow.response, acting_user=flow.approver)
+        welsh_day = long_date(day, weekday=True)
+        assert scheduled_time_text(tomorrow_at(14)) == f"{welsh_day} am 2:00yh"
+    english_day = long_date(day, weekday=True)
+
+    stored = list(
+        flow.refreshed()
+        .history.order_by("history_id")
+        .values_list("history_change_reason", flat=True)
+    )[-3:]
+    assert stored == [
+        f"Publication scheduled for {english_day} at 9:30am",
+        f"Publication moved to {english_day} at 2:00pm",
+        f"Scheduled publication ({english_day} at 2:00pm) cancelled",
+    ]
+    with translation.override("cy"):
+        assert [reason_text(reason) for reason in stored] == [
+            f"Cyhoeddi wedi'i drefnu ar gyfer {welsh_day} am 9:30yb",
+            f"Cyhoeddi wedi'i symud i {welsh_day} am 2:00yh",
+            f"Cyhoeddi a drefnwyd ({welsh_day} am 2:00yh) wedi'i ganslo",
+        ]
+    with translation.override("en-gb"):
+        assert [reason_text(reason) for reason in stored] == stored
+        with pytest.raises(ActionNotAllowed, match="Only an approver or an admin in this office"):
+            publication_schedule_cancel(response=flow.response, acting_user=flow.drafter)
 
 
 @pytest.mark.django_db
