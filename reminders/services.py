@@ -44,7 +44,7 @@ from inspections.models import Finding, ReportCorrection
 from responses.corrections import correction_summary
 from responses.models import Explanation, Response, ResponseVersion
 
-from . import emails, policy
+from . import emails, policy, reasons
 from .models import (
     CalendarToken,
     CorrectionNotice,
@@ -813,6 +813,14 @@ def _no_address(user) -> str:
     }
 
 
+def _sent_again_note(reminder: Reminder, *, acting_user) -> str:
+    """The note a reminder sent again keeps until it is sent, in English (`reasons`)."""
+    name = acting_user.display_name
+    if not reminder.error:
+        return reasons.SENT_AGAIN(name=name)[:2000]
+    return reasons.SENT_AGAIN_AFTER(name=name, error=reminder.error)[:2000]
+
+
 def reminder_retry(*, reminder: Reminder, acting_user) -> bool:
     """Send a failed (or stuck) reminder again, now, by its own email: a person on the reminders
     page asked for it. A stuck SENDING row may already have gone; the page says so first.
@@ -828,7 +836,7 @@ def reminder_retry(*, reminder: Reminder, acting_user) -> bool:
             status=SendStatus.READY,
             delivery=Delivery.INDIVIDUAL,
             digest=None,
-            error=f"Sent again by {acting_user.display_name}; was: {reminder.error}"[:2000],
+            error=_sent_again_note(reminder, acting_user=acting_user),
         )
         if updated:
             pk = reminder.pk

@@ -5,9 +5,12 @@ from datetime import date, timedelta
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import translation
 from icalendar import Calendar
 
 from accounts.models import Membership
+from accounts.services import user_set_language
+from core.history import reason_text
 from reminders import services
 from reminders.models import CalendarToken, Delivery, Reminder, ReminderRule, SendStatus
 from reminders.selectors import office_ids_of
@@ -120,6 +123,34 @@ def test_send_again_resends_a_failed_reminder_as_its_own_email(
     assert [m.to[0] for m in mailoutbox] == ["dana@example.org"]
     failed.refresh_from_db()
     assert failed.status == SendStatus.SENT
+
+
+def test_the_note_a_reminder_sent_again_keeps_is_english_and_shown_in_welsh_on_welsh_pages(
+    client, swept, people, enqueued
+):
+    """The note was an English f-string shown as stored: it is a `Reason` now."""
+    failed = Reminder.objects.get(recipient=people["drafter"])
+    with translation.override("cy"):
+        assert services.reminder_retry(reminder=failed, acting_user=people["admin"])
+    failed.refresh_from_db()
+    name = people["admin"].display_name
+    was = "Dana Drafter has no email address: add one in the admin."
+    assert failed.error == f"Sent again by {name}; was: {was}"
+
+    client.force_login(people["admin"])
+    assert f"Sent again by {name}; was: {was}" in client.get("/reminders/").content.decode()
+    user_set_language(user=people["admin"], language="cy")
+    welsh = client.get("/reminders/").content.decode()
+    assert f"Anfonwyd eto gan {name}; y gwall cynt: {was}" in welsh
+    assert "Sent again by" not in welsh
+
+    Reminder.objects.filter(pk=failed.pk).update(status=SendStatus.FAILED, error="")
+    failed.refresh_from_db()
+    assert services.reminder_retry(reminder=failed, acting_user=people["admin"])
+    failed.refresh_from_db()
+    assert failed.error == f"Sent again by {name}"
+    with translation.override("cy"):
+        assert reason_text(failed.error) == f"Anfonwyd eto gan {name}"
 
 
 def test_send_again_cannot_reach_another_offices_reminder(client, people, suffolk_reminder):

@@ -1,0 +1,13 @@
+"""The notes the reminders' services store for people to read later, as the catalogue knows
+them: stored in English, shown in the reader's language (`core.history.reason_text`), as the
+history's reasons are. Registered when the app is ready (reminders/apps.py)."""
+
+from django.utils.translation import gettext_noop
+
+from core.history import Reason
+
+#: A failed or stuck reminder sent again from the reminders page (`reminder_retry`): who asked,
+#: and the error it had before, itself shown in the reader's language where the catalogue
+#: knows it.
+SENT_AGAIN = Reason(gettext_noop("Sent again by %(name)s"))
+SENT_AGAIN_AFTER = Reason(gettext_noop("Sent again by %(name)s; was: %(error)s"), terms=("error",))
