@@ -51,4 +51,22 @@ FIELD_LABELS = (
     gettext_noop("Chief officer title"),
     gettext_noop("Chief officer email"),
     gettext_noop("Address"),
+    # The other fields the admin can change whose labels Django made from their names or that
+    # the models name in plain strings (tests/accounts/test_welsh_history.py lists them all).
+    gettext_noop("Allowed email domains"),
+    gettext_noop("Chief officer's title in Welsh"),
+    gettext_noop("Client id"),
+    gettext_noop("Client secret env"),
+    gettext_noop("Code"),
+    gettext_noop("Country"),
+    gettext_noop("Idle timeout minutes"),
+    gettext_noop("Is active"),
+    gettext_noop("Issuer"),
+    gettext_noop("Language of emails to the force"),
+    gettext_noop("Logo"),
+    gettext_noop("Logo alt text"),
+    gettext_noop("Office's name in Welsh"),
+    gettext_noop("Passwords allowed"),
+    gettext_noop("Require two factor"),
+    gettext_noop("Slug"),
 )

@@ -14,11 +14,13 @@ from .models import CalendarToken, Digest, Reminder, ReminderPreference, Reminde
 
 class ReminderRuleForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
+        label=gettext_lazy("Roles"),
         choices=Membership.Role.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Who is reminded."),
     )
     extra_roles = forms.MultipleChoiceField(
+        label=gettext_lazy("Extra roles"),
         choices=Membership.Role.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,

@@ -11,3 +11,18 @@ from core.history import Reason
 #: knows it.
 SENT_AGAIN = Reason(gettext_noop("Sent again by %(name)s"))
 SENT_AGAIN_AFTER = Reason(gettext_noop("Sent again by %(name)s; was: %(error)s"), terms=("error",))
+
+#: The names of the reminder rule's fields the admin's history names ("Edited in the admin:
+#: Offsets"), which Django made from the fields' names: the catalogue has them.
+FIELD_LABELS = (
+    gettext_noop("Code"),
+    gettext_noop("Extra roles from"),
+    gettext_noop("Is active"),
+    gettext_noop("Offsets"),
+    gettext_noop("Position"),
+    gettext_noop("Repeat every"),
+    gettext_noop("Stale after days"),
+    gettext_noop("Statutory"),
+    gettext_noop("Subject"),
+    gettext_noop("Unit"),
+)

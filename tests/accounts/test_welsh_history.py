@@ -79,3 +79,46 @@ def test_each_reason_the_accounts_write_is_shown_in_welsh(stored, welsh):
         assert reason_text(stored) == welsh
     with translation.override("en-gb"):
         assert reason_text(stored) == stored
+
+
+def test_every_field_the_admin_can_change_is_named_in_welsh_in_its_history(rf):
+    """`admin_reason` names the changed fields by their form labels, stored in English and
+    looked up in the catalogue for a Welsh reader: every label of every form (and inline form)
+    of an admin that writes those reasons must be a catalogue message, or the Welsh sentence
+    names it in English ("Golygwyd yn y gweinyddwr: Logo alt text")."""
+    from django.conf import settings
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+
+    from accounts.admin import AttributedHistoryAdmin
+    from tests.test_translations import welsh_catalogue
+
+    known = {entry.msgid for entry in welsh_catalogue() if entry.msgstr}
+    request = rf.get("/admin/")
+    request.user = get_user_model()(is_superuser=True, is_staff=True)
+    english = set()
+    for model, model_admin in admin.site._registry.items():
+        if not isinstance(model_admin, AttributedHistoryAdmin):
+            continue
+        forms = [(model, model_admin.get_form(request, None))]
+        forms += [
+            (inline.model, inline.get_formset(request, None).form)
+            for inline in model_admin.get_inline_instances(request, None)
+        ]
+        for form_model, form in forms:
+            model_fields = {f.name for f in form_model._meta.get_fields()}
+            with translation.override(settings.LANGUAGE_CODE):
+                labels = {
+                    f"{form_model._meta.label}.{name}": str(field.label or name)
+                    for name, field in form.base_fields.items()
+                    if name in model_fields
+                }
+            with translation.override("cy"):
+                english |= {
+                    f"{where}: {label}"
+                    for where, label in labels.items()
+                    # In the project's catalogue (some are the same in Welsh: "Logo") or in
+                    # Django's own ("User").
+                    if label not in known and reason_text(label) == label
+                }
+    assert sorted(english) == []
