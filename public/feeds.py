@@ -28,10 +28,15 @@ from .caching import shared_cacheable
 FEED_LENGTH = 50
 
 
-def _body_name(body) -> str:
+def _body_name(body) -> tuple[str, str]:
     """The body's name in the feed's language (its Welsh name in the Welsh feed, where it has
-    one)."""
-    return body.name_cy if get_language() == "cy" and body.name_cy else body.name
+    one) and the language to mark it with: "en-GB" for the English name in the Welsh feed, ""
+    when it is in the feed's language."""
+    if get_language() != "cy":
+        return body.name, ""
+    if body.name_cy:
+        return body.name_cy, ""
+    return body.name, "en-GB"
 
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -49,14 +54,19 @@ class PlainSummaryAtom1Feed(Atom1Feed):
     those words: people's words are still XML-escaped text, never markup."""
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, {**item, "description": None})
+        super().add_item_elements(handler, {**item, "description": None, "author_name": None})
+        if item["author_name"] is not None:
+            # An English-only body's name in the Welsh feed says it is English (RFC 4287
+            # allows xml:lang on any element).
+            lang = item.get("author_lang")
+            handler.startElement("author", {"xml:lang": lang} if lang else {})
+            handler.addQuickElement("name", item["author_name"])
+            handler.endElement("author")
         parts = item.get("summary_parts") or []
         if any(lang for _text, lang in parts):
             handler.startElement("summary", {"type": "xhtml"})
             handler.startElement("div", {"xmlns": XHTML})
-            for number, (text, lang) in enumerate(parts):
-                if number:
-                    handler.characters(" ")
+            for text, lang in parts:
                 if lang:
                     handler.addQuickElement("span", text, {"xml:lang": lang, "lang": lang})
                 else:
@@ -69,13 +79,24 @@ class PlainSummaryAtom1Feed(Atom1Feed):
 
 def _labelled(sentence: str, args: dict, name: str, words: str, lang: str):
     """`sentence`, a catalogue message whose placeholder `name` takes people's `words` ("Amended
-    because: %(reason)s"), as summary parts: the words apart when they are in another language
-    (`lang`), so they can be marked."""
+    because: %(reason)s") or a name ("Published on %(date)s by the %(body)s."), as summary
+    parts: the words apart when they are in another language (`lang`), so they can be marked.
+    The parts hold the sentence's own spaces and punctuation: joined, they are the sentence."""
     if not lang:
         return [(sentence % {**args, name: words}, "")]
     before, _sep, after = sentence.partition(f"%({name})s")
-    parts = [((before % args).strip(), ""), (words, lang), ((after % args).strip(), "")]
+    parts = [(before % args, ""), (words, lang), (after % args, "")]
     return [part for part in parts if part[0]]
+
+
+def _sentences(*sentences: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Summary parts of several sentences, a space between each."""
+    parts = []
+    for sentence in sentences:
+        if parts and sentence:
+            parts.append((" ", ""))
+        parts += sentence
+    return parts
 
 
 class ResponsesFeed(Feed):
@@ -123,30 +144,30 @@ class ResponsesFeed(Feed):
         language and "en-GB" (or "cy") for people's words that exist only in the other
         language, such as an English-only body's comments in the Welsh feed."""
         record = version.response.public_record
-        parts = [
-            (
-                _("Published on %(date)s by the %(body)s.")
-                % {
-                    "date": long_date(version.published_on),
-                    "body": _body_name(record.policing_body),
-                },
-                "",
+        body, body_lang = _body_name(record.policing_body)
+        sentences = [
+            _labelled(
+                _("Published on %(date)s by the %(body)s."),
+                {"date": long_date(version.published_on)},
+                "body",
+                body,
+                body_lang,
             )
         ]
         if version.withdrawn_at:
             # The public note only: nothing of the withdrawn text. Its reason in the feed's
             # language where the office gave it so (the Welsh feed, a bilingual body).
             reason = text_for_page(version.withdrawal_reason, version.withdrawal_reason_cy)
-            return [
-                *parts,
-                *_labelled(
+            sentences.append(
+                _labelled(
                     _("Version %(number)s was withdrawn on %(date)s. Why: %(reason)s"),
                     {"number": version.number, "date": long_date(version.withdrawn_at)},
                     "reason",
                     reason.text,
                     reason.lang,
-                ),
-            ]
+                )
+            )
+            return _sentences(*sentences)
         # The Welsh feed (/cy/feeds/...) carries the Welsh texts of a response published in
         # Welsh and English; the English ones of any other, marked as English.
         language = translation.get_language()
@@ -157,28 +178,35 @@ class ResponsesFeed(Feed):
         else:
             reason, lang = version.reason, english
         if version.number > 1 and reason:
-            parts += _labelled(_("Amended because: %(reason)s"), {}, "reason", reason, lang)
+            sentences.append(
+                _labelled(_("Amended because: %(reason)s"), {}, "reason", reason, lang)
+            )
         summary = record.summary_in(language)
         if version.number == record.version_number and summary:
             own = welsh and bool(record.summary_cy)
-            parts.append((summary, "" if own else english))
+            sentences.append([(summary, "" if own else english)])
         if version.number == record.version_number:
             # The notes of a correction are written in English (public.services).
             for note in record.corrections:
-                parts += _labelled(
-                    _("Correction of %(on)s: %(text)s"),
-                    {"on": long_date(date.fromisoformat(note["on"]))},
-                    "text",
-                    note["text"],
-                    english,
+                sentences.append(
+                    _labelled(
+                        _("Correction of %(on)s: %(text)s"),
+                        {"on": long_date(date.fromisoformat(note["on"]))},
+                        "text",
+                        note["text"],
+                        english,
+                    )
                 )
-        return parts
+        return _sentences(*sentences)
 
     def item_description(self, version):
-        return " ".join(text for text, _lang in self.summary_parts(version))
+        return "".join(text for text, _lang in self.summary_parts(version))
 
     def item_extra_kwargs(self, version):
-        return {"summary_parts": self.summary_parts(version)}
+        return {
+            "summary_parts": self.summary_parts(version),
+            "author_lang": self.item_author_lang(version),
+        }
 
     def item_link(self, version):
         url = reverse("public:response", kwargs={"pk": version.response_id})
@@ -204,7 +232,10 @@ class ResponsesFeed(Feed):
         return version.created_at
 
     def item_author_name(self, version):
-        return _body_name(version.response.public_record.policing_body)
+        return _body_name(version.response.public_record.policing_body)[0]
+
+    def item_author_lang(self, version) -> str:
+        return _body_name(version.response.public_record.policing_body)[1]
 
 
 class OfficeResponsesFeed(ResponsesFeed):
@@ -212,13 +243,13 @@ class OfficeResponsesFeed(ResponsesFeed):
         return get_object_or_404(PolicingBody, slug=slug)
 
     def title(self, office):
-        return _("Section 55 responses published by the %(body)s") % {"body": office.name}
+        return _("Section 55 responses published by the %(body)s") % {"body": _body_name(office)[0]}
 
     def subtitle(self, office):
         return _(
             "New and amended responses of the %(body)s to HMICFRS inspection reports, "
             "published under section 55 of the Police Act 1996."
-        ) % {"body": office.name}
+        ) % {"body": _body_name(office)[0]}
 
     def link(self, office):
         return reverse("public:response-list") + f"?office={office.slug}"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from responses.services import response_amend, response_update_text
 from tests.factories import make_response, policing_body
 
-from .conftest import publish
+from .conftest import publish, publish_bilingual
 from .test_services import amend_and_publish
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,29 @@ def test_the_welsh_feed_marks_an_english_only_summary_as_english_and_keeps_its_o
     # The English feed has nothing to mark: plain text, as before.
     english = parse(client, "/feeds/responses.atom")
     assert {e.summary_detail.type for e in english.entries} == {"text/plain"}
+
+
+def test_the_welsh_feed_names_a_body_in_welsh_where_it_can_and_marks_its_english_name(client):
+    """The author and the feed's own sentence name the body: by its Welsh name where it has one,
+    else by its English name marked xml:lang="en-GB" (it was unmarked English inside Welsh)."""
+    publish(title="Custody inspection")
+    publish_bilingual(title="Arolygiad y ddalfa")
+    english_name = policing_body("norfolk-pcc").name
+    welsh_name = policing_body("dyfed-powys-pcc").name_cy
+    raw = client.get("/cy/feeds/responses.atom").content.decode()
+    feed = parse(client, "/cy/feeds/responses.atom")
+
+    authors = re.findall(r"<author([^>]*)><name>(.*?)</name></author>", raw)
+    assert (' xml:lang="en-GB"', english_name) in authors
+    assert ("", welsh_name) in authors
+    span = f'<span lang="en-GB" xml:lang="en-GB">{english_name}</span>'
+    assert f"gan {span}." in raw
+    summaries = {entry.author: re.sub(r"<[^>]+>", "", entry.summary) for entry in feed.entries}
+    assert summaries[english_name].startswith("Cyhoeddwyd ar ")
+    assert f" gan {english_name}." in summaries[english_name]
+    assert f" gan {welsh_name}." in summaries[welsh_name]
+    assert f">{welsh_name}</span>" not in raw
+
+    # The English feed marks nothing.
+    english = client.get("/feeds/responses.atom").content.decode()
+    assert "xml:lang" not in english.split("<entry>", 1)[1]
