@@ -92,6 +92,15 @@ def force_user(force: Force, **user_fields) -> User:
     ).user
 
 
+def national_user(role: str, **user_fields) -> User:
+    """A user holding a national `role` (register maintainer or national read-only), in no
+    office or force."""
+    assert role in Membership.NATIONAL_ROLES, role
+    return MembershipFactory(
+        user=UserFactory(**user_fields), role=role, policing_body=None, force=None
+    ).user
+
+
 class ReportFactory(DjangoModelFactory):
     """A force-specific CDI report published on 7 January 2020, covering Norfolk unless
     `forces=[...]` is given."""

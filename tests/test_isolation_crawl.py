@@ -58,12 +58,11 @@ from accounts.models import Membership
 from responses.models import Explanation, Status
 from tests.factories import (
     AfiFactory,
-    MembershipFactory,
     RecommendationFactory,
     ReportFactory,
-    UserFactory,
     force_user,
     make_response,
+    national_user,
     office_user,
     policing_body,
 )
@@ -659,12 +658,7 @@ def viewers(settings, tmp_path):
         "Suffolk Constabulary": force_user(suffolk.force, username="s-force"),
         # National read-only staff: Norfolk has not opted in to share its open work (the
         # default), and what it shares is statuses and dates, never text.
-        "National read-only": MembershipFactory(
-            user=UserFactory(username="national"),
-            role=Role.NATIONAL_VIEWER,
-            policing_body=None,
-            force=None,
-        ).user,
+        "National read-only": national_user(Role.NATIONAL_VIEWER, username="national"),
     }
     watching = {who: (user, (MARKER, OFFICE_ONLY)) for who, user in others.items()}
     watching["Norfolk Constabulary"] = (

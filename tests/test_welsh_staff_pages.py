@@ -14,14 +14,14 @@ left out; the PDFs are documents with their own language (docs/i18n.md).
 The same reading then chooses what real Chromium visits: a page is visited unless one of the
 same URL whose main content has the same markup (its words and ids' numbers aside) has been
 checked already, so each role is visited where its page differs (an approver's buttons, a
-force's narrower view, an admin's settings) and not again where it is the same. Each page
-visited is lang="cy", links to the staff accessibility statement and passes axe-core (WCAG 2.0,
-2.1 and 2.2 A and AA, which include html-lang-valid and valid-lang); the statement itself is
-checked in Welsh and the switcher goes to the same page in English and back. The pages are
-read once, in one test, for both: two tests would each read them again, as pytest-xdist may
-run them in different processes. Where Chromium is missing, the browser part is skipped (and
-fails with S55_REQUIRE_SERVICES=1, as the browser fixtures do) only after every page's text
-has been checked.
+force's narrower view, an admin's settings, the national roles' own pages) and not again where
+it is the same. Each page visited is lang="cy", links to the staff accessibility statement and
+passes axe-core (WCAG 2.0, 2.1 and 2.2 A and AA, which include html-lang-valid and
+valid-lang); the statement itself is checked in Welsh and the switcher goes to the same page
+in English and back. The pages are read once, in one test, for both: two tests would each read
+them again, as pytest-xdist may run them in different processes. Where Chromium is missing,
+the browser part is skipped (and fails with S55_REQUIRE_SERVICES=1, as the browser fixtures
+do) only after every page's text has been checked.
 """
 
 import re
@@ -38,8 +38,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
-from accounts.services import user_set_language
+from accounts.services import policing_body_set_national_sharing, user_set_language
 from tests.conftest import AXE_PATH, AXE_TAGS, VIEWPORT
+from tests.factories import national_user
 from tests.public.test_welsh_pages import english_sentences, interface_text
 from tests.test_isolation_crawl import (
     addresses,
@@ -165,21 +166,35 @@ def without_content(text: str, content: list[str]) -> str:
 
 def plant_and_choose_welsh(people) -> tuple[dict[str, object], dict[str, list]]:
     """Norfolk's records, planted as the isolation crawl plants them, and the people who read
-    them with Welsh chosen: the office's admin, drafter and approver and Norfolk's force.
-    `people` is the isolation crawl's `viewers`. Returns the people by role and the values of
-    each kind of URL argument."""
+    them with Welsh chosen: the office's admin, drafter and approver, Norfolk's force, national
+    read-only staff and the register maintainer (the national roles, in no office or force).
+    `people` is the isolation crawl's `viewers`; Norfolk shares its open work nationally here,
+    so that the national view shows it. Returns the people by role and the values of each kind
+    of URL argument."""
     owner, drafter, approver, watching = people
     force = watching["Norfolk Constabulary"][0]
+    national = watching["National read-only"][0]
+    maintainer = national_user(Membership.Role.REGISTER_MAINTAINER, username="maintainer")
     with transaction.atomic():
         values = plant_norfolk(
             drafter=drafter, approver=approver, admin=owner, force_contributor=force
+        )
+        policing_body_set_national_sharing(
+            body=owner.memberships.get().policing_body, acting_user=owner, share=True
         )
         # What follows a commit (the publication's hooks) never runs inside a test's own
         # transaction, and plant_norfolk does what the crawl needs of it itself (it tracks the
         # published finding). A test that commits for a live server drops it too, so that both
         # crawls read the same records.
         transaction.get_connection().run_on_commit.clear()
-    roles = {"admin": owner, "drafter": drafter, "approver": approver, "force": force}
+    roles = {
+        "admin": owner,
+        "drafter": drafter,
+        "approver": approver,
+        "force": force,
+        "national": national,
+        "maintainer": maintainer,
+    }
     for user in roles.values():
         user_set_language(user=user, language="cy")
     return roles, values
