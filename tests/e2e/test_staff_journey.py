@@ -19,11 +19,13 @@ The content is that of the office's published response (the reference document b
 SECTION55.md), typed here so the test needs nothing outside the repository."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
 from django.utils import timezone
+
+from responses.deadlines import add_working_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -323,10 +325,14 @@ def test_three_people_take_the_norfolk_cdi_2019_response_from_report_to_publishe
         expect(drafter.locator("main")).to_contain_text("Fran Force")
         journey.shot(drafter, "invite")
         _submit(drafter, "Invite the force")
+        # The 2020 report's publish-by date has long passed, so the reply-by date offered is the
+        # first working day from today (responses.deadlines.suggested_force_reply_by): today on
+        # a working day, the next Monday (or later, past a bank holiday) at a weekend.
+        reply_by = add_working_days(today - timedelta(days=1), 1)
         expect(banner(drafter)).to_contain_text(
             "The force has been invited to comment by "
-            f"{today:%A} {today.day} {today:%B %Y}. An email with a link to this response has "
-            "been sent to Fran Force."
+            f"{reply_by:%A} {reply_by.day} {reply_by:%B %Y}. An email with a link to this "
+            "response has been sent to Fran Force."
         )
         expect(drafter.locator("main .govuk-tag").first).to_have_text("Awaiting force comments")
         journey.shot(drafter, "response-awaiting-force")
