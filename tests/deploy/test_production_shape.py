@@ -448,14 +448,24 @@ def test_a_journey_through_the_proxy(production):
         lambda: production.approved_title in text(visitor.get("/")[2]),
         what="the proxy's copy of the home page to list the publication",
     )
-    refreshed = production.manage(
-        "shell",
-        "-c",
-        "from public.models import PublishedResponse as P; "
-        f"r = P.objects.get(response_id={production.approved}); "
-        "print(r.proxy_refreshed_at is not None, repr(r.proxy_refresh_error))",
+
+    # The task records the refresh once it has fetched every one of the response's addresses,
+    # the home page (just seen) among them, so that record may follow a moment later.
+    def refresh_recorded() -> list[str]:
+        refreshed = production.manage(
+            "shell",
+            "-c",
+            "from public.models import PublishedResponse as P; "
+            f"r = P.objects.get(response_id={production.approved}); "
+            "print(r.proxy_refreshed_at is not None, repr(r.proxy_refresh_error))",
+        )
+        return refreshed.strip().splitlines()[-1].split()
+
+    recorded = _wait_for(
+        lambda: (state := refresh_recorded())[0] == "True" and state,
+        what="the worker to record the proxy's refresh",
     )
-    assert refreshed.strip().splitlines()[-1].split() == ["True", "''"]
+    assert recorded == ["True", "''"]
 
     # Static files come from the proxy.
     css = re.search(r'href="(/static/[^"]+\.css)"', public_page.decode())[1]
