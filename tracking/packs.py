@@ -10,11 +10,12 @@ what it says, frozen at a chosen date, and its PDF.
   as they were then (the item's history) and its latest public update dated on or before the
   date (below);
 - what changed since the previous pack: items new to the pack, changes of status (including
-  items closed since, which leave the pack), and how many updates each item has had since.
+  items closed since, which leave the pack), and how many public updates each item has had
+  since.
 
 The pack goes to the scrutiny body, whose meeting papers are normally published, so it holds no
 update text the public may not read. Each item shows its latest update that the public reads,
-as the public reads it, by the public page's rules (`_latest_public`): an update not marked
+as the public reads it, by the public page's rules (`_public_by`): an update not marked
 public, a force's update the office has not approved, and one a correction withdrew are never
 shown (the item shows the public update before it, or "No public update yet."), and every
 passage the office redacted reads "[redacted: reason]" (`responses.redaction.apply`, the rule
@@ -26,9 +27,10 @@ removed since then would be published on the public page anyway. There is no cho
 internal updates: nothing in the product or its documentation means the panel to have the
 office's internal notes, and a pack that held them could not be told apart from one fit to
 publish (one that did would need an explicit choice, recorded on the pack and printed on it).
-The status, RAG rating and
-count of updates remain the office's working view (docs/architecture.md: the force's status
-change counts for staff at once). Packs of format 1 (`FORMAT_VERSION`) showed the latest update
+The count of new updates since the previous pack counts only public updates, by the same rule
+(`_public_by`): a count of internal ones would tell the panel that internal activity happened.
+The status and RAG rating remain the office's working view (docs/architecture.md: the force's
+status change counts for staff at once). Packs of format 1 (`FORMAT_VERSION`) showed the latest update
 whole, whatever it was; they are kept as they were made.
 
 The PDF is rendered from that JSON alone (`render_pack_pdf`), through the response PDF's
@@ -106,7 +108,9 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
         every.setdefault(update.item_id, []).append(update)
         if update.date <= as_at:
             updates.setdefault(update.item_id, []).append(update)
-    latest_public = _latest_public(every, as_at)
+    # What the pack may show of each item's updates: those the public reads (one rule).
+    public = _public_by(every, as_at)
+    latest_public = _latest_public(public)
     # The items as they stood at the end of the day (leads, target date, area: the history).
     # An item whose tracking was started later but has updates dated by then (its earlier
     # progress recorded afterwards) is in the pack too, with its details as first recorded.
@@ -155,7 +159,9 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
                 status = Status(update.status_to)
         statuses[item.pk] = status.value
         latest, latest_text = latest_public.get(item.pk, (None, ""))
-        new_updates = [u for u in history if since is None or u.date > since]
+        # Only public updates are counted: a count of internal ones would tell the panel (and
+        # the public reading its papers) that internal activity happened.
+        new_updates = [u for u in public.get(item.pk, []) if since is None or u.date > since]
         label = finding.reference or finding.get_kind_display()
         before = previous_statuses.get(item.pk)
         what = []
@@ -272,20 +278,27 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
     return json.loads(canonical_json(data))
 
 
-def _latest_public(every: dict[int, list[ProgressUpdate]], as_at: date) -> dict:
-    """{item id: (its latest update dated on or before `as_at` that the public reads now, that
-    update's text as the public reads it)}. The rules are the public page's: which updates are
-    public is `tracking.publicity.public_updates` (marked public, taken effect, not withdrawn by
-    a correction), and each text has "[redacted: reason]" in place of every passage the office
-    has redacted (`ProgressRedaction`, `responses.redaction.apply`), by the redactions in force
-    when the pack is made (one query). `every`: each item's updates, oldest first, annotated
-    with their proposal's `decision`."""
+def _public_by(every: dict[int, list[ProgressUpdate]], as_at: date) -> dict:
+    """{item id: its updates dated on or before `as_at` that the public reads now, oldest
+    first}. The rule is the public page's: `tracking.publicity.public_updates` (marked public,
+    taken effect, not withdrawn by a correction). `every`: each item's updates, oldest first,
+    annotated with their proposal's `decision` (a correction or the office's decision can come
+    after `as_at`, so every update is needed to tell)."""
     decisions = {u.pk: u.decision for ups in every.values() for u in ups if u.decision}
-    latest = {}
+    public = {}
     for item_id, ups in every.items():
         shown = [u for u in publicity.public_updates(ups, decisions) if u.date <= as_at]
         if shown:
-            latest[item_id] = shown[-1]
+            public[item_id] = shown
+    return public
+
+
+def _latest_public(public: dict[int, list[ProgressUpdate]]) -> dict:
+    """{item id: (its latest public update, that update's text as the public reads it)}, from
+    `_public_by`: each text has "[redacted: reason]" in place of every passage the office has
+    redacted (`ProgressRedaction`, `responses.redaction.apply`), by the redactions in force
+    when the pack is made (one query)."""
+    latest = {item_id: shown[-1] for item_id, shown in public.items()}
     marks: dict[int, list] = {}
     if latest:
         ids = [u.pk for u in latest.values()]

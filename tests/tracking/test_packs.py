@@ -142,9 +142,9 @@ def test_a_pack_lists_what_changed_since_the_previous_pack(
     first = panel_pack_create(policing_body=norfolk, as_at=days["week_ago"], acting_user=drafter)
     assert {row["label"] for row in first.data["items"]} == {"R1", "R2"}
     progress_update_add(
-        item=r1, acting_user=force_person, text="Started.", status=Status.IN_PROGRESS
+        item=r1, acting_user=drafter, text="Started.", status=Status.IN_PROGRESS, is_public=True
     )
-    progress_update_add(item=r1, acting_user=force_person, text="More done.")
+    progress_update_add(item=r1, acting_user=drafter, text="More done.", is_public=True)
     closure_decide(
         proposal=closure_propose(item=r2, acting_user=force_person, text="Done."),
         acting_user=approver,
@@ -156,6 +156,7 @@ def test_a_pack_lists_what_changed_since_the_previous_pack(
     assert second.previous == first
     changes = {c["label"]: c for c in second.data["changes"]}
     assert changes["R1"]["what"] == ["Status changed from open to in progress", "2 new updates"]
+    assert _row(second, r1)["updates_since_previous"] == 2
     assert changes["R2"]["what"][0] == "Status changed from open to complete"
     assert changes["R2"]["in_pack"] is False
     assert changes["AFI1"]["what"] == ["New in this pack"]
@@ -318,6 +319,40 @@ def test_a_forces_update_waiting_for_the_office_and_a_withdrawn_update_are_not_i
     assert rows["R1"]["latest_update"] is None
     assert "Force: proposed text." not in _pack_text(today)
     assert rows["R2"]["latest_update"]["text"] == "Right team."
+
+
+def test_only_public_updates_are_counted_as_new_since_the_previous_pack(
+    items, norfolk, drafter, force_person, days
+):
+    """The count of new updates would otherwise tell the panel, and the public reading its
+    papers, that internal activity happened: it counts what the pack may show, by the public
+    page's rule."""
+    r1, r2, afi = items
+    for item in (r1, r2):
+        progress_update_add(
+            item=item, acting_user=drafter, text="Plan agreed.", date=days["fortnight"]
+        )
+    first = panel_pack_create(policing_body=norfolk, as_at=days["week_ago"], acting_user=drafter)
+    # R1: only internal activity since: a private note, a force's public text waiting for the
+    # office, and a public update a correction withdrew (the correction private).
+    progress_update_add(item=r1, acting_user=drafter, text="Chief officer unhappy.")
+    progress_update_add(item=r1, acting_user=force_person, text="Proposed.", is_public=True)
+    wrong = progress_update_add(item=r1, acting_user=drafter, text="Wrong.", is_public=True)
+    progress_update_add(item=r1, acting_user=drafter, text="Withdrawn.", corrects=wrong)
+    # R2: one internal update and one public one.
+    progress_update_add(item=r2, acting_user=drafter, text="Lead on sick leave.")
+    progress_update_add(item=r2, acting_user=drafter, text="Audit begun.", is_public=True)
+
+    second = panel_pack_create(policing_body=norfolk, as_at=days["today"], acting_user=drafter)
+
+    assert second.previous == first
+    changes = {c["label"]: c for c in second.data["changes"]}
+    assert "R1" not in changes
+    assert _row(second, r1)["updates_since_previous"] == 0
+    assert changes["R2"]["what"] == ["1 new update"]
+    assert _row(second, r2)["updates_since_previous"] == 1
+    text = _pdf_text(bytes(second.pdf))
+    assert "1 new update" in text and "new updates" not in text
 
 
 def test_a_pack_uses_the_redactions_in_force_when_it_is_made_not_on_its_date(
