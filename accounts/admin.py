@@ -11,9 +11,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import translation
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 from core.history import attribute
 
 from . import reasons, services
@@ -64,8 +63,8 @@ def save_formset_attributed(request, formset, change: bool) -> None:
     formset.save_m2m()
 
 
-class AttributedHistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin that also writes a history reason, including for inline rows."""
+class AttributedHistoryAdmin(HistoryAdmin):
+    """`core.admin.HistoryAdmin` that also writes a history reason, including for inline rows."""
 
     def save_model(self, request, obj, form, change):
         attribute(obj, acting_user=request.user, reason=admin_reason(form, change=change))
@@ -186,7 +185,7 @@ class PolicingBodyAdmin(ServiceAdmin):
 
 
 @admin.register(PlanPriority)
-class PlanPriorityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class PlanPriorityAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Read-only: each office's admin keeps its plan's priorities on the office's own page
     (`plan_priority_create`, `plan_priority_update`)."""
 
@@ -197,7 +196,7 @@ class PlanPriorityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Read only: invitations are made, sent again, withdrawn and accepted through
     `accounts.invitations` (the office admin's pages and the link in the email)."""
 

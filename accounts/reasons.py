@@ -69,4 +69,16 @@ FIELD_LABELS = (
     gettext_noop("Passwords allowed"),
     gettext_noop("Require two factor"),
     gettext_noop("Slug"),
+    # Fields the admin does not change, which the History pages name when a service does: an
+    # office's sharing, a priority's offer, an invitation's.
+    gettext_noop("Share the status of open work with national read-only staff"),
+    gettext_noop("Offered for tagging"),
+    gettext_noop("Accepted at"),
+    gettext_noop("Accepted by"),
+    gettext_noop("Expires at"),
+    gettext_noop("Invited by"),
+    gettext_noop("Language"),
+    gettext_noop("Revoked at"),
+    gettext_noop("Sent at"),
+    gettext_noop("Token hash"),
 )

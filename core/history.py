@@ -26,12 +26,22 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_lazy, pgettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext
 
 from core.dates import clock_time, long_date
 
 #: Fields that change on every save and mean nothing to a reader.
 _NOISE_FIELDS = frozenset({"lock_version", "updated_at", "created_at"})
+
+#: The names of fields many models share, which Django made from their names, as a history
+#: shows them (the admin's History pages show every field that changed): the catalogue has
+#: them, as each app's `FIELD_LABELS` has the app's own (`field_label`).
+FIELD_LABELS = (
+    gettext_noop("Created at"),
+    gettext_noop("Created by"),
+    gettext_noop("Lock version"),
+    gettext_noop("Updated at"),
+)
 
 
 _REASONS: list["Reason"] = []

@@ -15,10 +15,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import admin_reason
-from core.admin import ReadOnlyAdminMixin
+from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 
 from .models import Addressee, Finding, FindingLink, GradedJudgement, ReportCorrection, Theme
 from .services import (
@@ -184,7 +183,7 @@ def judgements_formset_save(request, formset, *, report) -> None:
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(HistoryAdmin):
     form = FindingForm
     list_display = ["__str__", "kind", "report", "position", "timescale_kind", "target_date"]
     list_filter = ["kind", "report__report_type", "timescale_kind"]
@@ -228,7 +227,7 @@ class FindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GradedJudgement)
-class GradedJudgementAdmin(SimpleHistoryAdmin):
+class GradedJudgementAdmin(HistoryAdmin):
     list_display = ["area", "grade", "report", "position"]
     list_filter = ["grade", "report__report_type"]
     list_select_related = ["report"]
@@ -255,7 +254,7 @@ class GradedJudgementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportCorrection)
-class ReportCorrectionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ReportCorrectionAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Read-only: corrections are proposed, made and decided at /corrections/ through
     `responses.corrections`, which also moves the deadlines and tells each office."""
 
@@ -266,7 +265,7 @@ class ReportCorrectionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(HistoryAdmin):
     """The maintained list of themes, saved through `theme_save` (the register maintainer's
     or a superuser's). Never deleted: retire a theme instead (it stays on what it tagged)."""
 
@@ -290,7 +289,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FindingLink)
-class FindingLinkAdmin(SimpleHistoryAdmin):
+class FindingLinkAdmin(HistoryAdmin):
     """Read-only: links are confirmed and removed (with a reason) on the recommendation's page,
     through `inspections.links`, which refuses self-links, duplicates and cycles."""
 

@@ -27,3 +27,22 @@ LINK_KINDS = (
 )
 LINK_REMOVED = Reason(gettext_noop("Link removed: %(reason)s"))
 THEMES = Reason(gettext_noop("Themes: %(themes)s"))
+
+#: The names of the reports', findings', links' and corrections' fields that Django made from
+#: their names, as the history shows them (`core.history.field_label` looks them up in the
+#: catalogue). tests/core/test_welsh_history_fields.py checks every field.
+FIELD_LABELS = (
+    gettext_noop("Addressees"),
+    gettext_noop("Decided at"),
+    gettext_noop("Decided by"),
+    gettext_noop("Decision note"),
+    gettext_noop("Findings changed"),
+    gettext_noop("Findings proposed"),
+    gettext_noop("Grading framework"),
+    gettext_noop("Inspection type label"),
+    gettext_noop("Linked to"),
+    gettext_noop("Participating inspectorates"),
+    gettext_noop("Proposed by office"),
+    gettext_noop("Timescale kind"),
+    gettext_noop("Timescale text"),
+)

@@ -16,10 +16,9 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AttributedHistoryAdmin, admin_reason, save_formset_attributed
-from core.admin import ReadOnlyAdminMixin
+from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 from core.locking import check_version
 from inspections.models import Finding
 
@@ -471,7 +470,7 @@ class ExplanationAdmin(AttributedHistoryAdmin):
 
 
 @admin.register(Redaction)
-class RedactionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class RedactionAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Read-only: passages are marked and cleared on the response's pages through
     `redaction_add` and `redaction_remove`; publication freezes them onto the version."""
 
@@ -482,7 +481,7 @@ class RedactionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ScheduledPublication)
-class ScheduledPublicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ScheduledPublicationAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Read-only: a publication is scheduled, changed and cancelled on the response's page, and
     claimed and run by the beat task (`responses.services.scheduled_publications_run`), never
     here."""

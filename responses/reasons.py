@@ -166,4 +166,16 @@ FIELD_LABELS = (
     gettext_noop("The office's comments in Welsh"),
     gettext_noop("Why amended, in Welsh"),
     gettext_noop("Why not required, in Welsh"),
+    # A redaction's and a scheduled publication's (the admin's History pages show them).
+    gettext_noop("Attempts"),
+    gettext_noop("Claim"),
+    gettext_noop("Claimed at"),
+    gettext_noop("Done at"),
+    gettext_noop("Error"),
+    gettext_noop("Other reason"),
+    gettext_noop("Publish at"),
+    gettext_noop("Scheduled by"),
+    gettext_noop("State"),
+    gettext_noop("Url"),
+    gettext_noop("Version"),
 )

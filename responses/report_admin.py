@@ -20,9 +20,9 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import admin_reason
+from core.admin import HistoryAdmin
 from core.locking import check_version
 from inspections.admin import (
     FINDING_ADMIN_FIELDS,
@@ -149,7 +149,7 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(HistoryAdmin):
     form = ReportAdminForm
     list_display = ["title", "published_on", "report_type", "scope"]
     list_filter = ["report_type", "scope", "lead_inspectorate"]

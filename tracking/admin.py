@@ -12,9 +12,8 @@ only through progress updates, and leads and dates change on the tracker's own p
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import HistoryAdmin, ReadOnlyAdminMixin
 
 from .models import (
     ClosureProposal,
@@ -40,7 +39,7 @@ class EvidenceInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(TrackerItem)
-class TrackerItemAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class TrackerItemAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = [
         "__str__",
         "policing_body",
@@ -88,21 +87,21 @@ class EvidenceFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ClosureProposal)
-class ClosureProposalAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ClosureProposalAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["item", "proposed_by", "proposed_at", "decision", "decided_by", "decided_at"]
     list_filter = ["decision", "item__policing_body"]
     list_select_related = ["item__finding__report", "proposed_by", "decided_by"]
 
 
 @admin.register(PublicProposal)
-class PublicProposalAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class PublicProposalAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["item", "update", "created_at", "decision", "decided_by", "decided_at"]
     list_filter = ["decision", "item__policing_body"]
     list_select_related = ["item__finding__report", "update", "decided_by"]
 
 
 @admin.register(ProgressRedaction)
-class ProgressRedactionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ProgressRedactionAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["update", "reason", "created_by", "created_at"]
     list_filter = ["reason", "update__item__policing_body"]
     list_select_related = ["update", "created_by"]

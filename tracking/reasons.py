@@ -70,3 +70,21 @@ PROPOSAL_EDITED = Reason(
     gettext_noop("Published in the office's words. %(reason)s"), terms=("reason",)
 )
 PROPOSAL_DECLINED = Reason(gettext_noop("Not published. %(reason)s"), terms=("reason",))
+
+#: The names of the tracker's fields that Django made from their names, as the history shows
+#: them (the admin's History pages show any field that changed; `core.history.field_label`
+#: looks them up in the catalogue). tests/core/test_welsh_history_fields.py checks every field.
+FIELD_LABELS = (
+    gettext_noop("Decided at"),
+    gettext_noop("Decided by"),
+    gettext_noop("Decision"),
+    gettext_noop("Decision update"),
+    gettext_noop("Last update on"),
+    gettext_noop("Other reason"),
+    gettext_noop("Proposed at"),
+    gettext_noop("Replacement"),
+    gettext_noop("Status before"),
+    gettext_noop("Tracked on"),
+    gettext_noop("Tracked with"),
+    gettext_noop("Update"),
+)

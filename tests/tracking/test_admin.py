@@ -90,3 +90,21 @@ def test_the_admin_has_no_delete_action_for_records(admin_client, records, model
     assert "delete_selected" not in model_admin.get_actions(request)
     assert not model_admin.has_change_permission(request, records[model])
     assert not model_admin.has_delete_permission(request, records[model])
+
+
+def test_the_items_history_page_is_in_the_readers_language(client, item, force_person):
+    """The admin's History page names the fields that changed and gives the reasons as the
+    staff pages' history tabs do: in the reader's language (`core.admin.HistoryAdmin`)."""
+    progress_update_add(item=item, acting_user=force_person, text="As recorded.")
+    history = _url(TrackerItem, "history", item.pk)
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, language="cy"))
+    welsh = client.get(history).content.decode()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, language="en-gb"))
+    english = client.get(history).content.decode()
+
+    assert "<strong>Diweddariad diwethaf ar:</strong>" in welsh
+    assert "Diweddariad cynnydd" in welsh  # the reason, stored as "Progress update"
+    assert "Last update on" not in welsh
+    assert "<strong>Last update on:</strong>" in english
+    assert "Progress update" in english
