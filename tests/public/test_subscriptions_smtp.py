@@ -7,13 +7,17 @@ import email
 import email.policy
 import mailbox
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
-from core.models import OutgoingEmail
+from core import outbox
+from core.models import EmailStatus, OutgoingEmail
+from public import subscriptions
 from public.models import EmailSubscription
 from tests.factories import policing_body
 from tests.responses.test_copies_sent import _free_port, _start_smtp
@@ -91,3 +95,48 @@ def test_sign_up_confirm_publish_and_unsubscribe_from_the_received_emails(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_subscriber_emails_refused_by_a_mail_server_that_is_down_go_on_the_next_sweep(
+    client, settings, tmp_path
+):
+    """The subscription emails are outbox rows like every other email: a send the server
+    refuses is recorded FAILED, and the beat's sweep (core.tasks.sweep, `emails_sweep`) sends
+    it once the server is back, with the same retries and backoff as the rest."""
+    port = _free_port()  # nothing listens there yet: the connection is refused
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
+        }
+    }
+    body = policing_body()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("public:subscribe", args=[body.slug]), {"email": "reader@example.org"})
+    subscription = EmailSubscription.objects.get()
+    subscription.confirmed_at = timezone.now()
+    subscription.save(update_fields=["confirmed_at"])
+    publish(body=body, title="Roads policing")
+
+    rows = OutgoingEmail.objects.filter(kind__in=subscriptions.KINDS)
+    assert sorted(rows.values_list("kind", "status")) == [
+        (subscriptions.KIND_CONFIRM, EmailStatus.FAILED),
+        (subscriptions.KIND_NOTICE, EmailStatus.FAILED),
+    ]
+
+    maildir = tmp_path / "maildir"
+    server = _start_smtp(port, maildir, tmp_path)
+    try:
+        later = timezone.now() + outbox.LOST_AFTER + timedelta(minutes=1)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert len(outbox.emails_sweep(now=later)) == 2
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert outbox.emails_sweep(now=later) == []
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert {r.status for r in rows} == {EmailStatus.SENT}
+    messages = received(maildir)
+    assert sorted(m["Subject"] for m in messages) == sorted(rows.values_list("subject", flat=True))
+    assert all(m["List-Unsubscribe"] for m in messages)
