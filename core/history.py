@@ -13,6 +13,11 @@ service writes a reason with a `Reason` (a catalogue message with named argument
 sentence's `Reason` again and renders it in the active language, its arguments as they were
 (what people typed) or, for the arguments named as `terms`, translated too. A stored sentence
 no `Reason` matches (older rows, reasons given by hand) is shown as stored.
+
+The same table serves other English the product stores for people to read later (an email's
+error, a closure decision's words): `reason_html` renders a stored sentence for a page, with
+the arguments named as `verbatim` (someone's own words: a person's reason, a mail server's
+reply) kept as written and marked with their language on a page in another.
 """
 
 import re
@@ -25,10 +30,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import formats, timezone, translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext
 
 from core.dates import clock_time, long_date
+from core.i18n import content_lang_attribute
 
 #: Fields that change on every save and mean nothing to a reader.
 _NOISE_FIELDS = frozenset({"lock_version", "updated_at", "created_at"})
@@ -63,9 +71,15 @@ class Reason:
         dates: tuple[str, ...] = (),
         times: tuple[str, ...] = (),
         lists: tuple[str, ...] = (),
+        verbatim: tuple[str, ...] = (),
+        register: bool = True,
     ):
         self.template = template
         self.terms = frozenset(terms)
+        #: Arguments that are someone's own words, not the product's (what a person typed, a
+        #: mail server's reply): shown as written and, by `reason_html` on a page in another
+        #: language, marked as English (`core.i18n.CONTENT_LANGUAGE`), the language they are in.
+        self.verbatim = frozenset(verbatim)
         #: Arguments that are lists of terms joined with ", " ("office lead, target date"):
         #: each translated as a term.
         self.lists = frozenset(lists)
@@ -84,10 +98,16 @@ class Reason:
             if name:
                 pattern += f"(?P<{name}>.+?)"
         self.pattern = re.compile(pattern, re.DOTALL)
-        #: The more fixed words a template has, the sooner it is tried.
+        #: The more fixed words a template has, the sooner it is tried; first those with more
+        #: fixed words before their first argument, so that a sentence holding another ("Sent
+        #: again by ...; was: <an error>") is matched as the outer one, not taken whole as the
+        #: first argument of the inner one ("<a name> has no email address: ...").
         self.weight = len(re.sub(r"%\(\w+\)s", "", template))
-        _REASONS.append(self)
-        _REASONS.sort(key=lambda r: r.weight, reverse=True)
+        if register:
+            # Not registered: a sentence only its own code looks for (`match`), among the
+            # history's reasons it might be mistaken for another's.
+            _REASONS.append(self)
+            _REASONS.sort(key=lambda r: (len(r.prefix), r.weight), reverse=True)
 
     def __call__(self, **args) -> str:
         """The English sentence stored in the history."""
@@ -97,19 +117,40 @@ class Reason:
     def __str__(self) -> str:
         return self()
 
-    def render(self, args: dict) -> str:
+    def match(self, stored: str) -> dict | None:
+        """The arguments of the stored sentence if it is this reason's, else None."""
+        if not stored.startswith(self.prefix):
+            return None
+        found = self.pattern.fullmatch(stored)
+        return found.groupdict() if found else None
+
+    def render(self, args: dict, *, html: bool = False) -> str:
+        """The sentence in the active language from its stored arguments; with `html`, safe
+        HTML: the words escaped, and `verbatim` arguments marked with their language."""
         values = {}
         for name, value in args.items():
             if name in self.terms:
-                value = reason_text(value)
+                value = reason_html(value) if html else reason_text(value)
             elif name in self.lists:
-                value = ", ".join(reason_text(part) for part in value.split(", "))
+                parts = [reason_text(part) for part in value.split(", ")]
+                value = ", ".join(parts)
             elif name in self.dates:
                 value = _date_text(value)
             elif name in self.times:
                 value = _time_text(value)
+            if html and not isinstance(value, SafeString):
+                value = in_content_language(value) if name in self.verbatim else escape(value)
             values[name] = value
+        if html:
+            return mark_safe(str(escape(gettext(self.template))) % values)  # noqa: S308 - escaped
         return gettext(self.template) % values
+
+
+def in_content_language(words: str) -> SafeString:
+    """Someone's own words (English, `core.i18n.CONTENT_LANGUAGE`) for a page: escaped, and in
+    a `<span lang="en-GB">` on a page in another language."""
+    lang = content_lang_attribute()
+    return format_html("<span{}>{}</span>", lang, words) if lang else escape(words)
 
 
 def english(make: Callable[[], str]) -> str:
@@ -162,13 +203,36 @@ def _reason_text(stored: str, language: str | None) -> str:
         # A catalogue message whole ("HMICFRS (Section 55 responses)"), not a `Reason`'s
         # sentence that happens to start the same way ("HMICFRS %(date)s").
         return translated
-    for reason in _REASONS:
-        if not stored.startswith(reason.prefix):
-            continue
-        found = reason.pattern.fullmatch(stored)
-        if found:
-            return reason.render(found.groupdict())
+    found = find_reason(stored)
+    if found:
+        return found[0].render(found[1])
     return stored
+
+
+def reason_html(stored: str) -> SafeString:
+    """A stored sentence for a page, as `reason_text` shows it, as safe HTML: its `verbatim`
+    arguments (someone's own words) as written and marked with their language on a page in
+    another (`<span lang="en-GB">`)."""
+    if not stored:
+        return mark_safe("")  # noqa: S308 - empty
+    translated = gettext(stored)
+    if translated != stored:
+        return escape(translated)
+    found = find_reason(stored)
+    if found:
+        return mark_safe(found[0].render(found[1], html=True))  # noqa: S308 - escaped
+    return escape(stored)
+
+
+@lru_cache(maxsize=4096)
+def find_reason(stored: str) -> tuple[Reason, dict] | None:
+    """The `Reason` whose English is the stored sentence whole, with its arguments as stored,
+    or None (a sentence typed by hand, an older wording)."""
+    for reason in _REASONS:
+        args = reason.match(stored)
+        if args is not None:
+            return reason, args
+    return None
 
 
 def attribute(instance: models.Model, *, acting_user, reason: str) -> None:

@@ -26,6 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import reasons
 from .events import emit, registry
 from .models import EmailStatus, OutgoingEmail
 
@@ -66,7 +67,9 @@ SENT_EVENT = "email.sent.{kind}"
 
 
 def describe_mail_error(error: BaseException) -> str:
-    return f"The mail server did not accept the email: {error.__class__.__name__}: {error}"[:2000]
+    """Why an email was not sent, stored in English whoever's worker sends it and shown in the
+    reader's language (`reasons.MAIL_REFUSED`); the server's reply stays as received."""
+    return reasons.MAIL_REFUSED(error=f"{error.__class__.__name__}: {error}")[:2000]
 
 
 def emails_create(*, kind: str, key: str, emails: list[Email], office_id: int | None) -> list[int]:

@@ -12,6 +12,11 @@ from core.history import Reason
 SENT_AGAIN = Reason(gettext_noop("Sent again by %(name)s"))
 SENT_AGAIN_AFTER = Reason(gettext_noop("Sent again by %(name)s; was: %(error)s"), terms=("error",))
 
+#: Why a reminder, a digest or a correction notice was not sent to a person with no address
+#: (`services._no_address`), stored in English like every error the sends record (the others
+#: are catalogue messages whole, or `core.reasons.MAIL_REFUSED`).
+NO_ADDRESS = Reason(gettext_noop("%(display_name)s has no email address: add one in the admin."))
+
 #: The names of the reminder rule's fields the admin's history names ("Edited in the admin:
 #: Offsets"), which Django made from the fields' names: the catalogue has them.
 FIELD_LABELS = (

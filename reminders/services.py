@@ -33,7 +33,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_noop
 
 from accounts.models import Membership
 from core import outbox
@@ -540,7 +540,7 @@ def _retire_old_digests(today: date) -> None:
     ).update(digest=None)
     Digest.objects.filter(day__lt=today, status=SendStatus.READY).update(
         status=SendStatus.CANCELLED,
-        error=gettext("Not sent on its day; its reminders moved to a later one."),
+        error=gettext_noop("Not sent on its day; its reminders moved to a later one."),
     )
 
 
@@ -608,19 +608,19 @@ def _still_wanted(reminder: Reminder, *, today: date, roles_by_org, muted) -> st
     """'' if the reminder should still go out today; else why not (for the record)."""
     rule = reminder.rule
     if not rule.is_active:
-        return gettext("The reminder was switched off in the policy.")
+        return gettext_noop("The reminder was switched off in the policy.")
     due = policy.due_now(rule.as_policy(), state_of(reminder.response), today)
     if due is None or due.occurrence != reminder.occurrence:
-        return gettext("No longer needed: the response moved on before it was sent.")
+        return gettext_noop("No longer needed: the response moved on before it was sent.")
     body = reminder.response.policing_body
     if reminder.role == Membership.Role.FORCE_CONTRIBUTOR:
         held = reminder.role in roles_by_org.get(("force", body.force_id), set())
     else:
         held = reminder.role in roles_by_org.get(("office", body.pk), set())
     if not held:
-        return gettext("Not sent: the person no longer has that role.")
+        return gettext_noop("Not sent: the person no longer has that role.")
     if not rule.statutory and rule.code in muted:
-        return gettext("Not sent: the person switched this reminder off.")
+        return gettext_noop("Not sent: the person switched this reminder off.")
     return ""
 
 
@@ -653,7 +653,7 @@ def _send(*, to: str, subject: str, text: str, html: str) -> None:
     message.send()
 
 
-_GONE = gettext_lazy("The person or the response it was for no longer exists.")
+_GONE = gettext_noop("The person or the response it was for no longer exists.")
 
 
 def reminder_send(*, reminder_id: int, today: date | None = None, now=None) -> str:
@@ -742,7 +742,9 @@ def digest_send(*, digest_id: int, today: date | None = None, now=None) -> str:
             items.extend(provider.items(user=user, day=digest.day))
     kept = [r.pk for r in keep]
     if not items:
-        _finish(Digest, [digest.pk], SendStatus.CANCELLED, error=gettext("Nothing left to send."))
+        _finish(
+            Digest, [digest.pk], SendStatus.CANCELLED, error=gettext_noop("Nothing left to send.")
+        )
         _release_late_arrivals(digest)
         return SendStatus.CANCELLED
     if not user.email:
@@ -808,9 +810,8 @@ _describe = outbox.describe_mail_error
 
 
 def _no_address(user) -> str:
-    return gettext("%(display_name)s has no email address: add one in the admin.") % {
-        "display_name": user.display_name
-    }
+    """Why nothing was sent to the person, in English (`reasons.NO_ADDRESS`)."""
+    return reasons.NO_ADDRESS(display_name=user.display_name)
 
 
 def _sent_again_note(reminder: Reminder, *, acting_user) -> str:
@@ -995,7 +996,7 @@ def correction_notice_send(*, notice_id: int, now=None) -> str:
             CorrectionNotice,
             [notice.pk],
             SendStatus.CANCELLED,
-            error=gettext("Not sent: the person no longer works in the office."),
+            error=gettext_noop("Not sent: the person no longer works in the office."),
         )
         return SendStatus.CANCELLED
     if not user.email:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import member_required, office_required, user_office
 from core import events, outbox
-from core.history import reason_text
+from core.history import reason_html
 from core.models import EmailStatus, EventDelivery, OutgoingEmail
 
 from . import selectors, services
@@ -49,7 +49,7 @@ def reminder_list(request):
                 "reminder": reminder,
                 "stuck": stuck,
                 "can_retry": reminder.status == SendStatus.FAILED or stuck,
-                "error_text": reason_text(reminder.error),
+                "error_text": reason_html(reminder.error),
                 "colour": "red" if stuck else SendStatus(reminder.status).colour,
                 "status_text": gettext("Stuck: may not have been sent")
                 if stuck
