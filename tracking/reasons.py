@@ -88,3 +88,16 @@ FIELD_LABELS = (
     gettext_noop("Tracked with"),
     gettext_noop("Update"),
 )
+
+#: The text of the progress update a closure decision writes (`services.closure_decide`): the
+#: product's words in English around the office's reason, as typed (`verbatim`); an approval
+#: without a reason is `PLAIN`'s "Closure approved.". Shown in the reader's language with the
+#: reason as written, marked as English (`templatetags.tracking.progress_text`); updates
+#: written before this have the same words, so they are shown the same way. Not among the
+#: history's reasons: "Closure refused: status pending sign-off -> open" is `STATUS_CHANGED`'s.
+CLOSURE_APPROVED_TEXT = Reason(
+    gettext_noop("Closure approved. %(reason)s"), verbatim=("reason",), register=False
+)
+CLOSURE_REFUSED_TEXT = Reason(
+    gettext_noop("Closure refused: %(reason)s"), verbatim=("reason",), register=False
+)

@@ -535,7 +535,7 @@ def public_progress_for_response(response) -> dict[int, dict]:
     """What the public response page shows about progress, by finding id:
 
         {finding_id: {"status": "in_progress", "status_label": "In progress",
-                      "public_updates": [{"date": date, "text": str,
+                      "public_updates": [{"date": date, "text": str, "kind": str,
                                           "status_label": "" or the status it moved to,
                                           "is_correction": bool}, ...]}}
 
@@ -560,7 +560,7 @@ def public_progress_for_response(response) -> dict[int, dict]:
     source = {i.pk: i.tracked_with_id or i.pk for i in items}
     updates = list(
         ProgressUpdate.objects.filter(item__in=set(source.values()))
-        .only("id", "item_id", "date", "text", "status_to", "is_public", "corrects_id")
+        .only("id", "item_id", "date", "kind", "text", "status_to", "is_public", "corrects_id")
         .annotate(decision=F("public_proposal__decision"))
         .order_by("date", "created_at", "id")
     )
@@ -587,6 +587,9 @@ def public_progress_for_response(response) -> dict[int, dict]:
                 {
                     "date": update.date,
                     "text": redaction.apply(update.text, marks.get(update.pk, [])),
+                    # A closure decision's words are the product's, shown in the page's
+                    # language (`templatetags.tracking.progress_text`).
+                    "kind": update.kind,
                     "status_label": Status(update.status_to).label if update.status_to else "",
                     "is_correction": bool(update.corrects_id),
                 }

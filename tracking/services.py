@@ -641,11 +641,13 @@ def closure_decide(
         action = check_status_change(item.status, target, is_office=True, via_update=False)
         if action != (APPROVE_CLOSURE if approve else REFUSE_CLOSURE):  # pragma: no cover
             raise TrackingError(_("The item is not waiting for a closure decision."))
+        # The product's words in English around the office's own (tracking/reasons.py): each
+        # page shows them in its reader's language (`templatetags.tracking.progress_text`).
         if approve:
-            text = "Closure approved." + (f" {reason}" if reason else "")
+            text = reasons.CLOSURE_APPROVED_TEXT(reason=reason) if reason else "Closure approved."
             kind = ProgressUpdate.Kind.CLOSURE_APPROVED
         else:
-            text = f"Closure refused: {reason}"
+            text = reasons.CLOSURE_REFUSED_TEXT(reason=reason)
             kind = ProgressUpdate.Kind.CLOSURE_REFUSED
         update = _add_update(
             item,

@@ -343,3 +343,53 @@ def test_the_office_redacts_the_forces_proposal_before_approving_it(client, resp
     html = page(client, response)
     assert "The force met [redacted: personal data]." in html
     assert NAME not in html
+
+
+def test_a_closure_decision_is_in_the_pages_language_with_the_offices_reason_as_written(
+    client, response
+):
+    """The public page showed the decision's update as stored: "Closure refused: ..." in
+    English on the Welsh page. The product's words follow the page's language; the office's
+    reason is as written, marked as English on the Welsh page."""
+    from tests.public.test_welsh_pages import interface_text
+    from tracking.services import progress_redaction_add
+
+    item = items_of(response)[0]
+    welsh_url = translate_url(reverse("public:response", args=[response.pk]), "cy")
+    proposal = run_on_commit(
+        closure_propose,
+        item=item,
+        acting_user=response.drafter,
+        text="Every action in the plan is done.",
+        date=date(2020, 6, 1),
+    )
+    run_on_commit(
+        closure_decide,
+        proposal=proposal,
+        acting_user=response.approver,
+        approve=False,
+        reason=f"The audit of {NAME}'s team is not attached.",
+        is_public=True,
+    )
+
+    english = page(client, response)
+    assert '<p class="govuk-body">Closure refused: The audit of' in english
+    welsh = client.get(welsh_url).content.decode()
+    assert 'Gwrthodwyd cau: <span lang="en-GB">The audit of' in welsh
+    text = interface_text(welsh)
+    assert "Gwrthodwyd cau:" in text
+    assert "Closure refused" not in text and "The audit of" not in text
+
+    # The office redacts a passage of the reason: the marker is in the reason's language.
+    run_on_commit(
+        progress_redaction_add,
+        update=proposal.item.updates.get(kind="closure_refused"),
+        passage=NAME,
+        reason="personal_data",
+        acting_user=response.drafter,
+    )
+    welsh = client.get(welsh_url).content.decode()
+    assert NAME not in welsh
+    assert (
+        'Gwrthodwyd cau: <span lang="en-GB">The audit of [redacted: personal data]\'s team' in welsh
+    )

@@ -206,6 +206,7 @@ def test_an_edited_status_change_takes_effect_in_the_offices_words(item, force_p
             {
                 "date": update.date,
                 "text": "The force has started the work.",
+                "kind": "update",
                 "status_label": "",
                 "is_correction": False,
             }

@@ -132,3 +132,96 @@ def test_a_welsh_reader_sees_an_items_changes_in_welsh(client, item, drafter):
     page = _page(client, drafter, "item-detail", item.pk)
     assert "Newidiwyd maes" in page
     assert "Changed area" not in page
+
+
+# --- A closure decision's words ----------------------------------------------------------------
+
+
+def _decide(item, force_person, drafter, *, approve, reason=""):
+    from tracking.services import closure_decide, closure_propose
+
+    proposal = closure_propose(item=item, acting_user=force_person, text="The audit is complete.")
+    return closure_decide(proposal=proposal, acting_user=drafter, approve=approve, reason=reason)
+
+
+def _raw(client, user, name, *args, language="cy") -> str:
+    user_set_language(user=user, language=language)
+    client.force_login(user)
+    return client.get(reverse(f"tracking:{name}", args=args)).content.decode()
+
+
+def test_a_refusal_is_in_welsh_on_a_welsh_page_with_the_reason_as_written(
+    client, item, force_person, drafter
+):
+    """The update's text was shown as stored: "Closure refused: ..." in English inside the
+    Welsh page. The product's words are in Welsh now, the office's reason as typed and marked as
+    English."""
+    with translation.override("cy"):  # a Welsh reader deciding: stored in English all the same
+        decided = _decide(item, force_person, drafter, approve=False, reason="No audit results.")
+    assert decided.decision_update.text == "Closure refused: No audit results."
+
+    html = _raw(client, drafter, "item-detail", item.pk)
+    assert 'Gwrthodwyd cau: <span lang="en-GB">No audit results.</span>' in html
+    text = interface_text(html)
+    assert "Closure refused" not in text
+    assert "No audit results." not in text  # marked as English
+
+    english = _raw(client, drafter, "item-detail", item.pk, language="en-gb")
+    assert '<p class="govuk-body">Closure refused: No audit results.</p>' in english
+    assert 'lang="en-GB"' not in english.split('id="update-')[1]
+
+
+def test_an_approval_without_a_reason_is_all_welsh(client, item, force_person, drafter):
+    _decide(item, force_person, drafter, approve=True)
+
+    text = _page(client, drafter, "item-detail", item.pk)
+    assert "Cymeradwywyd cau." in text
+    assert "Closure approved." not in text
+
+
+def test_a_reason_of_several_paragraphs_is_marked_as_english_after_the_welsh_words(
+    client, item, force_person, drafter
+):
+    _decide(
+        item, force_person, drafter, approve=True, reason="Evidence seen.\n\n- audit\n- minutes"
+    )
+
+    html = _raw(client, drafter, "item-detail", item.pk)
+    assert (
+        '<p class="govuk-body">Cymeradwywyd cau.</p><div lang="en-GB"><p class="govuk-body">'
+        in (html)
+    )
+    text = interface_text(html)
+    assert "Closure approved" not in text
+    assert "Evidence seen." not in text and "minutes" not in text
+
+
+def test_a_decision_stored_before_is_shown_in_welsh_too(client, item, drafter):
+    """Updates written before the words were declared hold the same English; one whose words
+    are not the product's (changed by hand) is shown as written, marked as English."""
+    from tracking.models import ProgressUpdate
+
+    def stored(text):
+        ProgressUpdate.objects.create(
+            item=item,
+            kind=ProgressUpdate.Kind.CLOSURE_REFUSED,
+            date=timezone.localdate(),
+            author=drafter,
+            text=text,
+        )
+
+    stored("Closure refused: the minutes are missing.")
+    stored("Refused by phone.")
+    html = _raw(client, drafter, "item-detail", item.pk)
+    assert 'Gwrthodwyd cau: <span lang="en-GB">the minutes are missing.</span>' in html
+    assert '<div lang="en-GB"><p class="govuk-body">Refused by phone.</p></div>' in html
+
+
+def test_the_history_still_shows_a_refusals_status_change_in_welsh():
+    """The decision's sentences are not among the history's reasons: a closure refusal's
+    status change is still the tracker's own reason."""
+    with translation.override("cy"):
+        assert (
+            reason_text("Closure refused: status pending sign-off -> in progress")
+            == "Gwrthodwyd cau: statws yn aros am gymeradwyaeth -> ar y gweill"
+        )
