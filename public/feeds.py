@@ -6,6 +6,7 @@ version's entry is updated to its public note (what was withdrawn, why, when) an
 the public tables only. Both feeds answer conditional requests (ETag / Last-Modified).
 """
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -39,7 +40,53 @@ def _body_name(body) -> tuple[str, str]:
     return body.name, "en-GB"
 
 
+def _short_name(body) -> tuple[str, str]:
+    """The name an entry's title gives the body, and its language as `_body_name` says: its
+    short name ("Norfolk OPCC"), which is English, or in the Welsh feed its Welsh name where it
+    has one (it has no Welsh short name)."""
+    if get_language() == "cy" and body.name_cy:
+        return body.name_cy, ""
+    return body.short_name, "en-GB" if get_language() == "cy" else ""
+
+
 XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def _write_text(handler, element: str, parts: list[tuple[str, str]]) -> None:
+    """An Atom text construct (RFC 4287 section 3.1) from (words, lang) parts: XHTML made only
+    of text and `<span xml:lang>` around the words in another language than the feed's
+    (section 3.1.1.3), so those words can say so. Everything is XML-escaped text: the words
+    (people's, names, titles) never become markup."""
+    handler.startElement(element, {"type": "xhtml"})
+    handler.startElement("div", {"xmlns": XHTML})
+    for text, lang in parts:
+        if lang:
+            handler.addQuickElement("span", text, {"xml:lang": lang, "lang": lang})
+        else:
+            handler.characters(text)
+    handler.endElement("div")
+    handler.endElement(element)
+
+
+class _MarkedText:
+    """The XML writer as Django's Atom1Feed uses it, but writing the text constructs in
+    `parts` (an entry's "title", the feed's "title" and "subtitle") from their (words, lang)
+    parts, as XHTML, when some of their words are in another language than the feed's. Each of
+    those elements appears once where it is used (in an entry, or in the feed's head)."""
+
+    def __init__(self, handler, parts: dict[str, list[tuple[str, str]]]):
+        self._handler = handler
+        self._parts = parts
+
+    def addQuickElement(self, name, contents=None, attrs=None):  # noqa: N802 - the XML writer's
+        parts = self._parts.get(name) or []
+        if any(lang for _text, lang in parts):
+            _write_text(self._handler, name, parts)
+        else:
+            self._handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self._handler, name)
 
 
 class PlainSummaryAtom1Feed(Atom1Feed):
@@ -51,10 +98,23 @@ class PlainSummaryAtom1Feed(Atom1Feed):
     A summary with words in another language than the feed's (an English-only body's comments
     in the Welsh feed: `ResponsesFeed.summary_parts`) cannot say so in plain text, so it is
     XHTML (RFC 4287 section 3.1.1.3) made only of text and `<span xml:lang="en-GB">` around
-    those words: people's words are still XML-escaped text, never markup."""
+    those words: people's words are still XML-escaped text, never markup. The entry's title,
+    and the feed's title and subtitle, are plain text as well unless they name something in the
+    other language (an English-only body, or a report's English title, in the Welsh feed): then
+    they are XHTML in the same way (`title_parts`, `subtitle_parts`)."""
+
+    def add_root_elements(self, handler):
+        parts = {
+            "title": self.feed.get("title_parts"),
+            "subtitle": self.feed.get("subtitle_parts"),
+        }
+        super().add_root_elements(_MarkedText(handler, parts))
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, {**item, "description": None, "author_name": None})
+        super().add_item_elements(
+            _MarkedText(handler, {"title": item.get("title_parts")}),
+            {**item, "description": None, "author_name": None},
+        )
         if item["author_name"] is not None:
             # An English-only body's name in the Welsh feed says it is English (RFC 4287
             # allows xml:lang on any element).
@@ -64,29 +124,40 @@ class PlainSummaryAtom1Feed(Atom1Feed):
             handler.endElement("author")
         parts = item.get("summary_parts") or []
         if any(lang for _text, lang in parts):
-            handler.startElement("summary", {"type": "xhtml"})
-            handler.startElement("div", {"xmlns": XHTML})
-            for text, lang in parts:
-                if lang:
-                    handler.addQuickElement("span", text, {"xml:lang": lang, "lang": lang})
-                else:
-                    handler.characters(text)
-            handler.endElement("div")
-            handler.endElement("summary")
+            _write_text(handler, "summary", parts)
         elif item["description"] is not None:
             handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+def _marked(sentence: str, args: dict) -> list[tuple[str, str]]:
+    """`sentence`, a catalogue message with named placeholders, filled from `args`, as
+    (words, lang) parts: an argument given as (words, lang) with a lang (words in another
+    language than the feed's: people's, a name, a title) is a part of its own, so it can be
+    marked; everything else is the feed's language (""). The parts hold the sentence's own
+    spaces and punctuation: joined, they are the sentence."""
+    parts: list[tuple[str, str]] = []
+    for piece in re.split(r"(%\(\w+\)[sd])", sentence):
+        name = piece[2:-2] if piece.startswith("%(") else None
+        if name is None:
+            words, lang = piece.replace("%%", "%"), ""
+        elif isinstance(args[name], tuple):
+            words, lang = args[name]
+        else:
+            words, lang = piece % {name: args[name]}, ""
+        if not words:
+            continue
+        if parts and not lang and not parts[-1][1]:
+            parts[-1] = (parts[-1][0] + words, "")
+        else:
+            parts.append((words, lang))
+    return parts
 
 
 def _labelled(sentence: str, args: dict, name: str, words: str, lang: str):
     """`sentence`, a catalogue message whose placeholder `name` takes people's `words` ("Amended
     because: %(reason)s") or a name ("Published on %(date)s by the %(body)s."), as summary
-    parts: the words apart when they are in another language (`lang`), so they can be marked.
-    The parts hold the sentence's own spaces and punctuation: joined, they are the sentence."""
-    if not lang:
-        return [(sentence % {**args, name: words}, "")]
-    before, _sep, after = sentence.partition(f"%({name})s")
-    parts = [(before % args, ""), (words, lang), (after % args, "")]
-    return [part for part in parts if part[0]]
+    parts: the words apart when they are in another language (`lang`), so they can be marked."""
+    return _marked(sentence, {**args, name: (words, lang)})
 
 
 def _sentences(*sentences: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -119,25 +190,27 @@ class ResponsesFeed(Feed):
     def items(self):
         return selectors.feed_versions(limit=FEED_LENGTH)
 
-    def item_title(self, version):
+    def item_title_parts(self, version) -> list[tuple[str, str]]:
+        """The entry's title as (words, lang) parts, as `summary_parts`: in the Welsh feed the
+        report's title (HMICFRS's, in English) and an English-only body's name are marked
+        "en-GB"."""
         record = version.response.public_record
-        name = record.policing_body.short_name
-        if version.withdrawn_at:
-            return _("%(body)s response to %(title)s (withdrawn: version %(number)s)") % {
-                "body": name,
-                "title": record.report_title,
-                "number": version.number,
-            }
-        if version.number == 1:
-            return _("%(body)s response to %(title)s") % {
-                "body": name,
-                "title": record.report_title,
-            }
-        return _("%(body)s response to %(title)s (amended: version %(number)s)") % {
-            "body": name,
-            "title": record.report_title,
+        english = "en-GB" if get_language() == "cy" else ""
+        args = {
+            "body": _short_name(record.policing_body),
+            "title": (record.report_title, english),
             "number": version.number,
         }
+        if version.withdrawn_at:
+            sentence = _("%(body)s response to %(title)s (withdrawn: version %(number)s)")
+        elif version.number == 1:
+            sentence = _("%(body)s response to %(title)s")
+        else:
+            sentence = _("%(body)s response to %(title)s (amended: version %(number)s)")
+        return _marked(sentence, args)
+
+    def item_title(self, version):
+        return "".join(text for text, _lang in self.item_title_parts(version))
 
     def summary_parts(self, version) -> list[tuple[str, str]]:
         """The entry's summary as (words, lang) pieces: lang is "" for words in the feed's
@@ -204,6 +277,7 @@ class ResponsesFeed(Feed):
 
     def item_extra_kwargs(self, version):
         return {
+            "title_parts": self.item_title_parts(version),
             "summary_parts": self.summary_parts(version),
             "author_lang": self.item_author_lang(version),
         }
@@ -242,14 +316,33 @@ class OfficeResponsesFeed(ResponsesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(PolicingBody, slug=slug)
 
+    def feed_title_parts(self, office) -> list[tuple[str, str]]:
+        """The feed's title as (words, lang) parts: an English-only office's name is marked
+        "en-GB" in the Welsh feed (`_body_name`)."""
+        return _marked(
+            _("Section 55 responses published by the %(body)s"), {"body": _body_name(office)}
+        )
+
+    def feed_subtitle_parts(self, office) -> list[tuple[str, str]]:
+        return _marked(
+            _(
+                "New and amended responses of the %(body)s to HMICFRS inspection reports, "
+                "published under section 55 of the Police Act 1996."
+            ),
+            {"body": _body_name(office)},
+        )
+
     def title(self, office):
-        return _("Section 55 responses published by the %(body)s") % {"body": _body_name(office)[0]}
+        return "".join(text for text, _lang in self.feed_title_parts(office))
 
     def subtitle(self, office):
-        return _(
-            "New and amended responses of the %(body)s to HMICFRS inspection reports, "
-            "published under section 55 of the Police Act 1996."
-        ) % {"body": _body_name(office)[0]}
+        return "".join(text for text, _lang in self.feed_subtitle_parts(office))
+
+    def feed_extra_kwargs(self, office):
+        return {
+            "title_parts": self.feed_title_parts(office),
+            "subtitle_parts": self.feed_subtitle_parts(office),
+        }
 
     def link(self, office):
         return reverse("public:response-list") + f"?office={office.slug}"

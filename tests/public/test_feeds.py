@@ -2,6 +2,7 @@
 new entry, and one feed per office."""
 
 import re
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import feedparser
@@ -182,3 +183,118 @@ def test_the_welsh_feed_names_a_body_in_welsh_where_it_can_and_marks_its_english
     # The English feed marks nothing.
     english = client.get("/feeds/responses.atom").content.decode()
     assert "xml:lang" not in english.split("<entry>", 1)[1]
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XHTML_DIV = "{http://www.w3.org/1999/xhtml}div"
+XHTML_SPAN = "{http://www.w3.org/1999/xhtml}span"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _xml(client, url):
+    parse(client, url)  # valid Atom to a feed reader
+    return ET.fromstring(client.get(url).content)  # noqa: S314 - the service's own feed
+
+
+def _text_construct(element) -> list[tuple[str, str]]:
+    """An Atom text construct's words as (words, xml:lang) pieces: plain text as one piece,
+    XHTML as its div's text and each span's (with its xml:lang) and tail."""
+    if element.get("type") != "xhtml":
+        assert element.get("type") in (None, "text")
+        return [(element.text, "")]
+    (div,) = list(element)
+    assert div.tag == XHTML_DIV and not div.attrib
+    pieces = [(div.text, "")]
+    for span in div:
+        assert span.tag == XHTML_SPAN and not list(span)
+        pieces += [(span.text, span.get(XML_LANG)), (span.tail, "")]
+    return [piece for piece in pieces if piece[0]]
+
+
+def _entry_titles(feed) -> dict[str, list[tuple[str, str]]]:
+    return {
+        entry.find(f"{ATOM}link").get("href"): _text_construct(entry.find(f"{ATOM}title"))
+        for entry in feed.iter(f"{ATOM}entry")
+    }
+
+
+def test_the_welsh_feed_marks_the_english_names_in_its_titles(client):
+    """An entry's title names the body and the report: in the Welsh feed the report's title
+    (HMICFRS's, English) and an English-only body's short name are English inside Welsh, so the
+    title is XHTML with each in <span xml:lang="en-GB">; a body with a Welsh name is named by
+    it, unmarked. An English-only office's feed names it in its title and subtitle the same way.
+    """
+    norfolk = publish(title="Custody inspection")
+    dyfed = publish_bilingual(title="Vetting inspection")
+    amend_and_publish(
+        norfolk,
+        office_comments="Amended comments.",
+        reason="The force's plan changed.",
+        published_on=date(2020, 4, 1),
+    )
+    welsh_name = policing_body("dyfed-powys-pcc").name_cy
+
+    titles = _entry_titles(_xml(client, "/cy/feeds/responses.atom"))
+
+    assert titles[f"http://testserver/cy/published/{norfolk.pk}/"] == [
+        ("Ymateb ", ""),
+        ("Norfolk OPCC", "en-GB"),
+        (" i ", ""),
+        ("Custody inspection", "en-GB"),
+    ]
+    assert titles[f"http://testserver/cy/published/{norfolk.pk}/#version-2"] == [
+        ("Ymateb ", ""),
+        ("Norfolk OPCC", "en-GB"),
+        (" i ", ""),
+        ("Custody inspection", "en-GB"),
+        (" (diwygiwyd: fersiwn 2)", ""),
+    ]
+    assert titles[f"http://testserver/cy/published/{dyfed.pk}/"] == [
+        (f"Ymateb {welsh_name} i ", ""),
+        ("Vetting inspection", "en-GB"),
+    ]
+
+    office = _xml(client, "/cy/feeds/norfolk-pcc.atom")
+    english_name = policing_body("norfolk-pcc").name
+    assert _text_construct(office.find(f"{ATOM}title")) == [
+        ("Ymatebion Adran 55 a gyhoeddwyd gan ", ""),
+        (english_name, "en-GB"),
+    ]
+    subtitle = _text_construct(office.find(f"{ATOM}subtitle"))
+    assert (english_name, "en-GB") in subtitle and subtitle[0][0].startswith("Ymatebion")
+    welsh_office = _xml(client, "/cy/feeds/dyfed-powys-pcc.atom")
+    assert welsh_office.find(f"{ATOM}title").get("type") is None  # nothing to mark: plain text
+    assert welsh_office.find(f"{ATOM}title").text == (
+        f"Ymatebion Adran 55 a gyhoeddwyd gan {welsh_name}"
+    )
+
+
+def test_the_english_feed_titles_stay_plain_text(client):
+    publish(title="Custody inspection")
+    publish_bilingual(title="Vetting inspection")
+
+    for url in ("/feeds/responses.atom", "/feeds/norfolk-pcc.atom", "/feeds/dyfed-powys-pcc.atom"):
+        raw = client.get(url).content.decode()
+        assert "<title>" in raw and 'type="xhtml"' not in raw and 'xml:lang="en-GB"' not in raw
+    titles = _entry_titles(_xml(client, "/feeds/responses.atom"))
+    assert sorted(titles.values()) == [
+        [("Dyfed-Powys OPCC response to Vetting inspection", "")],
+        [("Norfolk OPCC response to Custody inspection", "")],
+    ]
+
+
+def test_a_marked_title_is_escaped_text_never_markup(client):
+    title = "Fraud & <script>alert('title')</script> <b>abuse</b>"
+    response = publish(title=title)
+
+    raw = client.get("/cy/feeds/responses.atom").content.decode()
+    titles = _entry_titles(_xml(client, "/cy/feeds/responses.atom"))
+
+    assert "<script" not in raw and "<b>" not in raw
+    assert "Fraud &amp; &lt;script&gt;" in raw
+    assert titles[f"http://testserver/cy/published/{response.pk}/"] == [
+        ("Ymateb ", ""),
+        ("Norfolk OPCC", "en-GB"),
+        (" i ", ""),
+        (title, "en-GB"),
+    ]
