@@ -36,7 +36,7 @@ from accounts.selectors import person_namer
 from core.dates import long_date
 from inspections.inspectorate import inspectorate_on
 from responses.corrections import closed_as_not_concerned
-from responses.selectors import copies_to, latest_version, response_outstanding
+from responses.selectors import copies_to, response_outstanding, version_in_force
 
 from . import policy
 
@@ -203,7 +203,7 @@ def reminder_item(reminder, *, today: date, recommendations=None, explanations=N
                     f"The office must publish its response by {long_date(response.due_date, weekday=True)}."
                 )
     elif subject == policy.SUBJECT_COPIES:
-        version = latest_version(response)
+        version = version_in_force(response)
         missing = [label for label, sent in copies_to(version)[:2] if not sent] if version else []
         which = (
             "the response"

@@ -10,10 +10,12 @@ practice that says whether it still matters:
 - the force's reply-by date (s55(4): the body invites the chief officer's comments "before
   such date as the [body] specifies"): while the force has been invited, has not replied, and
   the office can still record its comments (awaiting the force, or drafting).
-- the copies to HMICFRS and the Home Secretary (s55(6)): from the day the latest version was
-  published until both copies *of that version* are recorded. The copies are of what was
-  published, so an amendment's new version is owed its own copies and its reminders run from
-  its own date. Responses imported from before the product are left alone.
+- the copies to HMICFRS and the Home Secretary (s55(6)): from the day the version in force (the
+  latest published version) was published until both copies *of that version* are recorded.
+  The copies are of what was published, so an amendment's new version is owed its own copies
+  and its reminders run from its own date; while the latest version is withdrawn none is in
+  force and no copies are owed (a withdrawn version is never sent) until a corrected version is
+  published. Responses imported from before the product are left alone.
 
 A rule's *offsets* are days relative to the subject's date (-7: seven days before; 0: on the
 day; 3: three days after), in calendar or working days (England and Wales, from
@@ -90,9 +92,10 @@ class ResponseState:
     force_reply_by: date | None = None
     force_replied: bool = False
     published_on: date | None = None
-    #: The latest published version's date (an amendment's, once republished).
+    #: The date of the version in force: the latest published version (an amendment's, once
+    #: republished); None while that one is withdrawn (`ResponseVersion.objects.in_force()`).
     latest_version_on: date | None = None
-    #: Both s55(6) copies of the latest version are recorded.
+    #: Both s55(6) copies of the version in force are recorded.
     copies_recorded: bool = False
     imported: bool = False
 

@@ -110,13 +110,15 @@ _STATE_FIELDS = (
 
 
 def latest_version_fields() -> dict:
-    """Annotations with the latest published version's date and s55(6) copies: the copies owed
-    are those of the version the public reads now (an amendment's copies are owed again)."""
-    latest = ResponseVersion.objects.filter(response=OuterRef("pk")).order_by("-number")
+    """Annotations with the date and s55(6) copies of the version in force
+    (`ResponseVersion.objects.in_force()`: the latest published version, none while it is
+    withdrawn): the copies owed are those of the version the public reads now (an amendment's
+    copies are owed again; a withdrawn version's are not, and cannot be sent)."""
+    in_force = ResponseVersion.objects.in_force().filter(response=OuterRef("pk"))
     return {
-        "latest_version_on": Subquery(latest.values("published_on")[:1]),
-        "latest_copy_hmicfrs_on": Subquery(latest.values("copy_hmicfrs_on")[:1]),
-        "latest_copy_home_secretary_on": Subquery(latest.values("copy_home_secretary_on")[:1]),
+        "latest_version_on": Subquery(in_force.values("published_on")[:1]),
+        "latest_copy_hmicfrs_on": Subquery(in_force.values("copy_hmicfrs_on")[:1]),
+        "latest_copy_home_secretary_on": Subquery(in_force.values("copy_home_secretary_on")[:1]),
     }
 
 

@@ -341,6 +341,20 @@ class Explanation(models.Model):
         return ""
 
 
+class ResponseVersionQuerySet(models.QuerySet):
+    def in_force(self):
+        """The version of each response that is in force: its latest published version, unless
+        that one is withdrawn, and then none until a corrected version is published. An earlier
+        version is never in force again: an amendment replaced it, and it is not shown as the
+        response (docs/decisions/0016-withdrawing-any-version.md). The one rule: the copies
+        owed and reminded about (s55(6)) are those of this version. At most one per response;
+        `.filter(response=OuterRef("pk"))` makes it a subquery of a response."""
+        later = ResponseVersion.objects.filter(
+            response=models.OuterRef("response"), number__gt=models.OuterRef("number")
+        )
+        return self.filter(withdrawn_at__isnull=True).exclude(models.Exists(later))
+
+
 class ResponseVersion(models.Model):
     """One published version of a response, frozen: what the public saw, and when.
 
@@ -399,6 +413,8 @@ class ResponseVersion(models.Model):
     html_cy_sha256 = models.CharField(max_length=64, blank=True)
     pdf_cy = models.BinaryField(null=True, blank=True, editable=False)
     pdf_cy_sha256 = models.CharField(max_length=64, blank=True)
+
+    objects = ResponseVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["response", "number"]

@@ -33,6 +33,17 @@ def latest_version(response: Response) -> ResponseVersion | None:
     )
 
 
+def version_in_force(response: Response) -> ResponseVersion | None:
+    """The response's version in force (`ResponseVersionQuerySet.in_force`: the latest, unless
+    it is withdrawn), without its frozen files."""
+    return (
+        ResponseVersion.objects.in_force()
+        .filter(response=response)
+        .defer("pdf", "html_snapshot")
+        .first()
+    )
+
+
 def response_timeline(response: Response):
     """Readable history of a response and its explanations, newest first (two queries)."""
     records = list(response.history.select_related("history_user"))

@@ -7,13 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from public.services import published_response_refresh
 from reminders import policy
-from reminders.services import state_of
+from reminders.models import Reminder
+from reminders.services import reminders_sweep, state_of
 from responses.models import Status
 from responses.pdf import document_for_version, render_snapshot
-from responses.services import response_record_copies
+from responses.selectors import version_in_force
+from responses.services import response_record_copies, response_withdraw
 from responses.workflow import WorkflowError
 
 from .conftest import PUBLISHED_ON
@@ -21,6 +24,7 @@ from .conftest import PUBLISHED_ON
 pytestmark = pytest.mark.django_db
 
 AMENDED_ON = date(2020, 3, 10)
+REASON = "The name of a victim was published by mistake."
 
 
 def _republish(flow, published_on=AMENDED_ON):
@@ -148,3 +152,71 @@ def test_the_public_page_shows_each_versions_copies_as_recorded_now(flow, client
     page = after.content.decode()
     assert "to HMICFRS: sent 24 February 2020" in page
     assert "to the Home Secretary: not recorded yet" in page
+
+
+# --- the version in force: a withdrawn latest version is owed no copies ------------------------
+
+
+def _copies_reminders_on(flow, day):
+    """The copies reminders the sweep creates for `day` (the policy from the database)."""
+    reminders_sweep(today=day, now=timezone.now())
+    return sorted(
+        set(
+            Reminder.objects.filter(
+                response=flow.response, rule__subject=policy.SUBJECT_COPIES
+            ).values_list("occurrence", flat=True)
+        )
+    )
+
+
+def test_the_copies_reminder_stops_while_the_only_version_is_withdrawn(flow):
+    flow.drive(Status.PUBLISHED)
+    assert policy.anchor_date(policy.SUBJECT_COPIES, state_of(flow.refreshed())) == PUBLISHED_ON
+
+    response_withdraw(response=flow.refreshed(), reason=REASON, acting_user=flow.approver)
+
+    assert version_in_force(flow.refreshed()) is None
+    assert policy.anchor_date(policy.SUBJECT_COPIES, state_of(flow.refreshed())) is None
+    assert _copies_reminders_on(flow, PUBLISHED_ON + timedelta(days=4)) == []
+
+
+def test_the_copies_reminder_follows_the_version_in_force_not_a_withdrawn_amendment(flow):
+    flow.drive(Status.PUBLISHED)
+    response_record_copies(
+        response=flow.response,
+        acting_user=flow.drafter,
+        hmicfrs=PUBLISHED_ON,
+        home_secretary=PUBLISHED_ON,
+    )
+    _republish(flow)
+    assert policy.anchor_date(policy.SUBJECT_COPIES, state_of(flow.refreshed())) == AMENDED_ON
+
+    # The amendment is withdrawn: version 1 was replaced by it and is not in force again, and
+    # the withdrawn version 2 cannot be sent, so no copies are owed and nobody is reminded.
+    response_withdraw(response=flow.refreshed(), reason=REASON, acting_user=flow.approver)
+
+    assert flow.refreshed().status == Status.WITHDRAWN
+    assert version_in_force(flow.refreshed()) is None
+    assert policy.anchor_date(policy.SUBJECT_COPIES, state_of(flow.refreshed())) is None
+    assert _copies_reminders_on(flow, AMENDED_ON + timedelta(days=4)) == []
+
+    # The corrected version is in force and owed its own copies.
+    corrected_on = AMENDED_ON + timedelta(days=7)
+    _republish(flow, published_on=corrected_on)
+    assert version_in_force(flow.refreshed()).number == 3
+    assert policy.anchor_date(policy.SUBJECT_COPIES, state_of(flow.refreshed())) == corrected_on
+    assert _copies_reminders_on(flow, corrected_on + timedelta(days=4)) == [
+        f"{corrected_on.isoformat()}:+3d"
+    ]
+
+
+def test_withdrawing_an_earlier_version_leaves_the_copies_owed_for_the_latest(flow):
+    flow.drive(Status.PUBLISHED)
+    _republish(flow)
+
+    response_withdraw(
+        response=flow.refreshed(), reason=REASON, acting_user=flow.approver, version_number=1
+    )
+
+    assert version_in_force(flow.refreshed()).number == 2
+    assert policy.anchor_date(policy.SUBJECT_COPIES, state_of(flow.refreshed())) == AMENDED_ON
