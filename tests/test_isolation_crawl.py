@@ -11,7 +11,8 @@ its Police and Crime Plan priorities,
 and the names of its people (another
 organisation sees them as their office, docs/security.md). A second marker goes in what is the
 office's alone, which even Norfolk's own force must not see: internal notes, an import draft,
-a panel pack's title, the reminders and the outbox.
+the panel packs' titles (one made before packs held only what the public reads), the reminders
+and the outbox.
 
 Then every URL of the staff application, found from the URL resolver (with those outside any
 namespace, such as the offices' logos), is requested with the ids
@@ -182,6 +183,8 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         response_submit_for_approval,
         response_update_text,
     )
+    from tracking import packs
+    from tracking.models import PanelPack
     from tracking.services import (
         closure_propose,
         panel_pack_create,
@@ -304,6 +307,22 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         acting_user=drafter,
         title=marked("panel pack title", OFFICE_ONLY),
     )
+    # A pack made before packs held only what the public reads (format 1: no "format" in its
+    # data), stored as it was made then: the pack list marks it not to be published.
+    earlier_data = {k: v for k, v in pack.data.items() if k != "format"}
+    earlier_data["title"] = marked("earlier panel pack title", OFFICE_ONLY)
+    earlier_pdf = packs.render_pack_pdf(earlier_data)
+    earlier_pack = PanelPack(
+        policing_body=body,
+        title=earlier_data["title"],
+        as_at=pack.as_at,
+        created_by=drafter,
+        data=earlier_data,
+        data_sha256=packs.sha256(packs.canonical_json(earlier_data)),
+        pdf=earlier_pdf,
+        pdf_sha256=packs.sha256(earlier_pdf),
+    )
+    earlier_pack.save()
 
     amending = response_amend(
         response=published, reason=marked("amendment reason"), acting_user=approver
@@ -404,7 +423,7 @@ def plant_norfolk(*, drafter, approver, admin, force_contributor) -> dict[str, l
         "closure_proposal": [proposal.pk],
         "public_proposal": [force_text.public_proposal.pk],
         "evidence": [evidence.pk],
-        "pack": [pack.pk],
+        "pack": [pack.pk, earlier_pack.pk],
         "reset_uid": [urlsafe_base64_encode(force_bytes(drafter.pk))],
         "reset_token": ["set-password"],
         "language": ["en-gb"],

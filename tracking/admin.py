@@ -120,12 +120,22 @@ class PanelPackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
         "data_sha256",
         "pdf_sha256",
+        "fit_to_publish",
         "download",
     ]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("pdf")
+
+    @admin.display(description="Fit to publish")
+    def fit_to_publish(self, obj):
+        if obj.may_hold_internal_text:
+            return (
+                "No: made by an earlier version, it may contain internal updates and redacted "
+                "text. Make a new pack."
+            )
+        return "Yes: it holds only what the public reads."
 
     @admin.display(description="PDF")
     def download(self, obj):

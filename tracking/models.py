@@ -18,7 +18,9 @@
   (`tracking.publicity` is the rule). The decision is recorded once, with its history; the
   force's update itself is never changed.
 - `PanelPack`: a Police and Crime Panel pack frozen at a chosen date: the JSON it was built
-  from and the PDF bytes, each with its SHA-256. Never recomputed; append-only.
+  from and the PDF bytes, each with its SHA-256. Never recomputed; append-only. A pack made
+  before packs held only what the public reads (`PanelPack.may_hold_internal_text`) is marked
+  wherever it is offered.
 
 Append-only is enforced at every layer: the services have no edit or delete; here `save()` of
 an existing row and `delete()` raise `AppendOnlyError`, as do `QuerySet.update()` and
@@ -468,6 +470,12 @@ class PublicProposal(models.Model):
         return self.decision == Decision.PENDING
 
 
+#: The first panel pack format that holds only what the public reads (`tracking.packs.
+#: FORMAT_VERSION`). A pack of an earlier format showed each item's latest update whole, public
+#: or not, so it may hold internal updates and redacted passages.
+PUBLIC_ONLY_PACK_FORMAT = 2
+
+
 class PanelPack(AppendOnlyModel):
     """A Police and Crime Panel pack: each open item's status and latest public update (as the
     public reads it: tracking/packs.py) as at a chosen date, and what changed since the previous
@@ -496,3 +504,17 @@ class PanelPack(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.title} (as at {long_date(self.as_at)})"
+
+    @property
+    def format_version(self) -> int:
+        """The pack format it was made in (`tracking.packs.FORMAT_VERSION` then; packs made
+        before the format was recorded are format 1). Read from the `stored_format`
+        annotation (`selectors.packs_for_office`) when the data is not loaded."""
+        if "stored_format" in self.__dict__:
+            return self.stored_format or 1
+        return self.data.get("format", 1)
+
+    @property
+    def may_hold_internal_text(self) -> bool:
+        """Made before packs held only what the public reads: not fit to publish as it is."""
+        return self.format_version < PUBLIC_ONLY_PACK_FORMAT

@@ -30,8 +30,10 @@ publish (one that did would need an explicit choice, recorded on the pack and pr
 The count of new updates since the previous pack counts only public updates, by the same rule
 (`_public_by`): a count of internal ones would tell the panel that internal activity happened.
 The status and RAG rating remain the office's working view (docs/architecture.md: the force's
-status change counts for staff at once). Packs of format 1 (`FORMAT_VERSION`) showed the latest update
-whole, whatever it was; they are kept as they were made.
+status change counts for staff at once). Packs of format 1 (`FORMAT_VERSION`) showed the
+latest update whole, whatever it was; they are kept as they were made (their bytes never
+change), and marked as not fit to publish wherever they are offered
+(`PanelPack.may_hold_internal_text`: the pack list, the download's file name, the admin).
 
 The PDF is rendered from that JSON alone (`render_pack_pdf`), through the response PDF's
 renderer (`responses.pdf`: the print stylesheet, Liberation Sans, and the safe fetcher that
@@ -64,7 +66,7 @@ from responses.pdf import (
 from responses.redaction import apply as apply_redactions
 
 from . import publicity
-from .models import ProgressRedaction, ProgressUpdate, TrackerItem
+from .models import PUBLIC_ONLY_PACK_FORMAT, ProgressRedaction, ProgressUpdate, TrackerItem
 from .rag import ACTIVE_STATUSES, RAG_ORDER, Rag, Status, is_overdue, rag_for
 
 #: 1: `latest_update` was the item's latest update, whatever it was, as written (packs made
@@ -397,7 +399,7 @@ def display_data(data: dict) -> dict:
         ),
         "items": items,
         # Packs of format 1 showed the latest update, public or not (`FORMAT_VERSION`).
-        "public_updates_only": data.get("format", 1) >= 2,
+        "public_updates_only": data.get("format", 1) >= PUBLIC_ONLY_PACK_FORMAT,
         # Packs made before themes and priorities existed have neither grouping.
         "groupings": [
             (_("By theme"), data.get("by_theme", [])),
@@ -452,4 +454,8 @@ def render_pack_pdf(data: dict) -> bytes:
 
 
 def pack_filename(pack) -> str:
-    return f"{pack.policing_body.slug}-panel-pack-{pack.as_at:%Y-%m-%d}-{pack.pk}.pdf"
+    """The download's name; a pack that may hold internal text (`PanelPack.
+    may_hold_internal_text`) says so in it, so the warning goes with the file (its bytes are
+    frozen and cannot)."""
+    warning = "-earlier-version-do-not-publish" if pack.may_hold_internal_text else ""
+    return f"{pack.policing_body.slug}-panel-pack-{pack.as_at:%Y-%m-%d}-{pack.pk}{warning}.pdf"

@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -524,6 +525,8 @@ def packs_for_office(body_id: int):
         PanelPack.objects.filter(policing_body_id=body_id)
         .select_related("created_by")
         .defer("pdf", "data")
+        # Its format without loading its data (`PanelPack.may_hold_internal_text`).
+        .annotate(stored_format=KeyTransform("format", "data"))
         .order_by("-as_at", "-created_at", "-id")
     )
 

@@ -108,3 +108,26 @@ def test_the_items_history_page_is_in_the_readers_language(client, item, force_p
     assert "Last update on" not in welsh
     assert "<strong>Last update on:</strong>" in english
     assert "Progress update" in english
+
+
+def test_the_admin_says_whether_a_pack_is_fit_to_publish(admin_client, records, norfolk, drafter):
+    """The records' pack has no "format" in its data: made before packs held only what the
+    public reads."""
+    earlier = records[PanelPack]
+    later = PanelPack(
+        policing_body=norfolk,
+        title="Later pack",
+        as_at=timezone.localdate(),
+        created_by=drafter,
+        data={"format": 2, "items": []},
+        data_sha256="0" * 64,
+        pdf=b"%PDF-1.7 stand-in",
+        pdf_sha256="1" * 64,
+    )
+    later.save()
+
+    earlier_page = admin_client.get(_url(PanelPack, "change", earlier.pk)).content.decode()
+    later_page = admin_client.get(_url(PanelPack, "change", later.pk)).content.decode()
+
+    assert "No: made by an earlier version" in earlier_page
+    assert "Yes: it holds only what the public reads." in later_page

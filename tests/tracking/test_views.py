@@ -10,7 +10,9 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from accounts.services import user_set_language
 from tests.factories import RecommendationFactory, UserFactory, make_response
+from tests.public.test_welsh_pages import interface_text
 from tracking.models import ClosureProposal, EvidenceFile, PanelPack, ProgressUpdate, TrackerItem
 from tracking.rag import Status
 from tracking.services import closure_propose, progress_update_add
@@ -539,6 +541,78 @@ def test_the_office_makes_and_downloads_a_pack(client, items, drafter, suffolk_d
     assert download["Content-Type"] == "application/pdf"
     assert download.content == bytes(pack.pdf)
     assert _client(client, suffolk_drafter).get(_url("pack-download", pack.pk)).status_code == 404
+
+
+def _stored_pack(norfolk, drafter, title, data) -> PanelPack:
+    """A pack stored directly (rendering a real one costs seconds: tests/tracking/test_packs.py)."""
+    pack = PanelPack(
+        policing_body=norfolk,
+        title=title,
+        as_at=timezone.localdate(),
+        created_by=drafter,
+        data=data,
+        data_sha256="0" * 64,
+        pdf=b"%PDF-1.7 stand-in of " + title.encode(),
+        pdf_sha256="1" * 64,
+    )
+    pack.save()
+    return pack
+
+
+EARLIER_VERSION = {
+    "en-gb": (
+        "Made by an earlier version of this service, before packs held only what the public "
+        "reads: it may contain internal updates and redacted text. Do not publish it; make a "
+        "new pack."
+    ),
+    "cy": (
+        "Fe'i gwnaed gan fersiwn gynharach o'r gwasanaeth hwn, cyn i becynnau gynnwys yr hyn y "
+        "mae'r cyhoedd yn ei ddarllen yn unig: gall gynnwys diweddariadau mewnol a thestun a "
+        "olygwyd. Peidiwch â'i gyhoeddi; gwnewch becyn newydd."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_a_pack_made_before_packs_held_only_public_updates_is_marked_on_the_list(
+    client, norfolk, drafter, language
+):
+    """Packs of format 1 (no "format" in their data) showed each item's latest update whole,
+    public or not; each is marked not to be published, in the reader's language. Packs of
+    format 2 are not."""
+    _stored_pack(norfolk, drafter, "Old pack", {"items": []})
+    _stored_pack(norfolk, drafter, "New pack", {"format": 2, "items": []})
+    user_set_language(user=drafter, language=language)
+
+    page = _client(client, drafter).get(_url("pack-list"))
+
+    assert page.status_code == 200
+    rows = [interface_text(row) for row in page.content.decode().split("<tr")[2:]]
+    old, new = (next(r for r in rows if title in r) for title in ("Old pack", "New pack"))
+    assert EARLIER_VERSION[language] in old
+    assert EARLIER_VERSION[language] not in new
+    assert interface_text(page.content.decode()).count(EARLIER_VERSION[language]) == 1
+
+
+def test_a_pack_made_before_packs_held_only_public_updates_says_so_in_its_file_name(
+    client, norfolk, drafter
+):
+    old = _stored_pack(norfolk, drafter, "Old pack", {"items": []})
+    new = _stored_pack(norfolk, drafter, "New pack", {"format": 2, "items": []})
+    _client(client, drafter)
+
+    old_download = client.get(_url("pack-download", old.pk))
+    new_download = client.get(_url("pack-download", new.pk))
+
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    assert old_download["Content-Disposition"] == (
+        f'attachment; filename="{norfolk.slug}-panel-pack-{day}-{old.pk}-earlier-version-do-not-publish.pdf"'
+    )
+    assert new_download["Content-Disposition"] == (
+        f'attachment; filename="{norfolk.slug}-panel-pack-{day}-{new.pk}.pdf"'
+    )
+    # The stored document itself is frozen: served as it was made.
+    assert old_download.content == b"%PDF-1.7 stand-in of Old pack" == bytes(old.pdf)
 
 
 def test_a_pack_in_the_future_is_refused_on_the_page(client, drafter):
