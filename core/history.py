@@ -72,6 +72,7 @@ class Reason:
         times: tuple[str, ...] = (),
         lists: tuple[str, ...] = (),
         verbatim: tuple[str, ...] = (),
+        parts: tuple[str, ...] = (),
         register: bool = True,
     ):
         self.template = template
@@ -80,6 +81,9 @@ class Reason:
         #: mail server's reply): shown as written and, by `reason_html` on a page in another
         #: language, marked as English (`core.i18n.CONTENT_LANGUAGE`), the language they are in.
         self.verbatim = frozenset(verbatim)
+        #: Arguments that are stored sentences joined with "; " ("Date published corrected
+        #: from ... to ...; Scope corrected from ... to ..."): each shown as its own sentence.
+        self.parts = frozenset(parts)
         #: Arguments that are lists of terms joined with ", " ("office lead, target date"):
         #: each translated as a term.
         self.lists = frozenset(lists)
@@ -103,9 +107,9 @@ class Reason:
         #: again by ...; was: <an error>") is matched as the outer one, not taken whole as the
         #: first argument of the inner one ("<a name> has no email address: ...").
         self.weight = len(re.sub(r"%\(\w+\)s", "", template))
+        # One made with register=False stays out of the table: a sentence only its own code
+        # looks for (`match`), which the table could mistake for another reason's.
         if register:
-            # Not registered: a sentence only its own code looks for (`match`), among the
-            # history's reasons it might be mistaken for another's.
             _REASONS.append(self)
             _REASONS.sort(key=lambda r: (len(r.prefix), r.weight), reverse=True)
 
@@ -128,9 +132,16 @@ class Reason:
         """The sentence in the active language from its stored arguments; with `html`, safe
         HTML: the words escaped, and `verbatim` arguments marked with their language."""
         values = {}
+        show = reason_html if html else reason_text
         for name, value in args.items():
-            if name in self.terms:
-                value = reason_html(value) if html else reason_text(value)
+            if name in self.dates and _date_text(value) != value:
+                # A date, or a term in its place ("none"), when both are named.
+                value = _date_text(value)
+            elif name in self.terms:
+                value = show(value)
+            elif name in self.parts:
+                shown = [show(part) for part in value.split("; ")]
+                value = mark_safe("; ".join(map(str, shown))) if html else "; ".join(shown)  # noqa: S308
             elif name in self.lists:
                 parts = [reason_text(part) for part in value.split(", ")]
                 value = ", ".join(parts)

@@ -18,6 +18,25 @@ PLAIN = (
 )
 
 FINDINGS_REMOVED = Reason(gettext_noop("%(kind)s removed"), terms=("kind",))
+#: A finding saved in a section's editor: its kind (`Finding.Kind`'s label).
+FINDING_ADDED = Reason(gettext_noop("%(kind)s added"), terms=("kind",))
+FINDING_EDITED = Reason(gettext_noop("%(kind)s edited"), terms=("kind",))
+FINDING_MOVED = Reason(gettext_noop("%(kind)s moved"), terms=("kind",))
+#: Each change a correction of the findings lists (`ReportCorrection.findings_changed`, the
+#: changes joined with "; "): the finding's kind, and its reference or the start of its text
+#: (HMICFRS's words, as written).
+FINDING_REMOVED_CHANGE = Reason(
+    gettext_noop("%(kind)s removed: %(finding)s"), terms=("kind",), verbatim=("finding",)
+)
+FINDING_ADDED_CHANGE = Reason(
+    gettext_noop("%(kind)s added: %(finding)s"), terms=("kind",), verbatim=("finding",)
+)
+FINDING_EDITED_CHANGE = Reason(
+    gettext_noop("%(kind)s edited: %(finding)s"), terms=("kind",), verbatim=("finding",)
+)
+FINDING_MOVED_CHANGE = Reason(
+    gettext_noop("%(kind)s moved: %(finding)s"), terms=("kind",), verbatim=("finding",)
+)
 LINKED = Reason(gettext_noop("Linked: %(kind)s"), terms=("kind",))
 #: The kinds of link as `LINKED` names them (`FindingLink.Kind`'s labels in lower case).
 LINK_KINDS = (

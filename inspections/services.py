@@ -313,7 +313,12 @@ def findings_save_section(
         removed = [current[i.pk] for i in items if i.pk is not None and i.delete]
         kept = [i for i in items if not i.delete]
         _remove(removed, acting_user=acting_user, reason=reasons.FINDINGS_REMOVED(kind=kind.label))
-        changes = [f"{kind.label} removed: {f.reference or _excerpt(f.text)}" for f in removed]
+        # In English whoever edits (inspections/reasons.py): the history, every response's
+        # history and the public note show them in their reader's language.
+        changes = [
+            reasons.FINDING_REMOVED_CHANGE(kind=kind.label, finding=f.reference or _excerpt(f.text))
+            for f in removed
+        ]
         positions = _positions(
             [f.position for f in current.values()],
             len(kept),
@@ -327,7 +332,7 @@ def findings_save_section(
                 values["text"] = (values["text"] or "").strip()
             if item.pk is None:
                 finding = Finding(report=report, kind=kind, **values)
-                what = f"{kind.label} added"
+                what, change = reasons.FINDING_ADDED, reasons.FINDING_ADDED_CHANGE
             else:
                 finding = current[item.pk]
                 before = [getattr(finding, name) for name in values]
@@ -342,13 +347,19 @@ def findings_save_section(
                     if old != getattr(finding, name)
                 }
                 moved_only = changed <= {"position"}
-                what = f"{kind.label} {'moved' if moved_only else 'edited'}"
+                what, change = (
+                    (reasons.FINDING_MOVED, reasons.FINDING_MOVED_CHANGE)
+                    if moved_only
+                    else (reasons.FINDING_EDITED, reasons.FINDING_EDITED_CHANGE)
+                )
             _apply_timescale(finding, report.published_on)
             finding.full_clean()
-            attribute(finding, acting_user=acting_user, reason=what)
+            attribute(finding, acting_user=acting_user, reason=what(kind=kind.label))
             finding.save()
             saved.append(finding)
-            changes.append(f"{what}: {finding.reference or _excerpt(finding.text)}")
+            changes.append(
+                change(kind=kind.label, finding=finding.reference or _excerpt(finding.text))
+            )
         _findings_changed(report, acting_user, changes, reason=reason, proposal=proposal)
     return saved
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import condition
 
 from accounts.models import PolicingBody
 from core.dates import long_date
+from core.history import reason_text
 from core.i18n import text_for_page
 
 from . import selectors
@@ -259,15 +260,18 @@ class ResponsesFeed(Feed):
             own = welsh and bool(record.summary_cy)
             sentences.append([(summary, "" if own else english)])
         if version.number == record.version_number:
-            # The notes of a correction are written in English (public.services).
+            # The notes of a correction are stored in English (public.services) and written in
+            # the feed's language (responses/reasons.py); one the table does not know is
+            # English, marked so.
             for note in record.corrections:
+                shown = reason_text(note["text"])
                 sentences.append(
                     _labelled(
                         _("Correction of %(on)s: %(text)s"),
                         {"on": long_date(date.fromisoformat(note["on"]))},
                         "text",
-                        note["text"],
-                        english,
+                        shown,
+                        english if shown == note["text"] else "",
                     )
                 )
         return _sentences(*sentences)

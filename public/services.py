@@ -40,6 +40,7 @@ from core.markup import plain_text
 from core.queue import enqueue_task
 from inspections.models import ReportCorrection
 from responses import deadlines
+from responses import reasons as response_reasons
 from responses.corrections import correction_summary
 from responses.models import Response, ResponseVersion
 from responses.pdf import document_for_version, version_languages
@@ -319,35 +320,39 @@ def _withdrawal_notes(response: Response) -> list[dict]:
 
 
 def _correction_notes(report) -> list[dict]:
-    """The public note of each correction made to the report's shared facts, oldest first."""
+    """The public note of each correction made to the report's shared facts, oldest first.
+
+    Written in English whoever's worker writes it (responses/reasons.py `NOTE_DETAILS`,
+    `NOTE_DETAILS_DUE`, `NOTE_FINDINGS`, and the summary's `FACT_CORRECTED`,
+    `FINDINGS_CORRECTED`): the public page and the feed show it in their language
+    (`core.history.reason_html`), the API as stored."""
     notes = []
-    for correction in ReportCorrection.objects.filter(
-        report=report, status=ReportCorrection.Status.APPLIED
-    ).order_by("decided_at", "pk"):
-        if correction.is_findings:
-            # The published response keeps the findings it answered (its version is frozen):
-            # say so, rather than let the report's findings change silently under it.
-            text = (
-                "HMICFRS's findings in this report were corrected in the register. "
-                + correction_summary(correction)
-                + " The response above answers the findings as they stood when it was published."
-            )
+    with translation.override(settings.LANGUAGE_CODE):
+        for correction in ReportCorrection.objects.filter(
+            report=report, status=ReportCorrection.Status.APPLIED
+        ).order_by("decided_at", "pk"):
             on = timezone.localdate(correction.decided_at)
+            summary = correction_summary(correction)
+            if correction.is_findings:
+                # The published response keeps the findings it answered (its version is
+                # frozen): say so, rather than let the report's findings change silently
+                # under it.
+                text = response_reasons.NOTE_FINDINGS(summary=summary)
+                notes.append({"on": on.isoformat(), "on_text": long_date(on), "text": text})
+                continue
+            changes = summary.removesuffix(".")
+            text = response_reasons.NOTE_DETAILS(changes=changes)
+            before = correction.previous.get("published_on")
+            if correction.published_on and before:
+                old_due = deadlines.statutory_due_date(date.fromisoformat(before))
+                new_due = deadlines.statutory_due_date(correction.published_on)
+                if old_due != new_due:
+                    text = response_reasons.NOTE_DETAILS_DUE(
+                        changes=changes,
+                        old=long_date(old_due, weekday=True) if old_due else "none",
+                        new=long_date(new_due, weekday=True) if new_due else "none",
+                    )
             notes.append({"on": on.isoformat(), "on_text": long_date(on), "text": text})
-            continue
-        text = "The report's details were corrected. " + correction_summary(correction)
-        before = correction.previous.get("published_on")
-        if correction.published_on and before:
-            old_due = deadlines.statutory_due_date(date.fromisoformat(before))
-            new_due = deadlines.statutory_due_date(correction.published_on)
-            if old_due != new_due:
-                text += (
-                    f" The response's due date moved from "
-                    f"{long_date(old_due, weekday=True) if old_due else 'none'} to "
-                    f"{long_date(new_due, weekday=True) if new_due else 'none'}."
-                )
-        on = timezone.localdate(correction.decided_at)
-        notes.append({"on": on.isoformat(), "on_text": long_date(on), "text": text})
     return notes
 
 

@@ -38,6 +38,7 @@ from core.history import attribute
 from inspections.models import Report, ReportCorrection, ReportType, Scope
 from inspections.services import check_may_change_report, finding_update, report_save
 
+from . import reasons
 from .models import Response, Status
 from .services import _locked, _save, _set_due_dates, responses_create_for_report
 
@@ -309,7 +310,9 @@ def record_findings_correction(*, correction_id: int) -> int:
 
 def findings_history_reason(correction: ReportCorrection) -> str:
     """The line a findings correction writes in every response's history."""
-    return f"Report's findings corrected ({correction.findings_changed}). Why: {correction.reason}"
+    return reasons.FINDINGS_CORRECTED_HISTORY(
+        changes=correction.findings_changed, reason=correction.reason
+    )
 
 
 def report_findings_correction_propose(

@@ -33,6 +33,12 @@ PLAIN = (
     gettext_noop("Findings correction proposed"),
     gettext_noop("Correction made"),
     gettext_noop("Timescale recomputed"),
+    # A correction that changed none of the facts (`corrections.correction_summary`), and the
+    # words in place of a missing value.
+    gettext_noop("No change."),
+    gettext_noop("No change"),
+    gettext_noop("(none)"),
+    gettext_noop("none"),
     # The words services put in place of a missing reference.
     gettext_noop("a finding"),
     gettext_noop("a recommendation"),
@@ -59,7 +65,9 @@ ANSWERED_BY_REFERENCE_TO = Reason(
 FORCE_COMMENT_SAVED = Reason(
     gettext_noop("Force's comment on %(reference)s saved"), terms=("reference",)
 )
-SENT_BACK_FINDINGS = Reason(gettext_noop("Sent back: the report's findings changed (%(change)s)"))
+SENT_BACK_FINDINGS = Reason(
+    gettext_noop("Sent back: the report's findings changed (%(change)s)"), parts=("change",)
+)
 SENT_BACK = Reason(gettext_noop("Sent back: %(reason)s"))
 AMENDED_PUBLISHED = Reason(gettext_noop("Amended version %(number)s published: %(reason)s"))
 AMENDMENT_STARTED = Reason(gettext_noop("Amendment started: %(reason)s"))
@@ -110,6 +118,44 @@ REDACTION_REMOVED = Reason(
     terms=("text", "category"),
 )
 CORRECTION_NOT_MADE = Reason(gettext_noop("Not made: %(note)s"))
+#: The line a correction of the findings writes in every response's history
+#: (`corrections.findings_history_reason`): the changes (inspections/reasons.py) and why.
+FINDINGS_CORRECTED_HISTORY = Reason(
+    gettext_noop("Report's findings corrected (%(changes)s). Why: %(reason)s"), parts=("changes",)
+)
+
+#: What a correction changed (`corrections.correction_summary`), for the public note, emails
+#: and dashboards: each fact (`corrections._FACT_LABELS`) "corrected from ... to ...", joined
+#: with "; ", or the findings' changes (inspections/reasons.py). The values are dates written
+#: out, labels of the catalogue ("Thematic", "national") or names of forces.
+FACT_CORRECTED = Reason(
+    gettext_noop("%(fact)s corrected from %(before)s to %(after)s"),
+    terms=("fact", "before", "after"),
+    dates=("before", "after"),
+)
+FINDINGS_CORRECTED = Reason(gettext_noop("Findings corrected: %(changes)s."), parts=("changes",))
+#: The public note of a correction on a published response's page and in its feed entry
+#: (`public.services._correction_notes`): stored in English in the public copy and shown in
+#: the page's language; notes stored before this have the same words.
+NOTE_DETAILS = Reason(
+    gettext_noop("The report's details were corrected. %(changes)s."), parts=("changes",)
+)
+NOTE_DETAILS_DUE = Reason(
+    gettext_noop(
+        "The report's details were corrected. %(changes)s. The response's due date moved "
+        "from %(old)s to %(new)s."
+    ),
+    parts=("changes",),
+    terms=("old", "new"),
+    dates=("old", "new"),
+)
+NOTE_FINDINGS = Reason(
+    gettext_noop(
+        "HMICFRS's findings in this report were corrected in the register. %(summary)s The "
+        "response above answers the findings as they stood when it was published."
+    ),
+    terms=("summary",),
+)
 CORRECTED = Reason(gettext_noop("Corrected: %(reason)s"))
 
 # The names of the texts a passage is redacted in (responses.services.redactable_texts).

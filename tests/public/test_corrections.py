@@ -104,11 +104,59 @@ def test_the_feed_notes_the_correction(client, corrected):
     assert "Date published corrected from Tuesday 7 January 2020" in feed
     on = PublishedResponse.objects.get().corrections[0]["on"]
     assert f"Correction of {long_date(date.fromisoformat(on))}: " in feed
-    # In the Welsh feed, the date in Welsh and the note (written in English) marked English.
+    # In the Welsh feed, the date and the note in Welsh (the note is stored in English).
     welsh = client.get("/cy/feeds/responses.atom").content.decode()
     with translation.override("cy"):
         assert f"Cywiriad {long_date(date.fromisoformat(on))}" in welsh
-    assert '<span lang="en-GB" xml:lang="en-GB">The report' in welsh
+    assert f"Cywirwyd manylion yr adroddiad. {WELSH_CHANGE}" in welsh
+    assert "The report's details were corrected" not in welsh
+
+
+#: The note of `corrected` in Welsh: the product's words, the fact's name and the dates.
+WELSH_CHANGE = (
+    "Dyddiad cyhoeddi (cywiriad): Dydd Mawrth 7 Ionawr 2020 gynt, Dydd Gwener 20 Rhagfyr 2019 "
+    "bellach. Symudodd dyddiad cau'r ymateb: Dydd Llun 2 Mawrth 2020 gynt, Dydd Iau 13 Chwefror "
+    "2020 bellach."
+)
+
+
+def test_the_welsh_page_shows_the_correction_in_welsh(client, corrected):
+    """The note was shown as stored, in English inside the Welsh page; it is written in the
+    page's language now, from the same stored English."""
+    from tests.public.test_welsh_pages import interface_text
+
+    url = reverse("public:response", args=[corrected.pk])
+    welsh = client.get(f"/cy{url}").content.decode()
+    text = interface_text(welsh)
+    assert f"Cywirwyd manylion yr adroddiad. {WELSH_CHANGE}" in text
+    assert "corrected" not in text
+    english = client.get(url).content.decode()
+    assert "The report&#x27;s details were corrected. Date published corrected from" in english
+
+
+def test_a_note_stored_before_is_shown_in_welsh_too(client, corrected):
+    """Notes written before the sentences were declared have the same English; one the table
+    does not know is shown as stored."""
+    record = PublishedResponse.objects.get(response=corrected)
+    record.corrections = [
+        {
+            "on": "2020-03-05",
+            "on_text": "5 March 2020",
+            "text": "The report's details were corrected. Type of report corrected from PEEL "
+            "inspection to National thematic inspection; Forces covered corrected from Norfolk to Norfolk, Suffolk.",
+        },
+        {"on": "2020-03-06", "on_text": "6 March 2020", "text": "Corrected by hand."},
+    ]
+    record.save()
+
+    url = reverse("public:response", args=[corrected.pk])
+    welsh = client.get(f"/cy{url}").content.decode()
+    assert (
+        "Cywirwyd manylion yr adroddiad. Math o adroddiad (cywiriad): Arolygiad PEEL gynt, "
+        "Arolygiad thematig cenedlaethol bellach; Heddluoedd a gwmpesir (cywiriad): Norfolk gynt, Norfolk, Suffolk bellach."
+    ) in welsh
+    assert "5 Mawrth 2020" in welsh
+    assert "Corrected by hand." in welsh
 
 
 def test_a_copy_left_stale_by_a_lost_refresh_is_found_and_refreshed():

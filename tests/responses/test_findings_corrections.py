@@ -192,6 +192,13 @@ def test_a_published_response_keeps_its_findings_and_its_public_page_notes_the_c
     assert "answers the findings as they stood when it was published" in note
     page = client.get(reverse("public:response", args=[norfolk.pk])).content.decode()
     assert "Recommendation edited: R1" in page
+    # The Welsh page writes the note in Welsh; the reference is as written, marked English.
+    welsh = client.get("/cy" + reverse("public:response", args=[norfolk.pk])).content.decode()
+    assert (
+        "Cywirwyd canfyddiadau HMICFRS yn yr adroddiad hwn yn y gofrestr. Canfyddiadau wedi"
+        '&#x27;u cywiro: Argymhelliad wedi&#x27;i olygu: <span lang="en-GB">R1</span>.' in welsh
+    )
+    assert "findings in this report were corrected" not in welsh
 
 
 def test_an_office_changing_its_own_force_specific_reports_findings_records_no_correction():
