@@ -86,13 +86,23 @@ def _public_progress_changed(item: TrackerItem) -> None:
     changed (a new item, a change of status, a public update or a correction, that took
     effect: a force proposal only once the office approves it). The event's subscribers
     (config/events.py: the public page's cache) run after commit, so tracking never imports
-    the public site."""
-    emit(
-        "tracker.public_progress_changed",
-        office_id=item.policing_body_id,
-        policing_body_id=item.policing_body_id,
-        report_id=item.finding.report_id,
+    the public site.
+
+    Linked recommendations are tracked once (`TrackerItem.tracked_with`): the progress of the
+    item tracked shows on the public page of every response whose item is tracked with it, so
+    the event is emitted for each of those reports too (one delivery each, the same work)."""
+    root = _root(item)
+    pages = {(root.policing_body_id, root.report_id)}
+    pages.update(
+        TrackerItem.objects.filter(tracked_with=root).values_list("policing_body_id", "report_id")
     )
+    for policing_body_id, report_id in sorted(pages):
+        emit(
+            "tracker.public_progress_changed",
+            office_id=policing_body_id,
+            policing_body_id=policing_body_id,
+            report_id=report_id,
+        )
 
 
 def _locked(item: TrackerItem) -> TrackerItem:

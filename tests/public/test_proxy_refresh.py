@@ -13,9 +13,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from inspections.links import finding_link_create
+from inspections.models import FindingLink
 from public import services as public_services
 from public import tasks
-from public.models import PublishedResponse
+from public.models import PublishedItem, PublishedResponse
 from public.services import (
     ProxyRefreshFailed,
     proxy_pages_refresh,
@@ -24,6 +26,8 @@ from public.services import (
 from responses.models import ResponseVersion
 from responses.pdf import version_freeze
 from responses.services import response_record_copies
+from tests.factories import policing_body
+from tracking.rag import Status as TrackerStatus
 from tracking.services import progress_update_add
 
 from .conftest import publish, run_on_commit
@@ -255,3 +259,48 @@ def test_public_refresh_with_proxy_queues_every_published_response(proxy, queued
     call_command("public_refresh", "--proxy", stdout=StringIO())
 
     assert sorted(queued) == sorted([first.pk, second.pk])
+
+
+def test_a_progress_change_refreshes_the_pages_of_every_response_the_item_is_tracked_for(
+    proxy, queued
+):
+    """Linked recommendations are tracked once (`TrackerItem.tracked_with`): the progress of
+    the item tracked shows on the public page of the response to the other report too, so that
+    page's cache key, the register's copy of its status and the proxy's copies follow it."""
+    body = policing_body()
+    earlier = publish(body=body, title="Custody 2019")
+    later = publish(body=body, title="Custody 2021")
+    repeated = _first_item(later)
+    run_on_commit(
+        finding_link_create,
+        finding=repeated.finding,
+        linked_to=_first_item(earlier).finding,
+        kind=FindingLink.Kind.CARRIED_OVER,
+        acting_user=later.drafter,
+    )
+    repeated.refresh_from_db()
+    assert repeated.tracked_with == _first_item(earlier)
+    for response in (earlier, later):
+        proxy_pages_refresh(response_id=response.pk)
+    queued.clear()
+    before = {
+        r.response_id: r.progress_changed_at
+        for r in PublishedResponse.objects.filter(response__in=[earlier, later])
+    }
+
+    run_on_commit(
+        progress_update_add,
+        item=_first_item(earlier),
+        acting_user=earlier.drafter,
+        text="The custody audit has started.",
+        date=date(2020, 3, 1),
+        status=TrackerStatus.IN_PROGRESS,
+        is_public=True,
+    )
+
+    assert set(queued) == {earlier.pk, later.pk}
+    assert {earlier.pk, later.pk} <= set(stale_at_proxy_response_ids())
+    for record in PublishedResponse.objects.filter(response__in=[earlier, later]):
+        assert record.progress_changed_at != before[record.response_id]
+    shown = PublishedItem.objects.get(record__response=later, finding=repeated.finding)
+    assert shown.public_status == TrackerStatus.IN_PROGRESS
