@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.i18n import TextForPage, text_for_page
+
 
 class User(AbstractUser):
     """A person who signs in. Their organisations and roles come from memberships."""
@@ -78,6 +80,12 @@ class Force(models.Model):
 
     def __str__(self):
         return self.name
+
+    def name_for_page(self) -> TextForPage:
+        """The force's name as a page or feed in the active language gives it: its Welsh name
+        (`name_cy`) in Welsh where it has one, else its English name, marked "en-GB" in Welsh
+        (`core.i18n.text_for_page`; `PolicingBody.name_for_page` says why)."""
+        return text_for_page(self.name, self.name_cy)
 
 
 class PolicingBody(models.Model):
@@ -201,6 +209,20 @@ class PolicingBody(models.Model):
 
     def __str__(self):
         return self.name
+
+    def name_for_page(self) -> TextForPage:
+        """The body's name as a public page or feed in the active language gives it: in Welsh
+        its Welsh name (`name_cy`) where it has one, unmarked; else its English name, marked
+        "en-GB" (`.lang`, `.lang_attr`, `.html`) so screen readers read it as English; in
+        English its English name. The one rule for naming a body in either language
+        (`core.i18n.text_for_page`): the pages, the feeds and the subscription pages use it."""
+        return text_for_page(self.name, self.name_cy)
+
+    def short_name_for_page(self) -> TextForPage:
+        """The body's short name ("Norfolk OPCC"), which is English, as `name_for_page` gives
+        its name: in Welsh its Welsh name where it has one (there is no Welsh short name), else
+        the short name marked "en-GB"."""
+        return text_for_page(self.short_name, self.name_cy)
 
     @property
     def addressee_label(self) -> str:

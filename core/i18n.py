@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 PUBLIC_NAMESPACE = "public"
 
@@ -69,6 +70,14 @@ class TextForPage:
     @property
     def lang_attr(self) -> str:
         return format_html(' lang="{}"', self.lang) if self.lang else ""
+
+    @property
+    def html(self) -> SafeString:
+        """The text for a sentence of the page (`{% blocktranslate with name=x.html %}`):
+        escaped, and in a `<span lang="...">` when it is in the other language."""
+        if self.lang:
+            return format_html('<span lang="{}">{}</span>', self.lang, self.text)
+        return conditional_escape(self.text)
 
 
 def text_for_page(english: str, welsh: str = "") -> TextForPage:

@@ -31,23 +31,20 @@ FEED_LENGTH = 50
 
 
 def _body_name(body) -> tuple[str, str]:
-    """The body's name in the feed's language (its Welsh name in the Welsh feed, where it has
-    one) and the language to mark it with: "en-GB" for the English name in the Welsh feed, ""
-    when it is in the feed's language."""
-    if get_language() != "cy":
-        return body.name, ""
-    if body.name_cy:
-        return body.name_cy, ""
-    return body.name, "en-GB"
+    """The body's name in the feed's language and the language to mark it with ("" when it is
+    in the feed's language), as (words, lang) parts take it: `PolicingBody.name_for_page`, the
+    rule the pages use (its Welsh name in the Welsh feed where it has one, else its English
+    name marked "en-GB")."""
+    name = body.name_for_page()
+    return name.text, name.lang
 
 
 def _short_name(body) -> tuple[str, str]:
-    """The name an entry's title gives the body, and its language as `_body_name` says: its
-    short name ("Norfolk OPCC"), which is English, or in the Welsh feed its Welsh name where it
-    has one (it has no Welsh short name)."""
-    if get_language() == "cy" and body.name_cy:
-        return body.name_cy, ""
-    return body.short_name, "en-GB" if get_language() == "cy" else ""
+    """The name an entry's title gives the body, as `_body_name`:
+    `PolicingBody.short_name_for_page` (its short name, which is English, or in the Welsh feed
+    its Welsh name where it has one)."""
+    name = body.short_name_for_page()
+    return name.text, name.lang
 
 
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -642,6 +642,7 @@ def report_answers(report_id: int, *, today: date) -> ReportAnswers | None:
             "version_number",
             "policing_body__name",
             "policing_body__short_name",
+            "policing_body__name_cy",
             "policing_body__slug",
             "policing_body__kind",
             "policing_body__force__name",
@@ -717,6 +718,7 @@ def report_answers(report_id: int, *, today: date) -> ReportAnswers | None:
             "finding_id",
             "policing_body__name",
             "policing_body__short_name",
+            "policing_body__name_cy",
             "policing_body__kind",
             "response_id",
         )

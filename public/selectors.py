@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractYear, Length
 from django.utils.functional import cached_property
 
 from accounts.models import PolicingBody
+from core.i18n import TextForPage, text_for_page
 from inspections.models import Finding, Report, ReportType
 from responses.models import Explanation, ResponseVersion
 from tracking.selectors import public_progress_for_response
@@ -251,6 +252,8 @@ class OfficeYear:
     office_slug: str
     year: int
     office_short: str = ""
+    #: The office's Welsh name (`PolicingBody.name_cy`), blank where it has none.
+    office_cy: str = ""
     published: int = 0
     on_time: int = 0
     late_days: list[int] = field(default_factory=list)
@@ -259,6 +262,16 @@ class OfficeYear:
     @property
     def late(self) -> int:
         return len(self.late_days)
+
+    @property
+    def office_for_page(self) -> TextForPage:
+        """The office's name as `PolicingBody.name_for_page` gives it."""
+        return text_for_page(self.office, self.office_cy)
+
+    @property
+    def short_for_page(self) -> TextForPage:
+        """Its short name as `PolicingBody.short_name_for_page` gives it."""
+        return text_for_page(self.office_short or self.office, self.office_cy)
 
     @property
     def median_days_late(self) -> float | None:
@@ -280,6 +293,7 @@ class ExplanationCounts:
 
     office: str
     office_slug: str
+    office_cy: str = ""
     action_taken: int = 0
     action_proposed: int = 0
     no_action: int = 0
@@ -288,6 +302,11 @@ class ExplanationCounts:
     @property
     def total(self) -> int:
         return self.action_taken + self.action_proposed + self.no_action + self.not_stated
+
+    @property
+    def office_for_page(self) -> TextForPage:
+        """The office's name as `PolicingBody.name_for_page` gives it."""
+        return text_for_page(self.office, self.office_cy)
 
 
 @dataclass
@@ -315,11 +334,12 @@ def statistics(*, year: int | None = None, office: str = "") -> Statistics:
         records = records.filter(report_published_on__year=year)
     rows: dict[tuple[str, int], OfficeYear] = {}
     totals = OfficeYear(office="All offices", office_slug="", year=year or 0)
-    for name, short, slug, report_year, days_late in (
+    for name, short, name_cy, slug, report_year, days_late in (
         records.annotate(y=ExtractYear("report_published_on"))
         .values_list(
             "policing_body__name",
             "policing_body__short_name",
+            "policing_body__name_cy",
             "policing_body__slug",
             "y",
             "days_late",
@@ -327,7 +347,8 @@ def statistics(*, year: int | None = None, office: str = "") -> Statistics:
         .order_by("policing_body__name", "-y")
     ):
         row = rows.setdefault(
-            (slug, report_year), OfficeYear(name, slug, report_year, office_short=short)
+            (slug, report_year),
+            OfficeYear(name, slug, report_year, office_short=short, office_cy=name_cy),
         )
         for target in (row, totals):
             target.published += 1
@@ -345,15 +366,20 @@ def statistics(*, year: int | None = None, office: str = "") -> Statistics:
         Explanation.Kind.ACTION_PROPOSED: "action_proposed",
         Explanation.Kind.NO_ACTION: "no_action",
     }
-    for name, slug, kind, number in (
+    for name, name_cy, slug, kind, number in (
         PublishedItem.objects.filter(record__in=records, kind=PublishedItem.Kind.RECOMMENDATION)
         .values_list(
-            "record__policing_body__name", "record__policing_body__slug", "explanation_kind"
+            "record__policing_body__name",
+            "record__policing_body__name_cy",
+            "record__policing_body__slug",
+            "explanation_kind",
         )
         .annotate(number=Count("id"))
         .order_by("record__policing_body__name", "explanation_kind")
     ):
-        row = counts.setdefault(slug, ExplanationCounts(office=name, office_slug=slug))
+        row = counts.setdefault(
+            slug, ExplanationCounts(office=name, office_slug=slug, office_cy=name_cy)
+        )
         attribute = kind_field.get(kind, "not_stated")
         for target in (row, recommendation_totals):
             setattr(target, attribute, getattr(target, attribute) + number)

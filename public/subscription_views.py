@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -19,7 +18,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.models import PolicingBody
-from core.i18n import content_lang_attribute
 
 from . import subscriptions, throttle
 from .forms import SubscribeForm
@@ -42,16 +40,11 @@ def _wait_text(seconds: int) -> str:
 
 
 def _body_context(body: PolicingBody) -> dict:
-    """The body and its name in the page's language: `body_name` for the page's title,
-    `body_name_html` for its text, where an English name on a Welsh page is marked as English
-    (`lang="en-GB"`, so screen readers pronounce it as English; core.i18n)."""
-    name = subscriptions.body_name(body, translation.get_language())
-    lang = "" if name == body.name_cy else content_lang_attribute()
-    return {
-        "body": body,
-        "body_name": name,
-        "body_name_html": format_html("<span{}>{}</span>", lang, name) if lang else name,
-    }
+    """The body and its name in the page's language (`PolicingBody.name_for_page`): `body_name`
+    for the page's title, `body_name_html` for its text, where an English name on a Welsh page
+    is marked as English (`lang="en-GB"`, so screen readers pronounce it as English)."""
+    name = body.name_for_page()
+    return {"body": body, "body_name": name.text, "body_name_html": name.html}
 
 
 @never_cache

@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from core.i18n import TextForPage, text_for_page
 from inspections.models import Grade, GradedJudgement, ReportType, Scope
 from tracking.rag import ACTIVE_STATUSES
 from tracking.rag import Status as TrackerStatus
@@ -85,6 +86,13 @@ class ForceGrades:
     force: str
     force_slug: str
     inspections: list[Inspection] = field(default_factory=list)
+    #: The force's Welsh name (`Force.name_cy`), blank where it has none.
+    force_cy: str = ""
+
+    @property
+    def force_for_page(self) -> TextForPage:
+        """The force's name as `Force.name_for_page` gives it."""
+        return text_for_page(self.force, self.force_cy)
 
 
 def peel_grades(*, office: str = "") -> list[ForceGrades]:
@@ -98,9 +106,10 @@ def peel_grades(*, office: str = "") -> list[ForceGrades]:
         judgements = judgements.filter(report__forces__policing_body__slug=office)
     forces: dict[str, ForceGrades] = {}
     inspections: dict[tuple[str, int], Inspection] = {}
-    for force_name, force_slug, report_id, title, published_on, grade, number in (
+    for force_name, force_cy, force_slug, report_id, title, published_on, grade, number in (
         judgements.values_list(
             "report__forces__name",
+            "report__forces__name_cy",
             "report__forces__slug",
             "report_id",
             "report__title",
@@ -110,7 +119,9 @@ def peel_grades(*, office: str = "") -> list[ForceGrades]:
         .annotate(number=Count("id"))
         .order_by("report__forces__name", "report__published_on", "report_id", "grade")
     ):
-        entry = forces.setdefault(force_slug, ForceGrades(force=force_name, force_slug=force_slug))
+        entry = forces.setdefault(
+            force_slug, ForceGrades(force=force_name, force_slug=force_slug, force_cy=force_cy)
+        )
         inspection = inspections.get((force_slug, report_id))
         if inspection is None:
             inspection = inspections[(force_slug, report_id)] = Inspection(
@@ -126,6 +137,8 @@ class BodyProgress:
     office: str
     office_slug: str
     office_short: str
+    #: The body's Welsh name (`PolicingBody.name_cy`), blank where it has none.
+    office_cy: str = ""
     recommendations: int = 0
     tracked: int = 0
     open: int = 0
@@ -136,6 +149,16 @@ class BodyProgress:
     def not_tracked(self) -> int:
         return self.recommendations - self.tracked
 
+    @property
+    def office_for_page(self) -> TextForPage:
+        """The body's name as `PolicingBody.name_for_page` gives it."""
+        return text_for_page(self.office, self.office_cy)
+
+    @property
+    def short_for_page(self) -> TextForPage:
+        """Its short name as `PolicingBody.short_name_for_page` gives it."""
+        return text_for_page(self.office_short or self.office, self.office_cy)
+
 
 def open_and_overdue(*, today: date, office: str = "") -> list[BodyProgress]:
     """Per body: its published recommendations, how many it tracks in public, how many are
@@ -145,7 +168,12 @@ def open_and_overdue(*, today: date, office: str = "") -> list[BodyProgress]:
     if office:
         items = items.filter(policing_body__slug=office)
     rows = (
-        items.values("policing_body__name", "policing_body__slug", "policing_body__short_name")
+        items.values(
+            "policing_body__name",
+            "policing_body__slug",
+            "policing_body__short_name",
+            "policing_body__name_cy",
+        )
         .annotate(
             recommendations=Count("id"),
             tracked=Count("id", filter=~Q(public_status="")),
@@ -160,6 +188,7 @@ def open_and_overdue(*, today: date, office: str = "") -> list[BodyProgress]:
             office=row["policing_body__name"],
             office_slug=row["policing_body__slug"],
             office_short=row["policing_body__short_name"],
+            office_cy=row["policing_body__name_cy"],
             recommendations=row["recommendations"],
             tracked=row["tracked"],
             open=row["open"],

@@ -24,7 +24,7 @@ from django.views.decorators.http import condition, require_safe
 
 from accounts.models import PolicingBody
 from core.dates import long_date
-from core.i18n import content_lang_attribute, in_language
+from core.i18n import content_lang_attribute
 from inspections.models import Addressee, ReportType, addressee_label
 from responses.bilingual import ENGLISH, WELSH
 from responses.deadlines import S55_COMMENCEMENT
@@ -319,14 +319,16 @@ def response_detail(request, pk: int):
             request,
             "public/response_detail.html",
             {
+                # A page's title and description cannot mark a language: the body is named
+                # in the page's language where it can be (PolicingBody.name_for_page).
                 "page_title": _("%(body)s response to %(title)s")
-                % {"body": body.short_name, "title": record.report_title},
+                % {"body": body.short_name_for_page().text, "title": record.report_title},
                 "meta_description": _(
                     "The %(body)s's response under section 55 of the Police Act 1996 to the "
                     "%(inspectorate)s report %(title)s, published %(date)s."
                 )
                 % {
-                    "body": in_language(body.name, body.name_cy),
+                    "body": body.name_for_page().text,
                     "inspectorate": record.inspectorate.abbreviation,
                     "title": record.report_title,
                     "date": long_date(record.report_published_on),
@@ -370,7 +372,7 @@ def withdrawn_page(request, record: PublishedResponse):
         "public/response_withdrawn.html",
         {
             "page_title": _("Withdrawn: %(body)s response to %(title)s")
-            % {"body": body.short_name, "title": record.report_title},
+            % {"body": body.short_name_for_page().text, "title": record.report_title},
             "record": record,
             "body": body,
             "note": record.withdrawal,
@@ -465,7 +467,7 @@ def _over_time(stats, *, office: str, today) -> dict:
                 x += width
             rows.append(
                 {
-                    "force": force.force,
+                    "force": force.force_for_page,
                     "inspection": inspection,
                     "segments": segments,
                     "y": 10 + len(rows) * row_height,
@@ -514,7 +516,7 @@ def _chart(stats) -> dict:
     for row in stats.rows:
         entry = by_office.setdefault(
             row.office_slug,
-            {"office": row.office_short or row.office, "on_time": 0, "late": 0, "no_deadline": 0},
+            {"office": row.short_for_page, "on_time": 0, "late": 0, "no_deadline": 0},
         )
         entry["on_time"] += row.on_time
         entry["late"] += row.late

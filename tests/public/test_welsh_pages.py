@@ -18,21 +18,24 @@ from django.urls import reverse, translate_url
 from public.models import EmailSubscription
 from public.subscriptions import CONFIRM, UNSUBSCRIBE, subscription_request, token_for
 from responses.selectors import day_of_period_label
+from responses.services import response_withdraw
 
-from .conftest import publish
+from .conftest import publish, publish_bilingual, run_on_commit
 
 pytestmark = pytest.mark.django_db
 
 
 class _InterfaceText(HTMLParser):
-    """The visible text of a page outside elements in another language (lang="en-GB")."""
+    """The visible text of a page outside elements in another language (lang="en-GB"), and
+    apart the text inside them (`english`)."""
 
     VOID = {"br", "img", "input", "link", "meta", "hr", "source", "wbr", "area", "col"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool]] = []
+        self.stack: list[tuple[str, bool, bool]] = []
         self.parts: list[str] = []
+        self.english: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
@@ -40,7 +43,7 @@ class _InterfaceText(HTMLParser):
         attrs = dict(attrs)
         english = attrs.get("lang") == "en-GB" and tag != "html"
         hidden = tag in ("script", "style", "title", "template")
-        self.stack.append((tag, english or hidden))
+        self.stack.append((tag, english, hidden))
 
     def handle_endtag(self, tag):
         while self.stack:
@@ -48,14 +51,27 @@ class _InterfaceText(HTMLParser):
                 break
 
     def handle_data(self, data):
-        if not any(skip for _tag, skip in self.stack):
+        if any(hidden for _tag, _english, hidden in self.stack):
+            return
+        if any(english for _tag, english, _hidden in self.stack):
+            self.english.append(data)
+        else:
             self.parts.append(data)
 
 
-def interface_text(html: str) -> str:
+def _read(html: str) -> _InterfaceText:
     parser = _InterfaceText()
     parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+    return parser
+
+
+def interface_text(html: str) -> str:
+    return " ".join(" ".join(_read(html).parts).split())
+
+
+def marked_english_text(html: str) -> str:
+    """The visible text inside the page's elements marked lang="en-GB"."""
+    return " ".join(" ".join(_read(html).english).split())
 
 
 def english_sentences() -> list[str]:
@@ -95,6 +111,8 @@ def welsh_public_pages(response) -> list[str]:
         ("public:response-list", {}, "?q=custody"),
         ("public:response-list", {}, "?q=xylophone"),
         ("public:response-list", {}, "?year=1066"),
+        # One office's responses: its name in the links to its feed and its emails.
+        ("public:response-list", {}, f"?office={body.slug}"),
         ("public:response", {"pk": response.pk}, ""),
         ("public:register", {}, ""),
         ("public:register", {}, "?q=custody&status=open"),
@@ -137,6 +155,82 @@ def test_every_public_page_in_welsh_has_no_english_interface_text(client):
         if left:
             problems[url] = left
     assert problems == {}, "\n".join(f"{url}: {left}" for url, left in problems.items())
+
+
+#: A withdrawn response's reason (its 410 page names the body), and its Welsh.
+WITHDRAWN_REASON = "Personal data was published by mistake."
+WITHDRAWN_REASON_CY = "Cyhoeddwyd data personol mewn camgymeriad."
+
+
+def _names(text: str, names: list[str]) -> list[str]:
+    """The `names` found whole in `text` ("Dyfed-Powys Police" is not found inside "Dyfed-Powys
+    Police and Crime Commissioner", a name of its own)."""
+    return [
+        name for name in names if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-]| and )", text)
+    ]
+
+
+@pytest.mark.parametrize("welsh_name", [False, True], ids=["english-only", "welsh-name"])
+def test_a_body_s_english_name_is_marked_and_its_welsh_name_used_on_every_welsh_page(
+    client, welsh_name
+):
+    """Every Welsh public page of the crawl, and a withdrawn response's page, for a body with
+    no Welsh name (Norfolk's) and one with a Welsh name (Dyfed-Powys's): nowhere is the body's
+    name, its short name or its force's name in English outside an element marked
+    lang="en-GB"; the pages that name the body name it, marked English where it has no Welsh
+    name, else by its Welsh name, unmarked (PolicingBody.name_for_page)."""
+    make = publish_bilingual if welsh_name else publish
+    response = make(title="Custody inspection")
+    withdrawn = make(title="Cyber inspection")
+    run_on_commit(
+        response_withdraw,
+        response=withdrawn,
+        reason=WITHDRAWN_REASON,
+        reason_cy=WITHDRAWN_REASON_CY if welsh_name else "",
+        acting_user=withdrawn.approver,
+    )
+    body = response.policing_body
+    english_names = [body.name, body.short_name, body.force.name]
+    assert bool(body.name_cy) is welsh_name
+    pages = welsh_public_pages(response) + [f"/cy/published/{withdrawn.pk}/"]
+    # The pages that name the body in their text (the others name no body, or every body
+    # only in a select's options, which are marked).
+    naming = {
+        "/cy/",
+        "/cy/published/",
+        "/cy/published/?q=custody",
+        f"/cy/published/?office={body.slug}",
+        f"/cy/published/{response.pk}/",
+        f"/cy/published/{withdrawn.pk}/",
+        "/cy/recommendations/",
+        f"/cy/published/reports/{response.report_id}/",
+        "/cy/statistics/",
+    } | {url for url in pages if "/email-updates/" in url and "not-the-token" not in url}
+    assert naming <= set(pages)
+    unmarked, unnamed = {}, []
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert '<html lang="cy"' in html, url
+        text = interface_text(html)
+        if found := _names(text, english_names):
+            unmarked[url] = found
+        if url in naming:
+            named = (
+                _names(text, [body.name_cy])
+                if welsh_name
+                else _names(marked_english_text(html), [body.name, body.short_name])
+            )
+            if not named:
+                unnamed.append(url)
+    assert unmarked == {}, "\n".join(f"{url}: {found}" for url, found in unmarked.items())
+    assert unnamed == []
+
+    # The English pages name it in English, unmarked, as before.
+    english = client.get("/published/").content.decode()
+    assert f"{body.short_name} response to <span>Custody inspection</span>" in english
+    assert 'lang="en-GB"' not in english.split("<main", 1)[1]
+    register = interface_text(client.get("/recommendations/").content.decode())
+    assert f"{body.name} ({body.force.name})" in register
 
 
 def test_the_crawl_finds_english_interface_text(client):

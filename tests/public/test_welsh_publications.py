@@ -284,11 +284,12 @@ def test_a_report_page_shows_each_body_s_reason_for_not_responding_in_each_langu
         assert match, name
         return " ".join(match.group(1).split())
 
+    # The Welsh page names a body by its Welsh name where it has one.
     welsh = client.get(f"/cy/published/reports/{report.pk}/").content.decode()
     assert f"Dim angen ymateb: <span>{escape(NOT_REQUIRED_CY)}</span>" in row(
-        welsh, policing_body("gwent-pcc").name
+        welsh, policing_body("gwent-pcc").name_cy
     )
-    south_wales = row(welsh, policing_body("south-wales-pcc").name)
+    south_wales = row(welsh, policing_body("south-wales-pcc").name_cy)
     assert f'<span lang="en-GB">{escape(NOT_REQUIRED)}</span>' in south_wales
     assert "rhoddwyd yn Saesneg yn unig: Recorded before the translation was back." in south_wales
     assert '<span lang="en-GB">Suffolk answers it in its PEEL response.</span>' in row(
