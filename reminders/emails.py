@@ -318,8 +318,11 @@ def render_correction_email(*, recipient, notice, summary: str, day: date) -> tu
     response = notice.response
     # Named as every page names people to this person (another organisation's as its name).
     who = person_namer(viewer=recipient, people=[correction.decided_by])(correction.decided_by)
-    what = "findings" if correction.is_findings else "details"
-    sentences = [f"{who} corrected the report's {what}. {summary}"]
+    if correction.is_findings:
+        corrected = _("%(who)s corrected the report's findings. %(summary)s")
+    else:
+        corrected = _("%(who)s corrected the report's details. %(summary)s")
+    sentences = [corrected % {"who": who, "summary": summary}]
     if correction.is_findings:
         sentences.append(
             _(
@@ -328,20 +331,33 @@ def render_correction_email(*, recipient, notice, summary: str, day: date) -> tu
         )
     if response.due_date and correction.published_on:
         sentences.append(
-            f"{response.policing_body.short_name}'s response is now due "
-            f"{long_date(response.due_date, weekday=True)}."
+            _("%(body)s's response is now due %(date)s.")
+            % {
+                "body": response.policing_body.short_name,
+                "date": long_date(response.due_date, weekday=True),
+            }
         )
     if {"scope", "forces"} & set(correction.proposed_facts()) and closed_as_not_concerned(response):
         sentences.append(
-            f"The report no longer concerns {response.policing_body.force.name}: "
-            f"{response.policing_body.short_name}'s response is closed as not required."
+            _(
+                "The report no longer concerns %(force)s: %(body)s's response is closed as not "
+                "required."
+            )
+            % {
+                "force": response.policing_body.force.name,
+                "body": response.policing_body.short_name,
+            }
         )
-    sentences.append(f"Why: {correction.reason}")
+    sentences.append(_("Why: %(reason)s") % {"reason": correction.reason})
     item = DigestItem(
         heading=response.report.title,
         sentences=sentences,
         url=response_url(response),
         urgent=bool(correction.published_on),
     )
-    subject = f"{response.report.title}: the report's {what} were corrected"
+    if correction.is_findings:
+        subject = _("%(title)s: the report's findings were corrected")
+    else:
+        subject = _("%(title)s: the report's details were corrected")
+    subject = subject % {"title": response.report.title}
     return render_reminder_email(recipient=recipient, item=item, subject=subject, day=day)

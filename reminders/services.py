@@ -41,7 +41,7 @@ from core.history import delete_attributed, save_attributed
 from core.i18n import recipient_language
 from core.queue import enqueue_task
 from inspections.models import Finding, ReportCorrection
-from responses.corrections import correction_summary
+from responses.corrections import correction_summary_text
 from responses.models import Explanation, Response, ResponseVersion
 
 from . import emails, policy, reasons
@@ -1008,7 +1008,7 @@ def correction_notice_send(*, notice_id: int, now=None) -> str:
         subject, text, html = emails.render_correction_email(
             recipient=user,
             notice=notice,
-            summary=correction_summary(notice.correction),
+            summary=correction_summary_text(notice.correction),
             day=timezone.localdate(now),
         )
     try:

@@ -24,9 +24,10 @@ run in workers after commit, retried and replayed if they fail.
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,7 +35,7 @@ from accounts.models import Force
 from accounts.permissions import active_memberships
 from core.dates import long_date
 from core.events import emit
-from core.history import attribute
+from core.history import attribute, reason_text
 from inspections.models import Report, ReportCorrection, ReportType, Scope
 from inspections.services import check_may_change_report, finding_update, report_save
 
@@ -460,14 +461,27 @@ def correction_changes(correction: ReportCorrection) -> list[tuple[str, str, str
 
 def correction_summary(correction: ReportCorrection) -> str:
     """One sentence for emails, dashboards and the public page: 'Date published corrected
-    from 7 January 2020 to 8 January 2020.', or 'Findings corrected: Recommendation edited:
-    R3.' (for a proposal of the findings, 'Findings correction proposed: ...')."""
+    from Tuesday 7 January 2020 to Wednesday 8 January 2020.', or 'Findings corrected:
+    Recommendation edited: R3.' (for a proposal of the findings, 'Findings correction
+    proposed: ...'). In English whatever the active language (responses/reasons.py): each
+    reader's copy is `core.history.reason_text` of it."""
     if correction.findings_changed:
-        return f"Findings corrected: {correction.findings_changed}."
+        return reasons.FINDINGS_CORRECTED(changes=correction.findings_changed)
     if correction.findings_proposed:
-        return f"Findings correction proposed: {correction.findings_proposed}"
-    parts = [
-        f"{fact} corrected from {before} to {after}"
-        for fact, before, after in correction_changes(correction)
-    ]
+        return reasons.FINDINGS_PROPOSED(proposal=correction.findings_proposed)
+    with translation.override(settings.LANGUAGE_CODE):
+        parts = [
+            reasons.FACT_CORRECTED(fact=fact, before=before, after=after)
+            for fact, before, after in correction_changes(correction)
+        ]
     return "; ".join(parts) + "." if parts else "No change."
+
+
+def correction_summary_text(correction: ReportCorrection) -> str:
+    """`correction_summary` in the active language, for the reader of an email or a page."""
+    summary = correction_summary(correction)
+    if not (correction.findings_changed or correction.findings_proposed):
+        args = reasons.FACTS_CORRECTED.match(summary)
+        if args is not None:
+            return reasons.FACTS_CORRECTED.render(args)
+    return reason_text(summary)

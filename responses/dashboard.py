@@ -32,7 +32,7 @@ from core.templatetags.govuk import render_tag
 from inspections.models import Finding, ReportCorrection
 
 from . import deadlines
-from .corrections import closed_as_not_concerned, correction_summary
+from .corrections import closed_as_not_concerned, correction_summary_text
 from .models import Explanation, Response, Status
 from .selectors import response_outstanding, responses_visible_to
 
@@ -86,7 +86,7 @@ def correction_notices(*, body, user, today: date) -> list[CorrectionNote]:
         CorrectionNote(
             correction=c,
             response=responses[c.report_id],
-            summary=correction_summary(c),
+            summary=correction_summary_text(c),
             made_by=name(c.decided_by),
             closed=bool({"scope", "forces"} & set(c.proposed_facts()))
             and closed_as_not_concerned(responses[c.report_id]),

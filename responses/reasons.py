@@ -134,6 +134,13 @@ FACT_CORRECTED = Reason(
     dates=("before", "after"),
 )
 FINDINGS_CORRECTED = Reason(gettext_noop("Findings corrected: %(changes)s."), parts=("changes",))
+#: The facts' changes as `corrections.correction_summary` joins them ("...; ....", or "No
+#: change."): only `corrections.correction_summary_text` looks for it (any sentence ends so).
+FACTS_CORRECTED = Reason(gettext_noop("%(changes)s."), parts=("changes",), register=False)
+#: An office's proposal of a correction of the findings: its words, as typed.
+FINDINGS_PROPOSED = Reason(
+    gettext_noop("Findings correction proposed: %(proposal)s"), verbatim=("proposal",)
+)
 #: The public note of a correction on a published response's page and in its feed entry
 #: (`public.services._correction_notes`): stored in English in the public copy and shown in
 #: the page's language; notes stored before this have the same words.

@@ -281,6 +281,54 @@ def test_a_correction_emails_every_office_with_a_response(offices, national, eag
     assert "HMICFRS published it on 9 January." in suffolk_mail.body
 
 
+def test_a_correction_email_to_a_welsh_reader_is_in_welsh(offices, national, eager):
+    """The email's sentences were English f-strings and its summary half English ("Dyddiad
+    cyhoeddi corrected from ..."): every word of it is in the recipient's language now."""
+    from accounts.services import user_set_language
+
+    user_set_language(user=offices["suffolk_drafter"], language="cy")
+    committed(
+        report_correct,
+        report=national,
+        published_on=CORRECTED,
+        reason="HMICFRS published it on 9 January.",
+        acting_user=register_maintainer(),
+    )
+
+    welsh = next(m for m in mail.outbox if m.to == ["suffolk@example.org"])
+    assert welsh.subject == "Vetting, misconduct and misogyny: cywirwyd manylion yr adroddiad"
+    assert (
+        "fanylion yr adroddiad. Dyddiad cyhoeddi (cywiriad): Dydd Mawrth 7 Ionawr 2020 gynt, "
+        "Dydd Iau 9 Ionawr 2020 bellach." in " ".join(welsh.body.split())
+    )
+    assert "bellach i'w gyflwyno erbyn Dydd Mercher 4 Mawrth 2020." in " ".join(welsh.body.split())
+    assert "Pam: HMICFRS published it on 9 January." in " ".join(welsh.body.split())
+    for english in ("corrected", "now due", "Why:"):
+        assert english not in welsh.body
+    english = next(m for m in mail.outbox if m.to == ["norfolk@example.org"])
+    assert "from Tuesday 7 January 2020 to Thursday 9 January 2020" in english.body
+
+
+def test_the_dashboard_tells_a_welsh_reader_of_a_correction_in_welsh(client, offices, national):
+    from accounts.services import user_set_language
+
+    report_correct(
+        report=national,
+        published_on=CORRECTED,
+        reason="HMICFRS published it on 9 January.",
+        acting_user=register_maintainer(),
+    )
+    user_set_language(user=offices["suffolk_drafter"], language="cy")
+    client.force_login(offices["suffolk_drafter"])
+    page = client.get(reverse("responses:dashboard")).content.decode()
+
+    assert (
+        "Dyddiad cyhoeddi (cywiriad): Dydd Mawrth 7 Ionawr 2020 gynt, Dydd Iau 9 Ionawr 2020 "
+        "bellach." in page
+    )
+    assert "corrected from" not in page
+
+
 def test_notices_missed_by_the_queue_are_created_and_sent_by_the_catch_up(offices, national):
     maintainer = register_maintainer()
     # Not `committed`: the hook after commit never ran (a queue that was down).
