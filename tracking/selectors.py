@@ -220,10 +220,10 @@ class ReportOrderKeys:
 
     Sorting an office's items by their reports' columns looked up every item's finding and
     report (4,550 of each at national scale) on every page: 24 ms of the database's time. Here
-    one query finds the reports from the items' own `report` column, counts each one's items
-    from an index alone and puts the reports in order (in the database, with its collation,
-    as the exports' `ORDER BY`), and one reads the ids and positions of only the reports a page
-    spans, which are sorted here by integers. Two queries whatever the data size (the count
+    one query counts the items of each report from the items' own `report` column (an index
+    alone), one puts those reports in order (in the database, with its collation, as the
+    exports' `ORDER BY`), and one reads the ids and positions of only the reports a page
+    spans, which are sorted here by integers. Three queries whatever the data size (the count
     comes with the first); the same order as `filters.SORTS["report"]`."""
 
     def __init__(self, items):
@@ -232,19 +232,17 @@ class ReportOrderKeys:
     @cached_property
     def reports(self) -> list[tuple[int, int]]:
         """(report id, number of items) for every report of `items`, in order."""
-        # Counted from the index of the items' office and report (COUNT(*): no row is read).
-        counts = (
-            self.items.filter(report_id=OuterRef("pk"))
-            .values("report_id")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
-        return list(
-            Report.objects.filter(pk__in=self.items.values("report_id"))
-            .annotate(n=Subquery(counts))
+        # The items counted by report from the index of the items' office and report (no row
+        # is read), then only those reports put in order. As one query (the reports with a
+        # semi-join and a count each) PostgreSQL expected thousands of reports where an
+        # office has a few hundred and read every report in the country: 9 ms against 3.
+        counts = dict(self.items.values_list("report_id").annotate(n=Count("*")))
+        order = (
+            Report.objects.filter(pk__in=list(counts))
             .order_by("-published_on", "title", "pk")
-            .values_list("pk", "n")
+            .values_list("pk", flat=True)
         )
+        return [(pk, counts[pk]) for pk in order] if counts else []
 
     def count(self) -> int:
         return sum(n for _report, n in self.reports)

@@ -319,6 +319,7 @@ def item_list(request):
     is_office = bool(office_roles(request.user))
     chosen = tracker.form.cleaned_data.get("report") if tracker.form.is_valid() else None
     office = user_office(request.user)
+    rows = list_rows(page, today=today, office=office, lead_names=tracker.lead_names)
     return render(
         request,
         "tracking/item_list.html",
@@ -327,10 +328,8 @@ def item_list(request):
             "filter": tracker,
             "form": tracker.form,
             "page_obj": page,
-            "rows": rows_html(
-                list_rows(page, today=today, office=office, lead_names=tracker.lead_names),
-                is_office=is_office,
-            ),
+            "rows": rows,
+            "rows_html": rows_html(rows, is_office=is_office),
             "query": query,
             "report": chosen,
             "all_reports_query": _query_without(request, "page", "report"),
