@@ -20,7 +20,8 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField, BoundWidget
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -72,6 +73,10 @@ _WIDGET_CLASSES = {
     "checkboxes": ("govuk-checkboxes__input", ""),
     "checkbox": ("govuk-checkboxes__input", ""),
 }
+
+
+#: The kinds of field `GovukBoundField.as_field_group` writes without the template.
+_QUICK_KINDS = frozenset({"input", "select", "radios", "checkboxes", "checkbox"})
 
 
 class GovukBoundField(BoundField):
@@ -182,6 +187,91 @@ class GovukBoundField(BoundField):
             widget = forms.FileInput(attrs=widget.attrs)
             widget.is_required = self.field.required
         return super().as_widget(widget=widget, attrs=attrs, only_initial=only_initial)
+
+    def as_field_group(self):
+        """`govuk/field.html` for this field. Text inputs, selects, radios and checkboxes are
+        written here with the template's markup, byte for byte (tests/core/test_forms.py
+        compares the two for every case the template has); dates, textareas, files, hidden
+        fields and a field or renderer with a template of its own go through the templates.
+        A list page's filter form has a dozen fields, and the template and its two includes
+        cost about 0.5 ms a field (bench/staff_load.py)."""
+        kind = self.govuk_kind
+        if (
+            kind not in _QUICK_KINDS
+            or self.field.template_name
+            or self.form.renderer.field_template_name != GovukFormRenderer.field_template_name
+        ):
+            return super().as_field_group()
+        group = "govuk-form-group govuk-form-group--error" if self.errors else "govuk-form-group"
+        if kind == "checkbox":
+            return mark_safe(  # noqa: S308 - every value is escaped as the template escapes it
+                f'<div class="{group}">\n  {self._hint_error()}\n'
+                '  <div class="govuk-checkboxes govuk-checkboxes--small" '
+                'data-module="govuk-checkboxes">\n'
+                '    <div class="govuk-checkboxes__item">\n'
+                f"      {self}\n"
+                '      <label class="govuk-label govuk-checkboxes__label" '
+                f'for="{conditional_escape(self.id_for_label)}">'
+                f"{conditional_escape(self.label)}</label>\n"
+                "    </div>\n  </div>\n</div>"
+            )
+        optional = f" {conditional_escape(_('(optional)'))}" if self.show_optional else ""
+        size = self.label_size
+        label = conditional_escape(self.label)
+        if kind in ("radios", "checkboxes"):
+            described = self.aria_describedby
+            legend = f"{label}{optional}"
+            if self.is_page_heading:
+                legend = f'<h1 class="govuk-fieldset__heading">{legend}</h1>'
+            options = "".join(
+                f'\n          <div class="govuk-{kind}__item">\n'
+                f"            {option.tag()}\n"
+                f'            <label class="govuk-label govuk-{kind}__label" '
+                f'for="{conditional_escape(option.id_for_label)}">'
+                f"{conditional_escape(option.choice_label)}</label>\n"
+                "          </div>\n        "
+                for option in self.radio_options
+            )
+            return mark_safe(  # noqa: S308 - every value is escaped as the template escapes it
+                f'<div class="{group}">\n'
+                '  <fieldset class="govuk-fieldset"'
+                + (f' aria-describedby="{conditional_escape(described)}"' if described else "")
+                + ">\n"
+                '    <legend class="govuk-fieldset__legend'
+                + (f" govuk-fieldset__legend--{size}" if size else "")
+                + f'">\n      {legend}\n    </legend>\n'
+                f"    {self._hint_error()}\n    \n"
+                f'      <div class="govuk-{kind}" data-module="govuk-{kind}">\n        {options}\n'
+                "      </div>\n    \n  </fieldset>\n</div>"
+            )
+        label_tag = (
+            '<label class="govuk-label'
+            + (f" govuk-label--{size}" if size else "")
+            + f'" for="{conditional_escape(self.id_for_label)}">{label}{optional}</label>'
+        )
+        if self.is_page_heading:
+            label_tag = f'<h1 class="govuk-label-wrapper">{label_tag}</h1>'
+        return mark_safe(  # noqa: S308 - every value is escaped as the template escapes it
+            f'<div class="{group}">\n  {label_tag}\n\n  {self._hint_error()}\n  \n  {self}\n</div>'
+        )
+
+    def _hint_error(self) -> str:
+        """`govuk/_hint_error.html`: the hint, then the error message, each line ended."""
+        hint = (
+            f'<div id="{conditional_escape(self.hint_id)}" class="govuk-hint">'
+            f"{self.help_text}</div>"
+            if self.help_text
+            else ""
+        )
+        errors = ""
+        if self.errors:
+            errors = (
+                f'<p id="{conditional_escape(self.error_id)}" class="govuk-error-message">'
+                f'<span class="govuk-visually-hidden">{conditional_escape(_("Error:"))}</span> '
+                + "<br>".join(conditional_escape(error) for error in self.errors)
+                + "</p>"
+            )
+        return f"{hint}\n{errors}\n"
 
     @property
     def current_file(self):

@@ -9,7 +9,7 @@ from django.forms.boundfield import BoundWidget
 from django.template import Context, RequestContext, Template
 from django.utils.safestring import mark_safe
 
-from core.forms import GovukDateField
+from core.forms import GovukDateField, QuickSelect
 
 
 def soup(html: str) -> BeautifulSoup:
@@ -603,3 +603,103 @@ class TestQuickOptions:
         for option in Quoting({"pick": '"&<'})["pick"].radio_options:
             assert option.tag() == BoundWidget.tag(option)
         assert 'value="&quot;&amp;&lt;"' in Quoting()["pick"].radio_options[0].tag()
+
+
+# --- The field group written without the template ----------------------------------------------
+
+
+class QuickKindsForm(forms.Form):
+    """Every kind `GovukBoundField.as_field_group` writes itself, with every option of
+    govuk/field.html: hints (with markup), sizes, page headings, optional and required,
+    selected options, and text that must be escaped."""
+
+    title = forms.CharField(label="Title & <subtitle>", help_text="As <em>printed</em>.")
+    heading = forms.CharField(label="What is it called?")
+    email = forms.EmailField(label="Email address", required=False)
+    count = forms.IntegerField(label="Number", required=False, min_value=1)
+    report_type = forms.ChoiceField(
+        label="Type", choices=[("", "Choose a type"), ("peel", "PEEL & more"), ("cdi", "CDI")]
+    )
+    quick = forms.ChoiceField(
+        label="Sort",
+        required=False,
+        widget=QuickSelect,
+        choices=[("a", "A <first>"), ("b", "B")],
+    )
+    grade = forms.ChoiceField(
+        label="Grade",
+        widget=forms.RadioSelect,
+        choices=[("good", "Good"), ("bad", "Bad <really>")],
+        help_text="The overall judgement.",
+    )
+    heading_radios = forms.ChoiceField(
+        label="Which one?", widget=forms.RadioSelect, choices=[("x", "X"), ("y", "Y")]
+    )
+    status = forms.MultipleChoiceField(
+        label="Status",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("open", "Open"), ("done", "Done"), ("", "blank is left out")],
+    )
+    agree = forms.BooleanField(label="I agree <fully>", help_text="Tick it.")
+    optional_box = forms.BooleanField(label="Overdue only", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].label_size = "m"
+        self.fields["heading"].is_page_heading = True
+        self.fields["heading"].label_size = "l"
+        self.fields["heading_radios"].is_page_heading = True
+        self.fields["heading_radios"].label_size = "xl"
+
+    def clean_title(self):
+        raise forms.ValidationError(["First <problem>", "Second problem"])
+
+
+QUICK_DATA = [
+    None,
+    {},
+    {
+        "title": "A",
+        "email": "not an email",
+        "count": "0",
+        "report_type": "peel",
+        "quick": "b",
+        "grade": "bad",
+        "status": ["open", "done"],
+        "agree": "on",
+        "optional_box": "on",
+    },
+    {"report_type": "nope", "grade": "nope", "status": ["nope"], "heading_radios": "y"},
+]
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+@pytest.mark.parametrize("data", QUICK_DATA, ids=["unbound", "empty", "mixed", "invalid"])
+def test_quick_field_groups_are_the_templates_markup_byte_for_byte(data, auto_id, language):
+    from django.forms.boundfield import BoundField
+    from django.utils import translation
+
+    with translation.override(language):
+        form = QuickKindsForm(data, auto_id=auto_id)
+        form.is_valid() if data is not None else None
+        for name in form.fields:
+            field = form[name]
+            assert field.govuk_kind in {"input", "select", "radios", "checkboxes", "checkbox"}
+            assert field.as_field_group() == BoundField.as_field_group(field), name
+
+
+def test_other_kinds_still_go_through_the_template(monkeypatch):
+    from django.forms.boundfield import BoundField
+
+    calls = []
+    real = BoundField.as_field_group
+    monkeypatch.setattr(
+        BoundField, "as_field_group", lambda self: calls.append(self.name) or real(self)
+    )
+    form = AllKindsForm()
+    for name in ("summary", "comments"):
+        form[name].as_field_group()
+    form["title"].as_field_group()
+    assert calls == ["summary", "comments"]
