@@ -10,8 +10,8 @@ progress update, an evidence file or a panel pack: a correction is a new update.
 """
 
 from dataclasses import dataclass
-from html import escape
 from functools import cache
+from html import escape
 
 from django.conf import settings
 from django.contrib import messages
