@@ -201,6 +201,24 @@ def test_a_published_response_keeps_its_findings_and_its_public_page_notes_the_c
     assert "findings in this report were corrected" not in welsh
 
 
+def test_the_corrections_page_names_the_changes_in_its_readers_language(client, world):
+    """What a correction changed in the findings was shown as stored, in English, on a Welsh
+    page; the references stay as written, marked as English."""
+    from accounts.services import user_set_language
+
+    _correct_r1(world)
+    correction = ReportCorrection.objects.get(report=world["report"])
+    reader = world["people"]["essex"]
+    client.force_login(reader)
+    url = reverse("corrections:detail", args=[correction.pk])
+    assert "Recommendation edited: R1" in client.get(url).content.decode()
+
+    user_set_language(user=reader, language="cy")
+    welsh = client.get(url).content.decode()
+    assert 'Argymhelliad wedi&#x27;i olygu: <span lang="en-GB">R1</span>' in welsh
+    assert "Recommendation edited" not in welsh
+
+
 def test_an_office_changing_its_own_force_specific_reports_findings_records_no_correction():
     norfolk = policing_body("norfolk-pcc")
     drafter = office_user(norfolk)
