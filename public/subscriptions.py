@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts.models import PolicingBody
+from core.i18n import text_for_page
 from core.models import OutgoingEmail
 from core.outbox import Email, emails_create
 from responses.models import ResponseVersion
@@ -126,10 +127,6 @@ def link(name: str, subscription_or_reference, language: str, *, token: str) -> 
     return settings.SITE_URL + path
 
 
-def body_name(body: PolicingBody, language: str) -> str:
-    return body.name_cy if language == SubscriptionLanguage.WELSH and body.name_cy else body.name
-
-
 # --- the emails --------------------------------------------------------------------------------
 
 
@@ -152,9 +149,16 @@ def _unsubscribe_headers(subscription: EmailSubscription) -> dict[str, str]:
 def _render(kind: str, subscription: EmailSubscription, context: dict) -> Email:
     language = subscription.language
     with translation.override(language):
+        # The body named as the pages name it (PolicingBody.name_for_page): in a Welsh email by
+        # its Welsh name where it has one, else by its English name, marked as English in the
+        # HTML part, like the report's title (HMICFRS's, in English).
+        name = subscription.policing_body.name_for_page()
+        report = context.get("report")
         context = {
             **context,
-            "body_name": body_name(subscription.policing_body, language),
+            "body_name": name.text,
+            "body_name_html": name.html,
+            "report_title_html": text_for_page(report.title).html if report else "",
             "confirm_link": link(
                 "subscription-confirm", subscription, language, token=CONFIRM_TOKEN_PLACEHOLDER
             ),

@@ -32,7 +32,7 @@ from public.subscriptions import (
 from responses.models import ResponseVersion
 from tests.factories import RecommendationFactory, ReportFactory, policing_body
 
-from .conftest import publish
+from .conftest import publish, publish_bilingual
 from .test_services import amend_and_publish
 
 pytestmark = pytest.mark.django_db
@@ -387,6 +387,33 @@ def test_a_publication_emails_each_confirmed_subscriber_once_in_their_language(c
     with transaction.atomic():
         assert notify_subscribers_after_publication(version.pk) == 0
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("slug", ["norfolk-pcc", "dyfed-powys-pcc"])
+def test_a_welsh_email_names_the_body_as_the_welsh_pages_do(client, slug):
+    """In a Welsh email's HTML, a body without a Welsh name is named in English marked
+    lang="en-GB", as is the report's title; a body with a Welsh name is named by it, unmarked
+    (PolicingBody.name_for_page). The English email names the body in English, unmarked."""
+    body = policing_body(slug)
+    sign_up(client, body, "cymraeg@example.org", welsh=True)
+    (confirm,) = mail.outbox
+    client.post(confirm_link(confirm))
+    subscribed(client, body, "english@example.org")
+    mail.outbox.clear()
+
+    (publish_bilingual if body.name_cy else publish)(body=body, title="Custody inspection")
+
+    notices = {m.to[0]: m for m in mail.outbox}
+    welsh = [confirm.alternatives[0][0], notices["cymraeg@example.org"].alternatives[0][0]]
+    for html in welsh:
+        if body.name_cy:
+            assert body.name_cy in html and body.name not in html
+        else:
+            assert f'<span lang="en-GB">{body.name}</span>' in html
+    assert '"<span lang="en-GB">Custody inspection</span>"' in welsh[1]
+    english = notices["english@example.org"].alternatives[0][0]
+    assert f"The {body.name} published its response" in english
+    assert "<span lang" not in english and '"Custody inspection"' in english
 
 
 def test_an_amendment_emails_the_subscribers_about_the_new_version(client):
