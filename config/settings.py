@@ -147,8 +147,9 @@ if DATABASE_URL:
         )
         # Parameters bound by the server, and each query prepared once a connection has run
         # it `prepare_threshold` times: PostgreSQL then skips parsing and planning it again,
-        # which was about half of its time on a small page (the dashboard's 5.3 ms to 3.3 ms,
-        # the tracker list's 11 to 8 a request; docs/benchmarks.md). Connections live for
+        # which was a third to two thirds of its time on a staff page (PostgreSQL's CPU a
+        # request: the dashboard's 4.0 ms to 2.4, the history tab's 2.0 to 0.7, the tracker
+        # list's 8.0 to 6.1; docs/benchmarks.md). Connections live for
         # `conn_max_age`, so a web worker prepares its pages' queries once a minute at most.
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 else:
