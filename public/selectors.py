@@ -244,8 +244,22 @@ def published_progress(record: PublishedResponse) -> list[ItemProgress]:
 # --- Statistics ----------------------------------------------------------------------------------
 
 
+class OfficeNames:
+    """The names of the body a statistics row counts, from the row's `office`, `office_cy` and
+    (where it has one) `office_short`, as `PolicingBody.name_for_page` and
+    `short_name_for_page` give them."""
+
+    @property
+    def office_for_page(self) -> TextForPage:
+        return text_for_page(self.office, self.office_cy)
+
+    @property
+    def short_for_page(self) -> TextForPage:
+        return text_for_page(getattr(self, "office_short", "") or self.office, self.office_cy)
+
+
 @dataclass
-class OfficeYear:
+class OfficeYear(OfficeNames):
     """One office's published responses to the reports of one year."""
 
     office: str
@@ -264,16 +278,6 @@ class OfficeYear:
         return len(self.late_days)
 
     @property
-    def office_for_page(self) -> TextForPage:
-        """The office's name as `PolicingBody.name_for_page` gives it."""
-        return text_for_page(self.office, self.office_cy)
-
-    @property
-    def short_for_page(self) -> TextForPage:
-        """Its short name as `PolicingBody.short_name_for_page` gives it."""
-        return text_for_page(self.office_short or self.office, self.office_cy)
-
-    @property
     def median_days_late(self) -> float | None:
         return median(self.late_days) if self.late_days else None
 
@@ -288,7 +292,7 @@ class OfficeYear:
 
 
 @dataclass
-class ExplanationCounts:
+class ExplanationCounts(OfficeNames):
     """Recommendations by what the published explanation said (s55(5B))."""
 
     office: str
@@ -302,11 +306,6 @@ class ExplanationCounts:
     @property
     def total(self) -> int:
         return self.action_taken + self.action_proposed + self.no_action + self.not_stated
-
-    @property
-    def office_for_page(self) -> TextForPage:
-        """The office's name as `PolicingBody.name_for_page` gives it."""
-        return text_for_page(self.office, self.office_cy)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from tracking.rag import Status as TrackerStatus
 
 from .models import PublishedItem, PublishedResponse
 from .register import overdue_q
+from .selectors import OfficeNames
 
 #: The grades a chart shows, best first ("not graded" is counted apart).
 GRADES = [
@@ -133,7 +134,7 @@ def peel_grades(*, office: str = "") -> list[ForceGrades]:
 
 
 @dataclass
-class BodyProgress:
+class BodyProgress(OfficeNames):
     office: str
     office_slug: str
     office_short: str
@@ -148,16 +149,6 @@ class BodyProgress:
     @property
     def not_tracked(self) -> int:
         return self.recommendations - self.tracked
-
-    @property
-    def office_for_page(self) -> TextForPage:
-        """The body's name as `PolicingBody.name_for_page` gives it."""
-        return text_for_page(self.office, self.office_cy)
-
-    @property
-    def short_for_page(self) -> TextForPage:
-        """Its short name as `PolicingBody.short_name_for_page` gives it."""
-        return text_for_page(self.office_short or self.office, self.office_cy)
 
 
 def open_and_overdue(*, today: date, office: str = "") -> list[BodyProgress]:
