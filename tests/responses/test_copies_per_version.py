@@ -39,18 +39,20 @@ def _republish(flow, published_on=AMENDED_ON):
     return flow.response
 
 
+def _record_both_copies(flow, on=PUBLISHED_ON):
+    """The office records both s55(6) copies of the latest version as sent `on`."""
+    return response_record_copies(
+        response=flow.response, acting_user=flow.drafter, hmicfrs=on, home_secretary=on
+    )
+
+
 def _copies(version):
     return (version.copy_hmicfrs_on, version.copy_home_secretary_on)
 
 
 def test_an_amendment_asks_for_the_copies_of_its_new_version(flow):
     flow.drive(Status.PUBLISHED)
-    response_record_copies(
-        response=flow.response,
-        acting_user=flow.drafter,
-        hmicfrs=PUBLISHED_ON,
-        home_secretary=PUBLISHED_ON,
-    )
+    _record_both_copies(flow)
 
     _republish(flow)
     first, second = flow.refreshed().versions.order_by("number")
@@ -94,12 +96,7 @@ def test_an_earlier_version_can_still_have_its_copies_recorded(flow):
 
 def test_the_copies_reminder_follows_the_latest_version(flow):
     flow.drive(Status.PUBLISHED)
-    response_record_copies(
-        response=flow.response,
-        acting_user=flow.drafter,
-        hmicfrs=PUBLISHED_ON,
-        home_secretary=PUBLISHED_ON,
-    )
+    _record_both_copies(flow)
     assert policy.anchor_date(policy.SUBJECT_COPIES, state_of(flow.refreshed())) is None
 
     _republish(flow)
@@ -182,12 +179,7 @@ def test_the_copies_reminder_stops_while_the_only_version_is_withdrawn(flow):
 
 def test_the_copies_reminder_follows_the_version_in_force_not_a_withdrawn_amendment(flow):
     flow.drive(Status.PUBLISHED)
-    response_record_copies(
-        response=flow.response,
-        acting_user=flow.drafter,
-        hmicfrs=PUBLISHED_ON,
-        home_secretary=PUBLISHED_ON,
-    )
+    _record_both_copies(flow)
     _republish(flow)
     assert policy.anchor_date(policy.SUBJECT_COPIES, state_of(flow.refreshed())) == AMENDED_ON
 
