@@ -45,14 +45,16 @@ import hashlib
 import json
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.i18n import CONTENT_LANGUAGE, html_lang
 from inspections.inspectorate import InspectorateName, inspectorate_on
 from inspections.models import Finding
 from responses.pdf import (
@@ -222,6 +224,8 @@ def pack_data(*, body, as_at: date, title: str, previous, taken_by, taken_on: da
                         "date": latest.date,
                         "text": latest_text,
                         "author": _name(users, latest.author_id),
+                        # So a pack made in Welsh shows a closure decision's words in Welsh.
+                        "kind": latest.kind,
                         "kind_label": ProgressUpdate.Kind(latest.kind).label,
                         "status_to_label": Status(latest.status_to).label
                         if latest.status_to
@@ -425,7 +429,11 @@ def made_by(shown: dict) -> list[InspectorateName]:
 
 
 def render_pack_html(data: dict) -> str:
-    """The printable HTML of a pack, from its stored data only."""
+    """The printable HTML of a pack, from its stored data only, in the active language (the
+    maker's): a pack made in Welsh is a Welsh document (`<html lang="cy">`) whose people's text
+    is marked as English and whose closure decisions' words are Welsh, by the pages' rule
+    (`templatetags.tracking.progress_text`); a pack made in English is as it always was."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
     shown = display_data(data)
     accent = safe_accent(data["body"].get("accent_colour"))
     logo_url = ""
@@ -439,6 +447,8 @@ def render_pack_html(data: dict) -> str:
         "tracking/pack_pdf.html",
         {
             "pack": shown,
+            "lang": html_lang(language),
+            "in_content_language": language == CONTENT_LANGUAGE,
             "made_by": made_by(shown),
             "accent": accent,
             "logo_url": logo_url,

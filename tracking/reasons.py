@@ -5,7 +5,7 @@ arguments named as in the service; the plain sentences and the words put inside 
 are catalogue messages looked up as they are. Registered when the app is ready
 (tracking/apps.py). What people typed (a bulk change's reason, a decision's) stays as typed."""
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from core.history import Reason
 
@@ -92,8 +92,8 @@ FIELD_LABELS = (
 #: The text of the progress update a closure decision writes (`services.closure_decide`): the
 #: product's words in English around the office's reason, as typed (`verbatim`); an approval
 #: without a reason is `PLAIN`'s "Closure approved.". Shown in the reader's language with the
-#: reason as written, marked as English (`templatetags.tracking.progress_text`); updates
-#: written before this have the same words, so they are shown the same way. Not among the
+#: reason as written, marked as English (`templatetags.tracking.progress_text`; in a panel
+#: pack and an export through `DecisionWords` too); updates written before this have the same words, so they are shown the same way. Not among the
 #: history's reasons: "Closure refused: status pending sign-off -> open" is `STATUS_CHANGED`'s.
 CLOSURE_APPROVED_TEXT = Reason(
     gettext_noop("Closure approved. %(reason)s"), verbatim=("reason",), register=False
@@ -101,3 +101,57 @@ CLOSURE_APPROVED_TEXT = Reason(
 CLOSURE_REFUSED_TEXT = Reason(
     gettext_noop("Closure refused: %(reason)s"), verbatim=("reason",), register=False
 )
+
+#: The progress updates whose text the product writes around the office's own words, by kind
+#: (`ProgressUpdate.Kind`): the sentence, and the one written when there is no reason.
+DECISION_TEXTS = {
+    "closure_approved": (CLOSURE_APPROVED_TEXT, "Closure approved."),
+    "closure_refused": (CLOSURE_REFUSED_TEXT, None),
+}
+#: How every text of `DECISION_TEXTS` starts, in English: a text that does not start so is
+#: not one (the cheap test an export makes of each row).
+DECISION_STARTS = ("Closure approved.", "Closure refused: ")
+
+
+class DecisionWords:
+    """A closure decision's words in the active language, each translated once when made: the
+    one rule of every output that shows a progress update's text (the pages' `progress_text`,
+    the panel pack, the tracker's exports). The product's words are shown in the reader's
+    language and the office's reason as written."""
+
+    def __init__(self):
+        self.plain = {}
+        self.around = {}
+        for kind, (reason, plain) in DECISION_TEXTS.items():
+            before, _, after = gettext(reason.template).partition("%(reason)s")
+            self.around[kind] = (before, after)
+            self.plain[kind] = gettext(plain) if plain else None
+
+    def split(self, text: str, kind: str) -> tuple[str, str | None, str] | None:
+        """(the product's words before the reason, the reason as written, the words after it)
+        in the active language; (the product's words, None, "") for a decision without a
+        reason; None when the text is not a decision's words (another kind of update, or a
+        redaction over the product's words)."""
+        if kind not in DECISION_TEXTS:
+            return None
+        reason, plain = DECISION_TEXTS[kind]
+        if plain and text.strip() == plain:
+            return self.plain[kind], None, ""
+        args = reason.match(text)
+        if args is None:
+            return None
+        before, after = self.around[kind]
+        return before, args["reason"], after
+
+    def plain_text(self, text: str) -> str:
+        """A text whose update's kind is not at hand (an export's cell: plain text, no
+        markup): a decision's words in the active language with the reason as written, any
+        other text as written. Only a text starting with `DECISION_STARTS` is looked at."""
+        if not text.startswith(DECISION_STARTS):
+            return text
+        for kind in DECISION_TEXTS:
+            parts = self.split(text, kind)
+            if parts is not None:
+                before, reason, after = parts
+                return before + (reason or "") + after
+        return text

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Membership
+from core.markup import render_markup
 from tests.factories import RecommendationFactory, ReportFactory, office_user, policing_body
 from tracking.models import AppendOnlyError, PanelPack
 from tracking.packs import canonical_json, render_pack_html, sha256
@@ -400,3 +401,50 @@ def test_a_pack_of_the_first_format_still_renders_as_it_was_made(item, norfolk, 
 
     assert "Latest update," in old and "Latest public update" not in old
     assert "Latest public update," in render_pack_html(pack.data)
+
+
+def test_a_pack_made_in_welsh_shows_a_closure_decisions_words_in_welsh(
+    item, norfolk, drafter, force_person, days
+):
+    """A refusal's update read "Closure refused: ..." in English inside a Welsh pack, and the
+    pack said it was English (`<html lang="en-GB">`). Made in Welsh, the pack is Welsh, the
+    product's words are Welsh and the office's reason is as written, marked as English, as on
+    the item page (`progress_text`)."""
+    from django.utils import translation
+
+    closure_decide(
+        proposal=closure_propose(item=item, acting_user=force_person, text="Done."),
+        acting_user=drafter,
+        approve=False,
+        reason="No audit results.",
+        is_public=True,
+    )
+    with translation.override("cy"):
+        pack = panel_pack_create(policing_body=norfolk, as_at=days["today"], acting_user=drafter)
+        html = render_pack_html(pack.data)
+
+    row = _row(pack, item)
+    assert row["latest_update"]["text"] == "Closure refused: No audit results."  # stored English
+    assert '<html lang="cy">' in html
+    assert 'Gwrthodwyd cau: <span lang="en-GB">No audit results.</span>' in html
+    assert "Closure refused" not in html
+    assert row["latest_update"]["kind"] == "closure_refused"
+    assert "Gwrthodwyd cau: No audit results." in _pdf_text(bytes(pack.pdf))
+
+
+def test_a_pack_made_in_english_shows_a_closure_decision_as_written(
+    item, norfolk, drafter, force_person, days
+):
+    closure_decide(
+        proposal=closure_propose(item=item, acting_user=force_person, text="Done."),
+        acting_user=drafter,
+        approve=False,
+        reason="No audit results.",
+        is_public=True,
+    )
+    pack = panel_pack_create(policing_body=norfolk, as_at=days["today"], acting_user=drafter)
+    html = render_pack_html(pack.data)
+
+    assert '<html lang="en-GB">' in html
+    assert render_markup("Closure refused: No audit results.") in html  # as it always was
+    assert 'lang="en-GB"' not in html.split("<body>")[1]

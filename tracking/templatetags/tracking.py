@@ -34,14 +34,6 @@ def status_label(value):
     return Status(value).label if value else ""
 
 
-#: The progress updates whose text the product writes around the office's own words (a
-#: closure decision, `services.closure_decide`), with the sentences it writes
-#: (tracking/reasons.py).
-_DECISION_TEXTS = {
-    "closure_approved": (reasons.CLOSURE_APPROVED_TEXT, "Closure approved."),
-    "closure_refused": (reasons.CLOSURE_REFUSED_TEXT, None),
-}
-
 _PARAGRAPH = '<p class="govuk-body">'
 
 
@@ -57,16 +49,15 @@ def progress_text(text, kind=""):
     text = text or ""
     lang = content_lang_attribute()
     whole = format_html("<div{}>{}</div>", lang, render_markup(text))
-    if not lang or kind not in _DECISION_TEXTS:
+    if not lang or kind not in reasons.DECISION_TEXTS:
         return whole
-    reason, plain = _DECISION_TEXTS[kind]
-    if plain and text.strip() == plain:
-        return format_html('<div><p class="govuk-body">{}</p></div>', gettext(plain))
-    args = reason.match(text)
-    if args is None:
+    parts = reasons.DecisionWords().split(text, kind)
+    if parts is None:
         return whole
-    before, _, after = gettext(reason.template).partition("%(reason)s")
-    words = render_markup(args["reason"])
+    before, reason, after = parts
+    if reason is None:
+        return format_html('<div><p class="govuk-body">{}</p></div>', before)
+    words = render_markup(reason)
     if words.startswith(_PARAGRAPH) and words.endswith("</p>") and words.count("<p") == 1:
         # One paragraph: the product's words and the reason in it, as on the English page.
         inner = mark_safe(words[len(_PARAGRAPH) : -len("</p>")])  # noqa: S308 - sanitised
