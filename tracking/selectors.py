@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -25,6 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -213,6 +216,20 @@ def list_page_items(keys) -> dict[int, dict]:
     return items
 
 
+def _with_ids(model, ids: list[int]):
+    """`model`'s rows whose id is one of `ids`. On PostgreSQL the ids are one array parameter
+    (`id = ANY(%s)`): an `IN` list of an office's 450 reports, a parameter each, cost 3.6 ms
+    of Python a query (each value prepared, the statement's text parsed anew for its length),
+    the array 1.1 ms (docs/benchmarks.md)."""
+    if connection.vendor != "postgresql":
+        return model.objects.filter(pk__in=ids)
+    # The table and column are the model's own names; the ids go as a parameter.
+    column = f'"{model._meta.db_table}"."{model._meta.pk.column}"'
+    return model.objects.filter(
+        RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField())  # noqa: S611
+    )
+
+
 class ReportOrderKeys:
     """The ids of `items` in the tracker's default order, their reports newest first (then by
     title and id) and each report's items by the recommendation's position (then id):
@@ -238,7 +255,7 @@ class ReportOrderKeys:
         # office has a few hundred and read every report in the country: 9 ms against 3.
         counts = dict(self.items.values_list("report_id").annotate(n=Count("*")))
         order = (
-            Report.objects.filter(pk__in=list(counts))
+            _with_ids(Report, list(counts))
             .order_by("-published_on", "title", "pk")
             .values_list("pk", flat=True)
         )
