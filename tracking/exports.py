@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import batched
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from core.i18n import CONTENT_LANGUAGE
 from inspections.models import Finding, ReportType
 
 from . import xlsx
 from .rag import Rag, Status
+from .reasons import DECISION_STARTS, DecisionWords
 from .selectors import is_overdue
 
 
@@ -84,17 +86,23 @@ def rows_for(queryset, *, today: date, lead_names: dict[int, str]) -> Iterator[l
     few hundred at a time. `queryset` has `selectors.with_list_columns`' annotations;
     `lead_names` names every office and force lead by id (`TrackerFilter.lead_names`). The
     labels are translated here, in the request's language, before any row is read (a
-    streamed CSV reads its rows after the view has returned)."""
+    streamed CSV reads its rows after the view has returned). So are a closure decision's
+    words in the latest update ("Closure refused: <reason>", `reasons.DecisionWords`): in a
+    Welsh export the product's words are Welsh and the office's reason as written; an English
+    export has the text as stored."""
     labels = (
         _labels(Finding.Kind.choices),
         _labels(ReportType.choices),
         _labels(Status.choices),
         _labels(Rag.choices),
     )
-    return _rows(queryset, today, lead_names, *labels)
+    words = None if translation.get_language() == CONTENT_LANGUAGE else DecisionWords()
+    return _rows(queryset, today, lead_names, *labels, words)
 
 
-def _rows(queryset, today, lead_names, kinds, report_types, statuses, rags) -> Iterator[list]:
+def _rows(
+    queryset, today, lead_names, kinds, report_types, statuses, rags, words
+) -> Iterator[list]:
     for (
         reference,
         kind,
@@ -113,6 +121,11 @@ def _rows(queryset, today, lead_names, kinds, report_types, statuses, rags) -> I
         last_activity,
         latest_update_text,
     ) in queryset.values_list(*FIELDS).iterator(chunk_size=500):
+        update = latest_update_text or ""
+        # The update's kind is not read (a second subquery a row): a text is looked at only
+        # when it starts with a decision's English words (a startswith a row, not a pattern).
+        if words is not None and update.startswith(DECISION_STARTS):
+            update = words.plain_text(update)
         yield [
             reference,
             kinds.get(kind, kind),
@@ -130,7 +143,7 @@ def _rows(queryset, today, lead_names, kinds, report_types, statuses, rags) -> I
             "Yes" if is_overdue(status=status, target_date=target_date, today=today) else "No",
             latest_update_date,
             (today - last_activity).days,
-            latest_update_text or "",
+            update,
         ]
 
 

@@ -173,3 +173,48 @@ def test_an_invalid_filter_exports_nothing_and_says_why(client, varied, drafter)
     assert "Enter a number" in response.content.decode()
     assert page.context["rows"] == []
     assert "There is a problem" in page.content.decode()
+
+
+def _decide(item, force_person, drafter, *, approve, reason=""):
+    from tracking.services import closure_decide, closure_propose
+
+    proposal = closure_propose(item=item, acting_user=force_person, text="The audit is done.")
+    return closure_decide(proposal=proposal, acting_user=drafter, approve=approve, reason=reason)
+
+
+def test_a_welsh_export_has_a_closure_decisions_words_in_welsh_and_the_reason_as_written(
+    client, items, drafter, force_person
+):
+    """The "Latest update" of a Welsh export held the stored English ("Closure refused: ...").
+    The product's words are in the reader's language now, the office's reason as written (a
+    cell is plain text: nothing can mark its language)."""
+    from accounts.services import user_set_language
+
+    r1, r2, afi = items
+    _decide(r1, force_person, drafter, approve=False, reason="No audit results.")
+    _decide(r2, force_person, drafter, approve=True)
+    user_set_language(user=drafter, language="cy")
+    client.force_login(drafter)
+
+    rows = {r["Reference"]: r for r in _csv(client, "status=open&status=complete")}
+    xlsx_rows, _sheet = _xlsx(client, "status=open&status=complete")
+    cells = {r["Reference"]: r["Latest update"] for r in xlsx_rows}
+
+    assert rows["R1"]["Latest update"] == "Gwrthodwyd cau: No audit results."
+    assert cells["R1"] == "Gwrthodwyd cau: No audit results."
+    assert rows["R2"]["Latest update"] == "Cymeradwywyd cau."
+    assert cells["R2"] == "Cymeradwywyd cau."
+
+
+def test_an_english_export_has_a_closure_decision_as_stored(client, items, drafter, force_person):
+    r1, r2, afi = items
+    _decide(r1, force_person, drafter, approve=False, reason="No audit results.")
+    _decide(r2, force_person, drafter, approve=True, reason="Evidence seen.")
+    client.force_login(drafter)
+
+    rows = {r["Reference"]: r for r in _csv(client, "status=open&status=complete")}
+    xlsx_rows, _sheet = _xlsx(client, "status=open&status=complete")
+    cells = {r["Reference"]: r["Latest update"] for r in xlsx_rows}
+
+    assert rows["R1"]["Latest update"] == cells["R1"] == "Closure refused: No audit results."
+    assert rows["R2"]["Latest update"] == cells["R2"] == "Closure approved. Evidence seen."
