@@ -43,10 +43,12 @@ def _broker_url(redis_url: str) -> str:
 
 
 def _drop_connections():
-    """Forget the app's broker connections, so the next use connects to the current broker."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Forget the app's broker connections, so the next use connects to the current broker.
+    The old pools are forgotten, not closed: kombu keeps them in a global registry by URL and
+    hands the same pool back for that URL, so a closed one would fail whatever publishes there
+    next in this process ("Acquire on closed pool"): this fixture itself when the test
+    process's own broker is database 13, or a later test publishing to that broker."""
+    app._pool = None
     app.amqp._producer_pool = None
 
 
@@ -220,3 +222,15 @@ def test_a_mail_server_failure_is_retried_and_sends_once(worker_mail, sweep, peo
     assert reminder.status == SendStatus.SENT
     assert reminder.error == ""
     assert reminder.attempts == 3
+
+
+def test_forgetting_the_connections_leaves_the_pools_usable():
+    """`workers` forgets the app's pools before and after it runs. The broker it points the app
+    at may be the one the test process already publishes to (database 13 of the same Redis), and
+    kombu then hands back the same pool: it must still give connections."""
+    app.pool  # noqa: B018 - a pool an earlier test's publishing left, as it leaves it
+    _drop_connections()
+    with app.pool.acquire() as conn:  # once raised "Acquire on closed pool"
+        assert conn is not None
+    with app.amqp.producer_pool.acquire() as producer:
+        assert producer is not None
