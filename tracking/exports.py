@@ -14,6 +14,7 @@ from datetime import date
 from itertools import batched
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from core.i18n import CONTENT_LANGUAGE
 from inspections.models import Finding, ReportType
@@ -31,25 +32,33 @@ class Column:
 
 
 COLUMNS = [
-    Column("Reference", 12),
-    Column("Kind", 22),
-    Column("Recommendation or area for improvement", 60),
-    Column("Report", 40),
-    Column("Report type", 24),
-    Column("Report published", 14),
-    Column("Office", 28),
-    Column("Area", 22),
-    Column("Office lead", 22),
-    Column("Force lead", 22),
-    Column("Status", 16),
-    Column("RAG", 10),
-    Column("Target date", 14),
-    Column("Overdue", 9),
-    Column("Last update", 14),
-    Column("Days since last update", 12),
-    Column("Latest update", 60),
+    Column(gettext_noop("Reference"), 12),
+    Column(gettext_noop("Kind"), 22),
+    Column(gettext_noop("Recommendation or area for improvement"), 60),
+    Column(gettext_noop("Report"), 40),
+    Column(gettext_noop("Report type"), 24),
+    Column(gettext_noop("Report published"), 14),
+    Column(gettext_noop("Office"), 28),
+    Column(gettext_noop("Area"), 22),
+    Column(gettext_noop("Office lead"), 22),
+    Column(gettext_noop("Force lead"), 22),
+    Column(gettext_noop("Status"), 16),
+    Column(gettext_noop("RAG"), 10),
+    Column(gettext_noop("Target date"), 14),
+    Column(gettext_noop("Overdue"), 9),
+    Column(gettext_noop("Last update"), 14),
+    Column(gettext_noop("Days since last update"), 12),
+    Column(gettext_noop("Latest update"), 60),
 ]
+#: The headings in English: the columns are found by these (`HEADINGS.index(...)`), and an
+#: English export has them as they are. `headings()` has them in the request's language.
 HEADINGS = [c.heading for c in COLUMNS]
+
+
+def headings() -> list[str]:
+    """The headings in the request's language, translated now: a streamed CSV writes them
+    after the view has returned, when the request's language may be gone."""
+    return [gettext(h) for h in HEADINGS]
 
 
 #: The columns each row is read from: plain values, no model instances (a national export of
@@ -96,13 +105,19 @@ def rows_for(queryset, *, today: date, lead_names: dict[int, str]) -> Iterator[l
         _labels(Status.choices),
         _labels(Rag.choices),
     )
+    # The Overdue column answers "Is it late?": in Welsh "Ydy" / "Nac ydy".
+    overdue = (
+        pgettext("an export's Overdue cell", "Yes"),
+        pgettext("an export's Overdue cell", "No"),
+    )
     words = None if translation.get_language() == CONTENT_LANGUAGE else DecisionWords()
-    return _rows(queryset, today, lead_names, *labels, words)
+    return _rows(queryset, today, lead_names, *labels, overdue, words)
 
 
 def _rows(
-    queryset, today, lead_names, kinds, report_types, statuses, rags, words
+    queryset, today, lead_names, kinds, report_types, statuses, rags, overdue, words
 ) -> Iterator[list]:
+    yes, no = overdue
     for (
         reference,
         kind,
@@ -140,7 +155,7 @@ def _rows(
             statuses[status],
             rags[rag],
             target_date,
-            "Yes" if is_overdue(status=status, target_date=target_date, today=today) else "No",
+            yes if is_overdue(status=status, target_date=target_date, today=today) else no,
             latest_update_date,
             (today - last_activity).days,
             update,
@@ -188,12 +203,13 @@ def _csv_cells(values: list) -> list:
 CSV_ROWS_PER_CHUNK = 128
 
 
-def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
+def csv_chunks(rows: Iterable[list], *, headings: list[str] = HEADINGS) -> Iterator[str]:
     """The CSV in pieces of `CSV_ROWS_PER_CHUNK` rows (for a streaming response): the headings
-    and the first rows, then the rest. `rows` are `rows_for`'s."""
+    and the first rows, then the rest. `rows` are `rows_for`'s, `headings` (English unless
+    given) are `headings()`, translated before the response is streamed."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADINGS)
+    writer.writerow(headings)
     for batch in batched(rows, CSV_ROWS_PER_CHUNK):
         writer.writerows(map(_csv_cells, batch))
         yield buffer.getvalue()
@@ -203,16 +219,19 @@ def csv_chunks(rows: Iterable[list]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def to_csv(rows: Iterable[list]) -> str:
-    return "".join(csv_chunks(rows))
+def to_csv(rows: Iterable[list], *, headings: list[str] = HEADINGS) -> str:
+    return "".join(csv_chunks(rows, headings=headings))
 
 
-def to_xlsx(rows: Iterable[list], *, title: str = "Tracker") -> bytes:
-    """The rows under the headings, in a sheet with the columns' widths, the heading row bold,
-    frozen and filtered (tracking/xlsx.py writes the file)."""
+def to_xlsx(
+    rows: Iterable[list], *, headings: list[str] = HEADINGS, title: str = "Tracker"
+) -> bytes:
+    """The rows under the headings (English unless given: `headings()`), in a sheet with the
+    columns' widths, the heading row bold, frozen and filtered (tracking/xlsx.py writes the
+    file)."""
     return xlsx.write(
         rows,
-        headings=HEADINGS,
+        headings=headings,
         widths=[c.width for c in COLUMNS],
         title=title,
         creator="Section 55 Tracker",

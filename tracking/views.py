@@ -354,17 +354,18 @@ def export(request, fmt: str):
             content_type="text/plain; charset=utf-8",
         )
     rows = exports.rows_for(tracker.qs, today=today, lead_names=tracker.lead_names)
+    headings = exports.headings()  # translated now, like rows_for's labels
     if fmt == "csv":
         # Streamed: the first rows leave while the rest are read, a few dozen kilobytes at a
         # time (with a byte order mark first, so that Excel reads the file as UTF-8).
-        chunks = exports.csv_chunks(rows)
+        chunks = exports.csv_chunks(rows, headings=headings)
         response = StreamingHttpResponse(
             (("\ufeff" + chunk if n == 0 else chunk).encode() for n, chunk in enumerate(chunks)),
             content_type="text/csv; charset=utf-8",
         )
     else:
         response = HttpResponse(
-            exports.to_xlsx(rows),
+            exports.to_xlsx(rows, headings=headings),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     name = exports.filename(fmt, today=today)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tracking import exports, views
@@ -23,7 +24,8 @@ def _page_rows(client, query: str):
     return page
 
 
-def _csv(client, query: str) -> list[dict]:
+def _csv(client, query: str, *, headings: list[str] = HEADINGS) -> list[dict]:
+    """The CSV's rows under `headings`, each keyed by the English heading."""
     response = client.get(reverse("tracking:export-csv") + "?" + query)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="tracker-')
@@ -31,16 +33,23 @@ def _csv(client, query: str) -> list[dict]:
     body = b"".join(response.streaming_content)
     assert body.startswith(codecs.BOM_UTF8)  # so that Excel reads it as UTF-8
     text = body.decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == headings
+    return [dict(zip(HEADINGS, row, strict=True)) for row in rows[1:]]
 
 
-def _xlsx(client, query: str) -> list[dict]:
+def _xlsx(client, query: str, *, headings: list[str] = HEADINGS) -> list[dict]:
     response = client.get(reverse("tracking:export-xlsx") + "?" + query)
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADINGS
+    assert list(rows[0]) == headings
     return [dict(zip(HEADINGS, row, strict=True)) for row in rows[1:]], sheet
+
+
+def _welsh_headings() -> list[str]:
+    with translation.override("cy"):
+        return exports.headings()
 
 
 @pytest.fixture
@@ -196,8 +205,9 @@ def test_a_welsh_export_has_a_closure_decisions_words_in_welsh_and_the_reason_as
     user_set_language(user=drafter, language="cy")
     client.force_login(drafter)
 
-    rows = {r["Reference"]: r for r in _csv(client, "status=open&status=complete")}
-    xlsx_rows, _sheet = _xlsx(client, "status=open&status=complete")
+    query = "status=open&status=complete"
+    rows = {r["Reference"]: r for r in _csv(client, query, headings=_welsh_headings())}
+    xlsx_rows, _sheet = _xlsx(client, query, headings=_welsh_headings())
     cells = {r["Reference"]: r["Latest update"] for r in xlsx_rows}
 
     assert rows["R1"]["Latest update"] == "Gwrthodwyd cau: No audit results."
@@ -218,3 +228,23 @@ def test_an_english_export_has_a_closure_decision_as_stored(client, items, draft
 
     assert rows["R1"]["Latest update"] == cells["R1"] == "Closure refused: No audit results."
     assert rows["R2"]["Latest update"] == cells["R2"] == "Closure approved. Evidence seen."
+
+
+def test_a_welsh_export_has_welsh_headings_and_overdue_answers(client, varied, drafter):
+    """A Welsh export's headings and its Overdue column's Yes/No were in English. They are
+    in the reader's language now, translated before the CSV is streamed."""
+    from accounts.services import user_set_language
+
+    user_set_language(user=drafter, language="cy")
+    client.force_login(drafter)
+    welsh = _welsh_headings()
+
+    csv_rows = _csv(client, "", headings=welsh)
+    xlsx_rows, _sheet = _xlsx(client, "", headings=welsh)
+
+    assert welsh[:3] == ["Cyfeirnod", "Math", "Argymhelliad neu faes i'w wella"]
+    assert welsh[HEADINGS.index("Overdue")] == "Yn hwyr"
+    assert welsh[-2:] == ["Diwrnodau ers y diweddariad diwethaf", "Diweddariad diweddaraf"]
+    for rows in (csv_rows, xlsx_rows):
+        overdue = {row["Reference"]: row["Overdue"] for row in rows}
+        assert overdue == {"R1": "Ydy", "R2": "Nac ydy", "AFI1": "Nac ydy"}
