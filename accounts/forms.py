@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -436,8 +438,15 @@ class InvitationForm(forms.Form):
             *OFFICE_ROLE_CHOICES,
             (
                 Membership.Role.FORCE_CONTRIBUTOR,
-                _("Force contributor for %(force)s: answers the office's invitations to comment")
-                % {"force": body.force.name},
+                # The force as a page names it (Force.name_for_page): marked on a Welsh page.
+                mark_safe(  # noqa: S308 - the sentence escaped, the name's markup our own
+                    conditional_escape(
+                        _(
+                            "Force contributor for %(force)s: answers the office's invitations to comment"
+                        )
+                    )
+                    % {"force": body.force.name_for_page().html}
+                ),
             ),
         ]
 

@@ -532,6 +532,15 @@ class GovukDateField(forms.Field):
         return initial != data
 
 
+class ForcesField(forms.ModelMultipleChoiceField):
+    """Forces to tick, each labelled as a page in the active language names it
+    (`Force.name_for_page`): its Welsh name on a Welsh page where it has one, else its English
+    name in a `<span lang="en-GB">`; its English name, unmarked, on an English page."""
+
+    def label_from_instance(self, obj):
+        return obj.name_for_page().html
+
+
 class ContentLanguageSelect(forms.Select):
     """A select whose options are names people gave (offices, forces, people): on a page in
     another language each option but the blank one carries `lang="en-GB"` (the names'

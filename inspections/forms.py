@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Force, PlanPriority
-from core.forms import GovukDateField
+from core.forms import ForcesField, GovukDateField
 
 from .models import (
     GRADES_BY_FRAMEWORK,
@@ -95,7 +95,7 @@ class ReportForm(forms.ModelForm):
             "The day HMICFRS published the report, for example 7 1 2020. The 56 days for the response start on this day."
         ),
     )
-    forces = forms.ModelMultipleChoiceField(
+    forces = ForcesField(
         queryset=Force.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,

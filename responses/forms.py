@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Force
 from accounts.selectors import force_contributors
 from core.dates import long_date
-from core.forms import GovukDateField
+from core.forms import ForcesField, GovukDateField
 from inspections.forms import MARKUP_HINT
 from inspections.models import ReportType, Scope
 
@@ -495,7 +495,7 @@ class ReportCorrectionForm(forms.Form):
         label=gettext_lazy("Scope"),
         error_messages={"required": gettext_lazy("Select the scope")},
     )
-    forces = forms.ModelMultipleChoiceField(
+    forces = ForcesField(
         queryset=Force.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         required=False,

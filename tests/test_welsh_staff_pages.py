@@ -41,7 +41,11 @@ from accounts.models import Membership
 from accounts.services import policing_body_set_national_sharing, user_set_language
 from tests.conftest import AXE_PATH, AXE_TAGS, VIEWPORT
 from tests.factories import national_user
-from tests.public.test_welsh_pages import english_sentences, interface_text
+from tests.public.test_welsh_pages import (
+    english_sentences,
+    interface_text,
+    unmarked_names,
+)
 from tests.test_isolation_crawl import (
     addresses,
     argument_kind,
@@ -200,6 +204,13 @@ def plant_and_choose_welsh(people) -> tuple[dict[str, object], dict[str, list]]:
     return roles, values
 
 
+def body_names(admin) -> list[str]:
+    """The English names of the admin's office and of its force, which a Welsh page shows only
+    in an element marked lang="en-GB"."""
+    body = admin.memberships.get().policing_body
+    return [body.name, body.short_name, body.force.name]
+
+
 @dataclass
 class StaffPage:
     url: str  # the URL's name ("responses:detail")
@@ -246,7 +257,8 @@ def test_every_staff_page_in_welsh_has_no_english_text_passes_axe_and_links_the_
     roles, values = plant_and_choose_welsh(viewers)
     sentences = english_sentences()
     content = content_values()
-    problems, pages, unlinked = {}, 0, []
+    names = body_names(roles["admin"])
+    problems, pages, unlinked, unmarked = {}, 0, [], {}
     to_visit = defaultdict(list)
     checked = set()
     for page in welsh_staff_pages(roles, values):
@@ -262,6 +274,8 @@ def test_every_staff_page_in_welsh_has_no_english_text_passes_axe_and_links_the_
             continue
         if f'href="{STAFF_STATEMENT}"' not in page.html:
             unlinked.append(where)
+        if found := unmarked_names(page.html, names):
+            unmarked[where] = found
         text = without_content(interface_text(page.html), content)
         left = [s for s in sentences if s in text]
         if left:
@@ -270,6 +284,9 @@ def test_every_staff_page_in_welsh_has_no_english_text_passes_axe_and_links_the_
     # Issue 15, point 6: every staff page links to the staff pages' accessibility statement,
     # in the page's language.
     assert unlinked == [], f"no link to {STAFF_STATEMENT}: {unlinked}"
+    # The office's and its force's English names only ever in an element marked lang="en-GB"
+    # (docs/i18n.md, "A policing body or force named on a Welsh page").
+    assert unmarked == {}, "\n".join(f"{where}: {found}" for where, found in unmarked.items())
     still_english = {s for left in problems.values() for s in left}
     assert still_english >= KNOWN_ENGLISH, (
         f"no longer found, remove from KNOWN_ENGLISH: {sorted(KNOWN_ENGLISH - still_english)}"
@@ -360,3 +377,31 @@ def test_the_staff_crawl_finds_english_interface_text(viewers):  # noqa: F811
     assert '<html lang="en-GB"' in page
     assert [s for s in english_sentences() if s in text]
     assert drafter.memberships.filter(role=Membership.Role.OPCC_DRAFTER).exists()
+
+
+@pytest.mark.django_db
+def test_a_body_with_a_welsh_name_is_named_in_welsh_on_every_welsh_staff_page(
+    viewers,  # noqa: F811
+):
+    """The crawl's pages, read again with Norfolk's office and force given Welsh names (as
+    Dyfed-Powys's have): no page shows their English names outside an element marked
+    lang="en-GB", and the pages that name them use the Welsh names, unmarked (`name_for_page`):
+    the office's dashboard, its tracker, and the force's dashboard."""
+    roles, values = plant_and_choose_welsh(viewers)
+    body = roles["admin"].memberships.get().policing_body
+    body.name_cy = "Comisiynydd Heddlu a Throseddu Norfolk"
+    body.save(update_fields=["name_cy"])
+    body.force.name_cy = "Heddlu Norfolk"
+    body.force.save(update_fields=["name_cy"])
+    names = body_names(roles["admin"])
+    unmarked, welsh = {}, defaultdict(set)
+    for page in welsh_staff_pages(roles, values):
+        if found := unmarked_names(page.html, names):
+            unmarked[f"{page.address} as {page.who}"] = found
+        text = interface_text(page.html)
+        for name in (body.name_cy, body.force.name_cy):
+            if name in text:
+                welsh[page.url].add(name)
+    assert unmarked == {}, "\n".join(f"{where}: {found}" for where, found in unmarked.items())
+    assert welsh["responses:dashboard"] >= {body.name_cy, body.force.name_cy}
+    assert body.name_cy in welsh["tracking:item-list"]

@@ -182,6 +182,7 @@ LIST_PAGE_FIELDS = {
     "text": F("finding__text"),
     "title": F("finding__report__title"),
     "body_name": F("policing_body__short_name"),
+    "body_name_cy": F("policing_body__name_cy"),
 }
 
 

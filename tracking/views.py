@@ -35,6 +35,7 @@ from accounts.permissions import (
     office_roles,
     user_office,
 )
+from core.i18n import text_for_page
 from core.pagination import KeysFirstPaginator
 from core.templatetags.govuk import render_tag
 from core.uploads import body_limit
@@ -176,11 +177,13 @@ def list_rows(items, *, today, office, lead_names) -> list[ListRow]:
         title = item["title"]
         item_label = label(item["reference"], item["kind"])
         status, target_date, updated = item["status"], item["target_date"], item["last_update_on"]
-        meta = [title]
+        # Escaped here: the office is named as the page names it (PolicingBody.name_for_page's
+        # rule), in a <span lang="en-GB"> on a Welsh page where it has no Welsh name.
+        meta = [escape(title)]
         if item["area"]:
-            meta.append(item["area"])
+            meta.append(escape(item["area"]))
         if item["policing_body_id"] != office_pk:
-            meta.append(item["body_name"])
+            meta.append(text_for_page(item["body_name"], item["body_name_cy"]).html)
         # The day of the latest update, or the day tracking started (`last_activity`).
         n = (today - (updated or item["tracked_on"])).days
         if updated:
@@ -290,7 +293,7 @@ def rows_html(rows: list[ListRow], *, is_office: bool) -> str:
                 label=escape(row.label),
                 title=escape(row.title),
                 text=escape(row.text),
-                meta=escape(row.meta),
+                meta=row.meta,  # escaped already
                 also="".join(
                     _ALSO.format(
                         also_tracks=also_tracks, url=escape(url), text=escape(text), same=same

@@ -302,7 +302,8 @@ def _change(request, draft, correction, *, anchor: str = "", success: str = "", 
 @office_required()
 def draft_details(request, pk):
     draft = _open_draft_for(request, pk)
-    force_choices = list(Force.objects.values_list("slug", "name"))
+    # Labelled as the page names them (Force.name_for_page): marked English on a Welsh page.
+    force_choices = [(force.slug, force.name_for_page().html) for force in Force.objects.all()]
     if request.method == "POST":
         form = forms.ReportDetailsForm(request.POST, force_choices=force_choices)
         if form.is_valid():

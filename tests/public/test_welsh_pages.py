@@ -170,6 +170,12 @@ def _names(text: str, names: list[str]) -> list[str]:
     ]
 
 
+def unmarked_names(html: str, names: list[str]) -> list[str]:
+    """The `names` (a body's or force's English names) found in a Welsh page's text outside
+    the elements marked lang="en-GB"."""
+    return _names(interface_text(html), names)
+
+
 @pytest.mark.parametrize("welsh_name", [False, True], ids=["english-only", "welsh-name"])
 def test_a_body_s_english_name_is_marked_and_its_welsh_name_used_on_every_welsh_page(
     client, welsh_name
