@@ -15,8 +15,9 @@ with "=" stays text. Control characters that XML 1.0 cannot hold are removed.
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from itertools import batched
 from xml.sax.saxutils import escape
 
 from django.utils.functional import Promise
@@ -119,9 +120,12 @@ def write(
     title: str,
     creator: str,
     created: datetime,
+    kinds: list[str] | None = None,
 ) -> bytes:
     """The XLSX file: a bold, frozen heading row with a filter, then `rows` (str, int, float,
-    bool, date or None cells) in columns of `widths` characters."""
+    bool, date or None cells) in columns of `widths` characters. `kinds`, if given, says what
+    every cell of each column is (TEXT: str, NUMBER: int, DATE: date; or None or "", an empty
+    cell), and the rows are written by a faster path (`_typed_rows`) to the same XML."""
     letters = [column_letter(n) for n in range(1, len(headings) + 1)]
     out = io.BytesIO()
     # Level 1: the sheet's repetitive XML compresses nearly as well, in a third of the time.
@@ -132,6 +136,7 @@ def write(
         archive.writestr("xl/styles.xml", _STYLES)
         archive.writestr("docProps/core.xml", _core(creator=creator, created=created))
         with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            rows = _rows(rows, letters) if kinds is None else _typed_rows(rows, letters, kinds)
             count = _write_sheet(sheet, rows, headings=headings, widths=widths, letters=letters)
         archive.writestr("xl/workbook.xml", _workbook(title, letters[-1], count + 1))
     return out.getvalue()
@@ -155,9 +160,16 @@ def _write_sheet(sheet, rows, *, headings, widths, letters) -> int:
         f'<row r="1">{heading_cells}</row>'.encode()
     )
     count = 0
-    batch = []
-    for count, values in enumerate(rows, start=1):
-        number = count + 1
+    for batch in batched(rows, 200):
+        sheet.write("".join(batch).encode())
+        count += len(batch)
+    sheet.write(f'</sheetData><autoFilter ref="A1:{letters[-1]}{count + 1}"/></worksheet>'.encode())
+    return count
+
+
+def _rows(rows, letters) -> Iterator[str]:
+    """Each row's `<row>`, numbered from 2 (the heading is row 1), a cell at a time."""
+    for number, values in enumerate(rows, start=2):
         cells = "".join(
             [
                 _cell(f"{letter}{number}", value)
@@ -165,13 +177,56 @@ def _write_sheet(sheet, rows, *, headings, widths, letters) -> int:
                 if value is not None and value != ""
             ]
         )
-        batch.append(f'<row r="{number}">{cells}</row>')
-        if len(batch) == 200:
-            sheet.write("".join(batch).encode())
-            batch = []
-    sheet.write("".join(batch).encode())
-    sheet.write(f'</sheetData><autoFilter ref="A1:{letters[-1]}{count + 1}"/></worksheet>'.encode())
-    return count
+        yield f'<row r="{number}">{cells}</row>'
+
+
+TEXT, NUMBER, DATE = "text", "number", "date"
+
+
+def _typed_rows(rows, letters, kinds) -> Iterator[str]:
+    """`_rows`' XML for rows whose columns are of `kinds` (see `write`): each row is one
+    `str.format` of a template for its empty and filled cells, made once for each such
+    pattern, and its text is looked at once for anything to escape. A cell at a time cost
+    two thirds of the Excel export's CPU at national scale (docs/benchmarks.md)."""
+    texts = {i for i, kind in enumerate(kinds) if kind == TEXT}
+    dates = {i for i, kind in enumerate(kinds) if kind == DATE}
+    templates, positions = {}, {}
+    for number, values in enumerate(rows, start=2):
+        filled = tuple([value is not None and value != "" for value in values])
+        values = [value for value in values if value is not None and value != ""]
+        template = templates.get(filled)
+        if template is None:
+            template = templates[filled] = _row_template(filled, letters, kinds)
+            # The positions, among the filled cells, of the text and of the dates.
+            positions[filled] = (
+                [n for n, i in enumerate(j for j, f in enumerate(filled) if f) if i in texts],
+                [n for n, i in enumerate(j for j, f in enumerate(filled) if f) if i in dates],
+            )
+        text_at, dates_at = positions[filled]
+        if _TO_CLEAN.search("".join([values[n] for n in text_at])) is not None:
+            for n in text_at:
+                values[n] = _text(values[n])
+        for n in dates_at:
+            values[n] = (values[n] - _EPOCH).days
+        yield template.format(number, *values)
+
+
+_TEMPLATES = {
+    TEXT: '<c r="{letter}{{0}}" s="%d" t="inlineStr"><is><t xml:space="preserve">{{{n}}}</t></is></c>'
+    % _TEXT,
+    NUMBER: '<c r="{letter}{{0}}" s="%d"><v>{{{n}}}</v></c>' % _NUMBER,
+    DATE: '<c r="{letter}{{0}}" s="%d"><v>{{{n}}}</v></c>' % _DATE,
+}
+
+
+def _row_template(filled, letters, kinds) -> str:
+    """A row's `str.format` template: {0} its number, {1}... its filled cells' values."""
+    cells, n = [], 0
+    for is_filled, letter, kind in zip(filled, letters, kinds, strict=True):
+        if is_filled:
+            n += 1
+            cells.append(_TEMPLATES[kind].format(letter=letter, n=n))
+    return '<row r="{0}">' + "".join(cells) + "</row>"
 
 
 def _workbook(title: str, last_column: str, last_row: int) -> str:
