@@ -261,7 +261,10 @@ class ProgressUpdate(AppendOnlyModel):
 
     class Meta:
         ordering = ["item", "date", "created_at", "id"]
-        indexes = [models.Index(fields=["item", "-date", "-created_at"])]
+        # An item's latest update is read by (date, created_at, id), newest first (the
+        # tracker's exports, a status change's check): with the id in the index, the first
+        # entry is the answer, without sorting an item's updates of the same moment.
+        indexes = [models.Index(fields=["item", "-date", "-created_at", "-id"])]
         constraints = [
             models.CheckConstraint(
                 name="status_change_names_both_statuses",
