@@ -18,8 +18,10 @@ from .models import TrackerItem
 from .rag import Rag, Status
 from .selectors import (
     ReportOrderKeys,
+    last_activity_expression,
     not_updated_since_q,
     overdue_q,
+    rag_expression,
     rag_rank_expression,
     with_list_columns,
 )
@@ -156,23 +158,24 @@ class TrackerFilter(django_filters.FilterSet):
         # Linked recommendations are tracked once: an item tracked with another is listed under
         # that one (`TrackerItem.tracked_with`), never as a row of its own.
         queryset = queryset.filter(tracked_with__isnull=True)
-        base = queryset
-        queryset = with_list_columns(queryset, today=today)
+        # The items only: the exports' columns (`with_list_columns`) are added by `qs`, and the
+        # RAG rating and the last activity by the filter and the sort that use them; the page
+        # reads only the ids (`keys`).
         super().__init__(data, queryset, **kwargs)
         # Only to check a chosen report (one query, and only when one is chosen): a semi-join,
         # not a join and DISTINCT (which sorted every item's report row first).
         self.filters["report"].queryset = Report.objects.filter(
-            pk__in=base.values("finding__report_id")
+            pk__in=queryset.values("finding__report_id")
         )
         self.filters["area"].extra["choices"] = [
             (a, a)
-            for a in base.exclude(area="")
+            for a in queryset.exclude(area="")
             .order_by("area")
             .values_list("area", flat=True)
             .distinct()
         ]
         self.filters["priority"].queryset = PlanPriority.objects.filter(
-            policing_body_id__in=base.values("policing_body_id")
+            policing_body_id__in=queryset.values("policing_body_id")
         ).order_by("policing_body__name", "position", "title")
         people = (
             get_user_model()
@@ -180,7 +183,8 @@ class TrackerFilter(django_filters.FilterSet):
             # and then DISTINCT made PostgreSQL expect millions of rows (0.8 s, mostly JIT
             # compilation) for an office with ten years of items (bench/staff_load.py).
             .objects.filter(
-                Q(pk__in=base.values("office_lead_id")) | Q(pk__in=base.values("force_lead_id"))
+                Q(pk__in=queryset.values("office_lead_id"))
+                | Q(pk__in=queryset.values("force_lead_id"))
             )
             .order_by("full_name", "username")
         )
@@ -207,24 +211,33 @@ class TrackerFilter(django_filters.FilterSet):
         return chosen if chosen in SORTS else DEFAULT_SORT
 
     def keys(self):
-        """The ids of `qs`, in its order: a queryset, or for the default order (reports newest
-        first) `ReportOrderKeys`, which pages through it without sorting every item."""
+        """The ids of the filtered items, in their order: a queryset, or for the default order
+        (reports newest first) `ReportOrderKeys`, which pages through it without sorting every
+        item."""
         if self.sort_key == "report":
-            return ReportOrderKeys(self.qs)
-        return self.qs.values_list("pk", flat=True)
+            return ReportOrderKeys(self.items)
+        return self.items.values_list("pk", flat=True)
 
     @property
-    def qs(self):
-        """The filtered, sorted items; none at all while a filter is invalid (the page shows
-        the error), so a mistyped filter never lists or exports everything."""
-        if not hasattr(self, "_sorted_qs"):
+    def items(self):
+        """The filtered, sorted items, without the exports' columns; none at all while a
+        filter is invalid (the page shows the error), so a mistyped filter never lists or
+        exports everything."""
+        if not hasattr(self, "_items"):
             if self.is_bound and not self.form.is_valid():
-                self._sorted_qs = self.queryset.none()
-                return self._sorted_qs
+                self._items = self.queryset.none()
+                return self._items
             qs = super().qs
             if not (self.is_bound and self.form.cleaned_data.get("sort")):
                 qs = self.filter_sort(qs, "sort", DEFAULT_SORT)
-            self._sorted_qs = qs
+            self._items = qs
+        return self._items
+
+    @property
+    def qs(self):
+        """`items` with the columns of the exports (`selectors.with_list_columns`)."""
+        if not hasattr(self, "_sorted_qs"):
+            self._sorted_qs = with_list_columns(self.items, today=self.today)
         return self._sorted_qs
 
     def filter_search(self, queryset, name, value):
@@ -273,7 +286,9 @@ class TrackerFilter(django_filters.FilterSet):
         return queryset.filter(Q(office_lead_id=value) | Q(force_lead_id=value))
 
     def filter_rag(self, queryset, name, value):
-        return queryset.filter(rag__in=value) if value else queryset
+        if not value:
+            return queryset
+        return queryset.alias(rag=rag_expression(self.today)).filter(rag__in=value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q(self.today)) if value else queryset
@@ -291,6 +306,8 @@ class TrackerFilter(django_filters.FilterSet):
             queryset = queryset.alias(rag_rank=rag_rank_expression(self.today))
         elif key == "status":
             queryset = queryset.alias(status_rank=_status_rank())
+        elif key == "stale":
+            queryset = queryset.alias(last_activity=last_activity_expression())
         return queryset.order_by(*SORTS[key][1])
 
 
