@@ -2,7 +2,7 @@
 XLSX exports so that an export holds exactly the rows the page lists."""
 
 from datetime import date, timedelta
-from functools import partial
+from functools import cached_property, partial
 
 import django_filters
 from django import forms
@@ -167,40 +167,54 @@ class TrackerFilter(django_filters.FilterSet):
         self.filters["report"].queryset = Report.objects.filter(
             pk__in=queryset.values("finding__report_id")
         )
-        self.filters["area"].extra["choices"] = [
-            (a, a)
-            for a in queryset.exclude(area="")
-            .order_by("area")
-            .values_list("area", flat=True)
-            .distinct()
-        ]
         self.filters["priority"].queryset = PlanPriority.objects.filter(
             policing_body_id__in=queryset.values("policing_body_id")
         ).order_by("policing_body__name", "position", "title")
-        people = (
-            get_user_model()
-            # Two semi-joins on the lead columns: joining the people to their items both ways
-            # and then DISTINCT made PostgreSQL expect millions of rows (0.8 s, mostly JIT
-            # compilation) for an office with ten years of items (bench/staff_load.py).
-            .objects.filter(
-                Q(pk__in=queryset.values("office_lead_id"))
-                | Q(pk__in=queryset.values("force_lead_id"))
-            )
-            .order_by("full_name", "username")
-        )
-        #: {id: name} of everyone who leads any of these items (for the exports' lead columns).
-        self.lead_names = {p.pk: p.display_name for p in people}
-        self.filters["owner"].extra["choices"] = [
-            (ME, "Me"),
-            (NOBODY, gettext("No office lead")),
-            *[(str(pk), name) for pk, name in self.lead_names.items()],
-        ]
+        # The areas and the leads offered, read when the form is drawn or a chosen area or
+        # owner is checked (never for an export, which names the leads itself): a choice
+        # field calls a callable for its choices each time it goes through them.
+        self.form.fields["area"].choices = lambda: self._area_choices
+        self.form.fields["owner"].choices = lambda: self._owner_choices
         # The themes and priorities offered, read when the form is drawn (never for an
         # export) with one ordinary query: a model choice list is otherwise read through a
         # server-side cursor, three round trips. The fields' querysets check what is chosen.
         for name in ("theme", "priority"):
             field = self.form.fields[name]
             field.widget.choices = partial(_model_choices, field)
+
+    @cached_property
+    def _area_choices(self) -> list[tuple[str, str]]:
+        return [
+            (a, a)
+            for a in self.queryset.exclude(area="")
+            .order_by("area")
+            .values_list("area", flat=True)
+            .distinct()
+        ]
+
+    @cached_property
+    def lead_names(self) -> dict[int, str]:
+        """{id: name} of everyone who leads any of these items (one query, when first read)."""
+        people = (
+            get_user_model()
+            # Two semi-joins on the lead columns: joining the people to their items both ways
+            # and then DISTINCT made PostgreSQL expect millions of rows (0.8 s, mostly JIT
+            # compilation) for an office with ten years of items (bench/staff_load.py).
+            .objects.filter(
+                Q(pk__in=self.queryset.values("office_lead_id"))
+                | Q(pk__in=self.queryset.values("force_lead_id"))
+            )
+            .order_by("full_name", "username")
+        )
+        return {p.pk: p.display_name for p in people}
+
+    @cached_property
+    def _owner_choices(self) -> list[tuple[str, str]]:
+        return [
+            (ME, "Me"),
+            (NOBODY, gettext("No office lead")),
+            *[(str(pk), name) for pk, name in self.lead_names.items()],
+        ]
 
     @property
     def sort_key(self) -> str:

@@ -128,6 +128,32 @@ def test_postgresql_reads_the_tracker_sort_keys_from_indexes(postgres_required):
     assert "(id) INCLUDE (published_on, title)" in definitions["inspections_report_sort_keys"]
 
 
+def test_the_filters_read_the_areas_and_leads_only_to_offer_or_check_them(
+    items, drafter, approver, force_person, norfolk
+):
+    tracker_items_bulk_update(
+        items=items[:1], acting_user=drafter, office_lead=approver, area="Custody"
+    )
+    visible = items_visible_to(drafter)
+    query = QueryDict("status=open&status=in_progress&sort=target")
+
+    # Filtering without an area or owner chosen (an export) reads neither.
+    with CaptureQueriesContext(connection) as captured:
+        tracker = TrackerFilter(query, visible, user=drafter, today=date(2024, 1, 1))
+        assert tracker.form.is_valid()
+    assert captured.captured_queries == []
+
+    # A chosen area or owner is checked against the items' own.
+    assert _tracker(drafter, f"area=Custody&owner={approver.pk}").form.is_valid()
+    assert set(_tracker(drafter, "area=Nowhere").form.errors) == {"area"}
+    assert set(_tracker(drafter, f"owner={office_user(norfolk).pk}").form.errors) == {"owner"}
+
+    # The form offers them.
+    form = _tracker(drafter).form
+    assert '<option value="Custody">Custody</option>' in str(form["area"])
+    assert f'<option value="{approver.pk}">{approver.display_name}</option>' in str(form["owner"])
+
+
 # --- The default order, paged by report -----------------------------------------------------
 
 
