@@ -703,3 +703,51 @@ def test_other_kinds_still_go_through_the_template(monkeypatch):
         form[name].as_field_group()
     form["title"].as_field_group()
     assert calls == ["summary", "comments"]
+
+
+# --- QuickSelect's options ---------------------------------------------------------------------
+
+SELECT_CHOICES = [
+    ("", "All <types>"),
+    ("peel", "PEEL & more"),
+    (None, "None as a value"),
+    ('"&<', mark_safe("<b>Marked safe</b>")),
+    ("Group <g>", [("a", "A"), ("b", "B & b"), (3, "Three")]),
+    (4, "Four"),
+]
+
+
+class _OwnOptions(QuickSelect):
+    """A select that changes its options, as ContentLanguageSelect does."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"] = {**option["attrs"], "lang": "en-GB"}
+        return option
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+@pytest.mark.parametrize(
+    "value", [None, "", "peel", ["b", "3"], ["nope"], 4, '"&<', ["a", "a"], ["", "b"]]
+)
+def test_quick_select_writes_the_options_of_djangos_select_without_building_them(
+    monkeypatch, value, multiple
+):
+    built = []
+    real = forms.Select.create_option
+    monkeypatch.setattr(
+        forms.Select, "create_option", lambda self, *a, **k: built.append(a) or real(self, *a, **k)
+    )
+    widget = QuickSelect(attrs={"class": "govuk-select", "data-x": '"q"'}, choices=SELECT_CHOICES)
+    widget.allow_multiple_selected = multiple
+    attrs = {"id": "id_pick", "disabled": True, "hidden": False}
+
+    quick = widget.render("pick", value, attrs)
+    assert built == []
+    assert quick == widget.render_from_context("pick", value, attrs)
+    assert built  # (Django's options, to compare with)
+    assert quick.count("<option") == 8
+    assert (" multiple" in quick) == multiple
+
+    own = _OwnOptions(choices=SELECT_CHOICES).render("pick", value)
+    assert own.count(' lang="en-GB"') == 8
