@@ -2,7 +2,7 @@
 XLSX exports so that an export holds exactly the rows the page lists."""
 
 from datetime import date, timedelta
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 
 import django_filters
 from django import forms
@@ -178,9 +178,10 @@ class TrackerFilter(django_filters.FilterSet):
         # The themes and priorities offered, read when the form is drawn (never for an
         # export) with one ordinary query: a model choice list is otherwise read through a
         # server-side cursor, three round trips. The fields' querysets check what is chosen.
+        # Made once: the widget goes through its choices twice (for `required`, then to draw).
         for name in ("theme", "priority"):
             field = self.form.fields[name]
-            field.widget.choices = partial(_model_choices, field)
+            field.widget.choices = cache(partial(_model_choices, field))
 
     @cached_property
     def _areas_and_leads(self) -> tuple[list[str], set[int]]:
