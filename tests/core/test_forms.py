@@ -751,3 +751,43 @@ def test_quick_select_writes_the_options_of_djangos_select_without_building_them
 
     own = _OwnOptions(choices=SELECT_CHOICES).render("pick", value)
     assert own.count(' lang="en-GB"') == 8
+
+
+# --- Django's <input> templates, written by the renderer --------------------------------------
+
+INPUT_WIDGETS = [
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.HiddenInput,
+    forms.CheckboxInput,
+    forms.DateInput,
+    forms.SearchInput,
+    forms.TelInput,
+    forms.ColorInput,
+    lambda attrs: forms.PasswordInput(attrs, render_value=True),
+]
+INPUT_VALUES = [None, "", 'a&<"b', mark_safe("<b>safe</b>"), 0, 12, True, False, "on"]
+
+
+@pytest.mark.parametrize("value", INPUT_VALUES)
+@pytest.mark.parametrize("make", INPUT_WIDGETS)
+def test_the_renderer_writes_djangos_input_templates_byte_for_byte(monkeypatch, make, value):
+    from django.forms.renderers import TemplatesSetting
+
+    from core.forms import GovukFormRenderer
+
+    widget = make({"class": 'a"b', "inputmode": "numeric", "data-safe": mark_safe("<i>")})
+    attrs = {"id": "id_n", "required": True, "disabled": False, "min": 1, "data-none": None}
+    expected = widget.render("n&<", value, attrs, renderer=TemplatesSetting())
+
+    templates = []
+    real = TemplatesSetting.render
+    monkeypatch.setattr(
+        TemplatesSetting,
+        "render",
+        lambda self, name, *a, **k: templates.append(name) or real(self, name, *a, **k),
+    )
+    assert widget.render("n&<", value, attrs, renderer=GovukFormRenderer()) == expected
+    assert templates == []
