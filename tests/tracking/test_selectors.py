@@ -171,6 +171,24 @@ def test_the_filters_read_the_areas_and_leads_only_to_offer_or_check_them(
     assert f'<option value="{approver.pk}">{approver.display_name}</option>' in str(form["owner"])
 
 
+def test_each_filter_set_has_the_filters_it_changes_to_itself(items, drafter, approver):
+    tracker_items_bulk_update(items=items[:1], acting_user=drafter, office_lead=approver)
+    mine, theirs = _tracker(drafter, "owner=me"), _tracker(approver, "owner=me")
+    declared = TrackerFilter.base_filters
+
+    # What no filter set changes is shared, not deep-copied for each.
+    assert mine.filters["kind"].extra["choices"] is declared["kind"].extra["choices"]
+    assert (
+        mine.filters["no_update_days"].extra["widget"] is declared["no_update_days"].extra["widget"]
+    )
+    # What one changes is its own: the filters, their `extra`, their parent and method.
+    assert mine.filters["owner"] is not theirs.filters["owner"]
+    assert mine.filters["owner"].extra is not declared["owner"].extra
+    assert mine.filters["owner"].parent is mine and theirs.filters["owner"].parent is theirs
+    assert [i.pk for i in mine.qs] == [] and [i.pk for i in theirs.qs] == [items[0].pk]
+    assert mine.filters["report"].queryset is not theirs.filters["report"].queryset
+
+
 # --- The default order, paged by report -----------------------------------------------------
 
 
