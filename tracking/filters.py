@@ -22,7 +22,7 @@ from .selectors import (
     last_activity_expression,
     not_updated_since_q,
     overdue_q,
-    rag_expression,
+    rag_q,
     rag_rank_expression,
     with_list_columns,
 )
@@ -309,9 +309,7 @@ class TrackerFilter(django_filters.FilterSet):
         return queryset.filter(Q(office_lead_id=value) | Q(force_lead_id=value))
 
     def filter_rag(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.alias(rag=rag_expression(self.today)).filter(rag__in=value)
+        return queryset.filter(rag_q(self.today, value)) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q(self.today)) if value else queryset

@@ -131,6 +131,33 @@ def rag_rank_expression(today: date):
     )
 
 
+def rag_q(today: date, ratings) -> Q:
+    """The items whose RAG rating on `today` is one of `ratings`: the rule of `rag_expression`
+    as plain conditions (tests/tracking/test_rag.py holds the two to the same items in every
+    case). Filtering on the CASE expression cost 1.4 ms a request in Python, to resolve it
+    and to write it into both the count and the page's query (bench/staff_load.py)."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    working = [Status.OPEN, Status.IN_PROGRESS]
+    pending = Status.PENDING_SIGN_OFF
+    conditions = {
+        Rag.COMPLETE: Q(status=Status.COMPLETE),
+        Rag.CLOSED: Q(status__in=sorted(CLOSED_STATUSES)),
+        Rag.RED: Q(status__in=working, target_date__lt=today),
+        Rag.AMBER: Q(status=pending, target_date__lt=today)
+        | Q(status__in=working, target_date__isnull=True)
+        | Q(status__in=working, target_date__gte=today, target_date__lte=soon),
+        Rag.GREEN: Q(status=pending, target_date__gte=today)
+        | Q(status=pending, target_date__isnull=True)
+        | Q(status__in=working, target_date__gt=soon)
+        # The CASE's default: a status outside the list.
+        | ~Q(status__in=Status.values),
+    }
+    chosen = Q()
+    for rating in dict.fromkeys(ratings):
+        chosen |= conditions[Rag(rating)]
+    return chosen
+
+
 def overdue_q(today: date) -> Q:
     return Q(status__in=list(ACTIVE_STATUSES), target_date__lt=today)
 

@@ -14,7 +14,7 @@ from tracking.rag import (
     rag_for,
     rag_reason,
 )
-from tracking.selectors import rag_expression
+from tracking.selectors import rag_expression, rag_q
 
 TODAY = date(2025, 3, 27)
 
@@ -129,3 +129,35 @@ def test_the_database_expression_agrees_with_rag_for_in_every_case(items, findin
     )
 
     assert rated == {pk: rag.value for pk, rag in expected.items()}
+
+
+@pytest.mark.django_db
+def test_the_filter_conditions_agree_with_the_database_expression_in_every_case(
+    items, findings, norfolk
+):
+    """One item per (status, target) case and one with a status outside the list: each
+    rating, and pairs of them, select exactly the items the expression rates so."""
+    from itertools import combinations
+
+    from tests.factories import RecommendationFactory
+
+    report = findings[0].report
+    ids = []
+    for status, target in [*CASES, ("not_a_status", "none"), ("not_a_status", "yesterday")]:
+        ids.append(
+            TrackerItem.objects.create(
+                finding=RecommendationFactory(report=report),
+                report=report,
+                policing_body=norfolk,
+                status=status,
+                target_date=TARGETS[target],
+                tracked_on=TODAY,
+            ).pk
+        )
+    cases = TrackerItem.objects.filter(pk__in=ids)
+    rated = dict(cases.annotate(rag=rag_expression(TODAY)).values_list("pk", "rag"))
+
+    for chosen in [*combinations(Rag.values, 1), *combinations(Rag.values, 2)]:
+        selected = set(cases.filter(rag_q(TODAY, chosen)).values_list("pk", flat=True))
+        assert selected == {pk for pk, rag in rated.items() if rag in chosen}, chosen
+    assert {rated[pk] for pk in ids} == set(Rag.values)
