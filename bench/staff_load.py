@@ -14,7 +14,8 @@
    median of runs): the office dashboard (/responses/, the office's task list), the force's task
    list (/responses/ as a force contributor, and a later page of it), the report list, a
    response's history tab, the tracker list unfiltered, with filters and for one report, and
-   the tracker exports (CSV, Excel) with filters.
+   the tracker exports (CSV, Excel) with filters, and a CSV export of no rows (the cost of
+   such a request before its rows).
    Run at two scales: the query counts must not grow with the data. `--pages` measures only
    the pages whose names contain one of the words given; `--no-load` stops after this step
    (on a busy machine the load run says nothing, and these figures still compare).
@@ -308,6 +309,9 @@ def pages(nth: int = 0) -> dict[str, tuple[str, str]]:
         "tracker list, one report": (drafter, f"/tracker/?report={tracked.report_id}"),
         "tracker export CSV, filtered": (drafter, f"/tracker/export.csv?{filters}"),
         "tracker export Excel, filtered": (drafter, f"/tracker/export.xlsx?{filters}"),
+        # What any request of this kind costs before its rows: the same view, middleware,
+        # session and filters, and a query that finds nothing (a completed item is never red).
+        "tracker export CSV, no rows": (drafter, "/tracker/export.csv?status=complete&rag=red"),
     }
 
 
