@@ -182,6 +182,21 @@ class TrackerItem(models.Model):
                 name="tracker_item_body_report",
                 condition=Q(tracked_with__isnull=True),
             ),
+            # ... by status and target date: a filtered list's count and its page of ids (the
+            # status, overdue and RAG filters) read this index alone, not every item's row.
+            models.Index(
+                fields=["policing_body", "status", "target_date"],
+                name="tracker_item_body_status",
+                condition=Q(tracked_with__isnull=True),
+                include=["id"],
+            ),
+            # ... their areas and leads: the filters' choices (`TrackerFilter`) read this index
+            # alone.
+            models.Index(
+                fields=["policing_body", "area", "office_lead", "force_lead"],
+                name="tracker_item_body_choices",
+                condition=Q(tracked_with__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
