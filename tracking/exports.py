@@ -91,8 +91,12 @@ def _labels(choices) -> dict[str, str]:
 
 
 def rows_for(queryset, *, today: date, lead_names: dict[int, str]) -> Iterator[list]:
-    """Each item's cells, as Python values (dates stay dates), in the queryset's order, read a
-    few hundred at a time. `queryset` has `selectors.with_list_columns`' annotations;
+    """Each item's cells, as Python values (dates stay dates), in the queryset's order. The
+    rows are read with one ordinary query, all at once: an export holds one office's (or one
+    force's) items, 1,624 rows and 0.8 MB of text for the bench's filtered export at national
+    scale. Read a few hundred at a time through a server-side cursor, the query could never be
+    prepared and its result was copied for the cursor to hold: 2 ms more of PostgreSQL's CPU
+    and 1 ms more of ours (docs/benchmarks.md). `queryset` has `selectors.with_list_columns`' annotations;
     `lead_names` names every office and force lead by id (`TrackerFilter.lead_names`). The
     labels are translated here, in the request's language, before any row is read (a
     streamed CSV reads its rows after the view has returned). So are a closure decision's
@@ -135,7 +139,7 @@ def _rows(
         latest_update_date,
         last_activity,
         latest_update_text,
-    ) in queryset.values_list(*FIELDS).iterator(chunk_size=500):
+    ) in queryset.values_list(*FIELDS):
         update = latest_update_text or ""
         # The update's kind is not read (a second subquery a row): a text is looked at only
         # when it starts with a decision's English words (a startswith a row, not a pattern).

@@ -359,7 +359,7 @@ def export(request, fmt: str):
     rows = exports.rows_for(tracker.qs, today=today, lead_names=tracker.lead_names)
     headings = exports.headings()  # translated now, like rows_for's labels
     if fmt == "csv":
-        # Streamed: the first rows leave while the rest are read, a few dozen kilobytes at a
+        # Streamed: the rows leave as they are written, a few dozen kilobytes at a
         # time (with a byte order mark first, so that Excel reads the file as UTF-8).
         chunks = exports.csv_chunks(rows, headings=headings)
         response = StreamingHttpResponse(
