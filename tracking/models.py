@@ -182,13 +182,13 @@ class TrackerItem(models.Model):
                 name="tracker_item_body_report",
                 condition=Q(tracked_with__isnull=True),
             ),
-            # ... by status and target date: a filtered list's count and its page of ids (the
-            # status, overdue and RAG filters) read this index alone, not every item's row.
+            # ... by status and target date: a filtered list's count (the status, overdue and
+            # RAG filters) reads this index alone, its page of ids only the rows it finds.
+            # (No INCLUDE of the id: SQLite has none, and it saved 0.2 ms.)
             models.Index(
                 fields=["policing_body", "status", "target_date"],
                 name="tracker_item_body_status",
                 condition=Q(tracked_with__isnull=True),
-                include=["id"],
             ),
             # ... their areas and leads: the filters' choices (`TrackerFilter`) read this index
             # alone.

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='trackeritem',
-            index=models.Index(condition=models.Q(('tracked_with__isnull', True)), fields=['policing_body', 'status', 'target_date'], include=('id',), name='tracker_item_body_status'),
+            index=models.Index(condition=models.Q(('tracked_with__isnull', True)), fields=['policing_body', 'status', 'target_date'], name='tracker_item_body_status'),
         ),
         migrations.AddIndex(
             model_name='trackeritem',
